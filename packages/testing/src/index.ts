@@ -1,0 +1,15 @@
+export { captureOutput } from './capture';
+export { lambdaContext } from './context';
+export type { BedrockActionGroupEvent, WebSocketEvent } from './events';
+export {
+  bedrockActionGroupEvent,
+  eventBridgeEvent,
+  httpApiEvent,
+  webSocketConnectEvent,
+  webSocketDisconnectEvent,
+} from './events';
+export { randomTenantId, randomUserId } from './ids';
+export type { JwksServer } from './jwks-server';
+export { serveJwks } from './jwks-server';
+export type { TestIssuer, TokenOptions } from './tokens';
+export { badTokens, createTestIssuer, defaultTenantId } from './tokens';
