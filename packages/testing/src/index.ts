@@ -11,5 +11,7 @@ export {
 export { randomTenantId, randomUserId } from './ids';
 export type { JwksServer } from './jwks-server';
 export { serveJwks } from './jwks-server';
+export type { CfnResource, CfnTemplate, PackageServiceOptions } from './serverless-package';
+export { packageService, resourcesOfType } from './serverless-package';
 export type { TestIssuer, TokenOptions } from './tokens';
 export { badTokens, createTestIssuer, defaultTenantId } from './tokens';

@@ -1,0 +1,308 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { AssumeRoleCommand, type AssumeRoleCommandOutput, type STSClient } from '@aws-sdk/client-sts';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { InvalidSessionAttributesError, ScopedCredentialsError } from './errors';
+import { parseTenantId, parseUserId, type TenantContext, tenantIdSchema, userIdSchema } from './identity';
+
+/** Temporary credentials scoped to one (tenant, user). */
+export interface ScopedCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  readonly expiration: Date;
+}
+
+/** The tables a tenant's data lives in. */
+export interface TenantTables {
+  /** ARN of the TenantConfig table (partition key `tenantId`). */
+  tenantConfigTableArn: string;
+  /** ARN prefix of the per-tenant orders tables; the tenant id is appended, e.g. `arn:…:table/svc-dev-orders-`. */
+  ordersTableArnPrefix: string;
+}
+
+/** An IAM policy document. */
+export interface PolicyDocument {
+  Version: '2012-10-17';
+  Statement: {
+    Sid: string;
+    Effect: 'Allow' | 'Deny';
+    Action: string[];
+    Resource: string[];
+    Condition?: Record<string, Record<string, string | string[]>>;
+  }[];
+}
+
+const DYNAMODB_TABLE_ARN = /^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/[A-Za-z0-9_.-]+$/;
+const DYNAMODB_TABLE_ARN_PREFIX = /^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/[A-Za-z0-9_.-]*$/;
+
+/** The actions tenant-scoped credentials may use: both always carry `dynamodb:LeadingKeys`. */
+export const TENANT_DATA_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query'];
+
+/**
+ * The inline session policy of DESIGN section 5, with concrete values: GetItem/Query only; on
+ * TenantConfig only the caller's tenant key; on the tenant's orders table only the caller's user key.
+ * Ids are re-validated so nothing can widen the policy (no `*`, `?`, `${…}`).
+ *
+ * @example
+ * const policy = tenantSessionPolicy(ctx, { tenantConfigTableArn, ordersTableArnPrefix });
+ */
+export const tenantSessionPolicy = (tenant: TenantContext, tables: TenantTables): PolicyDocument => {
+  const tenantId = parseTenantId(tenant.tenantId);
+  const userId = parseUserId(tenant.userId);
+  if (!DYNAMODB_TABLE_ARN.test(tables.tenantConfigTableArn)) {
+    throw new ScopedCredentialsError('tenantConfigTableArn is not a DynamoDB table ARN');
+  }
+  const ordersTableArn = `${tables.ordersTableArnPrefix}${tenantId}`;
+  if (
+    !DYNAMODB_TABLE_ARN_PREFIX.test(tables.ordersTableArnPrefix) ||
+    !DYNAMODB_TABLE_ARN.test(ordersTableArn)
+  ) {
+    throw new ScopedCredentialsError('ordersTableArnPrefix is not a DynamoDB table ARN prefix');
+  }
+  const leadingKeys = (value: string) => ({
+    'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [value] },
+    Null: { 'dynamodb:LeadingKeys': 'false' },
+  });
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'ReadOwnTenantConfig',
+        Effect: 'Allow',
+        Action: [...TENANT_DATA_ACTIONS],
+        Resource: [tables.tenantConfigTableArn],
+        Condition: leadingKeys(tenantId),
+      },
+      {
+        Sid: 'ReadOwnOrders',
+        Effect: 'Allow',
+        Action: [...TENANT_DATA_ACTIONS],
+        Resource: [ordersTableArn],
+        Condition: leadingKeys(userId),
+      },
+    ],
+  };
+};
+
+export interface ScopedCredentialsProviderOptions {
+  /** ARN of TenantDataAccessRole. */
+  roleArn: string;
+  /** The STS client (created once at module scope by the caller). */
+  sts: STSClient;
+  /** Tables for the session policy. */
+  tables: TenantTables;
+  /** Lifetime asked of STS, seconds (900–43200; default 3600). */
+  durationSeconds?: number;
+  /** Credentials are refreshed this long before they expire (default 5 minutes). */
+  refreshBeforeExpiryMs?: number;
+  /** Most (tenant, user) pairs kept; the least recently used is dropped (default 1000). */
+  maxEntries?: number;
+  /** Clock, milliseconds since epoch (tests pass a fake). */
+  clock?: () => number;
+}
+
+export interface ScopedCredentialsProvider {
+  /** Credentials for exactly this (tenant, user): cached, or from one shared AssumeRole call. */
+  get(tenant: TenantContext): Promise<ScopedCredentials>;
+  /** How many (tenant, user) pairs are cached. */
+  readonly size: number;
+  /** Forgets every cached credential. */
+  clear(): void;
+}
+
+/**
+ * The token vending machine: AssumeRole on TenantDataAccessRole with session tags `tenantId` and
+ * `userId` and the {@link tenantSessionPolicy}; caches per (tenant, user) until 5 minutes before
+ * expiry, shares one in-flight call among concurrent callers, never caches a failure.
+ *
+ * @example
+ * const provider = createScopedCredentialsProvider({ roleArn, sts: new STSClient({}), tables });
+ * const credentials = await provider.get(ctx);
+ */
+export const createScopedCredentialsProvider = (
+  options: ScopedCredentialsProviderOptions,
+): ScopedCredentialsProvider => {
+  const {
+    roleArn,
+    sts,
+    tables,
+    durationSeconds = 3600,
+    refreshBeforeExpiryMs = 5 * 60_000,
+    maxEntries = 1000,
+    clock = Date.now,
+  } = options;
+  type Entry = { promise: Promise<ScopedCredentials>; value?: ScopedCredentials };
+  const cache = new Map<string, Entry>();
+
+  const fresh = (credentials: ScopedCredentials) =>
+    credentials.expiration.getTime() - refreshBeforeExpiryMs > clock();
+
+  const assumeRole = async (tenant: TenantContext): Promise<ScopedCredentials> => {
+    const policy = tenantSessionPolicy(tenant, tables);
+    let output: AssumeRoleCommandOutput;
+    try {
+      output = await sts.send(
+        new AssumeRoleCommand({
+          RoleArn: roleArn,
+          RoleSessionName: `${tenant.tenantId.slice(0, 27)}.${tenant.userId}`,
+          DurationSeconds: durationSeconds,
+          Policy: JSON.stringify(policy),
+          Tags: [
+            { Key: 'tenantId', Value: tenant.tenantId },
+            { Key: 'userId', Value: tenant.userId },
+          ],
+        }),
+      );
+    } catch (error) {
+      throw new ScopedCredentialsError('AssumeRole for tenant-scoped credentials failed', error);
+    }
+    const c = output.Credentials;
+    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
+      throw new ScopedCredentialsError('AssumeRole returned no credentials');
+    }
+    return Object.freeze({
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      sessionToken: c.SessionToken,
+      expiration: new Date(c.Expiration),
+    });
+  };
+
+  return {
+    async get(tenant) {
+      const key = `${parseTenantId(tenant.tenantId)}/${parseUserId(tenant.userId)}`;
+      const entry = cache.get(key);
+      if (entry && !entry.value) return entry.promise; // in flight: share it
+      if (entry?.value && fresh(entry.value)) {
+        cache.delete(key); // re-insert: most recently used last
+        cache.set(key, entry);
+        return entry.value;
+      }
+      const created: Entry = { promise: assumeRole(tenant) };
+      cache.delete(key);
+      cache.set(key, created);
+      created.promise.then(
+        (value) => {
+          created.value = value;
+        },
+        () => {
+          if (cache.get(key) === created) cache.delete(key); // never cache a failure
+        },
+      );
+      while (cache.size > maxEntries) {
+        const oldest = cache.keys().next().value;
+        if (oldest === undefined) break;
+        cache.delete(oldest);
+      }
+      return created.promise;
+    },
+    get size() {
+      return cache.size;
+    },
+    clear() {
+      cache.clear();
+    },
+  };
+};
+
+const clients = new Map<string, DynamoDBDocumentClient>();
+const MAX_CLIENTS = 100;
+
+/**
+ * A DynamoDB document client that signs with the given scoped credentials. Clients are reused per
+ * access key (a warm container does not rebuild one per invocation). Region and endpoint come from
+ * the SDK's standard configuration (`AWS_REGION`, `AWS_ENDPOINT_URL_DYNAMODB`).
+ *
+ * @example
+ * const db = scopedDocumentClient(credentials);
+ * await db.send(new GetCommand({ TableName, Key: { tenantId } }));
+ */
+export const scopedDocumentClient = (credentials: ScopedCredentials): DynamoDBDocumentClient => {
+  const existing = clients.get(credentials.accessKeyId);
+  if (existing) return existing;
+  const client = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      credentials: {
+        accessKeyId: credentials.accessKeyId,
+        secretAccessKey: credentials.secretAccessKey,
+        sessionToken: credentials.sessionToken,
+        expiration: credentials.expiration,
+      },
+    }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+  clients.set(credentials.accessKeyId, client);
+  if (clients.size > MAX_CLIENTS) {
+    const oldest = clients.keys().next().value;
+    if (oldest !== undefined) {
+      clients.get(oldest)?.destroy();
+      clients.delete(oldest);
+    }
+  }
+  return client;
+};
+
+/** Bedrock session attribute names (string → string) carrying identity and scoped credentials. */
+export const SESSION_ATTRIBUTE_KEYS = {
+  tenantId: 'tenantId',
+  userId: 'userId',
+  accessKeyId: 'scopedAccessKeyId',
+  secretAccessKey: 'scopedSecretAccessKey',
+  sessionToken: 'scopedSessionToken',
+  expiration: 'scopedCredentialsExpiration',
+} as const;
+
+const sessionAttributesSchema = z.object({
+  [SESSION_ATTRIBUTE_KEYS.tenantId]: tenantIdSchema,
+  [SESSION_ATTRIBUTE_KEYS.userId]: userIdSchema,
+  [SESSION_ATTRIBUTE_KEYS.accessKeyId]: z.string().regex(/^[A-Z0-9]{16,128}$/),
+  [SESSION_ATTRIBUTE_KEYS.secretAccessKey]: z.string().min(16).max(128),
+  [SESSION_ATTRIBUTE_KEYS.sessionToken]: z.string().min(16).max(4096),
+  [SESSION_ATTRIBUTE_KEYS.expiration]: z.iso.datetime({ offset: true }),
+});
+
+/**
+ * Bedrock `sessionState.sessionAttributes` for a (tenant, user) and its scoped credentials.
+ * Never put these in `promptSessionAttributes`: the model sees those.
+ *
+ * @example sessionState: { sessionAttributes: toSessionAttributes(ctx, credentials) }
+ */
+export const toSessionAttributes = (
+  tenant: TenantContext,
+  credentials: ScopedCredentials,
+): Record<string, string> => ({
+  [SESSION_ATTRIBUTE_KEYS.tenantId]: parseTenantId(tenant.tenantId),
+  [SESSION_ATTRIBUTE_KEYS.userId]: parseUserId(tenant.userId),
+  [SESSION_ATTRIBUTE_KEYS.accessKeyId]: credentials.accessKeyId,
+  [SESSION_ATTRIBUTE_KEYS.secretAccessKey]: credentials.secretAccessKey,
+  [SESSION_ATTRIBUTE_KEYS.sessionToken]: credentials.sessionToken,
+  [SESSION_ATTRIBUTE_KEYS.expiration]: credentials.expiration.toISOString(),
+});
+
+/**
+ * Reads and validates tenant, user and scoped credentials from Bedrock session attributes.
+ * Throws InvalidSessionAttributesError (never naming secret values) when anything is missing or bad.
+ *
+ * @example const { tenant, credentials } = fromSessionAttributes(event.sessionAttributes);
+ */
+export const fromSessionAttributes = (
+  attributes: unknown,
+): { tenant: TenantContext; credentials: ScopedCredentials } => {
+  const result = sessionAttributesSchema.safeParse(attributes ?? {});
+  if (!result.success) {
+    throw new InvalidSessionAttributesError(
+      result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.code}`),
+    );
+  }
+  const a = result.data;
+  return {
+    tenant: Object.freeze({ tenantId: a.tenantId, userId: a.userId }),
+    credentials: Object.freeze({
+      accessKeyId: a.scopedAccessKeyId,
+      secretAccessKey: a.scopedSecretAccessKey,
+      sessionToken: a.scopedSessionToken,
+      expiration: new Date(a.scopedCredentialsExpiration),
+    }),
+  };
+};

@@ -1,0 +1,119 @@
+/**
+ * Errors raised by tenant-context. Every error has a stable `name` and `code`; those that map to an
+ * HTTP answer carry `statusCode` and `expose` (middy's `http-error-handler` reads both), and only
+ * 4xx messages are ever shown to a caller.
+ */
+export class TenantContextError extends Error {
+  /** Stable machine-readable code, e.g. `UNAUTHORIZED`. */
+  readonly code: string;
+  /** HTTP status this error maps to. */
+  readonly statusCode: number;
+  /** Whether the message is safe to show to the caller (true only for 4xx). */
+  readonly expose: boolean;
+
+  constructor(message: string, options: { code: string; statusCode?: number; cause?: unknown }) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'TenantContextError';
+    this.code = options.code;
+    this.statusCode = options.statusCode ?? 500;
+    this.expose = this.statusCode < 500;
+  }
+}
+
+/** A value is not a valid tenant id (`^[a-z0-9][a-z0-9-]{1,62}$`). */
+export class InvalidTenantIdError extends TenantContextError {
+  constructor(cause?: unknown) {
+    super('Invalid tenant id', { code: 'INVALID_TENANT_ID', statusCode: 400, cause });
+    this.name = 'InvalidTenantIdError';
+  }
+}
+
+/** A value is not a valid user id (a Cognito `sub`, lowercase UUID). */
+export class InvalidUserIdError extends TenantContextError {
+  constructor(cause?: unknown) {
+    super('Invalid user id', { code: 'INVALID_USER_ID', statusCode: 400, cause });
+    this.name = 'InvalidUserIdError';
+  }
+}
+
+/** A value is not a well-formed answer id (`<sub>.<ulid>`). */
+export class InvalidAnswerIdError extends TenantContextError {
+  constructor(cause?: unknown) {
+    super('Invalid answer id', { code: 'INVALID_ANSWER_ID', statusCode: 400, cause });
+    this.name = 'InvalidAnswerIdError';
+  }
+}
+
+/** Missing, malformed, forged or expired token: HTTP 401. */
+export class UnauthorizedError extends TenantContextError {
+  constructor(message = 'Missing or invalid token', cause?: unknown) {
+    super(message, { code: 'UNAUTHORIZED', statusCode: 401, cause });
+    this.name = 'UnauthorizedError';
+  }
+}
+
+/** A valid token that carries no valid tenant: HTTP 403. */
+export class ForbiddenError extends TenantContextError {
+  constructor(message = 'The signed-in user belongs to no tenant', cause?: unknown) {
+    super(message, { code: 'FORBIDDEN', statusCode: 403, cause });
+    this.name = 'ForbiddenError';
+  }
+}
+
+/** An event does not satisfy its contract (schema, source or detail-type). */
+export class InvalidEventError extends TenantContextError {
+  readonly issues: readonly string[];
+  constructor(message: string, issues: readonly string[] = [], cause?: unknown) {
+    super(message, { code: 'INVALID_EVENT', statusCode: 400, cause });
+    this.name = 'InvalidEventError';
+    this.issues = issues;
+  }
+}
+
+/** An event names an answer that its user does not own: a security event, never processed. */
+export class AnswerOwnershipError extends InvalidEventError {
+  constructor() {
+    super('answerId is not owned by userId');
+    this.name = 'AnswerOwnershipError';
+  }
+}
+
+/** Bedrock session attributes are missing or invalid (tenant, user or credentials). */
+export class InvalidSessionAttributesError extends TenantContextError {
+  readonly issues: readonly string[];
+  constructor(issues: readonly string[] = [], cause?: unknown) {
+    super('Missing or invalid session attributes', {
+      code: 'INVALID_SESSION_ATTRIBUTES',
+      statusCode: 400,
+      cause,
+    });
+    this.name = 'InvalidSessionAttributesError';
+    this.issues = issues;
+  }
+}
+
+/** STS refused or failed to vend tenant-scoped credentials. */
+export class ScopedCredentialsError extends TenantContextError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { code: 'SCOPED_CREDENTIALS_FAILED', statusCode: 500, cause });
+    this.name = 'ScopedCredentialsError';
+  }
+}
+
+/** EventBridge accepted the call but rejected one or more entries. */
+export class PutEventsFailedError extends TenantContextError {
+  readonly failedEntries: readonly { index: number; errorCode?: string; errorMessage?: string }[];
+  constructor(failedEntries: PutEventsFailedError['failedEntries'], cause?: unknown) {
+    super(`EventBridge rejected ${failedEntries.length} event(s)`, { code: 'PUT_EVENTS_FAILED', cause });
+    this.name = 'PutEventsFailedError';
+    this.failedEntries = failedEntries;
+  }
+}
+
+/** A required configuration value (environment variable) is missing. */
+export class ConfigurationError extends TenantContextError {
+  constructor(message: string) {
+    super(message, { code: 'CONFIGURATION' });
+    this.name = 'ConfigurationError';
+  }
+}

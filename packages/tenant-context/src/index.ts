@@ -1,0 +1,3 @@
+export * from './answer-id';
+export * from './errors';
+export * from './identity';

@@ -1,0 +1,194 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { MiddlewareObj, Request } from '@middy/core';
+import { fromSessionAttributes, type ScopedCredentials } from './credentials';
+import { AnswerOwnershipError, UnauthorizedError } from './errors';
+import { type ContractEvent, type DetailType, type EventDetail, parseContractEvent } from './events';
+import type { TenantContext } from './identity';
+import { createLogger, TENANT_LOG_KEYS } from './logger';
+import { bearerToken, type TokenVerifier } from './tokens';
+
+/** An event with the tenant context established by one of these middlewares. */
+export type WithTenant<E> = E & { tenant: TenantContext };
+
+const defaultLogger = createLogger({ serviceName: 'tenant-context' });
+
+const appendTenantKeys = (logger: Logger, tenant: { tenantId: string; userId?: string }) => {
+  logger.appendKeys({ tenant_id: tenant.tenantId, ...(tenant.userId ? { user_id: tenant.userId } : {}) });
+};
+const removeTenantKeys = (logger: Logger) => logger.removeKeys([...TENANT_LOG_KEYS]);
+
+/** The parts of an API Gateway HTTP API (v2) or WebSocket event this middleware reads. */
+export interface HttpLikeEvent {
+  headers?: Record<string, string | undefined> | null;
+  queryStringParameters?: Record<string, string | undefined> | null;
+  requestContext?: {
+    routeKey?: string;
+    eventType?: string;
+    authorizer?: { jwt?: { claims?: Record<string, unknown> } } | null;
+  };
+}
+
+export interface HttpTenantContextOptions {
+  /** Verifies the token in code, even behind an API Gateway authorizer. */
+  verifier: TokenVerifier;
+  /** Logger that receives `tenant_id` / `user_id` for the invocation. */
+  logger?: Logger;
+}
+
+const headerValue = (headers: HttpLikeEvent['headers'], name: string): string | undefined => {
+  if (!headers) return undefined;
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() === name) return value;
+  }
+  return undefined;
+};
+
+const isWebSocketConnect = (event: HttpLikeEvent) =>
+  event.requestContext?.routeKey === '$connect' || event.requestContext?.eventType === 'CONNECT';
+
+/**
+ * middy middleware for HTTP API and WebSocket `$connect` handlers: takes the Bearer token (for
+ * `$connect` also the `token` query parameter, as browsers cannot set WebSocket headers), verifies
+ * it, and sets `event.tenant`. Missing/invalid token → UnauthorizedError (401); no tenant →
+ * ForbiddenError (403). A token whose subject differs from the API Gateway authorizer's is refused.
+ * `tenant_id`/`user_id` are appended to the logger and removed after every invocation, error or not.
+ *
+ * @example
+ * export const handler = middy(makeHandler(deps))
+ *   .use(httpErrorHandler())
+ *   .use(httpTenantContext({ verifier, logger }));
+ */
+export const httpTenantContext = <E extends HttpLikeEvent = HttpLikeEvent>(
+  options: HttpTenantContextOptions,
+): MiddlewareObj<WithTenant<E>> => {
+  const logger = options.logger ?? defaultLogger;
+
+  const httpTenantContextBefore = async (request: Request<WithTenant<E>>) => {
+    removeTenantKeys(logger);
+    const event = request.event;
+    const token =
+      bearerToken(headerValue(event.headers, 'authorization')) ??
+      (isWebSocketConnect(event) ? event.queryStringParameters?.token : undefined);
+    if (!token) throw new UnauthorizedError('Missing bearer token');
+    const { claims, tenant } = await options.verifier.verify(token);
+    const authorizerSub = event.requestContext?.authorizer?.jwt?.claims?.sub;
+    if (authorizerSub !== undefined && authorizerSub !== claims.sub) {
+      throw new UnauthorizedError('Token does not match the authorizer');
+    }
+    event.tenant = tenant;
+    appendTenantKeys(logger, tenant);
+  };
+  const httpTenantContextAfter = async () => removeTenantKeys(logger);
+  const httpTenantContextOnError = async () => removeTenantKeys(logger);
+
+  return {
+    before: httpTenantContextBefore,
+    after: httpTenantContextAfter,
+    onError: httpTenantContextOnError,
+  };
+};
+
+/** An EventBridge event after {@link eventTenantContext}: detail parsed, tenant set. */
+export type ContractEventWithTenant<T extends DetailType> = ContractEvent &
+  {
+    [K in T]: { 'detail-type': K; detail: EventDetail<K> };
+  }[T] & { tenant: TenantContext };
+
+export interface EventTenantContextOptions<T extends DetailType> {
+  /** The detail-types this consumer accepts; anything else is refused. */
+  accept: readonly T[];
+  logger?: Logger;
+}
+
+/**
+ * middy middleware for EventBridge consumers: validates the event against its contract (known
+ * detail-type from its producer, detail schema, answer owned by its user), replaces `event.detail`
+ * with the parsed detail and sets `event.tenant`. Refusals throw InvalidEventError; an answer not
+ * owned by its user is also logged as a security event.
+ *
+ * @example
+ * middy(handler).use(eventTenantContext({ accept: ['PromptSubmitted'], logger }));
+ */
+export const eventTenantContext = <T extends DetailType>(
+  options: EventTenantContextOptions<T>,
+): MiddlewareObj<ContractEventWithTenant<T>> => {
+  const logger = options.logger ?? defaultLogger;
+
+  const eventTenantContextBefore = async (request: Request<ContractEventWithTenant<T>>) => {
+    removeTenantKeys(logger);
+    const event = request.event as ContractEvent & { tenant?: TenantContext };
+    let parsed: { detailType: DetailType; detail: Record<string, unknown> };
+    try {
+      parsed = parseContractEvent(event, options.accept) as typeof parsed;
+    } catch (error) {
+      if (error instanceof AnswerOwnershipError) {
+        logger.warn('Security event: refused an event whose answer is not owned by its user', {
+          security_event: 'ANSWER_OWNERSHIP_MISMATCH',
+          detail_type: event['detail-type'],
+          source: event.source,
+        });
+      }
+      throw error;
+    }
+    const { tenantId, userId } = parsed.detail as {
+      tenantId: TenantContext['tenantId'];
+      userId?: TenantContext['userId'];
+    };
+    event.detail = parsed.detail;
+    if (userId) event.tenant = Object.freeze({ tenantId, userId });
+    appendTenantKeys(logger, { tenantId, ...(userId ? { userId } : {}) });
+  };
+  const eventTenantContextAfter = async () => removeTenantKeys(logger);
+  const eventTenantContextOnError = async () => removeTenantKeys(logger);
+
+  return {
+    before: eventTenantContextBefore,
+    after: eventTenantContextAfter,
+    onError: eventTenantContextOnError,
+  };
+};
+
+/** A Bedrock action-group event after {@link sessionAttributesTenantContext}. */
+export type WithScopedCredentials<E> = WithTenant<E> & { scopedCredentials: ScopedCredentials };
+
+export interface SessionAttributesTenantContextOptions {
+  logger?: Logger;
+}
+
+/**
+ * middy middleware for Bedrock action-group Lambdas: tenant, user and scoped credentials come ONLY
+ * from `sessionAttributes` (set by the agent-invoker, never seen by the model) — never from
+ * `parameters`, `promptSessionAttributes` or the input text. Sets `event.tenant` and a
+ * non-enumerable `event.scopedCredentials`; throws InvalidSessionAttributesError when missing/bad.
+ *
+ * @example
+ * middy(handler).use(sessionAttributesTenantContext({ logger }));
+ */
+export const sessionAttributesTenantContext = <
+  E extends { sessionAttributes?: Record<string, string> | null },
+>(
+  options: SessionAttributesTenantContextOptions = {},
+): MiddlewareObj<WithScopedCredentials<E>> => {
+  const logger = options.logger ?? defaultLogger;
+
+  const sessionAttributesTenantContextBefore = async (request: Request<WithScopedCredentials<E>>) => {
+    removeTenantKeys(logger);
+    const { tenant, credentials } = fromSessionAttributes(request.event.sessionAttributes);
+    request.event.tenant = tenant;
+    Object.defineProperty(request.event, 'scopedCredentials', {
+      value: credentials,
+      enumerable: false,
+      configurable: true,
+      writable: false,
+    });
+    appendTenantKeys(logger, tenant);
+  };
+  const sessionAttributesTenantContextAfter = async () => removeTenantKeys(logger);
+  const sessionAttributesTenantContextOnError = async () => removeTenantKeys(logger);
+
+  return {
+    before: sessionAttributesTenantContextBefore,
+    after: sessionAttributesTenantContextAfter,
+    onError: sessionAttributesTenantContextOnError,
+  };
+};

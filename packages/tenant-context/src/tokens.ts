@@ -1,0 +1,152 @@
+import { CognitoJwtVerifier, JwtRsaVerifier } from 'aws-jwt-verify';
+import { validateCognitoJwtFields } from 'aws-jwt-verify/cognito-verifier';
+import type { Fetcher } from 'aws-jwt-verify/https';
+import { type Jwks, SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
+import { ConfigurationError, ForbiddenError, UnauthorizedError } from './errors';
+import { isTenantId, isUserId, type TenantContext } from './identity';
+
+/** The claims of a verified Cognito ID or access token. */
+export type TokenClaims = JwtPayload & Record<string, unknown>;
+
+/** A verified token: its claims and the tenant context they establish. */
+export interface VerifiedToken {
+  readonly claims: TokenClaims;
+  readonly tenant: TenantContext;
+}
+
+export interface TokenVerifier {
+  /** Verifies signature, expiry, issuer, client and token use; throws UnauthorizedError / ForbiddenError. */
+  verify(token: string): Promise<VerifiedToken>;
+}
+
+export interface TokenVerifierOptions {
+  /** Cognito user pool id in region format, e.g. `us-east-1_AbCdEf123`. */
+  userPoolId: string;
+  /** Accepted app client id(s): `aud` of ID tokens, `client_id` of access tokens. */
+  clientId: string | string[];
+  /** `'id'`, `'access'` or `null` for either (default). */
+  tokenUse?: 'id' | 'access' | null;
+  /** Issuer override for a local Cognito emulator, e.g. `http://127.0.0.1:9229/us-east-1_LocalDev1`. */
+  issuer?: string;
+  /** JWKS URL override (default: `<issuer>/.well-known/jwks.json`); plain http works. */
+  jwksUri?: string;
+  /** A JWKS to pre-load into the cache (no fetch at all). */
+  jwks?: Jwks;
+  /** Clock skew tolerated on `exp`/`nbf`, seconds (default 0). */
+  graceSeconds?: number;
+}
+
+/** JWKS fetcher over the global `fetch`, so http JWKS URLs of local emulators work too. */
+const fetchFetcher: Fetcher = {
+  fetch: async (uri) => {
+    const response = await fetch(uri, { signal: AbortSignal.timeout(3000) });
+    if (!response.ok) throw new Error(`JWKS fetch failed with HTTP ${response.status}`);
+    return response.arrayBuffer();
+  },
+};
+
+/**
+ * Creates a verifier for Cognito ID and access tokens over aws-jwt-verify. The JWKS is fetched once
+ * and cached (refetched only for an unknown `kid`, rate-limited by aws-jwt-verify's penalty box).
+ *
+ * @example
+ * const verifier = createTokenVerifier({ userPoolId: 'us-east-1_AbC', clientId: webClientId });
+ * const { tenant } = await verifier.verify(token); // tenant.tenantId, tenant.userId
+ */
+export const createTokenVerifier = (options: TokenVerifierOptions): TokenVerifier => {
+  const tokenUse = options.tokenUse ?? null;
+  const jwksCache = new SimpleJwksCache({ fetcher: fetchFetcher });
+  const verifier = options.issuer
+    ? JwtRsaVerifier.create(
+        {
+          issuer: options.issuer,
+          audience: null,
+          jwksUri: options.jwksUri ?? `${options.issuer.replace(/\/$/, '')}/.well-known/jwks.json`,
+          graceSeconds: options.graceSeconds ?? 0,
+          customJwtCheck: ({ payload }) =>
+            validateCognitoJwtFields(payload, { tokenUse, clientId: options.clientId }),
+        },
+        { jwksCache },
+      )
+    : CognitoJwtVerifier.create(
+        {
+          userPoolId: options.userPoolId,
+          clientId: options.clientId,
+          tokenUse,
+          graceSeconds: options.graceSeconds ?? 0,
+          ...(options.jwksUri ? { jwksUri: options.jwksUri } : {}),
+        },
+        { jwksCache },
+      );
+  if (options.jwks) verifier.cacheJwks(options.jwks);
+
+  return {
+    async verify(token: string): Promise<VerifiedToken> {
+      let claims: TokenClaims;
+      try {
+        claims = (await verifier.verify(token)) as TokenClaims;
+      } catch (error) {
+        throw new UnauthorizedError('Missing or invalid token', error);
+      }
+      return { claims, tenant: tenantContextFromClaims(claims) };
+    },
+  };
+};
+
+/**
+ * Reads the tenant context from verified token claims: `sub`, and `custom:tenantId` (ID tokens)
+ * or the `tenantId` claim added by the pre-token-generation trigger. Both present but different,
+ * or neither valid → ForbiddenError (403); an invalid `sub` → UnauthorizedError (401).
+ *
+ * @example tenantContextFromClaims({ sub, 'custom:tenantId': 'tenant1' })
+ */
+export const tenantContextFromClaims = (claims: Record<string, unknown>): TenantContext => {
+  const { sub } = claims;
+  if (!isUserId(sub)) throw new UnauthorizedError('Token has no valid subject');
+  const custom = claims['custom:tenantId'];
+  const added = claims.tenantId;
+  if (custom !== undefined && added !== undefined && custom !== added) {
+    throw new ForbiddenError('Token carries conflicting tenants');
+  }
+  const tenantId = custom ?? added;
+  if (!isTenantId(tenantId)) throw new ForbiddenError();
+  return Object.freeze({ tenantId, userId: sub });
+};
+
+/**
+ * Extracts the token from an `Authorization: Bearer <token>` header value.
+ * @example bearerToken('Bearer eyJ…') // 'eyJ…'
+ */
+export const bearerToken = (header: string | undefined | null): string | undefined => {
+  const match = /^Bearer\s+([^\s]+)\s*$/i.exec(header ?? '');
+  return match?.[1];
+};
+
+/**
+ * A verifier configured from the environment, read once: `COGNITO_USER_POOL_ID`,
+ * `COGNITO_CLIENT_IDS` (comma-separated), optional `COGNITO_ISSUER`, `COGNITO_JWKS_URI` and
+ * `COGNITO_TOKEN_USE` (`id` | `access`). Throws ConfigurationError on a missing variable.
+ *
+ * @example const verifier = tokenVerifierFromEnv();
+ */
+export const tokenVerifierFromEnv = (env: NodeJS.ProcessEnv = process.env): TokenVerifier => {
+  const userPoolId = env.COGNITO_USER_POOL_ID;
+  const clientIds = (env.COGNITO_CLIENT_IDS ?? '')
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
+  if (!userPoolId) throw new ConfigurationError('COGNITO_USER_POOL_ID is not set');
+  if (clientIds.length === 0) throw new ConfigurationError('COGNITO_CLIENT_IDS is not set');
+  const tokenUse = env.COGNITO_TOKEN_USE;
+  if (tokenUse !== undefined && tokenUse !== '' && tokenUse !== 'id' && tokenUse !== 'access') {
+    throw new ConfigurationError('COGNITO_TOKEN_USE must be "id" or "access"');
+  }
+  return createTokenVerifier({
+    userPoolId,
+    clientId: clientIds,
+    tokenUse: tokenUse === 'id' || tokenUse === 'access' ? tokenUse : null,
+    ...(env.COGNITO_ISSUER ? { issuer: env.COGNITO_ISSUER } : {}),
+    ...(env.COGNITO_JWKS_URI ? { jwksUri: env.COGNITO_JWKS_URI } : {}),
+  });
+};

@@ -1,0 +1,17 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: [
+    'src/index.ts',
+    'src/tokens.ts',
+    'src/middleware.ts',
+    'src/events.ts',
+    'src/credentials.ts',
+    'src/logger.ts',
+  ],
+  format: ['esm', 'cjs'],
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  target: 'node20',
+});
