@@ -31,10 +31,10 @@ export const MAX_PROMPT_LENGTH = 4000;
 export const TENANT_TIERS = ['basic', 'standard', 'premium'] as const;
 
 const answerIdSchema = z.string().min(1).max(128);
-/** Conversation ids: URL-safe, 1–64 characters (chat-api generates ULIDs). */
+/** Conversation ids: URL-safe, 1–63 characters (chat-api generates ULIDs), so `<sub>.<conversationId>` fits Bedrock's 100-character session id. */
 export const conversationIdSchema = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 of [A-Za-z0-9_-]');
+  .regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be 1-63 of [A-Za-z0-9_-]');
 
 const owned = { tenantId: tenantIdSchema, userId: userIdSchema, answerId: answerIdSchema };
 
