@@ -206,21 +206,32 @@ export const createScopedCredentialsProvider = (
   };
 };
 
-const clients = new Map<string, DynamoDBDocumentClient>();
+const clients = new Map<string, { credentials: ScopedCredentials; client: DynamoDBDocumentClient }>();
 const MAX_CLIENTS = 100;
 
 /**
- * A DynamoDB document client that signs with the given scoped credentials. Clients are reused per
- * access key (a warm container does not rebuild one per invocation). Region and endpoint come from
- * the SDK's standard configuration (`AWS_REGION`, `AWS_ENDPOINT_URL_DYNAMODB`).
+ * A DynamoDB document client that signs with the given scoped credentials. Clients are reused for the
+ * same credentials (a warm container does not rebuild one per invocation) — only when access key id,
+ * secret and session token all match, so knowing another session's access key id never yields its
+ * client. Region and endpoint come from the SDK's standard configuration (`AWS_REGION`,
+ * `AWS_ENDPOINT_URL_DYNAMODB`).
  *
  * @example
  * const db = scopedDocumentClient(credentials);
  * await db.send(new GetCommand({ TableName, Key: { tenantId } }));
  */
 export const scopedDocumentClient = (credentials: ScopedCredentials): DynamoDBDocumentClient => {
-  const existing = clients.get(credentials.accessKeyId);
-  if (existing) return existing;
+  const key = credentials.accessKeyId;
+  const existing = clients.get(key);
+  if (
+    existing &&
+    existing.credentials.secretAccessKey === credentials.secretAccessKey &&
+    existing.credentials.sessionToken === credentials.sessionToken
+  ) {
+    clients.delete(key); // re-insert: most recently used last
+    clients.set(key, existing);
+    return existing.client;
+  }
   const client = DynamoDBDocumentClient.from(
     new DynamoDBClient({
       credentials: {
@@ -232,11 +243,12 @@ export const scopedDocumentClient = (credentials: ScopedCredentials): DynamoDBDo
     }),
     { marshallOptions: { removeUndefinedValues: true } },
   );
-  clients.set(credentials.accessKeyId, client);
+  clients.delete(key);
+  clients.set(key, { credentials, client });
   if (clients.size > MAX_CLIENTS) {
     const oldest = clients.keys().next().value;
     if (oldest !== undefined) {
-      clients.get(oldest)?.destroy();
+      clients.get(oldest)?.client.destroy();
       clients.delete(oldest);
     }
   }
