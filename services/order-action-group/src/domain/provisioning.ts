@@ -1,0 +1,135 @@
+import {
+  CreateTableCommand,
+  type DescribeTableCommandOutput,
+  type DynamoDBClient,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { EventDetail } from '@tenant-assistant/tenant-context/events';
+import type { TableNames } from '../config';
+import { ProvisioningError } from '../errors';
+import { ordersTableName } from './tenant-data';
+
+/** The ports of {@link provisionTenant}: this service's own (provisioning) role, not tenant-scoped. */
+export interface ProvisioningDeps {
+  dynamodb: DynamoDBClient;
+  documents: DynamoDBDocumentClient;
+  tables: TableNames;
+  /** Longest to wait for the orders table to become ACTIVE, seconds. */
+  maxWaitSeconds: number;
+  /** Polling delays of the table waiter, seconds (tests shorten them). */
+  waiterDelays?: { minDelay: number; maxDelay: number };
+  /** Clock for `provisionedAt`. */
+  now?: () => Date;
+}
+
+/** What provisioning did; a repeated event gives `{ tableCreated: false, configWritten: false }`. */
+export interface ProvisioningOutcome {
+  tenantId: string;
+  ordersTableName: string;
+  tableCreated: boolean;
+  configWritten: boolean;
+}
+
+const errorName = (error: unknown) => (error instanceof Error ? error.name : '');
+
+const ORDERS_KEY_SCHEMA = [
+  { AttributeName: 'userId', KeyType: 'HASH' },
+  { AttributeName: 'orderId', KeyType: 'RANGE' },
+] as const;
+
+const hasOrdersKeySchema = (output: DescribeTableCommandOutput | undefined) => {
+  const keys = output?.Table?.KeySchema ?? [];
+  return (
+    keys.length === ORDERS_KEY_SCHEMA.length &&
+    ORDERS_KEY_SCHEMA.every((expected) =>
+      keys.some((key) => key.AttributeName === expected.AttributeName && key.KeyType === expected.KeyType),
+    )
+  );
+};
+
+const createOrdersTable = async (deps: ProvisioningDeps, tableName: string): Promise<boolean> => {
+  try {
+    await deps.dynamodb.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        KeySchema: [...ORDERS_KEY_SCHEMA],
+        AttributeDefinitions: [
+          { AttributeName: 'userId', AttributeType: 'S' },
+          { AttributeName: 'orderId', AttributeType: 'S' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (errorName(error) === 'ResourceInUseException') return false; // exists already: a repeated event
+    throw new ProvisioningError(`Could not create the orders table ${tableName}`, error);
+  }
+};
+
+const waitUntilActive = async (deps: ProvisioningDeps, tableName: string) => {
+  let result: Awaited<ReturnType<typeof waitUntilTableExists>>;
+  try {
+    result = await waitUntilTableExists(
+      {
+        client: deps.dynamodb,
+        maxWaitTime: deps.maxWaitSeconds,
+        ...(deps.waiterDelays ?? { minDelay: 2, maxDelay: 10 }),
+      },
+      { TableName: tableName },
+    );
+  } catch (error) {
+    throw new ProvisioningError(`The orders table ${tableName} did not become ACTIVE`, error);
+  }
+  if (!hasOrdersKeySchema(result.reason as DescribeTableCommandOutput | undefined)) {
+    throw new ProvisioningError(`The table ${tableName} exists with another key schema`);
+  }
+};
+
+const writeTenantConfig = async (
+  deps: ProvisioningDeps,
+  detail: EventDetail<'TenantOnboarded'>,
+  tableName: string,
+): Promise<boolean> => {
+  try {
+    await deps.documents.send(
+      new PutCommand({
+        TableName: deps.tables.tenantConfigTableName,
+        Item: {
+          tenantId: detail.tenantId,
+          name: detail.name,
+          returnPolicyDays: detail.returnPolicyDays,
+          tier: detail.tier,
+          ordersTableName: tableName,
+          provisionedAt: (deps.now ?? (() => new Date()))().toISOString(),
+        },
+        ConditionExpression: 'attribute_not_exists(tenantId)',
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (errorName(error) === 'ConditionalCheckFailedException') return false; // provisioned before
+    throw new ProvisioningError(`Could not write the TenantConfig item of ${detail.tenantId}`, error);
+  }
+};
+
+/**
+ * Provisions an onboarded tenant: creates its orders table `<ordersTablePrefix><tenantId>`
+ * (`userId` + `orderId`, on demand), waits until it is ACTIVE, then writes its TenantConfig item —
+ * in that order, so a TenantConfig item always names a usable table. Idempotent: an existing table
+ * is reused (if its key schema is right) and an existing TenantConfig item is never overwritten, so
+ * a repeated event changes nothing. Failures throw ProvisioningError (the event is retried).
+ *
+ * @example await provisionTenant(deps, { tenantId: 'tenant1', name: 'Acme', returnPolicyDays: 10, tier: 'basic' });
+ */
+export const provisionTenant = async (
+  deps: ProvisioningDeps,
+  detail: EventDetail<'TenantOnboarded'>,
+): Promise<ProvisioningOutcome> => {
+  const tableName = ordersTableName(deps.tables, detail.tenantId);
+  const tableCreated = await createOrdersTable(deps, tableName);
+  await waitUntilActive(deps, tableName);
+  const configWritten = await writeTenantConfig(deps, detail, tableName);
+  return { tenantId: detail.tenantId, ordersTableName: tableName, tableCreated, configWritten };
+};

@@ -1,0 +1,99 @@
+/**
+ * Errors of the order-action-group service. Every error has a stable `name` and `code`; `statusCode`
+ * and `expose` follow the project's HTTP convention (only `expose`d messages ever reach a caller —
+ * here the Bedrock agent, and through it the model and the user). `cause` is always kept for logs.
+ */
+export class OrderActionGroupError extends Error {
+  /** Stable machine-readable code, e.g. `INVALID_PARAMETER`; sent to the agent in FAILURE bodies. */
+  readonly code: string;
+  /** The HTTP status this outcome corresponds to. */
+  readonly statusCode: number;
+  /** Whether `message` is safe to show to the agent (and so to the model and the user). */
+  readonly expose: boolean;
+
+  constructor(message: string, options: { code: string; statusCode?: number; cause?: unknown }) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'OrderActionGroupError';
+    this.code = options.code;
+    this.statusCode = options.statusCode ?? 500;
+    this.expose = this.statusCode < 500;
+  }
+}
+
+/** A required environment variable is missing or invalid (a deployment mistake). */
+export class ConfigurationError extends OrderActionGroupError {
+  constructor(message: string) {
+    super(message, { code: 'CONFIGURATION' });
+    this.name = 'ConfigurationError';
+  }
+}
+
+/** The agent called a function this action group does not have. */
+export class UnknownFunctionError extends OrderActionGroupError {
+  constructor(functionName: string) {
+    super(`Unknown function ${JSON.stringify(functionName.slice(0, 64))}`, {
+      code: 'UNKNOWN_FUNCTION',
+      statusCode: 400,
+    });
+    this.name = 'UnknownFunctionError';
+  }
+}
+
+/** A parameter chosen by the model is missing or invalid. */
+export class InvalidParameterError extends OrderActionGroupError {
+  /** Which parameters were wrong and why (parameter names and rules only, never values). */
+  readonly issues: readonly string[];
+  constructor(issues: readonly string[], cause?: unknown) {
+    super(`Invalid parameters: ${issues.join('; ')}`, { code: 'INVALID_PARAMETER', statusCode: 400, cause });
+    this.name = 'InvalidParameterError';
+    this.issues = issues;
+  }
+}
+
+/** IAM refused the scoped credentials (another tenant's or user's data, or expired credentials). */
+export class AccessDeniedError extends OrderActionGroupError {
+  constructor(cause?: unknown) {
+    super("Access to the tenant's data was denied", { code: 'ACCESS_DENIED', statusCode: 403, cause });
+    this.name = 'AccessDeniedError';
+  }
+}
+
+/** The tenant has no TenantConfig item: it was never onboarded (or not yet). */
+export class TenantNotProvisionedError extends OrderActionGroupError {
+  constructor(cause?: unknown) {
+    super('The tenant is not set up yet', { code: 'TENANT_NOT_FOUND', statusCode: 404, cause });
+    this.name = 'TenantNotProvisionedError';
+  }
+}
+
+/** The TenantConfig item is malformed or names an orders table that is not the tenant's own. */
+export class TenantConfigInvalidError extends OrderActionGroupError {
+  constructor(reason: string, cause?: unknown) {
+    super(`Invalid tenant configuration: ${reason}`, { code: 'TENANT_CONFIG_INVALID', cause });
+    this.name = 'TenantConfigInvalidError';
+  }
+}
+
+/** An order item in the tenant's table does not have the expected shape. */
+export class OrderDataInvalidError extends OrderActionGroupError {
+  constructor(cause?: unknown) {
+    super('An order record is malformed', { code: 'ORDER_DATA_INVALID', cause });
+    this.name = 'OrderDataInvalidError';
+  }
+}
+
+/** DynamoDB could not be reached in time, or failed (throttling, timeouts, missing tables). */
+export class DataUnavailableError extends OrderActionGroupError {
+  constructor(cause?: unknown) {
+    super('Data store unavailable', { code: 'DATA_UNAVAILABLE', statusCode: 503, cause });
+    this.name = 'DataUnavailableError';
+  }
+}
+
+/** Provisioning a tenant failed (the event is retried, then sent to the dead-letter queue). */
+export class ProvisioningError extends OrderActionGroupError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { code: 'PROVISIONING_FAILED', cause });
+    this.name = 'ProvisioningError';
+  }
+}

@@ -1,0 +1,27 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { scopedDocumentClient } from '@tenant-assistant/tenant-context/credentials';
+import { sessionAttributesTenantContext } from '@tenant-assistant/tenant-context/middleware';
+import type { Context } from 'aws-lambda';
+import { type ActionGroupDeps, createActionGroupResolver, resolveAction } from '../../bedrock/action-group';
+import type { ActionGroupEventWithTenant } from '../../bedrock/envelope';
+import { actionGroupFailures } from '../../bedrock/middleware';
+import { once, readActionGroupConfig } from '../../config';
+import { logger } from '../../logger';
+
+export const defaultDeps: ActionGroupDeps = {
+  config: once(readActionGroupConfig),
+  documentClientFor: scopedDocumentClient,
+  logger,
+};
+
+/** Bedrock action group `order-actions`: getReturnPolicy, listOrders, getOrder for the session's tenant and user. */
+export const makeHandler = (deps: ActionGroupDeps) => {
+  const resolver = createActionGroupResolver(deps);
+  return (event: ActionGroupEventWithTenant, context: Context) => resolveAction(resolver, event, context);
+};
+
+export const handler = middy(makeHandler(defaultDeps))
+  .use(injectLambdaContext(logger))
+  .use(sessionAttributesTenantContext({ logger }))
+  .use(actionGroupFailures({ logger }));
