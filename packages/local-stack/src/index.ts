@@ -1,0 +1,34 @@
+/**
+ * @tenant-assistant/local-stack — LOCAL STAND-INS for AWS services, for development and tests only.
+ * Nothing here is deployed or bundled into a Lambda (it depends on @cloud-copilot/iam-simulate, AGPL-3.0).
+ */
+
+export type { ListenOptions, LocalEndpoint } from './common/net';
+export { type ParsedAuthorization, parseAuthorizationHeader } from './common/sigv4';
+export { type DynamoDbLocal, type DynamoDbLocalOptions, startDynamoDbLocal } from './dynamodb/local';
+export * from './errors';
+export {
+  type CloudFormationTemplate,
+  cloudFormationYamlTags,
+  type IntrinsicContext,
+  parseCloudFormationYaml,
+  resolveIntrinsics,
+  resolvePolicyDocument,
+  rolesFromCloudFormationTemplate,
+} from './iam/cloudformation';
+export {
+  type AuthorizationDecision,
+  type AuthorizationRequest,
+  authorize,
+  type DenialReason,
+  type PrincipalPolicies,
+} from './iam/evaluate';
+export * from './iam/types';
+export {
+  type KnownCaller,
+  type LocalSts,
+  type LocalStsOptions,
+  type LocalStsStats,
+  startLocalSts,
+} from './sts/server';
+export { InMemorySessionStore, type SessionStore, type StsSession } from './sts/session-store';
