@@ -1,0 +1,65 @@
+/** Options of {@link createChunkCoalescer}. */
+export interface ChunkCoalescerOptions {
+  /** Publishes one coalesced piece of text as chunk number `seq` (0, 1, 2, …). */
+  publish: (seq: number, text: string) => Promise<void>;
+  /** Milliseconds since epoch (tests pass a fake). */
+  clock: () => number;
+  /** A piece is published once this long has passed since the previous one (default 250 ms). */
+  intervalMs?: number;
+  /** …or once this many characters are waiting (default 300). */
+  maxChars?: number;
+}
+
+export interface ChunkCoalescer {
+  /** Adds text from the agent; publishes the waiting text when the interval or size is reached. */
+  push(text: string): Promise<void>;
+  /** Publishes whatever text is still waiting. */
+  flush(): Promise<void>;
+  /** Everything pushed so far: the concatenation of all published pieces after `flush`. */
+  readonly text: string;
+  /** How many pieces were published. */
+  readonly published: number;
+}
+
+/**
+ * Coalesces the agent's small stream chunks into `AnswerChunk`s: at most about one per
+ * `intervalMs`, or sooner once `maxChars` are waiting. The first text is published at once (the
+ * user sees the answer start); pieces are published one at a time, in order, numbered from 0.
+ *
+ * @example
+ * const coalescer = createChunkCoalescer({ clock: Date.now, publish: (seq, text) => send(seq, text) });
+ * for await (const text of stream) await coalescer.push(text);
+ * await coalescer.flush();
+ */
+export const createChunkCoalescer = (options: ChunkCoalescerOptions): ChunkCoalescer => {
+  const { publish, clock, intervalMs = 250, maxChars = 300 } = options;
+  let pending = '';
+  let text = '';
+  let seq = 0;
+  let lastPublishedAt = Number.NEGATIVE_INFINITY;
+
+  const publishPending = async () => {
+    if (pending === '') return;
+    const piece = pending;
+    pending = '';
+    await publish(seq, piece);
+    seq += 1;
+    lastPublishedAt = clock();
+  };
+
+  return {
+    async push(value) {
+      if (value === '') return;
+      pending += value;
+      text += value;
+      if (pending.length >= maxChars || clock() - lastPublishedAt >= intervalMs) await publishPending();
+    },
+    flush: publishPending,
+    get text() {
+      return text;
+    },
+    get published() {
+      return seq;
+    },
+  };
+};
