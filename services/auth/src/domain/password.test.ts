@@ -1,0 +1,71 @@
+import type { PasswordPolicy } from '../config';
+import { generateTemporaryPassword, MAX_PASSWORD_LENGTH, MIN_GENERATED_LENGTH } from './password';
+
+/** Cognito's special characters (https://docs.aws.amazon.com/cognito/latest/developerguide/managing-users-passwords.html). */
+const COGNITO_SYMBOLS = '^$*.[]{}()?"!@#%&/\\,><\':;|_~`=+-';
+
+/** An independent check of a password against a Cognito password policy. */
+const satisfies = (password: string, policy: PasswordPolicy): boolean =>
+  password.length >= policy.minimumLength &&
+  password.length <= MAX_PASSWORD_LENGTH &&
+  (!policy.requireUppercase || /[A-Z]/.test(password)) &&
+  (!policy.requireLowercase || /[a-z]/.test(password)) &&
+  (!policy.requireNumbers || /[0-9]/.test(password)) &&
+  (!policy.requireSymbols || [...password].some((c) => COGNITO_SYMBOLS.includes(c))) &&
+  [...password].every((c) => /[A-Za-z0-9]/.test(c) || COGNITO_SYMBOLS.includes(c));
+
+const policy = (overrides: Partial<PasswordPolicy> = {}): PasswordPolicy => ({
+  minimumLength: 12,
+  requireUppercase: true,
+  requireLowercase: true,
+  requireNumbers: true,
+  requireSymbols: true,
+  temporaryPasswordValidityDays: 3,
+  ...overrides,
+});
+
+describe('generateTemporaryPassword', () => {
+  it.each([
+    ['the default policy (12, all classes)', policy()],
+    ['a 6-character minimum', policy({ minimumLength: 6 })],
+    ['a 40-character minimum', policy({ minimumLength: 40 })],
+    ['the longest minimum (99)', policy({ minimumLength: 99 })],
+    ['a policy without symbols', policy({ requireSymbols: false })],
+  ])('satisfies %s on 2,000 draws', (_, given) => {
+    const draws = Array.from({ length: 2000 }, () => generateTemporaryPassword(given));
+
+    const failures = draws.filter((password) => !satisfies(password, given));
+
+    expect(failures).toEqual([]);
+  });
+
+  it('is at least 16 characters long even when the policy asks for fewer', () => {
+    expect(generateTemporaryPassword(policy({ minimumLength: 8 }))).toHaveLength(MIN_GENERATED_LENGTH);
+  });
+
+  it('is exactly the minimum length when the policy asks for more than 16', () => {
+    expect(generateTemporaryPassword(policy({ minimumLength: 31 }))).toHaveLength(31);
+  });
+
+  it('never repeats itself', () => {
+    const draws = new Set(Array.from({ length: 1000 }, () => generateTemporaryPassword(policy())));
+
+    expect(draws.size).toBe(1000);
+  });
+
+  it('includes every character class even when the random source always picks the first option', () => {
+    const password = generateTemporaryPassword(policy(), () => 0);
+
+    expect(satisfies(password, policy())).toBe(true);
+  });
+
+  it('uses characters that need no quoting in a shell or JSON', () => {
+    const characters = new Set(
+      Array.from({ length: 500 }, () => generateTemporaryPassword(policy())).join(''),
+    );
+
+    for (const unsafe of ['"', "'", '\\', '`', '$', ' ', '&', '|', ';', '<', '>']) {
+      expect(characters.has(unsafe)).toBe(false);
+    }
+  });
+});

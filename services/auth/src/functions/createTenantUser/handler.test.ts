@@ -1,0 +1,245 @@
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminDeleteUserCommand,
+  CognitoIdentityProviderClient,
+  GetGroupCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { captureOutput, lambdaContext } from '@tenant-assistant/testing';
+import { mockClient } from 'aws-sdk-client-mock';
+import { awsError, silentLogger } from '../../../test/support';
+import type { PasswordPolicy } from '../../config';
+import { generateTemporaryPassword } from '../../domain/password';
+import { encodeTenantDefinition, onboardTenantInput } from '../../domain/tenants';
+import {
+  CognitoRequestError,
+  InvalidInputError,
+  UnknownTenantError,
+  UserCreationFailedError,
+  UsernameTakenError,
+} from '../../errors';
+import { handler, makeHandler } from './handler';
+
+const cognitoMock = mockClient(CognitoIdentityProviderClient);
+
+const userPoolId = 'us-east-1_AbCdEf123';
+const sub = '6f1c2e4a-0b7d-4c1e-9a53-2d8e7f6a5b4c';
+const policy: PasswordPolicy = {
+  minimumLength: 12,
+  requireUppercase: true,
+  requireLowercase: true,
+  requireNumbers: true,
+  requireSymbols: true,
+  temporaryPasswordValidityDays: 3,
+};
+const ann = { tenantId: 'acme', username: 'ann', email: 'ann@acme.test' };
+const acmeGroup = {
+  Group: {
+    GroupName: 'tenant-acme',
+    Description: encodeTenantDefinition(
+      onboardTenantInput.parse({ tenantId: 'acme', name: 'Acme', returnPolicyDays: 30, tier: 'basic' }),
+    ),
+  },
+};
+
+const run = makeHandler({
+  cognito: new CognitoIdentityProviderClient({ region: 'us-east-1' }),
+  config: () => ({ userPoolId, passwordPolicy: policy }),
+  generatePassword: () => 'Tmp-Password-1234',
+  logger: silentLogger(),
+});
+
+beforeEach(() => {
+  cognitoMock.reset();
+  cognitoMock.on(GetGroupCommand).resolves(acmeGroup);
+  cognitoMock.on(AdminCreateUserCommand).resolves({
+    User: { Username: 'ann', Attributes: [{ Name: 'sub', Value: sub }], UserStatus: 'FORCE_CHANGE_PASSWORD' },
+  });
+  cognitoMock.on(AdminAddUserToGroupCommand).resolves({});
+  cognitoMock.on(AdminDeleteUserCommand).resolves({});
+});
+
+describe('createTenantUser', () => {
+  it("creates the user with its tenant, in its tenant's group, and returns the temporary password once", async () => {
+    const result = await run(ann);
+
+    expect(result).toEqual({
+      tenantId: 'acme',
+      username: 'ann',
+      userId: sub,
+      email: 'ann@acme.test',
+      groupName: 'tenant-acme',
+      temporaryPassword: 'Tmp-Password-1234',
+      temporaryPasswordValidityDays: 3,
+      mustChangePassword: true,
+    });
+    expect(cognitoMock.commandCalls(GetGroupCommand)[0]?.args[0].input).toEqual({
+      UserPoolId: userPoolId,
+      GroupName: 'tenant-acme',
+    });
+    expect(cognitoMock.commandCalls(AdminCreateUserCommand).map((call) => call.args[0].input)).toEqual([
+      {
+        UserPoolId: userPoolId,
+        Username: 'ann',
+        TemporaryPassword: 'Tmp-Password-1234',
+        MessageAction: 'SUPPRESS',
+        UserAttributes: [
+          { Name: 'email', Value: 'ann@acme.test' },
+          { Name: 'email_verified', Value: 'true' },
+          { Name: 'custom:tenantId', Value: 'acme' },
+        ],
+      },
+    ]);
+    expect(cognitoMock.commandCalls(AdminAddUserToGroupCommand).map((call) => call.args[0].input)).toEqual([
+      { UserPoolId: userPoolId, Username: 'ann', GroupName: 'tenant-acme' },
+    ]);
+  });
+
+  it('generates the temporary password from the pool policy', async () => {
+    const generatePassword = jest.fn((given: PasswordPolicy) => generateTemporaryPassword(given));
+    const withGenerator = makeHandler({
+      cognito: new CognitoIdentityProviderClient({ region: 'us-east-1' }),
+      config: () => ({ userPoolId, passwordPolicy: { ...policy, minimumLength: 40 } }),
+      generatePassword,
+      logger: silentLogger(),
+    });
+
+    const result = await withGenerator(ann);
+
+    expect(generatePassword).toHaveBeenCalledWith(expect.objectContaining({ minimumLength: 40 }));
+    expect(result.temporaryPassword).toHaveLength(40);
+    expect(cognitoMock.commandCalls(AdminCreateUserCommand)[0]?.args[0].input.TemporaryPassword).toBe(
+      result.temporaryPassword,
+    );
+  });
+
+  it('refuses an unknown tenant without creating a user', async () => {
+    cognitoMock.on(GetGroupCommand).rejects(awsError('ResourceNotFoundException', 'Group not found.'));
+
+    const error = await run({ ...ann, tenantId: 'globex' }).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(UnknownTenantError);
+    expect((error as Error).message).toBe('Tenant globex is not onboarded: run onboardTenant first');
+    expect(cognitoMock.commandCalls(AdminCreateUserCommand)).toHaveLength(0);
+  });
+
+  it('refuses a tenant whose group was not created by onboardTenant', async () => {
+    cognitoMock
+      .on(GetGroupCommand)
+      .resolves({ Group: { GroupName: 'tenant-acme', Description: 'hand-made' } });
+
+    await expect(run(ann)).rejects.toBeInstanceOf(UnknownTenantError);
+    expect(cognitoMock.commandCalls(AdminCreateUserCommand)).toHaveLength(0);
+  });
+
+  it('refuses a taken username and changes nothing', async () => {
+    cognitoMock
+      .on(AdminCreateUserCommand)
+      .rejects(awsError('UsernameExistsException', 'User account already exists'));
+
+    const error = await run(ann).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(UsernameTakenError);
+    expect((error as Error).message).toBe('Username ann is already taken');
+    expect(cognitoMock.commandCalls(AdminAddUserToGroupCommand)).toHaveLength(0);
+    expect(cognitoMock.commandCalls(AdminDeleteUserCommand)).toHaveLength(0);
+  });
+
+  it('deletes the user again when it cannot be added to its group', async () => {
+    cognitoMock.on(AdminAddUserToGroupCommand).rejects(awsError('TooManyRequestsException'));
+
+    const error = await run(ann).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(UserCreationFailedError);
+    expect((error as Error).message).toBe(
+      'User ann was not created: adding it to tenant-acme failed (it was deleted again)',
+    );
+    expect((error as Error).cause).toBeInstanceOf(CognitoRequestError);
+    expect(cognitoMock.commandCalls(AdminDeleteUserCommand).map((call) => call.args[0].input)).toEqual([
+      { UserPoolId: userPoolId, Username: 'ann' },
+    ]);
+  });
+
+  it('says so when the user can be neither grouped nor deleted', async () => {
+    cognitoMock.on(AdminAddUserToGroupCommand).rejects(awsError('TooManyRequestsException'));
+    cognitoMock.on(AdminDeleteUserCommand).rejects(awsError('TooManyRequestsException'));
+
+    await expect(run(ann)).rejects.toThrow(
+      'User ann was created but could not be added to tenant-acme, and deleting it failed: delete it by hand',
+    );
+  });
+
+  it('reports an unexpected AdminCreateUser failure as CognitoRequestError', async () => {
+    cognitoMock
+      .on(AdminCreateUserCommand)
+      .rejects(awsError('InvalidPasswordException', 'Password does not conform'));
+
+    await expect(run(ann)).rejects.toThrow(
+      'Cognito AdminCreateUser failed (InvalidPasswordException: Password does not conform)',
+    );
+  });
+
+  it.each([
+    ['a wildcard tenant id', { ...ann, tenantId: '*' }, 'tenantId: must match'],
+    [
+      'a policy-variable tenant id',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal policy variable the input must refuse
+      { ...ann, tenantId: '${aws:PrincipalTag/tenantId}' },
+      'tenantId: must match',
+    ],
+    ['a missing tenant id', { username: 'ann', email: 'ann@acme.test' }, 'tenantId:'],
+    ['an empty username', { ...ann, username: '' }, 'username: must be 1-128'],
+    ['a username with spaces', { ...ann, username: 'ann smith' }, 'username: must be 1-128'],
+    ['a username of 129 characters', { ...ann, username: 'a'.repeat(129) }, 'username: must be 1-128'],
+    ['an invalid email', { ...ann, email: 'ann-at-acme' }, 'email: must be an email address'],
+    ['an attempt to set attributes', { ...ann, 'custom:tenantId': 'globex' }, 'Unrecognized key'],
+    ['no object at all', 'ann', '(input):'],
+  ])('refuses %s before touching Cognito', async (_, input, issue) => {
+    const error = await run(input).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as Error).message).toMatch(/^Invalid createTenantUser input: /);
+    expect((error as Error).message).toContain(issue);
+    expect(cognitoMock.calls()).toHaveLength(0);
+  });
+});
+
+describe('createTenantUser deployed handler', () => {
+  const env = { ...process.env };
+  beforeEach(() => {
+    Object.assign(process.env, {
+      COGNITO_USER_POOL_ID: userPoolId,
+      PASSWORD_MINIMUM_LENGTH: '12',
+      PASSWORD_REQUIRE_UPPERCASE: 'true',
+      PASSWORD_REQUIRE_LOWERCASE: 'true',
+      PASSWORD_REQUIRE_NUMBERS: 'true',
+      PASSWORD_REQUIRE_SYMBOLS: 'true',
+      TEMPORARY_PASSWORD_VALIDITY_DAYS: '3',
+    });
+  });
+  afterEach(() => {
+    process.env = { ...env };
+  });
+
+  it('returns a policy-compliant temporary password and never logs it', async () => {
+    const { result, output } = await captureOutput(() => handler(ann, lambdaContext()));
+
+    expect(result.temporaryPassword).toMatch(/^(?=.*[A-Z])(?=.*[a-z])(?=.*\d)(?=.*[^A-Za-z0-9]).{16,}$/);
+    expect(output).toContain('Tenant user created');
+    expect(output).not.toContain(result.temporaryPassword);
+  });
+
+  it('logs a refusal without the password', async () => {
+    cognitoMock.on(AdminCreateUserCommand).rejects(awsError('UsernameExistsException'));
+
+    const { result, output } = await captureOutput(() =>
+      handler(ann, lambdaContext()).catch((error: unknown) => error),
+    );
+
+    expect(result).toBeInstanceOf(UsernameTakenError);
+    expect(output).toContain('createTenantUser refused');
+    const sent = cognitoMock.commandCalls(AdminCreateUserCommand)[0]?.args[0].input.TemporaryPassword ?? '';
+    expect(sent).not.toBe('');
+    expect(output).not.toContain(sent);
+  });
+});

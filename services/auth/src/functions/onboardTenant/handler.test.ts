@@ -1,0 +1,260 @@
+import {
+  CognitoIdentityProviderClient,
+  CreateGroupCommand,
+  GetGroupCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { PutEventsFailedError } from '@tenant-assistant/tenant-context';
+import { captureOutput, lambdaContext } from '@tenant-assistant/testing';
+import { mockClient } from 'aws-sdk-client-mock';
+import { awsError, silentLogger } from '../../../test/support';
+import { encodeTenantDefinition, onboardTenantInput } from '../../domain/tenants';
+import {
+  CognitoRequestError,
+  ConfigurationError,
+  InvalidInputError,
+  TenantConflictError,
+} from '../../errors';
+import { handler, makeHandler } from './handler';
+
+const cognitoMock = mockClient(CognitoIdentityProviderClient);
+const eventBridgeMock = mockClient(EventBridgeClient);
+
+const userPoolId = 'us-east-1_AbCdEf123';
+const eventBusName = 'tenant-assistant-control-test';
+const acme = { tenantId: 'acme', name: 'Acme Corp', returnPolicyDays: 30, tier: 'standard' } as const;
+
+const run = makeHandler({
+  cognito: new CognitoIdentityProviderClient({ region: 'us-east-1' }),
+  eventBridge: new EventBridgeClient({ region: 'us-east-1' }),
+  config: () => ({ userPoolId, eventBusName }),
+  logger: silentLogger(),
+});
+
+/** The description onboardTenant stores for a definition. */
+const stored = (definition: unknown) => encodeTenantDefinition(onboardTenantInput.parse(definition));
+const groupNotFound = () => awsError('ResourceNotFoundException', 'Group not found.');
+const publishedDetails = () =>
+  eventBridgeMock
+    .commandCalls(PutEventsCommand)
+    .flatMap((call) => call.args[0].input.Entries ?? [])
+    .map((entry) => ({ ...entry, Detail: JSON.parse(entry.Detail ?? 'null') as unknown }));
+
+beforeEach(() => {
+  cognitoMock.reset();
+  eventBridgeMock.reset();
+  eventBridgeMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
+});
+
+describe('onboardTenant', () => {
+  it('creates the tenant group with the definition and publishes TenantOnboarded on the control bus', async () => {
+    cognitoMock.on(GetGroupCommand).rejects(groupNotFound());
+    cognitoMock.on(CreateGroupCommand).resolves({ Group: { GroupName: 'tenant-acme' } });
+
+    const result = await run(acme);
+
+    expect(result).toEqual({ tenant: acme, groupName: 'tenant-acme', created: true });
+    expect(cognitoMock.commandCalls(CreateGroupCommand).map((call) => call.args[0].input)).toEqual([
+      { UserPoolId: userPoolId, GroupName: 'tenant-acme', Description: JSON.stringify(acme) },
+    ]);
+    expect(publishedDetails()).toEqual([
+      {
+        EventBusName: eventBusName,
+        Source: 'tenant-assistant.auth',
+        DetailType: 'TenantOnboarded',
+        Detail: acme,
+      },
+    ]);
+  });
+
+  it('trims the name before storing and publishing it', async () => {
+    cognitoMock.on(GetGroupCommand).rejects(groupNotFound());
+    cognitoMock.on(CreateGroupCommand).resolves({});
+
+    await run({ ...acme, name: '  Acme Corp ' });
+
+    expect(cognitoMock.commandCalls(CreateGroupCommand)[0]?.args[0].input.Description).toBe(
+      JSON.stringify(acme),
+    );
+    expect(publishedDetails()[0]?.Detail).toEqual(acme);
+  });
+
+  it('succeeds on the same request again without creating anything, and publishes the event again', async () => {
+    cognitoMock
+      .on(GetGroupCommand)
+      .resolves({ Group: { GroupName: 'tenant-acme', Description: stored(acme) } });
+
+    const result = await run({ tier: 'standard', returnPolicyDays: 30, name: 'Acme Corp', tenantId: 'acme' });
+
+    expect(result.created).toBe(false);
+    expect(cognitoMock.commandCalls(CreateGroupCommand)).toHaveLength(0);
+    expect(publishedDetails().map((entry) => entry.Detail)).toEqual([acme]);
+  });
+
+  it('refuses a conflicting repeat, naming what differs, and publishes nothing', async () => {
+    cognitoMock
+      .on(GetGroupCommand)
+      .resolves({ Group: { GroupName: 'tenant-acme', Description: stored(acme) } });
+
+    const error = await run({ ...acme, returnPolicyDays: 10, tier: 'premium' }).catch(
+      (caught: unknown) => caught,
+    );
+
+    expect(error).toBeInstanceOf(TenantConflictError);
+    expect((error as TenantConflictError).statusCode).toBe(409);
+    expect((error as Error).message).toBe(
+      'Tenant acme is already onboarded with a different definition: returnPolicyDays 30 (requested 10), tier "standard" (requested "premium")',
+    );
+    expect(cognitoMock.commandCalls(CreateGroupCommand)).toHaveLength(0);
+    expect(eventBridgeMock.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+
+  it.each([
+    ['no description', undefined],
+    ['a free-text description', 'Acme admins'],
+    ['a description that is not a tenant definition', JSON.stringify({ tenantId: 'acme' })],
+  ])('refuses to take over an existing group with %s', async (_, description) => {
+    cognitoMock
+      .on(GetGroupCommand)
+      .resolves({ Group: { GroupName: 'tenant-acme', Description: description } });
+
+    await expect(run(acme)).rejects.toThrow(
+      'Group tenant-acme already exists but was not created by onboardTenant (its description is not a tenant definition)',
+    );
+    expect(eventBridgeMock.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+
+  it('succeeds when a concurrent identical onboarding creates the group first', async () => {
+    cognitoMock
+      .on(GetGroupCommand)
+      .rejectsOnce(groupNotFound())
+      .resolves({ Group: { GroupName: 'tenant-acme', Description: stored(acme) } });
+    cognitoMock
+      .on(CreateGroupCommand)
+      .rejects(awsError('GroupExistsException', 'A group with the name already exists.'));
+
+    const result = await run(acme);
+
+    expect(result.created).toBe(false);
+    expect(publishedDetails()).toHaveLength(1);
+  });
+
+  it('refuses when a concurrent conflicting onboarding creates the group first', async () => {
+    cognitoMock
+      .on(GetGroupCommand)
+      .rejectsOnce(groupNotFound())
+      .resolves({
+        Group: {
+          GroupName: 'tenant-acme',
+          Description: stored({ ...acme, name: 'Acme Ltd' }),
+        },
+      });
+    cognitoMock.on(CreateGroupCommand).rejects(awsError('GroupExistsException'));
+
+    await expect(run(acme)).rejects.toThrow('name "Acme Ltd" (requested "Acme Corp")');
+    expect(eventBridgeMock.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+
+  it.each([
+    ['a wildcard tenant id', { ...acme, tenantId: '*' }, 'tenantId: must match ^[a-z0-9][a-z0-9-]{1,62}$'],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal policy variable the input must refuse
+    ['a policy-variable tenant id', { ...acme, tenantId: '${aws:username}' }, 'tenantId: must match'],
+    ['an uppercase tenant id', { ...acme, tenantId: 'Acme' }, 'tenantId: must match'],
+    ['a missing name', { tenantId: 'acme', returnPolicyDays: 30, tier: 'standard' }, 'name:'],
+    ['a blank name', { ...acme, name: '   ' }, 'name:'],
+    ['a negative return policy', { ...acme, returnPolicyDays: -1 }, 'returnPolicyDays:'],
+    ['a fractional return policy', { ...acme, returnPolicyDays: 1.5 }, 'returnPolicyDays:'],
+    ['a return policy given as text', { ...acme, returnPolicyDays: '30' }, 'returnPolicyDays:'],
+    ['an unknown tier', { ...acme, tier: 'platinum' }, 'tier:'],
+    ['an unknown field', { ...acme, returnPolicy: 30 }, 'Unrecognized key'],
+    ['no object at all', 'acme', '(input):'],
+    ['null', null, '(input):'],
+  ])('refuses %s before touching Cognito or EventBridge', async (_, input, issue) => {
+    const error = await run(input).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as Error).message).toMatch(/^Invalid onboardTenant input: /);
+    expect((error as Error).message).toContain(issue);
+    expect(cognitoMock.calls()).toHaveLength(0);
+    expect(eventBridgeMock.calls()).toHaveLength(0);
+  });
+
+  it('fails with PutEventsFailedError when EventBridge rejects the event (a retry publishes again)', async () => {
+    cognitoMock.on(GetGroupCommand).rejects(groupNotFound());
+    cognitoMock.on(CreateGroupCommand).resolves({});
+    eventBridgeMock
+      .on(PutEventsCommand)
+      .resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'boom' }] });
+
+    await expect(run(acme)).rejects.toBeInstanceOf(PutEventsFailedError);
+  });
+
+  it('reports an unexpected Cognito failure as CognitoRequestError with its cause', async () => {
+    const cause = awsError('TooManyRequestsException', 'Rate exceeded');
+    cognitoMock.on(GetGroupCommand).rejects(cause);
+
+    const error = await run(acme).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(CognitoRequestError);
+    expect((error as Error).message).toBe(
+      'Cognito GetGroup failed (TooManyRequestsException: Rate exceeded)',
+    );
+    expect((error as Error).cause).toBe(cause);
+    expect(eventBridgeMock.calls()).toHaveLength(0);
+  });
+
+  it('reports a CreateGroup failure as CognitoRequestError and publishes nothing', async () => {
+    cognitoMock.on(GetGroupCommand).rejects(groupNotFound());
+    cognitoMock.on(CreateGroupCommand).rejects(awsError('AccessDeniedException'));
+
+    await expect(run(acme)).rejects.toThrow('Cognito CreateGroup failed (AccessDeniedException');
+    expect(eventBridgeMock.calls()).toHaveLength(0);
+  });
+});
+
+describe('onboardTenant deployed handler', () => {
+  const env = { ...process.env };
+  beforeEach(() => {
+    process.env.COGNITO_USER_POOL_ID = userPoolId;
+    process.env.EVENT_BUS_NAME = eventBusName;
+  });
+  afterEach(() => {
+    process.env = { ...env };
+  });
+
+  it('reads its configuration from the environment and onboards the tenant', async () => {
+    cognitoMock.on(GetGroupCommand).rejects(groupNotFound());
+    cognitoMock.on(CreateGroupCommand).resolves({});
+
+    const { result, output } = await captureOutput(() => handler(acme, lambdaContext()));
+
+    expect(result.created).toBe(true);
+    expect(cognitoMock.commandCalls(CreateGroupCommand)[0]?.args[0].input.UserPoolId).toBe(userPoolId);
+    expect(publishedDetails()[0]?.EventBusName).toBe(eventBusName);
+    expect(output).toContain('Tenant onboarded');
+  });
+
+  it('logs and rethrows a refusal', async () => {
+    const { result, output } = await captureOutput(() =>
+      handler({ ...acme, tenantId: '*' }, lambdaContext()).catch((error: unknown) => error),
+    );
+
+    expect(result).toBeInstanceOf(InvalidInputError);
+    expect(output).toContain('onboardTenant refused');
+  });
+});
+
+describe('onboardTenant configuration', () => {
+  it('fails clearly when the user pool id is not configured', async () => {
+    const unconfigured = makeHandler({
+      cognito: new CognitoIdentityProviderClient({ region: 'us-east-1' }),
+      eventBridge: new EventBridgeClient({ region: 'us-east-1' }),
+      config: () => {
+        throw new ConfigurationError('COGNITO_USER_POOL_ID is not set');
+      },
+      logger: silentLogger(),
+    });
+
+    await expect(unconfigured(acme)).rejects.toThrow('COGNITO_USER_POOL_ID is not set');
+  });
+});

@@ -1,0 +1,206 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { captureOutput, lambdaContext } from '@tenant-assistant/testing';
+import { silentLogger } from '../../../test/support';
+import type { PreTokenGenerationEvent } from '../../domain/claims';
+import { TenantlessUserError } from '../../errors';
+import { handler, makeHandler } from './handler';
+
+const sample = (name: string): PreTokenGenerationEvent =>
+  JSON.parse(readFileSync(join(__dirname, '../../../events', name), 'utf8')) as PreTokenGenerationEvent;
+
+const sub = '6f1c2e4a-0b7d-4c1e-9a53-2d8e7f6a5b4c';
+
+/** A V2 event as Cognito sends it for a sign-in. */
+const v2Event = (
+  attributes: Record<string, string> = { 'custom:tenantId': 'acme' },
+  groups: string[] = ['tenant-acme'],
+): PreTokenGenerationEvent => ({
+  version: '2',
+  triggerSource: 'TokenGeneration_Authentication',
+  region: 'us-east-1',
+  userPoolId: 'us-east-1_AbCdEf123',
+  userName: 'ann',
+  callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: '4example5client6id7web8' },
+  request: {
+    userAttributes: {
+      sub,
+      'cognito:user_status': 'CONFIRMED',
+      email_verified: 'true',
+      email: 'ann@acme.test',
+      ...attributes,
+    },
+    groupConfiguration: { groupsToOverride: groups, iamRolesToOverride: [], preferredRole: null },
+    scopes: ['openid', 'email', 'profile'],
+  },
+  response: { claimsAndScopeOverrideDetails: null },
+});
+
+const run = makeHandler({ logger: silentLogger() });
+const refusal = 'Sign-in refused: this user is not assigned to a valid tenant';
+
+describe('preTokenGeneration', () => {
+  it('adds tenantId and tenantRole to the ID and the access token of a V2 event', async () => {
+    const event = v2Event();
+
+    const result = await run(event);
+
+    const expected = { claimsToAddOrOverride: { tenantId: 'acme', tenantRole: 'tenant-acme' } };
+    expect(result.response?.claimsAndScopeOverrideDetails).toEqual({
+      idTokenGeneration: expected,
+      accessTokenGeneration: expected,
+    });
+  });
+
+  it('adds no tenantRole when the user is not in its tenant group', async () => {
+    const event = v2Event({ 'custom:tenantId': 'acme' }, []);
+
+    const result = await run(event);
+
+    expect(result.response?.claimsAndScopeOverrideDetails?.accessTokenGeneration).toEqual({
+      claimsToAddOrOverride: { tenantId: 'acme' },
+    });
+  });
+
+  it('ignores groups that are not tenant groups', async () => {
+    const event = v2Event({ 'custom:tenantId': 'acme' }, ['admins', 'tenant-acme']);
+
+    const result = await run(event);
+
+    expect(result.response?.claimsAndScopeOverrideDetails?.idTokenGeneration?.claimsToAddOrOverride).toEqual({
+      tenantId: 'acme',
+      tenantRole: 'tenant-acme',
+    });
+  });
+
+  it('keeps what the response already held and overrides a tenantId claim it carried', async () => {
+    const event = v2Event();
+    event.response = {
+      claimsAndScopeOverrideDetails: {
+        idTokenGeneration: {
+          claimsToAddOrOverride: { plan: 'gold', tenantId: 'other' },
+          claimsToSuppress: ['x'],
+        },
+        accessTokenGeneration: { scopesToAdd: ['orders/read'] },
+        groupOverrideDetails: { groupsToOverride: ['tenant-acme'] },
+      },
+    };
+
+    const result = await run(event);
+
+    expect(result.response?.claimsAndScopeOverrideDetails).toEqual({
+      idTokenGeneration: {
+        claimsToAddOrOverride: { plan: 'gold', tenantId: 'acme', tenantRole: 'tenant-acme' },
+        claimsToSuppress: ['x'],
+      },
+      accessTokenGeneration: {
+        scopesToAdd: ['orders/read'],
+        claimsToAddOrOverride: { tenantId: 'acme', tenantRole: 'tenant-acme' },
+      },
+      groupOverrideDetails: { groupsToOverride: ['tenant-acme'] },
+    });
+  });
+
+  it('answers a V1 event in the V1 shape (ID token claims)', async () => {
+    const event = { ...v2Event(), version: '1', response: { claimsOverrideDetails: null } };
+
+    const result = await run(event);
+
+    expect(result.response).toEqual({
+      claimsOverrideDetails: { claimsToAddOrOverride: { tenantId: 'acme', tenantRole: 'tenant-acme' } },
+    });
+  });
+
+  it("answers cognito-local's event (version 0, V1 shape, no groups) so local ID tokens get tenantId", async () => {
+    const event = sample('pre-token-generation-cognito-local.json');
+
+    const result = await run(event);
+
+    expect(result.response).toEqual({
+      claimsOverrideDetails: { claimsToAddOrOverride: { tenantId: 'tenant1' } },
+    });
+  });
+
+  it('adds the claims to the sample V2 event of events/', async () => {
+    const event = sample('pre-token-generation.json');
+
+    const result = await run(event);
+
+    expect(result.response?.claimsAndScopeOverrideDetails?.idTokenGeneration?.claimsToAddOrOverride).toEqual({
+      tenantId: 'tenant1',
+      tenantRole: 'tenant-tenant1',
+    });
+  });
+
+  it('refuses a user without custom:tenantId', async () => {
+    const event = v2Event({}, []);
+    delete event.request?.userAttributes?.['custom:tenantId'];
+
+    await expect(run(event)).rejects.toThrow(new TenantlessUserError(refusal));
+  });
+
+  it.each([
+    ['empty', ''],
+    ['a wildcard', '*'],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal policy variable the input must refuse
+    ['a policy variable', '${aws:username}'],
+    ['uppercase', 'Acme'],
+    ['a path', 'acme/../other'],
+    ['whitespace', ' acme'],
+    ['one character', 'a'],
+    ['64 characters', `a${'b'.repeat(63)}`],
+  ])('refuses a user whose tenant is %s', async (_, tenantId) => {
+    const event = v2Event({ 'custom:tenantId': tenantId }, []);
+
+    await expect(run(event)).rejects.toThrow(refusal);
+    expect(event.response).toEqual({ claimsAndScopeOverrideDetails: null });
+  });
+
+  it.each([
+    ['no userAttributes', { ...v2Event(), request: { groupConfiguration: {} } }],
+    ['a null request', { ...v2Event(), request: null }],
+    ['no request or response', { version: '2' }],
+    ['an empty event', {}],
+  ])('refuses, without crashing, an event with %s', async (_, event) => {
+    await expect(run(event as PreTokenGenerationEvent)).rejects.toBeInstanceOf(TenantlessUserError);
+  });
+
+  it("refuses a user who is in another tenant's group, without naming that tenant", async () => {
+    const event = v2Event({ 'custom:tenantId': 'acme' }, ['tenant-acme', 'tenant-globex']);
+
+    const error = await run(event).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(TenantlessUserError);
+    expect((error as Error).message).toBe("Sign-in refused: this user is in another tenant's group");
+    expect((error as Error).message).not.toContain('globex');
+  });
+
+  it('rejects through the deployed handler with the message Cognito shows, and logs the refusal', async () => {
+    const event = v2Event({ 'custom:tenantId': '*' }, []);
+
+    const { result, output } = await captureOutput(() =>
+      handler(event, lambdaContext()).then(
+        () => undefined,
+        (error: unknown) => error,
+      ),
+    );
+
+    expect(result).toMatchObject({ name: 'TenantlessUserError', message: refusal });
+    expect(output).toContain('preTokenGeneration refused');
+    expect(output).toContain('NO_TENANT');
+  });
+
+  it('returns the event through the deployed handler and logs the tenant', async () => {
+    const event = v2Event();
+
+    const { result, output } = await captureOutput(() => handler(event, lambdaContext()));
+
+    expect(
+      result.response?.claimsAndScopeOverrideDetails?.idTokenGeneration?.claimsToAddOrOverride?.tenantId,
+    ).toBe('acme');
+    expect(JSON.parse(output.trim().split('\n').at(-1) ?? '{}')).toMatchObject({
+      message: 'Tenant claims added',
+      tenant_id: 'acme',
+    });
+  });
+});

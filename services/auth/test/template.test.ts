@@ -1,0 +1,523 @@
+import { join } from 'node:path';
+import {
+  type CfnResource,
+  type CfnTemplate,
+  packageService,
+  resourcesOfType,
+} from '@tenant-assistant/testing';
+import { actionsOf, effectiveTemplate, findCycle, roleStatements, type Statement } from './cfn';
+
+const serviceDir = join(__dirname, '..');
+const smsRoleArn = 'arn:aws:iam::123456789012:role/cognito-sms';
+
+let dev: CfnTemplate;
+let prod: CfnTemplate;
+let local: CfnTemplate;
+let custom: CfnTemplate;
+
+beforeAll(async () => {
+  // `serverless package` offline, with no AWS credentials, once per stage / parameter set. One at a
+  // time: concurrent runs in one service folder share (and delete) its .esbuild build folder.
+  const runs: [string, Record<string, string>][] = [
+    ['dev', {}],
+    ['prod', {}],
+    ['local', {}],
+    [
+      'dev',
+      {
+        smsRoleArn,
+        passwordMinimumLength: '16',
+        passwordRequireSymbols: 'false',
+        temporaryPasswordValidityDays: '1',
+        callbackUrls: 'https://app.example.com/callback,http://localhost:5173/',
+        logoutUrls: 'https://app.example.com/',
+        hostedUiDomainPrefix: 'acme-assistant',
+      },
+    ],
+  ];
+  const templates: CfnTemplate[] = [];
+  for (const [stage, params] of runs) {
+    templates.push(effectiveTemplate(await packageService(serviceDir, { stage, params })));
+  }
+  [dev, prod, local, custom] = templates as [CfnTemplate, CfnTemplate, CfnTemplate, CfnTemplate];
+}, 180_000);
+
+const only = (template: CfnTemplate, type: string): [string, CfnResource] => {
+  const found = resourcesOfType(template, type);
+  expect(found).toHaveLength(1);
+  return found[0] as [string, CfnResource];
+};
+const props = (template: CfnTemplate, id: string): Record<string, unknown> => {
+  const resource = template.Resources[id];
+  if (!resource) throw new Error(`No resource ${id}`);
+  return resource.Properties ?? {};
+};
+const pool = (template: CfnTemplate) => props(template, 'UserPool');
+const client = (template: CfnTemplate, name: string) => {
+  const found = resourcesOfType(template, 'AWS::Cognito::UserPoolClient').find(
+    ([, resource]) => resource.Properties?.ClientName === name,
+  );
+  if (!found) throw new Error(`No client ${name}`);
+  return found[1].Properties ?? {};
+};
+const functionEnv = (template: CfnTemplate, logicalId: string) =>
+  (props(template, logicalId).Environment as { Variables: Record<string, unknown> }).Variables;
+
+describe('user pool', () => {
+  it('keeps the tenant in an immutable custom attribute of 1 to 64 characters', () => {
+    const schema = pool(dev).Schema as Record<string, unknown>[];
+
+    const tenant = schema.find((attribute) => attribute.Name === 'tenantId');
+
+    expect(tenant).toEqual({
+      Name: 'tenantId',
+      AttributeDataType: 'String',
+      Mutable: false,
+      StringAttributeConstraints: { MinLength: '1', MaxLength: '64' },
+    });
+  });
+
+  it('signs in by username with a required, auto-verified email and verification messages', () => {
+    const properties = pool(dev);
+
+    expect(properties.UsernameAttributes).toBeUndefined();
+    expect(properties.AliasAttributes).toBeUndefined();
+    expect(properties.UsernameConfiguration).toEqual({ CaseSensitive: false });
+    expect(properties.Schema).toContainEqual(expect.objectContaining({ Name: 'email', Required: true }));
+    expect(properties.AutoVerifiedAttributes).toEqual(['email']);
+    expect(properties.VerificationMessageTemplate).toEqual(
+      expect.objectContaining({
+        EmailSubject: expect.any(String),
+        EmailMessage: expect.stringContaining('{####}'),
+      }),
+    );
+  });
+
+  it('allows only administrators to create users (no self sign-up)', () => {
+    for (const template of [dev, prod, local]) {
+      expect(pool(template).AdminCreateUserConfig).toEqual(
+        expect.objectContaining({ AllowAdminCreateUserOnly: true }),
+      );
+    }
+  });
+
+  it('recovers accounts by verified email only', () => {
+    expect(pool(dev).AccountRecoverySetting).toEqual({
+      RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }],
+    });
+  });
+
+  it('requires 12 characters with upper, lower, digit and symbol and 3-day temporary passwords by default', () => {
+    for (const template of [dev, prod, local]) {
+      expect(pool(template).Policies).toEqual({
+        PasswordPolicy: {
+          MinimumLength: '12',
+          RequireUppercase: 'true',
+          RequireLowercase: 'true',
+          RequireNumbers: 'true',
+          RequireSymbols: 'true',
+          TemporaryPasswordValidityDays: '3',
+        },
+      });
+    }
+  });
+
+  it('takes the password policy from stage parameters', () => {
+    expect(pool(custom).Policies).toEqual({
+      PasswordPolicy: expect.objectContaining({
+        MinimumLength: '16',
+        RequireSymbols: 'false',
+        TemporaryPasswordValidityDays: '1',
+      }),
+    });
+  });
+
+  it('gives createTenantUser the same password policy as the pool', () => {
+    for (const template of [dev, custom]) {
+      const policy = (pool(template).Policies as { PasswordPolicy: Record<string, string> }).PasswordPolicy;
+
+      const env = functionEnv(template, 'CreateTenantUserLambdaFunction');
+
+      expect(env).toEqual(
+        expect.objectContaining({
+          PASSWORD_MINIMUM_LENGTH: policy.MinimumLength,
+          PASSWORD_REQUIRE_UPPERCASE: policy.RequireUppercase,
+          PASSWORD_REQUIRE_LOWERCASE: policy.RequireLowercase,
+          PASSWORD_REQUIRE_NUMBERS: policy.RequireNumbers,
+          PASSWORD_REQUIRE_SYMBOLS: policy.RequireSymbols,
+          TEMPORARY_PASSWORD_VALIDITY_DAYS: policy.TemporaryPasswordValidityDays,
+        }),
+      );
+    }
+  });
+
+  it('requires MFA in prod and makes it optional in dev and local, with TOTP enabled everywhere', () => {
+    expect(pool(prod).MfaConfiguration).toBe('ON');
+    expect(pool(dev).MfaConfiguration).toBe('OPTIONAL');
+    expect(pool(local).MfaConfiguration).toBe('OPTIONAL');
+    for (const template of [dev, prod, local]) {
+      expect(pool(template).EnabledMfas).toEqual(['SOFTWARE_TOKEN_MFA']);
+    }
+  });
+
+  it('offers no SMS unless the stage supplies an SNS role', () => {
+    const properties = pool(dev);
+
+    expect(properties.SmsConfiguration).toBeUndefined();
+    expect(properties.SmsAuthenticationMessage).toBeUndefined();
+    expect(properties.EnabledMfas).not.toContain('SMS_MFA');
+  });
+
+  it('enables SMS MFA, its configuration and its messages when the stage supplies an SNS role', () => {
+    const properties = pool(custom);
+
+    expect(properties.EnabledMfas).toEqual(['SOFTWARE_TOKEN_MFA', 'SMS_MFA']);
+    expect(properties.SmsConfiguration).toEqual(
+      expect.objectContaining({ SnsCallerArn: smsRoleArn, ExternalId: 'tenant-assistant-auth-dev' }),
+    );
+    expect(properties.SmsAuthenticationMessage).toContain('{####}');
+    expect(properties.SmsVerificationMessage).toContain('{####}');
+  });
+
+  it('is protected from deletion and retained in prod only', () => {
+    expect(pool(prod).DeletionProtection).toBe('ACTIVE');
+    expect(prod.Resources.UserPool?.DeletionPolicy).toBe('Retain');
+    expect(pool(dev).DeletionProtection).toBe('INACTIVE');
+    expect(dev.Resources.UserPool?.DeletionPolicy).toBe('Delete');
+  });
+
+  it('uses the feature plan that allows access-token customisation', () => {
+    expect(['ESSENTIALS', 'PLUS']).toContain(pool(dev).UserPoolTier);
+  });
+
+  it('calls preTokenGeneration with the V2 event, and lets Cognito invoke it from this pool only', () => {
+    const [, permission] = only(dev, 'AWS::Lambda::Permission');
+
+    expect(pool(dev).LambdaConfig).toEqual({
+      PreTokenGenerationConfig: {
+        LambdaArn: { 'Fn::GetAtt': ['PreTokenGenerationLambdaFunction', 'Arn'] },
+        LambdaVersion: 'V2_0',
+      },
+    });
+    expect(permission.Properties).toEqual(
+      expect.objectContaining({
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': ['PreTokenGenerationLambdaFunction', 'Arn'] },
+        Principal: 'cognito-idp.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': ['UserPool', 'Arn'] },
+      }),
+    );
+  });
+});
+
+describe('app clients', () => {
+  it('lets no client write the tenant attribute', () => {
+    for (const template of [dev, prod, local, custom]) {
+      const clients = resourcesOfType(template, 'AWS::Cognito::UserPoolClient');
+      expect(clients.length).toBeGreaterThan(0);
+      for (const [, resource] of clients) {
+        // Without WriteAttributes a client may write every mutable attribute: it must be explicit.
+        expect(Array.isArray(resource.Properties?.WriteAttributes)).toBe(true);
+        expect(resource.Properties?.WriteAttributes).not.toContain('custom:tenantId');
+      }
+    }
+  });
+
+  it('makes the web client public with SRP and refresh flows, code grant and the openid scopes', () => {
+    const web = client(dev, 'web');
+
+    expect(web.GenerateSecret).toBe(false);
+    expect(web.ExplicitAuthFlows).toEqual(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
+    expect(web.AllowedOAuthFlowsUserPoolClient).toBe(true);
+    expect(web.AllowedOAuthFlows).toEqual(['code']);
+    expect(web.AllowedOAuthScopes).toEqual(['openid', 'email', 'profile']);
+    expect(web.PreventUserExistenceErrors).toBe('ENABLED');
+    expect(web.EnableTokenRevocation).toBe(true);
+    expect(web.ReadAttributes).toContain('custom:tenantId');
+    expect(web).toEqual(
+      expect.objectContaining({ AccessTokenValidity: 60, IdTokenValidity: 60, RefreshTokenValidity: 30 }),
+    );
+  });
+
+  it('enables the username/password flow only in the local stage', () => {
+    expect(client(local, 'web').ExplicitAuthFlows).toContain('ALLOW_USER_PASSWORD_AUTH');
+    expect(client(dev, 'web').ExplicitAuthFlows).not.toContain('ALLOW_USER_PASSWORD_AUTH');
+    expect(client(prod, 'web').ExplicitAuthFlows).not.toContain('ALLOW_USER_PASSWORD_AUTH');
+  });
+
+  it('takes callback and logout URLs from stage parameters', () => {
+    expect(client(custom, 'web').CallbackURLs).toEqual({
+      'Fn::Split': [',', 'https://app.example.com/callback,http://localhost:5173/'],
+    });
+    expect(client(custom, 'web').LogoutURLs).toEqual({ 'Fn::Split': [',', 'https://app.example.com/'] });
+  });
+
+  it('makes the admin client confidential with the admin user-password flow only', () => {
+    const admin = client(dev, 'admin');
+
+    expect(admin.GenerateSecret).toBe(true);
+    expect(admin.ExplicitAuthFlows).toEqual(['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
+    expect(admin.AllowedOAuthFlowsUserPoolClient).toBe(false);
+    expect(admin.PreventUserExistenceErrors).toBe('ENABLED');
+  });
+
+  it('gives the hosted UI a stage-specific domain prefix, overridable by a parameter', () => {
+    const [, domain] = only(dev, 'AWS::Cognito::UserPoolDomain');
+
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax, not a template literal
+    expect(domain.Properties?.Domain).toEqual({ 'Fn::Sub': 'tenant-assistant-dev-${AWS::AccountId}' });
+    expect(only(prod, 'AWS::Cognito::UserPoolDomain')[1].Properties?.Domain).toEqual({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax, not a template literal
+      'Fn::Sub': 'tenant-assistant-prod-${AWS::AccountId}',
+    });
+    expect(only(custom, 'AWS::Cognito::UserPoolDomain')[1].Properties?.Domain).toBe('acme-assistant');
+  });
+});
+
+describe('identity pool', () => {
+  it('refuses unauthenticated identities and checks tokens server-side for the web client only', () => {
+    const [, identityPool] = only(dev, 'AWS::Cognito::IdentityPool');
+
+    expect(identityPool.Properties?.AllowUnauthenticatedIdentities).toBe(false);
+    expect(identityPool.Properties?.CognitoIdentityProviders).toEqual([
+      {
+        ClientId: { Ref: 'WebClient' },
+        ProviderName: { 'Fn::GetAtt': ['UserPool', 'ProviderName'] },
+        ServerSideTokenCheck: true,
+      },
+    ]);
+  });
+
+  it('attaches an authenticated role and no unauthenticated role', () => {
+    const [, attachment] = only(dev, 'AWS::Cognito::IdentityPoolRoleAttachment');
+
+    expect(attachment.Properties?.Roles).toEqual({
+      authenticated: { 'Fn::GetAtt': ['AuthenticatedRole', 'Arn'] },
+    });
+    expect(attachment.Properties?.RoleMappings).toBeUndefined();
+  });
+
+  it('maps custom:tenantId to the principal tag tenantId', () => {
+    const [, tags] = only(dev, 'AWS::Cognito::IdentityPoolPrincipalTag');
+
+    expect(tags.Properties).toEqual({
+      IdentityPoolId: { Ref: 'IdentityPool' },
+      IdentityProviderName: { 'Fn::GetAtt': ['UserPool', 'ProviderName'] },
+      UseDefaults: false,
+      PrincipalTags: { tenantId: 'custom:tenantId' },
+    });
+  });
+
+  it('lets only authenticated identities of this identity pool assume the authenticated role', () => {
+    const trust = props(dev, 'AuthenticatedRole').AssumeRolePolicyDocument as { Statement: Statement[] };
+
+    expect(trust.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Federated: 'cognito-identity.amazonaws.com' },
+        Action: ['sts:AssumeRoleWithWebIdentity', 'sts:TagSession'],
+        Condition: {
+          StringEquals: { 'cognito-identity.amazonaws.com:aud': { Ref: 'IdentityPool' } },
+          'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' },
+        },
+      },
+    ]);
+  });
+
+  it("grants the authenticated role only GetObject/PutObject under its tenant's prefix of the tenant-files bucket", () => {
+    const statements = roleStatements(dev.Resources.AuthenticatedRole as CfnResource);
+
+    // In Fn::Sub, `${!x}` renders as the literal `${x}`: the IAM policy variable ${aws:PrincipalTag/tenantId}.
+    expect(statements).toEqual([
+      {
+        Sid: 'OwnTenantFiles',
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:PutObject'],
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax, not a template literal
+        Resource: { 'Fn::Sub': '${TenantFilesBucket.Arn}/${!aws:PrincipalTag/tenantId}/*' },
+      },
+    ]);
+    expect(props(dev, 'AuthenticatedRole').ManagedPolicyArns).toBeUndefined();
+  });
+});
+
+describe('tenant-files bucket', () => {
+  it('is private, encrypted, owner-enforced and reachable over TLS only', () => {
+    const bucket = props(dev, 'TenantFilesBucket');
+    const policy = props(dev, 'TenantFilesBucketPolicy').PolicyDocument as { Statement: Statement[] };
+
+    expect(bucket.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket.BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [
+        expect.objectContaining({ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }),
+      ],
+    });
+    expect(bucket.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+    expect(policy.Statement).toEqual([
+      expect.objectContaining({
+        Effect: 'Deny',
+        Principal: '*',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    ]);
+    expect(policy.Statement.filter((statement) => statement.Effect === 'Allow')).toEqual([]);
+  });
+
+  it('is retained in prod', () => {
+    expect(prod.Resources.TenantFilesBucket?.DeletionPolicy).toBe('Retain');
+  });
+});
+
+describe('function roles', () => {
+  const roleOf = (template: CfnTemplate, functionId: string) => {
+    const role = props(template, functionId).Role as { 'Fn::GetAtt': [string, string] };
+    return template.Resources[role['Fn::GetAtt'][0]] as CfnResource;
+  };
+  const logStatement = (name: string) => ({
+    Sid: 'WriteOwnLogs',
+    Effect: 'Allow',
+    Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    Resource: {
+      'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/tenant-assistant-auth-dev-${name}:*`,
+    },
+  });
+
+  it('gives every function its own role and creates no shared one', () => {
+    const roles = ['PreTokenGeneration', 'OnboardTenant', 'CreateTenantUser'].map(
+      (name) => (props(dev, `${name}LambdaFunction`).Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0],
+    );
+
+    expect(new Set(roles).size).toBe(3);
+    expect(dev.Resources.IamRoleLambdaExecution).toBeUndefined();
+  });
+
+  it('lets preTokenGeneration write its own logs and nothing else', () => {
+    expect(roleStatements(roleOf(dev, 'PreTokenGenerationLambdaFunction'))).toEqual([
+      logStatement('preTokenGeneration'),
+    ]);
+  });
+
+  it('lets onboardTenant read and create groups of this pool and publish only TenantOnboarded from auth', () => {
+    expect(roleStatements(roleOf(dev, 'OnboardTenantLambdaFunction'))).toEqual([
+      logStatement('onboardTenant'),
+      {
+        Sid: 'TenantGroups',
+        Effect: 'Allow',
+        Action: ['cognito-idp:GetGroup', 'cognito-idp:CreateGroup'],
+        Resource: { 'Fn::GetAtt': ['UserPool', 'Arn'] },
+      },
+      {
+        Sid: 'PublishTenantOnboarded',
+        Effect: 'Allow',
+        Action: 'events:PutEvents',
+        Resource: { 'Fn::GetAtt': ['ControlEventBus', 'Arn'] },
+        Condition: {
+          StringEquals: { 'events:source': 'tenant-assistant.auth', 'events:detail-type': 'TenantOnboarded' },
+        },
+      },
+    ]);
+  });
+
+  it('lets createTenantUser read groups and create, group and delete users of this pool only', () => {
+    expect(roleStatements(roleOf(dev, 'CreateTenantUserLambdaFunction'))).toEqual([
+      logStatement('createTenantUser'),
+      {
+        Sid: 'TenantUsers',
+        Effect: 'Allow',
+        Action: [
+          'cognito-idp:GetGroup',
+          'cognito-idp:AdminCreateUser',
+          'cognito-idp:AdminAddUserToGroup',
+          'cognito-idp:AdminDeleteUser',
+        ],
+        Resource: { 'Fn::GetAtt': ['UserPool', 'Arn'] },
+      },
+    ]);
+  });
+
+  it('grants no wildcard action or resource in any role', () => {
+    for (const [, role] of resourcesOfType(dev, 'AWS::IAM::Role')) {
+      for (const statement of roleStatements(role)) {
+        expect(actionsOf(statement).filter((action) => action.includes('*'))).toEqual([]);
+        expect([statement.Resource].flat()).not.toContain('*');
+      }
+    }
+  });
+});
+
+describe('functions', () => {
+  it('point the control-plane functions at this stack’s pool in AWS stages and at cognito-local in local', () => {
+    for (const id of ['OnboardTenantLambdaFunction', 'CreateTenantUserLambdaFunction']) {
+      expect(functionEnv(dev, id).COGNITO_USER_POOL_ID).toEqual({ Ref: 'UserPool' });
+      expect(functionEnv(prod, id).COGNITO_USER_POOL_ID).toEqual({ Ref: 'UserPool' });
+      expect(functionEnv(local, id).COGNITO_USER_POOL_ID).toBe('us-east-1_LocalDev1');
+    }
+  });
+
+  it('publishes TenantOnboarded on the control-plane bus this service owns', () => {
+    const [, bus] = only(dev, 'AWS::Events::EventBus');
+
+    expect(bus.Properties?.Name).toBe('tenant-assistant-control-dev');
+    expect(functionEnv(dev, 'OnboardTenantLambdaFunction').EVENT_BUS_NAME).toBe(
+      'tenant-assistant-control-dev',
+    );
+    expect(functionEnv(local, 'OnboardTenantLambdaFunction').EVENT_BUS_NAME).toBe(
+      'tenant-assistant-control-local',
+    );
+  });
+
+  it('run on nodejs22.x', () => {
+    for (const [, fn] of resourcesOfType(dev, 'AWS::Lambda::Function')) {
+      expect(fn.Properties?.Runtime).toBe('nodejs22.x');
+    }
+  });
+});
+
+describe('outputs', () => {
+  const keys = [
+    'UserPoolId',
+    'UserPoolArn',
+    'WebClientId',
+    'AdminClientId',
+    'IssuerUrl',
+    'JwksUrl',
+    'HostedUiDomain',
+    'IdentityPoolId',
+    'AuthenticatedRoleArn',
+    'TenantFilesBucketName',
+    'TenantFilesBucketArn',
+    'ControlEventBusName',
+    'ControlEventBusArn',
+  ];
+
+  it.each(keys)('exports %s under the name tenant-assistant-auth-<stage>-<key>', (key) => {
+    expect(dev.Outputs?.[key]?.Export?.Name).toBe(`tenant-assistant-auth-dev-${key}`);
+    expect(prod.Outputs?.[key]?.Export?.Name).toBe(`tenant-assistant-auth-prod-${key}`);
+  });
+
+  it('builds the issuer and JWKS URLs from the pool', () => {
+    expect(dev.Outputs?.IssuerUrl?.Value).toEqual({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax, not a template literal
+      'Fn::Sub': 'https://cognito-idp.${AWS::Region}.amazonaws.com/${UserPool}',
+    });
+    expect(dev.Outputs?.JwksUrl?.Value).toEqual({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax, not a template literal
+      'Fn::Sub': 'https://cognito-idp.${AWS::Region}.amazonaws.com/${UserPool}/.well-known/jwks.json',
+    });
+  });
+
+  it('never outputs a client secret', () => {
+    expect(JSON.stringify(dev.Outputs)).not.toMatch(/ClientSecret/);
+  });
+});
+
+describe('template', () => {
+  it('has no dependency cycle in any stage', () => {
+    for (const template of [dev, prod, local, custom]) expect(findCycle(template)).toBeUndefined();
+  });
+});
