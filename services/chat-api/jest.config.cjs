@@ -1,1 +1,1 @@
-module.exports = { ...require('../../jest.base.cjs') };
+module.exports = { ...require('../../jest.base.cjs'), setupFiles: ['<rootDir>/test/support/setup.cjs'] };

@@ -1,0 +1,21 @@
+import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { config, lazy } from '../config';
+
+/**
+ * AWS clients, created once per container. Region, credentials and endpoints come from the SDK's
+ * standard configuration (`AWS_REGION`, `AWS_ENDPOINT_URL_DYNAMODB`, `AWS_ENDPOINT_URL_EVENTBRIDGE`…),
+ * which is how the local stack is reached: there is no local branch here.
+ */
+export const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  marshallOptions: { removeUndefinedValues: true },
+});
+
+export const eventBridgeClient = new EventBridgeClient({});
+
+/** The WebSocket management API of this stage, created on first use (its endpoint is configuration). */
+export const managementApiClient = lazy(
+  () => new ApiGatewayManagementApiClient({ endpoint: config.websocketApiEndpoint() }),
+);

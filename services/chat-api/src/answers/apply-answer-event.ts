@@ -1,0 +1,112 @@
+import type { AnswerId, TenantContext } from '@tenant-assistant/tenant-context';
+import type { EventDetail } from '@tenant-assistant/tenant-context/events';
+import { type PushDeps, type PushOutcome, pushToOwner } from '../connections/push';
+import { AnswerTenantMismatchError, AnswerVersionConflictError } from '../errors';
+import type { AnswersRepository, Clock } from '../ports';
+import { type Answer, type AnswerKey, FINAL_STATUSES, mergeChunk } from './model';
+
+/** The answer events chat-api consumes, already validated against the contract (owner checked). */
+export type AnswerEvent =
+  | { detailType: 'AnswerChunk'; detail: EventDetail<'AnswerChunk'> }
+  | { detailType: 'AnswerCompleted'; detail: EventDetail<'AnswerCompleted'> }
+  | { detailType: 'AnswerFailed'; detail: EventDetail<'AnswerFailed'> };
+
+export interface AnswerEventDeps extends PushDeps {
+  answers: AnswersRepository;
+  clock: Clock;
+  /** Read-merge-write attempts when other chunks of the same answer are applied concurrently (default 8). */
+  maxAttempts?: number;
+}
+
+export type AnswerEventOutcome =
+  | { applied: true; push: PushOutcome }
+  | { applied: false; reason: 'missing' | 'final' | 'duplicate' | 'too-far-ahead' };
+
+const NO_PUSH: PushOutcome = { delivered: 0, removed: 0, failed: 0 };
+
+/**
+ * Reads the answer an event names and checks the event's tenant owns it. An answer stored under
+ * another tenant is a security event: logged and refused with AnswerTenantMismatchError.
+ */
+const readOwnedAnswer = async (deps: AnswerEventDeps, key: AnswerKey, owner: TenantContext) => {
+  const answer = await deps.answers.get(key);
+  if (answer && answer.tenantId !== owner.tenantId) {
+    deps.logger.warn('Security event: refused an answer event whose tenant does not own the answer', {
+      security_event: 'ANSWER_TENANT_MISMATCH',
+    });
+    throw new AnswerTenantMismatchError();
+  }
+  return answer;
+};
+
+const applyChunk = async (
+  deps: AnswerEventDeps,
+  key: AnswerKey,
+  owner: TenantContext,
+  detail: EventDetail<'AnswerChunk'>,
+): Promise<AnswerEventOutcome> => {
+  const maxAttempts = deps.maxAttempts ?? 8;
+  for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
+    const answer: Answer | undefined = await readOwnedAnswer(deps, key, owner);
+    if (!answer) return { applied: false, reason: 'missing' };
+    const decision = mergeChunk(answer, detail.seq, detail.text);
+    if (!decision.apply) return { applied: false, reason: decision.reason };
+    try {
+      await deps.answers.saveProgress(key, answer.version, decision.progress, deps.clock());
+    } catch (error) {
+      if (error instanceof AnswerVersionConflictError) continue; // someone else changed it: re-read
+      throw error;
+    }
+    if (decision.appended === '') return { applied: true, push: NO_PUSH }; // waits for an earlier chunk
+    const push = await pushToOwner(deps, owner, {
+      type: 'answer.chunk',
+      answerId: key.answerId,
+      seq: decision.progress.lastSeq,
+      delta: decision.appended,
+      text: decision.progress.text,
+    });
+    return { applied: true, push };
+  }
+  throw new AnswerVersionConflictError(); // the invocation fails and is retried
+};
+
+/**
+ * Applies an answer event to the stored answer and pushes the change to the owner's connections.
+ * Chunks are applied in `seq` order whatever order they arrive in, each once (optimistic
+ * concurrency on the answer's version); completion and failure are applied once, and nothing
+ * changes a COMPLETED or FAILED answer. Events for unknown answers are ignored.
+ *
+ * @example await applyAnswerEvent(deps, { detailType: event['detail-type'], detail: event.detail });
+ */
+export const applyAnswerEvent = async (
+  deps: AnswerEventDeps,
+  event: AnswerEvent,
+): Promise<AnswerEventOutcome> => {
+  const { tenantId, userId, answerId } = event.detail;
+  const owner: TenantContext = { tenantId, userId };
+  const key: AnswerKey = { userId, answerId: answerId as AnswerId };
+
+  if (event.detailType === 'AnswerChunk') return applyChunk(deps, key, owner, event.detail);
+
+  const answer = await readOwnedAnswer(deps, key, owner);
+  if (!answer) return { applied: false, reason: 'missing' };
+  if (FINAL_STATUSES.includes(answer.status)) return { applied: false, reason: 'final' };
+
+  if (event.detailType === 'AnswerCompleted') {
+    const { text } = event.detail;
+    if (!(await deps.answers.complete(key, tenantId, text, deps.clock())))
+      return { applied: false, reason: 'final' };
+    return {
+      applied: true,
+      push: await pushToOwner(deps, owner, { type: 'answer.completed', answerId: key.answerId, text }),
+    };
+  }
+
+  const { reason } = event.detail;
+  if (!(await deps.answers.fail(key, tenantId, reason, deps.clock())))
+    return { applied: false, reason: 'final' };
+  return {
+    applied: true,
+    push: await pushToOwner(deps, owner, { type: 'answer.failed', answerId: key.answerId, reason }),
+  };
+};

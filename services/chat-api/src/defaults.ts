@@ -1,0 +1,36 @@
+import { putEvents } from '@tenant-assistant/tenant-context/events';
+import { type TokenVerifier, tokenVerifierFromEnv } from '@tenant-assistant/tenant-context/tokens';
+import { ulid } from 'ulid';
+import { createAnswersTable } from './adapters/answers-table';
+import { documentClient, eventBridgeClient, managementApiClient } from './adapters/clients';
+import { createConnectionsTable } from './adapters/connections-table';
+import { createRateLimitTable } from './adapters/rate-limit-table';
+import { createWebSocketPusher } from './adapters/websocket-pusher';
+import { config, lazy } from './config';
+import { logger } from './logger';
+import type { PublishEvents } from './ports';
+
+const envVerifier = lazy(() => tokenVerifierFromEnv());
+
+/**
+ * The production wiring of the ports: AWS clients created once per container, configuration read
+ * on first use (importing a handler never reads the environment).
+ */
+export const defaults = {
+  logger,
+  clock: () => new Date(),
+  newId: ulid,
+  /** Token verifier from COGNITO_* variables, built on first use; its JWKS is cached for the container's life. */
+  verifier: { verify: (token) => envVerifier().verify(token) } satisfies TokenVerifier,
+  webOrigins: config.webOrigins,
+  answers: createAnswersTable(documentClient, config.answersTableName),
+  connections: createConnectionsTable(documentClient, config.connectionsTableName),
+  rateLimiter: createRateLimitTable(documentClient, {
+    tableName: config.rateLimitsTableName,
+    limit: config.promptsPerMinute,
+  }),
+  publish: ((events) => putEvents(eventBridgeClient, config.eventBusName(), events)) satisfies PublishEvents,
+  pusher: createWebSocketPusher(managementApiClient),
+  answerTtlDays: config.answerTtlDays,
+  connectionTtlSeconds: config.connectionTtlSeconds,
+};

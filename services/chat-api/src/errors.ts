@@ -1,0 +1,126 @@
+/**
+ * Errors of the chat-api service. Every error has a stable `name` and `code`; those that map to an
+ * HTTP answer carry `statusCode` and `expose` (middy's http-error-handler reads both). Only exposed
+ * errors (4xx, and the deliberate 503) show their message to the caller; everything else becomes a
+ * generic 500 with details only in the logs.
+ */
+export class ChatApiError extends Error {
+  /** Stable machine-readable code, e.g. `ANSWER_NOT_FOUND`. */
+  readonly code: string;
+  /** HTTP status this error maps to. */
+  readonly statusCode: number;
+  /** Whether the message is safe to show to the caller. */
+  readonly expose: boolean;
+
+  constructor(
+    message: string,
+    options: { code: string; statusCode?: number; expose?: boolean; cause?: unknown },
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ChatApiError';
+    this.code = options.code;
+    this.statusCode = options.statusCode ?? 500;
+    this.expose = options.expose ?? this.statusCode < 500;
+  }
+}
+
+/** The request is malformed or fails validation: HTTP 400. */
+export class BadRequestError extends ChatApiError {
+  /** What was wrong, by field (never echoes the submitted values); also appended to the message. */
+  readonly details: readonly string[];
+  constructor(
+    message: string,
+    options: { code?: string; details?: readonly string[]; cause?: unknown } = {},
+  ) {
+    const details = options.details ?? [];
+    super(details.length > 0 ? `${message}: ${details.join('; ')}` : message, {
+      code: options.code ?? 'VALIDATION_FAILED',
+      statusCode: 400,
+      cause: options.cause,
+    });
+    this.name = 'BadRequestError';
+    this.details = details;
+  }
+}
+
+/** The body or the prompt is larger than accepted: HTTP 413. */
+export class PayloadTooLargeError extends ChatApiError {
+  constructor(message: string, code = 'PAYLOAD_TOO_LARGE') {
+    super(message, { code, statusCode: 413 });
+    this.name = 'PayloadTooLargeError';
+  }
+}
+
+/** No such answer for this caller (also for another user's answer or a malformed id): HTTP 404. */
+export class AnswerNotFoundError extends ChatApiError {
+  constructor(cause?: unknown) {
+    super('Answer not found', { code: 'ANSWER_NOT_FOUND', statusCode: 404, cause });
+    this.name = 'AnswerNotFoundError';
+  }
+}
+
+/** The caller submitted more prompts than allowed in the current window: HTTP 429. */
+export class RateLimitedError extends ChatApiError {
+  /** Seconds until the window resets (sent as `Retry-After`). */
+  readonly retryAfterSeconds: number;
+  constructor(retryAfterSeconds: number, cause?: unknown) {
+    super('Too many prompts, try again later', { code: 'RATE_LIMITED', statusCode: 429, cause });
+    this.name = 'RateLimitedError';
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** The prompt was stored but could not be handed to the assistant; the answer is marked FAILED: HTTP 503. */
+export class PromptNotAcceptedError extends ChatApiError {
+  readonly answerId: string;
+  constructor(answerId: string, cause?: unknown) {
+    super('The assistant is unavailable, please try again', {
+      code: 'ASSISTANT_UNAVAILABLE',
+      statusCode: 503,
+      expose: true,
+      cause,
+    });
+    this.name = 'PromptNotAcceptedError';
+    this.answerId = answerId;
+  }
+}
+
+/** An answer with this id already exists (the conditional write refused it). */
+export class AnswerAlreadyExistsError extends ChatApiError {
+  constructor(cause?: unknown) {
+    super('An answer with this id already exists', { code: 'ANSWER_EXISTS', cause });
+    this.name = 'AnswerAlreadyExistsError';
+  }
+}
+
+/** The answer changed between read and write (optimistic concurrency); the caller re-reads and retries. */
+export class AnswerVersionConflictError extends ChatApiError {
+  constructor(cause?: unknown) {
+    super('The answer was changed concurrently', { code: 'ANSWER_VERSION_CONFLICT', cause });
+    this.name = 'AnswerVersionConflictError';
+  }
+}
+
+/** An answer event names an answer whose stored tenant differs from the event's: a security event. */
+export class AnswerTenantMismatchError extends ChatApiError {
+  constructor() {
+    super('The event tenant does not own the answer', { code: 'ANSWER_TENANT_MISMATCH', statusCode: 400 });
+    this.name = 'AnswerTenantMismatchError';
+  }
+}
+
+/** The WebSocket connection no longer exists (API Gateway answered 410 Gone). */
+export class ConnectionGoneError extends ChatApiError {
+  constructor(cause?: unknown) {
+    super('The WebSocket connection is gone', { code: 'CONNECTION_GONE', statusCode: 410, cause });
+    this.name = 'ConnectionGoneError';
+  }
+}
+
+/** A required environment variable is missing or invalid. */
+export class MissingConfigurationError extends ChatApiError {
+  constructor(message: string) {
+    super(message, { code: 'CONFIGURATION' });
+    this.name = 'MissingConfigurationError';
+  }
+}

@@ -1,0 +1,22 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import { disconnect } from '../../connections/connections';
+import { defaults } from '../../defaults';
+import type { ConnectionsRepository, Logger } from '../../ports';
+
+export interface Deps {
+  connections: ConnectionsRepository;
+  logger: Logger;
+}
+
+/** WebSocket `$disconnect`: forgets the connection (API Gateway supplies the id; no token is sent). */
+export const makeHandler = (deps: Deps) => async (event: APIGatewayProxyWebsocketEventV2) => {
+  await disconnect(deps, event.requestContext.connectionId);
+  return { statusCode: 200, body: '' };
+};
+
+export const createHandler = (deps: Deps) =>
+  middy(makeHandler(deps)).use(injectLambdaContext(deps.logger) as MiddlewareObj);
+
+export const handler = createHandler(defaults);

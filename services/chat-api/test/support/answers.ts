@@ -1,0 +1,30 @@
+import { type AnswerId, newAnswerId, type TenantId, type UserId } from '@tenant-assistant/tenant-context';
+import { randomUserId } from '@tenant-assistant/testing';
+import { ulid } from 'ulid';
+import type { Answer } from '../../src/answers/model';
+
+export const TENANT = 'tenant-a' as TenantId;
+export const OTHER_TENANT = 'tenant-b' as TenantId;
+export const newUserId = () => randomUserId() as UserId;
+
+/** A stored answer (PENDING by default) for tests. */
+export const anAnswer = (overrides: Partial<Answer> & { userId?: UserId } = {}): Answer => {
+  const userId = overrides.userId ?? newUserId();
+  const createdAt = '2025-01-01T10:00:00.000Z';
+  return {
+    userId,
+    answerId: newAnswerId(userId, ulid) as AnswerId,
+    tenantId: TENANT,
+    conversationId: '01JCONVERSATION0000000000A',
+    prompt: 'Where is my order?',
+    status: 'PENDING',
+    text: '',
+    lastSeq: -1,
+    pendingChunks: {},
+    version: 0,
+    createdAt,
+    updatedAt: createdAt,
+    expiresAt: 1_800_000_000,
+    ...overrides,
+  };
+};
