@@ -5,6 +5,19 @@
 
 export type { ListenOptions, LocalEndpoint } from './common/net';
 export { type ParsedAuthorization, parseAuthorizationHeader } from './common/sigv4';
+export {
+  type AccessCheck,
+  accessChecksFor,
+  partitionKeyValuesFromExpression,
+  type TableKeySchema,
+} from './dynamodb/authorization';
+export {
+  type AdminCredentials,
+  type DynamoDbIamGateway,
+  type DynamoDbIamGatewayOptions,
+  type GatewayDecision,
+  startDynamoDbIamGateway,
+} from './dynamodb/gateway';
 export { type DynamoDbLocal, type DynamoDbLocalOptions, startDynamoDbLocal } from './dynamodb/local';
 export * from './errors';
 export {
