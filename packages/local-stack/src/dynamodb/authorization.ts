@@ -205,15 +205,19 @@ export const partitionKeyValuesFromExpression = (
     if (/^[A-Za-z_]/.test(token) && !KEYWORDS.has(token.toLowerCase())) return token;
     return undefined;
   };
-  const valueOf = (token: string | undefined): string | undefined =>
+  const placeholderValue = (token: string | undefined): string | undefined =>
     token?.startsWith(':') ? keyString(values?.[token]) : undefined;
   const found: string[] = [];
   for (let i = 0; i < tokens.length; i += 1) {
     if (nameOf(tokens[i]) !== partitionKey) continue;
-    if (tokens[i + 1] === '=' && valueOf(tokens[i + 2]) !== undefined && tokens[i - 1] !== '=') {
-      found.push(valueOf(tokens[i + 2]) as string);
-    } else if (tokens[i - 1] === '=' && valueOf(tokens[i - 2]) !== undefined && tokens[i + 1] !== '=') {
-      found.push(valueOf(tokens[i - 2]) as string);
+    if (tokens[i + 1] === '=' && placeholderValue(tokens[i + 2]) !== undefined && tokens[i - 1] !== '=') {
+      found.push(placeholderValue(tokens[i + 2]) as string);
+    } else if (
+      tokens[i - 1] === '=' &&
+      placeholderValue(tokens[i - 2]) !== undefined &&
+      tokens[i + 1] !== '='
+    ) {
+      found.push(placeholderValue(tokens[i - 2]) as string);
     } else {
       return undefined;
     }
@@ -267,7 +271,7 @@ const indexPartitionKey = (schema: TableKeySchema, indexName: string): string =>
   if (key === undefined) {
     throw new DynamoDbRequestFault(
       'ValidationException',
-      'The table does not have the specified index: ' + indexName,
+      `The table does not have the specified index: ${indexName}`,
     );
   }
   return key;
@@ -358,7 +362,7 @@ export const accessChecksFor = async (
         if (!kind || !isRecord(member) || Object.keys(entry as Json).length !== 1) {
           throw new DynamoDbRequestFault(
             'ValidationException',
-            'TransactItems can only contain one of ' + Object.keys(members).join(', '),
+            `TransactItems can only contain one of ${Object.keys(members).join(', ')}`,
           );
         }
         const [itemAction, keyField] = members[kind] as [string, string];
