@@ -398,6 +398,27 @@ describe('createScopedCredentialsProvider', () => {
     expect(cache.size).toBe(1);
   });
 
+  it('uses the system clock and a one-hour duration by default', async () => {
+    // Prepare
+    stsMock.on(AssumeRoleCommand).resolves({
+      Credentials: {
+        AccessKeyId: 'ASIAEXAMPLE000000001',
+        SecretAccessKey: 'secret',
+        SessionToken: 'token',
+        Expiration: new Date(Date.now() + 3_600_000),
+      },
+    });
+    const cache = createScopedCredentialsProvider({ roleArn, sts, tables });
+
+    // Act
+    const first = await cache.get(tenantA);
+    const second = await cache.get(tenantA);
+
+    // Assess
+    expect(second).toBe(first);
+    expect(stsMock.commandCalls(AssumeRoleCommand)[0]?.args[0].input.DurationSeconds).toBe(3600);
+  });
+
   it('forgets everything on clear', async () => {
     // Prepare
     assumeRoleSucceeds();

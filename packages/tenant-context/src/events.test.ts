@@ -362,6 +362,14 @@ describe('putEvents', () => {
     expect((error as PutEventsFailedError).failedEntries).toEqual([{ index: 10 }]);
   });
 
+  it('treats an answer without FailedEntryCount as success', async () => {
+    // Prepare
+    eventBridgeMock.on(PutEventsCommand).resolves({});
+
+    // Act / Assess
+    await expect(putEvents(client, 'bus', chunks(3))).resolves.toBeUndefined();
+  });
+
   it('propagates a failed call', async () => {
     // Prepare
     eventBridgeMock.on(PutEventsCommand).rejects(new Error('network down'));

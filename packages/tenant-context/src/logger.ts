@@ -24,16 +24,30 @@ const AWS_ACCESS_KEY = /\b(?:AKIA|ASIA|AROA|AIDA)[A-Z0-9]{12,}\b/g;
 const BEARER = /\b(Bearer)\s+[A-Za-z0-9._~+/=-]+/gi;
 const AWS_SIGNATURE = /\b(Signature|Credential)=[^,\s&]+/g;
 
+/** `"key": "value"` inside a JSON text (e.g. a raw request body logged as a string). */
+const JSON_STRING_PAIR = /"([^"\\]{1,100})"(\s*:\s*)"(?:[^"\\]|\\.)*"/g;
+/** `key=value` inside a query string, form body or header. */
+const KEY_VALUE_PAIR = /(^|[?&;,\s])([A-Za-z][A-Za-z0-9_.-]{0,99})=([^&;,\s"']+)/g;
+
 /** True when a property of this name holds a secret whatever its value. */
 export const isSecretKey = (key: string): boolean => SECRET_KEY.test(key);
 
-/** Masks secrets inside a string: JWT-shaped values, AWS access key ids, Bearer values, SigV4 parts. */
+/**
+ * Masks secrets inside a string: JWT-shaped values, AWS access key ids, Bearer values, SigV4 parts,
+ * and the values of secret keys in embedded JSON (`"password":"…"`) or `key=value` pairs.
+ */
 export const redactString = (value: string): string =>
   value
     .replace(JWT_SHAPED, REDACTED)
     .replace(AWS_ACCESS_KEY, REDACTED)
     .replace(BEARER, `$1 ${REDACTED}`)
-    .replace(AWS_SIGNATURE, `$1=${REDACTED}`);
+    .replace(AWS_SIGNATURE, `$1=${REDACTED}`)
+    .replace(JSON_STRING_PAIR, (pair, key: string, colon: string) =>
+      isSecretKey(key) ? `"${key}"${colon}"${REDACTED}"` : pair,
+    )
+    .replace(KEY_VALUE_PAIR, (pair, start: string, key: string) =>
+      isSecretKey(key) ? `${start}${key}=${REDACTED}` : pair,
+    );
 
 /**
  * A `JSON.stringify` replacer that masks secrets at any depth: values under secret-looking keys

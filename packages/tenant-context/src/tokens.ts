@@ -1,7 +1,7 @@
 import { CognitoJwtVerifier, JwtRsaVerifier } from 'aws-jwt-verify';
 import { validateCognitoJwtFields } from 'aws-jwt-verify/cognito-verifier';
 import type { Fetcher } from 'aws-jwt-verify/https';
-import { type Jwks, SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import { type Jwks, type JwksCache, SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { ConfigurationError, ForbiddenError, UnauthorizedError } from './errors';
 import { isTenantId, isUserId, type TenantContext } from './identity';
@@ -47,6 +47,17 @@ const fetchFetcher: Fetcher = {
 };
 
 /**
+ * A JWKS cache that always uses `jwksUri`, whatever URI the verifier asks for: CognitoJwtVerifier
+ * derives its JWKS URI from the user pool id and would otherwise ignore a `jwksUri` override.
+ */
+const pinnedJwksCache = (cache: JwksCache, jwksUri: string): JwksCache => ({
+  getJwk: (_uri, decomposedJwt) => cache.getJwk(jwksUri, decomposedJwt),
+  getCachedJwk: (_uri, decomposedJwt) => cache.getCachedJwk(jwksUri, decomposedJwt),
+  addJwks: (_uri, jwks) => cache.addJwks(jwksUri, jwks),
+  getJwks: () => cache.getJwks(jwksUri),
+});
+
+/**
  * Creates a verifier for Cognito ID and access tokens over aws-jwt-verify. The JWKS is fetched once
  * and cached (refetched only for an unknown `kid`, rate-limited by aws-jwt-verify's penalty box).
  *
@@ -75,9 +86,8 @@ export const createTokenVerifier = (options: TokenVerifierOptions): TokenVerifie
           clientId: options.clientId,
           tokenUse,
           graceSeconds: options.graceSeconds ?? 0,
-          ...(options.jwksUri ? { jwksUri: options.jwksUri } : {}),
         },
-        { jwksCache },
+        { jwksCache: options.jwksUri ? pinnedJwksCache(jwksCache, options.jwksUri) : jwksCache },
       );
   if (options.jwks) verifier.cacheJwks(options.jwks);
 
@@ -89,6 +99,8 @@ export const createTokenVerifier = (options: TokenVerifierOptions): TokenVerifie
       } catch (error) {
         throw new UnauthorizedError('Missing or invalid token', error);
       }
+      // aws-jwt-verify treats `exp` as optional; a token that never expires is refused.
+      if (typeof claims.exp !== 'number') throw new UnauthorizedError('Missing or invalid token');
       return { claims, tenant: tenantContextFromClaims(claims) };
     },
   };

@@ -1,0 +1,441 @@
+import {
+  badTokens,
+  captureOutput,
+  createTestIssuer,
+  httpApiEvent,
+  lambdaContext,
+} from '@tenant-assistant/testing';
+import type { Jwks } from 'aws-jwt-verify/jwk';
+import fc from 'fast-check';
+import { toSessionAttributes } from './credentials';
+import { tenantContext } from './identity';
+import {
+  createLogger,
+  isSecretKey,
+  Logger,
+  REDACTED,
+  redact,
+  redactingReplacer,
+  redactString,
+  TENANT_LOG_KEYS,
+} from './logger';
+import { createTokenVerifier } from './tokens';
+
+const jwt =
+  'eyJhbGciOiJSUzI1NiIsImtpZCI6InRlc3QifQ.eyJzdWIiOiI2ZjFjMmU0YS0wYjdkLTRjMWUtOWE1My0yZDhlN2Y2YTViNGMifQ.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
+const accessKeyId = 'ASIAQWERTYUIOPASDFGH';
+const secretAccessKey = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+const sessionToken = 'IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQExampleSessionToken';
+const password = 'correct-horse-battery-staple';
+
+/** Logs with a fresh redacting logger and returns everything written. */
+const logged = async (write: (logger: Logger) => void) => {
+  const logger = createLogger({ serviceName: 'redaction-test' });
+  const { output } = await captureOutput(async () => write(logger));
+  return output;
+};
+
+const expectNoSecret = (
+  output: string,
+  secrets: readonly string[] = [jwt, accessKeyId, secretAccessKey, sessionToken, password],
+) => {
+  for (const secret of secrets) expect(output).not.toContain(secret);
+};
+
+describe('createLogger', () => {
+  it('returns a Powertools Logger that writes JSON', async () => {
+    // Act
+    const output = await logged((logger) => logger.info('hello', { answer: 42 }));
+
+    // Assess
+    expect(JSON.parse(output)).toMatchObject({
+      level: 'INFO',
+      message: 'hello',
+      service: 'redaction-test',
+      answer: 42,
+    });
+  });
+
+  it('works without options and is a Powertools Logger', () => {
+    expect(createLogger()).toBeInstanceOf(Logger);
+  });
+
+  it('masks credentials, tokens and passwords under their keys at any depth', async () => {
+    // Act
+    const output = await logged((logger) =>
+      logger.info('nested', {
+        request: {
+          headers: {
+            Authorization: `Bearer ${jwt}`,
+            cookie: 'session=abc',
+            'X-Amz-Security-Token': sessionToken,
+          },
+          body: { username: 'alice', password, newPassword: password },
+        },
+        sts: {
+          Credentials: {
+            AccessKeyId: accessKeyId,
+            SecretAccessKey: secretAccessKey,
+            SessionToken: sessionToken,
+          },
+        },
+        list: [[{ credentials: { accessKeyId, secretAccessKey, sessionToken } }]],
+        tokens: { idToken: jwt, accessToken: jwt, refreshToken: 'opaque-refresh-token-value' },
+        cognito: { AuthParameters: { PASSWORD: password, SECRET_HASH: 'c2VjcmV0aGFzaA==' } },
+      }),
+    );
+
+    // Assess
+    expectNoSecret(output, [
+      jwt,
+      accessKeyId,
+      secretAccessKey,
+      sessionToken,
+      password,
+      'opaque-refresh-token-value',
+      'c2VjcmV0aGFzaA==',
+      'session=abc',
+    ]);
+    const line = JSON.parse(output) as { request: { body: { username: string; password: string } } };
+    expect(line.request.body).toEqual({ username: 'alice', password: REDACTED, newPassword: REDACTED });
+  });
+
+  it('masks the scoped credentials of Bedrock session attributes', async () => {
+    // Prepare
+    const attributes = toSessionAttributes(
+      tenantContext({ tenantId: 'tenant-a', userId: '6f1c2e4a-0b7d-4c1e-9a53-2d8e7f6a5b4c' }),
+      {
+        accessKeyId,
+        secretAccessKey,
+        sessionToken,
+        expiration: new Date('2030-01-01T00:00:00Z'),
+      },
+    );
+
+    // Act
+    const output = await logged((logger) => logger.info('session', { sessionAttributes: attributes }));
+
+    // Assess
+    expectNoSecret(output);
+    expect(output).toContain('"tenantId":"tenant-a"');
+  });
+
+  it('masks secret-shaped values in messages', async () => {
+    // Act
+    const output = await logged((logger) => {
+      logger.info(`verifying ${jwt}`);
+      logger.warn(`assumed role as ${accessKeyId}`);
+      logger.error(`header was Bearer ${sessionToken}`);
+      logger.info(
+        `signed AWS4-HMAC-SHA256 Credential=${accessKeyId}/20250101/us-east-1/sts/aws4_request, Signature=abcdef0123456789`,
+      );
+    });
+
+    // Assess
+    expectNoSecret(output, [jwt, accessKeyId, sessionToken, 'abcdef0123456789']);
+    expect(output.match(/\[REDACTED\]/g)?.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('masks secret-shaped values under innocent keys', async () => {
+    // Act
+    const output = await logged((logger) =>
+      logger.info('innocent keys', {
+        note: `see ${jwt}`,
+        items: [{ text: `key ${accessKeyId}` }],
+        url: `wss://x/?token=${jwt}`,
+      }),
+    );
+
+    // Assess
+    expectNoSecret(output, [jwt, accessKeyId]);
+  });
+
+  it('masks secrets inside JSON and query strings', async () => {
+    // Act
+    const output = await logged((logger) =>
+      logger.info('raw bodies', {
+        body: JSON.stringify({ username: 'alice', password, credentials: { secretAccessKey } }),
+        form: `username=alice&password=${password}&X-Amz-Security-Token=${encodeURIComponent(sessionToken)}`,
+        sts: JSON.stringify({
+          Credentials: { SecretAccessKey: secretAccessKey, SessionToken: sessionToken },
+        }),
+      }),
+    );
+
+    // Assess
+    expectNoSecret(output, [password, secretAccessKey, sessionToken, encodeURIComponent(sessionToken)]);
+    expect(output).toContain('username=alice');
+  });
+
+  it('masks secrets in errors, their causes and their properties', async () => {
+    // Prepare
+    const cause = new Error(`STS rejected ${accessKeyId}`);
+    const error = Object.assign(new Error(`invalid token ${jwt}`, { cause }), {
+      credentials: { secretAccessKey },
+      password,
+    });
+    const withObjectCause = new Error('login failed', { cause: { password, sessionToken } });
+
+    // Act
+    const output = await logged((logger) => {
+      logger.error('request failed', error);
+      logger.error('login failed', { error: withObjectCause });
+    });
+
+    // Assess
+    expectNoSecret(output);
+    expect(output).toContain('invalid token [REDACTED]');
+  });
+
+  it('never writes a refused token when a verification error is logged', async () => {
+    // Prepare
+    const issuer = await createTestIssuer();
+    const verifier = createTokenVerifier({
+      userPoolId: issuer.userPoolId,
+      clientId: issuer.clientId,
+      jwks: issuer.jwks as Jwks,
+    });
+    const valid = await issuer.idToken();
+    const refused = [
+      await issuer.idToken({ expiresInSeconds: -60 }),
+      await issuer.idToken({ extraClaims: { aud: 'other' } }),
+      badTokens.algNone({ sub: 'x' }),
+      await badTokens.hs256WithPublicKey(issuer, { sub: 'x' }),
+      badTokens.tamperedPayload(valid, { tenantId: 'tenant-b' }),
+    ];
+    const errors = await Promise.all(
+      refused.map((token) => verifier.verify(token).catch((error: unknown) => error)),
+    );
+
+    // Act
+    const output = await logged((logger) => {
+      for (const error of errors) logger.error('refused', error as Error);
+    });
+
+    // Assess
+    expect(errors.every((error) => error instanceof Error)).toBe(true);
+    expectNoSecret(output, refused);
+    for (const token of refused) expect(output).not.toContain(token.split('.')[2] || token.split('.')[1]);
+  });
+
+  it('masks the token of a whole API Gateway event', async () => {
+    // Act
+    const output = await logged((logger) =>
+      logger.info('event', { event: httpApiEvent({ method: 'GET', path: '/answers', token: jwt }) }),
+    );
+
+    // Assess
+    expectNoSecret(output, [jwt]);
+  });
+
+  it('masks secrets in appended and persistent keys', async () => {
+    // Act
+    const output = await logged((logger) => {
+      logger.appendKeys({ authorization: `Bearer ${jwt}` });
+      logger.appendPersistentKeys({ session: { sessionToken } });
+      logger.info('with keys');
+    });
+
+    // Assess
+    expectNoSecret(output, [jwt, sessionToken]);
+  });
+
+  it('masks secrets passed as the message object', async () => {
+    // Act
+    const output = await logged((logger) => logger.info({ message: `token ${jwt}`, password }));
+
+    // Assess
+    expectNoSecret(output, [jwt, password]);
+  });
+
+  it('masks secrets in the Lambda context-injected log lines too', async () => {
+    // Act
+    const output = await logged((logger) => {
+      logger.addContext(lambdaContext());
+      logger.info('with context', { secret: password });
+    });
+
+    // Assess
+    expectNoSecret(output, [password]);
+    expect(output).toContain('function_request_id');
+  });
+
+  it('never writes a secret placed anywhere under a secret key, at any depth', async () => {
+    // Prepare
+    const pathArb = fc.array(fc.constantFrom('detail', 'items', 'headers', 'data', 'x'), { maxLength: 6 });
+    const keyArb = fc.constantFrom(
+      'password',
+      'Password',
+      'secretAccessKey',
+      'sessionToken',
+      'SessionToken',
+      'accessKeyId',
+      'authorization',
+      'Authorization',
+      'idToken',
+      'clientSecret',
+      'credentials',
+    );
+    const secretArb = fc.stringMatching(/^[A-Za-z0-9/+]{12,40}$/).map((value) => `S3CR3T${value}`);
+
+    await fc.assert(
+      fc.asyncProperty(pathArb, keyArb, secretArb, fc.boolean(), async (path, key, secret, inArray) => {
+        const payload = path.reduceRight<unknown>(
+          (inner, segment) => (inArray ? { [segment]: [inner] } : { [segment]: inner }),
+          { [key]: secret, visible: 'ok' },
+        );
+
+        // Act
+        const output = await logged((logger) => logger.info('random', { payload }));
+
+        // Assess
+        expect(output).not.toContain(secret);
+        expect(output).toContain('"visible":"ok"');
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('never writes a JWT placed anywhere in a string, at any depth', async () => {
+    // Prepare
+    const segment = fc.stringMatching(/^[A-Za-z0-9_-]{8,40}$/);
+    const jwtArb = fc.tuple(segment, segment, segment).map(([a, b, c]) => `eyJ${a}.eyJ${b}.${c}`);
+    const pathArb = fc.array(fc.constantFrom('detail', 'items', 'note', 'text'), { maxLength: 5 });
+
+    await fc.assert(
+      fc.asyncProperty(jwtArb, pathArb, fc.string({ maxLength: 10 }), async (token, path, prefix) => {
+        const payload = path.reduceRight<unknown>(
+          (inner, key) => ({ [key]: inner }),
+          `${prefix} ${token} end`,
+        );
+
+        // Act
+        const output = await logged((logger) => logger.info(`message ${token}`, { payload }));
+
+        // Assess
+        expect(output).not.toContain(token);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('keeps circular references and bigints loggable', async () => {
+    // Prepare
+    const circular: Record<string, unknown> = { name: 'loop', password };
+    circular.self = circular;
+
+    // Act
+    const output = await logged((logger) => logger.info('odd values', { circular, big: 10n }));
+
+    // Assess
+    expectNoSecret(output, [password]);
+    expect(JSON.parse(output)).toMatchObject({ big: '10', circular: { name: 'loop', password: REDACTED } });
+  });
+});
+
+describe('isSecretKey', () => {
+  it.each([
+    'authorization',
+    'Authorization',
+    'password',
+    'newPassword',
+    'PASSWORD',
+    'secretAccessKey',
+    'SecretAccessKey',
+    'clientSecret',
+    'SECRET_HASH',
+    'sessionToken',
+    'SessionToken',
+    'accessKeyId',
+    'AccessKeyId',
+    'scopedAccessKeyId',
+    'credentials',
+    'Credentials',
+    'cookie',
+    'idToken',
+    'accessToken',
+    'refreshToken',
+    'token',
+    'x-amz-security-token',
+    'X-Amz-Credential',
+    'X-Amz-Signature',
+  ])('is true for %p', (key) => {
+    expect(isSecretKey(key)).toBe(true);
+  });
+
+  it.each([
+    'tenantId',
+    'userId',
+    'answerId',
+    'token_use',
+    'tokenUse',
+    'message',
+    'expiration',
+    'scopedCredentialsExpiration',
+    'auth',
+  ])('is false for %p', (key) => {
+    expect(isSecretKey(key)).toBe(false);
+  });
+});
+
+describe('redactString', () => {
+  it.each([
+    [`id ${jwt}`, 'id [REDACTED]'],
+    [`Bearer ${jwt}`, 'Bearer [REDACTED]'],
+    ['bearer opaque-token-value', 'bearer [REDACTED]'],
+    [`key AKIAIOSFODNN7EXAMPLE and ${accessKeyId}`, 'key [REDACTED] and [REDACTED]'],
+    ['Credential=AKIAX/2025/us-east-1, Signature=abc123', 'Credential=[REDACTED], Signature=[REDACTED]'],
+    ['{"user":"alice","password":"p\\"w"}', '{"user":"alice","password":"[REDACTED]"}'],
+    ['a=1&client_secret=xyz&b=2', 'a=1&client_secret=[REDACTED]&b=2'],
+    ['nothing to hide', 'nothing to hide'],
+  ])('masks %p', (input, expected) => {
+    expect(redactString(input)).toBe(expected);
+  });
+});
+
+describe('redact', () => {
+  it('returns a masked deep copy and leaves the original untouched', () => {
+    // Prepare
+    const value = {
+      headers: { authorization: `Bearer ${jwt}` },
+      items: [{ password }],
+      note: jwt,
+      n: 1,
+      ok: true,
+      none: null,
+    };
+
+    // Act
+    const copy = redact(value);
+
+    // Assess
+    expect(copy).toEqual({
+      headers: { authorization: REDACTED },
+      items: [{ password: REDACTED }],
+      note: REDACTED,
+      n: 1,
+      ok: true,
+      none: null,
+    });
+    expect(value.items[0]?.password).toBe(password);
+  });
+
+  it('returns undefined for undefined and keeps null secrets null', () => {
+    expect(redact(undefined)).toBeUndefined();
+    expect(redact({ password: null, token: undefined })).toEqual({ password: null });
+  });
+});
+
+describe('redactingReplacer', () => {
+  it('masks secrets when used with JSON.stringify', () => {
+    expect(JSON.stringify({ sessionToken, nested: [jwt] }, redactingReplacer)).toBe(
+      '{"sessionToken":"[REDACTED]","nested":["[REDACTED]"]}',
+    );
+  });
+});
+
+describe('TENANT_LOG_KEYS', () => {
+  it('names the tenant and user log keys', () => {
+    expect(TENANT_LOG_KEYS).toEqual(['tenant_id', 'user_id']);
+  });
+});

@@ -1,0 +1,620 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import middy, { type MiddlewareObj } from '@middy/core';
+import {
+  bedrockActionGroupEvent,
+  captureOutput,
+  createTestIssuer,
+  eventBridgeEvent,
+  httpApiEvent,
+  lambdaContext,
+  randomUserId,
+  type TestIssuer,
+  webSocketConnectEvent,
+} from '@tenant-assistant/testing';
+import type { Jwks } from 'aws-jwt-verify/jwk';
+import type { Context } from 'aws-lambda';
+import { type ScopedCredentials, toSessionAttributes } from './credentials';
+import { AnswerOwnershipError, InvalidEventError, InvalidSessionAttributesError } from './errors';
+import { EVENT_SOURCES } from './events';
+import { type TenantContext, tenantContext } from './identity';
+import { createLogger } from './logger';
+import {
+  eventTenantContext,
+  type HttpLikeEvent,
+  httpTenantContext,
+  sessionAttributesTenantContext,
+  type WithTenant,
+} from './middleware';
+import { createTokenVerifier, type TokenVerifier } from './tokens';
+
+type LogLine = Record<string, unknown>;
+
+/** Runs `fn` and returns its outcome plus every JSON log line written meanwhile. */
+const run = async <T>(fn: () => Promise<T>) => {
+  const { result, output } = await captureOutput(() =>
+    fn().then(
+      (value) => ({ value, error: undefined as unknown }),
+      (error: unknown) => ({ value: undefined, error }),
+    ),
+  );
+  const lines = output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as LogLine);
+  return { ...result, lines, output };
+};
+
+const tenantKeysOf = (line: LogLine | undefined) => ({ tenant_id: line?.tenant_id, user_id: line?.user_id });
+
+const userA = '6f1c2e4a-0b7d-4c1e-9a53-2d8e7f6a5b4c';
+const userB = '0d9e8f7a-6b5c-4d3e-8f21-0a9b8c7d6e5f';
+
+describe('httpTenantContext', () => {
+  let issuer: TestIssuer;
+  let verifier: TokenVerifier;
+  let logger: Logger;
+  let seen: (TenantContext | undefined)[];
+
+  /** A real middy handler that logs and records the tenant it sees; `fail` makes it throw. */
+  const makeHandler = (options: { fail?: boolean; withLogger?: boolean } = {}) => {
+    const handler = middy(async (event: WithTenant<HttpLikeEvent>) => {
+      seen.push(event.tenant);
+      logger.info('handling');
+      if (options.fail) throw new Error('handler failed');
+      return { statusCode: 200, body: event.tenant.tenantId };
+    }).use(httpTenantContext(options.withLogger === false ? { verifier } : { verifier, logger }));
+    // The raw event as API Gateway sends it: the middleware adds `tenant`.
+    return (event: HttpLikeEvent, context: Context) => handler(event as WithTenant<HttpLikeEvent>, context);
+  };
+
+  beforeAll(async () => {
+    issuer = await createTestIssuer();
+    verifier = createTokenVerifier({
+      userPoolId: issuer.userPoolId,
+      clientId: issuer.clientId,
+      jwks: issuer.jwks as Jwks,
+    });
+  });
+
+  beforeEach(() => {
+    logger = createLogger({ serviceName: 'middleware-test' });
+    seen = [];
+  });
+
+  it('sets the verified tenant on the event and on the log keys for the invocation', async () => {
+    // Prepare
+    const token = await issuer.idToken({ sub: userA, tenantId: 'tenant-a' });
+
+    // Act
+    const { value, error, lines } = await run(() =>
+      makeHandler()(httpApiEvent({ method: 'POST', path: '/prompts', token }), lambdaContext()),
+    );
+
+    // Assess
+    expect(error).toBeUndefined();
+    expect(value).toEqual({ statusCode: 200, body: 'tenant-a' });
+    expect(seen).toEqual([{ tenantId: 'tenant-a', userId: userA }]);
+    expect(tenantKeysOf(lines[0])).toEqual({ tenant_id: 'tenant-a', user_id: userA });
+  });
+
+  it('reads the Authorization header whatever its case', async () => {
+    // Prepare
+    const token = await issuer.accessToken({ sub: userA, tenantId: 'tenant-a' });
+    const event = {
+      headers: { AUTHORIZATION: `Bearer ${token}` },
+      requestContext: { routeKey: 'GET /answers' },
+    };
+
+    // Act
+    const { error } = await run(() => makeHandler()(event, lambdaContext()));
+
+    // Assess
+    expect(error).toBeUndefined();
+    expect(seen).toEqual([{ tenantId: 'tenant-a', userId: userA }]);
+  });
+
+  it('reads the token query parameter of a WebSocket $connect', async () => {
+    // Prepare
+    const token = await issuer.idToken({ sub: userB, tenantId: 'tenant-b' });
+
+    // Act
+    const { error } = await run(() => makeHandler()(webSocketConnectEvent({ token }), lambdaContext()));
+
+    // Assess
+    expect(error).toBeUndefined();
+    expect(seen).toEqual([{ tenantId: 'tenant-b', userId: userB }]);
+  });
+
+  it('reads the token query parameter of a CONNECT event type', async () => {
+    // Prepare
+    const token = await issuer.idToken({ sub: userB, tenantId: 'tenant-b' });
+    const event = { queryStringParameters: { token }, requestContext: { eventType: 'CONNECT' } };
+
+    // Act
+    const { error } = await run(() => makeHandler()(event, lambdaContext()));
+
+    // Assess
+    expect(error).toBeUndefined();
+  });
+
+  it('ignores the token query parameter outside $connect', async () => {
+    // Prepare
+    const token = await issuer.idToken({ sub: userA });
+    const event = httpApiEvent({ method: 'GET', path: '/answers', queryStringParameters: { token } });
+
+    // Act
+    const { error } = await run(() => makeHandler()(event, lambdaContext()));
+
+    // Assess
+    expect(error).toMatchObject({
+      name: 'UnauthorizedError',
+      statusCode: 401,
+      message: 'Missing bearer token',
+    });
+    expect(seen).toEqual([]);
+  });
+
+  it.each<[string, HttpLikeEvent]>([
+    ['no headers', {}],
+    ['null headers', { headers: null }],
+    ['a Basic header', { headers: { authorization: 'Basic dXNlcjpwYXNz' } }],
+    ['an empty Bearer header', { headers: { authorization: 'Bearer ' } }],
+    ['a $connect without token', { queryStringParameters: null, requestContext: { routeKey: '$connect' } }],
+  ])('refuses %s with 401 without calling the handler', async (_label, event) => {
+    // Act
+    const { error } = await run(() => makeHandler()(event, lambdaContext()));
+
+    // Assess
+    expect(error).toMatchObject({ name: 'UnauthorizedError', statusCode: 401 });
+    expect(seen).toEqual([]);
+  });
+
+  it('refuses a forged token with 401 and a tenant-less token with 403', async () => {
+    // Prepare
+    const forged = `${(await issuer.idToken({ sub: userA })).slice(0, -4)}AAAA`;
+    const tenantless = await issuer.idToken({ sub: userA, tenantId: null });
+
+    // Act
+    const first = await run(() => makeHandler()(httpApiEvent({ token: forged }), lambdaContext()));
+    const second = await run(() => makeHandler()(httpApiEvent({ token: tenantless }), lambdaContext()));
+
+    // Assess
+    expect(first.error).toMatchObject({ statusCode: 401 });
+    expect(second.error).toMatchObject({ name: 'ForbiddenError', statusCode: 403 });
+    expect(seen).toEqual([]);
+  });
+
+  it('refuses a token whose subject differs from the API Gateway authorizer claims', async () => {
+    // Prepare
+    const token = await issuer.idToken({ sub: userA });
+    const event = httpApiEvent({ token, claims: { sub: userB } });
+
+    // Act
+    const { error } = await run(() => makeHandler()(event, lambdaContext()));
+
+    // Assess
+    expect(error).toMatchObject({
+      name: 'UnauthorizedError',
+      message: 'Token does not match the authorizer',
+    });
+    expect(seen).toEqual([]);
+  });
+
+  it('replaces a tenant already present on the event with the verified one', async () => {
+    // Prepare
+    const token = await issuer.idToken({ sub: userA, tenantId: 'tenant-a' });
+    const event = { ...httpApiEvent({ token }), tenant: { tenantId: 'tenant-evil', userId: userB } };
+
+    // Act
+    await run(() => makeHandler()(event, lambdaContext()));
+
+    // Assess
+    expect(seen).toEqual([{ tenantId: 'tenant-a', userId: userA }]);
+  });
+
+  it('removes the tenant log keys after the invocation', async () => {
+    // Prepare
+    const token = await issuer.idToken({ sub: userA, tenantId: 'tenant-a' });
+    await run(() => makeHandler()(httpApiEvent({ token }), lambdaContext()));
+
+    // Act
+    const { lines } = await run(async () => logger.info('between invocations'));
+
+    // Assess
+    expect(tenantKeysOf(lines[0])).toEqual({ tenant_id: undefined, user_id: undefined });
+  });
+
+  it('never shows the first tenant to a second invocation, even after the handler threw', async () => {
+    // Prepare
+    const handler = makeHandler({ fail: true });
+    const tokenA = await issuer.idToken({ sub: userA, tenantId: 'tenant-a' });
+    const tokenB = await issuer.idToken({ sub: userB, tenantId: 'tenant-b' });
+    const first = await run(() => handler(httpApiEvent({ token: tokenA }), lambdaContext()));
+    const refusedEvent = httpApiEvent({});
+
+    // Act
+    const between = await run(async () => logger.info('between invocations'));
+    const second = await run(() => handler(httpApiEvent({ token: tokenB }), lambdaContext()));
+    const refused = await run(() => handler(refusedEvent, lambdaContext()));
+    const after = await run(async () => logger.info('after every invocation'));
+
+    // Assess
+    expect(first.error).toEqual(new Error('handler failed'));
+    expect(tenantKeysOf(first.lines[0])).toEqual({ tenant_id: 'tenant-a', user_id: userA });
+    expect(tenantKeysOf(between.lines[0])).toEqual({ tenant_id: undefined, user_id: undefined });
+    expect(seen).toEqual([
+      { tenantId: 'tenant-a', userId: userA },
+      { tenantId: 'tenant-b', userId: userB },
+    ]);
+    expect(tenantKeysOf(second.lines[0])).toEqual({ tenant_id: 'tenant-b', user_id: userB });
+    expect(second.output).not.toContain('"tenant-a"');
+    expect(second.output).not.toContain(userA);
+    expect(refused.error).toMatchObject({ statusCode: 401 });
+    expect((refusedEvent as Partial<WithTenant<HttpLikeEvent>>).tenant).toBeUndefined();
+    expect(`${refused.output}${after.output}`).not.toMatch(/tenant-[ab]|user_id/);
+  });
+
+  it('drops stale tenant keys left by someone else before verifying', async () => {
+    // Prepare
+    logger.appendKeys({ tenant_id: 'tenant-stale', user_id: userB });
+    const probe: MiddlewareObj = { onError: async () => logger.warn('refused') };
+    const handler = middy(async () => 'unreachable')
+      .use(probe)
+      .use(httpTenantContext({ verifier, logger }));
+
+    // Act
+    const { lines } = await run(() => handler({ headers: {} } as never, lambdaContext()));
+
+    // Assess
+    expect(tenantKeysOf(lines[0])).toEqual({ tenant_id: undefined, user_id: undefined });
+  });
+
+  it('cleans up even when an outer middleware short-circuits its after phase', async () => {
+    // Prepare: the outer middleware's `after` runs after ours because ours is used last (innermost).
+    const token = await issuer.idToken({ sub: userA, tenantId: 'tenant-a' });
+    const shortCircuit: MiddlewareObj = { after: async () => ({ statusCode: 304 }) };
+    const handler = middy(async () => ({ statusCode: 200 }))
+      .use(shortCircuit)
+      .use(httpTenantContext({ verifier, logger }));
+
+    // Act
+    const { value } = await run(() => handler(httpApiEvent({ token }) as never, lambdaContext()));
+    const { lines } = await run(async () => logger.info('next'));
+
+    // Assess
+    expect(value).toEqual({ statusCode: 304 });
+    expect(tenantKeysOf(lines[0])).toEqual({ tenant_id: undefined, user_id: undefined });
+  });
+
+  it('works with the default logger', async () => {
+    // Prepare
+    const token = await issuer.idToken({ sub: userA, tenantId: 'tenant-a' });
+
+    // Act
+    const { error } = await run(() =>
+      makeHandler({ withLogger: false })(httpApiEvent({ token }), lambdaContext()),
+    );
+
+    // Assess
+    expect(error).toBeUndefined();
+    expect(seen).toEqual([{ tenantId: 'tenant-a', userId: userA }]);
+  });
+});
+
+describe('eventTenantContext', () => {
+  let logger: Logger;
+  let seen: { tenant?: TenantContext; detail: unknown }[];
+  const answerId = `${userA}.01JD0000000000000000000000`;
+  const promptDetail = {
+    tenantId: 'tenant-a',
+    userId: userA,
+    answerId,
+    conversationId: '01JD0000000000000000000001',
+    prompt: 'Where is my order?',
+    submittedAt: '2025-01-01T12:00:00.000Z',
+  };
+  const prompt = (detail: unknown = promptDetail) =>
+    eventBridgeEvent({ detailType: 'PromptSubmitted', source: EVENT_SOURCES.chatApi, detail });
+  const onboarded = eventBridgeEvent({
+    detailType: 'TenantOnboarded',
+    source: EVENT_SOURCES.auth,
+    detail: { tenantId: 'tenant-c', name: 'Tenant C', returnPolicyDays: 20, tier: 'basic' },
+  });
+
+  const makeHandler = (options: { fail?: boolean; withLogger?: boolean } = {}) =>
+    middy(async (event: { tenant?: TenantContext; detail: unknown }) => {
+      seen.push({ tenant: event.tenant, detail: event.detail });
+      logger.info('handling');
+      if (options.fail) throw new Error('handler failed');
+      return 'done';
+    }).use(
+      eventTenantContext({
+        accept: ['PromptSubmitted', 'TenantOnboarded'],
+        ...(options.withLogger === false ? {} : { logger }),
+      }) as MiddlewareObj,
+    );
+
+  beforeEach(() => {
+    logger = createLogger({ serviceName: 'middleware-test' });
+    seen = [];
+  });
+
+  it('sets the tenant and the parsed detail, and logs the tenant keys', async () => {
+    // Act
+    const { value, lines } = await run(() =>
+      makeHandler()(prompt({ ...promptDetail, extra: 'dropped' }), lambdaContext()),
+    );
+
+    // Assess
+    expect(value).toBe('done');
+    expect(seen).toEqual([{ tenant: { tenantId: 'tenant-a', userId: userA }, detail: promptDetail }]);
+    expect(tenantKeysOf(lines[0])).toEqual({ tenant_id: 'tenant-a', user_id: userA });
+  });
+
+  it('sets only the tenant log key for a tenant-level event, dropping a previous user key', async () => {
+    // Prepare
+    logger.appendKeys({ tenant_id: 'tenant-stale', user_id: userB });
+
+    // Act
+    const { lines } = await run(() => makeHandler()(onboarded, lambdaContext()));
+
+    // Assess
+    expect(seen[0]?.tenant).toBeUndefined();
+    expect(tenantKeysOf(lines[0])).toEqual({ tenant_id: 'tenant-c', user_id: undefined });
+  });
+
+  it.each([
+    [
+      'a detail-type it does not accept',
+      eventBridgeEvent({ detailType: 'AnswerChunk', source: EVENT_SOURCES.agentInvoker, detail: {} }),
+    ],
+    [
+      'the wrong source',
+      eventBridgeEvent({
+        detailType: 'PromptSubmitted',
+        source: EVENT_SOURCES.agentInvoker,
+        detail: promptDetail,
+      }),
+    ],
+    ['an invalid detail', prompt({ ...promptDetail, tenantId: '*' })],
+  ])('refuses %s without calling the handler', async (_label, event) => {
+    // Act
+    const { error } = await run(() => makeHandler()(event, lambdaContext()));
+
+    // Assess
+    expect(error).toBeInstanceOf(InvalidEventError);
+    expect(seen).toEqual([]);
+  });
+
+  it('refuses an answer not owned by its user and logs a security event without the event', async () => {
+    // Act
+    const { error, lines, output } = await run(() =>
+      makeHandler()(prompt({ ...promptDetail, userId: userB }), lambdaContext()),
+    );
+
+    // Assess
+    expect(error).toBeInstanceOf(AnswerOwnershipError);
+    expect(seen).toEqual([]);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 'WARN',
+        security_event: 'ANSWER_OWNERSHIP_MISMATCH',
+        detail_type: 'PromptSubmitted',
+        source: EVENT_SOURCES.chatApi,
+      }),
+    ]);
+    expect(output).not.toContain('Where is my order?');
+    expect(tenantKeysOf(lines[0])).toEqual({ tenant_id: undefined, user_id: undefined });
+  });
+
+  it('never shows the first tenant to a second invocation, even after the handler threw', async () => {
+    // Prepare
+    const handler = makeHandler({ fail: true });
+    const first = await run(() => handler(prompt(), lambdaContext()));
+
+    // Act
+    const second = await run(() => handler(onboarded, lambdaContext()));
+    const after = await run(async () => logger.info('after'));
+
+    // Assess
+    expect(first.error).toEqual(new Error('handler failed'));
+    expect(seen[1]?.tenant).toBeUndefined();
+    expect(second.output).not.toContain('"tenant-a"');
+    expect(second.output).not.toContain(userA);
+    expect(tenantKeysOf(after.lines[0])).toEqual({ tenant_id: undefined, user_id: undefined });
+  });
+
+  it('removes the tenant log keys after a successful invocation', async () => {
+    // Prepare
+    await run(() => makeHandler()(prompt(), lambdaContext()));
+
+    // Act
+    const { lines } = await run(async () => logger.info('after'));
+
+    // Assess
+    expect(tenantKeysOf(lines[0])).toEqual({ tenant_id: undefined, user_id: undefined });
+  });
+
+  it('works with the default logger, which also reports ownership mismatches', async () => {
+    // Act
+    const accepted = await run(() => makeHandler({ withLogger: false })(prompt(), lambdaContext()));
+    const refused = await run(() =>
+      makeHandler({ withLogger: false })(prompt({ ...promptDetail, userId: userB }), lambdaContext()),
+    );
+
+    // Assess
+    expect(accepted.error).toBeUndefined();
+    expect(refused.error).toBeInstanceOf(AnswerOwnershipError);
+    expect(refused.output).toContain('ANSWER_OWNERSHIP_MISMATCH');
+  });
+});
+
+describe('sessionAttributesTenantContext', () => {
+  let logger: Logger;
+  let seen: { tenant: TenantContext; scopedCredentials: ScopedCredentials; serialized: string }[];
+  const tenantA = tenantContext({ tenantId: 'tenant-a', userId: userA });
+  const credentials: ScopedCredentials = {
+    accessKeyId: 'ASIAEXAMPLE000000001',
+    secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    sessionToken: 'FwoGZXIvYXdzEJr//////////wEaDExampleSessionToken',
+    expiration: new Date('2030-01-01T00:00:00.000Z'),
+  };
+  type ActionGroupEvent = {
+    sessionAttributes?: Record<string, string> | null;
+    tenant: TenantContext;
+    scopedCredentials: ScopedCredentials;
+  };
+
+  const makeHandler = (options: { fail?: boolean; withLogger?: boolean } = {}) => {
+    const handler = middy(async (event: ActionGroupEvent) => {
+      seen.push({
+        tenant: event.tenant,
+        scopedCredentials: event.scopedCredentials,
+        serialized: JSON.stringify(event),
+      });
+      logger.info('handling', { event });
+      if (options.fail) throw new Error('handler failed');
+      return 'done';
+    }).use(sessionAttributesTenantContext(options.withLogger === false ? undefined : { logger }));
+    // The raw event as Bedrock sends it: the middleware adds `tenant` and `scopedCredentials`.
+    return (event: { sessionAttributes?: Record<string, string> | null }, context: Context) =>
+      handler(event as ActionGroupEvent, context);
+  };
+
+  beforeEach(() => {
+    logger = createLogger({ serviceName: 'middleware-test' });
+    seen = [];
+  });
+
+  it('sets the tenant and non-enumerable scoped credentials from sessionAttributes', async () => {
+    // Prepare
+    const event = bedrockActionGroupEvent({
+      function: 'listOrders',
+      sessionAttributes: toSessionAttributes(tenantA, credentials),
+    });
+
+    // Act
+    const { value, lines, output } = await run(() => makeHandler()(event, lambdaContext()));
+
+    // Assess
+    expect(value).toBe('done');
+    expect(seen[0]?.tenant).toEqual(tenantA);
+    expect(seen[0]?.scopedCredentials).toEqual(credentials);
+    expect(Object.keys(event)).not.toContain('scopedCredentials');
+    expect(seen[0]?.serialized).not.toContain('"scopedCredentials"');
+    expect(tenantKeysOf(lines[0])).toEqual({ tenant_id: 'tenant-a', user_id: userA });
+    expect(output).not.toContain(credentials.secretAccessKey);
+    expect(output).not.toContain(credentials.sessionToken);
+  });
+
+  it('takes the tenant only from sessionAttributes, never from parameters or promptSessionAttributes', async () => {
+    // Prepare
+    const event = bedrockActionGroupEvent({
+      function: 'getOrder',
+      parameters: { orderId: 'o-1', tenantId: 'tenant-b', userId: userB },
+      sessionAttributes: toSessionAttributes(tenantA, credentials),
+      promptSessionAttributes: { tenantId: 'tenant-b', userId: userB },
+      inputText: 'I am tenant-b, user 0d9e8f7a-6b5c-4d3e-8f21-0a9b8c7d6e5f',
+    });
+
+    // Act
+    await run(() => makeHandler()(event, lambdaContext()));
+
+    // Assess
+    expect(seen[0]?.tenant).toEqual(tenantA);
+  });
+
+  it('refuses an event whose identity is only in promptSessionAttributes or parameters', async () => {
+    // Prepare
+    const attributes = toSessionAttributes(tenantA, credentials);
+    const event = bedrockActionGroupEvent({
+      function: 'getOrder',
+      parameters: attributes,
+      promptSessionAttributes: attributes,
+    });
+
+    // Act
+    const { error } = await run(() => makeHandler()(event, lambdaContext()));
+
+    // Assess
+    expect(error).toBeInstanceOf(InvalidSessionAttributesError);
+    expect(seen).toEqual([]);
+  });
+
+  it.each([null, undefined])('refuses %p session attributes', async (sessionAttributes) => {
+    // Act
+    const { error } = await run(() => makeHandler()({ sessionAttributes }, lambdaContext()));
+
+    // Assess
+    expect(error).toMatchObject({ name: 'InvalidSessionAttributesError', statusCode: 400 });
+  });
+
+  it('never shows the first tenant to a second invocation, even after the handler threw', async () => {
+    // Prepare
+    const handler = makeHandler({ fail: true });
+    const first = await run(() =>
+      handler(
+        bedrockActionGroupEvent({
+          function: 'f',
+          sessionAttributes: toSessionAttributes(tenantA, credentials),
+        }),
+        lambdaContext(),
+      ),
+    );
+    const other = tenantContext({ tenantId: 'tenant-b', userId: randomUserId() });
+
+    // Act
+    const second = await run(() =>
+      handler(
+        bedrockActionGroupEvent({
+          function: 'f',
+          sessionAttributes: toSessionAttributes(other, credentials),
+        }),
+        lambdaContext(),
+      ),
+    );
+    const refused = await run(() => handler(bedrockActionGroupEvent({ function: 'f' }), lambdaContext()));
+    const after = await run(async () => logger.info('after'));
+
+    // Assess
+    expect(first.error).toEqual(new Error('handler failed'));
+    expect(seen.map((entry) => entry.tenant)).toEqual([tenantA, other]);
+    expect(second.output).not.toContain('"tenant-a"');
+    expect(second.output).not.toContain(userA);
+    expect(refused.error).toBeInstanceOf(InvalidSessionAttributesError);
+    expect(tenantKeysOf(after.lines[0])).toEqual({ tenant_id: undefined, user_id: undefined });
+  });
+
+  it('removes the tenant log keys after a successful invocation', async () => {
+    // Prepare
+    await run(() =>
+      makeHandler()(
+        bedrockActionGroupEvent({
+          function: 'f',
+          sessionAttributes: toSessionAttributes(tenantA, credentials),
+        }),
+        lambdaContext(),
+      ),
+    );
+
+    // Act
+    const { lines } = await run(async () => logger.info('after'));
+
+    // Assess
+    expect(tenantKeysOf(lines[0])).toEqual({ tenant_id: undefined, user_id: undefined });
+  });
+
+  it('works with the default logger', async () => {
+    // Prepare
+    const event = bedrockActionGroupEvent({
+      function: 'f',
+      sessionAttributes: toSessionAttributes(tenantA, credentials),
+    });
+
+    // Act
+    const { error } = await run(() => makeHandler({ withLogger: false })(event, lambdaContext()));
+
+    // Assess
+    expect(error).toBeUndefined();
+  });
+});
