@@ -1,0 +1,205 @@
+import {
+  AnswerNotFoundError,
+  type ApiError,
+  NetworkError,
+  RateLimitedError,
+  SessionExpiredError,
+} from '../errors';
+import { answerIdOf, USER_SUB } from '../testing/fakes';
+import { createApiClient, errorFromResponse, MAX_PROMPT_LENGTH } from './api-client';
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+
+const setup = (response: Response | (() => Promise<Response>)) => {
+  const fetchFn = jest.fn(async (_url: string, _init?: RequestInit) =>
+    typeof response === 'function' ? response() : response,
+  );
+  const onUnauthorized = jest.fn();
+  const api = createApiClient({
+    apiUrl: 'https://api.example.com',
+    fetch: fetchFn as unknown as typeof fetch,
+    getIdToken: async () => 'id-token',
+    onUnauthorized,
+  });
+  return { api, fetchFn, onUnauthorized };
+};
+
+const ANSWER_ID = answerIdOf(USER_SUB);
+
+describe('createApiClient', () => {
+  describe('submitPrompt', () => {
+    it('posts the prompt with the ID token as Bearer and returns answer and conversation ids', async () => {
+      // Prepare
+      const { api, fetchFn } = setup(json(202, { answerId: ANSWER_ID, conversationId: 'c1' }));
+      // Act
+      const result = await api.submitPrompt('  What is your return policy? ', 'c1');
+      // Assess
+      expect(result).toEqual({ answerId: ANSWER_ID, conversationId: 'c1' });
+      const [url, init = {}] = fetchFn.mock.calls[0] ?? [];
+      expect(url).toBe('https://api.example.com/prompts');
+      expect(init.method).toBe('POST');
+      expect(init.headers).toMatchObject({
+        authorization: 'Bearer id-token',
+        'content-type': 'application/json',
+      });
+      expect(JSON.parse(init.body as string)).toEqual({
+        prompt: 'What is your return policy?',
+        conversationId: 'c1',
+      });
+    });
+
+    it('sends no conversationId for a new conversation', async () => {
+      const { api, fetchFn } = setup(json(202, { answerId: ANSWER_ID, conversationId: 'new' }));
+      await api.submitPrompt('Hi');
+      const init = fetchFn.mock.calls[0]?.[1] ?? {};
+      expect(JSON.parse(init.body as string)).toEqual({ prompt: 'Hi' });
+    });
+
+    it('refuses empty and oversize prompts without calling the API', async () => {
+      const { api, fetchFn } = setup(json(202, {}));
+      await expect(api.submitPrompt('   ')).rejects.toMatchObject({ userMessage: 'Type a question first.' });
+      await expect(api.submitPrompt('x'.repeat(MAX_PROMPT_LENGTH + 1))).rejects.toMatchObject({
+        statusCode: 413,
+      });
+      expect(fetchFn).not.toHaveBeenCalled();
+    });
+
+    it('turns 429 into a rate-limit message with the Retry-After wait', async () => {
+      const { api } = setup(
+        json(429, { error: { code: 'RATE_LIMITED', message: 'Too many prompts' } }, { 'retry-after': '30' }),
+      );
+      const error = await api.submitPrompt('Hi').catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(RateLimitedError);
+      expect(error).toMatchObject({
+        statusCode: 429,
+        retryAfterSeconds: 30,
+        userMessage: 'You are sending prompts too quickly. Wait about 30 seconds and try again.',
+      });
+    });
+
+    it("turns API Gateway's own 429 body into the same message", async () => {
+      const { api } = setup(json(429, { message: 'Too Many Requests' }));
+      await expect(api.submitPrompt('Hi')).rejects.toMatchObject({
+        userMessage: 'You are sending prompts too quickly. Wait a moment and try again.',
+      });
+    });
+
+    it('turns 401 into "session expired" and tells the session', async () => {
+      const { api, onUnauthorized } = setup(json(401, { message: 'Unauthorized' }));
+      await expect(api.submitPrompt('Hi')).rejects.toBeInstanceOf(SessionExpiredError);
+      expect(onUnauthorized).toHaveBeenCalledTimes(1);
+    });
+
+    it('shows the message of a 400 envelope', async () => {
+      const { api } = setup(
+        json(400, {
+          error: { code: 'VALIDATION', message: 'conversationId: must be 1-63 of [A-Za-z0-9_-]' },
+        }),
+      );
+      await expect(api.submitPrompt('Hi', 'bad id')).rejects.toMatchObject({
+        code: 'VALIDATION',
+        statusCode: 400,
+        userMessage: 'conversationId: must be 1-63 of [A-Za-z0-9_-]',
+      });
+    });
+
+    it('never shows the message of a 5xx', async () => {
+      const { api } = setup(
+        json(500, { error: { code: 'INTERNAL', message: 'DynamoDB exploded at line 4' } }),
+      );
+      const error = (await api.submitPrompt('Hi').catch((caught: unknown) => caught)) as ApiError;
+      expect(error.code).toBe('INTERNAL');
+      expect(error.userMessage).toBe('Something went wrong on our side. Please try again in a moment.');
+    });
+
+    it('turns a failed fetch into a network error', async () => {
+      const { api } = setup(async () => {
+        throw new TypeError('Failed to fetch');
+      });
+      await expect(api.submitPrompt('Hi')).rejects.toBeInstanceOf(NetworkError);
+    });
+
+    it('does not call the API when there is no valid token', async () => {
+      const fetchFn = jest.fn();
+      const api = createApiClient({
+        apiUrl: 'https://api.example.com',
+        fetch: fetchFn,
+        getIdToken: async () => {
+          throw new SessionExpiredError();
+        },
+      });
+      await expect(api.submitPrompt('Hi')).rejects.toBeInstanceOf(SessionExpiredError);
+      expect(fetchFn).not.toHaveBeenCalled();
+    });
+
+    it('refuses a malformed success body', async () => {
+      const { api } = setup(json(202, { answerId: 1 }));
+      await expect(api.submitPrompt('Hi')).rejects.toMatchObject({ code: 'BAD_RESPONSE' });
+    });
+  });
+
+  describe('getAnswer', () => {
+    it('gets one answer, the id URL-encoded', async () => {
+      const { api, fetchFn } = setup(
+        json(200, { answerId: ANSWER_ID, status: 'COMPLETED', text: '10 days', extra: 1 }),
+      );
+      await expect(api.getAnswer(ANSWER_ID)).resolves.toEqual({
+        answerId: ANSWER_ID,
+        status: 'COMPLETED',
+        text: '10 days',
+      });
+      expect(fetchFn.mock.calls[0]?.[0]).toBe(
+        `https://api.example.com/answers/${encodeURIComponent(ANSWER_ID)}`,
+      );
+    });
+
+    it('turns 404 into "answer not found" (never more)', async () => {
+      const { api } = setup(json(404, { error: { code: 'NOT_FOUND', message: 'Answer not found' } }));
+      await expect(api.getAnswer('someone-else.01')).rejects.toBeInstanceOf(AnswerNotFoundError);
+    });
+
+    it('reads the failure reason', async () => {
+      const { api } = setup(
+        json(200, { answerId: ANSWER_ID, status: 'FAILED', reason: 'Agent unavailable', text: null }),
+      );
+      await expect(api.getAnswer(ANSWER_ID)).resolves.toEqual({
+        answerId: ANSWER_ID,
+        status: 'FAILED',
+        reason: 'Agent unavailable',
+      });
+    });
+  });
+
+  describe('listAnswers', () => {
+    it('gets a conversation page by page', async () => {
+      const { api, fetchFn } = setup(
+        json(200, { items: [{ answerId: ANSWER_ID, status: 'PENDING' }], nextToken: 'n2' }),
+      );
+      await expect(api.listAnswers('c1', 'n1')).resolves.toEqual({
+        answers: [{ answerId: ANSWER_ID, status: 'PENDING' }],
+        nextToken: 'n2',
+      });
+      expect(fetchFn.mock.calls[0]?.[0]).toBe(
+        'https://api.example.com/answers?conversationId=c1&nextToken=n1',
+      );
+    });
+
+    it('accepts an `answers` array or a bare array', async () => {
+      await expect(setup(json(200, { answers: [] })).api.listAnswers('c1')).resolves.toEqual({ answers: [] });
+      await expect(setup(json(200, [])).api.listAnswers('c1')).resolves.toEqual({ answers: [] });
+    });
+  });
+});
+
+describe('errorFromResponse', () => {
+  it.each([
+    [403, 'Your account is not assigned to a tenant. Contact your administrator.'],
+    [413, 'Your prompt is too long: keep it under 4000 characters.'],
+    [418, 'The request failed (HTTP 418).'],
+  ])('gives a clear message for HTTP %i', async (status, message) => {
+    const error = await errorFromResponse(new Response('not json', { status }));
+    expect(error.userMessage).toBe(message);
+    expect(error.code).toBe(`HTTP_${status}`);
+  });
+});

@@ -1,0 +1,195 @@
+import { z } from 'zod';
+import {
+  AnswerNotFoundError,
+  ApiError,
+  NetworkError,
+  RateLimitedError,
+  SessionExpiredError,
+  type WebError,
+} from '../errors';
+import { ANSWER_STATUSES, type AnswerStatus } from './answer-stream';
+
+/** Longest prompt chat-api accepts (DESIGN section 4; tenant-context `MAX_PROMPT_LENGTH`). */
+export const MAX_PROMPT_LENGTH = 4000;
+
+/** An answer as `GET /answers/{answerId}` and the history return it. */
+export interface AnswerRecord {
+  readonly answerId: string;
+  readonly conversationId?: string;
+  readonly status: AnswerStatus;
+  readonly prompt?: string;
+  readonly text?: string;
+  readonly reason?: string;
+  readonly createdAt?: string;
+}
+
+export interface ApiClientDeps {
+  /** chat-api base URL, without a trailing slash. */
+  readonly apiUrl: string;
+  readonly fetch: typeof fetch;
+  /** A valid ID token (refreshed when near expiry); throws SessionExpiredError. */
+  readonly getIdToken: () => Promise<string>;
+  /** Called once the API refused the token (401). */
+  readonly onUnauthorized?: () => void;
+  /** Per-request timeout (default 15 s). */
+  readonly timeoutMs?: number;
+}
+
+export interface ApiClient {
+  submitPrompt(
+    prompt: string,
+    conversationId?: string,
+  ): Promise<{ answerId: string; conversationId: string }>;
+  getAnswer(answerId: string): Promise<AnswerRecord>;
+  listAnswers(
+    conversationId: string,
+    nextToken?: string,
+  ): Promise<{ answers: AnswerRecord[]; nextToken?: string }>;
+}
+
+const submittedSchema = z.object({ answerId: z.string().min(1), conversationId: z.string().min(1) });
+
+const answerSchema = z
+  .looseObject({
+    answerId: z.string().min(1),
+    conversationId: z.string().optional(),
+    status: z.enum(ANSWER_STATUSES),
+    prompt: z.string().optional(),
+    text: z.string().nullish(),
+    reason: z.string().nullish(),
+    failureReason: z.string().nullish(),
+    createdAt: z.string().optional(),
+  })
+  .transform(
+    (raw): AnswerRecord => ({
+      answerId: raw.answerId,
+      status: raw.status,
+      ...(raw.conversationId ? { conversationId: raw.conversationId } : {}),
+      ...(raw.prompt ? { prompt: raw.prompt } : {}),
+      ...(raw.text ? { text: raw.text } : {}),
+      ...((raw.reason ?? raw.failureReason) ? { reason: (raw.reason ?? raw.failureReason) as string } : {}),
+      ...(raw.createdAt ? { createdAt: raw.createdAt } : {}),
+    }),
+  );
+
+const historySchema = z.union([
+  z.array(answerSchema).transform((answers) => ({ answers, nextToken: undefined })),
+  z
+    .looseObject({
+      answers: z.array(answerSchema).optional(),
+      items: z.array(answerSchema).optional(),
+      nextToken: z.string().nullish(),
+    })
+    .transform((page) => ({
+      answers: page.answers ?? page.items ?? [],
+      nextToken: page.nextToken ?? undefined,
+    })),
+]);
+
+const envelopeSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+const GENERIC: Record<number, string> = {
+  400: 'The request was not accepted.',
+  403: 'Your account is not assigned to a tenant. Contact your administrator.',
+  413: `Your prompt is too long: keep it under ${MAX_PROMPT_LENGTH} characters.`,
+};
+
+const retryAfterSeconds = (header: string | null): number | undefined => {
+  const seconds = Number(header);
+  return header && Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : undefined;
+};
+
+/**
+ * Turns a non-2xx response into an error: the envelope `{"error":{"code","message"}}` gives code and
+ * (for 4xx) the message; 401 → SessionExpiredError, 404 → AnswerNotFoundError, 429 → RateLimitedError,
+ * 5xx → a generic sentence (server details are never shown). API Gateway's own bodies
+ * (`{"message":"Unauthorized"}`, `Too Many Requests`) map the same way.
+ */
+export const errorFromResponse = async (response: Response): Promise<WebError> => {
+  const { status } = response;
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    body = undefined;
+  }
+  const envelope = envelopeSchema.safeParse(body);
+  const code = envelope.success ? envelope.data.error.code : `HTTP_${status}`;
+  if (status === 401) return new SessionExpiredError(body);
+  if (status === 404) return new AnswerNotFoundError(body);
+  if (status === 429)
+    return new RateLimitedError(retryAfterSeconds(response.headers.get('retry-after')), body);
+  if (status >= 500) {
+    return new ApiError(
+      status,
+      code,
+      'Something went wrong on our side. Please try again in a moment.',
+      body,
+    );
+  }
+  const message =
+    (status === 400 && envelope.success ? envelope.data.error.message : undefined) ?? GENERIC[status];
+  return new ApiError(status, code, message ?? `The request failed (HTTP ${status}).`, body);
+};
+
+/**
+ * The chat-api client: Bearer = the ID token (it carries the tenant), JSON in and out, errors as
+ * WebError subclasses with a sentence for the user.
+ * @example const { answerId } = await api.submitPrompt('What is your return policy?');
+ */
+export const createApiClient = (deps: ApiClientDeps): ApiClient => {
+  const request = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> => {
+    const token = await deps.getIdToken();
+    let response: Response;
+    try {
+      response = await deps.fetch(`${deps.apiUrl}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(deps.timeoutMs ?? 15_000),
+      });
+    } catch (error) {
+      throw new NetworkError(error);
+    }
+    if (!response.ok) {
+      const error = await errorFromResponse(response);
+      if (error instanceof SessionExpiredError) deps.onUnauthorized?.();
+      throw error;
+    }
+    try {
+      return await response.json();
+    } catch (error) {
+      throw new ApiError(response.status, 'BAD_RESPONSE', 'The assistant sent an unreadable answer.', error);
+    }
+  };
+
+  const parse = <T>(schema: z.ZodType<T>, value: unknown): T => {
+    const result = schema.safeParse(value);
+    if (!result.success) {
+      throw new ApiError(200, 'BAD_RESPONSE', 'The assistant sent an unreadable answer.', result.error);
+    }
+    return result.data;
+  };
+
+  return {
+    async submitPrompt(prompt, conversationId) {
+      const trimmed = prompt.trim();
+      if (!trimmed) throw new ApiError(400, 'EMPTY_PROMPT', 'Type a question first.');
+      if (trimmed.length > MAX_PROMPT_LENGTH)
+        throw new ApiError(413, 'PROMPT_TOO_LONG', GENERIC[413] as string);
+      const body = conversationId ? { prompt: trimmed, conversationId } : { prompt: trimmed };
+      return parse(submittedSchema, await request('POST', '/prompts', body));
+    },
+    async getAnswer(answerId) {
+      return parse(answerSchema, await request('GET', `/answers/${encodeURIComponent(answerId)}`));
+    },
+    async listAnswers(conversationId, nextToken) {
+      const query = new URLSearchParams({ conversationId, ...(nextToken ? { nextToken } : {}) });
+      return parse(historySchema, await request('GET', `/answers?${query.toString()}`));
+    },
+  };
+};

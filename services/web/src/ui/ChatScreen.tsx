@@ -1,0 +1,206 @@
+import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
+import type { SignedInUser } from '../auth/claims';
+import type { AuthSession } from '../auth/session';
+import { createAnswerSocket } from '../chat/answer-socket';
+import { createApiClient, MAX_PROMPT_LENGTH } from '../chat/api-client';
+import { ChatSession, type Turn } from '../chat/chat-session';
+import type { AppConfig } from '../config';
+import { readLocation, writeLocation } from './location';
+import { TotpEnrolment } from './TotpEnrolment';
+import { useStore } from './use-store';
+
+type Props = { auth: AuthSession; config: AppConfig; user: SignedInUser };
+
+const createChat = ({ auth, config, user }: Props) => {
+  const getIdToken = () => auth.getIdToken();
+  const api = createApiClient({
+    apiUrl: config.apiUrl,
+    fetch: window.fetch.bind(window),
+    getIdToken,
+    onUnauthorized: () => auth.expire(),
+  });
+  return new ChatSession({
+    api,
+    userId: user.sub,
+    openSocket: ({ onMessage, onStatus }) =>
+      createAnswerSocket({
+        url: config.webSocketUrl,
+        getIdToken,
+        createSocket: (url) => new WebSocket(url),
+        onMessage,
+        onStatus,
+      }),
+    onConversationChange: (conversationId) => writeLocation({ conversationId }),
+  });
+};
+
+/** The chat: who is signed in, the conversation with streaming answers, the prompt box. */
+export const ChatScreen = (props: Props) => {
+  const { auth, user } = props;
+  const [chat] = useState(() => createChat(props));
+  const state = useStore(chat);
+  const [enrolling, setEnrolling] = useState(false);
+  const prompt = useRef<HTMLTextAreaElement>(null);
+  const promptId = useId();
+  const hintId = useId();
+  const errorId = useId();
+
+  useEffect(() => {
+    document.title = 'Chat · Tenant Assistant';
+    chat.start();
+    prompt.current?.focus();
+    const open = () => {
+      const { answerId, conversationId } = readLocation();
+      if (answerId) void chat.openAnswer(answerId);
+      else if (conversationId) void chat.openConversation(conversationId);
+      else chat.newConversation();
+    };
+    open();
+    window.addEventListener('popstate', open);
+    const online = () => chat.reconnect();
+    window.addEventListener('online', online);
+    return () => {
+      window.removeEventListener('popstate', open);
+      window.removeEventListener('online', online);
+      chat.stop();
+    };
+  }, [chat]);
+
+  const send = async () => {
+    const field = prompt.current;
+    if (!field?.value.trim()) return;
+    if (await chat.send(field.value)) field.value = '';
+    field.focus();
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      void send();
+    }
+  };
+
+  return (
+    <div className="chat">
+      <header className="topbar">
+        <p className="brand">Tenant Assistant</p>
+        <p className="who" data-testid="who">
+          Signed in as <strong>{user.username}</strong> · tenant <strong>{user.tenantId}</strong>
+        </p>
+        <nav aria-label="Account" className="actions">
+          <button
+            type="button"
+            onClick={() => {
+              chat.newConversation();
+              prompt.current?.focus();
+            }}
+          >
+            New conversation
+          </button>
+          <button type="button" onClick={() => setEnrolling(true)}>
+            Authenticator app
+          </button>
+          <button type="button" onClick={() => void auth.signOut()}>
+            Sign out
+          </button>
+        </nav>
+      </header>
+
+      <main className="conversation">
+        <h1 className="visually-hidden">Conversation</h1>
+        <Connection status={state.connection} onReconnect={() => chat.reconnect()} />
+        {state.loading && <p role="status">Loading the conversation…</p>}
+        {!state.loading && state.turns.length === 0 && !state.error && (
+          <p className="empty">
+            Ask about the return policy or your orders, for example “What is your return policy?”
+          </p>
+        )}
+        <ol className="log" role="log" aria-live="polite" aria-label="Messages">
+          {state.turns.map((turn) => (
+            <TurnView key={turn.answerId} turn={turn} />
+          ))}
+        </ol>
+      </main>
+
+      <form
+        className="composer"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void send();
+        }}
+      >
+        <p id={errorId} className="error" role="alert" hidden={!state.error}>
+          {state.error}
+        </p>
+        <label htmlFor={promptId}>Your question</label>
+        <div className="composer-row">
+          <textarea
+            id={promptId}
+            ref={prompt}
+            name="prompt"
+            rows={2}
+            maxLength={MAX_PROMPT_LENGTH}
+            aria-describedby={`${hintId} ${errorId}`}
+            onKeyDown={onKeyDown}
+          />
+          <button type="submit" className="primary" disabled={state.sending} aria-busy={state.sending}>
+            {state.sending ? 'Sending…' : 'Send'}
+          </button>
+        </div>
+        <p id={hintId} className="hint">
+          Enter sends, Shift+Enter starts a new line.
+        </p>
+      </form>
+
+      {enrolling && <TotpEnrolment auth={auth} onClose={() => setEnrolling(false)} />}
+    </div>
+  );
+};
+
+const STATUS_LABEL: Record<Turn['answer']['status'], string> = {
+  PENDING: 'Thinking…',
+  STREAMING: 'Answering…',
+  COMPLETED: '',
+  FAILED: 'Failed',
+};
+
+const TurnView = ({ turn }: { turn: Turn }) => {
+  const { answer } = turn;
+  const working = answer.status === 'PENDING' || answer.status === 'STREAMING';
+  return (
+    <li className="turn" data-answer-id={turn.answerId} data-status={answer.status}>
+      {turn.prompt && (
+        <div className="bubble prompt">
+          <span className="visually-hidden">You asked: </span>
+          {turn.prompt}
+        </div>
+      )}
+      <div className={`bubble answer ${answer.status.toLowerCase()}`} aria-busy={working}>
+        <span className="visually-hidden">Assistant: </span>
+        {answer.text && <span className="text">{answer.text}</span>}
+        {working && <span className="working"> {STATUS_LABEL[answer.status]}</span>}
+        {answer.status === 'FAILED' && (
+          <span className="failure">
+            <strong>{STATUS_LABEL.FAILED}:</strong> {answer.reason}
+          </span>
+        )}
+      </div>
+    </li>
+  );
+};
+
+const Connection = ({ status, onReconnect }: { status: string; onReconnect: () => void }) => {
+  const lost = status === 'reconnecting' || status === 'closed';
+  return (
+    <div className={`connection ${lost ? 'lost' : ''}`} role="status">
+      {lost && (
+        <>
+          Live connection lost — reconnecting. Answers still arrive, a little slower.{' '}
+          <button type="button" className="link" onClick={onReconnect}>
+            Reconnect now
+          </button>
+        </>
+      )}
+    </div>
+  );
+};
