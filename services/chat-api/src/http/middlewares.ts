@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { MiddlewareObj } from '@middy/core';
+import type { MiddlewareObj, MiddyfiedHandler } from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpErrorHandler from '@middy/http-error-handler';
 import httpEventNormalizer from '@middy/http-event-normalizer';
@@ -9,6 +9,7 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import { httpTenantContext } from '@tenant-assistant/tenant-context/middleware';
 import type { TokenVerifier } from '@tenant-assistant/tenant-context/tokens';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { httpBodyLimit } from './body-limit';
 import { GENERIC_ERROR_MESSAGE, httpErrorEnvelope } from './error-envelope';
 
@@ -77,8 +78,30 @@ export const webSocketConnectMiddlewares = (deps: Omit<HttpDeps, 'webOrigins'>):
   httpTenantContext({ verifier: deps.verifier, logger: deps.logger }) as MiddlewareObj,
 ];
 
+/** What an HTTP route answers (middlewares add CORS and security headers). */
+export interface HttpResult {
+  statusCode: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/**
+ * An HTTP route as API Gateway (and a test) invokes it: with the raw event. middy types a handler by
+ * the event its inner function sees, after the middlewares added `tenant` and parsed the body.
+ */
+export type HttpApiHandler = MiddyfiedHandler<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult>;
+
+/** The raw WebSocket `$connect` event (headers and query string included). */
+export type WebSocketConnectEvent = APIGatewayProxyWebsocketEventV2 & {
+  headers?: Record<string, string | undefined>;
+  queryStringParameters?: Record<string, string | undefined>;
+};
+
+/** WebSocket `$connect` as API Gateway invokes it. */
+export type WebSocketConnectHandler = MiddyfiedHandler<WebSocketConnectEvent, HttpResult>;
+
 /** A JSON response that is never cached (answers are private). */
-export const jsonResponse = (statusCode: number, body: unknown) => ({
+export const jsonResponse = (statusCode: number, body: unknown): HttpResult => ({
   statusCode,
   headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
   body: JSON.stringify(body),

@@ -3,7 +3,7 @@ import type { WithTenant } from '@tenant-assistant/tenant-context/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { listAnswers, parseListAnswersQuery, type ReadAnswersDeps } from '../../answers/read-answers';
 import { defaults } from '../../defaults';
-import { type HttpDeps, httpApiMiddlewares, jsonResponse } from '../../http/middlewares';
+import { type HttpApiHandler, type HttpDeps, httpApiMiddlewares, jsonResponse } from '../../http/middlewares';
 
 export type ListAnswersEvent = WithTenant<APIGatewayProxyEventV2WithJWTAuthorizer>;
 export type Deps = ReadAnswersDeps & HttpDeps;
@@ -15,6 +15,7 @@ export const makeHandler = (deps: Deps) => async (event: ListAnswersEvent) => {
   return jsonResponse(200, page);
 };
 
-export const createHandler = (deps: Deps) => middy(makeHandler(deps)).use(httpApiMiddlewares(deps));
+export const createHandler = (deps: Deps): HttpApiHandler =>
+  middy(makeHandler(deps)).use(httpApiMiddlewares(deps)) as unknown as HttpApiHandler;
 
 export const handler = createHandler(defaults);

@@ -1,12 +1,18 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy, { type MiddlewareObj } from '@middy/core';
+import middy, { type MiddlewareObj, type MiddyfiedHandler } from '@middy/core';
 import {
   type ContractEventWithTenant,
   eventTenantContext,
 } from '@tenant-assistant/tenant-context/middleware';
-import { type AnswerEvent, type AnswerEventDeps, applyAnswerEvent } from '../../answers/apply-answer-event';
+import type { EventBridgeEvent } from 'aws-lambda';
+import {
+  type AnswerEvent,
+  type AnswerEventDeps,
+  type AnswerEventOutcome,
+  applyAnswerEvent,
+} from '../../answers/apply-answer-event';
 import { defaults } from '../../defaults';
-import { dropRefusedEvents } from '../../events/drop-refused-events';
+import { dropRefusedEvents, type RefusedEvent } from '../../events/drop-refused-events';
 
 /** The detail-types this function consumes (from the agent-invoker only; anything else is refused). */
 export const ACCEPTED_DETAIL_TYPES = ['AnswerChunk', 'AnswerCompleted', 'AnswerFailed'] as const;
@@ -23,10 +29,18 @@ export const makeHandler = (deps: Deps) => async (event: AnswerBusEvent) => {
   return outcome;
 };
 
-export const createHandler = (deps: Deps) =>
+/** As EventBridge invokes it: any event (the middleware validates it against the contract). */
+export type OnAnswerEventHandler = MiddyfiedHandler<
+  EventBridgeEvent<string, unknown>,
+  AnswerEventOutcome | RefusedEvent
+>;
+
+export const createHandler = (deps: Deps): OnAnswerEventHandler =>
   middy(makeHandler(deps))
     .use(injectLambdaContext(deps.logger) as MiddlewareObj)
     .use(dropRefusedEvents(deps.logger))
-    .use(eventTenantContext({ accept: ACCEPTED_DETAIL_TYPES, logger: deps.logger }) as MiddlewareObj);
+    .use(
+      eventTenantContext({ accept: ACCEPTED_DETAIL_TYPES, logger: deps.logger }) as MiddlewareObj,
+    ) as unknown as OnAnswerEventHandler;
 
 export const handler = createHandler(defaults);

@@ -3,7 +3,7 @@ import type { WithTenant } from '@tenant-assistant/tenant-context/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { parseSubmitPrompt, type SubmitPromptDeps, submitPrompt } from '../../answers/submit-prompt';
 import { defaults } from '../../defaults';
-import { type HttpDeps, httpApiMiddlewares, jsonResponse } from '../../http/middlewares';
+import { type HttpApiHandler, type HttpDeps, httpApiMiddlewares, jsonResponse } from '../../http/middlewares';
 
 /** `POST /prompts` after the middlewares: JSON body parsed, caller verified. */
 export type SubmitPromptEvent = WithTenant<
@@ -18,7 +18,7 @@ export const makeHandler = (deps: Deps) => async (event: SubmitPromptEvent) => {
   return jsonResponse(202, accepted);
 };
 
-export const createHandler = (deps: Deps) =>
-  middy(makeHandler(deps)).use(httpApiMiddlewares(deps, { jsonBody: true }));
+export const createHandler = (deps: Deps): HttpApiHandler =>
+  middy(makeHandler(deps)).use(httpApiMiddlewares(deps, { jsonBody: true })) as unknown as HttpApiHandler;
 
 export const handler = createHandler(defaults);

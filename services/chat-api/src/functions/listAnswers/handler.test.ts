@@ -1,0 +1,171 @@
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { UserId } from '@tenant-assistant/tenant-context';
+import { httpApiEvent, lambdaContext, randomUserId, type TestIssuer } from '@tenant-assistant/testing';
+import { mockClient } from 'aws-sdk-client-mock';
+import { anAnswer, TENANT } from '../../../test/support/answers';
+import { readDeps } from '../../../test/support/deps';
+import { bodyOf, expectError, expectSecurityHeaders } from '../../../test/support/http';
+import { testAuth } from '../../../test/support/tokens';
+import { encodeCursor } from '../../answers/read-answers';
+import { createHandler } from './handler';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+let issuer: TestIssuer;
+let handler: ReturnType<typeof createHandler>;
+
+beforeAll(async () => {
+  const auth = await testAuth();
+  issuer = auth.issuer;
+  handler = createHandler(readDeps(auth.verifier));
+});
+
+beforeEach(() => {
+  ddb.reset();
+  ddb.on(QueryCommand).resolves({ Items: [] });
+});
+
+const list = (query: Record<string, string>, token?: string) =>
+  httpApiEvent({
+    method: 'GET',
+    path: '/answers',
+    routeKey: 'GET /answers',
+    queryStringParameters: query,
+    ...(token ? { token } : {}),
+  });
+
+describe('listAnswers handler', () => {
+  it("returns the caller's answers of one conversation, oldest first, with a cursor to the next page", async () => {
+    // Prepare
+    const sub = randomUserId() as UserId;
+    const first = anAnswer({ userId: sub, conversationId: 'conv-1', status: 'COMPLETED', text: 'One' });
+    const second = anAnswer({ userId: sub, conversationId: 'conv-1', status: 'STREAMING', text: 'Tw' });
+    ddb.on(QueryCommand).resolves({
+      Items: [{ ...first }, { ...second }],
+      LastEvaluatedKey: {
+        userId: sub,
+        answerId: second.answerId,
+        conversationSk: `conv-1#${second.answerId}`,
+      },
+    });
+    const token = await issuer.idToken({ sub, tenantId: TENANT });
+
+    // Act
+    const result = await handler(list({ conversationId: 'conv-1', limit: '2' }, token), lambdaContext());
+
+    // Assess
+    expect(result.statusCode).toBe(200);
+    const page = bodyOf<{
+      conversationId: string;
+      answers: { answerId: string; text: string }[];
+      nextCursor: string;
+    }>(result);
+    expect(page.conversationId).toBe('conv-1');
+    expect(page.answers.map((answer) => [answer.answerId, answer.text])).toEqual([
+      [first.answerId, 'One'],
+      [second.answerId, 'Tw'],
+    ]);
+    expect(page.nextCursor).toBe(encodeCursor(second.answerId));
+    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toEqual({
+      TableName: 'answers',
+      IndexName: 'conversation-index',
+      KeyConditionExpression: 'userId = :userId AND begins_with(conversationSk, :conversation)',
+      ExpressionAttributeValues: { ':userId': sub, ':conversation': 'conv-1#' },
+      ScanIndexForward: true,
+      ConsistentRead: true,
+      Limit: 2,
+    });
+    expectSecurityHeaders(result);
+  });
+
+  it('continues after the cursor, still within the caller’s own answers', async () => {
+    // Prepare
+    const sub = randomUserId() as UserId;
+    const after = anAnswer({ userId: sub, conversationId: 'conv-1' }).answerId;
+    const token = await issuer.idToken({ sub });
+
+    // Act
+    const result = await handler(
+      list({ conversationId: 'conv-1', cursor: encodeCursor(after) }, token),
+      lambdaContext(),
+    );
+
+    // Assess
+    expect(result.statusCode).toBe(200);
+    expect(bodyOf(result)).toEqual({ conversationId: 'conv-1', answers: [] });
+    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
+      Limit: 20,
+      ExclusiveStartKey: { userId: sub, answerId: after, conversationSk: `conv-1#${after}` },
+    });
+  });
+
+  it('leaves out answers stored under another tenant', async () => {
+    // Prepare
+    const sub = randomUserId() as UserId;
+    const own = anAnswer({ userId: sub, conversationId: 'conv-1' });
+    const foreign = anAnswer({
+      userId: sub,
+      conversationId: 'conv-1',
+      tenantId: 'tenant-z' as typeof TENANT,
+    });
+    ddb.on(QueryCommand).resolves({ Items: [{ ...own }, { ...foreign }] });
+    const token = await issuer.idToken({ sub, tenantId: TENANT });
+
+    // Act
+    const result = await handler(list({ conversationId: 'conv-1' }, token), lambdaContext());
+
+    // Assess
+    expect(
+      bodyOf<{ answers: { answerId: string }[] }>(result).answers.map((answer) => answer.answerId),
+    ).toEqual([own.answerId]);
+  });
+
+  describe('refusals', () => {
+    it.each([
+      ['no conversationId', {}],
+      ['an invalid conversationId', { conversationId: 'a b' }],
+      ['a limit of 0', { conversationId: 'c', limit: '0' }],
+      ['a limit above 100', { conversationId: 'c', limit: '101' }],
+      ['a limit that is not a number', { conversationId: 'c', limit: 'ten' }],
+    ])('answers 400 for %s', async (_case, query) => {
+      // Prepare
+      const token = await issuer.idToken();
+
+      // Act
+      const result = await handler(list(query, token), lambdaContext());
+
+      // Assess
+      expectError(result, 400, 'VALIDATION_FAILED');
+      expect(ddb.calls()).toHaveLength(0);
+    });
+
+    it("answers 400 for a cursor into another user's answers", async () => {
+      // Prepare
+      const token = await issuer.idToken();
+      const foreignCursor = encodeCursor(anAnswer().answerId);
+
+      // Act
+      const results = [
+        await handler(list({ conversationId: 'c', cursor: foreignCursor }, token), lambdaContext()),
+        await handler(list({ conversationId: 'c', cursor: 'garbage' }, token), lambdaContext()),
+      ];
+
+      // Assess
+      for (const result of results) expectError(result, 400, 'INVALID_CURSOR');
+      expect(ddb.calls()).toHaveLength(0);
+    });
+
+    it('answers 401 without a token and 403 without a tenant', async () => {
+      // Prepare
+      const tenantless = await issuer.idToken({ tenantId: null });
+
+      // Act
+      const anonymous = await handler(list({ conversationId: 'c' }), lambdaContext());
+      const noTenant = await handler(list({ conversationId: 'c' }, tenantless), lambdaContext());
+
+      // Assess
+      expectError(anonymous, 401, 'UNAUTHORIZED');
+      expectError(noTenant, 403, 'FORBIDDEN');
+      expect(ddb.calls()).toHaveLength(0);
+    });
+  });
+});
