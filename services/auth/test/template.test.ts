@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import {
   type CfnResource,
   type CfnTemplate,
@@ -520,4 +522,29 @@ describe('template', () => {
   it('has no dependency cycle in any stage', () => {
     for (const template of [dev, prod, local, custom]) expect(findCycle(template)).toBeUndefined();
   });
+});
+
+describe('serverless invoke local', () => {
+  it('runs preTokenGeneration on the sample event offline and prints the added claims', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' };
+    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) {
+      delete env[name];
+    }
+
+    // After the packaging above, never concurrently with it: both use the service's .esbuild folder.
+    const { stdout } = await promisify(execFile)(
+      join(serviceDir, 'node_modules', '.bin', 'serverless'),
+      ['invoke', 'local', '-f', 'preTokenGeneration', '-p', 'events/pre-token-generation.json'],
+      { cwd: serviceDir, env, timeout: 60_000 },
+    );
+
+    const printed = JSON.parse(stdout.slice(stdout.indexOf('\n{\n') + 1)) as {
+      response: { claimsAndScopeOverrideDetails: Record<string, unknown> };
+    };
+    const claims = { claimsToAddOrOverride: { tenantId: 'tenant1', tenantRole: 'tenant-tenant1' } };
+    expect(printed.response.claimsAndScopeOverrideDetails).toEqual({
+      idTokenGeneration: claims,
+      accessTokenGeneration: claims,
+    });
+  }, 60_000);
 });
