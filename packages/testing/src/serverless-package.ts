@@ -35,11 +35,14 @@ export interface PackageServiceOptions {
 }
 
 const cache = new Map<string, Promise<CfnTemplate>>();
+/** The last packaging run per service folder: runs in one folder share `.esbuild`, so they queue. */
+const queues = new Map<string, Promise<unknown>>();
 
 /**
  * Runs `serverless package` for the service in `serviceDir` into a temporary folder, offline and
  * with no AWS credentials, and returns the generated CloudFormation template. Results are cached
- * per (dir, options) within one test process.
+ * per (dir, options) within one test process; runs for the same folder are queued, as they share
+ * its `.esbuild` build folder.
  *
  * @example
  * const template = await packageService(join(__dirname, '..'), { stage: 'prod' });
@@ -52,7 +55,9 @@ export const packageService = (
   const key = JSON.stringify([serviceDir, options]);
   const cached = cache.get(key);
   if (cached) return cached;
-  const pending = packageOnce(serviceDir, options);
+  const previous = queues.get(serviceDir) ?? Promise.resolve();
+  const pending = previous.catch(() => undefined).then(() => packageOnce(serviceDir, options));
+  queues.set(serviceDir, pending);
   cache.set(key, pending);
   pending.catch(() => cache.delete(key));
   return pending;
