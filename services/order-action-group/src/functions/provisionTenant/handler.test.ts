@@ -1,0 +1,102 @@
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { InvalidEventError } from '@tenant-assistant/tenant-context';
+import type { ContractEventWithTenant } from '@tenant-assistant/tenant-context/middleware';
+import { captureOutput, eventBridgeEvent, lambdaContext } from '@tenant-assistant/testing';
+import { mockClient } from 'aws-sdk-client-mock';
+import { handler } from './handler';
+
+const detail = { tenantId: 'tenant1', name: 'Acme Outdoor', returnPolicyDays: 10, tier: 'basic' };
+const onboarded = (overrides: { source?: string; detailType?: string; detail?: unknown } = {}) =>
+  eventBridgeEvent({
+    detailType: overrides.detailType ?? 'TenantOnboarded',
+    source: overrides.source ?? 'tenant-assistant.auth',
+    detail: overrides.detail ?? detail,
+  }) as unknown as ContractEventWithTenant<'TenantOnboarded'>;
+
+const dynamodbMock = mockClient(DynamoDBClient);
+const documentsMock = mockClient(DynamoDBDocumentClient);
+
+/** Invokes the deployed handler (middlewares included) and captures its logs. */
+const invoke = (event: ContractEventWithTenant<'TenantOnboarded'>) =>
+  captureOutput(async () => {
+    try {
+      return { outcome: await handler(event, lambdaContext()), error: undefined };
+    } catch (error) {
+      return { outcome: undefined, error };
+    }
+  });
+
+beforeAll(() => {
+  process.env.AWS_REGION = 'us-east-1';
+  process.env.TENANT_CONFIG_TABLE_NAME = 'tenant-assistant-order-action-group-test-tenant-config';
+  process.env.ORDERS_TABLE_PREFIX = 'tenant-assistant-order-action-group-test-orders-';
+});
+
+beforeEach(() => {
+  dynamodbMock.reset();
+  documentsMock.reset();
+  dynamodbMock.on(CreateTableCommand).resolves({});
+  dynamodbMock.on(DescribeTableCommand).resolves({
+    Table: {
+      TableStatus: 'ACTIVE',
+      KeySchema: [
+        { AttributeName: 'userId', KeyType: 'HASH' },
+        { AttributeName: 'orderId', KeyType: 'RANGE' },
+      ],
+    },
+  });
+  documentsMock.on(PutCommand).resolves({});
+});
+
+describe('provisionTenant handler', () => {
+  it('provisions the tenant named by a TenantOnboarded event from the auth service', async () => {
+    // Act
+    const { result, output } = await invoke(onboarded());
+    // Assess
+    expect(result.error).toBeUndefined();
+    expect(result.outcome).toEqual({
+      tenantId: 'tenant1',
+      ordersTableName: 'tenant-assistant-order-action-group-test-orders-tenant1',
+      tableCreated: true,
+      configWritten: true,
+    });
+    expect(dynamodbMock.commandCalls(CreateTableCommand)[0]?.args[0].input.TableName).toBe(
+      'tenant-assistant-order-action-group-test-orders-tenant1',
+    );
+    expect(documentsMock.commandCalls(PutCommand)[0]?.args[0].input).toMatchObject({
+      TableName: 'tenant-assistant-order-action-group-test-tenant-config',
+      Item: { tenantId: 'tenant1', returnPolicyDays: 10, tier: 'basic' },
+    });
+    expect(output).toContain('"message":"Tenant provisioned"');
+    expect(output).toContain('"tenant_id":"tenant1"');
+  });
+
+  it.each([
+    ['from another source', { source: 'tenant-assistant.chat-api' }],
+    ['of another detail-type', { detailType: 'PromptSubmitted' }],
+    ['with a wildcard tenant id', { detail: { ...detail, tenantId: '*' } }],
+    ['with an unknown tier', { detail: { ...detail, tier: 'gold' } }],
+    ['with a negative return policy', { detail: { ...detail, returnPolicyDays: -1 } }],
+  ])('refuses an event %s without touching DynamoDB, so it ends in the dead-letter queue', async (_c, o) => {
+    // Act
+    const { result, output } = await invoke(onboarded(o));
+    // Assess
+    expect(result.error).toBeInstanceOf(InvalidEventError);
+    expect(dynamodbMock.calls()).toHaveLength(0);
+    expect(documentsMock.calls()).toHaveLength(0);
+    expect(output).toContain('"message":"Tenant provisioning failed"');
+  });
+
+  it('fails, so that Lambda retries it, when DynamoDB fails', async () => {
+    // Prepare
+    dynamodbMock
+      .on(CreateTableCommand)
+      .rejects(Object.assign(new Error('slow down'), { name: 'LimitExceededException' }));
+    // Act
+    const { result, output } = await invoke(onboarded());
+    // Assess
+    expect(result.error).toMatchObject({ name: 'ProvisioningError', code: 'PROVISIONING_FAILED' });
+    expect(output).toContain('"error_code":"PROVISIONING_FAILED"');
+  });
+});
