@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub strings are compared verbatim
 import { type CfnResource, type CfnTemplate, resourcesOfType } from '@tenant-assistant/testing';
 import { packageIsolated } from './isolated-service';
 

@@ -1,4 +1,11 @@
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DescribeTableCommandOutput,
+  DynamoDBClient,
+  type KeySchemaElement,
+  type TableStatus,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventDetail } from '@tenant-assistant/tenant-context/events';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -12,13 +19,14 @@ const detail = {
   returnPolicyDays: 10,
   tier: 'basic',
 } as EventDetail<'TenantOnboarded'>;
-const table = (
-  status: string,
-  keySchema = [
-    { AttributeName: 'userId', KeyType: 'HASH' },
-    { AttributeName: 'orderId', KeyType: 'RANGE' },
-  ],
-) => ({ Table: { TableName: 'svc-test-orders-tenant1', TableStatus: status, KeySchema: keySchema } });
+const ordersKeySchema: KeySchemaElement[] = [
+  { AttributeName: 'userId', KeyType: 'HASH' },
+  { AttributeName: 'orderId', KeyType: 'RANGE' },
+];
+const table = (status: TableStatus, keySchema = ordersKeySchema): DescribeTableCommandOutput => ({
+  $metadata: {},
+  Table: { TableName: 'svc-test-orders-tenant1', TableStatus: status, KeySchema: keySchema },
+});
 const awsError = (name: string) => Object.assign(new Error(`${name} from DynamoDB`), { name });
 
 const dynamodb = new DynamoDBClient({ region: 'us-east-1' });

@@ -137,7 +137,7 @@ describe('loadTenantConfig', () => {
     // Act
     await loadTenantConfig({ ...deps, abortSignal }, tenant);
     // Assess
-    expect(dbMock.call(0).args[1]).toEqual({ abortSignal });
+    expect((dbMock.call(0).args as unknown[])[1]).toEqual({ abortSignal });
   });
 });
 

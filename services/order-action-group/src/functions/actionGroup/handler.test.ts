@@ -104,7 +104,9 @@ describe('actionGroup handler', () => {
     await invoke(event({ function: 'getReturnPolicy' }));
     // Assess
     const client = dbMock.call(0).thisValue as DynamoDBDocumentClient;
-    const credentials = await (client.config.credentials as () => Promise<Record<string, unknown>>)();
+    const credentials = await (
+      client.config.credentials as unknown as () => Promise<Record<string, unknown>>
+    )();
     expect(credentials).toMatchObject({
       accessKeyId: 'ASIATENANT1USER1KEY0',
       secretAccessKey,
