@@ -19,6 +19,7 @@ import { EVENT_SOURCES } from './events';
 import { type TenantContext, tenantContext } from './identity';
 import { createLogger } from './logger';
 import {
+  type ContractEventWithTenant,
   eventTenantContext,
   type HttpLikeEvent,
   httpTenantContext,
@@ -349,6 +350,19 @@ describe('eventTenantContext', () => {
     expect(value).toBe('done');
     expect(seen).toEqual([{ tenant: { tenantId: 'tenant-a', userId: userA }, detail: promptDetail }]);
     expect(tenantKeysOf(lines[0])).toEqual({ tenant_id: 'tenant-a', user_id: userA });
+  });
+
+  it('types tenant-level events without a tenant and user-level events with one', () => {
+    // Compile-time checks: these functions only type-check if the event types are right.
+    const tenantOfOnboarded = (event: ContractEventWithTenant<'TenantOnboarded'>): undefined => event.tenant;
+    const tenantOfPrompt = (event: ContractEventWithTenant<'PromptSubmitted'>): TenantContext => event.tenant;
+    const tenantOfEither = (
+      event: ContractEventWithTenant<'PromptSubmitted' | 'TenantOnboarded'>,
+    ): TenantContext | undefined => event.tenant;
+
+    expect([tenantOfOnboarded, tenantOfPrompt, tenantOfEither].every((fn) => typeof fn === 'function')).toBe(
+      true,
+    );
   });
 
   it('sets only the tenant log key for a tenant-level event, dropping a previous user key', async () => {

@@ -88,11 +88,17 @@ export const httpTenantContext = <E extends HttpLikeEvent = HttpLikeEvent>(
   };
 };
 
-/** An EventBridge event after {@link eventTenantContext}: detail parsed, tenant set. */
+/**
+ * An EventBridge event after {@link eventTenantContext}: detail parsed, tenant set — except for
+ * tenant-level events (`TenantOnboarded`), which carry no user and so no `tenant` (read
+ * `detail.tenantId`).
+ */
 export type ContractEventWithTenant<T extends DetailType> = ContractEvent &
   {
-    [K in T]: { 'detail-type': K; detail: EventDetail<K> };
-  }[T] & { tenant: TenantContext };
+    [K in T]: { 'detail-type': K; detail: EventDetail<K> } & (K extends 'TenantOnboarded'
+      ? { tenant?: undefined }
+      : { tenant: TenantContext });
+  }[T];
 
 export interface EventTenantContextOptions<T extends DetailType> {
   /** The detail-types this consumer accepts; anything else is refused. */
