@@ -14,9 +14,14 @@ export type AnswerEvent =
 export interface AnswerEventDeps extends PushDeps {
   answers: AnswersRepository;
   clock: Clock;
-  /** Read-merge-write attempts when other chunks of the same answer are applied concurrently (default 8). */
+  /** Read-merge-write attempts when other chunks of the same answer are applied concurrently (default 10). */
   maxAttempts?: number;
+  /** Waits before another attempt (default: random jitter growing from 5 ms to at most 200 ms). */
+  backoff?: (attempt: number) => Promise<void>;
 }
+
+const jitteredBackoff = (attempt: number) =>
+  new Promise<void>((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** attempt)));
 
 export type AnswerEventOutcome =
   | { applied: true; push: PushOutcome }
@@ -45,8 +50,10 @@ const applyChunk = async (
   owner: TenantContext,
   detail: EventDetail<'AnswerChunk'>,
 ): Promise<AnswerEventOutcome> => {
-  const maxAttempts = deps.maxAttempts ?? 8;
+  const maxAttempts = deps.maxAttempts ?? 10;
+  const backoff = deps.backoff ?? jitteredBackoff;
   for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
+    if (attempt > 1) await backoff(attempt - 1);
     const answer: Answer | undefined = await readOwnedAnswer(deps, key, owner);
     if (!answer) return { applied: false, reason: 'missing' };
     const decision = mergeChunk(answer, detail.seq, detail.text);
