@@ -78,6 +78,7 @@ export async function* agentAnswerText(
   input: InvokeAgentCommandInput,
   signal: AbortSignal,
 ): AsyncGenerator<string, void, undefined> {
+  if (signal.aborted) throw new DeadlineExceededError();
   const response = await untilAborted(
     client.send(new InvokeAgentCommand(input), { abortSignal: signal }),
     signal,

@@ -1,0 +1,281 @@
+import {
+  BedrockAgentRuntimeClient,
+  InvokeAgentCommand,
+  ThrottlingException,
+  ValidationException,
+} from '@aws-sdk/client-bedrock-agent-runtime';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { ScopedCredentialsError, tenantContext } from '@tenant-assistant/tenant-context';
+import { parseDetail } from '@tenant-assistant/tenant-context/events';
+import { createLogger } from '@tenant-assistant/tenant-context/logger';
+import { mockClient } from 'aws-sdk-client-mock';
+import {
+  agentStream,
+  fakeClock,
+  fakeSleep,
+  promptDetail,
+  publishedEvents,
+  type StreamStep,
+  testConfig,
+} from '../../test/support/fakes';
+import { type AnswerPorts, answerPrompt } from './answer-prompt';
+import { FAILURE_REASONS } from './failures';
+
+const agentMock = mockClient(BedrockAgentRuntimeClient);
+const eventBridgeMock = mockClient(EventBridgeClient);
+
+const credentials = Object.freeze({
+  accessKeyId: 'ASIAEXAMPLEKEY000001',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  sessionToken: 'IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKEN0000000000',
+  expiration: new Date(Date.now() + 3_600_000),
+});
+
+const throttled = () =>
+  new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } });
+
+const setup = (options: { credentialsFail?: Error; deadlineInMs?: number } = {}) => {
+  const clock = fakeClock();
+  const { sleep, delays } = fakeSleep();
+  const getCredentials = jest.fn(async () => {
+    if (options.credentialsFail) throw options.credentialsFail;
+    return credentials;
+  });
+  const ports: AnswerPorts = {
+    credentials: { get: getCredentials },
+    agent: new BedrockAgentRuntimeClient({ region: 'us-east-1' }),
+    eventBridge: new EventBridgeClient({ region: 'us-east-1' }),
+    settings: testConfig,
+    logger: createLogger({ serviceName: 'agent-invoker-test', logLevel: 'SILENT' }),
+    clock: clock.now,
+    sleep,
+    random: () => 0.5,
+  };
+  const detail = parseDetail('PromptSubmitted', promptDetail());
+  const tenant = tenantContext(detail);
+  const deadline = clock.now() + (options.deadlineInMs ?? 20_000);
+  const run = () => answerPrompt(ports, tenant, detail, { deadline });
+  return { clock, delays, getCredentials, detail, tenant, run };
+};
+
+/** Each InvokeAgent call answers with the next script (the last one repeats). */
+const agentAnswers = (clock: { advance: (ms: number) => void }, ...scripts: (StreamStep[] | Error)[]) => {
+  let call = 0;
+  agentMock.on(InvokeAgentCommand).callsFake(async () => {
+    const script = scripts[Math.min(call, scripts.length - 1)];
+    call += 1;
+    if (script instanceof Error) throw script;
+    return agentStream(script ?? [], clock);
+  });
+};
+
+beforeEach(() => {
+  agentMock.reset();
+  eventBridgeMock.reset();
+  eventBridgeMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
+});
+
+describe('answerPrompt', () => {
+  test('publishes coalesced AnswerChunks numbered from 0, then one AnswerCompleted with their concatenation', async () => {
+    // Prepare
+    const { clock, detail, run } = setup();
+    const pieces = ['Your ', 'order ', 'o-1001 ', 'can ', 'be ', 'returned ', 'until ', 'January ', '30.'];
+    agentAnswers(
+      clock,
+      pieces.map((text) => ({ text, afterMs: 100 })),
+    );
+    // Act
+    const outcome = await run();
+    // Assess
+    const events = publishedEvents(eventBridgeMock);
+    const chunks = events.filter((e) => e.detailType === 'AnswerChunk');
+    const completed = events.filter((e) => e.detailType === 'AnswerCompleted');
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(chunks.length).toBeLessThan(pieces.length);
+    expect(chunks.map((c) => c.detail.seq)).toEqual(chunks.map((_, index) => index));
+    expect(completed).toHaveLength(1);
+    expect(events.at(-1)?.detailType).toBe('AnswerCompleted');
+    expect(completed[0]?.detail).toEqual({
+      tenantId: detail.tenantId,
+      userId: detail.userId,
+      answerId: detail.answerId,
+      text: pieces.join(''),
+    });
+    expect(chunks.map((c) => c.detail.text).join('')).toBe(pieces.join(''));
+    expect(
+      events.every((e) => e.bus === testConfig.eventBusName && e.source === 'tenant-assistant.agent-invoker'),
+    ).toBe(true);
+    expect(outcome).toEqual({ answerId: detail.answerId, outcome: 'completed', chunks: chunks.length });
+  });
+
+  test('asks for credentials of exactly the prompt’s tenant and user', async () => {
+    // Prepare
+    const { clock, tenant, getCredentials, run } = setup();
+    agentAnswers(clock, ['Hello']);
+    // Act
+    await run();
+    // Assess
+    expect(getCredentials).toHaveBeenCalledTimes(1);
+    expect(getCredentials).toHaveBeenCalledWith(tenant);
+  });
+
+  test('retries a throttled agent with backoff, then answers', async () => {
+    // Prepare
+    const { clock, delays, run } = setup();
+    agentAnswers(clock, throttled(), throttled(), ['Here ', 'you go.']);
+    // Act
+    const outcome = await run();
+    // Assess
+    expect(agentMock.commandCalls(InvokeAgentCommand)).toHaveLength(3);
+    expect(delays).toEqual([188, 375]);
+    expect(outcome.outcome).toBe('completed');
+    const events = publishedEvents(eventBridgeMock);
+    expect(events.filter((e) => e.detailType === 'AnswerFailed')).toEqual([]);
+    expect(events.find((e) => e.detailType === 'AnswerCompleted')?.detail.text).toBe('Here you go.');
+  });
+
+  test('retries throttling reported inside the stream before any text', async () => {
+    // Prepare
+    const { clock, run } = setup();
+    agentAnswers(clock, [{ event: { throttlingException: throttled() } }], ['Done.']);
+    // Act
+    const outcome = await run();
+    // Assess
+    expect(agentMock.commandCalls(InvokeAgentCommand)).toHaveLength(2);
+    expect(outcome.outcome).toBe('completed');
+  });
+
+  test('publishes one AnswerFailed, without retrying, on a permanent failure', async () => {
+    // Prepare
+    const { clock, delays, detail, run } = setup();
+    agentAnswers(
+      clock,
+      new ValidationException({ message: 'Invalid input', $metadata: { httpStatusCode: 400 } }),
+    );
+    // Act
+    const outcome = await run();
+    // Assess
+    expect(agentMock.commandCalls(InvokeAgentCommand)).toHaveLength(1);
+    expect(delays).toEqual([]);
+    expect(publishedEvents(eventBridgeMock)).toEqual([
+      {
+        detailType: 'AnswerFailed',
+        source: 'tenant-assistant.agent-invoker',
+        bus: testConfig.eventBusName,
+        detail: {
+          tenantId: detail.tenantId,
+          userId: detail.userId,
+          answerId: detail.answerId,
+          reason: FAILURE_REASONS.unavailable,
+        },
+      },
+    ]);
+    expect(outcome).toEqual({
+      answerId: detail.answerId,
+      outcome: 'failed',
+      chunks: 0,
+      reason: 'unavailable',
+    });
+  });
+
+  test('publishes AnswerFailed (busy) when throttling lasts until the deadline', async () => {
+    // Prepare
+    const { clock, run } = setup({ deadlineInMs: 1_000 });
+    agentAnswers(clock, throttled());
+    // Act
+    const outcome = await run();
+    // Assess
+    expect(agentMock.commandCalls(InvokeAgentCommand).length).toBeGreaterThan(1);
+    expect(outcome.reason).toBe('busy');
+    const failed = publishedEvents(eventBridgeMock).filter((e) => e.detailType === 'AnswerFailed');
+    expect(failed.map((e) => e.detail.reason)).toEqual([FAILURE_REASONS.busy]);
+  });
+
+  test('publishes AnswerFailed and never calls the agent when STS refuses credentials', async () => {
+    // Prepare
+    const stsError = Object.assign(new Error('User is not authorized to perform sts:AssumeRole'), {
+      name: 'AccessDenied',
+    });
+    const { run } = setup({ credentialsFail: new ScopedCredentialsError('AssumeRole failed', stsError) });
+    // Act
+    const outcome = await run();
+    // Assess
+    expect(agentMock.commandCalls(InvokeAgentCommand)).toHaveLength(0);
+    expect(publishedEvents(eventBridgeMock).map((e) => [e.detailType, e.detail.reason])).toEqual([
+      ['AnswerFailed', FAILURE_REASONS.unavailable],
+    ]);
+    expect(outcome.outcome).toBe('failed');
+  });
+
+  test('publishes AnswerFailed (interrupted) and does not retry when the stream breaks after chunks went out', async () => {
+    // Prepare
+    const { clock, run } = setup();
+    agentAnswers(clock, [{ text: 'The first part', afterMs: 0 }, { fail: throttled() }]);
+    // Act
+    const outcome = await run();
+    // Assess
+    expect(agentMock.commandCalls(InvokeAgentCommand)).toHaveLength(1);
+    expect(publishedEvents(eventBridgeMock).map((e) => e.detailType)).toEqual([
+      'AnswerChunk',
+      'AnswerFailed',
+    ]);
+    expect(outcome).toMatchObject({ outcome: 'failed', chunks: 1, reason: 'interrupted' });
+  });
+
+  test('publishes AnswerFailed (timeout) when the agent stalls past the deadline', async () => {
+    // Prepare
+    const { clock, run } = setup({ deadlineInMs: 30 });
+    agentAnswers(clock, [{ waitFor: new Promise(() => {}) }]);
+    // Act
+    const outcome = await run();
+    // Assess
+    expect(outcome.reason).toBe('timeout');
+    expect(publishedEvents(eventBridgeMock).map((e) => [e.detailType, e.detail.reason])).toEqual([
+      ['AnswerFailed', FAILURE_REASONS.timeout],
+    ]);
+  });
+
+  test('publishes AnswerFailed (empty) when the agent returns no text', async () => {
+    // Prepare
+    const { clock, run } = setup();
+    agentAnswers(clock, [{ event: { trace: { sessionId: 's' } } }]);
+    // Act
+    const outcome = await run();
+    // Assess
+    expect(outcome.reason).toBe('empty');
+    expect(publishedEvents(eventBridgeMock).map((e) => e.detailType)).toEqual(['AnswerFailed']);
+  });
+
+  test('publishes AnswerFailed when AnswerCompleted is rejected by the bus', async () => {
+    // Prepare
+    const { clock, run } = setup();
+    agentAnswers(clock, ['Hello']);
+    eventBridgeMock
+      .on(PutEventsCommand)
+      .callsFake(async (input: { Entries: { DetailType: string }[] }) =>
+        input.Entries[0]?.DetailType === 'AnswerCompleted'
+          ? { FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure' }] }
+          : { FailedEntryCount: 0, Entries: [{ EventId: 'e' }] },
+      );
+    // Act
+    const outcome = await run();
+    // Assess
+    expect(publishedEvents(eventBridgeMock).map((e) => e.detailType)).toEqual([
+      'AnswerChunk',
+      'AnswerCompleted',
+      'AnswerFailed',
+    ]);
+    expect(outcome).toMatchObject({ outcome: 'failed', reason: 'interrupted' });
+  });
+
+  test('throws when not even AnswerFailed can be published, so the event is retried', async () => {
+    // Prepare
+    const { clock, run } = setup();
+    agentAnswers(clock, ['Hello']);
+    eventBridgeMock.on(PutEventsCommand).rejects(new Error('EventBridge unavailable'));
+    // Act
+    const running = run();
+    // Assess
+    await expect(running).rejects.toThrow('EventBridge unavailable');
+  });
+});

@@ -1,0 +1,302 @@
+import { join } from 'node:path';
+import {
+  type CfnResource,
+  type CfnTemplate,
+  packageService,
+  resourcesOfType,
+} from '@tenant-assistant/testing';
+
+jest.setTimeout(180_000);
+
+const serviceDir = join(__dirname, '..');
+const roleOverride = 'arn:aws:iam::123456789012:role/custom-data-access';
+
+let dev: CfnTemplate;
+let prod: CfnTemplate;
+let local: CfnTemplate;
+
+// One after the other: packaging runs share the service's .esbuild work folder.
+beforeAll(async () => {
+  dev = await packageService(serviceDir, { stage: 'dev' });
+  prod = await packageService(serviceDir, {
+    stage: 'prod',
+    params: { tenantDataAccessRoleArn: roleOverride, streamFinalResponse: 'false' },
+  });
+  local = await packageService(serviceDir, { stage: 'local', params: { reservedConcurrency: '3' } });
+});
+
+const only = (template: CfnTemplate, type: string): CfnResource => {
+  const resources = resourcesOfType(template, type);
+  expect(resources).toHaveLength(1);
+  return (resources[0] as [string, CfnResource])[1];
+};
+// biome-ignore lint/suspicious/noExplicitAny: template properties are compared by value
+const props = (resource: CfnResource) => resource.Properties as Record<string, any>;
+const importOf = (name: string) => ({ 'Fn::ImportValue': name });
+
+type Statement = {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+};
+const statements = (template: CfnTemplate): Statement[] =>
+  props(only(template, 'AWS::IAM::Role')).Policies.flatMap(
+    (policy: { PolicyDocument: { Statement: Statement[] } }) => policy.PolicyDocument.Statement,
+  );
+const actionsOf = (statement: Statement) => [statement.Action].flat();
+
+describe('serverless package (dev)', () => {
+  test('subscribes invokeAgent to PromptSubmitted from chat-api on chat-api’s bus', () => {
+    // Act
+    const rule = props(only(dev, 'AWS::Events::Rule'));
+    // Assess
+    expect(rule.EventBusName).toEqual(importOf('tenant-assistant-chat-api-dev-EventBusName'));
+    expect(rule.EventPattern).toEqual({
+      source: ['tenant-assistant.chat-api'],
+      'detail-type': ['PromptSubmitted'],
+    });
+    expect(rule.Name).toBe('tenant-assistant-agent-invoker-dev-prompt-submitted');
+    expect(rule.Targets).toHaveLength(1);
+    expect(rule.Targets[0].Arn).toEqual({ 'Fn::GetAtt': ['InvokeAgentLambdaFunction', 'Arn'] });
+  });
+
+  test('gives the rule target a retry policy and an SQS dead-letter queue', () => {
+    // Act
+    const [target] = props(only(dev, 'AWS::Events::Rule')).Targets;
+    // Assess
+    expect(target.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 8 });
+    expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': ['InvokeAgentDeadLetterQueue', 'Arn'] } });
+    expect(props(only(dev, 'AWS::SQS::Queue')).QueueName).toBe(
+      'tenant-assistant-agent-invoker-dev-invoke-agent-dlq',
+    );
+  });
+
+  test('lets only EventBridge, from this rule only, send to the dead-letter queue', () => {
+    // Act
+    const policy = props(only(dev, 'AWS::SQS::QueuePolicy'));
+    // Assess
+    expect(policy.Queues).toEqual([{ Ref: 'InvokeAgentDeadLetterQueue' }]);
+    expect(policy.PolicyDocument.Statement).toEqual([
+      {
+        Sid: 'PromptRuleDeadLetters',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': ['InvokeAgentDeadLetterQueue', 'Arn'] },
+        Condition: {
+          ArnEquals: {
+            'aws:SourceArn': {
+              'Fn::Sub': [
+                // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+                'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/${EventBusName}/tenant-assistant-agent-invoker-dev-prompt-submitted',
+                { EventBusName: importOf('tenant-assistant-chat-api-dev-EventBusName') },
+              ],
+            },
+          },
+        },
+      },
+    ]);
+  });
+
+  test('lets EventBridge invoke the function from the rule’s ARN on the bus', () => {
+    // Act
+    const permission = props(only(dev, 'AWS::Lambda::Permission'));
+    // Assess
+    expect(permission.Principal).toBe('events.amazonaws.com');
+    expect(JSON.stringify(permission.SourceArn)).toContain(
+      JSON.stringify([
+        'rule',
+        importOf('tenant-assistant-chat-api-dev-EventBusName'),
+        'tenant-assistant-agent-invoker-dev-prompt-submitted',
+      ]),
+    );
+  });
+
+  test('sends events that fail after Lambda’s own retries to the dead-letter queue', () => {
+    // Act
+    const config = props(only(dev, 'AWS::Lambda::EventInvokeConfig'));
+    // Assess
+    expect(config.MaximumRetryAttempts).toBe(2);
+    expect(config.DestinationConfig).toEqual({
+      OnFailure: { Destination: { 'Fn::GetAtt': ['InvokeAgentDeadLetterQueue', 'Arn'] } },
+    });
+  });
+
+  test('configures the function from stage parameters, with reserved concurrency', () => {
+    // Act
+    const fn = props(only(dev, 'AWS::Lambda::Function'));
+    // Assess
+    expect(fn.Runtime).toBe('nodejs22.x');
+    expect(fn.Timeout).toBe(180);
+    expect(fn.ReservedConcurrentExecutions).toBe(10);
+    expect(fn.Environment.Variables).toMatchObject({
+      AGENT_ID: importOf('tenant-assistant-order-action-group-dev-AgentId'),
+      AGENT_ALIAS_ID: importOf('tenant-assistant-order-action-group-dev-AgentAliasId'),
+      EVENT_BUS_NAME: importOf('tenant-assistant-chat-api-dev-EventBusName'),
+      IDEMPOTENCY_TABLE_NAME: 'tenant-assistant-agent-invoker-dev-idempotency',
+      TENANT_DATA_ACCESS_ROLE_ARN: importOf(
+        'tenant-assistant-order-action-group-dev-TenantDataAccessRoleArn',
+      ),
+      TENANT_CONFIG_TABLE_ARN: importOf('tenant-assistant-order-action-group-dev-TenantConfigTableArn'),
+      ORDERS_TABLE_ARN_PREFIX: {
+        'Fn::Sub':
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+          'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/tenant-assistant-order-action-group-dev-orders-',
+      },
+      STREAM_FINAL_RESPONSE: 'true',
+    });
+  });
+
+  test('owns an idempotency table keyed by id with expiring records', () => {
+    // Act
+    const table = props(only(dev, 'AWS::DynamoDB::Table'));
+    // Assess
+    expect(table.TableName).toBe('tenant-assistant-agent-invoker-dev-idempotency');
+    expect(table.KeySchema).toEqual([{ AttributeName: 'id', KeyType: 'HASH' }]);
+    expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'expiration', Enabled: true });
+  });
+
+  test('keeps the role name that TenantDataAccessRole trusts', () => {
+    // Act
+    const role = props(only(dev, 'AWS::IAM::Role'));
+    // Assess
+    expect(role.RoleName).toEqual({
+      'Fn::Join': ['-', ['tenant-assistant-agent-invoker', 'dev', { Ref: 'AWS::Region' }, 'lambdaRole']],
+    });
+  });
+
+  test('grants least privilege: the data-access role, the agent alias, the bus and its own table only', () => {
+    // Act
+    const granted = statements(dev).filter((s) => !actionsOf(s).every((a) => a.startsWith('logs:')));
+    // Assess
+    expect(granted).toEqual([
+      {
+        Sid: 'AssumeTenantDataAccessRole',
+        Effect: 'Allow',
+        Action: ['sts:AssumeRole', 'sts:TagSession'],
+        Resource: importOf('tenant-assistant-order-action-group-dev-TenantDataAccessRoleArn'),
+      },
+      {
+        Sid: 'InvokeConfiguredAgentAlias',
+        Effect: 'Allow',
+        Action: ['bedrock:InvokeAgent'],
+        Resource: {
+          'Fn::Sub': [
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+            'arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:agent-alias/${AgentId}/${AgentAliasId}',
+            {
+              AgentId: importOf('tenant-assistant-order-action-group-dev-AgentId'),
+              AgentAliasId: importOf('tenant-assistant-order-action-group-dev-AgentAliasId'),
+            },
+          ],
+        },
+      },
+      {
+        Sid: 'PublishAnswers',
+        Effect: 'Allow',
+        Action: ['events:PutEvents'],
+        Resource: importOf('tenant-assistant-chat-api-dev-EventBusArn'),
+      },
+      {
+        Sid: 'IdempotencyRecords',
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        Resource: { 'Fn::GetAtt': ['IdempotencyTable', 'Arn'] },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': ['InvokeAgentDeadLetterQueue', 'Arn'] },
+      },
+    ]);
+  });
+
+  test('grants no wildcard action or resource (beyond the function’s own log groups) and no access to tenant data', () => {
+    // Act
+    const all = statements(dev);
+    const logs = all.filter((s) => actionsOf(s).every((a) => a.startsWith('logs:')));
+    // Assess
+    for (const statement of all) {
+      expect(statement.Effect).toBe('Allow');
+      for (const action of actionsOf(statement)) expect(action).not.toMatch(/\*/);
+      if (!logs.includes(statement)) expect(JSON.stringify(statement.Resource)).not.toContain('*');
+    }
+    for (const statement of logs) {
+      expect(JSON.stringify(statement.Resource)).toContain(
+        'log-group:/aws/lambda/tenant-assistant-agent-invoker-dev',
+      );
+    }
+    const text = JSON.stringify(all);
+    expect(text).not.toContain('order-action-group-dev-TenantConfigTableArn');
+    expect(text).not.toContain('orders-');
+    expect(text).not.toMatch(/dynamodb:(Query|Scan|BatchGetItem)/);
+  });
+
+  test('exports its outputs as <service>-<stage>-<OutputKey>', () => {
+    // Act
+    const outputs = Object.entries(dev.Outputs ?? {}).filter(
+      ([key]) => !key.startsWith('ServerlessDeployment'),
+    );
+    // Assess
+    for (const key of [
+      'IdempotencyTableName',
+      'DeadLetterQueueUrl',
+      'DeadLetterQueueArn',
+      'InvokeAgentRoleArn',
+    ]) {
+      expect(dev.Outputs?.[key]?.Export?.Name).toBe(`tenant-assistant-agent-invoker-dev-${key}`);
+    }
+    expect(outputs.length).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('serverless package (other stages and parameters)', () => {
+  test('reserves more concurrency in prod', () => {
+    // Act / Assess
+    expect(props(only(prod, 'AWS::Lambda::Function')).ReservedConcurrentExecutions).toBe(50);
+  });
+
+  test('imports the prod stage’s outputs in prod', () => {
+    // Act
+    const env = props(only(prod, 'AWS::Lambda::Function')).Environment.Variables;
+    // Assess
+    expect(env.AGENT_ID).toEqual(importOf('tenant-assistant-order-action-group-prod-AgentId'));
+    expect(env.EVENT_BUS_NAME).toEqual(importOf('tenant-assistant-chat-api-prod-EventBusName'));
+  });
+
+  test('uses the local stack’s literal values in the local stage', () => {
+    // Act
+    const env = props(only(local, 'AWS::Lambda::Function')).Environment.Variables;
+    // Assess
+    expect(env).toMatchObject({
+      AGENT_ID: 'LOCALAGENT',
+      AGENT_ALIAS_ID: 'LOCALALIAS',
+      EVENT_BUS_NAME: 'tenant-assistant-local',
+      IDEMPOTENCY_TABLE_NAME: 'tenant-assistant-agent-invoker-local-idempotency',
+      TENANT_DATA_ACCESS_ROLE_ARN:
+        'arn:aws:iam::000000000000:role/tenant-assistant-order-action-group-local-data-access',
+      TENANT_CONFIG_TABLE_ARN:
+        'arn:aws:dynamodb:us-east-1:000000000000:table/tenant-assistant-order-action-group-local-tenant-config',
+      ORDERS_TABLE_ARN_PREFIX:
+        'arn:aws:dynamodb:us-east-1:000000000000:table/tenant-assistant-order-action-group-local-orders-',
+    });
+    expect(props(only(local, 'AWS::Events::Rule')).EventBusName).toBe('tenant-assistant-local');
+  });
+
+  test('lets --param override a cross-service value and the streaming flag', () => {
+    // Act
+    const fn = props(only(prod, 'AWS::Lambda::Function'));
+    const assume = statements(prod).find((s) => s.Sid === 'AssumeTenantDataAccessRole');
+    // Assess
+    expect(fn.Environment.Variables.TENANT_DATA_ACCESS_ROLE_ARN).toBe(roleOverride);
+    expect(fn.Environment.Variables.STREAM_FINAL_RESPONSE).toBe('false');
+    expect(assume?.Resource).toBe(roleOverride);
+  });
+
+  test('lets --param override the reserved concurrency', () => {
+    // Act / Assess
+    expect(props(only(local, 'AWS::Lambda::Function')).ReservedConcurrentExecutions).toBe(3);
+  });
+});

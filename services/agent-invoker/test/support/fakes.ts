@@ -1,0 +1,187 @@
+import type { ResponseStream } from '@aws-sdk/client-bedrock-agent-runtime';
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  type EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsRequestEntry,
+} from '@aws-sdk/client-eventbridge';
+import { newAnswerId, type UserId } from '@tenant-assistant/tenant-context';
+import type { EventDetailInput } from '@tenant-assistant/tenant-context/events';
+import { eventBridgeEvent, randomTenantId, randomUserId } from '@tenant-assistant/testing';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
+import type { Config } from '../../src/config';
+import type { PromptEvent } from '../../src/domain/idempotent-answer';
+
+/** A configuration as serverless.yml would set it. */
+export const testConfig: Config = Object.freeze({
+  agentId: 'AGENT12345',
+  agentAliasId: 'ALIAS12345',
+  eventBusName: 'tenant-assistant-test',
+  idempotencyTableName: 'tenant-assistant-agent-invoker-test-idempotency',
+  tenantDataAccessRoleArn:
+    'arn:aws:iam::123456789012:role/tenant-assistant-order-action-group-test-data-access',
+  tenantConfigTableArn:
+    'arn:aws:dynamodb:us-east-1:123456789012:table/tenant-assistant-order-action-group-test-tenant-config',
+  ordersTableArnPrefix:
+    'arn:aws:dynamodb:us-east-1:123456789012:table/tenant-assistant-order-action-group-test-orders-',
+  streamFinalResponse: true,
+});
+
+/** A PromptSubmitted detail for a fresh (or the given) tenant and user. */
+export const promptDetail = (
+  overrides: Partial<EventDetailInput<'PromptSubmitted'>> = {},
+): EventDetailInput<'PromptSubmitted'> => {
+  const userId = overrides.userId ?? randomUserId();
+  return {
+    tenantId: randomTenantId(),
+    userId,
+    answerId: newAnswerId(userId as UserId),
+    conversationId: 'conv-01JHB3Y8Z4K2N5P7Q9R1S3T5V6',
+    prompt: 'Can I still return order o-1001?',
+    submittedAt: '2026-01-15T10:00:00.000Z',
+    ...overrides,
+  };
+};
+
+/**
+ * A PromptSubmitted event as EventBridge delivers it to the function, typed as the handler's event
+ * (the middlewares validate it and turn it into a PromptEvent).
+ */
+export const promptEvent = (detail: unknown = promptDetail()): PromptEvent =>
+  eventBridgeEvent({
+    detailType: 'PromptSubmitted',
+    source: 'tenant-assistant.chat-api',
+    detail,
+  }) as unknown as PromptEvent;
+
+/** A controllable clock, milliseconds since epoch. */
+export const fakeClock = (start = Date.parse('2026-01-15T10:00:01.000Z')) => {
+  let now = start;
+  return {
+    now: () => now,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
+};
+
+/** A sleep that returns at once and remembers what it was asked to wait. */
+export const fakeSleep = () => {
+  const delays: number[] = [];
+  const sleep = async (ms: number) => {
+    delays.push(ms);
+  };
+  return { sleep, delays };
+};
+
+/** One step of a fake agent response stream. */
+export type StreamStep =
+  | string
+  | { text: string; afterMs: number }
+  | { event: ResponseStream }
+  | { fail: Error }
+  | { waitFor: Promise<unknown> };
+
+/**
+ * An InvokeAgent `completion` stream: strings become `chunk` events; `afterMs` advances the fake
+ * clock before the chunk; `fail` throws mid-stream; `waitFor` stalls until the promise settles.
+ */
+export const agentStream = (steps: StreamStep[], clock?: { advance: (ms: number) => void }) => {
+  async function* generate(): AsyncGenerator<ResponseStream> {
+    for (const step of steps) {
+      if (typeof step === 'string') {
+        yield { chunk: { bytes: new TextEncoder().encode(step) } };
+      } else if ('text' in step) {
+        clock?.advance(step.afterMs);
+        yield { chunk: { bytes: new TextEncoder().encode(step.text) } };
+      } else if ('event' in step) {
+        yield step.event;
+      } else if ('fail' in step) {
+        throw step.fail;
+      } else {
+        await step.waitFor;
+      }
+    }
+  }
+  return { completion: generate(), contentType: 'application/json', sessionId: 'session' };
+};
+
+/** Details of the events published with PutEvents, in order, with their detail-type. */
+export const publishedEvents = (eventBridge: AwsClientStub<EventBridgeClient>) =>
+  eventBridge
+    .commandCalls(PutEventsCommand)
+    .flatMap((call) => (call.args[0].input.Entries ?? []) as PutEventsRequestEntry[])
+    .map((entry) => ({
+      detailType: entry.DetailType,
+      source: entry.Source,
+      bus: entry.EventBusName,
+      detail: JSON.parse(entry.Detail ?? '{}') as Record<string, unknown>,
+    }));
+
+type Item = Record<string, AttributeValue>;
+
+/**
+ * An in-memory DynamoDB table behind a mocked DynamoDBClient, implementing exactly what the
+ * Powertools DynamoDB persistence layer sends: a conditional PutItem (refused while a record is
+ * unexpired, unless it is an in-progress record whose lock expired), UpdateItem `SET`, GetItem
+ * and DeleteItem.
+ */
+export const fakeIdempotencyTable = (dynamodb: AwsClientStub<DynamoDBClient>) => {
+  const items = new Map<string, Item>();
+  const keyOf = (key: Item | undefined) => key?.id?.S ?? '';
+  dynamodb.on(PutItemCommand).callsFake((input: { Item: Item; ExpressionAttributeValues?: Item }) => {
+    const existing = items.get(keyOf(input.Item));
+    if (existing) {
+      const values = input.ExpressionAttributeValues ?? {};
+      const now = Number(values[':now']?.N);
+      const nowMs = Number(values[':now_in_millis']?.N);
+      const expired = Number(existing.expiration?.N) < now;
+      const lockExpired =
+        existing.status?.S === 'INPROGRESS' &&
+        existing.in_progress_expiration !== undefined &&
+        Number(existing.in_progress_expiration.N) < nowMs;
+      if (!expired && !lockExpired) {
+        throw new ConditionalCheckFailedException({
+          message: 'The conditional request failed',
+          $metadata: { httpStatusCode: 400 },
+          Item: existing,
+        });
+      }
+    }
+    items.set(keyOf(input.Item), input.Item);
+    return {};
+  });
+  dynamodb
+    .on(UpdateItemCommand)
+    .callsFake(
+      (input: {
+        Key: Item;
+        UpdateExpression: string;
+        ExpressionAttributeNames: Record<string, string>;
+        ExpressionAttributeValues: Item;
+      }) => {
+        const item: Item = { ...(items.get(keyOf(input.Key)) ?? input.Key) };
+        for (const [, name, value] of input.UpdateExpression.matchAll(/(#\w+)\s*=\s*(:\w+)/g)) {
+          const attribute = input.ExpressionAttributeNames[name as string];
+          const attributeValue = input.ExpressionAttributeValues[value as string];
+          if (attribute && attributeValue) item[attribute] = attributeValue;
+        }
+        items.set(keyOf(input.Key), item);
+        return {};
+      },
+    );
+  dynamodb.on(GetItemCommand).callsFake((input: { Key: Item }) => ({ Item: items.get(keyOf(input.Key)) }));
+  dynamodb.on(DeleteItemCommand).callsFake((input: { Key: Item }) => {
+    items.delete(keyOf(input.Key));
+    return {};
+  });
+  return items;
+};
