@@ -4,6 +4,7 @@
  */
 
 export type { ListenOptions, LocalEndpoint } from './common/net';
+export { ServerlessConfig, type ServerlessConfigOptions } from './common/serverless-config';
 export { type ParsedAuthorization, parseAuthorizationHeader } from './common/sigv4';
 export {
   type AccessCheck,
@@ -20,6 +21,22 @@ export {
 } from './dynamodb/gateway';
 export { type DynamoDbLocal, type DynamoDbLocalOptions, startDynamoDbLocal } from './dynamodb/local';
 export * from './errors';
+export { type EventPattern, matchesPattern, validateEventPattern } from './eventbridge/pattern';
+export {
+  type EventBridgeEnvelope,
+  type EventBridgeInvoke,
+  type EventDelivery,
+  type LocalEventBridge,
+  type LocalEventBridgeOptions,
+  type PublishedEvent,
+  startLocalEventBridge,
+} from './eventbridge/server';
+export {
+  type EventBridgeRule,
+  eventBusName,
+  type LoadRulesOptions,
+  loadRulesFromServerlessYml,
+} from './eventbridge/serverless-rules';
 export {
   type CloudFormationTemplate,
   cloudFormationYamlTags,

@@ -1,0 +1,351 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { requestId } from '../common/ids';
+import {
+  BodyTooLargeError,
+  type ListenOptions,
+  type LocalEndpoint,
+  listen,
+  readBody,
+  trackConnections,
+} from '../common/net';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../iam/types';
+import { matchesValidPattern, validateEventPattern } from './pattern';
+import { type EventBridgeRule, eventBusName } from './serverless-rules';
+
+/** The event as EventBridge hands it to a target. */
+export interface EventBridgeEnvelope {
+  version: '0';
+  id: string;
+  'detail-type': string;
+  source: string;
+  account: string;
+  /** `YYYY-MM-DDTHH:MM:SSZ` */
+  time: string;
+  region: string;
+  resources: string[];
+  detail: unknown;
+}
+
+/** Delivers one matched event to a rule's target (e.g. invokes the Lambda through serverless-offline). */
+export type EventBridgeInvoke = (target: EventBridgeRule, event: EventBridgeEnvelope) => Promise<unknown>;
+
+export interface LocalEventBridgeOptions extends ListenOptions {
+  rules: readonly EventBridgeRule[];
+  invoke: EventBridgeInvoke;
+  accountId?: string;
+  region?: string;
+  /** Known buses; when given, events for other buses are refused per entry. `default` always exists. */
+  buses?: readonly string[];
+  retry?: {
+    /** Attempts per delivery, first one included (default 3; a rule's own retry policy can only lower it). */
+    maxAttempts?: number;
+    /** Delay before the second attempt, doubled each time (default 100 ms). */
+    baseDelayMs?: number;
+  };
+  now?: () => Date;
+}
+
+export interface PublishedEvent {
+  eventBus: string;
+  event: EventBridgeEnvelope;
+  /** `<service>.<functionName>` of every rule that matched. */
+  matched: string[];
+}
+
+export interface EventDelivery {
+  rule: EventBridgeRule;
+  event: EventBridgeEnvelope;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  /** Message of the last error. */
+  error?: string;
+}
+
+export interface LocalEventBridge extends LocalEndpoint {
+  /** Events accepted by PutEvents, in order. */
+  published(): readonly PublishedEvent[];
+  /** Every delivery to a rule's target with its state. */
+  deliveries(): readonly EventDelivery[];
+  /** Deliveries that failed after all attempts. */
+  failures(): readonly EventDelivery[];
+  /** Resolves when no delivery is pending (or rejects after `timeoutMs`, default 10 s). */
+  drain(timeoutMs?: number): Promise<void>;
+}
+
+const MAX_ENTRIES = 10;
+const MAX_REQUEST_SIZE = 256 * 1024;
+
+type Json = Record<string, unknown>;
+const isRecord = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+class EventsFault extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Entry size as EventBridge computes it (UTF-8 bytes of Source, DetailType, Detail, Resources; 14 for Time). */
+const entrySize = (entry: Json): number => {
+  let size = entry.Time === undefined ? 0 : 14;
+  for (const field of ['Source', 'DetailType', 'Detail'] as const) {
+    if (typeof entry[field] === 'string') size += Buffer.byteLength(entry[field] as string, 'utf8');
+  }
+  if (Array.isArray(entry.Resources)) {
+    for (const resource of entry.Resources)
+      if (typeof resource === 'string') size += Buffer.byteLength(resource, 'utf8');
+  }
+  return size;
+};
+
+const isoSeconds = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/**
+ * Local stand-in for Amazon EventBridge's PutEvents (JSON 1.1 protocol). Entries are validated like
+ * AWS does; matching rules (usually read from the services' serverless.yml) get the event, in the
+ * EventBridge envelope, through `invoke` — asynchronously, with retries, never delaying PutEvents.
+ */
+export const startLocalEventBridge = async (options: LocalEventBridgeOptions): Promise<LocalEventBridge> => {
+  const now = options.now ?? (() => new Date());
+  const account = options.accountId ?? LOCAL_ACCOUNT_ID;
+  const region = options.region ?? LOCAL_REGION;
+  const maxAttempts = Math.max(1, options.retry?.maxAttempts ?? 3);
+  const baseDelay = options.retry?.baseDelayMs ?? 100;
+  const buses = options.buses ? new Set(['default', ...options.buses.map(eventBusName)]) : undefined;
+  for (const rule of options.rules) validateEventPattern(rule.pattern);
+  const rules = options.rules.map((rule) => ({ ...rule, eventBus: eventBusName(rule.eventBus) }));
+
+  const published: PublishedEvent[] = [];
+  const deliveries: EventDelivery[] = [];
+  const inFlight = new Set<Promise<void>>();
+  const sleeping = new Map<NodeJS.Timeout, () => void>();
+  let closed = false;
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        sleeping.delete(timer);
+        resolve();
+      }, ms);
+      sleeping.set(timer, resolve);
+    });
+
+  const deliver = async (delivery: EventDelivery) => {
+    const attempts = Math.min(
+      maxAttempts,
+      1 + (delivery.rule.maximumRetryAttempts ?? Number.POSITIVE_INFINITY),
+    );
+    while (delivery.attempts < attempts && !closed) {
+      delivery.attempts += 1;
+      try {
+        // A copy per target: one handler mutating its event must not affect another.
+        await options.invoke(delivery.rule, structuredClone(delivery.event));
+        delivery.status = 'delivered';
+        delete delivery.error;
+        return;
+      } catch (error) {
+        delivery.error = error instanceof Error ? error.message : String(error);
+        if (delivery.attempts < attempts) await sleep(baseDelay * 2 ** (delivery.attempts - 1));
+      }
+    }
+    delivery.status = 'failed';
+    if (closed && delivery.attempts < attempts) delivery.error = 'The local EventBridge stand-in was closed';
+  };
+
+  const schedule = (delivery: EventDelivery) => {
+    const running: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => deliver(delivery))
+      .finally(() => inFlight.delete(running));
+    inFlight.add(running);
+  };
+
+  const putEvents = (body: Json): Json => {
+    const entries = body.Entries;
+    if (!Array.isArray(entries) || entries.length === 0 || entries.length > MAX_ENTRIES) {
+      throw new EventsFault(
+        400,
+        'ValidationException',
+        `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to ${MAX_ENTRIES} and greater than or equal to 1`,
+      );
+    }
+    const totalSize = entries.reduce(
+      (sum: number, entry: unknown) => sum + (isRecord(entry) ? entrySize(entry) : 0),
+      0,
+    );
+    if (totalSize > MAX_REQUEST_SIZE) {
+      throw new EventsFault(
+        400,
+        'ValidationException',
+        'Total size of the entries in the request is over the limit.',
+      );
+    }
+    const results: Json[] = [];
+    let failed = 0;
+    for (const raw of entries as unknown[]) {
+      const entry = isRecord(raw) ? raw : {};
+      const fail = (ErrorCode: string, ErrorMessage: string) => {
+        failed += 1;
+        results.push({ ErrorCode, ErrorMessage });
+      };
+      if (typeof entry.Source !== 'string' || entry.Source === '') {
+        fail('InvalidArgument', 'Parameter Source is not valid. Reason: Source is a required argument.');
+        continue;
+      }
+      if (typeof entry.DetailType !== 'string' || entry.DetailType === '') {
+        fail(
+          'InvalidArgument',
+          'Parameter DetailType is not valid. Reason: DetailType is a required argument.',
+        );
+        continue;
+      }
+      if (typeof entry.Detail !== 'string' || entry.Detail === '') {
+        fail('InvalidArgument', 'Parameter Detail is not valid. Reason: Detail is a required argument.');
+        continue;
+      }
+      if (entry.Source.toLowerCase().startsWith('aws.')) {
+        fail('NotAuthorizedForSourceException', 'Not authorized for the source.');
+        continue;
+      }
+      let detail: unknown;
+      try {
+        detail = JSON.parse(entry.Detail);
+      } catch {
+        detail = undefined;
+      }
+      if (!isRecord(detail)) {
+        fail('MalformedDetail', 'Detail is malformed.');
+        continue;
+      }
+      const bus = eventBusName(
+        typeof entry.EventBusName === 'string' && entry.EventBusName ? entry.EventBusName : 'default',
+      );
+      if (buses && !buses.has(bus)) {
+        fail('InvalidArgument', `Event bus ${bus} does not exist.`);
+        continue;
+      }
+      const time =
+        typeof entry.Time === 'number'
+          ? new Date(entry.Time * 1000)
+          : typeof entry.Time === 'string'
+            ? new Date(entry.Time)
+            : now();
+      const event: EventBridgeEnvelope = {
+        version: '0',
+        id: randomUUID(),
+        'detail-type': entry.DetailType,
+        source: entry.Source,
+        account,
+        time: isoSeconds(Number.isNaN(time.getTime()) ? now() : time),
+        region,
+        resources: Array.isArray(entry.Resources)
+          ? entry.Resources.filter((r): r is string => typeof r === 'string')
+          : [],
+        detail,
+      };
+      const matched = rules.filter(
+        (rule) => rule.eventBus === bus && matchesValidPattern(rule.pattern, event),
+      );
+      published.push({
+        eventBus: bus,
+        event,
+        matched: matched.map((rule) => `${rule.service}.${rule.functionName}`),
+      });
+      for (const rule of matched) {
+        const delivery: EventDelivery = { rule, event, status: 'pending', attempts: 0 };
+        deliveries.push(delivery);
+        schedule(delivery);
+      }
+      results.push({ EventId: event.id });
+    }
+    return { FailedEntryCount: failed, Entries: results };
+  };
+
+  const send = (res: ServerResponse, status: number, body: Json) => {
+    const text = JSON.stringify(body);
+    res.writeHead(status, {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amzn-requestid': requestId(),
+      'content-length': Buffer.byteLength(text),
+    });
+    res.end(text);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    try {
+      const target = String(req.headers['x-amz-target'] ?? '');
+      const raw = await readBody(req, MAX_REQUEST_SIZE * 2);
+      if (target !== 'AWSEvents.PutEvents') {
+        throw new EventsFault(
+          400,
+          'UnknownOperationException',
+          `The local EventBridge stand-in does not support ${target || 'this request'}`,
+        );
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(raw.toString('utf8') || '{}');
+      } catch {
+        throw new EventsFault(
+          400,
+          'SerializationException',
+          'Start of structure or map found where not expected.',
+        );
+      }
+      if (!isRecord(body))
+        throw new EventsFault(
+          400,
+          'SerializationException',
+          'Start of structure or map found where not expected.',
+        );
+      send(res, 200, putEvents(body));
+    } catch (error) {
+      if (error instanceof EventsFault) {
+        send(res, error.status, { __type: error.type, message: error.message });
+      } else if (error instanceof BodyTooLargeError) {
+        send(res, 413, { __type: 'ValidationException', message: 'Request too large' });
+      } else {
+        send(res, 500, { __type: 'InternalException', message: 'The local EventBridge stand-in failed.' });
+      }
+    }
+  };
+
+  const server = createServer((req, res) => {
+    void handle(req, res);
+  });
+  const closeServer = trackConnections(server);
+  const { url } = await listen(server, options);
+
+  const drain = async (timeoutMs = 10_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (inFlight.size > 0) {
+      if (Date.now() > deadline)
+        throw new Error(`EventBridge deliveries still pending after ${timeoutMs} ms`);
+      await Promise.race([
+        Promise.allSettled([...inFlight]),
+        new Promise((resolve) => setTimeout(resolve, 50)),
+      ]);
+    }
+  };
+
+  return {
+    url,
+    published: () => [...published],
+    deliveries: () => [...deliveries],
+    failures: () => deliveries.filter((delivery) => delivery.status === 'failed'),
+    drain,
+    close: async () => {
+      closed = true;
+      for (const [timer, wake] of sleeping) {
+        clearTimeout(timer);
+        wake();
+      }
+      sleeping.clear();
+      await closeServer();
+    },
+  };
+};

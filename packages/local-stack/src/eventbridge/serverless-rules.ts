@@ -1,0 +1,165 @@
+import {
+  functionLogicalId,
+  ServerlessConfig,
+  type ServerlessConfigOptions,
+} from '../common/serverless-config';
+import { ConfigurationError, InvalidEventPatternError, UnresolvedIntrinsicError } from '../errors';
+import { type CloudFormationTemplate, resolveIntrinsics } from '../iam/cloudformation';
+import { type EventPattern, validateEventPattern } from './pattern';
+
+/** One EventBridge rule that targets a Lambda function of a service. */
+export interface EventBridgeRule {
+  service: string;
+  functionName: string;
+  /** Bus name (an ARN is reduced to its name); `default` when the rule names no bus. */
+  eventBus: string;
+  pattern: EventPattern;
+  /** The rule's name, when the configuration gives one. */
+  ruleName?: string;
+  /** The function's `handler` as written in serverless.yml. */
+  handler?: string;
+  /** Retries after the first attempt, from the rule's retry policy (AWS default 185). */
+  maximumRetryAttempts?: number;
+}
+
+export interface LoadRulesOptions extends ServerlessConfigOptions {
+  /** Values of `Fn::ImportValue` exports of other stacks (e.g. the bus name exported by chat-api). */
+  imports?: Readonly<Record<string, unknown>>;
+}
+
+type Json = Record<string, unknown>;
+const isRecord = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** `arn:aws:events:us-east-1:000000000000:event-bus/name` → `name`. */
+export const eventBusName = (value: string): string => {
+  const match = /^arn:[^:]+:events:[^:]*:[^:]*:event-bus\/(.+)$/.exec(value);
+  return match ? (match[1] as string) : value;
+};
+
+const leftoverVariable = (value: unknown): string | undefined => {
+  const text = JSON.stringify(value) ?? '';
+  return /\$\{(?:self|sls|opt|env|param|aws):[^}]*\}/.exec(text)?.[0];
+};
+
+/**
+ * Reads a service's serverless.yml and returns every EventBridge rule that targets one of its
+ * functions: the functions' `events: - eventBridge: {eventBus, pattern}` entries and
+ * `AWS::Events::Rule` resources whose targets are the service's functions. Serverless variables are
+ * resolved for the given stage (`${self:…}`, `${param:…}`, …) and then CloudFormation intrinsics
+ * (`!GetAtt Bus.Name`, `!ImportValue …` from `options.imports`). Patterns are validated.
+ */
+export const loadRulesFromServerlessYml = (
+  path: string,
+  options: LoadRulesOptions = {},
+): EventBridgeRule[] => {
+  const config = ServerlessConfig.load(path, options);
+  const service = config.service;
+  const resources = config.resources();
+  const template = resources as CloudFormationTemplate;
+  const intrinsicContext = {
+    accountId: config.accountId,
+    region: config.region,
+    stackName: `${service}-${config.stage}`,
+    template,
+    imports: options.imports as Record<string, unknown> | undefined,
+  };
+
+  const finish = (value: unknown, what: string): unknown => {
+    const resolved = config.resolve(value);
+    const leftover = leftoverVariable(resolved);
+    if (leftover) throw new ConfigurationError(`${path}: cannot resolve ${leftover} in ${what}`);
+    try {
+      return resolveIntrinsics(resolved, intrinsicContext);
+    } catch (error) {
+      if (error instanceof UnresolvedIntrinsicError) {
+        throw new ConfigurationError(`${path}: ${what}: ${error.message}`, { cause: error });
+      }
+      throw error;
+    }
+  };
+
+  const busOf = (value: unknown, what: string): string => {
+    if (value === undefined || value === null) return 'default';
+    const resolved = finish(value, what);
+    if (typeof resolved !== 'string')
+      throw new ConfigurationError(`${path}: ${what} is not a bus name or ARN`);
+    return eventBusName(resolved);
+  };
+
+  const patternOf = (value: unknown, what: string): EventPattern => {
+    const pattern = finish(value, what);
+    try {
+      validateEventPattern(pattern);
+    } catch (error) {
+      if (error instanceof InvalidEventPatternError) {
+        throw new ConfigurationError(`${path}: ${what}: ${error.message}`, { cause: error });
+      }
+      throw error;
+    }
+    return pattern;
+  };
+
+  const rules: EventBridgeRule[] = [];
+  const functions = isRecord(config.raw.functions) ? config.raw.functions : {};
+  const handlers = new Map<string, string | undefined>();
+  for (const [functionName, definition] of Object.entries(functions)) {
+    if (!isRecord(definition)) continue;
+    const handler = typeof definition.handler === 'string' ? definition.handler : undefined;
+    handlers.set(functionLogicalId(functionName), functionName);
+    const events = Array.isArray(definition.events) ? definition.events : [];
+    events.forEach((event, index) => {
+      if (!isRecord(event) || !isRecord(event.eventBridge)) return;
+      const bridge = event.eventBridge;
+      if (bridge.pattern === undefined || config.resolve(bridge.enabled) === false) return;
+      const what = `functions.${functionName}.events[${index}].eventBridge`;
+      const retryPolicy = isRecord(bridge.retryPolicy) ? bridge.retryPolicy : undefined;
+      const retries = retryPolicy
+        ? finish(retryPolicy.maximumRetryAttempts, `${what}.retryPolicy`)
+        : undefined;
+      const ruleName = bridge.name === undefined ? undefined : finish(bridge.name, `${what}.name`);
+      rules.push({
+        service,
+        functionName,
+        eventBus: busOf(bridge.eventBus, `${what}.eventBus`),
+        pattern: patternOf(bridge.pattern, `${what}.pattern`),
+        ...(typeof ruleName === 'string' ? { ruleName } : {}),
+        ...(handler ? { handler } : {}),
+        ...(typeof retries === 'number' ? { maximumRetryAttempts: retries } : {}),
+      });
+    });
+  }
+
+  // AWS::Events::Rule resources whose targets are this service's functions.
+  for (const [logicalId, resource] of Object.entries(resources.Resources)) {
+    if (!isRecord(resource) || resource.Type !== 'AWS::Events::Rule') continue;
+    const props = isRecord(resource.Properties) ? resource.Properties : {};
+    if (props.EventPattern === undefined || config.resolve(props.State) === 'DISABLED') continue;
+    const targets = Array.isArray(props.Targets) ? props.Targets : [];
+    for (const target of targets) {
+      if (!isRecord(target)) continue;
+      const arn = target.Arn;
+      const getAtt = isRecord(arn) ? arn['Fn::GetAtt'] : undefined;
+      const targetLogicalId = Array.isArray(getAtt) ? getAtt[0] : undefined;
+      const functionName = typeof targetLogicalId === 'string' ? handlers.get(targetLogicalId) : undefined;
+      if (!functionName) continue;
+      const what = `resources.Resources.${logicalId}`;
+      const definition = functions[functionName] as Json;
+      const retryPolicy = isRecord(target.RetryPolicy) ? target.RetryPolicy : undefined;
+      const retries = retryPolicy
+        ? finish(retryPolicy.MaximumRetryAttempts, `${what}.Targets.RetryPolicy`)
+        : undefined;
+      const ruleName = props.Name === undefined ? undefined : finish(props.Name, `${what}.Name`);
+      rules.push({
+        service,
+        functionName,
+        eventBus: busOf(props.EventBusName, `${what}.EventBusName`),
+        pattern: patternOf(props.EventPattern, `${what}.EventPattern`),
+        ...(typeof ruleName === 'string' ? { ruleName } : {}),
+        ...(typeof definition.handler === 'string' ? { handler: definition.handler } : {}),
+        ...(typeof retries === 'number' ? { maximumRetryAttempts: retries } : {}),
+      });
+    }
+  }
+  return rules;
+};
