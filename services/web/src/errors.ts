@@ -90,3 +90,11 @@ export class NetworkError extends WebError {
 /** The sentence to show for any thrown value. */
 export const userMessageOf = (error: unknown): string =>
   error instanceof WebError ? error.userMessage : 'Something went wrong. Please try again.';
+
+/** The upload script cannot publish the site (stack missing, outputs missing, nothing built). */
+export class PublishError extends WebError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { code: 'PUBLISH', cause });
+    this.name = 'PublishError';
+  }
+}
