@@ -75,6 +75,9 @@ export const promptErrorHandler = <E>(options: PromptErrorHandlerOptions): Middl
         await options.publishRefusal(owner);
       } catch (publishError) {
         logger.error('Could not publish AnswerFailed for a refused prompt; the event will be retried', {
+          tenant_id: owner.tenantId,
+          user_id: owner.userId,
+          answer_id: owner.answerId,
           error: describeError(publishError),
         });
         throw publishError;
