@@ -36,7 +36,7 @@ const ACTIONS = {
   getReturnPolicy: {
     description: "The tenant's return policy in days",
     parameters: parameterSchemas.getReturnPolicy,
-    run: (deps, tenant) => getReturnPolicy(deps, tenant),
+    run: getReturnPolicy,
   } satisfies Action<typeof parameterSchemas.getReturnPolicy>,
   listOrders: {
     description: "The caller's orders, optionally with one status",

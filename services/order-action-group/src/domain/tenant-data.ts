@@ -135,7 +135,11 @@ const summary = (order: z.output<typeof orderSchema>): OrderSummary => ({
  * The tenant's return policy.
  * @example await getReturnPolicy(deps, tenant) // { returnPolicyDays: 10, tenantName: 'Acme' }
  */
-export const getReturnPolicy = async (deps: TenantDataDeps, tenant: TenantContext): Promise<ReturnPolicy> => {
+export const getReturnPolicy = async (
+  deps: TenantDataDeps,
+  tenant: TenantContext,
+  _params: Record<string, never> = {},
+): Promise<ReturnPolicy> => {
   const config = await loadTenantConfig(deps, tenant);
   return { returnPolicyDays: config.returnPolicyDays, tenantName: config.name };
 };
