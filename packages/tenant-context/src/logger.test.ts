@@ -1,3 +1,5 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
 import {
   badTokens,
   captureOutput,
@@ -238,6 +240,33 @@ describe('createLogger', () => {
 
     // Assess
     expectNoSecret(output, [jwt, sessionToken]);
+  });
+
+  it('keeps masking in child loggers', async () => {
+    // Act
+    const output = await logged((logger) =>
+      logger.createChild({ serviceName: 'child' }).info('child', { password, note: jwt }),
+    );
+
+    // Assess
+    expectNoSecret(output, [password, jwt]);
+    expect(output).toContain('"service":"child"');
+  });
+
+  it("masks the event logged by Powertools' injectLambdaContext({ logEvent: true })", async () => {
+    // Prepare
+    const logger = createLogger({ serviceName: 'log-event' });
+    const handler = middy(async () => ({ statusCode: 200 })).use(
+      injectLambdaContext(logger, { logEvent: true }),
+    );
+    const event = httpApiEvent({ method: 'POST', path: '/prompts', token: jwt, body: { password } });
+
+    // Act
+    const { output } = await captureOutput(() => handler(event, lambdaContext()));
+
+    // Assess
+    expect(output).toContain('Lambda invocation event');
+    expectNoSecret(output, [jwt, password]);
   });
 
   it('masks secrets passed as the message object', async () => {
