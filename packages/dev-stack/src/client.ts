@@ -1,0 +1,197 @@
+import {
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import WebSocket from 'ws';
+import type { StackInfo } from './state';
+
+/** A signed-in user of the local system. */
+export interface Session {
+  username: string;
+  idToken: string;
+  accessToken: string;
+}
+
+/**
+ * Signs in through the local Cognito with USER_PASSWORD_AUTH (the local web client allows it;
+ * cognito-local has no SRP). A first sign-in with a temporary password needs `newPassword`.
+ */
+export const signIn = async (
+  stack: Pick<StackInfo, 'region' | 'cognitoUrl' | 'webClientId'>,
+  username: string,
+  password: string,
+  newPassword?: string,
+): Promise<Session> => {
+  const cognito = new CognitoIdentityProviderClient({
+    region: stack.region,
+    endpoint: stack.cognitoUrl,
+    credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' },
+  });
+  let result = await cognito.send(
+    new InitiateAuthCommand({
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      ClientId: stack.webClientId,
+      AuthParameters: { USERNAME: username, PASSWORD: password },
+    }),
+  );
+  if (result.ChallengeName === 'NEW_PASSWORD_REQUIRED') {
+    if (!newPassword)
+      throw new Error(`${username} must set a new password at first sign-in (pass --new-password)`);
+    result = await cognito.send(
+      new RespondToAuthChallengeCommand({
+        ClientId: stack.webClientId,
+        ChallengeName: 'NEW_PASSWORD_REQUIRED',
+        Session: result.Session,
+        ChallengeResponses: { USERNAME: username, NEW_PASSWORD: newPassword },
+      }),
+    );
+  }
+  if (result.ChallengeName)
+    throw new Error(`Sign-in needs ${result.ChallengeName}, which this client does not handle`);
+  const tokens = result.AuthenticationResult;
+  if (!tokens?.IdToken || !tokens.AccessToken) throw new Error('Sign-in returned no tokens');
+  return { username, idToken: tokens.IdToken, accessToken: tokens.AccessToken };
+};
+
+/** Error answer of the chat API: `{"error":{"code","message"}}` with its HTTP status. */
+export class ChatApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(`${status} ${code}: ${message}`);
+    this.name = 'ChatApiError';
+  }
+}
+
+const api = async <T>(
+  stack: Pick<StackInfo, 'chatApiUrl'>,
+  session: Session,
+  path: string,
+  init: RequestInit = {},
+) => {
+  const response = await fetch(`${stack.chatApiUrl}${path}`, {
+    ...init,
+    headers: {
+      authorization: `Bearer ${session.idToken}`,
+      'content-type': 'application/json',
+      ...init.headers,
+    },
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await response.text();
+  const body = text ? (JSON.parse(text) as unknown) : undefined;
+  if (!response.ok) {
+    const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
+    throw new ChatApiError(response.status, error?.code ?? 'UNKNOWN', error?.message ?? text);
+  }
+  return body as T;
+};
+
+/** `POST /prompts` → `{answerId, conversationId}`. */
+export const submitPrompt = (
+  stack: Pick<StackInfo, 'chatApiUrl'>,
+  session: Session,
+  prompt: string,
+  conversationId?: string,
+) =>
+  api<{ answerId: string; conversationId: string }>(stack, session, '/prompts', {
+    method: 'POST',
+    body: JSON.stringify({ prompt, ...(conversationId ? { conversationId } : {}) }),
+  });
+
+/** An answer as `GET /answers/{id}` returns it. */
+export interface Answer {
+  answerId: string;
+  status: 'PENDING' | 'STREAMING' | 'COMPLETED' | 'FAILED';
+  text?: string;
+  reason?: string;
+  [key: string]: unknown;
+}
+
+/** `GET /answers/{answerId}`. */
+export const getAnswer = (stack: Pick<StackInfo, 'chatApiUrl'>, session: Session, answerId: string) =>
+  api<Answer>(stack, session, `/answers/${encodeURIComponent(answerId)}`);
+
+/** A WebSocket message pushed by chat-api. */
+export type PushMessage =
+  | { type: 'answer.chunk'; answerId: string; seq: number; text: string }
+  | { type: 'answer.completed'; answerId: string; text: string }
+  | { type: 'answer.failed'; answerId: string; reason: string };
+
+/** Opens the chat WebSocket (`?token=`) and collects every message it receives. */
+export const openSocket = async (stack: Pick<StackInfo, 'webSocketUrl'>, session: Session) => {
+  const socket = new WebSocket(`${stack.webSocketUrl}?token=${encodeURIComponent(session.idToken)}`);
+  const messages: PushMessage[] = [];
+  const listeners = new Set<(message: PushMessage) => void>();
+  socket.on('message', (data) => {
+    try {
+      const message = JSON.parse(data.toString()) as PushMessage;
+      messages.push(message);
+      for (const listener of listeners) listener(message);
+    } catch {
+      // not ours
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+    socket.once('unexpected-response', (_req, res) =>
+      reject(new Error(`WebSocket refused: HTTP ${res.statusCode}`)),
+    );
+  });
+  return {
+    messages,
+    onMessage: (listener: (message: PushMessage) => void) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (socket.readyState === WebSocket.CLOSED) return resolve();
+        socket.once('close', () => resolve());
+        socket.close();
+      }),
+  };
+};
+
+/**
+ * Waits for an answer to finish: streamed chunks go to `onChunk` as they arrive over the socket;
+ * resolves with the final answer (COMPLETED or FAILED). Polls `GET /answers/{id}` as a fallback.
+ */
+export const awaitAnswer = async (
+  stack: Pick<StackInfo, 'chatApiUrl'>,
+  session: Session,
+  answerId: string,
+  options: {
+    socket?: Awaited<ReturnType<typeof openSocket>>;
+    onChunk?: (text: string) => void;
+    timeoutMs?: number;
+  } = {},
+): Promise<Answer> => {
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  let finished: Answer | undefined;
+  const stop = options.socket?.onMessage((message) => {
+    if (message.answerId !== answerId) return;
+    if (message.type === 'answer.chunk') options.onChunk?.(message.text);
+    if (message.type === 'answer.completed') finished = { answerId, status: 'COMPLETED', text: message.text };
+    if (message.type === 'answer.failed') finished = { answerId, status: 'FAILED', reason: message.reason };
+  });
+  try {
+    let nextPoll = Date.now() + 500;
+    while (!finished) {
+      if (Date.now() > deadline) throw new Error(`Answer ${answerId} did not finish in time`);
+      if (Date.now() >= nextPoll) {
+        const answer = await getAnswer(stack, session, answerId);
+        if (answer.status === 'COMPLETED' || answer.status === 'FAILED') finished = answer;
+        nextPoll = Date.now() + 500;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return finished;
+  } finally {
+    stop?.();
+  }
+};
