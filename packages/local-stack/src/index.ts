@@ -3,6 +3,45 @@
  * Nothing here is deployed or bundled into a Lambda (it depends on @cloud-copilot/iam-simulate, AGPL-3.0).
  */
 
+export {
+  createIntentRouterModel,
+  FAILURE_ANSWER,
+  FALLBACK_ANSWER,
+  phraseAnswer,
+  REPROMPT_ANSWER,
+  routeIntent,
+} from './bedrock/intent-router';
+export {
+  chatMessagesFor,
+  createOpenAiCompatibleModel,
+  DEFAULT_SYSTEM_PROMPT,
+  type OpenAiCompatibleModelOptions,
+} from './bedrock/openai-model';
+export {
+  type AgentInvocation,
+  type BedrockErrorType,
+  type InjectedFault,
+  type LocalBedrockAgent,
+  type LocalBedrockAgentOptions,
+  splitIntoChunks,
+  startLocalBedrockAgent,
+} from './bedrock/server';
+export {
+  type ActionFunctionDefinition,
+  type ActionFunctionParameter,
+  type ActionGroupDefinition,
+  type AgentDecision,
+  type AgentModel,
+  type AgentStep,
+  type AgentTurn,
+  type BedrockActionGroupEvent,
+  type BedrockActionGroupResponse,
+  type ConversationTurn,
+  type FunctionCall,
+  type FunctionResult,
+  type InvokeActionGroup,
+  ORDER_ACTION_GROUP,
+} from './bedrock/types';
 export type { ListenOptions, LocalEndpoint } from './common/net';
 export { ServerlessConfig, type ServerlessConfigOptions } from './common/serverless-config';
 export { type ParsedAuthorization, parseAuthorizationHeader } from './common/sigv4';

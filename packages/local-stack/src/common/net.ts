@@ -1,5 +1,5 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
-import type { Http2Server, ServerHttp2Session } from 'node:http2';
+import type { Http2Server, Http2ServerRequest, ServerHttp2Session } from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
 import { LoopbackOnlyError } from '../errors';
 
@@ -79,8 +79,12 @@ export class BodyTooLargeError extends Error {
 }
 
 /** Reads a whole request body, refusing more than `limit` bytes. */
-export const readBody = (req: IncomingMessage | NodeJS.ReadableStream, limit: number): Promise<Buffer> =>
+export const readBody = (
+  source: IncomingMessage | Http2ServerRequest | NodeJS.ReadableStream,
+  limit: number,
+): Promise<Buffer> =>
   new Promise((resolve, reject) => {
+    const req = source as NodeJS.ReadableStream;
     const chunks: Buffer[] = [];
     let size = 0;
     let failed = false;
