@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { InvalidParameterError } from '../errors';
-import { parameterSchemas, parseParameters } from './parameters';
+import { ORDER_STATUSES, parameterSchemas, parseParameters } from './parameters';
 
 describe('parseParameters', () => {
   it('accepts a status in any case and answers it in upper case', () => {
@@ -50,5 +51,25 @@ describe('parseParameters', () => {
     // Assess
     expect(parse).toThrow(InvalidParameterError);
     expect(parse).toThrow(/^Invalid parameters: orderId /);
+  });
+
+  it('accepts a status exactly when it is one of the four statuses, in any case and spacing', () => {
+    // Prepare
+    const statuses = fc.oneof(
+      fc.string(),
+      fc
+        .tuple(fc.mixedCase(fc.constantFrom(...ORDER_STATUSES)), fc.constantFrom('', ' ', '\t'))
+        .map(([status, space]) => `${space}${status}${space}`),
+    );
+    // Assess
+    fc.assert(
+      fc.property(statuses, (status) => {
+        const normalized = status.trim().toUpperCase();
+        const parse = () => parseParameters(parameterSchemas.listOrders, { status }).status;
+        if (normalized === '') expect(parse()).toBeUndefined();
+        else if ((ORDER_STATUSES as readonly string[]).includes(normalized)) expect(parse()).toBe(normalized);
+        else expect(parse).toThrow(InvalidParameterError);
+      }),
+    );
   });
 });
