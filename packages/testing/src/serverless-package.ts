@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -35,14 +35,12 @@ export interface PackageServiceOptions {
 }
 
 const cache = new Map<string, Promise<CfnTemplate>>();
-/** The last packaging run per service folder: runs in one folder share `.esbuild`, so they queue. */
-const queues = new Map<string, Promise<unknown>>();
 
 /**
  * Runs `serverless package` for the service in `serviceDir` into a temporary folder, offline and
  * with no AWS credentials, and returns the generated CloudFormation template. Results are cached
- * per (dir, options) within one test process; runs for the same folder are queued, as they share
- * its `.esbuild` build folder.
+ * per (dir, options) within one test process. Each run packages a throw-away copy of the folder, so
+ * runs may overlap with each other and with a `serverless` command in the folder itself.
  *
  * @example
  * const template = await packageService(join(__dirname, '..'), { stage: 'prod' });
@@ -55,25 +53,44 @@ export const packageService = (
   const key = JSON.stringify([serviceDir, options]);
   const cached = cache.get(key);
   if (cached) return cached;
-  const previous = queues.get(serviceDir) ?? Promise.resolve();
-  const pending = previous.catch(() => undefined).then(() => packageOnce(serviceDir, options));
-  queues.set(serviceDir, pending);
+  const pending = packageOnce(serviceDir, options);
   cache.set(key, pending);
   pending.catch(() => cache.delete(key));
   return pending;
 };
 
+/** Folder entries never copied into the throw-away copy (build output, tests' output, links). */
+const SKIPPED = new Set([
+  'node_modules',
+  '.serverless',
+  '.esbuild',
+  'coverage',
+  '.jest-results.json',
+  'tsconfig.json',
+]);
+
 const packageOnce = async (serviceDir: string, options: PackageServiceOptions): Promise<CfnTemplate> => {
   const bin = join(serviceDir, 'node_modules', '.bin', 'serverless');
   if (!existsSync(bin)) throw new Error(`serverless is not installed in ${serviceDir}`);
-  const out = await mkdtemp(join(tmpdir(), 'sls-package-'));
-  const args = ['package', '--stage', options.stage ?? 'dev', '--package', out];
-  for (const [name, value] of Object.entries(options.params ?? {})) args.push('--param', `${name}=${value}`);
-  const env: NodeJS.ProcessEnv = { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', ...options.env };
-  for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'])
-    delete env[name];
+  // The framework always writes `<service>/.serverless` and esbuild `<service>/.esbuild`: two runs in
+  // one folder at once (jest workers, turbo running `build` beside `test`, the dev command) would
+  // overwrite each other. So each run packages a throw-away copy whose node_modules is a link.
+  const work = await mkdtemp(join(tmpdir(), 'sls-package-'));
+  const copy = join(work, 'service');
+  const out = join(work, 'out');
   try {
-    await run(bin, args, { cwd: serviceDir, env, timeout: 180_000, maxBuffer: 16 * 1024 * 1024 });
+    for (const entry of await readdir(serviceDir)) {
+      if (!SKIPPED.has(entry)) await cp(join(serviceDir, entry), join(copy, entry), { recursive: true });
+    }
+    await symlink(join(serviceDir, 'node_modules'), join(copy, 'node_modules'), 'dir');
+    const args = ['package', '--stage', options.stage ?? 'dev', '--package', out];
+    for (const [name, value] of Object.entries(options.params ?? {}))
+      args.push('--param', `${name}=${value}`);
+    const env: NodeJS.ProcessEnv = { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', ...options.env };
+    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) {
+      delete env[name];
+    }
+    await run(bin, args, { cwd: copy, env, timeout: 180_000, maxBuffer: 16 * 1024 * 1024 });
     return JSON.parse(
       await readFile(join(out, 'cloudformation-template-update-stack.json'), 'utf8'),
     ) as CfnTemplate;
@@ -81,7 +98,7 @@ const packageOnce = async (serviceDir: string, options: PackageServiceOptions): 
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
     throw new Error(`serverless package failed in ${serviceDir}:\n${stdout}\n${stderr}`, { cause: error });
   } finally {
-    await rm(out, { recursive: true, force: true });
+    await rm(work, { recursive: true, force: true });
   }
 };
 
