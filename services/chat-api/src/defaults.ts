@@ -1,6 +1,6 @@
 import { putEvents } from '@tenant-assistant/tenant-context/events';
 import { type TokenVerifier, tokenVerifierFromEnv } from '@tenant-assistant/tenant-context/tokens';
-import { ulid } from 'ulid';
+import { monotonicFactory } from 'ulid';
 import { createAnswersTable } from './adapters/answers-table';
 import { documentClient, eventBridgeClient, managementApiClient } from './adapters/clients';
 import { createConnectionsTable } from './adapters/connections-table';
@@ -19,7 +19,8 @@ const envVerifier = lazy(() => tokenVerifierFromEnv());
 export const defaults = {
   logger,
   clock: () => new Date(),
-  newId: ulid,
+  /** ULIDs that keep increasing within a container, even within one millisecond. */
+  newId: monotonicFactory(),
   /** Token verifier from COGNITO_* variables, built on first use; its JWKS is cached for the container's life. */
   verifier: { verify: (token) => envVerifier().verify(token) } satisfies TokenVerifier,
   webOrigins: config.webOrigins,

@@ -19,7 +19,8 @@ export const conversationSortKey = (conversationId: string, answerId: string) =>
   `${conversationId}#${answerId}`;
 
 const OPEN = { ':pending': 'PENDING', ':streaming': 'STREAMING' } satisfies Record<string, AnswerStatus>;
-const NAMES = { '#status': 'status', '#text': 'text', '#version': 'version' };
+const NAMES = { '#status': 'status', '#version': 'version' };
+const WITH_TEXT = { ...NAMES, '#text': 'text' };
 const IS_OPEN = '#status IN (:pending, :streaming)';
 
 const isConditionFailure = (error: unknown) =>
@@ -115,7 +116,7 @@ export const createAnswersTable = (
           UpdateExpression:
             'SET #status = :streaming, #text = :text, lastSeq = :lastSeq, pendingChunks = :pendingChunks, updatedAt = :now, #version = #version + :one',
           ConditionExpression: `attribute_exists(answerId) AND #version = :expectedVersion AND ${IS_OPEN}`,
-          ExpressionAttributeNames: NAMES,
+          ExpressionAttributeNames: WITH_TEXT,
           ExpressionAttributeValues: {
             ...OPEN,
             ':text': progress.text,
@@ -136,6 +137,7 @@ export const createAnswersTable = (
   async complete(key, tenantId, text, now) {
     return finish(client, tableName(), key, tenantId, now, {
       update: '#status = :completed, #text = :text, completedAt = :now',
+      names: WITH_TEXT,
       values: { ':completed': 'COMPLETED', ':text': text },
     });
   },
@@ -143,6 +145,7 @@ export const createAnswersTable = (
   async fail(key, tenantId, reason, now) {
     return finish(client, tableName(), key, tenantId, now, {
       update: '#status = :failed, reason = :reason',
+      names: NAMES,
       values: { ':failed': 'FAILED', ':reason': reason },
     });
   },
@@ -155,7 +158,7 @@ const finish = async (
   key: AnswerKey,
   tenantId: TenantId,
   now: Date,
-  change: { update: string; values: Record<string, string> },
+  change: { update: string; names: Record<string, string>; values: Record<string, string> },
 ): Promise<boolean> => {
   try {
     await client.send(
@@ -164,7 +167,7 @@ const finish = async (
         Key: { userId: key.userId, answerId: key.answerId },
         UpdateExpression: `SET ${change.update}, pendingChunks = :noChunks, updatedAt = :now, #version = #version + :one`,
         ConditionExpression: `attribute_exists(answerId) AND tenantId = :tenantId AND ${IS_OPEN}`,
-        ExpressionAttributeNames: NAMES,
+        ExpressionAttributeNames: change.names,
         ExpressionAttributeValues: {
           ...OPEN,
           ...change.values,

@@ -1,7 +1,10 @@
 import { type AnswerId, newAnswerId, type TenantId, type UserId } from '@tenant-assistant/tenant-context';
 import { randomUserId } from '@tenant-assistant/testing';
-import { ulid } from 'ulid';
+import { monotonicFactory } from 'ulid';
 import type { Answer } from '../../src/answers/model';
+
+/** Answer ids created by tests sort in creation order, as in production. */
+const ulid = monotonicFactory();
 
 export const TENANT = 'tenant-a' as TenantId;
 export const OTHER_TENANT = 'tenant-b' as TenantId;

@@ -1,0 +1,230 @@
+import { join } from 'node:path';
+import { CreateTableCommand, type CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDbLocal, startDynamoDbLocal } from '@tenant-assistant/local-stack';
+import type { AnswerId } from '@tenant-assistant/tenant-context';
+import { packageService, resourcesOfType } from '@tenant-assistant/testing';
+import { createAnswersTable } from '../src/adapters/answers-table';
+import { createConnectionsTable } from '../src/adapters/connections-table';
+import { createRateLimitTable } from '../src/adapters/rate-limit-table';
+import { applyAnswerEvent } from '../src/answers/apply-answer-event';
+import { AnswerAlreadyExistsError, AnswerVersionConflictError, RateLimitedError } from '../src/errors';
+import type { ServerMessage } from '../src/ports';
+import { anAnswer, newUserId, OTHER_TENANT } from './support/answers';
+import { silentLogger } from './support/deps';
+
+/**
+ * The DynamoDB adapters against Amazon DynamoDB Local, with the tables exactly as the packaged
+ * template declares them: the expressions, conditions and indexes are checked by a real engine.
+ */
+jest.setTimeout(120_000);
+
+const NOW = new Date('2025-03-01T12:00:00.000Z');
+let dynamodb: DynamoDbLocal;
+let client: DynamoDBDocumentClient;
+const tables: Record<string, string> = {};
+
+beforeAll(async () => {
+  const [local, template] = await Promise.all([
+    startDynamoDbLocal({ port: 0 }),
+    packageService(join(__dirname, '..'), { stage: 'local' }),
+  ]);
+  dynamodb = local;
+  const raw = new DynamoDBClient({
+    endpoint: dynamodb.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  client = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  for (const [logicalId, table] of resourcesOfType(template, 'AWS::DynamoDB::Table')) {
+    const { TableName, KeySchema, AttributeDefinitions, LocalSecondaryIndexes, GlobalSecondaryIndexes } =
+      table.Properties as unknown as CreateTableCommandInput;
+    await raw.send(
+      new CreateTableCommand({
+        TableName,
+        KeySchema,
+        AttributeDefinitions,
+        BillingMode: 'PAY_PER_REQUEST',
+        ...(LocalSecondaryIndexes ? { LocalSecondaryIndexes } : {}),
+        ...(GlobalSecondaryIndexes ? { GlobalSecondaryIndexes } : {}),
+      }),
+    );
+    tables[logicalId] = TableName as string;
+  }
+});
+
+afterAll(async () => {
+  client?.destroy();
+  await dynamodb?.close();
+});
+
+const answersTable = () => createAnswersTable(client, () => tables.AnswersTable as string);
+const connectionsTable = () => createConnectionsTable(client, () => tables.ConnectionsTable as string);
+
+describe('answers table on DynamoDB Local', () => {
+  it('creates an answer once and reads it back', async () => {
+    // Prepare
+    const answers = answersTable();
+    const answer = anAnswer();
+
+    // Act
+    await answers.create(answer);
+    const again = answers.create(answer);
+
+    // Assess
+    await expect(again).rejects.toBeInstanceOf(AnswerAlreadyExistsError);
+    expect(await answers.get(answer)).toEqual(answer);
+  });
+
+  it("pages through one conversation of one user, oldest first, and nobody else's", async () => {
+    // Prepare
+    const answers = answersTable();
+    const userId = newUserId();
+    const inConversation = [
+      anAnswer({ userId, conversationId: 'c-1' }),
+      anAnswer({ userId, conversationId: 'c-1' }),
+    ];
+    for (const answer of [
+      ...inConversation,
+      anAnswer({ userId, conversationId: 'c-10' }),
+      anAnswer({ conversationId: 'c-1' }),
+    ]) {
+      await answers.create(answer);
+    }
+
+    // Act
+    const first = await answers.listByConversation(userId, 'c-1', { limit: 1 });
+    const second = await answers.listByConversation(userId, 'c-1', {
+      limit: 1,
+      ...(first.lastAnswerId ? { after: first.lastAnswerId } : {}),
+    });
+    const rest = await answers.listByConversation(userId, 'c-1', {
+      limit: 5,
+      ...(second.lastAnswerId ? { after: second.lastAnswerId } : {}),
+    });
+
+    // Assess
+    expect([...first.answers, ...second.answers, ...rest.answers].map((answer) => answer.answerId)).toEqual(
+      inConversation.map((answer) => answer.answerId),
+    );
+    expect(rest.lastAnswerId).toBeUndefined();
+  });
+
+  it('saves progress only over the version it read', async () => {
+    // Prepare
+    const answers = answersTable();
+    const answer = anAnswer();
+    await answers.create(answer);
+    await answers.saveProgress(answer, 0, { text: 'a', lastSeq: 0, pendingChunks: {} }, NOW);
+
+    // Act
+    const stale = answers.saveProgress(answer, 0, { text: 'x', lastSeq: 0, pendingChunks: {} }, NOW);
+
+    // Assess
+    await expect(stale).rejects.toBeInstanceOf(AnswerVersionConflictError);
+    expect(await answers.get(answer)).toMatchObject({ status: 'STREAMING', text: 'a', version: 1 });
+  });
+
+  it('finishes an answer once, and only for its own tenant', async () => {
+    // Prepare
+    const answers = answersTable();
+    const answer = anAnswer();
+    await answers.create(answer);
+
+    // Act
+    const foreign = await answers.complete(answer, OTHER_TENANT, 'injected', NOW);
+    const completed = await answers.complete(answer, answer.tenantId, 'Done.', NOW);
+    const failedAfter = await answers.fail(answer, answer.tenantId, 'late failure', NOW);
+    const missing = await answers.fail(anAnswer(), answer.tenantId, 'no such answer', NOW);
+
+    // Assess
+    expect([foreign, completed, failedAfter, missing]).toEqual([false, true, false, false]);
+    expect(await answers.get(answer)).toMatchObject({
+      status: 'COMPLETED',
+      text: 'Done.',
+      completedAt: NOW.toISOString(),
+    });
+  });
+
+  it('assembles concurrent, duplicate and out-of-order chunks into the right text', async () => {
+    // Prepare
+    const answers = answersTable();
+    const answer = anAnswer();
+    await answers.create(answer);
+    const pushed: ServerMessage[] = [];
+    const deps = {
+      answers,
+      connections: {
+        put: async () => {},
+        delete: async () => {},
+        listByUser: async () => [{ connectionId: 'c=', tenantId: answer.tenantId }],
+      },
+      pusher: { post: async (_id: string, message: ServerMessage) => void pushed.push(message) },
+      clock: () => NOW,
+      logger: silentLogger(),
+    };
+    const words = ['Your ', 'order ', 'ships ', 'on ', 'Monday.'];
+    const arrivals = [3, 0, 4, 1, 0, 2, 3].map((seq) => ({
+      detailType: 'AnswerChunk' as const,
+      detail: {
+        tenantId: answer.tenantId,
+        userId: answer.userId,
+        answerId: answer.answerId as AnswerId,
+        seq,
+        text: words[seq] as string,
+      },
+    }));
+
+    // Act
+    await Promise.all(arrivals.map((event) => applyAnswerEvent(deps, event)));
+
+    // Assess
+    expect(await answers.get(answer)).toMatchObject({
+      text: 'Your order ships on Monday.',
+      lastSeq: 4,
+      pendingChunks: {},
+    });
+    const last = pushed.filter((message) => message.type === 'answer.chunk').at(-1);
+    expect(last).toMatchObject({ seq: 4, text: 'Your order ships on Monday.' });
+  });
+});
+
+describe('connections table on DynamoDB Local', () => {
+  it('finds the connections of one user through the user index and forgets closed ones', async () => {
+    // Prepare
+    const connections = connectionsTable();
+    const [alice, bob] = [newUserId(), newUserId()];
+    const base = { tenantId: anAnswer().tenantId, connectedAt: NOW.toISOString(), expiresAt: 1_800_000_000 };
+    await connections.put({ ...base, connectionId: 'alice-1=', userId: alice });
+    await connections.put({ ...base, connectionId: 'alice-2=', userId: alice });
+    await connections.put({ ...base, connectionId: 'bob-1=', userId: bob });
+
+    // Act
+    await connections.delete('alice-2=');
+    const found = await connections.listByUser(alice);
+
+    // Assess
+    expect(found).toEqual([{ connectionId: 'alice-1=', tenantId: base.tenantId }]);
+  });
+});
+
+describe('rate-limit table on DynamoDB Local', () => {
+  it('lets each user submit up to the limit per minute', async () => {
+    // Prepare
+    const limiter = createRateLimitTable(client, {
+      tableName: () => tables.RateLimitsTable as string,
+      limit: () => 2,
+    });
+    const [alice, bob] = [newUserId(), newUserId()];
+
+    // Act
+    await limiter.consume(alice, NOW);
+    await limiter.consume(alice, NOW);
+    const third = limiter.consume(alice, NOW);
+
+    // Assess
+    await expect(third).rejects.toBeInstanceOf(RateLimitedError);
+    await expect(limiter.consume(bob, NOW)).resolves.toBeUndefined();
+    await expect(limiter.consume(alice, new Date(NOW.getTime() + 60_000))).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,406 @@
+import { join } from 'node:path';
+import {
+  type CfnResource,
+  type CfnTemplate,
+  packageService,
+  resourcesOfType,
+} from '@tenant-assistant/testing';
+
+jest.setTimeout(180_000);
+
+const serviceDir = join(__dirname, '..');
+const FUNCTIONS = ['submitPrompt', 'getAnswer', 'listAnswers', 'wsConnect', 'wsDisconnect', 'onAnswerEvent'];
+
+let dev: CfnTemplate;
+let prod: CfnTemplate;
+let local: CfnTemplate;
+
+beforeAll(async () => {
+  [dev, prod, local] = await Promise.all([
+    packageService(serviceDir, { stage: 'dev' }),
+    packageService(serviceDir, {
+      stage: 'prod',
+      params: { webOrigin: 'https://chat.example.com', cognitoWebClientId: 'prodwebclient123' },
+    }),
+    packageService(serviceDir, { stage: 'local' }),
+  ]);
+});
+
+const resource = (template: CfnTemplate, logicalId: string): CfnResource => {
+  const found = template.Resources[logicalId];
+  if (!found) throw new Error(`${logicalId} is not in the template`);
+  return found;
+};
+const props = (template: CfnTemplate, logicalId: string) => resource(template, logicalId).Properties ?? {};
+
+type Statement = {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+};
+const statementsOf = (template: CfnTemplate, roleId: string): Statement[] =>
+  (props(template, roleId).Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap(
+    (policy) => policy.PolicyDocument.Statement,
+  );
+const actionsOf = (template: CfnTemplate, roleId: string) =>
+  statementsOf(template, roleId)
+    .flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]))
+    .sort();
+const roleOf = (template: CfnTemplate, functionName: string) => {
+  const logicalId = `${functionName[0]?.toUpperCase()}${functionName.slice(1)}LambdaFunction`;
+  return (props(template, logicalId).Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+};
+
+describe('chat-api template', () => {
+  describe('HTTP API', () => {
+    it('has a Cognito JWT authorizer on the issuer and web client exported by the auth service', () => {
+      // Act
+      const [[, authorizer] = []] = resourcesOfType(dev, 'AWS::ApiGatewayV2::Authorizer');
+
+      // Assess
+      expect(authorizer?.Properties).toMatchObject({
+        AuthorizerType: 'JWT',
+        IdentitySource: ['$request.header.Authorization'],
+        JwtConfiguration: {
+          Issuer: { 'Fn::ImportValue': 'tenant-assistant-auth-dev-IssuerUrl' },
+          Audience: [{ 'Fn::ImportValue': 'tenant-assistant-auth-dev-WebClientId' }],
+        },
+      });
+    });
+
+    it('serves exactly the three routes, each behind the JWT authorizer', () => {
+      // Act
+      const routes = resourcesOfType(dev, 'AWS::ApiGatewayV2::Route')
+        .map(([, route]) => route.Properties ?? {})
+        .filter((route) => (route.ApiId as { Ref?: string }).Ref === 'HttpApi');
+
+      // Assess
+      expect(routes.map((route) => route.RouteKey).sort()).toEqual([
+        'GET /answers',
+        'GET /answers/{answerId}',
+        'POST /prompts',
+      ]);
+      for (const route of routes) {
+        expect(route).toMatchObject({
+          AuthorizationType: 'JWT',
+          AuthorizerId: { Ref: 'HttpApiAuthorizerCognito' },
+        });
+      }
+    });
+
+    it('allows CORS only from the web origin of the stage', () => {
+      // Act
+      const devCors = props(dev, 'HttpApi').CorsConfiguration;
+      const prodCors = props(prod, 'HttpApi').CorsConfiguration;
+
+      // Assess
+      expect(devCors).toMatchObject({
+        AllowOrigins: ['http://localhost:5173'],
+        AllowHeaders: ['authorization', 'content-type'],
+      });
+      expect(prodCors).toMatchObject({ AllowOrigins: ['https://chat.example.com'] });
+    });
+
+    it('throttles both APIs per stage', () => {
+      // Act
+      const http = props(prod, 'HttpApiStage').DefaultRouteSettings;
+      const webSocket = props(prod, 'WebsocketsDeploymentStage').DefaultRouteSettings;
+
+      // Assess
+      expect(http).toEqual({ ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 });
+      expect(webSocket).toEqual({ ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 });
+      expect(props(dev, 'HttpApiStage').DefaultRouteSettings).toEqual({
+        ThrottlingRateLimit: 50,
+        ThrottlingBurstLimit: 100,
+      });
+    });
+
+    it('gives the functions the pool and client the authorizer uses, to verify tokens in code', () => {
+      // Act
+      const environment = (
+        props(dev, 'SubmitPromptLambdaFunction').Environment as { Variables: Record<string, unknown> }
+      ).Variables;
+
+      // Assess
+      expect(environment).toMatchObject({
+        COGNITO_USER_POOL_ID: { 'Fn::ImportValue': 'tenant-assistant-auth-dev-UserPoolId' },
+        COGNITO_CLIENT_IDS: { 'Fn::ImportValue': 'tenant-assistant-auth-dev-WebClientId' },
+        COGNITO_ISSUER: { 'Fn::ImportValue': 'tenant-assistant-auth-dev-IssuerUrl' },
+        EVENT_BUS_NAME: 'tenant-assistant-dev',
+        PROMPTS_PER_MINUTE: '10',
+      });
+    });
+  });
+
+  describe('WebSocket API', () => {
+    it('routes $connect and $disconnect to their functions', () => {
+      // Act
+      const routes = resourcesOfType(dev, 'AWS::ApiGatewayV2::Route')
+        .map(([, route]) => route.Properties ?? {})
+        .filter((route) => (route.ApiId as { Ref?: string }).Ref === 'WebsocketsApi')
+        .map((route) => route.RouteKey)
+        .sort();
+
+      // Assess
+      expect(routes).toEqual(['$connect', '$disconnect']);
+    });
+
+    it('points onAnswerEvent at the @connections API of its own stage', () => {
+      // Act
+      const environment = (
+        props(dev, 'OnAnswerEventLambdaFunction').Environment as { Variables: Record<string, unknown> }
+      ).Variables;
+
+      // Assess
+      expect(JSON.stringify(environment.WEBSOCKET_API_ENDPOINT)).toContain('{"Ref":"WebsocketsApi"}');
+      expect(JSON.stringify(environment.WEBSOCKET_API_ENDPOINT)).toContain('/dev');
+    });
+  });
+
+  describe('event bus', () => {
+    it('owns the data bus tenant-assistant-<stage>', () => {
+      // Assess
+      expect(props(dev, 'EventBus')).toEqual({ Name: 'tenant-assistant-dev' });
+      expect(props(prod, 'EventBus')).toEqual({ Name: 'tenant-assistant-prod' });
+    });
+
+    it('delivers only answer events from the agent-invoker to onAnswerEvent, with retries and a dead-letter queue', () => {
+      // Act
+      const rules = resourcesOfType(dev, 'AWS::Events::Rule').map(([, rule]) => rule.Properties ?? {});
+
+      // Assess
+      expect(rules).toEqual([
+        {
+          Name: 'tenant-assistant-chat-api-dev-answer-events',
+          EventBusName: { 'Fn::GetAtt': ['EventBus', 'Name'] },
+          EventPattern: {
+            source: ['tenant-assistant.agent-invoker'],
+            'detail-type': ['AnswerChunk', 'AnswerCompleted', 'AnswerFailed'],
+          },
+          State: 'ENABLED',
+          Targets: [
+            {
+              Arn: { 'Fn::GetAtt': ['OnAnswerEventLambdaFunction', 'Arn'] },
+              Id: expect.any(String),
+              RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 3 },
+              DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['AnswerEventsDeadLetterQueue', 'Arn'] } },
+            },
+          ],
+        },
+      ]);
+    });
+
+    it('lets only that rule write to the dead-letter queue', () => {
+      // Act
+      const policy = props(dev, 'AnswerEventsDeadLetterQueuePolicy').PolicyDocument as {
+        Statement: Statement[];
+      };
+
+      // Assess
+      expect(policy.Statement).toEqual([
+        expect.objectContaining({
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sqs:SendMessage',
+          Condition: {
+            ArnEquals: {
+              'aws:SourceArn': {
+                'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/tenant-assistant-dev/tenant-assistant-chat-api-dev-answer-events`,
+              },
+            },
+          },
+        }),
+      ]);
+    });
+  });
+
+  describe('tables', () => {
+    it('keys answers by owner, with a conversation index in the same partition and a TTL', () => {
+      // Act
+      const answers = props(dev, 'AnswersTable');
+
+      // Assess
+      expect(answers).toMatchObject({
+        TableName: 'tenant-assistant-chat-api-dev-answers',
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: 'userId', KeyType: 'HASH' },
+          { AttributeName: 'answerId', KeyType: 'RANGE' },
+        ],
+        LocalSecondaryIndexes: [
+          {
+            IndexName: 'conversation-index',
+            KeySchema: [
+              { AttributeName: 'userId', KeyType: 'HASH' },
+              { AttributeName: 'conversationSk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        SSESpecification: { SSEEnabled: true },
+      });
+    });
+
+    it('keys connections by id, with a user index and a TTL', () => {
+      // Act
+      const connections = props(dev, 'ConnectionsTable');
+
+      // Assess
+      expect(connections).toMatchObject({
+        KeySchema: [{ AttributeName: 'connectionId', KeyType: 'HASH' }],
+        GlobalSecondaryIndexes: [
+          expect.objectContaining({
+            IndexName: 'user-index',
+            KeySchema: [{ AttributeName: 'userId', KeyType: 'HASH' }],
+          }),
+        ],
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      });
+    });
+
+    it('expires rate-limit counters', () => {
+      // Assess
+      expect(props(dev, 'RateLimitsTable').TimeToLiveSpecification).toEqual({
+        AttributeName: 'expiresAt',
+        Enabled: true,
+      });
+    });
+
+    it('retains the answers table in prod only', () => {
+      // Assess
+      expect(resource(prod, 'AnswersTable').DeletionPolicy).toBe('Retain');
+      expect(resource(dev, 'AnswersTable').DeletionPolicy).toBe('Delete');
+    });
+  });
+
+  describe('roles', () => {
+    it('gives every function its own role and creates no shared one', () => {
+      // Act
+      const roles = FUNCTIONS.map((name) => roleOf(dev, name));
+
+      // Assess
+      expect(new Set(roles).size).toBe(FUNCTIONS.length);
+      expect(dev.Resources.IamRoleLambdaExecution).toBeUndefined();
+    });
+
+    it.each([
+      [
+        'submitPrompt',
+        ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:UpdateItem', 'events:PutEvents'],
+      ],
+      ['getAnswer', ['dynamodb:GetItem']],
+      ['listAnswers', ['dynamodb:Query']],
+      ['wsConnect', ['dynamodb:PutItem']],
+      ['wsDisconnect', ['dynamodb:DeleteItem']],
+      [
+        'onAnswerEvent',
+        [
+          'dynamodb:DeleteItem',
+          'dynamodb:GetItem',
+          'dynamodb:Query',
+          'dynamodb:UpdateItem',
+          'execute-api:ManageConnections',
+          'sqs:SendMessage',
+        ],
+      ],
+    ])('allows %s only what it does', (name, actions) => {
+      // Act
+      const granted = actionsOf(dev, roleOf(dev, name)).filter((action) => !action.startsWith('logs:'));
+
+      // Assess
+      expect(granted).toEqual([...actions].sort());
+    });
+
+    it('grants no wildcard action or resource, and logs only to the function’s own log group', () => {
+      for (const name of FUNCTIONS) {
+        // Act
+        const statements = statementsOf(dev, roleOf(dev, name));
+
+        // Assess
+        for (const statement of statements) {
+          expect(JSON.stringify(statement.Action)).not.toContain('*');
+          expect(statement.Resource).not.toBe('*');
+        }
+        const logs = statements.find((statement) => statement.Sid === 'WriteOwnLogs');
+        expect(JSON.stringify(logs?.Resource)).toContain(
+          `/aws/lambda/tenant-assistant-chat-api-dev-${name}:*`,
+        );
+      }
+    });
+
+    it('lets submitPrompt publish only PromptSubmitted from the chat-api source, on its own bus', () => {
+      // Act
+      const publish = statementsOf(dev, roleOf(dev, 'submitPrompt')).find((statement) =>
+        String(statement.Action).includes('events:PutEvents'),
+      );
+
+      // Assess
+      expect(publish).toMatchObject({
+        Resource: { 'Fn::GetAtt': ['EventBus', 'Arn'] },
+        Condition: {
+          StringEquals: {
+            'events:source': 'tenant-assistant.chat-api',
+            'events:detail-type': 'PromptSubmitted',
+          },
+        },
+      });
+    });
+
+    it('lets onAnswerEvent post only to connections of its own WebSocket stage', () => {
+      // Act
+      const manage = statementsOf(dev, roleOf(dev, 'onAnswerEvent')).find(
+        (statement) => statement.Action === 'execute-api:ManageConnections',
+      );
+
+      // Assess
+      expect(manage?.Resource).toEqual({
+        'Fn::Sub': `arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${WebsocketsApi}/dev/POST/@connections/*`,
+      });
+    });
+  });
+
+  describe('outputs', () => {
+    it('exports the bus, the API URLs and the tables as <service>-<stage>-<OutputKey>', () => {
+      // Act
+      const outputs = dev.Outputs ?? {};
+
+      // Assess
+      for (const key of [
+        'EventBusName',
+        'EventBusArn',
+        'HttpApiUrl',
+        'ServiceEndpointWebsocket',
+        'AnswersTableName',
+        'ConnectionsTableName',
+      ]) {
+        expect(outputs[key]?.Export?.Name).toBe(`tenant-assistant-chat-api-dev-${key}`);
+      }
+      for (const [key, output] of Object.entries(outputs)) {
+        expect([key, output.Export?.Name]).toEqual([key, `tenant-assistant-chat-api-dev-${key}`]);
+      }
+    });
+  });
+
+  describe('local stage', () => {
+    it('uses the local Cognito emulator and serverless-offline WebSocket endpoint', () => {
+      // Act
+      const submit = (
+        props(local, 'SubmitPromptLambdaFunction').Environment as { Variables: Record<string, unknown> }
+      ).Variables;
+      const onAnswer = (
+        props(local, 'OnAnswerEventLambdaFunction').Environment as { Variables: Record<string, unknown> }
+      ).Variables;
+
+      // Assess
+      expect(submit).toMatchObject({
+        COGNITO_USER_POOL_ID: 'us-east-1_LocalDev1',
+        COGNITO_ISSUER: 'http://127.0.0.1:9229/us-east-1_LocalDev1',
+        EVENT_BUS_NAME: 'tenant-assistant-local',
+      });
+      expect(onAnswer.WEBSOCKET_API_ENDPOINT).toBe('http://127.0.0.1:3001');
+    });
+  });
+});
