@@ -42,6 +42,13 @@ export {
   type InvokeActionGroup,
   ORDER_ACTION_GROUP,
 } from './bedrock/types';
+export {
+  type CognitoLocal,
+  type CognitoLocalOptions,
+  type CognitoMessage,
+  type CognitoTrigger,
+  startCognitoLocal,
+} from './cognito/local';
 export type { ListenOptions, LocalEndpoint } from './common/net';
 export { ServerlessConfig, type ServerlessConfigOptions } from './common/serverless-config';
 export { type ParsedAuthorization, parseAuthorizationHeader } from './common/sigv4';
