@@ -13,16 +13,15 @@ const FUNCTIONS = ['submitPrompt', 'getAnswer', 'listAnswers', 'wsConnect', 'wsD
 
 let dev: CfnTemplate;
 let prod: CfnTemplate;
-let local: CfnTemplate;
 
+// The local stage's template is checked in local-stage.test.ts (it packages that stage anyway).
 beforeAll(async () => {
-  [dev, prod, local] = await Promise.all([
+  [dev, prod] = await Promise.all([
     packageService(serviceDir, { stage: 'dev' }),
     packageService(serviceDir, {
       stage: 'prod',
       params: { webOrigin: 'https://chat.example.com', cognitoWebClientId: 'prodwebclient123' },
     }),
-    packageService(serviceDir, { stage: 'local' }),
   ]);
 });
 
@@ -381,26 +380,6 @@ describe('chat-api template', () => {
       for (const [key, output] of Object.entries(outputs)) {
         expect([key, output.Export?.Name]).toEqual([key, `tenant-assistant-chat-api-dev-${key}`]);
       }
-    });
-  });
-
-  describe('local stage', () => {
-    it('uses the local Cognito emulator and serverless-offline WebSocket endpoint', () => {
-      // Act
-      const submit = (
-        props(local, 'SubmitPromptLambdaFunction').Environment as { Variables: Record<string, unknown> }
-      ).Variables;
-      const onAnswer = (
-        props(local, 'OnAnswerEventLambdaFunction').Environment as { Variables: Record<string, unknown> }
-      ).Variables;
-
-      // Assess
-      expect(submit).toMatchObject({
-        COGNITO_USER_POOL_ID: 'us-east-1_LocalDev1',
-        COGNITO_ISSUER: 'http://127.0.0.1:9229/us-east-1_LocalDev1',
-        EVENT_BUS_NAME: 'tenant-assistant-local',
-      });
-      expect(onAnswer.WEBSOCKET_API_ENDPOINT).toBe('http://127.0.0.1:3001');
     });
   });
 });

@@ -2,6 +2,7 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { TokenVerifier } from '@tenant-assistant/tenant-context/tokens';
 import {
   badTokens,
+  captureOutput,
   lambdaContext,
   randomUserId,
   type TestIssuer,
@@ -10,6 +11,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { silentLogger, testDocumentClient } from '../../../test/support/deps';
 import { expectError } from '../../../test/support/http';
+import { audibleLogger } from '../../../test/support/logger';
 import { testAuth } from '../../../test/support/tokens';
 import { createConnectionsTable } from '../../adapters/connections-table';
 import { createHandler } from './handler';
@@ -28,10 +30,10 @@ beforeEach(() => {
   ddb.on(PutCommand).resolves({});
 });
 
-const makeHandler = () =>
+const makeHandler = (logger = silentLogger()) =>
   createHandler({
     verifier,
-    logger: silentLogger(),
+    logger,
     connections: createConnectionsTable(testDocumentClient(), () => 'connections'),
     clock: () => NOW,
     connectionTtlSeconds: () => 7200,
@@ -80,6 +82,23 @@ describe('wsConnect handler', () => {
       userId: sub,
       tenantId: 'tenant-a',
     });
+  });
+
+  it('never logs the token from the query string, accepted or refused', async () => {
+    // Prepare
+    const token = await issuer.idToken();
+    const expired = await issuer.idToken({ expiresInSeconds: -30 });
+    const handler = makeHandler(audibleLogger());
+
+    // Act
+    const { output } = await captureOutput(async () => {
+      await handler(webSocketConnectEvent({ token }), lambdaContext());
+      await handler(webSocketConnectEvent({ token: expired }), lambdaContext());
+    });
+
+    // Assess
+    expect(output).toContain('Request refused');
+    for (const secret of [token, expired]) expect(output).not.toContain(secret.split('.')[2]);
   });
 
   describe('refusals', () => {

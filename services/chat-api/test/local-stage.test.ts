@@ -3,7 +3,7 @@ import { CreateTableCommand, type CreateTableCommandInput, DynamoDBClient } from
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type DynamoDbLocal, startDynamoDbLocal } from '@tenant-assistant/local-stack';
 import type { AnswerId } from '@tenant-assistant/tenant-context';
-import { packageService, resourcesOfType } from '@tenant-assistant/testing';
+import { type CfnTemplate, packageService, resourcesOfType } from '@tenant-assistant/testing';
 import { createAnswersTable } from '../src/adapters/answers-table';
 import { createConnectionsTable } from '../src/adapters/connections-table';
 import { createRateLimitTable } from '../src/adapters/rate-limit-table';
@@ -14,18 +14,21 @@ import { anAnswer, newUserId, OTHER_TENANT } from './support/answers';
 import { silentLogger } from './support/deps';
 
 /**
- * The DynamoDB adapters against Amazon DynamoDB Local, with the tables exactly as the packaged
- * template declares them: the expressions, conditions and indexes are checked by a real engine.
+ * The `local` stage, as the dev command runs it: its packaged template points at the local stand-ins,
+ * and the DynamoDB adapters work against Amazon DynamoDB Local with the tables exactly as that
+ * template declares them (expressions, conditions and indexes checked by a real engine).
  */
 jest.setTimeout(120_000);
 
 const NOW = new Date('2025-03-01T12:00:00.000Z');
 let dynamodb: DynamoDbLocal;
+let template: CfnTemplate;
 let client: DynamoDBDocumentClient;
 const tables: Record<string, string> = {};
 
 beforeAll(async () => {
-  const [local, template] = await Promise.all([
+  let local: DynamoDbLocal;
+  [local, template] = await Promise.all([
     startDynamoDbLocal({ port: 0 }),
     packageService(join(__dirname, '..'), { stage: 'local' }),
   ]);
@@ -226,5 +229,24 @@ describe('rate-limit table on DynamoDB Local', () => {
     await expect(third).rejects.toBeInstanceOf(RateLimitedError);
     await expect(limiter.consume(bob, NOW)).resolves.toBeUndefined();
     await expect(limiter.consume(alice, new Date(NOW.getTime() + 60_000))).resolves.toBeUndefined();
+  });
+});
+
+describe('local stage template', () => {
+  it('points the functions at the local Cognito emulator, the local bus and serverless-offline', () => {
+    // Act
+    const environment = (logicalId: string) =>
+      (template.Resources[logicalId]?.Properties?.Environment as { Variables: Record<string, unknown> })
+        .Variables;
+    const submit = environment('SubmitPromptLambdaFunction');
+    const onAnswer = environment('OnAnswerEventLambdaFunction');
+
+    // Assess
+    expect(submit).toMatchObject({
+      COGNITO_USER_POOL_ID: 'us-east-1_LocalDev1',
+      COGNITO_ISSUER: 'http://127.0.0.1:9229/us-east-1_LocalDev1',
+      EVENT_BUS_NAME: 'tenant-assistant-local',
+    });
+    expect(onAnswer.WEBSOCKET_API_ENDPOINT).toBe('http://127.0.0.1:3001');
   });
 });
