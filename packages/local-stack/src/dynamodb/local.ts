@@ -205,6 +205,7 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Pr
   const args = [
     `-Djava.library.path=${distribution.libDir}`,
     '-Xshare:auto',
+    // C1 only: starts about twice as fast and measured no slower per request for DynamoDB Local.
     '-XX:TieredStopAtLevel=1',
     '-cp',
     launcher.classPath,
