@@ -117,7 +117,13 @@ export const getAnswer = (stack: Pick<StackInfo, 'chatApiUrl'>, session: Session
 
 /** A WebSocket message pushed by chat-api. */
 export type PushMessage =
-  | { type: 'answer.chunk'; answerId: string; seq: number; text: string }
+  | {
+      type: 'answer.chunk';
+      answerId: string;
+      seq: number /** what this push adds */;
+      delta: string /** the answer so far */;
+      text: string;
+    }
   | { type: 'answer.completed'; answerId: string; text: string }
   | { type: 'answer.failed'; answerId: string; reason: string };
 
@@ -175,7 +181,7 @@ export const awaitAnswer = async (
   let finished: Answer | undefined;
   const stop = options.socket?.onMessage((message) => {
     if (message.answerId !== answerId) return;
-    if (message.type === 'answer.chunk') options.onChunk?.(message.text);
+    if (message.type === 'answer.chunk') options.onChunk?.(message.delta);
     if (message.type === 'answer.completed') finished = { answerId, status: 'COMPLETED', text: message.text };
     if (message.type === 'answer.failed') finished = { answerId, status: 'FAILED', reason: message.reason };
   });

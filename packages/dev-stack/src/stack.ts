@@ -1,0 +1,322 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  type AgentModel,
+  createIntentRouterModel,
+  createOpenAiCompatibleModel,
+  LOCAL_ACCOUNT_ID,
+  LOCAL_REGION,
+  type LocalBedrockAgent,
+  type LocalEventBridge,
+  type LocalSts,
+  loadRulesFromServerlessYml,
+  type RoleRegistry,
+  rolesFromCloudFormationTemplate,
+  startDynamoDbIamGateway,
+  startDynamoDbLocal,
+  startLocalBedrockAgent,
+  startLocalEventBridge,
+  startLocalSts,
+} from '@tenant-assistant/local-stack';
+import { type CfnTemplate, packageService } from '@tenant-assistant/testing';
+import { startLocalCognito } from './cognito';
+import { invokeLocalLambda, type RunningProcess, startServerlessOffline } from './offline';
+import { assertPortsFree, resolvePorts, type StackPorts } from './ports';
+import { defaultDataDir, REPO_ROOT, type StackInfo, writeStackInfo } from './state';
+import { createTablesOfTemplate } from './tables';
+import { serveWeb } from './web';
+
+export const STAGE = 'local';
+export const LOCAL_AGENT_ID = 'LOCALAGENT';
+export const LOCAL_AGENT_ALIAS_ID = 'LOCALALIAS';
+
+/** The four services, their folders and which serverless-offline ports they use. */
+export const SERVICES = {
+  auth: { dir: 'services/auth', http: 'authHttp', ws: 'authWebSocket', lambda: 'authLambda' },
+  orderActionGroup: {
+    dir: 'services/order-action-group',
+    http: 'orderActionGroupHttp',
+    ws: 'orderActionGroupWebSocket',
+    lambda: 'orderActionGroupLambda',
+  },
+  chatApi: { dir: 'services/chat-api', http: 'chatApiHttp', ws: 'chatApiWebSocket', lambda: 'chatApiLambda' },
+  agentInvoker: {
+    dir: 'services/agent-invoker',
+    http: 'agentInvokerHttp',
+    ws: 'agentInvokerWebSocket',
+    lambda: 'agentInvokerLambda',
+  },
+} as const satisfies Record<
+  string,
+  { dir: string; http: keyof StackPorts; ws: keyof StackPorts; lambda: keyof StackPorts }
+>;
+type ServiceKey = keyof typeof SERVICES;
+
+/**
+ * Per-service access keys. The DynamoDB gateway lets them through without IAM evaluation (the
+ * services' own Lambda roles are checked by the template tests); the agent-invoker's key is known
+ * to the STS stand-in as the agent-invoker Lambda role, so TenantDataAccessRole's trust policy is
+ * evaluated against it. Tenant data is only ever read with STS session credentials, which the
+ * gateway evaluates against TenantDataAccessRole's policy, its session policy and its tags.
+ */
+const SERVICE_KEYS: Record<ServiceKey | 'admin', { accessKeyId: string; secretAccessKey: string }> = {
+  admin: { accessKeyId: 'LOCALADMIN', secretAccessKey: 'local-admin-secret' },
+  auth: { accessKeyId: 'LOCALAUTH', secretAccessKey: 'local-auth-secret' },
+  orderActionGroup: {
+    accessKeyId: 'LOCALORDERACTIONGROUP',
+    secretAccessKey: 'local-order-action-group-secret',
+  },
+  chatApi: { accessKeyId: 'LOCALCHATAPI', secretAccessKey: 'local-chat-api-secret' },
+  agentInvoker: { accessKeyId: 'LOCALAGENTINVOKER', secretAccessKey: 'local-agent-invoker-secret' },
+};
+
+export interface StartStackOptions {
+  dataDir?: string;
+  ports?: StackPorts;
+  /** Wipe the data folder first. */
+  reset?: boolean;
+  /** Keep DynamoDB in memory and nothing on disk but the data folder's Cognito pool (tests). */
+  inMemory?: boolean;
+  /** Serve the built web app (services/web/dist). */
+  web?: boolean;
+  /** The agent's model: default the deterministic intent router. */
+  model?: AgentModel;
+  log?: (source: string, line: string) => void;
+}
+
+export interface RunningStack {
+  info: StackInfo;
+  sts: LocalSts;
+  eventBridge: LocalEventBridge;
+  bedrock: LocalBedrockAgent;
+  /** Milliseconds from start to ready. */
+  startupMs: number;
+  close(): Promise<void>;
+}
+
+/** The model from the environment: an OpenAI-compatible endpoint when TA_LLM_BASE_URL is set. */
+export const modelFromEnv = (env: NodeJS.ProcessEnv = process.env): AgentModel => {
+  if (!env.TA_LLM_BASE_URL) return createIntentRouterModel();
+  if (!env.TA_LLM_MODEL) throw new Error('TA_LLM_MODEL must name the model when TA_LLM_BASE_URL is set');
+  return createOpenAiCompatibleModel({
+    baseUrl: env.TA_LLM_BASE_URL,
+    model: env.TA_LLM_MODEL,
+    ...(env.TA_LLM_API_KEY ? { apiKey: env.TA_LLM_API_KEY } : {}),
+  });
+};
+
+const packageTemplates = async (): Promise<Record<ServiceKey, CfnTemplate>> => {
+  const entries = await Promise.all(
+    (Object.keys(SERVICES) as ServiceKey[]).map(
+      async (key) =>
+        [key, await packageService(join(REPO_ROOT, SERVICES[key].dir), { stage: STAGE })] as const,
+    ),
+  );
+  return Object.fromEntries(entries) as Record<ServiceKey, CfnTemplate>;
+};
+
+/**
+ * Starts the whole system on 127.0.0.1: DynamoDB Local behind the IAM-enforcing gateway, the STS,
+ * EventBridge and Bedrock Agent Runtime stand-ins, cognito-local, and every service's real handlers
+ * under serverless-offline (stage `local`), plus the web app. Stops everything it started when a
+ * step fails, and on `close()`.
+ */
+export const startStack = async (options: StartStackOptions = {}): Promise<RunningStack> => {
+  const started = Date.now();
+  const dataDir = options.dataDir ?? defaultDataDir();
+  const ports = options.ports ?? resolvePorts();
+  const log = options.log ?? (() => undefined);
+  await assertPortsFree(ports);
+  if (options.reset) rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+
+  const running: { name: string; close(): Promise<void> }[] = [];
+  const closeAll = async () => {
+    for (const item of running.reverse()) {
+      await item.close().catch((error: unknown) => log(item.name, `close failed: ${String(error)}`));
+    }
+    running.length = 0;
+  };
+
+  try {
+    const templatesPromise = packageTemplates();
+    const dynamo = await startDynamoDbLocal({
+      host: '127.0.0.1',
+      port: ports.dynamodb,
+      ...(options.inMemory ? { inMemory: true } : { dbPath: join(dataDir, 'dynamodb') }),
+      onLog: (line) => log('dynamodb', line),
+    });
+    running.push({ name: 'dynamodb', close: () => dynamo.close() });
+    const templates = await templatesPromise;
+
+    // The roles STS sessions are minted for: TenantDataAccessRole as written in order-action-group.
+    const roles: RoleRegistry = rolesFromCloudFormationTemplate(templates.orderActionGroup as never, {
+      accountId: LOCAL_ACCOUNT_ID,
+      region: LOCAL_REGION,
+    });
+    const agentInvokerRoleArn = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/tenant-assistant-agent-invoker-${STAGE}-${LOCAL_REGION}-lambdaRole`;
+    const sts = await startLocalSts({
+      host: '127.0.0.1',
+      port: ports.sts,
+      roles,
+      callers: {
+        [SERVICE_KEYS.agentInvoker.accessKeyId]: {
+          arn: agentInvokerRoleArn,
+          secretAccessKey: SERVICE_KEYS.agentInvoker.secretAccessKey,
+        },
+      },
+      requireKnownCallers: true,
+    });
+    running.push({ name: 'sts', close: () => sts.close() });
+    const gateway = await startDynamoDbIamGateway({
+      host: '127.0.0.1',
+      port: ports.dynamodbGateway,
+      target: dynamo.url,
+      sessions: sts.sessions,
+      roles,
+      adminCredentials: Object.values(SERVICE_KEYS),
+    });
+    running.push({ name: 'dynamodb-gateway', close: () => gateway.close() });
+
+    const adminDynamo = new DynamoDBClient({
+      region: LOCAL_REGION,
+      endpoint: dynamo.url,
+      credentials: SERVICE_KEYS.admin,
+    });
+    for (const template of Object.values(templates)) await createTablesOfTemplate(adminDynamo, template);
+
+    const lambdaPortOf = (service: string) => {
+      const key = (Object.keys(SERVICES) as ServiceKey[]).find(
+        (k) => `tenant-assistant-${SERVICES[k].dir.split('/')[1]}` === service,
+      );
+      if (!key) throw new Error(`No local service ${service}`);
+      return ports[SERVICES[key].lambda];
+    };
+    const rules = (Object.keys(SERVICES) as ServiceKey[]).flatMap((key) =>
+      loadRulesFromServerlessYml(join(REPO_ROOT, SERVICES[key].dir, 'serverless.yml'), {
+        stage: STAGE,
+        region: LOCAL_REGION,
+        accountId: LOCAL_ACCOUNT_ID,
+        env: process.env,
+      }),
+    );
+    const eventBridge = await startLocalEventBridge({
+      host: '127.0.0.1',
+      port: ports.eventBridge,
+      rules,
+      invoke: (rule, event) =>
+        invokeLocalLambda(lambdaPortOf(rule.service), `${rule.service}-${STAGE}-${rule.functionName}`, event),
+    });
+    running.push({ name: 'eventbridge', close: () => eventBridge.close() });
+
+    const bedrock = await startLocalBedrockAgent({
+      host: '127.0.0.1',
+      port: ports.bedrock,
+      model: options.model ?? modelFromEnv(),
+      agents: { [LOCAL_AGENT_ID]: { name: 'tenant-assistant-local', aliases: [LOCAL_AGENT_ALIAS_ID] } },
+      invokeActionGroup: (event) =>
+        invokeLocalLambda(
+          ports.orderActionGroupLambda,
+          `tenant-assistant-order-action-group-${STAGE}-actionGroup`,
+          event,
+        ) as never,
+    });
+    running.push({ name: 'bedrock', close: () => bedrock.close() });
+
+    const cognito = await startLocalCognito({
+      dataDir,
+      port: ports.cognito,
+      authLambdaPort: ports.authLambda,
+      authTemplate: templates.auth,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      log: (line) => log('cognito', line),
+    });
+    running.push(cognito);
+
+    const webUrl = `http://127.0.0.1:${ports.web}`;
+    const chatApiUrl = `http://127.0.0.1:${ports.chatApiHttp}`;
+    const webSocketUrl = `ws://127.0.0.1:${ports.chatApiWebSocket}`;
+    const commonEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      AWS_REGION: LOCAL_REGION,
+      AWS_DEFAULT_REGION: LOCAL_REGION,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_ENDPOINT_URL_DYNAMODB: gateway.url,
+      AWS_ENDPOINT_URL_STS: sts.url,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.url,
+      AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME: bedrock.url,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.url,
+      COGNITO_WEB_CLIENT_ID: cognito.webClientId,
+      WEB_ORIGIN: webUrl,
+      WEBSOCKET_API_ENDPOINT: `http://127.0.0.1:${ports.chatApiWebSocket}`,
+      TA_LOCAL_STACK: 'true',
+    };
+    for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN']) delete commonEnv[name];
+
+    const offline = await Promise.all(
+      (Object.keys(SERVICES) as ServiceKey[]).map((key) =>
+        startServerlessOffline({
+          serviceDir: join(REPO_ROOT, SERVICES[key].dir),
+          name: key,
+          stage: STAGE,
+          httpPort: ports[SERVICES[key].http],
+          websocketPort: ports[SERVICES[key].ws],
+          lambdaPort: ports[SERVICES[key].lambda],
+          env: {
+            ...commonEnv,
+            AWS_ACCESS_KEY_ID: SERVICE_KEYS[key].accessKeyId,
+            AWS_SECRET_ACCESS_KEY: SERVICE_KEYS[key].secretAccessKey,
+          },
+          log: (line) => log(key, line),
+        }).then((process_: RunningProcess) => {
+          running.push(process_);
+          return process_;
+        }),
+      ),
+    );
+    void offline;
+
+    const info: StackInfo = {
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      stage: STAGE,
+      userPoolId: cognito.userPoolId,
+      webClientId: cognito.webClientId,
+      cognitoUrl: cognito.url,
+      chatApiUrl,
+      webSocketUrl,
+      webUrl,
+      dynamodbUrl: gateway.url,
+      eventBridgeUrl: eventBridge.url,
+      stsUrl: sts.url,
+      bedrockUrl: bedrock.url,
+      adminCredentials: SERVICE_KEYS.admin,
+      tenantConfigTableName: `tenant-assistant-order-action-group-${STAGE}-tenant-config`,
+      ordersTablePrefix: `tenant-assistant-order-action-group-${STAGE}-orders-`,
+      ports,
+      pid: process.pid,
+    };
+
+    if (options.web !== false) {
+      const web = await serveWeb({ port: ports.web, info });
+      running.push(web);
+    }
+    writeStackInfo(info, dataDir);
+    return {
+      info,
+      sts,
+      eventBridge,
+      bedrock,
+      startupMs: Date.now() - started,
+      close: async () => {
+        await closeAll();
+        rmSync(join(dataDir, 'stack.json'), { force: true });
+      },
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+};
