@@ -49,6 +49,8 @@ const runtimeConfig = (): Plugin => {
 export default defineConfig({
   plugins: [react(), runtimeConfig()],
   resolve: { conditions: ['source', ...defaultClientConditions] },
+  // amazon-cognito-identity-js (through the `buffer` package) expects Node's `global`.
+  define: { global: 'globalThis' },
   build: { outDir: 'dist', sourcemap: true, target: 'es2022' },
   server: { host: '127.0.0.1', port: 5173, strictPort: true },
   preview: { host: '127.0.0.1', port: 5173, strictPort: true },

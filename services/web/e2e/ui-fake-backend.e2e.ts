@@ -1,0 +1,215 @@
+/**
+ * The UI in a real browser against a fake Cognito and chat-api (Playwright routes), served by
+ * `vite preview` with the production CSP. Needs `pnpm run build` and /usr/bin/chromium; no stack.
+ */
+import { generateSync } from 'otplib';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { ask, enterCode, setNewPassword, signIn, signOut, waitForChat } from './support/app';
+import { launchBrowser, newContext, screenshot, watchProblems } from './support/browser';
+import { type FakeReply, type FakeUser, fakeUser, installFakeBackend } from './support/fake-backend';
+import { startPreview } from './support/preview';
+
+const CONFIG = {
+  region: 'us-east-1',
+  userPoolId: 'us-east-1_LocalDev1',
+  userPoolClientId: 'fakewebclient',
+  cognitoEndpoint: 'http://127.0.0.1:59229',
+  authFlow: 'USER_PASSWORD_AUTH',
+  apiUrl: 'http://127.0.0.1:59000',
+  webSocketUrl: 'ws://127.0.0.1:59001',
+};
+const NEW_PASSWORD = 'N3w-Passw0rd!';
+
+const reply = (prompt: string, user: FakeUser): FakeReply => {
+  if (/too fast/i.test(prompt))
+    return { status: 429, error: { code: 'RATE_LIMITED', message: 'Too many prompts' } };
+  if (/break/i.test(prompt)) return { fail: 'The assistant is unavailable right now.' };
+  const days = { tenant1: 10, tenant2: 20 }[user.tenantId] ?? 30;
+  return { chunks: ['Returns are accepted ', `within ${days} `, 'days of delivery.'], order: [1, 0, 2] };
+};
+
+let preview: Awaited<ReturnType<typeof startPreview>>;
+let browser: Browser;
+
+beforeAll(async () => {
+  [preview, browser] = await Promise.all([startPreview(CONFIG), launchBrowser()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await preview?.close();
+});
+
+const open = async (users: FakeUser[], size: 'phone' | 'desktop' = 'desktop') => {
+  const context: BrowserContext = await newContext(browser, size);
+  const backend = await installFakeBackend(context, {
+    cognitoOrigin: CONFIG.cognitoEndpoint,
+    apiUrl: CONFIG.apiUrl,
+    webSocketUrl: CONFIG.webSocketUrl,
+    users,
+    reply,
+  });
+  const page: Page = await context.newPage();
+  const problems = watchProblems(page);
+  await page.goto(preview.url);
+  return { context, page, backend, problems };
+};
+
+const signedIn = async (user: FakeUser, size: 'phone' | 'desktop' = 'desktop') => {
+  const opened = await open([user], size);
+  await signIn(opened.page, user.username, user.password);
+  await setNewPassword(opened.page, NEW_PASSWORD);
+  await waitForChat(opened.page);
+  return opened;
+};
+
+describe('web chat (fake backend)', () => {
+  it('signs in with a new password at first sign-in and streams the answer in, on a phone', async () => {
+    // Prepare
+    const user = fakeUser('tenant1-user', 'tenant1');
+    const { page, context, problems, backend } = await open([user], 'phone');
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await screenshot(page, 'fake-sign-in-phone');
+    // Act
+    await signIn(page, 'tenant1-user', 'Temp-Passw0rd!');
+    await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+    await screenshot(page, 'fake-new-password-phone');
+    await setNewPassword(page, NEW_PASSWORD);
+    const who = await waitForChat(page);
+    const answer = await ask(page, 'What is your return policy?');
+    await screenshot(page, 'fake-chat-phone');
+    // Assess
+    expect(who).toBe('Signed in as tenant1-user · tenant tenant1');
+    expect(answer.status).toBe('COMPLETED');
+    expect(answer.text).toBe('Returns are accepted within 10 days of delivery.');
+    expect(
+      answer.seen.some(
+        (text) => text.startsWith('Returns are accepted within 10') && !text.includes('delivery'),
+      ),
+    ).toBe(true);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    expect(new URL(page.url()).searchParams.get('c')).toMatch(/^01J/);
+    expect(backend.seen.cognito).toEqual(['InitiateAuth', 'RespondToAuthChallenge']);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('is usable with the keyboard alone', async () => {
+    // Prepare
+    const user = { ...fakeUser('tenant2-user', 'tenant2'), mustChangePassword: false };
+    const { page, context, problems } = await open([user]);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    // Act: Tab to each field, type, Enter submits
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('tenant2-user');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Temp-Passw0rd!');
+    await page.keyboard.press('Enter');
+    await waitForChat(page);
+    const focused = await page.evaluate(() => document.activeElement?.getAttribute('name'));
+    await page.keyboard.type('What is your return policy?');
+    await page.keyboard.press('Enter');
+    await page.locator('li.turn[data-status="COMPLETED"]').waitFor();
+    // Assess
+    expect(focused).toBe('prompt');
+    expect(await page.locator('li.turn .answer').textContent()).toContain('within 20 days');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('enrols TOTP with the QR code secret, then signs in with a code', async () => {
+    // Prepare
+    const user = fakeUser('tenant3-user', 'tenant3');
+    const { page, context, problems } = await signedIn(user);
+    // Act: enrol
+    await page.getByRole('button', { name: 'Authenticator app' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Authenticator app' });
+    await dialog.getByRole('img', { name: /QR code/ }).waitFor();
+    await screenshot(page, 'fake-totp-enrolment');
+    const secret = (await dialog.locator('[data-secret]').getAttribute('data-secret')) ?? '';
+    await dialog.getByLabel('6-digit code').fill(generateSync({ secret }));
+    await dialog.getByRole('button', { name: 'Verify and turn on' }).click();
+    await dialog.getByText('your next sign-in will ask for a code').waitFor();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await signOut(page);
+    // Act: sign in with a wrong code, then the right one
+    await signIn(page, 'tenant3-user', NEW_PASSWORD);
+    await enterCode(page, '000000');
+    const refusal = await page.getByRole('alert').textContent();
+    await page.getByLabel('6-digit code').fill(generateSync({ secret }));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    const who = await waitForChat(page);
+    // Assess
+    expect(user.totpSecret).toBe(secret);
+    expect(refusal).toBe('That code is not right. Check your authenticator app and try again.');
+    expect(who).toContain('tenant3-user');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('shows clear messages for a rate limit and a failed answer', async () => {
+    const { page, context } = await signedIn(fakeUser('tenant1-user', 'tenant1'));
+    await page.getByLabel('Your question').fill('too fast');
+    await page.getByLabel('Your question').press('Enter');
+    await page.getByText('You are sending prompts too quickly').waitFor();
+    const failed = await ask(page, 'break it');
+    await screenshot(page, 'fake-errors');
+    expect(await page.getByLabel('Your question').inputValue()).toBe('');
+    expect(failed.status).toBe('FAILED');
+    expect(failed.text).toContain('Failed: The assistant is unavailable right now.');
+    await context.close();
+  });
+
+  it('shows a lost connection, still delivers the answer by polling, and reconnects', async () => {
+    const { page, context, backend } = await signedIn(fakeUser('tenant1-user', 'tenant1'));
+    await backend.dropSockets();
+    await page.getByText('Live connection lost').waitFor();
+    const answer = await ask(page, 'What is your return policy?');
+    await page.getByText('Live connection lost').waitFor({ state: 'detached', timeout: 20_000 });
+    expect(answer.text).toBe('Returns are accepted within 10 days of delivery.');
+    expect(backend.seen.api.some((call) => call.startsWith('GET /answers/'))).toBe(true);
+    await context.close();
+  });
+
+  it("shows nothing of another user's answer opened by URL or pushed over the socket", async () => {
+    // Prepare
+    const owner = fakeUser('tenant1-user', 'tenant1');
+    const other = { ...fakeUser('tenant2-user', 'tenant2'), mustChangePassword: false };
+    const { page, context, backend } = await open([owner, other]);
+    await signIn(page, 'tenant1-user', 'Temp-Passw0rd!');
+    await setNewPassword(page, NEW_PASSWORD);
+    await waitForChat(page);
+    const mine = await ask(page, 'What is your return policy?');
+    const conversation = new URL(page.url()).searchParams.get('c') ?? '';
+    await signOut(page);
+    await signIn(page, 'tenant2-user', 'Temp-Passw0rd!');
+    await waitForChat(page);
+    // Act
+    await page.goto(`${preview.url}/?answer=${encodeURIComponent(mine.answerId)}`);
+    await page.getByText('This answer was not found.').waitFor();
+    const byAnswer = await page.locator('main').textContent();
+    await page.goto(`${preview.url}/?c=${encodeURIComponent(conversation)}`);
+    await page.getByText('This conversation has no messages you can see.').waitFor();
+    const byConversation = await page.locator('main').textContent();
+    backend.push(other.sub, { type: 'answer.completed', answerId: mine.answerId, text: 'LEAKED 10 days' });
+    await page.waitForTimeout(300);
+    // Assess
+    expect(byAnswer).not.toContain('10 days');
+    expect(byConversation).not.toContain('10 days');
+    expect(await page.content()).not.toContain('LEAKED');
+    await context.close();
+  });
+
+  it('returns to sign-in with "session expired" when the API refuses the token', async () => {
+    const user = fakeUser('tenant1-user', 'tenant1');
+    const { page, context } = await signedIn(user);
+    (user as { sub: string }).sub = 'revoked';
+    await page.getByLabel('Your question').fill('Hello?');
+    await page.getByLabel('Your question').press('Enter');
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await page.getByRole('status').first().textContent()).toBe(
+      'Your session has expired. Please sign in again.',
+    );
+    await context.close();
+  });
+});
