@@ -1,4 +1,10 @@
-import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  Agent,
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { requestId } from '../common/ids';
 import {
@@ -127,6 +133,8 @@ export const startDynamoDbIamGateway = async (
     },
     maxAttempts: 2,
   });
+  // Own keep-alive pool to DynamoDB Local, destroyed on close so no idle socket outlives the gateway.
+  const upstreamAgent = new Agent({ keepAlive: true });
   const schemas = new Map<string, Promise<TableKeySchema | undefined>>();
   const log: GatewayDecision[] = [];
   const logSize = options.decisionLogSize ?? 500;
@@ -205,6 +213,7 @@ export const startDynamoDbIamGateway = async (
         method: req.method,
         path: req.url,
         headers,
+        agent: upstreamAgent,
       },
       (response) => {
         const responseHeaders: Record<string, string | string[]> = {};
@@ -446,6 +455,7 @@ export const startDynamoDbIamGateway = async (
     close: async () => {
       describer.destroy();
       await closeServer();
+      upstreamAgent.destroy();
     },
   };
 };
