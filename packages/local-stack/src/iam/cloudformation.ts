@@ -24,9 +24,10 @@ export interface IntrinsicContext {
   template?: CloudFormationTemplate;
 }
 
+/** A (packaged) template, typed loosely so any parsed template fits. */
 export interface CloudFormationTemplate {
-  Parameters?: Record<string, { Default?: unknown } | undefined>;
-  Mappings?: Record<string, Record<string, Record<string, unknown>>>;
+  Parameters?: Record<string, unknown>;
+  Mappings?: Record<string, unknown>;
   Conditions?: Record<string, unknown>;
   Resources?: Record<
     string,
@@ -167,7 +168,9 @@ class Resolver {
         const args = this.resolve(argument, at);
         if (!Array.isArray(args) || args.length < 3) this.fail(at, 'Fn::FindInMap takes [map, key, key]');
         const [map, top, second] = args.map((a) => this.scalar(a, at));
-        const value = this.template.Mappings?.[map as string]?.[top as string]?.[second as string];
+        const mapping = this.template.Mappings?.[map as string];
+        const level = isRecord(mapping) ? mapping[top as string] : undefined;
+        const value = isRecord(level) ? level[second as string] : undefined;
         if (value === undefined) this.fail(at, `mapping ${map}.${top}.${second} not found`);
         return value;
       }
@@ -255,7 +258,7 @@ class Resolver {
     const refs = this.context.refs ?? {};
     if (name in refs) return refs[name];
     const parameter = this.template.Parameters?.[name];
-    if (parameter && parameter.Default !== undefined) return parameter.Default;
+    if (isRecord(parameter) && parameter.Default !== undefined) return parameter.Default;
     const resource = this.template.Resources?.[name];
     if (resource) {
       const physicalName = this.physicalName(name, path);
