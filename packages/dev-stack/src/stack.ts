@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   type AgentModel,
+  type BedrockActionGroupEvent,
   createIntentRouterModel,
   createOpenAiCompatibleModel,
+  type DynamoDbIamGateway,
   LOCAL_ACCOUNT_ID,
   LOCAL_REGION,
   type LocalBedrockAgent,
@@ -82,12 +84,19 @@ export interface StartStackOptions {
   web?: boolean;
   /** The agent's model: default the deterministic intent router. */
   model?: AgentModel;
+  /**
+   * TEST-ONLY FAULT INJECTION: rewrites each action-group event on its way from the local Bedrock
+   * stand-in to the real handler (e.g. another tenant's id with the caller's credentials), to show
+   * that IAM refuses what code would wrongly ask for. Never used by the run command.
+   */
+  tamperActionGroupEvent?: (event: BedrockActionGroupEvent) => BedrockActionGroupEvent;
   log?: (source: string, line: string) => void;
 }
 
 export interface RunningStack {
   info: StackInfo;
   sts: LocalSts;
+  gateway: DynamoDbIamGateway;
   eventBridge: LocalEventBridge;
   bedrock: LocalBedrockAgent;
   /** Milliseconds from start to ready. */
@@ -219,7 +228,7 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
         invokeLocalLambda(
           ports.orderActionGroupLambda,
           `tenant-assistant-order-action-group-${STAGE}-actionGroup`,
-          event,
+          options.tamperActionGroupEvent ? options.tamperActionGroupEvent(event) : event,
         ) as never,
     });
     running.push({ name: 'bedrock', close: () => bedrock.close() });
@@ -249,6 +258,7 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
       AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME: bedrock.url,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.url,
       COGNITO_WEB_CLIENT_ID: cognito.webClientId,
+      COGNITO_ISSUER_URL: cognito.issuer,
       WEB_ORIGIN: webUrl,
       WEBSOCKET_API_ENDPOINT: `http://127.0.0.1:${ports.chatApiWebSocket}`,
       TA_LOCAL_STACK: 'true',
@@ -307,6 +317,7 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
     return {
       info,
       sts,
+      gateway,
       eventBridge,
       bedrock,
       startupMs: Date.now() - started,
