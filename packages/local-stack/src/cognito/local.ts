@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { type ListenOptions, type LocalEndpoint, listen, trackConnections } from '../common/net';
+import { localRequire } from '../common/require';
 import { StandInStartError } from '../errors';
 
 export interface CognitoLocalOptions extends ListenOptions {
@@ -67,7 +68,6 @@ interface CognitoService {
 }
 
 const cognitoLocalRequire = () => {
-  const localRequire = typeof require === 'function' ? require : createRequire(import.meta.url);
   const packageJson = localRequire.resolve('cognito-local/package.json');
   // cognito-local's own dependencies (aws-sdk v2, pino) resolve from its folder.
   return { lib: localRequire, deps: createRequire(packageJson) };

