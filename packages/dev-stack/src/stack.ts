@@ -15,13 +15,14 @@ import {
   loadRulesFromServerlessYml,
   type RoleRegistry,
   rolesFromCloudFormationTemplate,
+  ServerlessConfig,
   startDynamoDbIamGateway,
   startDynamoDbLocal,
   startLocalBedrockAgent,
   startLocalEventBridge,
   startLocalSts,
 } from '@tenant-assistant/local-stack';
-import { type CfnTemplate, packageService } from '@tenant-assistant/testing';
+import type { CfnTemplate } from '@tenant-assistant/testing';
 import { startLocalCognito } from './cognito';
 import { invokeLocalLambda, type RunningProcess, startServerlessOffline } from './offline';
 import { assertPortsFree, resolvePorts, type StackPorts } from './ports';
@@ -115,15 +116,22 @@ export const modelFromEnv = (env: NodeJS.ProcessEnv = process.env): AgentModel =
   });
 };
 
-const packageTemplates = async (): Promise<Record<ServiceKey, CfnTemplate>> => {
-  const entries = await Promise.all(
-    (Object.keys(SERVICES) as ServiceKey[]).map(
-      async (key) =>
-        [key, await packageService(join(REPO_ROOT, SERVICES[key].dir), { stage: STAGE })] as const,
-    ),
-  );
-  return Object.fromEntries(entries) as Record<ServiceKey, CfnTemplate>;
-};
+/**
+ * Each service's CloudFormation `resources` exactly as written in its serverless.yml, with the
+ * framework's variables resolved for the local stage (tables, TenantDataAccessRole, the user pool).
+ */
+const loadTemplates = (): Record<ServiceKey, CfnTemplate> =>
+  Object.fromEntries(
+    (Object.keys(SERVICES) as ServiceKey[]).map((key) => {
+      const config = ServerlessConfig.load(join(REPO_ROOT, SERVICES[key].dir, 'serverless.yml'), {
+        stage: STAGE,
+        region: LOCAL_REGION,
+        accountId: LOCAL_ACCOUNT_ID,
+        env: process.env,
+      });
+      return [key, config.resolve(config.resources()) as CfnTemplate];
+    }),
+  ) as Record<ServiceKey, CfnTemplate>;
 
 /**
  * Starts the whole system on 127.0.0.1: DynamoDB Local behind the IAM-enforcing gateway, the STS,
@@ -149,7 +157,7 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
   };
 
   try {
-    const templatesPromise = packageTemplates();
+    const templates = loadTemplates();
     const dynamo = await startDynamoDbLocal({
       host: '127.0.0.1',
       port: ports.dynamodb,
@@ -157,7 +165,6 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
       onLog: (line) => log('dynamodb', line),
     });
     running.push({ name: 'dynamodb', close: () => dynamo.close() });
-    const templates = await templatesPromise;
 
     // The roles STS sessions are minted for: TenantDataAccessRole as written in order-action-group.
     const roles: RoleRegistry = rolesFromCloudFormationTemplate(templates.orderActionGroup as never, {
@@ -188,6 +195,7 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
     });
     running.push({ name: 'dynamodb-gateway', close: () => gateway.close() });
 
+    log('stack', `data stores ready after ${Date.now() - started} ms`);
     const adminDynamo = new DynamoDBClient({
       region: LOCAL_REGION,
       endpoint: dynamo.url,
@@ -244,6 +252,7 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
     });
     running.push(cognito);
 
+    log('stack', `stand-ins ready after ${Date.now() - started} ms`);
     const webUrl = `http://127.0.0.1:${ports.web}`;
     const chatApiUrl = `http://127.0.0.1:${ports.chatApiHttp}`;
     const webSocketUrl = `ws://127.0.0.1:${ports.chatApiWebSocket}`;
@@ -287,6 +296,7 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
       ),
     );
     void offline;
+    log('stack', `services ready after ${Date.now() - started} ms`);
 
     const info: StackInfo = {
       region: LOCAL_REGION,

@@ -1,0 +1,104 @@
+/**
+ * bench [--prompts N] [--levels 1,10,50]
+ * Starts its own local system (shifted ports, in-memory data), then drives prompts at each
+ * concurrency level across the three tenants through the real path (chat-api → EventBridge →
+ * agent-invoker → STS → Bedrock stand-in with the rules model → action group → gateway →
+ * DynamoDB Local → chat-api → WebSocket) and prints latency, throughput, AssumeRole calls and
+ * start-up time. Prints numbers; asserts nothing.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { awaitAnswer, openSocket, signIn, submitPrompt } from '../client';
+import { resolvePorts } from '../ports';
+import { KNOWN_DEV_PASSWORD, SEED_USERS, seedStack } from '../seed';
+import { startStack } from '../stack';
+
+const PROMPTS = ['What is your return policy?', 'Which orders did I place?'];
+
+const percentile = (sorted: number[], p: number) =>
+  sorted.length === 0
+    ? Number.NaN
+    : (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN);
+
+const main = async () => {
+  const { values } = parseArgs({
+    options: { prompts: { type: 'string', default: '60' }, levels: { type: 'string', default: '1,10,50' } },
+  });
+  const total = Number(values.prompts);
+  const levels = values.levels.split(',').map(Number);
+  if (!Number.isInteger(total) || total < 1 || levels.some((l) => !Number.isInteger(l) || l < 1)) {
+    throw new Error('Usage: bench [--prompts N] [--levels 1,10,50]');
+  }
+  process.env.PROMPTS_PER_MINUTE = '1000000'; // the per-user limit would otherwise throttle the benchmark
+  const dataDir = await mkdtemp(join(tmpdir(), 'tenant-assistant-bench-'));
+  const stack = await startStack({
+    dataDir,
+    inMemory: true,
+    web: false,
+    ports: resolvePorts({ ...process.env, TA_PORT_OFFSET: process.env.TA_PORT_OFFSET ?? '21000' }),
+  });
+  try {
+    await seedStack(stack.info, { knownPasswords: true, dataDir });
+    const users = await Promise.all(
+      SEED_USERS.map(async (u) => {
+        const session = await signIn(stack.info, u.username, KNOWN_DEV_PASSWORD);
+        return { session, socket: await openSocket(stack.info, session) };
+      }),
+    );
+    console.log(
+      `Tenant Assistant local benchmark — ${total} prompts per level, ${users.length} users in 3 tenants`,
+    );
+    console.log(
+      `stack start-up: ${(stack.startupMs / 1000).toFixed(1)} s (ports free → all services answering)`,
+    );
+    console.log('concurrency  prompts  p50 ms  p95 ms  p99 ms  prompts/s  failed  AssumeRole calls (total)');
+    for (const concurrency of levels) {
+      const latencies: number[] = [];
+      let failed = 0;
+      let next = 0;
+      const started = Date.now();
+      const worker = async () => {
+        for (;;) {
+          const index = next++;
+          if (index >= total) return;
+          const user = users[index % users.length];
+          if (!user) return;
+          const t0 = performance.now();
+          try {
+            const { answerId } = await submitPrompt(
+              stack.info,
+              user.session,
+              PROMPTS[index % PROMPTS.length] ?? '',
+            );
+            const answer = await awaitAnswer(stack.info, user.session, answerId, { socket: user.socket });
+            if (answer.status !== 'COMPLETED') failed += 1;
+            latencies.push(performance.now() - t0);
+          } catch {
+            failed += 1;
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: concurrency }, worker));
+      const seconds = (Date.now() - started) / 1000;
+      const sorted = [...latencies].sort((a, b) => a - b);
+      const fmt = (n: number) => n.toFixed(0).padStart(6);
+      console.log(
+        `${String(concurrency).padStart(11)}  ${String(total).padStart(7)}  ${fmt(percentile(sorted, 50))}  ${fmt(percentile(sorted, 95))}  ${fmt(percentile(sorted, 99))}  ${(latencies.length / seconds).toFixed(1).padStart(9)}  ${String(failed).padStart(6)}  ${stack.sts.stats().assumeRoleCalls}`,
+      );
+    }
+    console.log(
+      `distinct (tenant, user) pairs: ${users.length}; AssumeRole calls in all: ${stack.sts.stats().assumeRoleCalls} (the agent-invoker caches credentials per pair)`,
+    );
+    await Promise.all(users.map((u) => u.socket.close()));
+  } finally {
+    await stack.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+};
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
