@@ -7,7 +7,11 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { localConfig } from './lib/local-config';
 
+// `pnpm run x -- --flag` passes the `--` through: drop it.
+const args = process.argv.slice(2).filter((arg, index) => !(index === 0 && arg === '--'));
+
 const { values } = parseArgs({
+  args,
   options: {
     out: { type: 'string', default: 'dist/config.json' },
     region: { type: 'string' },

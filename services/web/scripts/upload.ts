@@ -5,7 +5,11 @@
 import { parseArgs } from 'node:util';
 import { defaultUploadDeps, uploadSite } from './lib/upload-site';
 
+// `pnpm run x -- --flag` passes the `--` through: drop it.
+const args = process.argv.slice(2).filter((arg, index) => !(index === 0 && arg === '--'));
+
 const { values } = parseArgs({
+  args,
   options: {
     stage: { type: 'string', default: 'dev' },
     region: { type: 'string', default: process.env.AWS_REGION ?? 'us-east-1' },

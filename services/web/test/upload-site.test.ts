@@ -93,13 +93,23 @@ describe('uploadSite', () => {
   });
 
   it('refuses when the stack is not deployed, and uploads nothing', async () => {
-    cloudFormation
-      .on(DescribeStacksCommand)
-      .rejects(new Error('Stack with id tenant-assistant-web-dev does not exist'));
+    const missing = Object.assign(new Error('Stack with id tenant-assistant-web-dev does not exist'), {
+      name: 'ValidationError',
+    });
+    cloudFormation.on(DescribeStacksCommand).rejects(missing);
     await expect(uploadSite(deps(), { stage: 'dev', distDir: dist })).rejects.toThrow(
       'Stack tenant-assistant-web-dev not found: run `serverless deploy --stage dev` first',
     );
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
+  it('says why the stack could not be read (e.g. no credentials)', async () => {
+    cloudFormation
+      .on(DescribeStacksCommand)
+      .rejects(new Error('Could not load credentials from any providers'));
+    await expect(uploadSite(deps(), { stage: 'dev', distDir: dist })).rejects.toThrow(
+      'Could not read stack tenant-assistant-web-dev: Could not load credentials from any providers',
+    );
   });
 
   it('refuses a stack without the expected outputs', async () => {

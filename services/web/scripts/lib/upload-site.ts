@@ -67,10 +67,13 @@ export const readStackOutputs = async (
       (Stacks[0]?.Outputs ?? []).map((output) => [output.OutputKey ?? '', output.OutputValue ?? '']),
     );
   } catch (error) {
-    throw new PublishError(
-      `Stack ${stackName} not found: run \`serverless deploy --stage ${stage}\` first`,
-      error,
-    );
+    if ((error as Error).name === 'ValidationError') {
+      throw new PublishError(
+        `Stack ${stackName} not found: run \`serverless deploy --stage ${stage}\` first`,
+        error,
+      );
+    }
+    throw new PublishError(`Could not read stack ${stackName}: ${(error as Error).message}`, error);
   }
   const missing = ['BucketName', 'DistributionId', 'WebUrl', 'AppConfig'].filter((key) => !outputs[key]);
   if (missing.length > 0) throw new PublishError(`Stack ${stackName} has no output(s) ${missing.join(', ')}`);
