@@ -245,7 +245,7 @@ describe('serverless.yml', () => {
       ).ResponseHeadersPolicyConfig;
       const csp = JSON.stringify(headers.ContentSecurityPolicy.ContentSecurityPolicy);
       expect(csp).toContain('{"Fn::ImportValue":"tenant-assistant-chat-api-dev-HttpApiUrl"}');
-      expect(csp).toContain('{"Fn::ImportValue":"tenant-assistant-chat-api-dev-WebSocketUrl"}');
+      expect(csp).toContain('{"Fn::ImportValue":"tenant-assistant-chat-api-dev-ServiceEndpointWebsocket"}');
     });
   });
 
@@ -269,7 +269,7 @@ describe('serverless.yml', () => {
         'tenant-assistant-auth-dev-UserPoolId': 'us-east-1_Imported1',
         'tenant-assistant-auth-dev-WebClientId': 'importedclient',
         'tenant-assistant-chat-api-dev-HttpApiUrl': 'https://imported.example.com',
-        'tenant-assistant-chat-api-dev-WebSocketUrl': 'wss://imported.example.com/dev',
+        'tenant-assistant-chat-api-dev-ServiceEndpointWebsocket': 'wss://imported.example.com/dev',
       };
       // Act
       const config = parseConfig(JSON.parse(evaluate(dev.Outputs?.AppConfig?.Value, imports) as string));

@@ -219,12 +219,26 @@ export const installFakeBackend = async (context: BrowserContext, options: FakeB
       return push(answer.sub, { type: 'answer.failed', answerId: answer.answerId, reason: reply.fail });
     }
     if (!('chunks' in reply)) return;
+    // Like chat-api: chunks (arriving in `order`) are applied in seq order; each push carries the
+    // last applied seq, the text it added (`delta`) and the whole text so far.
     const order = reply.order ?? reply.chunks.map((_, index) => index);
+    const arrived = new Set<number>();
+    let lastSeq = -1;
     for (const seq of order) {
-      const text = reply.chunks[seq] ?? '';
-      answer.status = 'STREAMING';
-      answer.text = reply.chunks.slice(0, seq + 1).join('');
-      push(answer.sub, { type: 'answer.chunk', answerId: answer.answerId, seq, text });
+      arrived.add(seq);
+      let delta = '';
+      while (arrived.has(lastSeq + 1)) delta += reply.chunks[++lastSeq] ?? '';
+      if (delta) {
+        answer.status = 'STREAMING';
+        answer.text += delta;
+        push(answer.sub, {
+          type: 'answer.chunk',
+          answerId: answer.answerId,
+          seq: lastSeq,
+          delta,
+          text: answer.text,
+        });
+      }
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
     Object.assign(answer, { status: 'COMPLETED', text: reply.chunks.join('') });
@@ -264,7 +278,7 @@ export const installFakeBackend = async (context: BrowserContext, options: FakeB
       const items = [...answers.values()].filter(
         (answer) => answer.sub === user.sub && answer.conversationId === conversationId,
       );
-      return json(200, { items: items.map(({ sub: _, ...answer }) => answer) });
+      return json(200, { conversationId, answers: items.map(({ sub: _, ...answer }) => answer) });
     }
     const match = /^\/answers\/([^/]+)$/.exec(url.pathname);
     if (request.method() === 'GET' && match) {

@@ -10,6 +10,7 @@ const messageSchema = z.discriminatedUnion('type', [
     answerId: z.string().min(1),
     seq: z.number().int().min(0),
     text: z.string(),
+    delta: z.string().optional(),
   }),
   z.object({ type: z.literal('answer.completed'), answerId: z.string().min(1), text: z.string() }),
   z.object({ type: z.literal('answer.failed'), answerId: z.string().min(1), reason: z.string() }),

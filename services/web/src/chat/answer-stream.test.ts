@@ -84,6 +84,40 @@ describe('reduceAnswer', () => {
     });
   });
 
+  describe("chat-api's form {seq = last applied, delta, text = all so far}", () => {
+    const progress = (seq: number, delta: string, text: string): AnswerEvent => ({
+      type: 'answer.chunk',
+      seq,
+      delta,
+      text,
+    });
+
+    it('streams the text so far', () => {
+      const answer = apply(
+        progress(0, 'Returns ', 'Returns '),
+        progress(2, 'within 10 days', 'Returns within 10 days'),
+      );
+      expect(answer).toMatchObject({ status: 'STREAMING', text: 'Returns within 10 days' });
+    });
+
+    it('ignores a late or duplicate push', () => {
+      const answer = apply(
+        progress(2, 'within 10 days', 'Returns within 10 days'),
+        progress(0, 'Returns ', 'Returns '),
+        progress(2, 'within 10 days', 'Returns within 10 days'),
+      );
+      expect(answer.text).toBe('Returns within 10 days');
+    });
+
+    it('recovers the whole text when an earlier push was lost', () => {
+      const answer = apply(
+        progress(0, 'Returns ', 'Returns '),
+        progress(3, 'days.', 'Returns within 10 days.'),
+      );
+      expect(answer.text).toBe('Returns within 10 days.');
+    });
+  });
+
   it('does not let a later chunk shrink text taken from a snapshot', () => {
     const answer = apply(
       { type: 'answer.snapshot', status: 'STREAMING', text: 'Returns are' },

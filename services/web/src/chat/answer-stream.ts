@@ -16,7 +16,12 @@ export interface AnswerView {
 
 /** What can happen to an answer. */
 export type AnswerEvent =
-  | { readonly type: 'answer.chunk'; readonly seq: number; readonly text: string }
+  /**
+   * A chunk. Two forms are understood: `{seq, text}` where `text` is that chunk's piece, and chat-api's
+   * `{seq, delta, text}` where `seq` is the last chunk applied in order, `delta` the text it added
+   * and `text` the whole answer so far.
+   */
+  | { readonly type: 'answer.chunk'; readonly seq: number; readonly text: string; readonly delta?: string }
   | { readonly type: 'answer.completed'; readonly text: string }
   | { readonly type: 'answer.failed'; readonly reason: string }
   /** A snapshot from `GET /answers/{answerId}` (polling, history). */
@@ -63,14 +68,18 @@ export const reduceAnswer = (answer: AnswerView, event: AnswerEvent): AnswerView
     case 'answer.chunk': {
       if (!Number.isInteger(event.seq) || event.seq < 0 || Object.hasOwn(answer.chunks, event.seq))
         return answer;
-      const chunks = { ...answer.chunks, [event.seq]: event.text };
-      const streamed = joinChunks(chunks);
-      return {
-        ...answer,
-        status: 'STREAMING',
-        chunks,
-        text: streamed.length >= answer.text.length ? streamed : answer.text,
-      };
+      const chunks = { ...answer.chunks, [event.seq]: event.delta ?? event.text };
+      const newest = Math.max(...Object.keys(chunks).map(Number)) === event.seq;
+      // Every candidate is a prefix of the same answer: show the longest one.
+      const candidates = [
+        joinChunks(chunks),
+        answer.text,
+        event.delta !== undefined && newest ? event.text : '',
+      ];
+      const text = candidates.reduce((longest, candidate) =>
+        candidate.length > longest.length ? candidate : longest,
+      );
+      return { ...answer, status: 'STREAMING', chunks, text };
     }
     case 'answer.completed':
       return { ...answer, status: 'COMPLETED', text: event.text };

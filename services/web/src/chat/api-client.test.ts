@@ -172,22 +172,39 @@ describe('createApiClient', () => {
   });
 
   describe('listAnswers', () => {
-    it('gets a conversation page by page', async () => {
+    it("reads chat-api's pages, passing the cursor back and asking for the largest page", async () => {
+      // Prepare
       const { api, fetchFn } = setup(
-        json(200, { items: [{ answerId: ANSWER_ID, status: 'PENDING' }], nextToken: 'n2' }),
+        json(200, {
+          conversationId: 'c1',
+          answers: [{ answerId: ANSWER_ID, conversationId: 'c1', prompt: 'Hi', status: 'PENDING', text: '' }],
+          nextCursor: 'n2',
+        }),
       );
-      await expect(api.listAnswers('c1', 'n1')).resolves.toEqual({
-        answers: [{ answerId: ANSWER_ID, status: 'PENDING' }],
-        nextToken: 'n2',
+      // Act
+      const page = await api.listAnswers('c1', 'n1');
+      // Assess
+      expect(page).toEqual({
+        answers: [{ answerId: ANSWER_ID, conversationId: 'c1', prompt: 'Hi', status: 'PENDING' }],
+        nextCursor: 'n2',
       });
       expect(fetchFn.mock.calls[0]?.[0]).toBe(
-        'https://api.example.com/answers?conversationId=c1&nextToken=n1',
+        'https://api.example.com/answers?conversationId=c1&limit=100&cursor=n1',
       );
     });
 
-    it('accepts an `answers` array or a bare array', async () => {
-      await expect(setup(json(200, { answers: [] })).api.listAnswers('c1')).resolves.toEqual({ answers: [] });
-      await expect(setup(json(200, [])).api.listAnswers('c1')).resolves.toEqual({ answers: [] });
+    it('has no cursor on the last page', async () => {
+      await expect(
+        setup(json(200, { conversationId: 'c1', answers: [] })).api.listAnswers('c1'),
+      ).resolves.toEqual({
+        answers: [],
+      });
+    });
+
+    it('refuses a page that is not a list of answers', async () => {
+      await expect(setup(json(200, [])).api.listAnswers('c1')).rejects.toMatchObject({
+        code: 'BAD_RESPONSE',
+      });
     });
   });
 });

@@ -41,10 +41,11 @@ export interface ApiClient {
     conversationId?: string,
   ): Promise<{ answerId: string; conversationId: string }>;
   getAnswer(answerId: string): Promise<AnswerRecord>;
+  /** One page of a conversation, oldest first; pass `nextCursor` back as `cursor` for the next page. */
   listAnswers(
     conversationId: string,
-    nextToken?: string,
-  ): Promise<{ answers: AnswerRecord[]; nextToken?: string }>;
+    cursor?: string,
+  ): Promise<{ answers: AnswerRecord[]; nextCursor?: string }>;
 }
 
 const submittedSchema = z.object({ answerId: z.string().min(1), conversationId: z.string().min(1) });
@@ -57,7 +58,6 @@ const answerSchema = z
     prompt: z.string().optional(),
     text: z.string().nullish(),
     reason: z.string().nullish(),
-    failureReason: z.string().nullish(),
     createdAt: z.string().optional(),
   })
   .transform(
@@ -67,24 +67,21 @@ const answerSchema = z
       ...(raw.conversationId ? { conversationId: raw.conversationId } : {}),
       ...(raw.prompt ? { prompt: raw.prompt } : {}),
       ...(raw.text ? { text: raw.text } : {}),
-      ...((raw.reason ?? raw.failureReason) ? { reason: (raw.reason ?? raw.failureReason) as string } : {}),
+      ...(raw.reason ? { reason: raw.reason } : {}),
       ...(raw.createdAt ? { createdAt: raw.createdAt } : {}),
     }),
   );
 
-const historySchema = z.union([
-  z.array(answerSchema).transform((answers) => ({ answers, nextToken: undefined })),
-  z
-    .looseObject({
-      answers: z.array(answerSchema).optional(),
-      items: z.array(answerSchema).optional(),
-      nextToken: z.string().nullish(),
-    })
-    .transform((page) => ({
-      answers: page.answers ?? page.items ?? [],
-      nextToken: page.nextToken ?? undefined,
-    })),
-]);
+/** chat-api's `{conversationId, answers, nextCursor?}`. */
+const historySchema = z
+  .looseObject({ answers: z.array(answerSchema), nextCursor: z.string().min(1).nullish() })
+  .transform((page) => ({
+    answers: page.answers,
+    ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+  }));
+
+/** Answers per history page (chat-api's maximum). */
+export const HISTORY_PAGE_SIZE = 100;
 
 const envelopeSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
@@ -187,8 +184,12 @@ export const createApiClient = (deps: ApiClientDeps): ApiClient => {
     async getAnswer(answerId) {
       return parse(answerSchema, await request('GET', `/answers/${encodeURIComponent(answerId)}`));
     },
-    async listAnswers(conversationId, nextToken) {
-      const query = new URLSearchParams({ conversationId, ...(nextToken ? { nextToken } : {}) });
+    async listAnswers(conversationId, cursor) {
+      const query = new URLSearchParams({
+        conversationId,
+        limit: String(HISTORY_PAGE_SIZE),
+        ...(cursor ? { cursor } : {}),
+      });
       return parse(historySchema, await request('GET', `/answers?${query.toString()}`));
     },
   };

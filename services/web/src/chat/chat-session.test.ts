@@ -236,7 +236,7 @@ describe('ChatSession', () => {
         .fn()
         .mockResolvedValueOnce({
           answers: [{ answerId: MINE, status: 'COMPLETED', prompt: 'one', text: '10 days' }],
-          nextToken: 'p2',
+          nextCursor: 'p2',
         })
         .mockResolvedValueOnce({
           answers: [{ answerId: MINE_2, status: 'FAILED', prompt: 'two', reason: 'Timed out' }],

@@ -159,13 +159,13 @@ export class ChatSession {
     this.#set({ conversationId, turns: [], loading: true, error: undefined });
     try {
       const records: AnswerRecord[] = [];
-      let nextToken: string | undefined;
+      let cursor: string | undefined;
       let pages = 0;
       do {
-        const page = await this.#deps.api.listAnswers(conversationId, nextToken);
+        const page = await this.#deps.api.listAnswers(conversationId, cursor);
         records.push(...page.answers);
-        nextToken = page.nextToken;
-      } while (nextToken && ++pages < MAX_HISTORY_PAGES);
+        cursor = page.nextCursor;
+      } while (cursor && ++pages < MAX_HISTORY_PAGES);
       if (view !== this.#view) return;
       const turns = records.filter((record) => this.#owns(record.answerId)).map(turnFromRecord);
       for (const turn of turns) this.#lastActivity.set(turn.answerId, this.#now());
