@@ -236,8 +236,11 @@ describe('local stage template', () => {
   it('points the functions at the local Cognito emulator, the local bus and serverless-offline', () => {
     // Act
     const environment = (logicalId: string) =>
-      (template.Resources[logicalId]?.Properties?.Environment as { Variables: Record<string, unknown> })
-        .Variables;
+      (
+        (template.Resources[logicalId]?.Properties?.Environment ?? { Variables: {} }) as {
+          Variables: Record<string, unknown>;
+        }
+      ).Variables;
     const submit = environment('SubmitPromptLambdaFunction');
     const onAnswer = environment('OnAnswerEventLambdaFunction');
 
