@@ -16,7 +16,13 @@ const workspaces = ['packages', 'services'].flatMap((group) =>
     : [],
 );
 
-for (const workspace of workspaces) rmSync(join(root, workspace, '.jest-results.json'), { force: true });
+/** Every jest result file a workspace wrote (`.jest-results.json`, `.jest-results-browser.json`, …). */
+const resultFiles = (workspace) =>
+  readdirSync(join(root, workspace))
+    .filter((name) => /^\.jest-results.*\.json$/.test(name))
+    .map((name) => join(root, workspace, name));
+
+for (const workspace of workspaces) for (const file of resultFiles(workspace)) rmSync(file, { force: true });
 rmSync(join(root, '.turbo', 'runs'), { recursive: true, force: true });
 
 const tasks =
@@ -42,23 +48,22 @@ let passed = 0;
 let failed = 0;
 const failures = [];
 const testReported = new Set();
-for (const workspace of workspaces) {
-  const file = join(root, workspace, '.jest-results.json');
-  if (!existsSync(file)) continue;
-  const results = JSON.parse(readFileSync(file, 'utf8'));
-  passed += results.numPassedTests;
-  failed += results.numFailedTests;
-  if (results.numFailedTests > 0) {
-    testReported.add(workspace);
-    failures.push(`${workspace}: ${results.numFailedTests} test(s) failed`);
+for (const workspace of workspaces)
+  for (const file of resultFiles(workspace)) {
+    const results = JSON.parse(readFileSync(file, 'utf8'));
+    passed += results.numPassedTests;
+    failed += results.numFailedTests;
+    if (results.numFailedTests > 0) {
+      testReported.add(workspace);
+      failures.push(`${workspace}: ${results.numFailedTests} test(s) failed`);
+    }
+    const broken = results.numRuntimeErrorTestSuites ?? 0;
+    if (broken > 0) {
+      failed += broken;
+      testReported.add(workspace);
+      failures.push(`${workspace}: ${broken} test suite(s) failed to run`);
+    }
   }
-  const broken = results.numRuntimeErrorTestSuites ?? 0;
-  if (broken > 0) {
-    failed += broken;
-    testReported.add(workspace);
-    failures.push(`${workspace}: ${broken} test suite(s) failed to run`);
-  }
-}
 
 const runsDir = join(root, '.turbo', 'runs');
 const summaryFile = existsSync(runsDir)

@@ -54,7 +54,7 @@ export const SERVICES = {
   string,
   { dir: string; http: keyof StackPorts; ws: keyof StackPorts; lambda: keyof StackPorts }
 >;
-type ServiceKey = keyof typeof SERVICES;
+export type ServiceKey = keyof typeof SERVICES;
 
 /**
  * Per-service access keys. The DynamoDB gateway lets them through without IAM evaluation (the
@@ -73,6 +73,36 @@ const SERVICE_KEYS: Record<ServiceKey | 'admin', { accessKeyId: string; secretAc
   chatApi: { accessKeyId: 'LOCALCHATAPI', secretAccessKey: 'local-chat-api-secret' },
   agentInvoker: { accessKeyId: 'LOCALAGENTINVOKER', secretAccessKey: 'local-agent-invoker-secret' },
 };
+
+/**
+ * The environment a service's handlers get locally: the local endpoints through the SDK's standard
+ * `AWS_ENDPOINT_URL_<SERVICE>` variables, the service's own access key, and the values its `local`
+ * stage parameters read from the environment. The same for serverless-offline and `invoke local`.
+ */
+export const localServiceEnv = (info: StackInfo, key: ServiceKey, base: NodeJS.ProcessEnv = process.env) => {
+  const env: NodeJS.ProcessEnv = {
+    ...base,
+    AWS_REGION: info.region,
+    AWS_DEFAULT_REGION: info.region,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_ACCESS_KEY_ID: SERVICE_KEYS[key].accessKeyId,
+    AWS_SECRET_ACCESS_KEY: SERVICE_KEYS[key].secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: info.dynamodbUrl,
+    AWS_ENDPOINT_URL_STS: info.stsUrl,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: info.eventBridgeUrl,
+    AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME: info.bedrockUrl,
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: info.cognitoUrl,
+    COGNITO_WEB_CLIENT_ID: info.webClientId,
+    COGNITO_ISSUER_URL: info.cognitoIssuer,
+    WEB_ORIGIN: info.webUrl,
+    WEBSOCKET_API_ENDPOINT: info.webSocketUrl.replace(/^ws/, 'http'),
+  };
+  for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN']) delete env[name];
+  return env;
+};
+
+/** The access key the agent-invoker uses locally (STS knows it as the agent-invoker's Lambda role). */
+export const AGENT_INVOKER_KEY = SERVICE_KEYS.agentInvoker;
 
 export interface StartStackOptions {
   dataDir?: string;
@@ -256,48 +286,6 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
     const webUrl = `http://127.0.0.1:${ports.web}`;
     const chatApiUrl = `http://127.0.0.1:${ports.chatApiHttp}`;
     const webSocketUrl = `ws://127.0.0.1:${ports.chatApiWebSocket}`;
-    const commonEnv: NodeJS.ProcessEnv = {
-      ...process.env,
-      AWS_REGION: LOCAL_REGION,
-      AWS_DEFAULT_REGION: LOCAL_REGION,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_ENDPOINT_URL_DYNAMODB: gateway.url,
-      AWS_ENDPOINT_URL_STS: sts.url,
-      AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.url,
-      AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME: bedrock.url,
-      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.url,
-      COGNITO_WEB_CLIENT_ID: cognito.webClientId,
-      COGNITO_ISSUER_URL: cognito.issuer,
-      WEB_ORIGIN: webUrl,
-      WEBSOCKET_API_ENDPOINT: `http://127.0.0.1:${ports.chatApiWebSocket}`,
-      TA_LOCAL_STACK: 'true',
-    };
-    for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN']) delete commonEnv[name];
-
-    const offline = await Promise.all(
-      (Object.keys(SERVICES) as ServiceKey[]).map((key) =>
-        startServerlessOffline({
-          serviceDir: join(REPO_ROOT, SERVICES[key].dir),
-          name: key,
-          stage: STAGE,
-          httpPort: ports[SERVICES[key].http],
-          websocketPort: ports[SERVICES[key].ws],
-          lambdaPort: ports[SERVICES[key].lambda],
-          env: {
-            ...commonEnv,
-            AWS_ACCESS_KEY_ID: SERVICE_KEYS[key].accessKeyId,
-            AWS_SECRET_ACCESS_KEY: SERVICE_KEYS[key].secretAccessKey,
-          },
-          log: (line) => log(key, line),
-        }).then((process_: RunningProcess) => {
-          running.push(process_);
-          return process_;
-        }),
-      ),
-    );
-    void offline;
-    log('stack', `services ready after ${Date.now() - started} ms`);
-
     const info: StackInfo = {
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT_ID,
@@ -305,6 +293,7 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
       userPoolId: cognito.userPoolId,
       webClientId: cognito.webClientId,
       cognitoUrl: cognito.url,
+      cognitoIssuer: cognito.issuer,
       chatApiUrl,
       webSocketUrl,
       webUrl,
@@ -318,6 +307,26 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
       ports,
       pid: process.pid,
     };
+
+    const offline = await Promise.all(
+      (Object.keys(SERVICES) as ServiceKey[]).map((key) =>
+        startServerlessOffline({
+          serviceDir: join(REPO_ROOT, SERVICES[key].dir),
+          name: key,
+          stage: STAGE,
+          httpPort: ports[SERVICES[key].http],
+          websocketPort: ports[SERVICES[key].ws],
+          lambdaPort: ports[SERVICES[key].lambda],
+          env: localServiceEnv(info, key),
+          log: (line) => log(key, line),
+        }).then((process_: RunningProcess) => {
+          running.push(process_);
+          return process_;
+        }),
+      ),
+    );
+    void offline;
+    log('stack', `services ready after ${Date.now() - started} ms`);
 
     if (options.web !== false) {
       const web = await serveWeb({ port: ports.web, info });

@@ -17,6 +17,7 @@ export interface StackInfo {
   userPoolId: string;
   webClientId: string;
   cognitoUrl: string;
+  cognitoIssuer: string;
   chatApiUrl: string;
   webSocketUrl: string;
   webUrl: string;

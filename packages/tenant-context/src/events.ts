@@ -7,6 +7,9 @@ import { z } from 'zod';
 import { isOwnedBy } from './answer-id';
 import { AnswerOwnershipError, InvalidEventError, PutEventsFailedError } from './errors';
 import { tenantIdSchema, userIdSchema } from './identity';
+import { conversationIdSchema, MAX_PROMPT_LENGTH } from './limits';
+
+export { CONVERSATION_ID_PATTERN, conversationIdSchema, MAX_PROMPT_LENGTH } from './limits';
 
 /** `source` of every event, by producing service. */
 export const EVENT_SOURCES = {
@@ -25,17 +28,10 @@ export const DETAIL_TYPES = {
 } as const;
 export type DetailType = keyof typeof DETAIL_TYPES;
 
-/** Longest prompt accepted anywhere (characters). */
-export const MAX_PROMPT_LENGTH = 4000;
 /** Tenant tiers. */
 export const TENANT_TIERS = ['basic', 'standard', 'premium'] as const;
 
 const answerIdSchema = z.string().min(1).max(128);
-/** Conversation ids: URL-safe, 1–63 characters (chat-api generates ULIDs), so `<sub>.<conversationId>` fits Bedrock's 100-character session id. */
-export const conversationIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be 1-63 of [A-Za-z0-9_-]');
-
 const owned = { tenantId: tenantIdSchema, userId: userIdSchema, answerId: answerIdSchema };
 
 /** Detail schemas, one per detail-type: the single source for producers and consumers. */

@@ -1,3 +1,4 @@
 export * from './answer-id';
 export * from './errors';
 export * from './identity';
+export * from './limits';

@@ -13,22 +13,22 @@ import {
   waitForChat,
 } from './support/app';
 import { launchBrowser, newContext, screenshot, watchProblems } from './support/browser';
-import { stackEnv } from './support/stack';
+import { type E2eStack, startE2eStack } from './support/stack';
 
 const RETURN_POLICY = 'What is your return policy?';
 
-let env: ReturnType<typeof stackEnv>;
+let env: E2eStack;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  env = stackEnv();
-  browser = await launchBrowser();
+  [env, browser] = await Promise.all([startE2eStack(), launchBrowser()]);
 });
 
 afterAll(async () => {
   for (const context of contexts) await context.close();
   await browser?.close();
+  await env?.close();
 });
 
 const firstSignIn = async (username: string, size: 'phone' | 'desktop' = 'desktop') => {
@@ -37,7 +37,7 @@ const firstSignIn = async (username: string, size: 'phone' | 'desktop' = 'deskto
   const page = await context.newPage();
   const problems = watchProblems(page);
   await page.goto(env.webUrl);
-  await signIn(page, username, env.tempPassword);
+  await signIn(page, username, env.passwordOf(username));
   await setNewPassword(page, env.newPassword);
   const who = await waitForChat(page);
   return { page, problems, who };
@@ -58,7 +58,7 @@ describe('web chat against the local stack', () => {
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await screenshot(page, 'sign-in');
     // Act
-    await signIn(page, 'tenant1-user', env.tempPassword);
+    await signIn(page, 'tenant1-user', env.passwordOf('tenant1-user'));
     await setNewPassword(page, env.newPassword);
     const who = await waitForChat(page);
     const answer = await ask(page, RETURN_POLICY);

@@ -6,17 +6,19 @@ import { generateSync } from 'otplib';
 import type { Browser } from 'playwright-core';
 import { enterCode, setNewPassword, signIn, signOut, waitForChat } from './support/app';
 import { launchBrowser, newContext, screenshot, watchProblems } from './support/browser';
-import { stackEnv } from './support/stack';
+import { type E2eStack, startE2eStack } from './support/stack';
 
-let env: ReturnType<typeof stackEnv>;
+let env: E2eStack;
 let browser: Browser;
 
 beforeAll(async () => {
-  env = stackEnv();
-  browser = await launchBrowser();
+  [env, browser] = await Promise.all([startE2eStack(), launchBrowser()]);
 });
 
-afterAll(() => browser?.close());
+afterAll(async () => {
+  await browser?.close();
+  await env?.close();
+});
 
 /** A code from the next 30-second window, so it is not the one used to enrol (Cognito refuses reuse). */
 const nextCode = async (secret: string, used: string): Promise<string> => {
@@ -34,7 +36,7 @@ describe('TOTP against the local stack', () => {
     const page = await context.newPage();
     const problems = watchProblems(page);
     await page.goto(env.webUrl);
-    await signIn(page, 'tenant3-user', env.tempPassword);
+    await signIn(page, 'tenant3-user', env.passwordOf('tenant3-user'));
     await setNewPassword(page, env.newPassword);
     await waitForChat(page);
     // Act: enrol

@@ -1,16 +1,44 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolvePorts, seedStack, startStack } from '@tenant-assistant/dev-stack';
+
+/** The password the browser tests choose at each user's first sign-in. */
+export const NEW_PASSWORD = 'E2e-N3w-Passw0rd!';
+
 /**
- * What the browser tests against the running local stack need from the helper that starts it:
- *   WEB_URL             the served app, e.g. http://127.0.0.1:5173 (required)
- *   E2E_TEMP_PASSWORD   the temporary password the seed gives tenantN-user (required)
- *   E2E_NEW_PASSWORD    the password the tests set at first sign-in (default below)
- * Each run needs freshly seeded users (the first sign-in changes their password).
+ * Starts the whole local system for one test file (ports shifted by 23000 so a running dev stack
+ * is not disturbed, data in memory), seeded with temporary passwords like a fresh `dev` run, and
+ * the built web app (services/web/dist) served as the run command serves it.
  */
-export const stackEnv = () => {
-  const webUrl = process.env.WEB_URL?.replace(/\/+$/, '');
-  const tempPassword = process.env.E2E_TEMP_PASSWORD;
-  if (!webUrl)
-    throw new Error('WEB_URL is not set: start the local stack (dev command) and pass the URL it prints');
-  if (!tempPassword)
-    throw new Error("E2E_TEMP_PASSWORD is not set: pass the seeded users' temporary password");
-  return { webUrl, tempPassword, newPassword: process.env.E2E_NEW_PASSWORD ?? 'E2e-N3w-Passw0rd!' };
+export const startE2eStack = async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'tenant-assistant-web-e2e-'));
+  const stack = await startStack({
+    dataDir,
+    inMemory: true,
+    web: true,
+    ports: resolvePorts({ TA_PORT_OFFSET: process.env.TA_E2E_PORT_OFFSET ?? '23000' }),
+  });
+  try {
+    const users = await seedStack(stack.info, { dataDir });
+    return {
+      webUrl: stack.info.webUrl,
+      newPassword: NEW_PASSWORD,
+      /** The temporary password the seed gave this user. */
+      passwordOf: (username: string) => {
+        const user = users.find((u) => u.username === username);
+        if (!user?.temporary) throw new Error(`${username} has no temporary password`);
+        return user.password;
+      },
+      close: async () => {
+        await stack.close();
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await stack.close();
+    throw error;
+  }
 };
+
+export type E2eStack = Awaited<ReturnType<typeof startE2eStack>>;

@@ -1,3 +1,4 @@
+import { MAX_PROMPT_LENGTH } from '@tenant-assistant/tenant-context';
 import { z } from 'zod';
 import {
   AnswerNotFoundError,
@@ -9,8 +10,8 @@ import {
 } from '../errors';
 import { ANSWER_STATUSES, type AnswerStatus } from './answer-stream';
 
-/** Longest prompt chat-api accepts (DESIGN section 4; tenant-context `MAX_PROMPT_LENGTH`). */
-export const MAX_PROMPT_LENGTH = 4000;
+/** Longest prompt chat-api accepts (the shared contract's limit). */
+export { MAX_PROMPT_LENGTH };
 
 /** An answer as `GET /answers/{answerId}` and the history return it. */
 export interface AnswerRecord {

@@ -1,4 +1,4 @@
-import { isOwnedBy } from '@tenant-assistant/tenant-context';
+import { CONVERSATION_ID_PATTERN, isOwnedBy } from '@tenant-assistant/tenant-context';
 import { AnswerNotFoundError, userMessageOf } from '../errors';
 import type { AnswerSocket, ConnectionStatus, SocketMessage } from './answer-socket';
 import { type AnswerView, isTerminal, pendingAnswer, reduceAnswer } from './answer-stream';
@@ -41,7 +41,6 @@ export interface ChatSessionDeps {
   readonly onConversationChange?: (conversationId: string | undefined) => void;
 }
 
-const CONVERSATION_ID = /^[A-Za-z0-9_-]{1,63}$/;
 const MAX_HISTORY_PAGES = 20;
 
 const turnFromRecord = (record: AnswerRecord): Turn => ({
@@ -147,7 +146,7 @@ export class ChatSession {
   async openConversation(conversationId: string): Promise<void> {
     const view = ++this.#view;
     this.#lastActivity.clear();
-    if (!CONVERSATION_ID.test(conversationId)) {
+    if (!CONVERSATION_ID_PATTERN.test(conversationId)) {
       this.#set({
         conversationId: undefined,
         turns: [],
