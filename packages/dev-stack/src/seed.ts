@@ -105,7 +105,13 @@ export const seedStack = async (
     let user = known.get(seed.username);
     let exists = true;
     try {
-      await cognito.send(new AdminGetUserCommand({ UserPoolId: info.userPoolId, Username: seed.username }));
+      const existing = await cognito.send(
+        new AdminGetUserCommand({ UserPoolId: info.userPoolId, Username: seed.username }),
+      );
+      if (user?.temporary && existing.UserStatus !== 'FORCE_CHANGE_PASSWORD') {
+        // the temporary password was replaced at first sign-in: only the user knows the new one
+        user = { ...user, password: '(changed at first sign-in)', temporary: false };
+      }
     } catch (error) {
       if (!(error instanceof UserNotFoundException)) throw error;
       exists = false;

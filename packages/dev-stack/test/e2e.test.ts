@@ -226,10 +226,12 @@ describe('the local system, end to end', () => {
     expect(missing).toBeInstanceOf(ChatApiError);
     expect((stolen as ChatApiError).status).toBe(404);
     expect((stolen as ChatApiError).message).toBe((missing as ChatApiError).message);
+    await awaitAnswer(stack.info, owner, answerId); // let it finish before the next test
   });
 
   test('ends a prompt whose agent call fails as FAILED, visible to the user', async () => {
-    // Prepare
+    // Prepare: nothing else in flight may take the injected fault
+    await stack.eventBridge.drain(30_000);
     stack.bedrock.injectFault({ type: 'ValidationException', times: 1 });
     // Act
     const answer = await ask('tenant3-user', 'What is your return policy?');
