@@ -3,6 +3,7 @@
  * where to go, and stops everything on Ctrl-C. Flags: --reset (wipe local data), --known-passwords
  * (permanent development passwords instead of temporary ones), --verbose (every process's output).
  */
+import './quiet-warnings';
 import { parseArgs } from 'node:util';
 import { seedStack } from '../seed';
 import { startStack } from '../stack';
@@ -55,7 +56,7 @@ Next steps:
   - open ${info.webUrl} and sign in as tenant1-user; ask "What is your return policy?"
   - or from a terminal: ./scripts/chat --user tenant1-user --new-password 'Choose-a-passw0rd!' "Which orders did I place?"
   - ./scripts/manage-orders tenant1-user add|clear|list
-  - debug one function: see "Debugging a function" in the README
+  - debug one function: ./scripts/invoke-local order-action-group actionGroup events/get-return-policy.json --as tenant1-user
 
 Press Ctrl-C to stop.`);
   } catch (error) {
