@@ -108,6 +108,30 @@ describe('answerPrompt', () => {
     expect(outcome).toEqual({ answerId: detail.answerId, outcome: 'completed', chunks: chunks.length });
   });
 
+  test('publishes the last chunk and AnswerCompleted together in one PutEvents call, in this order', async () => {
+    // Prepare
+    const { clock, run } = setup();
+    agentAnswers(clock, [
+      { text: 'Your order ', afterMs: 0 },
+      { text: 'o-1001 ', afterMs: 10 },
+      { text: 'has shipped.', afterMs: 10 },
+    ]);
+    // Act
+    const outcome = await run();
+    // Assess
+    const calls = eventBridgeMock
+      .commandCalls(PutEventsCommand)
+      .map((call) => (call.args[0].input.Entries ?? []).map((entry) => entry.DetailType));
+    expect(calls).toEqual([['AnswerChunk'], ['AnswerChunk', 'AnswerCompleted']]);
+    const events = publishedEvents(eventBridgeMock);
+    expect(events.map((e) => [e.detailType, e.detail.seq, e.detail.text])).toEqual([
+      ['AnswerChunk', 0, 'Your order '],
+      ['AnswerChunk', 1, 'o-1001 has shipped.'],
+      ['AnswerCompleted', undefined, 'Your order o-1001 has shipped.'],
+    ]);
+    expect(outcome).toMatchObject({ outcome: 'completed', chunks: 2 });
+  });
+
   test('asks for credentials of exactly the prompt’s tenant and user', async () => {
     // Prepare
     const { clock, tenant, getCredentials, run } = setup();

@@ -44,7 +44,8 @@ export interface AnswerOutcome {
 
 /**
  * Answers one prompt: scoped credentials for (tenant, user) → InvokeAgent → coalesced
- * `AnswerChunk`s → `AnswerCompleted` with the full text. Throttling, timeouts and 5xx are retried
+ * `AnswerChunk`s → `AnswerCompleted` with the full text (the last chunk and the completion go out
+ * together, in one PutEvents call). Throttling, timeouts and 5xx are retried
  * with backoff while nothing has been published and the deadline allows; any other failure, or
  * one after chunks went out, ends in exactly one `AnswerFailed` with a safe reason. Only when even
  * that cannot be published does it throw (so the invocation is retried: a user is never left waiting).
@@ -59,8 +60,8 @@ export const answerPrompt = async (
 ): Promise<AnswerOutcome> => {
   const { logger, clock } = ports;
   const owner = { tenantId: tenant.tenantId, userId: tenant.userId, answerId: detail.answerId };
-  const publish = (event: OutgoingEvent) =>
-    putEvents(ports.eventBridge, ports.settings.eventBusName, [event]);
+  const publish = (...events: OutgoingEvent[]) =>
+    putEvents(ports.eventBridge, ports.settings.eventBusName, events);
   const startedAt = clock();
   let published = 0;
 
@@ -69,7 +70,7 @@ export const answerPrompt = async (
   try {
     const credentials = await ports.credentials.get(tenant);
     const input = invokeAgentInput(ports.settings, tenant, detail, credentials, new Date(clock()));
-    const text = await withRetry(
+    const { text, rest } = await withRetry(
       async () => {
         const coalescer = createChunkCoalescer({
           clock,
@@ -82,8 +83,7 @@ export const answerPrompt = async (
         for await (const piece of agentAnswerText(ports.agent, input, abort.signal)) {
           await coalescer.push(piece);
         }
-        await coalescer.flush();
-        return coalescer.text;
+        return { text: coalescer.text, rest: coalescer.takeRest() };
       },
       {
         isRetryable: (error) => published === 0 && isRetryableError(error),
@@ -100,7 +100,13 @@ export const answerPrompt = async (
       },
     );
     if (text.trim() === '') throw new EmptyAnswerError();
-    await publish({ detailType: 'AnswerCompleted', detail: { ...owner, text } });
+    // The last chunk and the completion in one PutEvents call, in this order: one round trip
+    // fewer before the answer is complete, and chat-api gets both at the same moment.
+    await publish(...(rest ? [{ detailType: 'AnswerChunk' as const, detail: { ...owner, ...rest } }] : []), {
+      detailType: 'AnswerCompleted',
+      detail: { ...owner, text },
+    });
+    if (rest) published += 1;
     logger.info('Answer completed', {
       chunks: published,
       characters: text.length,

@@ -78,6 +78,25 @@ describe('createChunkCoalescer', () => {
     expect(published.length).toBeLessThan(pieces.length);
   });
 
+  test('hands over the waiting text as the next piece instead of publishing it', async () => {
+    // Prepare
+    const { coalescer, published, clock } = setup();
+    await coalescer.push('The ');
+    clock.advance(10);
+    await coalescer.push('window ');
+    clock.advance(10);
+    await coalescer.push('is 30 days.');
+    // Act
+    const rest = coalescer.takeRest();
+    const again = coalescer.takeRest();
+    // Assess
+    expect(published).toEqual([{ seq: 0, text: 'The ' }]);
+    expect(rest).toEqual({ seq: 1, text: 'window is 30 days.' });
+    expect(again).toBeUndefined();
+    expect(coalescer.published).toBe(2);
+    expect(coalescer.text).toBe('The window is 30 days.');
+  });
+
   test('publishes nothing for empty text and nothing on an empty flush', async () => {
     // Prepare
     const { coalescer, published } = setup();

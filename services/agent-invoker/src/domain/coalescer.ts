@@ -15,9 +15,15 @@ export interface ChunkCoalescer {
   push(text: string): Promise<void>;
   /** Publishes whatever text is still waiting. */
   flush(): Promise<void>;
-  /** Everything pushed so far: the concatenation of all published pieces after `flush`. */
+  /**
+   * Hands over whatever text is still waiting as the last piece (numbered like a published one)
+   * instead of publishing it, so the caller can publish it together with what follows: the last
+   * AnswerChunk and AnswerCompleted in one PutEvents call. Undefined when nothing is waiting.
+   */
+  takeRest(): { seq: number; text: string } | undefined;
+  /** Everything pushed so far: the concatenation of all pieces after `flush` (or `takeRest`). */
   readonly text: string;
-  /** How many pieces were published. */
+  /** How many pieces were published (or handed over by `takeRest`). */
   readonly published: number;
 }
 
@@ -55,6 +61,13 @@ export const createChunkCoalescer = (options: ChunkCoalescerOptions): ChunkCoale
       if (pending.length >= maxChars || clock() - lastPublishedAt >= intervalMs) await publishPending();
     },
     flush: publishPending,
+    takeRest() {
+      if (pending === '') return undefined;
+      const rest = { seq, text: pending };
+      pending = '';
+      seq += 1;
+      return rest;
+    },
     get text() {
       return text;
     },
