@@ -91,4 +91,72 @@ describe('applyAnswerEvent', () => {
       pendingChunks: { 1: 'world' },
     });
   });
+
+  it('completes an open answer with one conditional write, without reading it first', async () => {
+    // Prepare
+    const { deps, answer, answers } = await makeDeps();
+    const get = jest.spyOn(deps.answers, 'get');
+
+    // Act
+    const outcome = await applyAnswerEvent(deps, {
+      detailType: 'AnswerCompleted',
+      detail: { tenantId: answer.tenantId, userId: answer.userId, answerId: answer.answerId, text: 'Done.' },
+    });
+
+    // Assess
+    expect(outcome).toMatchObject({ applied: true });
+    expect(get).not.toHaveBeenCalled();
+    expect(answers.stored(answer.userId, answer.answerId)).toMatchObject({
+      status: 'COMPLETED',
+      text: 'Done.',
+    });
+  });
+
+  it('reads the answer only when the completion is refused, to tell a final answer from a missing one', async () => {
+    // Prepare
+    const { deps, answer } = await makeDeps();
+    const completion = (answerId: AnswerId) => ({
+      detailType: 'AnswerCompleted' as const,
+      detail: { tenantId: answer.tenantId, userId: answer.userId, answerId, text: 'Done.' },
+    });
+    await applyAnswerEvent(deps, completion(answer.answerId as AnswerId));
+
+    // Act
+    const again = await applyAnswerEvent(deps, completion(answer.answerId as AnswerId));
+    const unknown = await applyAnswerEvent(
+      deps,
+      completion(`${answer.userId}.01JD0000000000000000000009` as AnswerId),
+    );
+
+    // Assess
+    expect(again).toEqual({ applied: false, reason: 'final' });
+    expect(unknown).toEqual({ applied: false, reason: 'missing' });
+  });
+
+  it('fails (so the event is retried) when the connections cannot be looked up, after applying the completion', async () => {
+    // Prepare
+    const { deps, answer, answers } = await makeDeps({
+      connections: {
+        ...memoryConnections().repository,
+        listByUser: async () => {
+          throw new Error('DynamoDB unavailable');
+        },
+      },
+    });
+
+    // Act
+    const attempt = applyAnswerEvent(deps, {
+      detailType: 'AnswerFailed',
+      detail: {
+        tenantId: answer.tenantId,
+        userId: answer.userId,
+        answerId: answer.answerId,
+        reason: 'Sorry.',
+      },
+    });
+
+    // Assess
+    await expect(attempt).rejects.toThrow('DynamoDB unavailable');
+    expect(answers.stored(answer.userId, answer.answerId)?.status).toBe('FAILED');
+  });
 });

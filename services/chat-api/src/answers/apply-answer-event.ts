@@ -1,9 +1,15 @@
 import type { AnswerId, TenantContext } from '@tenant-assistant/tenant-context';
 import type { EventDetail } from '@tenant-assistant/tenant-context/events';
-import { type PushDeps, type PushOutcome, pushToOwner } from '../connections/push';
+import {
+  lookUpOwnerConnections,
+  type OwnerConnections,
+  type PushDeps,
+  type PushOutcome,
+  pushToOwner,
+} from '../connections/push';
 import { AnswerTenantMismatchError, AnswerVersionConflictError } from '../errors';
-import type { AnswersRepository, Clock } from '../ports';
-import { type Answer, type AnswerKey, FINAL_STATUSES, mergeChunk } from './model';
+import type { AnswersRepository, Clock, ServerMessage } from '../ports';
+import { type Answer, type AnswerKey, mergeChunk } from './model';
 
 /** The answer events chat-api consumes, already validated against the contract (owner checked). */
 export type AnswerEvent =
@@ -52,12 +58,15 @@ const applyChunk = async (
 ): Promise<AnswerEventOutcome> => {
   const maxAttempts = deps.maxAttempts ?? 10;
   const backoff = deps.backoff ?? jitteredBackoff;
+  let connections: OwnerConnections | undefined;
   for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
     if (attempt > 1) await backoff(attempt - 1);
     const answer: Answer | undefined = await readOwnedAnswer(deps, key, owner);
     if (!answer) return { applied: false, reason: 'missing' };
     const decision = mergeChunk(answer, detail.seq, detail.text);
     if (!decision.apply) return { applied: false, reason: decision.reason };
+    // A chunk that extends the answer is pushed once saved: look up the connections meanwhile.
+    if (decision.appended !== '') connections ??= lookUpOwnerConnections(deps, owner);
     try {
       await deps.answers.saveProgress(key, answer.version, decision.progress, deps.clock());
     } catch (error) {
@@ -65,13 +74,18 @@ const applyChunk = async (
       throw error;
     }
     if (decision.appended === '') return { applied: true, push: NO_PUSH }; // waits for an earlier chunk
-    const push = await pushToOwner(deps, owner, {
-      type: 'answer.chunk',
-      answerId: key.answerId,
-      seq: decision.progress.lastSeq,
-      delta: decision.appended,
-      text: decision.progress.text,
-    });
+    const push = await pushToOwner(
+      deps,
+      owner,
+      {
+        type: 'answer.chunk',
+        answerId: key.answerId,
+        seq: decision.progress.lastSeq,
+        delta: decision.appended,
+        text: decision.progress.text,
+      },
+      connections,
+    );
     return { applied: true, push };
   }
   throw new AnswerVersionConflictError(); // the invocation fails and is retried
@@ -82,6 +96,11 @@ const applyChunk = async (
  * Chunks are applied in `seq` order whatever order they arrive in, each once (optimistic
  * concurrency on the answer's version); completion and failure are applied once, and nothing
  * changes a COMPLETED or FAILED answer. Events for unknown answers are ignored.
+ *
+ * Completion and failure are one conditional write (open answer of this tenant) while the owner's
+ * connections are looked up; only when the write is refused is the answer read, to tell a missing
+ * or final answer from another tenant's (a security event). So the usual completion costs one
+ * round trip to the table before the push, not three.
  *
  * @example await applyAnswerEvent(deps, { detailType: event['detail-type'], detail: event.detail });
  */
@@ -95,25 +114,19 @@ export const applyAnswerEvent = async (
 
   if (event.detailType === 'AnswerChunk') return applyChunk(deps, key, owner, event.detail);
 
-  const answer = await readOwnedAnswer(deps, key, owner);
-  if (!answer) return { applied: false, reason: 'missing' };
-  if (FINAL_STATUSES.includes(answer.status)) return { applied: false, reason: 'final' };
-
-  if (event.detailType === 'AnswerCompleted') {
-    const { text } = event.detail;
-    if (!(await deps.answers.complete(key, tenantId, text, deps.clock())))
-      return { applied: false, reason: 'final' };
-    return {
-      applied: true,
-      push: await pushToOwner(deps, owner, { type: 'answer.completed', answerId: key.answerId, text }),
-    };
+  const connections = lookUpOwnerConnections(deps, owner);
+  const finished =
+    event.detailType === 'AnswerCompleted'
+      ? await deps.answers.complete(key, tenantId, event.detail.text, deps.clock())
+      : await deps.answers.fail(key, tenantId, event.detail.reason, deps.clock());
+  if (!finished) {
+    // Refused by the write's condition: say why (and refuse another tenant's answer loudly).
+    const answer = await readOwnedAnswer(deps, key, owner);
+    return { applied: false, reason: answer ? 'final' : 'missing' };
   }
-
-  const { reason } = event.detail;
-  if (!(await deps.answers.fail(key, tenantId, reason, deps.clock())))
-    return { applied: false, reason: 'final' };
-  return {
-    applied: true,
-    push: await pushToOwner(deps, owner, { type: 'answer.failed', answerId: key.answerId, reason }),
-  };
+  const message: ServerMessage =
+    event.detailType === 'AnswerCompleted'
+      ? { type: 'answer.completed', answerId: key.answerId, text: event.detail.text }
+      : { type: 'answer.failed', answerId: key.answerId, reason: event.detail.reason };
+  return { applied: true, push: await pushToOwner(deps, owner, message, connections) };
 };

@@ -1,6 +1,6 @@
 import type { TenantContext } from '@tenant-assistant/tenant-context';
 import { ConnectionGoneError } from '../errors';
-import type { ConnectionPusher, ConnectionsRepository, Logger, ServerMessage } from '../ports';
+import type { Connection, ConnectionPusher, ConnectionsRepository, Logger, ServerMessage } from '../ports';
 
 export interface PushDeps {
   connections: ConnectionsRepository;
@@ -15,10 +15,32 @@ export interface PushOutcome {
   failed: number;
 }
 
+/** A lookup of the open connections of exactly one owner (user in a tenant), started ahead of the push. */
+export interface OwnerConnections {
+  readonly owner: TenantContext;
+  readonly connections: Promise<readonly Pick<Connection, 'connectionId' | 'tenantId'>[]>;
+}
+
+/**
+ * Starts looking up the owner's open connections, so the lookup can overlap with the write that
+ * decides whether anything is pushed at all. Looking up pushes nothing; a failed lookup only fails
+ * the push that awaits it (never an unhandled rejection when nothing does).
+ *
+ * @example const lookup = lookUpOwnerConnections(deps, owner); … await pushToOwner(deps, owner, message, lookup);
+ */
+export const lookUpOwnerConnections = (
+  deps: Pick<PushDeps, 'connections'>,
+  owner: TenantContext,
+): OwnerConnections => {
+  const connections = deps.connections.listByUser(owner.userId);
+  connections.catch(() => {});
+  return { owner: { tenantId: owner.tenantId, userId: owner.userId }, connections };
+};
+
 /**
  * Pushes `message` to every open connection of exactly this user in exactly this tenant (never to
  * anyone else's). Connections that are gone (410) are deleted; other failures are logged and do not
- * stop the remaining pushes.
+ * stop the remaining pushes. `lookup` is a lookup of this owner's connections already under way.
  *
  * @example await pushToOwner(deps, { tenantId, userId }, { type: 'answer.completed', answerId, text });
  */
@@ -26,12 +48,16 @@ export const pushToOwner = async (
   deps: PushDeps,
   owner: TenantContext,
   message: ServerMessage,
+  lookup: OwnerConnections = lookUpOwnerConnections(deps, owner),
 ): Promise<PushOutcome> => {
-  const connections = (await deps.connections.listByUser(owner.userId)).filter(
+  if (lookup.owner.userId !== owner.userId || lookup.owner.tenantId !== owner.tenantId) {
+    throw new Error('The connections were looked up for another owner');
+  }
+  const ownConnections = (await lookup.connections).filter(
     (connection) => connection.tenantId === owner.tenantId,
   );
   const results = await Promise.allSettled(
-    connections.map(async ({ connectionId }) => {
+    ownConnections.map(async ({ connectionId }) => {
       try {
         await deps.pusher.post(connectionId, message);
         return 'delivered' as const;
