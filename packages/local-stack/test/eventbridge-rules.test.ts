@@ -18,6 +18,7 @@ describe('loadRulesFromServerlessYml', () => {
         ruleName: 'fixture-consumer-local-prompt',
         handler: 'src/functions/onPrompt/handler.handler',
         maximumRetryAttempts: 4,
+        reservedConcurrency: 3,
       },
       {
         service: 'fixture-consumer',

@@ -259,4 +259,67 @@ describe('startLocalEventBridge configuration', () => {
       await bus.close();
     }
   });
+
+  it('runs at most reservedConcurrency deliveries to one function at once; the others wait their turn', async () => {
+    // Prepare
+    let running = 0;
+    let most = 0;
+    const bus = await startLocalEventBridge({
+      rules: [{ ...promptRule, reservedConcurrency: 2 }, answerRule],
+      invoke: async () => {
+        running += 1;
+        most = Math.max(most, running);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        running -= 1;
+      },
+    });
+    try {
+      const client = new EventBridgeClient({
+        endpoint: bus.url,
+        region: REGION,
+        credentials: LOCAL_CREDENTIALS,
+      });
+
+      // Act
+      await client.send(new PutEventsCommand({ Entries: Array.from({ length: 7 }, () => entry()) }));
+      await bus.drain();
+
+      // Assess
+      expect(most).toBe(2);
+      expect(bus.deliveries().map((delivery) => delivery.status)).toEqual(Array(7).fill('delivered'));
+    } finally {
+      await bus.close();
+    }
+  });
+
+  it('leaves functions without reserved concurrency unbounded', async () => {
+    // Prepare
+    let running = 0;
+    let most = 0;
+    const bus = await startLocalEventBridge({
+      rules: [promptRule],
+      invoke: async () => {
+        running += 1;
+        most = Math.max(most, running);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        running -= 1;
+      },
+    });
+    try {
+      const client = new EventBridgeClient({
+        endpoint: bus.url,
+        region: REGION,
+        credentials: LOCAL_CREDENTIALS,
+      });
+
+      // Act
+      await client.send(new PutEventsCommand({ Entries: Array.from({ length: 5 }, () => entry()) }));
+      await bus.drain();
+
+      // Assess
+      expect(most).toBe(5);
+    } finally {
+      await bus.close();
+    }
+  });
 });

@@ -109,6 +109,8 @@ const isoSeconds = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
  * Local stand-in for Amazon EventBridge's PutEvents (JSON 1.1 protocol). Entries are validated like
  * AWS does; matching rules (usually read from the services' serverless.yml) get the event, in the
  * EventBridge envelope, through `invoke` — asynchronously, with retries, never delaying PutEvents.
+ * A target function with a `reservedConcurrency` runs at most that many deliveries at once; the
+ * others wait their turn, like asynchronous invocations in Lambda's event queue.
  */
 export const startLocalEventBridge = async (options: LocalEventBridgeOptions): Promise<LocalEventBridge> => {
   const now = options.now ?? (() => new Date());
@@ -135,12 +137,42 @@ export const startLocalEventBridge = async (options: LocalEventBridgeOptions): P
       sleeping.set(timer, resolve);
     });
 
+  // Invocations running per target function, and those waiting for its reserved concurrency.
+  const functions = new Map<string, { running: number; waiting: (() => void)[] }>();
+  /** Waits until the rule's function may run one more invocation; resolves with the release. */
+  const acquire = async (rule: EventBridgeRule): Promise<() => void> => {
+    const limit = rule.reservedConcurrency;
+    if (limit === undefined || limit < 1) return () => undefined;
+    const key = `${rule.service}.${rule.functionName}`;
+    let slots = functions.get(key);
+    if (!slots) {
+      slots = { running: 0, waiting: [] };
+      functions.set(key, slots);
+    }
+    const own = slots;
+    if (own.running < limit) own.running += 1;
+    else {
+      await new Promise<void>((resolve) => own.waiting.push(resolve)); // handed over by a release
+      if (closed) return () => undefined; // woken by close(): holds no slot
+    }
+    return () => {
+      const next = own.waiting.shift();
+      if (next) next();
+      else own.running -= 1;
+    };
+  };
+
   const deliver = async (delivery: EventDelivery) => {
     const attempts = Math.min(
       maxAttempts,
       1 + (delivery.rule.maximumRetryAttempts ?? Number.POSITIVE_INFINITY),
     );
     while (delivery.attempts < attempts && !closed) {
+      const release = await acquire(delivery.rule);
+      if (closed) {
+        release();
+        break;
+      }
       delivery.attempts += 1;
       try {
         // A copy per target: one handler mutating its event must not affect another.
@@ -150,8 +182,10 @@ export const startLocalEventBridge = async (options: LocalEventBridgeOptions): P
         return;
       } catch (error) {
         delivery.error = error instanceof Error ? error.message : String(error);
-        if (delivery.attempts < attempts) await sleep(baseDelay * 2 ** (delivery.attempts - 1));
+      } finally {
+        release();
       }
+      if (delivery.attempts < attempts) await sleep(baseDelay * 2 ** (delivery.attempts - 1));
     }
     delivery.status = 'failed';
     if (closed && delivery.attempts < attempts) delivery.error = 'The local EventBridge stand-in was closed';
@@ -340,6 +374,7 @@ export const startLocalEventBridge = async (options: LocalEventBridgeOptions): P
     drain,
     close: async () => {
       closed = true;
+      for (const slots of functions.values()) for (const wake of slots.waiting.splice(0)) wake();
       for (const [timer, wake] of sleeping) {
         clearTimeout(timer);
         wake();

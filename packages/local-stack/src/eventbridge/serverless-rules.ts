@@ -20,6 +20,11 @@ export interface EventBridgeRule {
   handler?: string;
   /** Retries after the first attempt, from the rule's retry policy (AWS default 185). */
   maximumRetryAttempts?: number;
+  /**
+   * The target function's `reservedConcurrency`: Lambda never runs more invocations of it at once
+   * (further asynchronous invocations wait in Lambda's event queue), so neither does the stand-in.
+   */
+  reservedConcurrency?: number;
 }
 
 export interface LoadRulesOptions extends ServerlessConfigOptions {
@@ -100,6 +105,15 @@ export const loadRulesFromServerlessYml = (
     return pattern;
   };
 
+  const reservedConcurrencyOf = (definition: Json, what: string): number | undefined => {
+    if (definition.reservedConcurrency === undefined) return undefined;
+    const value = Number(finish(definition.reservedConcurrency, `${what}.reservedConcurrency`));
+    if (!Number.isInteger(value) || value < 0) {
+      throw new ConfigurationError(`${path}: ${what}.reservedConcurrency is not a whole number`);
+    }
+    return value;
+  };
+
   const rules: EventBridgeRule[] = [];
   const functions = isRecord(config.raw.functions) ? config.raw.functions : {};
   const handlers = new Map<string, string | undefined>();
@@ -118,6 +132,7 @@ export const loadRulesFromServerlessYml = (
         ? finish(retryPolicy.maximumRetryAttempts, `${what}.retryPolicy`)
         : undefined;
       const ruleName = bridge.name === undefined ? undefined : finish(bridge.name, `${what}.name`);
+      const reserved = reservedConcurrencyOf(definition, `functions.${functionName}`);
       rules.push({
         service,
         functionName,
@@ -126,6 +141,7 @@ export const loadRulesFromServerlessYml = (
         ...(typeof ruleName === 'string' ? { ruleName } : {}),
         ...(handler ? { handler } : {}),
         ...(typeof retries === 'number' ? { maximumRetryAttempts: retries } : {}),
+        ...(reserved === undefined ? {} : { reservedConcurrency: reserved }),
       });
     });
   }
@@ -150,6 +166,7 @@ export const loadRulesFromServerlessYml = (
         ? finish(retryPolicy.MaximumRetryAttempts, `${what}.Targets.RetryPolicy`)
         : undefined;
       const ruleName = props.Name === undefined ? undefined : finish(props.Name, `${what}.Name`);
+      const reserved = reservedConcurrencyOf(definition, `functions.${functionName}`);
       rules.push({
         service,
         functionName,
@@ -158,6 +175,7 @@ export const loadRulesFromServerlessYml = (
         ...(typeof ruleName === 'string' ? { ruleName } : {}),
         ...(typeof definition.handler === 'string' ? { handler: definition.handler } : {}),
         ...(typeof retries === 'number' ? { maximumRetryAttempts: retries } : {}),
+        ...(reserved === undefined ? {} : { reservedConcurrency: reserved }),
       });
     }
   }
