@@ -91,16 +91,26 @@ const api = async <T>(
 };
 
 /** `POST /prompts` → `{answerId, conversationId}`. */
-export const submitPrompt = (
+export const submitPrompt = async (
   stack: Pick<StackInfo, 'chatApiUrl'>,
   session: Session,
   prompt: string,
   conversationId?: string,
-) =>
-  api<{ answerId: string; conversationId: string }>(stack, session, '/prompts', {
-    method: 'POST',
-    body: JSON.stringify({ prompt, ...(conversationId ? { conversationId } : {}) }),
-  });
+) => {
+  const accepted = await api<{ answerId?: string; conversationId?: string } | undefined>(
+    stack,
+    session,
+    '/prompts',
+    {
+      method: 'POST',
+      body: JSON.stringify({ prompt, ...(conversationId ? { conversationId } : {}) }),
+    },
+  );
+  if (!accepted?.answerId || !accepted.conversationId) {
+    throw new ChatApiError(502, 'NO_ANSWER_ID', 'POST /prompts answered without an answerId');
+  }
+  return { answerId: accepted.answerId, conversationId: accepted.conversationId };
+};
 
 /** An answer as `GET /answers/{id}` returns it. */
 export interface Answer {
@@ -186,13 +196,15 @@ export const awaitAnswer = async (
     if (message.type === 'answer.failed') finished = { answerId, status: 'FAILED', reason: message.reason };
   });
   try {
-    let nextPoll = Date.now() + 500;
+    // With a socket, poll only as a fallback after a while of silence; without one, poll at once.
+    const pollEveryMs = options.socket ? 3000 : 500;
+    let nextPoll = Date.now() + pollEveryMs;
     while (!finished) {
       if (Date.now() > deadline) throw new Error(`Answer ${answerId} did not finish in time`);
       if (Date.now() >= nextPoll) {
         const answer = await getAnswer(stack, session, answerId);
         if (answer.status === 'COMPLETED' || answer.status === 'FAILED') finished = answer;
-        nextPoll = Date.now() + 500;
+        nextPoll = Date.now() + pollEveryMs;
       }
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
