@@ -166,7 +166,9 @@ describe('startLocalBedrockAgent', () => {
     const one = await ask('What is the status of order ord-1002?');
     const missing = await ask('And order #7777?');
 
-    expect(list.text).toBe('You have 2 orders: ord-1001 (shipped), ord-1002 (delivered).');
+    expect(list.text).toBe(
+      'You have 2 orders: ord-1001 (shipped, 25.00, placed 2026-01-02), ord-1002 (delivered, 12.50, placed 2026-01-03).',
+    );
     expect(one.text).toBe(
       'Order ord-1002 is delivered; its total is 12.50, it was placed on 2026-01-03, it has 2 items.',
     );
@@ -210,7 +212,7 @@ describe('startLocalBedrockAgent', () => {
     const { text } = await ask('only the delivered ones', { sessionId, sessionState: undefined });
 
     // Assess
-    expect(text).toBe('You have 1 delivered order: ord-1002 (delivered).');
+    expect(text).toBe('You have 1 delivered order: ord-1002 (delivered, 12.50, placed 2026-01-03).');
     expect(events[1]?.sessionAttributes).toEqual(SESSION_ATTRIBUTES);
     expect(agent.session(sessionId)?.turns.map((t) => t.user)).toEqual([
       'Show me my orders',

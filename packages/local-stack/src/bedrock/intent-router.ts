@@ -82,8 +82,12 @@ const isRecord = (value: unknown): value is Json =>
 
 const describeOrder = (order: Json): string => {
   const id = String(order.orderId ?? order.id ?? 'your order');
-  const status = typeof order.status === 'string' ? order.status.toLowerCase() : undefined;
-  return status ? `${id} (${status})` : id;
+  const details = [
+    typeof order.status === 'string' ? order.status.toLowerCase() : undefined,
+    typeof order.total === 'number' ? order.total.toFixed(2) : undefined,
+    typeof order.createdAt === 'string' ? `placed ${order.createdAt.slice(0, 10)}` : undefined,
+  ].filter(Boolean);
+  return details.length ? `${id} (${details.join(', ')})` : id;
 };
 
 const phraseReturnPolicy = (body: string): string => {
