@@ -177,7 +177,7 @@ export const openSocket = async (stack: Pick<StackInfo, 'webSocketUrl'>, session
  * Waits for an answer to finish: streamed chunks go to `onChunk` as they arrive over the socket;
  * resolves with the final answer (COMPLETED or FAILED). Polls `GET /answers/{id}` as a fallback.
  */
-export const awaitAnswer = async (
+export const awaitAnswer = (
   stack: Pick<StackInfo, 'chatApiUrl'>,
   session: Session,
   answerId: string,
@@ -186,30 +186,41 @@ export const awaitAnswer = async (
     onChunk?: (text: string) => void;
     timeoutMs?: number;
   } = {},
-): Promise<Answer> => {
-  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
-  let finished: Answer | undefined;
-  const stop = options.socket?.onMessage((message) => {
-    if (message.answerId !== answerId) return;
-    if (message.type === 'answer.chunk') options.onChunk?.(message.delta);
-    if (message.type === 'answer.completed') finished = { answerId, status: 'COMPLETED', text: message.text };
-    if (message.type === 'answer.failed') finished = { answerId, status: 'FAILED', reason: message.reason };
-  });
-  try {
+): Promise<Answer> =>
+  new Promise<Answer>((resolve, reject) => {
     // With a socket, poll only as a fallback after a while of silence; without one, poll at once.
     const pollEveryMs = options.socket ? 3000 : 500;
-    let nextPoll = Date.now() + pollEveryMs;
-    while (!finished) {
-      if (Date.now() > deadline) throw new Error(`Answer ${answerId} did not finish in time`);
-      if (Date.now() >= nextPoll) {
+    let done = false;
+    let pollTimer: NodeJS.Timeout | undefined;
+    const finish = (outcome: { answer: Answer } | { error: unknown }) => {
+      if (done) return;
+      done = true;
+      clearTimeout(pollTimer);
+      clearTimeout(deadline);
+      stop?.();
+      if ('answer' in outcome) resolve(outcome.answer);
+      else reject(outcome.error);
+    };
+    const stop = options.socket?.onMessage((message) => {
+      if (message.answerId !== answerId) return;
+      if (message.type === 'answer.chunk') options.onChunk?.(message.delta);
+      if (message.type === 'answer.completed')
+        finish({ answer: { answerId, status: 'COMPLETED', text: message.text } });
+      if (message.type === 'answer.failed')
+        finish({ answer: { answerId, status: 'FAILED', reason: message.reason } });
+    });
+    const deadline = setTimeout(
+      () => finish({ error: new Error(`Answer ${answerId} did not finish in time`) }),
+      options.timeoutMs ?? 60_000,
+    );
+    const poll = async () => {
+      try {
         const answer = await getAnswer(stack, session, answerId);
-        if (answer.status === 'COMPLETED' || answer.status === 'FAILED') finished = answer;
-        nextPoll = Date.now() + pollEveryMs;
+        if (answer.status === 'COMPLETED' || answer.status === 'FAILED') return finish({ answer });
+      } catch (error) {
+        return finish({ error });
       }
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    return finished;
-  } finally {
-    stop?.();
-  }
-};
+      if (!done) pollTimer = setTimeout(poll, pollEveryMs);
+    };
+    pollTimer = setTimeout(poll, pollEveryMs);
+  });
