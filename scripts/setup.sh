@@ -15,7 +15,10 @@ fi
 
 if ! command -v pnpm >/dev/null 2>&1 || [[ "$(pnpm -v 2>/dev/null)" != 10.* ]]; then
   echo "Installing pnpm ${PNPM_VERSION}…"
-  if ! npm install --global --no-fund --no-audit "pnpm@${PNPM_VERSION}" >/dev/null 2>&1; then
+  if npm install --global --no-fund --no-audit "pnpm@${PNPM_VERSION}" >/dev/null 2>&1; then
+    # npm's global bin folder is not on every PATH
+    export PATH="$(npm prefix --global)/bin:$PATH"
+  else
     # no permission for a global install: install into the project's own tools folder
     npm install --prefix "$PWD/.tools" --no-fund --no-audit "pnpm@${PNPM_VERSION}" >/dev/null || {
       echo "Could not install pnpm ${PNPM_VERSION} from the npm registry." >&2
@@ -23,11 +26,13 @@ if ! command -v pnpm >/dev/null 2>&1 || [[ "$(pnpm -v 2>/dev/null)" != 10.* ]]; 
     }
     export PATH="$PWD/.tools/node_modules/.bin:$PATH"
   fi
+  hash -r
 fi
 
 echo "Installing dependencies (pnpm $(pnpm -v))…"
-if ! pnpm install --frozen-lockfile --reporter=append-only >/tmp/tenant-assistant-install.log 2>&1; then
-  cat /tmp/tenant-assistant-install.log >&2
+install_log="$(mktemp)"
+if ! pnpm install --frozen-lockfile --reporter=append-only >"$install_log" 2>&1; then
+  cat "$install_log" >&2
   echo "pnpm install failed (log above)." >&2
   exit 1
 fi
