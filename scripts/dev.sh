@@ -12,8 +12,9 @@ if ! command -v java >/dev/null 2>&1; then
   exit 1
 fi
 echo "Building the chat UI…"
-pnpm --filter @tenant-assistant/web run build >/tmp/tenant-assistant-web-build.log 2>&1 || {
-  cat /tmp/tenant-assistant-web-build.log >&2
+build_log="$(mktemp)"
+pnpm --filter @tenant-assistant/web run build >"$build_log" 2>&1 || {
+  cat "$build_log" >&2
   exit 1
 }
 exec packages/dev-stack/node_modules/.bin/tsx --conditions=source packages/dev-stack/src/cli/dev.ts "$@"

@@ -21,9 +21,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
       exit 1
     fi
   fi
+  apt_log="$(mktemp)"
   if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"; } \
-    >/tmp/tenant-assistant-apt.log 2>&1; then
-    cat /tmp/tenant-assistant-apt.log >&2
+    >"$apt_log" 2>&1; then
+    cat "$apt_log" >&2
     echo "Could not install ${missing[*]}." >&2
     exit 1
   fi
