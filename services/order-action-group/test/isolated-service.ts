@@ -1,7 +1,6 @@
 import { cp, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CfnTemplate, type PackageServiceOptions, packageService } from '@tenant-assistant/testing';
 
 /** This service's folder. */
 export const serviceDir = join(__dirname, '..');
@@ -10,7 +9,7 @@ export const serviceDir = join(__dirname, '..');
  * Runs `fn` in a throw-away copy of this service (its `node_modules` linked, not copied). The
  * framework always writes into `<service>/.serverless` and esbuild into `<service>/.esbuild`, so
  * two `serverless` commands in one folder at once (jest workers, or turbo running `build` next to
- * `test`) would overwrite each other's templates.
+ * `test`) would overwrite each other's output. (`packageService` already packages in a copy.)
  */
 export const inIsolatedCopy = async <T>(fn: (dir: string) => Promise<T>): Promise<T> => {
   const dir = await mkdtemp(join(tmpdir(), 'order-action-group-'));
@@ -26,7 +25,3 @@ export const inIsolatedCopy = async <T>(fn: (dir: string) => Promise<T>): Promis
     await rm(dir, { recursive: true, force: true });
   }
 };
-
-/** `serverless package` of this service (offline, no credentials) in an isolated copy; its template. */
-export const packageIsolated = (options: PackageServiceOptions): Promise<CfnTemplate> =>
-  inIsolatedCopy((dir) => packageService(dir, options));

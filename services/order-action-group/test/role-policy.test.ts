@@ -1,7 +1,7 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
-import type { CfnTemplate } from '@tenant-assistant/testing';
+import { type CfnTemplate, packageService } from '@tenant-assistant/testing';
 import { resolveIntrinsics } from './cfn';
-import { packageIsolated } from './isolated-service';
+import { serviceDir } from './isolated-service';
 
 // The policies exactly as written in the packaged template, intrinsics resolved for one account,
 // judged by an IAM policy simulator with the session tags the agent-invoker sets.
@@ -27,7 +27,7 @@ type Role = {
 let role: Role;
 
 beforeAll(async () => {
-  const template: CfnTemplate = await packageIsolated({ stage: 'dev' });
+  const template: CfnTemplate = await packageService(serviceDir, { stage: 'dev' });
   role = resolveIntrinsics(template, target, template.Resources.TenantDataAccessRole?.Properties) as Role;
 }, 120_000);
 

@@ -1,6 +1,11 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub strings are compared verbatim
-import { type CfnResource, type CfnTemplate, resourcesOfType } from '@tenant-assistant/testing';
-import { packageIsolated } from './isolated-service';
+import {
+  type CfnResource,
+  type CfnTemplate,
+  packageService,
+  resourcesOfType,
+} from '@tenant-assistant/testing';
+import { serviceDir } from './isolated-service';
 
 const service = 'tenant-assistant-order-action-group';
 
@@ -37,8 +42,8 @@ let local: CfnTemplate;
 
 beforeAll(async () => {
   [dev, prod, local] = await Promise.all([
-    packageIsolated({ stage: 'dev' }),
-    packageIsolated({
+    packageService(serviceDir, { stage: 'dev' }),
+    packageService(serviceDir, {
       stage: 'prod',
       params: {
         agentInvokerRoleArn: 'arn:aws:iam::123456789012:role/custom-agent-invoker',
@@ -46,7 +51,7 @@ beforeAll(async () => {
         foundationModel: 'anthropic.claude-3-5-haiku-20241022-v1:0',
       },
     }),
-    packageIsolated({ stage: 'local' }),
+    packageService(serviceDir, { stage: 'local' }),
   ]);
 }, 120_000);
 
