@@ -11,6 +11,7 @@ export { KNOWN_DEV_PASSWORD, SEED_TENANTS, SEED_USERS, seedStack } from './seed'
 export {
   LOCAL_AGENT_ALIAS_ID,
   LOCAL_AGENT_ID,
+  localScopedCredentialsProvider,
   localServiceEnv,
   modelFromEnv,
   type RunningStack,

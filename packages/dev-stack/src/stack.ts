@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { STSClient } from '@aws-sdk/client-sts';
 import {
   type AgentModel,
   type BedrockActionGroupEvent,
@@ -22,6 +23,7 @@ import {
   startLocalEventBridge,
   startLocalSts,
 } from '@tenant-assistant/local-stack';
+import { createScopedCredentialsProvider } from '@tenant-assistant/tenant-context/credentials';
 import type { CfnTemplate } from '@tenant-assistant/testing';
 import { startLocalCognito } from './cognito';
 import { invokeLocalLambda, type RunningProcess, startServerlessOffline } from './offline';
@@ -103,6 +105,23 @@ export const localServiceEnv = (info: StackInfo, key: ServiceKey, base: NodeJS.P
 
 /** The access key the agent-invoker uses locally (STS knows it as the agent-invoker's Lambda role). */
 export const AGENT_INVOKER_KEY = SERVICE_KEYS.agentInvoker;
+
+/**
+ * tenant-context's scoped-credentials provider exactly as the agent-invoker configures it against
+ * the running local system: AssumeRole on TenantDataAccessRole through the STS stand-in, with the
+ * agent-invoker's key (for tools and tests that need a user's tenant-scoped credentials).
+ */
+export const localScopedCredentialsProvider = (info: StackInfo) => {
+  const tableArn = (name: string) => `arn:aws:dynamodb:${info.region}:${info.accountId}:table/${name}`;
+  return createScopedCredentialsProvider({
+    roleArn: `arn:aws:iam::${info.accountId}:role/tenant-assistant-order-action-group-${STAGE}-data-access`,
+    sts: new STSClient({ region: info.region, endpoint: info.stsUrl, credentials: AGENT_INVOKER_KEY }),
+    tables: {
+      tenantConfigTableArn: tableArn(info.tenantConfigTableName),
+      ordersTableArnPrefix: tableArn(info.ordersTablePrefix),
+    },
+  });
+};
 
 export interface StartStackOptions {
   dataDir?: string;

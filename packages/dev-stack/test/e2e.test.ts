@@ -3,10 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { parseTenantId } from '@tenant-assistant/tenant-context';
-import { createScopedCredentialsProvider } from '@tenant-assistant/tenant-context/credentials';
 import {
   type Answer,
   awaitAnswer,
@@ -20,7 +18,7 @@ import {
 import { findTenantUser, listOrders, ordersTableOf } from '../src/orders';
 import { resolvePorts } from '../src/ports';
 import { KNOWN_DEV_PASSWORD, SEED_USERS, seedStack } from '../src/seed';
-import { type RunningStack, startStack } from '../src/stack';
+import { localScopedCredentialsProvider, type RunningStack, startStack } from '../src/stack';
 
 // One stack for the whole file (start-up is the expensive part); ports shifted so a running dev
 // stack on the default ports is not disturbed. The test-only fault below is off unless a test turns it on.
@@ -140,19 +138,7 @@ describe('the local system, end to end', () => {
     const { cognito } = adminClients();
     const userA = await findTenantUser(cognito, stack.info.userPoolId, 'tenant1-user');
     const userB = await findTenantUser(cognito, stack.info.userPoolId, 'tenant1-user2');
-    const configArn = `arn:aws:dynamodb:us-east-1:000000000000:table/${stack.info.tenantConfigTableName}`;
-    const provider = createScopedCredentialsProvider({
-      roleArn: 'arn:aws:iam::000000000000:role/tenant-assistant-order-action-group-local-data-access',
-      sts: new STSClient({
-        region: 'us-east-1',
-        endpoint: stack.info.stsUrl,
-        credentials: { accessKeyId: 'LOCALAGENTINVOKER', secretAccessKey: 'local-agent-invoker-secret' },
-      }),
-      tables: {
-        tenantConfigTableArn: configArn,
-        ordersTableArnPrefix: configArn.replace(/tenant-config$/, 'orders-'),
-      },
-    });
+    const provider = localScopedCredentialsProvider(stack.info);
     const { accessKeyId, secretAccessKey, sessionToken } = await provider.get(userA);
     const raw = new DynamoDBClient({
       region: 'us-east-1',

@@ -13,15 +13,11 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { STSClient } from '@aws-sdk/client-sts';
 import { newAnswerId } from '@tenant-assistant/tenant-context';
-import {
-  createScopedCredentialsProvider,
-  toSessionAttributes,
-} from '@tenant-assistant/tenant-context/credentials';
+import { toSessionAttributes } from '@tenant-assistant/tenant-context/credentials';
 import { signIn } from '../client';
 import { findTenantUser } from '../orders';
-import { AGENT_INVOKER_KEY, localServiceEnv, SERVICES, type ServiceKey } from '../stack';
+import { localScopedCredentialsProvider, localServiceEnv, SERVICES, type ServiceKey } from '../stack';
 import { REPO_ROOT, readStackInfo, type StackInfo } from '../state';
 import { readSeededUsers } from '../users';
 
@@ -40,15 +36,7 @@ const actAs = async (info: StackInfo, username: string, event: Json): Promise<Js
   });
   const user = await findTenantUser(cognito, info.userPoolId, username);
   if (event.sessionAttributes) {
-    const configArn = `arn:aws:dynamodb:${info.region}:${info.accountId}:table/${info.tenantConfigTableName}`;
-    const provider = createScopedCredentialsProvider({
-      roleArn: `arn:aws:iam::${info.accountId}:role/tenant-assistant-order-action-group-local-data-access`,
-      sts: new STSClient({ region: info.region, endpoint: info.stsUrl, credentials: AGENT_INVOKER_KEY }),
-      tables: {
-        tenantConfigTableArn: configArn,
-        ordersTableArnPrefix: `arn:aws:dynamodb:${info.region}:${info.accountId}:table/${info.ordersTablePrefix}`,
-      },
-    });
+    const provider = localScopedCredentialsProvider(info);
     return { ...event, sessionAttributes: toSessionAttributes(user, await provider.get(user)) };
   }
   if (event.detail && typeof event.detail === 'object') {
