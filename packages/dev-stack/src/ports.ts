@@ -75,6 +75,18 @@ export const resolvePorts = (
   return ports;
 };
 
+/**
+ * Ports for a system a test or benchmark starts on its own: the defaults shifted by `baseOffset`
+ * plus `TA_TEST_PORT_SHIFT` (default 0), so several checkouts can run their suites side by side
+ * (give each its own multiple of 100).
+ */
+export const testPorts = (baseOffset: number, env: NodeJS.ProcessEnv = process.env): StackPorts => {
+  const shift = Number(env.TA_TEST_PORT_SHIFT ?? 0);
+  if (!Number.isInteger(shift) || shift < 0 || shift > 10_000)
+    throw new Error('TA_TEST_PORT_SHIFT must be a whole number from 0 to 10000');
+  return resolvePorts({}, baseOffset + shift);
+};
+
 const isFree = (port: number) =>
   new Promise<boolean>((resolve) => {
     const server = createServer();

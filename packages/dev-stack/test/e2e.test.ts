@@ -16,7 +16,7 @@ import {
   submitPrompt,
 } from '../src/client';
 import { findTenantUser, listOrders, ordersTableOf } from '../src/orders';
-import { resolvePorts } from '../src/ports';
+import { testPorts } from '../src/ports';
 import { KNOWN_DEV_PASSWORD, SEED_USERS, seedStack } from '../src/seed';
 import { localScopedCredentialsProvider, type RunningStack, startStack } from '../src/stack';
 
@@ -55,7 +55,7 @@ beforeAll(async () => {
     dataDir,
     inMemory: true,
     web: false,
-    ports: resolvePorts({ TA_PORT_OFFSET: '20000' }),
+    ports: testPorts(20_000),
     tamperActionGroupEvent: (event) =>
       tamperTenant
         ? { ...event, sessionAttributes: { ...event.sessionAttributes, tenantId: tamperTenant } }
