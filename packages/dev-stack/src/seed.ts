@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { TenantTier } from '@tenant-assistant/tenant-context/tiers';
 import { invokeLocalLambda, LambdaInvokeError } from './offline';
 import { addOrder, findTenantUser, listOrders, type NewOrder, ordersTableOf } from './orders';
 import { STAGE } from './stack';
@@ -72,7 +73,13 @@ const invokeAuth = async (info: StackInfo, fn: string, payload: unknown) => {
  */
 export const seedStack = async (
   info: StackInfo,
-  options: { knownPasswords?: boolean; dataDir?: string; log?: (line: string) => void } = {},
+  options: {
+    knownPasswords?: boolean;
+    dataDir?: string;
+    log?: (line: string) => void;
+    /** Onboards every seeded tenant with this tier instead of its own (the benchmark's). */
+    tier?: TenantTier;
+  } = {},
 ): Promise<SeededUser[]> => {
   const log = options.log ?? (() => undefined);
   const credentials = info.adminCredentials;
@@ -85,7 +92,9 @@ export const seedStack = async (
     new DynamoDBClient({ region: info.region, endpoint: info.dynamodbUrl, credentials }),
   );
 
-  for (const tenant of SEED_TENANTS) await invokeAuth(info, 'onboardTenant', tenant);
+  for (const tenant of SEED_TENANTS) {
+    await invokeAuth(info, 'onboardTenant', { ...tenant, tier: options.tier ?? tenant.tier });
+  }
   const deadline = Date.now() + 60_000;
   for (const tenant of SEED_TENANTS) {
     for (;;) {

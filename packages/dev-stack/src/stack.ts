@@ -35,6 +35,8 @@ import { serveWeb } from './web';
 export const STAGE = 'local';
 export const LOCAL_AGENT_ID = 'LOCALAGENT';
 export const LOCAL_AGENT_ALIAS_ID = 'LOCALALIAS';
+/** The local alias of the premium tiers (agent-invoker's `premiumAgentAliasId` on the local stage). */
+export const LOCAL_PREMIUM_AGENT_ALIAS_ID = 'LOCALPREM1';
 
 /** The four services, their folders and which serverless-offline ports they use. */
 export const SERVICES = {
@@ -280,7 +282,12 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
       host: '127.0.0.1',
       port: ports.bedrock,
       model: options.model ?? modelFromEnv(),
-      agents: { [LOCAL_AGENT_ID]: { name: 'tenant-assistant-local', aliases: [LOCAL_AGENT_ALIAS_ID] } },
+      agents: {
+        [LOCAL_AGENT_ID]: {
+          name: 'tenant-assistant-local',
+          aliases: [LOCAL_AGENT_ALIAS_ID, LOCAL_PREMIUM_AGENT_ALIAS_ID],
+        },
+      },
       invokeActionGroup: (event) =>
         invokeLocalLambda(
           ports.orderActionGroupLambda,

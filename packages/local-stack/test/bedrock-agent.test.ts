@@ -233,8 +233,34 @@ describe('startLocalBedrockAgent', () => {
     });
 
     expect(chunks).toHaveLength(1);
-    expect(traces).toHaveLength(2);
+    // model call → action group → observation → model call (the answer)
+    expect(traces).toHaveLength(4);
     expect(JSON.stringify(traces)).not.toContain('scoped');
+  });
+
+  it("reports each model call's token usage in its trace, as Bedrock does", async () => {
+    const { traces } = await ask('What is your return policy?', {
+      enableTrace: true,
+      sessionId: 'usage-session',
+    });
+
+    const usages = traces.flatMap((trace) => {
+      const usage = (
+        trace as {
+          trace?: { orchestrationTrace?: { modelInvocationOutput?: { metadata?: { usage?: unknown } } } };
+        }
+      ).trace?.orchestrationTrace?.modelInvocationOutput?.metadata?.usage;
+      return usage ? [usage as { inputTokens: number; outputTokens: number }] : [];
+    });
+    expect(usages).toHaveLength(2);
+    for (const usage of usages) {
+      expect(usage.inputTokens).toBeGreaterThan(1000); // the orchestration template and schema
+      expect(usage.outputTokens).toBeGreaterThan(12);
+    }
+    // the second call also reads the first call's result
+    expect((usages[1] as { inputTokens: number }).inputTokens).toBeGreaterThan(
+      (usages[0] as { inputTokens: number }).inputTokens,
+    );
   });
 
   it('refuses an invalid session id with ValidationException', async () => {

@@ -8,6 +8,7 @@ import { isOwnedBy } from './answer-id';
 import { AnswerOwnershipError, InvalidEventError, PutEventsFailedError } from './errors';
 import { tenantIdSchema, userIdSchema } from './identity';
 import { conversationIdSchema, MAX_PROMPT_LENGTH } from './limits';
+import { tenantTierSchema } from './tiers';
 
 export { CONVERSATION_ID_PATTERN, conversationIdSchema, MAX_PROMPT_LENGTH } from './limits';
 
@@ -28,8 +29,7 @@ export const DETAIL_TYPES = {
 } as const;
 export type DetailType = keyof typeof DETAIL_TYPES;
 
-/** Tenant tiers. */
-export const TENANT_TIERS = ['basic', 'standard', 'premium'] as const;
+export { TENANT_TIERS } from './tiers';
 
 const answerIdSchema = z.string().min(1).max(128);
 const owned = { tenantId: tenantIdSchema, userId: userIdSchema, answerId: answerIdSchema };
@@ -41,6 +41,8 @@ export const detailSchemas = {
     conversationId: conversationIdSchema,
     prompt: z.string().min(1).max(MAX_PROMPT_LENGTH),
     submittedAt: z.iso.datetime(),
+    /** The tenant's tier when the prompt was accepted (chooses the agent alias); absent = basic's alias. */
+    tier: tenantTierSchema.optional(),
   }),
   AnswerChunk: z.object({ ...owned, seq: z.number().int().min(0), text: z.string() }),
   AnswerCompleted: z.object({ ...owned, text: z.string() }),
@@ -49,7 +51,7 @@ export const detailSchemas = {
     tenantId: tenantIdSchema,
     name: z.string().trim().min(1).max(128),
     returnPolicyDays: z.number().int().min(0).max(3650),
-    tier: z.enum(TENANT_TIERS),
+    tier: tenantTierSchema,
   }),
 } as const;
 

@@ -11,6 +11,8 @@ const env = (overrides: Record<string, string | undefined> = {}): NodeJS.Process
   TENANT_CONFIG_TABLE_ARN: 'arn:aws:dynamodb:us-east-1:123456789012:table/t-tenant-config',
   ORDERS_TABLE_ARN_PREFIX: 'arn:aws:dynamodb:us-east-1:123456789012:table/t-orders-',
   STREAM_FINAL_RESPONSE: 'true',
+  AGENT_ALIAS_IDS: 'standard=TSTALIASID, premium=PREMALIAS1',
+  USAGE_TABLE_NAME: 'tenant-assistant-chat-api-dev-usage',
   ...overrides,
 });
 
@@ -22,6 +24,8 @@ describe('readConfig', () => {
     expect(config).toEqual({
       agentId: 'AGENT12345',
       agentAliasId: 'TSTALIASID',
+      agentAliasIds: { standard: 'TSTALIASID', premium: 'PREMALIAS1' },
+      usageTableName: 'tenant-assistant-chat-api-dev-usage',
       eventBusName: 'tenant-assistant-dev',
       idempotencyTableName: 'tenant-assistant-agent-invoker-dev-idempotency',
       tenantDataAccessRoleArn:
@@ -30,6 +34,11 @@ describe('readConfig', () => {
       ordersTableArnPrefix: 'arn:aws:dynamodb:us-east-1:123456789012:table/t-orders-',
       streamFinalResponse: true,
     });
+  });
+
+  test('serves every tier from AGENT_ALIAS_ID when AGENT_ALIAS_IDS is absent', () => {
+    // Act / Assess
+    expect(readConfig(env({ AGENT_ALIAS_IDS: undefined })).agentAliasIds).toEqual({});
   });
 
   test('reads STREAM_FINAL_RESPONSE=false as false', () => {
@@ -46,6 +55,7 @@ describe('readConfig', () => {
     'TENANT_CONFIG_TABLE_ARN',
     'ORDERS_TABLE_ARN_PREFIX',
     'STREAM_FINAL_RESPONSE',
+    'USAGE_TABLE_NAME',
   ])('refuses a missing %s, naming it', (name) => {
     // Act
     const reading = () => readConfig(env({ [name]: undefined }));
@@ -59,6 +69,9 @@ describe('readConfig', () => {
     ['TENANT_DATA_ACCESS_ROLE_ARN', 'arn:aws:iam::123456789012:user/someone'],
     ['AGENT_ID', 'agent/../other'],
     ['AGENT_ALIAS_ID', '*'],
+    ['AGENT_ALIAS_IDS', 'gold=ABC'],
+    ['AGENT_ALIAS_IDS', 'premium=*'],
+    ['AGENT_ALIAS_IDS', 'premium'],
   ])('refuses a malformed %s', (name, value) => {
     // Act / Assess
     expect(() => readConfig(env({ [name]: value }))).toThrow(new RegExp(name));

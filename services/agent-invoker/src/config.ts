@@ -1,11 +1,16 @@
+import { AGENT_ALIASES, type AgentAlias } from '@tenant-assistant/tenant-context/tiers';
 import { InvalidConfigurationError } from './errors';
 
 /** The agent-invoker's configuration, from its environment (set by serverless.yml). */
 export interface Config {
   /** Bedrock agent id (`AGENT_ID`). */
   readonly agentId: string;
-  /** Bedrock agent alias id (`AGENT_ALIAS_ID`). */
+  /** Bedrock agent alias id (`AGENT_ALIAS_ID`): serves tiers whose alias has no id of its own. */
   readonly agentAliasId: string;
+  /** Alias id per tier alias (`AGENT_ALIAS_IDS`, `standard=ID,premium=ID`; optional). */
+  readonly agentAliasIds: Readonly<Partial<Record<AgentAlias, string>>>;
+  /** chat-api's usage table, where each answer's tokens are added (`USAGE_TABLE_NAME`). */
+  readonly usageTableName: string;
   /** The data bus answers are published to (`EVENT_BUS_NAME`). */
   readonly eventBusName: string;
   /** The Powertools idempotency table (`IDEMPOTENCY_TABLE_NAME`). */
@@ -35,6 +40,21 @@ const matching = (env: NodeJS.ProcessEnv, name: string, pattern: RegExp): string
   return value;
 };
 
+/** `standard=ABC,premium=DEF` → `{ standard: 'ABC', premium: 'DEF' }`; names and ids are checked. */
+const aliasIds = (env: NodeJS.ProcessEnv, name: string): Partial<Record<AgentAlias, string>> => {
+  const raw = env[name]?.trim();
+  if (!raw) return {};
+  const entries = raw.split(',').map((pair) => pair.split('=').map((part) => part.trim()));
+  for (const [alias, id] of entries) {
+    if (!(AGENT_ALIASES as readonly string[]).includes(alias ?? '') || !id || !AGENT_ID.test(id)) {
+      throw new InvalidConfigurationError(
+        `${name} must be a list of <${AGENT_ALIASES.join('|')}>=<alias id>, got ${JSON.stringify(raw)}`,
+      );
+    }
+  }
+  return Object.fromEntries(entries);
+};
+
 const flag = (env: NodeJS.ProcessEnv, name: string): boolean => {
   const value = required(env, name);
   if (value !== 'true' && value !== 'false') {
@@ -53,6 +73,8 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config =>
   Object.freeze({
     agentId: matching(env, 'AGENT_ID', AGENT_ID),
     agentAliasId: matching(env, 'AGENT_ALIAS_ID', AGENT_ID),
+    agentAliasIds: Object.freeze(aliasIds(env, 'AGENT_ALIAS_IDS')),
+    usageTableName: required(env, 'USAGE_TABLE_NAME'),
     eventBusName: required(env, 'EVENT_BUS_NAME'),
     idempotencyTableName: required(env, 'IDEMPOTENCY_TABLE_NAME'),
     tenantDataAccessRoleArn: matching(env, 'TENANT_DATA_ACCESS_ROLE_ARN', ROLE_ARN),

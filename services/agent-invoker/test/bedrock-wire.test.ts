@@ -124,7 +124,7 @@ describe('agentAnswerText over the InvokeAgent wire format', () => {
     );
     expect(sent?.body).toEqual({
       inputText: detail.prompt,
-      enableTrace: false,
+      enableTrace: true,
       sessionState: {
         sessionAttributes: input.sessionState?.sessionAttributes,
         promptSessionAttributes: { currentDate: '2026-01-15' },

@@ -146,6 +146,7 @@ describe('serverless package (dev)', () => {
           'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/tenant-assistant-order-action-group-dev-orders-',
       },
       STREAM_FINAL_RESPONSE: 'true',
+      USAGE_TABLE_NAME: importOf('tenant-assistant-chat-api-dev-UsageTableName'),
     });
   });
 
@@ -179,10 +180,11 @@ describe('serverless package (dev)', () => {
         Resource: importOf('tenant-assistant-order-action-group-dev-TenantDataAccessRoleArn'),
       },
       {
-        Sid: 'InvokeConfiguredAgentAlias',
+        Sid: 'InvokeConfiguredAgentAliases',
         Effect: 'Allow',
         Action: ['bedrock:InvokeAgent'],
-        Resource: {
+        // the standard and the premium tiers' aliases (the same one unless premiumAgentAliasId is set)
+        Resource: [1, 2].map(() => ({
           'Fn::Sub': [
             // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
             'arn:${AWS::Partition}:bedrock:${AWS::Region}:${AWS::AccountId}:agent-alias/${AgentId}/${AgentAliasId}',
@@ -191,7 +193,13 @@ describe('serverless package (dev)', () => {
               AgentAliasId: importOf('tenant-assistant-order-action-group-dev-AgentAliasId'),
             },
           ],
-        },
+        })),
+      },
+      {
+        Sid: 'MeterTokenUsage',
+        Effect: 'Allow',
+        Action: ['dynamodb:UpdateItem', 'dynamodb:PutItem'],
+        Resource: importOf('tenant-assistant-chat-api-dev-UsageTableArn'),
       },
       {
         Sid: 'PublishAnswers',
@@ -273,6 +281,8 @@ describe('serverless package (other stages and parameters)', () => {
     expect(env).toMatchObject({
       AGENT_ID: 'LOCALAGENT',
       AGENT_ALIAS_ID: 'LOCALALIAS',
+      AGENT_ALIAS_IDS: 'standard=LOCALALIAS,premium=LOCALPREM1',
+      USAGE_TABLE_NAME: 'tenant-assistant-chat-api-local-usage',
       EVENT_BUS_NAME: 'tenant-assistant-local',
       IDEMPOTENCY_TABLE_NAME: 'tenant-assistant-agent-invoker-local-idempotency',
       TENANT_DATA_ACCESS_ROLE_ARN:

@@ -40,7 +40,12 @@ export const config = {
       .map((origin) => origin.trim())
       .filter(Boolean),
   ),
-  promptsPerMinute: lazy(() => positiveInteger('PROMPTS_PER_MINUTE')),
+  /** order-action-group's TenantConfig table: each tenant's current `tier`. */
+  tenantConfigTableName: lazy(() => requiredString('TENANT_CONFIG_TABLE_NAME')),
+  /** Token usage per tenant, user, day and month (written by the agent-invoker). */
+  usageTableName: lazy(() => requiredString('USAGE_TABLE_NAME')),
+  /** How long an answer holds its in-flight slot at most (a lost completion frees it then). */
+  answerSlotSeconds: lazy(() => positiveInteger('ANSWER_SLOT_SECONDS')),
   answerTtlDays: lazy(() => positiveInteger('ANSWER_TTL_DAYS')),
   connectionTtlSeconds: lazy(() => positiveInteger('CONNECTION_TTL_SECONDS')),
   /** `https://<apiId>.execute-api.<region>.amazonaws.com/<stage>` (locally serverless-offline's WebSocket port). */

@@ -4,13 +4,18 @@ import { monotonicFactory } from 'ulid';
 import { createAnswersTable } from './adapters/answers-table';
 import { documentClient, eventBridgeClient, managementApiClient } from './adapters/clients';
 import { createConnectionsTable } from './adapters/connections-table';
-import { createRateLimitTable } from './adapters/rate-limit-table';
+import { createPromptLimiter } from './adapters/rate-limit-table';
+import { createTenantTiers } from './adapters/tenant-tiers';
+import { createUsageReader } from './adapters/usage-table';
 import { createWebSocketPusher } from './adapters/websocket-pusher';
 import { config, lazy } from './config';
 import { logger } from './logger';
 import type { PublishEvents } from './ports';
 
 const envVerifier = lazy(() => tokenVerifierFromEnv());
+
+/** How long a container keeps a tenant's tier: a tier change takes effect within this time. */
+export const TIER_CACHE_MS = 30_000;
 
 /**
  * The production wiring of the ports: AWS clients created once per container, configuration read
@@ -26,10 +31,16 @@ export const defaults = {
   webOrigins: config.webOrigins,
   answers: createAnswersTable(documentClient, config.answersTableName),
   connections: createConnectionsTable(documentClient, config.connectionsTableName),
-  rateLimiter: createRateLimitTable(documentClient, {
-    tableName: config.rateLimitsTableName,
-    limit: config.promptsPerMinute,
+  tiers: createTenantTiers(documentClient, {
+    tableName: config.tenantConfigTableName,
+    ttlMs: TIER_CACHE_MS,
+    onUnknownTier: (tenantId) => logger.warn('Unknown tier in TenantConfig, using basic', { tenantId }),
   }),
+  limiter: createPromptLimiter(documentClient, {
+    tableName: config.rateLimitsTableName,
+    slotSeconds: config.answerSlotSeconds,
+  }),
+  usage: createUsageReader(documentClient, config.usageTableName),
   publish: ((events) => putEvents(eventBridgeClient, config.eventBusName(), events)) satisfies PublishEvents,
   pusher: createWebSocketPusher(managementApiClient),
   answerTtlDays: config.answerTtlDays,

@@ -1,3 +1,5 @@
+import type { LimitCode } from '@tenant-assistant/tenant-context/tiers';
+
 /**
  * Errors of the chat-api service. Every error has a stable `name` and `code`; those that map to an
  * HTTP answer carry `statusCode` and `expose` (middy's http-error-handler reads both). Only exposed
@@ -59,14 +61,37 @@ export class AnswerNotFoundError extends ChatApiError {
   }
 }
 
-/** The caller submitted more prompts than allowed in the current window: HTTP 429. */
-export class RateLimitedError extends ChatApiError {
-  /** Seconds until the window resets (sent as `Retry-After`). */
+const LIMIT_MESSAGES: Record<LimitCode, string> = {
+  TENANT_RATE_LIMITED: 'Your organisation has sent too many prompts this minute, try again later',
+  USER_RATE_LIMITED: 'You have sent too many prompts this minute, try again later',
+  TOKEN_BUDGET_EXHAUSTED: "Your organisation has used this month's assistant budget",
+  TOO_MANY_ANSWERS_IN_FLIGHT:
+    'Your organisation has too many answers in progress, try again in a few seconds',
+};
+
+/**
+ * A limit of the tenant's tier refused the prompt before anything was stored: HTTP 429 with a code
+ * per limit (tenant rate, user rate, token budget, answers in flight) and `Retry-After`.
+ */
+export class LimitExceededError extends ChatApiError {
+  declare readonly code: LimitCode;
+  /** Seconds until the limit lets a prompt through again (sent as `Retry-After`). */
   readonly retryAfterSeconds: number;
-  constructor(retryAfterSeconds: number, cause?: unknown) {
-    super('Too many prompts, try again later', { code: 'RATE_LIMITED', statusCode: 429, cause });
-    this.name = 'RateLimitedError';
-    this.retryAfterSeconds = retryAfterSeconds;
+  constructor(code: LimitCode, retryAfterSeconds: number, cause?: unknown) {
+    super(LIMIT_MESSAGES[code], { code, statusCode: 429, cause });
+    this.name = 'LimitExceededError';
+    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  }
+}
+
+/** The caller's tenant has no configuration (not onboarded, or offboarded): HTTP 403. */
+export class TenantNotProvisionedError extends ChatApiError {
+  constructor() {
+    super('Your organisation is not set up for the assistant', {
+      code: 'TENANT_NOT_PROVISIONED',
+      statusCode: 403,
+    });
+    this.name = 'TenantNotProvisionedError';
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AnswerId, TenantId, UserId } from '@tenant-assistant/tenant-context';
 import type { OutgoingEvent } from '@tenant-assistant/tenant-context/events';
+import type { TenantTier, TierLimits } from '@tenant-assistant/tenant-context/tiers';
 import type { Answer, AnswerKey, AnswerProgress } from './answers/model';
 
 /**
@@ -46,9 +47,38 @@ export interface ConnectionsRepository {
   listByUser(userId: UserId): Promise<Pick<Connection, 'connectionId' | 'tenantId'>[]>;
 }
 
-/** Counts prompts per user; throws RateLimitedError when the limit of the current window is reached. */
-export interface RateLimiter {
-  consume(userId: UserId, now: Date): Promise<void>;
+/** A prompt asking to be let in: whose it is, the answer it would start, and its tier's limits. */
+export interface AdmissionRequest {
+  readonly tenantId: TenantId;
+  readonly userId: UserId;
+  readonly answerId: AnswerId;
+  readonly limits: TierLimits;
+  readonly now: Date;
+}
+
+/**
+ * The tier limits that need counters: prompts per minute per tenant and per user, and answers in
+ * flight per tenant.
+ */
+export interface PromptLimiter {
+  /**
+   * Counts the prompt against the tenant's and the user's minute and takes an in-flight slot for
+   * its answer, all or nothing (one transaction); throws LimitExceededError naming the limit.
+   */
+  admit(request: AdmissionRequest): Promise<void>;
+  /** Frees the answer's in-flight slot; idempotent (a redelivered completion frees nothing twice). */
+  release(tenantId: TenantId, answerId: AnswerId): Promise<void>;
+}
+
+/** The current tier of a tenant (TenantConfig); throws TenantNotProvisionedError for an unknown tenant. */
+export interface TenantTiers {
+  tierOf(tenantId: TenantId): Promise<TenantTier>;
+}
+
+/** Token usage recorded by the agent-invoker (the usage table). */
+export interface UsageReader {
+  /** Tokens (input + output) the tenant used in the month `YYYY-MM`. */
+  monthTokens(tenantId: TenantId, month: string): Promise<number>;
 }
 
 /** Messages the server pushes over the WebSocket. */

@@ -128,7 +128,10 @@ describe('chat-api template', () => {
         COGNITO_CLIENT_IDS: { 'Fn::ImportValue': 'tenant-assistant-auth-dev-WebClientId' },
         COGNITO_ISSUER: { 'Fn::ImportValue': 'tenant-assistant-auth-dev-IssuerUrl' },
         EVENT_BUS_NAME: 'tenant-assistant-dev',
-        PROMPTS_PER_MINUTE: '10',
+        TENANT_CONFIG_TABLE_NAME: {
+          'Fn::ImportValue': 'tenant-assistant-order-action-group-dev-TenantConfigTableName',
+        },
+        USAGE_TABLE_NAME: 'tenant-assistant-chat-api-dev-usage',
       });
     });
   });
@@ -288,7 +291,17 @@ describe('chat-api template', () => {
     it.each([
       [
         'submitPrompt',
-        ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:UpdateItem', 'events:PutEvents'],
+        [
+          // answers: put + mark failed; rate limits: counters, slot map, lapsed-slot sweep; tier; budget
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:PutItem',
+          'dynamodb:GetItem',
+          'dynamodb:GetItem',
+          'dynamodb:GetItem',
+          'events:PutEvents',
+        ],
       ],
       ['getAnswer', ['dynamodb:GetItem']],
       ['listAnswers', ['dynamodb:Query']],
@@ -301,6 +314,7 @@ describe('chat-api template', () => {
           'dynamodb:GetItem',
           'dynamodb:Query',
           'dynamodb:UpdateItem',
+          'dynamodb:UpdateItem', // frees the answer's in-flight slot
           'execute-api:ManageConnections',
           'sqs:SendMessage',
         ],

@@ -1,3 +1,5 @@
+import { LIMIT_CODES } from '@tenant-assistant/tenant-context/tiers';
+
 /**
  * Errors of the web app. Every error has a stable `name` and `code`; `userMessage` is the sentence
  * shown on screen (never a stack trace, a token or a raw server body); `cause` is kept for debugging.
@@ -56,12 +58,35 @@ export class ApiError extends WebError {
   }
 }
 
-/** HTTP 429: too many prompts; `retryAfterSeconds` from the `Retry-After` header when sent. */
+/** "about 30 seconds", "about 4 minutes", or the UTC time to wait until (a spent monthly budget). */
+export const waitPhrase = (retryAfterSeconds: number | undefined, now: Date = new Date()): string => {
+  if (!retryAfterSeconds) return 'a moment';
+  if (retryAfterSeconds < 120) return `about ${retryAfterSeconds} seconds`;
+  if (retryAfterSeconds < 3600) return `about ${Math.ceil(retryAfterSeconds / 60)} minutes`;
+  const until = new Date(now.getTime() + retryAfterSeconds * 1000);
+  return `until ${until.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+};
+
+/** What the user reads for each limit of chat-api's 429 (codes from tenant-context's LIMIT_CODES). */
+const LIMIT_SENTENCES: Record<string, (wait: string) => string> = {
+  [LIMIT_CODES.userRate]: (wait) => `You are sending prompts too quickly. Wait ${wait} and try again.`,
+  [LIMIT_CODES.tenantRate]: (wait) =>
+    `Your organisation is sending too many prompts right now. Wait ${wait} and try again.`,
+  [LIMIT_CODES.answersInFlight]: (wait) =>
+    `Your organisation has too many answers in progress. Wait ${wait} and try again.`,
+  [LIMIT_CODES.tokenBudget]: (wait) =>
+    `Your organisation has used this month's assistant budget. Wait ${wait}, or ask your administrator about a higher tier.`,
+};
+
+/**
+ * HTTP 429: a limit refused the prompt; `code` says which (tenant or user rate, answers in flight,
+ * token budget), `retryAfterSeconds` comes from the `Retry-After` header when sent.
+ */
 export class RateLimitedError extends ApiError {
   readonly retryAfterSeconds: number | undefined;
-  constructor(retryAfterSeconds?: number, cause?: unknown) {
-    const wait = retryAfterSeconds ? `about ${retryAfterSeconds} seconds` : 'a moment';
-    super(429, 'RATE_LIMITED', `You are sending prompts too quickly. Wait ${wait} and try again.`, cause);
+  constructor(retryAfterSeconds?: number, cause?: unknown, code = 'RATE_LIMITED', now: Date = new Date()) {
+    const sentence = LIMIT_SENTENCES[code] ?? LIMIT_SENTENCES[LIMIT_CODES.userRate];
+    super(429, code, (sentence as (wait: string) => string)(waitPhrase(retryAfterSeconds, now)), cause);
     this.name = 'RateLimitedError';
     this.retryAfterSeconds = retryAfterSeconds;
   }

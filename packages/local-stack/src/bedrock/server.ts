@@ -13,6 +13,7 @@ import {
 import { createIntentRouterModel } from './intent-router';
 import {
   type ActionGroupDefinition,
+  type AgentDecision,
   type AgentModel,
   type AgentStep,
   type BedrockActionGroupEvent,
@@ -156,6 +157,52 @@ export const splitIntoChunks = (text: string, size: number): string[] => {
  * function-details event, feeds the result back to the model and streams the final answer in chunks.
  * Sessions keep their previous turns and session attributes.
  */
+/**
+ * Tokens of a text as models count them, roughly (about four characters a token for English).
+ * The local stand-in has no tokenizer: this is an estimate, documented as such.
+ */
+const tokensOf = (text: string) => Math.ceil(text.length / 4);
+
+/**
+ * Instructions and formatting a Bedrock agent's orchestration prompt template adds around the
+ * conversation (≈ 1,000 tokens with Anthropic models and the default template): every model call
+ * pays them.
+ */
+export const ORCHESTRATION_TEMPLATE_TOKENS = 1000;
+
+/**
+ * The token usage one model call of the agent reports, estimated the way Bedrock counts it: the
+ * input is the whole orchestration prompt (template, the action groups' schema, the conversation
+ * so far, this turn's input and the results of this turn's calls), the output the model's decision.
+ */
+export const estimateUsage = (
+  turn: {
+    inputText: string;
+    history: readonly ConversationTurn[];
+    steps: readonly AgentStep[];
+    actionGroups: readonly ActionGroupDefinition[];
+  },
+  decision: AgentDecision,
+) => ({
+  inputTokens:
+    ORCHESTRATION_TEMPLATE_TOKENS +
+    tokensOf(JSON.stringify(turn.actionGroups)) +
+    tokensOf(turn.history.map((t) => `${t.user}\n${t.assistant}`).join('\n')) +
+    tokensOf(turn.inputText) +
+    tokensOf(turn.steps.map((step) => JSON.stringify(step)).join('\n')),
+  outputTokens: tokensOf(decision.type === 'answer' ? decision.text : JSON.stringify(decision.call)) + 12,
+});
+
+/** The orchestration trace Bedrock emits after each model call, with its token usage. */
+const modelInvocationTrace = (usage: { inputTokens: number; outputTokens: number }) => ({
+  orchestrationTrace: {
+    modelInvocationOutput: {
+      traceId: randomUUID().replace(/-/g, '').slice(0, 16),
+      metadata: { usage },
+    },
+  },
+});
+
 export const startLocalBedrockAgent = async (
   options: LocalBedrockAgentOptions,
 ): Promise<LocalBedrockAgent> => {
@@ -360,6 +407,11 @@ export const startLocalBedrockAgent = async (
         } catch (error) {
           throw new AgentFault('InternalServerException', `The model failed: ${(error as Error).message}`);
         }
+        traces.push(
+          modelInvocationTrace(
+            estimateUsage({ inputText, history: session.turns, steps, actionGroups }, decision),
+          ),
+        );
         if (decision.type === 'answer') {
           answer = decision.text;
           break;

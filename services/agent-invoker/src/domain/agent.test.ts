@@ -9,7 +9,7 @@ import { parseDetail } from '@tenant-assistant/tenant-context/events';
 import { mockClient } from 'aws-sdk-client-mock';
 import { agentStream, promptDetail } from '../../test/support/fakes';
 import { DeadlineExceededError, UnexpectedAgentResponseError } from '../errors';
-import { agentAnswerText, agentSessionId, invokeAgentInput } from './agent';
+import { addTraceUsage, agentAnswerText, agentSessionId, invokeAgentInput } from './agent';
 
 const agentMock = mockClient(BedrockAgentRuntimeClient);
 const client = new BedrockAgentRuntimeClient({ region: 'us-east-1' });
@@ -42,7 +42,7 @@ describe('invokeAgentInput', () => {
       agentAliasId: 'ALIAS12345',
       sessionId: `${detail.userId}.${detail.conversationId}`,
       inputText: detail.prompt,
-      enableTrace: false,
+      enableTrace: true,
       sessionState: {
         sessionAttributes: {
           [SESSION_ATTRIBUTE_KEYS.tenantId]: detail.tenantId,
@@ -87,6 +87,66 @@ describe('invokeAgentInput', () => {
   });
 });
 
+describe('the agent alias of a tier', () => {
+  test.each([
+    ['premium', 'PREMIUM123'],
+    ['enterprise', 'PREMIUM123'],
+    ['basic', 'ALIAS12345'],
+    [undefined, 'ALIAS12345'],
+  ] as const)('serves a %s tenant from %s', (tier, alias) => {
+    // Prepare
+    const detail = parseDetail('PromptSubmitted', { ...promptDetail(), ...(tier ? { tier } : {}) });
+    // Act
+    const input = invokeAgentInput(
+      { ...settings, agentAliasIds: { premium: 'PREMIUM123' } },
+      tenantContext(detail),
+      detail,
+      credentials,
+      new Date(),
+    );
+    // Assess
+    expect(input.agentAliasId).toBe(alias);
+  });
+});
+
+describe('addTraceUsage', () => {
+  test('adds the usage of every model invocation, whatever step reports it', () => {
+    // Prepare
+    const usage = { inputTokens: 0, outputTokens: 0 };
+    const output = (inputTokens: number, outputTokens: number) => ({
+      modelInvocationOutput: { traceId: 't', metadata: { usage: { inputTokens, outputTokens } } },
+    });
+    // Act
+    addTraceUsage(usage, { trace: { preProcessingTrace: output(300, 20) } });
+    addTraceUsage(usage, { trace: { orchestrationTrace: output(1200, 45) } });
+    addTraceUsage(usage, { trace: { orchestrationTrace: { observation: { type: 'FINISH' } } } });
+    addTraceUsage(usage, { trace: { postProcessingTrace: output(200, 30) } });
+    // Assess
+    expect(usage).toEqual({ inputTokens: 1700, outputTokens: 95 });
+  });
+
+  test('ignores traces without usage and values that are not counts', () => {
+    // Prepare
+    const usage = { inputTokens: 0, outputTokens: 0 };
+    // Act
+    for (const trace of [
+      undefined,
+      { trace: null },
+      { trace: { orchestrationTrace: { modelInvocationOutput: { metadata: {} } } } },
+      {
+        trace: {
+          orchestrationTrace: {
+            modelInvocationOutput: { metadata: { usage: { inputTokens: '9', outputTokens: -4 } } },
+          },
+        },
+      },
+    ])
+      addTraceUsage(usage, trace);
+    // Assess
+    expect(usage).toEqual({ inputTokens: 0, outputTokens: 0 });
+  });
+});
+
 describe('agentSessionId', () => {
   test('gives two users of the same conversation id different sessions, within 100 characters', () => {
     // Prepare
@@ -121,6 +181,30 @@ describe('agentAnswerText', () => {
     const texts = await collect(agentAnswerText(client, input, new AbortController().signal));
     // Assess
     expect(texts).toEqual(['Your ', 'order ', 'shipped.']);
+  });
+
+  test('sums the token usage the trace events report while yielding the text', async () => {
+    // Prepare
+    const usageTrace = (inputTokens: number, outputTokens: number) => ({
+      event: {
+        trace: {
+          trace: {
+            orchestrationTrace: {
+              modelInvocationOutput: { metadata: { usage: { inputTokens, outputTokens } } },
+            },
+          },
+        },
+      },
+    });
+    agentMock
+      .on(InvokeAgentCommand)
+      .resolves(agentStream([usageTrace(1100, 30), usageTrace(1250, 18), 'Done.']));
+    const usage = { inputTokens: 0, outputTokens: 0 };
+    // Act
+    const texts = await collect(agentAnswerText(client, input, new AbortController().signal, usage));
+    // Assess
+    expect(texts).toEqual(['Done.']);
+    expect(usage).toEqual({ inputTokens: 2350, outputTokens: 48 });
   });
 
   test('decodes a character split across two chunks', async () => {

@@ -34,7 +34,9 @@ const credentials = Object.freeze({
 const throttled = () =>
   new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } });
 
-const setup = (options: { credentialsFail?: Error; deadlineInMs?: number } = {}) => {
+const setup = (
+  options: { credentialsFail?: Error; deadlineInMs?: number; meter?: AnswerPorts['meter'] } = {},
+) => {
   const clock = fakeClock();
   const { sleep, delays } = fakeSleep();
   const getCredentials = jest.fn(async () => {
@@ -50,6 +52,7 @@ const setup = (options: { credentialsFail?: Error; deadlineInMs?: number } = {})
     clock: clock.now,
     sleep,
     random: () => 0.5,
+    ...(options.meter ? { meter: options.meter } : {}),
   };
   const detail = parseDetail('PromptSubmitted', promptDetail());
   const tenant = tenantContext(detail);
@@ -105,7 +108,13 @@ describe('answerPrompt', () => {
     expect(
       events.every((e) => e.bus === testConfig.eventBusName && e.source === 'tenant-assistant.agent-invoker'),
     ).toBe(true);
-    expect(outcome).toEqual({ answerId: detail.answerId, outcome: 'completed', chunks: chunks.length });
+    expect(outcome).toEqual({
+      answerId: detail.answerId,
+      outcome: 'completed',
+      chunks: chunks.length,
+      inputTokens: 0,
+      outputTokens: 0,
+    });
   });
 
   test('publishes the last chunk and AnswerCompleted together in one PutEvents call, in this order', async () => {
@@ -199,6 +208,8 @@ describe('answerPrompt', () => {
       outcome: 'failed',
       chunks: 0,
       reason: 'unavailable',
+      inputTokens: 0,
+      outputTokens: 0,
     });
   });
 
@@ -301,5 +312,70 @@ describe('answerPrompt', () => {
     const running = run();
     // Assess
     await expect(running).rejects.toThrow('EventBridge unavailable');
+  });
+});
+
+describe('answerPrompt metering', () => {
+  const usageTrace = (inputTokens: number, outputTokens: number): StreamStep => ({
+    event: {
+      trace: {
+        trace: {
+          orchestrationTrace: {
+            modelInvocationOutput: { metadata: { usage: { inputTokens, outputTokens } } },
+          },
+        },
+      },
+    },
+  });
+
+  test("records the answer's tokens once, after the completion is published", async () => {
+    // Prepare
+    const meter = jest.fn(async () => true);
+    const { clock, detail, run } = setup({ meter });
+    agentAnswers(clock, [usageTrace(1200, 40), usageTrace(1300, 25), 'The policy is 30 days.']);
+    // Act
+    const outcome = await run();
+    // Assess
+    expect(outcome).toMatchObject({ outcome: 'completed', inputTokens: 2500, outputTokens: 65 });
+    expect(meter).toHaveBeenCalledTimes(1);
+    expect(meter).toHaveBeenCalledWith({
+      tenantId: detail.tenantId,
+      userId: detail.userId,
+      answerId: detail.answerId,
+      inputTokens: 2500,
+      outputTokens: 65,
+      at: new Date(clock.now()),
+    });
+    expect(publishedEvents(eventBridgeMock).at(-1)?.detailType).toBe('AnswerCompleted');
+  });
+
+  test('counts the tokens of a failed attempt that was retried, and of a failed answer', async () => {
+    // Prepare
+    const meter = jest.fn(async () => true);
+    const { clock, run } = setup({ meter });
+    agentAnswers(
+      clock,
+      [usageTrace(900, 10), { fail: throttled() }],
+      [usageTrace(1000, 0), { fail: new ValidationException({ message: 'bad', $metadata: {} }) }],
+    );
+    // Act
+    const outcome = await run();
+    // Assess
+    expect(outcome.outcome).toBe('failed');
+    expect(meter).toHaveBeenCalledWith(expect.objectContaining({ inputTokens: 1900, outputTokens: 10 }));
+  });
+
+  test('still completes the answer when recording the usage fails', async () => {
+    // Prepare
+    const meter = jest.fn(async () => {
+      throw new Error('throttled');
+    });
+    const { clock, run } = setup({ meter });
+    agentAnswers(clock, [usageTrace(10, 1), 'Hello.']);
+    // Act
+    const outcome = await run();
+    // Assess
+    expect(outcome.outcome).toBe('completed');
+    expect(publishedEvents(eventBridgeMock).map((event) => event.detailType)).toContain('AnswerCompleted');
   });
 });

@@ -5,7 +5,7 @@ import type { TenantContext } from '@tenant-assistant/tenant-context';
 import type { ScopedCredentialsProvider } from '@tenant-assistant/tenant-context/credentials';
 import { type EventDetail, type OutgoingEvent, putEvents } from '@tenant-assistant/tenant-context/events';
 import { EmptyAnswerError } from '../errors';
-import { type AgentSettings, agentAnswerText, invokeAgentInput } from './agent';
+import { type AgentSettings, agentAnswerText, invokeAgentInput, type TokenUsage } from './agent';
 import { createChunkCoalescer } from './coalescer';
 import {
   describeError,
@@ -14,6 +14,7 @@ import {
   failureKindOf,
   isRetryableError,
 } from './failures';
+import type { UsageMeter } from './metering';
 import { withRetry } from './retry';
 
 /** What answering a prompt needs from the outside world. */
@@ -30,6 +31,8 @@ export interface AnswerPorts {
   random: () => number;
   /** Chunk coalescing: at most one AnswerChunk per `intervalMs` unless `maxChars` are waiting. */
   chunking?: { intervalMs?: number; maxChars?: number };
+  /** Records the answer's token usage once (absent: not metered). */
+  meter?: UsageMeter;
 }
 
 /** What happened to one prompt (stored by the idempotency layer; never holds the answer text). */
@@ -40,6 +43,9 @@ export interface AnswerOutcome {
   chunks: number;
   /** Why it failed (a key of FAILURE_REASONS). */
   reason?: FailureKind;
+  /** Model tokens the answer used (every attempt), as the InvokeAgent traces reported them. */
+  inputTokens?: number;
+  outputTokens?: number;
 }
 
 /**
@@ -64,6 +70,7 @@ export const answerPrompt = async (
     putEvents(ports.eventBridge, ports.settings.eventBusName, events);
   const startedAt = clock();
   let published = 0;
+  const usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
 
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), Math.max(0, options.deadline - clock()));
@@ -80,7 +87,7 @@ export const answerPrompt = async (
             published += 1;
           },
         });
-        for await (const piece of agentAnswerText(ports.agent, input, abort.signal)) {
+        for await (const piece of agentAnswerText(ports.agent, input, abort.signal, usage)) {
           await coalescer.push(piece);
         }
         return { text: coalescer.text, rest: coalescer.takeRest() };
@@ -111,14 +118,36 @@ export const answerPrompt = async (
       chunks: published,
       characters: text.length,
       duration_ms: clock() - startedAt,
+      input_tokens: usage.inputTokens,
+      output_tokens: usage.outputTokens,
     });
-    return { answerId: detail.answerId, outcome: 'completed', chunks: published };
+    await meterOnce(ports, owner, usage);
+    return { answerId: detail.answerId, outcome: 'completed', chunks: published, ...usage };
   } catch (error) {
     const reason = failureKindOf(error, { partial: published > 0 });
     logger.error('Answer failed', { reason, chunks: published, error: describeError(error) });
     await publish({ detailType: 'AnswerFailed', detail: { ...owner, reason: FAILURE_REASONS[reason] } });
-    return { answerId: detail.answerId, outcome: 'failed', chunks: published, reason };
+    await meterOnce(ports, owner, usage);
+    return { answerId: detail.answerId, outcome: 'failed', chunks: published, reason, ...usage };
   } finally {
     clearTimeout(timer);
+  }
+};
+
+/**
+ * Records the tokens an answer used (failed answers too: the model ran), once per answer. A
+ * metering failure is logged and does not fail the answer, which was already delivered.
+ */
+const meterOnce = async (
+  ports: AnswerPorts,
+  owner: { tenantId: string; userId: string; answerId: string },
+  usage: TokenUsage,
+) => {
+  if (!ports.meter) return;
+  try {
+    const counted = await ports.meter({ ...owner, ...usage, at: new Date(ports.clock()) });
+    if (!counted) ports.logger.info('Usage of this answer was recorded before; not counted again');
+  } catch (error) {
+    ports.logger.error('Recording token usage failed', { error: describeError(error), ...usage });
   }
 };

@@ -24,6 +24,8 @@ import type { PromptEvent } from '../../src/domain/idempotent-answer';
 export const testConfig: Config = Object.freeze({
   agentId: 'AGENT12345',
   agentAliasId: 'ALIAS12345',
+  agentAliasIds: { premium: 'PREMIUM123' },
+  usageTableName: 'tenant-assistant-chat-api-test-usage',
   eventBusName: 'tenant-assistant-test',
   idempotencyTableName: 'tenant-assistant-agent-invoker-test-idempotency',
   tenantDataAccessRoleArn:

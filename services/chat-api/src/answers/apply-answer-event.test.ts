@@ -1,7 +1,12 @@
 import type { AnswerId } from '@tenant-assistant/tenant-context';
 import { anAnswer } from '../../test/support/answers';
 import { silentLogger } from '../../test/support/deps';
-import { memoryAnswers, memoryConnections, recordingPusher } from '../../test/support/memory';
+import {
+  memoryAnswers,
+  memoryConnections,
+  recordingLimiter,
+  recordingPusher,
+} from '../../test/support/memory';
 import { AnswerVersionConflictError } from '../errors';
 import { type AnswerEventDeps, applyAnswerEvent } from './apply-answer-event';
 
@@ -12,8 +17,10 @@ const makeDeps = async (overrides: Partial<AnswerEventDeps> = {}) => {
   const answers = memoryAnswers();
   await answers.repository.create(answer);
   const pusher = recordingPusher();
+  const limiter = recordingLimiter();
   const deps: AnswerEventDeps = {
     answers: answers.repository,
+    limiter: limiter.limiter,
     connections: memoryConnections().repository,
     pusher: pusher.pusher,
     clock: () => NOW,
@@ -21,7 +28,7 @@ const makeDeps = async (overrides: Partial<AnswerEventDeps> = {}) => {
     backoff: async () => {},
     ...overrides,
   };
-  return { deps, answer, answers };
+  return { deps, answer, answers, limiter };
 };
 
 const chunkOf = (answer: ReturnType<typeof anAnswer>, seq: number, text: string) => ({
@@ -131,6 +138,43 @@ describe('applyAnswerEvent', () => {
     // Assess
     expect(again).toEqual({ applied: false, reason: 'final' });
     expect(unknown).toEqual({ applied: false, reason: 'missing' });
+  });
+
+  it("frees the answer's in-flight slot of its own tenant when it completes or fails, and not for a chunk", async () => {
+    // Prepare
+    const { deps, answer, limiter } = await makeDeps();
+    const owner = { tenantId: answer.tenantId, userId: answer.userId, answerId: answer.answerId as AnswerId };
+
+    // Act
+    await applyAnswerEvent(deps, { detailType: 'AnswerChunk', detail: { ...owner, seq: 0, text: 'Hi' } });
+    const afterChunk = [...limiter.released];
+    await applyAnswerEvent(deps, { detailType: 'AnswerFailed', detail: { ...owner, reason: 'Timed out.' } });
+
+    // Assess
+    expect(afterChunk).toEqual([]);
+    expect(limiter.released).toEqual([`${answer.tenantId}/${answer.answerId}`]);
+  });
+
+  it('frees the slot again for a redelivered completion (the answer is final already; freeing is idempotent)', async () => {
+    // Prepare
+    const { deps, answer, limiter } = await makeDeps();
+    const completion = {
+      detailType: 'AnswerCompleted' as const,
+      detail: {
+        tenantId: answer.tenantId,
+        userId: answer.userId,
+        answerId: answer.answerId as AnswerId,
+        text: 'Done.',
+      },
+    };
+    await applyAnswerEvent(deps, completion);
+
+    // Act
+    const again = await applyAnswerEvent(deps, completion);
+
+    // Assess
+    expect(again).toEqual({ applied: false, reason: 'final' });
+    expect(limiter.released).toHaveLength(2);
   });
 
   it('fails (so the event is retried) when the connections cannot be looked up, after applying the completion', async () => {

@@ -8,7 +8,7 @@ import {
   pushToOwner,
 } from '../connections/push';
 import { AnswerTenantMismatchError, AnswerVersionConflictError } from '../errors';
-import type { AnswersRepository, Clock, ServerMessage } from '../ports';
+import type { AnswersRepository, Clock, PromptLimiter, ServerMessage } from '../ports';
 import { type Answer, type AnswerKey, mergeChunk } from './model';
 
 /** The answer events chat-api consumes, already validated against the contract (owner checked). */
@@ -19,6 +19,8 @@ export type AnswerEvent =
 
 export interface AnswerEventDeps extends PushDeps {
   answers: AnswersRepository;
+  /** Frees the answer's in-flight slot once it has ended. */
+  limiter: Pick<PromptLimiter, 'release'>;
   clock: Clock;
   /** Read-merge-write attempts when other chunks of the same answer are applied concurrently (default 10). */
   maxAttempts?: number;
@@ -119,14 +121,19 @@ export const applyAnswerEvent = async (
     event.detailType === 'AnswerCompleted'
       ? await deps.answers.complete(key, tenantId, event.detail.text, deps.clock())
       : await deps.answers.fail(key, tenantId, event.detail.reason, deps.clock());
+  // The answer has ended (now or before): free its in-flight slot. Idempotent, so a redelivered or
+  // refused completion frees nothing twice; it never frees another tenant's slot (keyed by tenant).
+  // It runs beside the push and is awaited before the invocation ends.
+  const released = deps.limiter.release(tenantId, key.answerId);
   if (!finished) {
     // Refused by the write's condition: say why (and refuse another tenant's answer loudly).
-    const answer = await readOwnedAnswer(deps, key, owner);
+    const [answer] = await Promise.all([readOwnedAnswer(deps, key, owner), released]);
     return { applied: false, reason: answer ? 'final' : 'missing' };
   }
   const message: ServerMessage =
     event.detailType === 'AnswerCompleted'
       ? { type: 'answer.completed', answerId: key.answerId, text: event.detail.text }
       : { type: 'answer.failed', answerId: key.answerId, reason: event.detail.reason };
-  return { applied: true, push: await pushToOwner(deps, owner, message, connections) };
+  const [push] = await Promise.all([pushToOwner(deps, owner, message, connections), released]);
+  return { applied: true, push };
 };

@@ -1,8 +1,24 @@
 import { newAnswerId, type TenantContext } from '@tenant-assistant/tenant-context';
 import { conversationIdSchema, MAX_PROMPT_LENGTH } from '@tenant-assistant/tenant-context/events';
+import {
+  LIMIT_CODES,
+  secondsUntilNextMonth,
+  type TierLimits,
+  tierLimits,
+  usageMonth,
+} from '@tenant-assistant/tenant-context/tiers';
 import { z } from 'zod';
-import { BadRequestError, PayloadTooLargeError, PromptNotAcceptedError } from '../errors';
-import type { AnswersRepository, Clock, IdGenerator, Logger, PublishEvents, RateLimiter } from '../ports';
+import { BadRequestError, LimitExceededError, PayloadTooLargeError, PromptNotAcceptedError } from '../errors';
+import type {
+  AnswersRepository,
+  Clock,
+  IdGenerator,
+  Logger,
+  PromptLimiter,
+  PublishEvents,
+  TenantTiers,
+  UsageReader,
+} from '../ports';
 import type { Answer } from './model';
 import { issuesOf } from './validation';
 
@@ -42,7 +58,9 @@ export const parseSubmitPrompt = (body: unknown): SubmitPromptInput => {
 
 export interface SubmitPromptDeps {
   answers: AnswersRepository;
-  rateLimiter: RateLimiter;
+  tiers: TenantTiers;
+  limiter: PromptLimiter;
+  usage: UsageReader;
   publish: PublishEvents;
   clock: Clock;
   newId: IdGenerator;
@@ -50,10 +68,31 @@ export interface SubmitPromptDeps {
   logger: Logger;
 }
 
+/** Refuses a prompt longer than the tier allows (413), like the contract's own limit. */
+const checkPromptLength = (input: SubmitPromptInput, limits: TierLimits) => {
+  if (input.prompt.length > limits.maxPromptLength) {
+    throw new PayloadTooLargeError(
+      `prompt must be at most ${limits.maxPromptLength} characters`,
+      'PROMPT_TOO_LONG',
+    );
+  }
+};
+
+/** Refuses a prompt once the tenant has used its month's tokens (429 until the next month). */
+const checkTokenBudget = (usedTokens: number, limits: TierLimits, now: Date) => {
+  if (usedTokens >= limits.monthlyTokenBudget) {
+    throw new LimitExceededError(LIMIT_CODES.tokenBudget, secondsUntilNextMonth(now));
+  }
+};
+
 /**
- * Accepts a prompt for the caller: counts it against the caller's rate limit, stores a PENDING
- * answer `<sub>.<ulid>` (conditional write) and publishes PromptSubmitted. If publishing fails the
- * answer is marked FAILED and PromptNotAcceptedError (503) is thrown, so nothing stays PENDING.
+ * Accepts a prompt for the caller, in named steps:
+ * 1. look up the tenant's current tier and this month's token usage (in parallel);
+ * 2. check the tier's prompt length and token budget;
+ * 3. admit it: tenant and user rate and an in-flight slot, one transaction (429 + code otherwise);
+ * 4. store a PENDING answer `<sub>.<ulid>` (conditional write) and publish PromptSubmitted.
+ * Nothing is stored before every limit passed. If storing or publishing fails the slot is freed
+ * (and a stored answer marked FAILED, PromptNotAcceptedError 503), so nothing stays PENDING.
  *
  * @example const { answerId, conversationId } = await submitPrompt(deps, event.tenant, { prompt: 'Where is my order?' });
  */
@@ -63,9 +102,21 @@ export const submitPrompt = async (
   input: SubmitPromptInput,
 ): Promise<{ answerId: string; conversationId: string }> => {
   const now = deps.clock();
-  await deps.rateLimiter.consume(tenant.userId, now);
+  const [tier, usedTokens] = await Promise.all([
+    deps.tiers.tierOf(tenant.tenantId),
+    deps.usage.monthTokens(tenant.tenantId, usageMonth(now)),
+  ]);
+  const limits = tierLimits(tier);
+  checkPromptLength(input, limits);
+  checkTokenBudget(usedTokens, limits, now);
 
   const answerId = newAnswerId(tenant.userId, deps.newId);
+  await deps.limiter.admit({ tenantId: tenant.tenantId, userId: tenant.userId, answerId, limits, now });
+  const release = () =>
+    deps.limiter.release(tenant.tenantId, answerId).catch((error: unknown) => {
+      deps.logger.error('Freeing the in-flight slot failed (it lapses by itself)', { answerId, error });
+    });
+
   const conversationId = input.conversationId ?? deps.newId();
   const createdAt = now.toISOString();
   const answer: Answer = {
@@ -83,13 +134,18 @@ export const submitPrompt = async (
     updatedAt: createdAt,
     expiresAt: Math.floor(now.getTime() / 1000) + deps.answerTtlDays() * 86_400,
   };
-  await deps.answers.create(answer);
+  try {
+    await deps.answers.create(answer);
+  } catch (error) {
+    await release();
+    throw error;
+  }
 
   try {
     await deps.publish([
       {
         detailType: 'PromptSubmitted',
-        detail: { ...tenant, answerId, conversationId, prompt: input.prompt, submittedAt: createdAt },
+        detail: { ...tenant, answerId, conversationId, prompt: input.prompt, submittedAt: createdAt, tier },
       },
     ]);
   } catch (error) {
@@ -107,6 +163,7 @@ export const submitPrompt = async (
         error: markError,
       });
     }
+    await release();
     throw new PromptNotAcceptedError(answerId, error);
   }
   return { answerId, conversationId };

@@ -2,10 +2,12 @@ import type { AnswerId, UserId } from '@tenant-assistant/tenant-context';
 import { type Answer, type AnswerKey, FINAL_STATUSES } from '../../src/answers/model';
 import { AnswerAlreadyExistsError, AnswerVersionConflictError, ConnectionGoneError } from '../../src/errors';
 import type {
+  AdmissionRequest,
   AnswersRepository,
   Connection,
   ConnectionPusher,
   ConnectionsRepository,
+  PromptLimiter,
   ServerMessage,
 } from '../../src/ports';
 
@@ -125,4 +127,21 @@ export const recordingPusher = (gone: readonly string[] = []) => {
     },
   };
   return { pusher, sent };
+};
+
+/** A limiter that admits everything and records the slots it frees (`tenantId/answerId`). */
+export const recordingLimiter = () => {
+  const released: string[] = [];
+  const admitted: AdmissionRequest[] = [];
+  const limiter: PromptLimiter = {
+    async admit(request) {
+      await tick();
+      admitted.push(request);
+    },
+    async release(tenantId, answerId) {
+      await tick();
+      released.push(`${tenantId}/${answerId}`);
+    },
+  };
+  return { limiter, released, admitted };
 };

@@ -78,6 +78,47 @@ describe('createApiClient', () => {
       });
     });
 
+    it.each([
+      [
+        'TENANT_RATE_LIMITED',
+        '12',
+        'Your organisation is sending too many prompts right now. Wait about 12 seconds and try again.',
+      ],
+      [
+        'USER_RATE_LIMITED',
+        '40',
+        'You are sending prompts too quickly. Wait about 40 seconds and try again.',
+      ],
+      [
+        'TOO_MANY_ANSWERS_IN_FLIGHT',
+        '5',
+        'Your organisation has too many answers in progress. Wait about 5 seconds and try again.',
+      ],
+    ])('says which limit a 429 %s hit and when to try again', async (code, retryAfter, userMessage) => {
+      const { api } = setup(json(429, { error: { code, message: 'x' } }, { 'retry-after': retryAfter }));
+      await expect(api.submitPrompt('Hi')).rejects.toMatchObject({ code, userMessage });
+    });
+
+    it('says until when a spent monthly token budget lasts', async () => {
+      const { api } = setup(
+        json(429, { error: { code: 'TOKEN_BUDGET_EXHAUSTED', message: 'x' } }, { 'retry-after': '864000' }),
+      );
+      const error = (await api.submitPrompt('Hi').catch((caught: unknown) => caught)) as RateLimitedError;
+      expect(error.code).toBe('TOKEN_BUDGET_EXHAUSTED');
+      expect(error.userMessage).toMatch(
+        /^Your organisation has used this month's assistant budget\. Wait until \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC, or ask/,
+      );
+    });
+
+    it("shows the tier's length limit of a 413 PROMPT_TOO_LONG", async () => {
+      const { api } = setup(
+        json(413, { error: { code: 'PROMPT_TOO_LONG', message: 'prompt must be at most 1000 characters' } }),
+      );
+      await expect(api.submitPrompt('Hi')).rejects.toMatchObject({
+        userMessage: 'Your prompt is too long: prompt must be at most 1000 characters.',
+      });
+    });
+
     it("turns API Gateway's own 429 body into the same message", async () => {
       const { api } = setup(json(429, { message: 'Too Many Requests' }));
       await expect(api.submitPrompt('Hi')).rejects.toMatchObject({

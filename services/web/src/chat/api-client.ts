@@ -116,7 +116,7 @@ export const errorFromResponse = async (response: Response): Promise<WebError> =
   if (status === 401) return new SessionExpiredError(body);
   if (status === 404) return new AnswerNotFoundError(body);
   if (status === 429)
-    return new RateLimitedError(retryAfterSeconds(response.headers.get('retry-after')), body);
+    return new RateLimitedError(retryAfterSeconds(response.headers.get('retry-after')), body, code);
   if (status >= 500) {
     return new ApiError(
       status,
@@ -125,8 +125,14 @@ export const errorFromResponse = async (response: Response): Promise<WebError> =
       body,
     );
   }
+  const serverMessage = envelope.success ? envelope.data.error.message : undefined;
   const message =
-    (status === 400 && envelope.success ? envelope.data.error.message : undefined) ?? GENERIC[status];
+    (status === 400 ? serverMessage : undefined) ??
+    // the tenant's tier may allow fewer characters than the contract: chat-api says how many
+    (status === 413 && code === 'PROMPT_TOO_LONG' && serverMessage
+      ? `Your prompt is too long: ${serverMessage}.`
+      : undefined) ??
+    GENERIC[status];
   return new ApiError(status, code, message ?? `The request failed (HTTP ${status}).`, body);
 };
 

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createScopedCredentialsProvider } from '@tenant-assistant/tenant-context/credentials';
 import { putEvents } from '@tenant-assistant/tenant-context/events';
 import type { Context } from 'aws-lambda';
@@ -13,6 +14,7 @@ import {
   makeIdempotentAnswer,
   type PromptEvent,
 } from '../../domain/idempotent-answer';
+import { createUsageMeter } from '../../domain/metering';
 import type { AnswerOwner } from '../../middlewares/prompt-error-handler';
 
 /** What the invokeAgent handler needs. */
@@ -28,7 +30,7 @@ export interface CreateDepsOptions {
   clients: typeof awsClients;
   logger: Logger;
   /** Overrides of the answering ports (tests pass a fake clock, sleep and random). */
-  ports?: Partial<Pick<AnswerPorts, 'clock' | 'sleep' | 'random' | 'chunking'>>;
+  ports?: Partial<Pick<AnswerPorts, 'clock' | 'sleep' | 'random' | 'chunking' | 'meter'>>;
   /** Overrides the idempotency deadline margin (default 10 s). */
   deadlineMarginMs?: number;
 }
@@ -59,6 +61,7 @@ export const createDeps = (options: CreateDepsOptions): Deps => {
     clock: Date.now,
     sleep: (ms) => sleep(ms),
     random: Math.random,
+    meter: createUsageMeter(DynamoDBDocumentClient.from(clients.dynamodb), config.usageTableName),
     ...options.ports,
   };
   const persistenceStore = new DynamoDBPersistenceLayer({

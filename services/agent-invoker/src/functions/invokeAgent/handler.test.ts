@@ -87,7 +87,7 @@ describe('invokeAgent handler', () => {
       agentAliasId: testConfig.agentAliasId,
       sessionId: `${detail.userId}.${detail.conversationId}`,
       inputText: detail.prompt,
-      enableTrace: false,
+      enableTrace: true,
       sessionState: {
         sessionAttributes: {
           [SESSION_ATTRIBUTE_KEYS.tenantId]: detail.tenantId,

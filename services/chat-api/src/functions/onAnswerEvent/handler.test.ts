@@ -9,7 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { anAnswer, newUserId, OTHER_TENANT, TENANT } from '../../../test/support/answers';
 import { silentLogger } from '../../../test/support/deps';
 import { audibleLogger } from '../../../test/support/logger';
-import { memoryAnswers, memoryConnections } from '../../../test/support/memory';
+import { memoryAnswers, memoryConnections, recordingLimiter } from '../../../test/support/memory';
 import { createWebSocketPusher } from '../../adapters/websocket-pusher';
 import type { Answer } from '../../answers/model';
 import type { Connection, Logger } from '../../ports';
@@ -47,8 +47,10 @@ const setup = async (
     connection('neighbour=', neighbour),
     ...(options.extraConnections ?? []),
   ]);
+  const limiter = recordingLimiter();
   const handler = createHandler({
     answers: answers.repository,
+    limiter: limiter.limiter,
     connections: connections.repository,
     pusher: createWebSocketPusher(
       () => new ApiGatewayManagementApiClient({ endpoint: 'https://ws.example.test/dev' }),
@@ -57,7 +59,7 @@ const setup = async (
     logger: options.logger ?? silentLogger(),
   });
   const stored = () => answers.stored(owner, answer.answerId);
-  return { owner, neighbour, answer, answers, connections, handler, stored };
+  return { owner, neighbour, answer, answers, connections, handler, stored, limiter };
 };
 
 const chunk = (answer: Answer, seq: number, text: string, overrides: Record<string, unknown> = {}) =>

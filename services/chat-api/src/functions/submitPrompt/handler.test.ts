@@ -1,8 +1,15 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { putEvents } from '@tenant-assistant/tenant-context/events';
 import { createLogger } from '@tenant-assistant/tenant-context/logger';
+import type { TenantTier } from '@tenant-assistant/tenant-context/tiers';
 import type { TokenVerifier } from '@tenant-assistant/tenant-context/tokens';
 import { createTokenVerifier } from '@tenant-assistant/tenant-context/tokens';
 import {
@@ -20,7 +27,8 @@ import { ulid } from 'ulid';
 import { bodyOf, expectError, expectSecurityHeaders, WEB_ORIGIN } from '../../../test/support/http';
 import { audibleLogger } from '../../../test/support/logger';
 import { createAnswersTable } from '../../adapters/answers-table';
-import { createRateLimitTable } from '../../adapters/rate-limit-table';
+import { createPromptLimiter } from '../../adapters/rate-limit-table';
+import { createUsageReader } from '../../adapters/usage-table';
 import { PUBLISH_FAILED_REASON } from '../../answers/submit-prompt';
 import { createHandler, type Deps } from './handler';
 
@@ -46,10 +54,13 @@ beforeEach(() => {
   eventBridge.reset();
   ddb.on(PutCommand).resolves({});
   ddb.on(UpdateCommand).resolves({});
+  ddb.on(TransactWriteCommand).resolves({});
+  ddb.on(GetCommand).resolves({});
   eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
 });
 
-const makeDeps = (overrides: Partial<Deps> = {}): Deps => {
+const makeDeps = (overrides: Partial<Deps> & { tier?: TenantTier } = {}): Deps => {
+  const { tier = 'premium', ...rest } = overrides;
   const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}));
   const eventBridgeClient = new EventBridgeClient({});
   return {
@@ -57,12 +68,14 @@ const makeDeps = (overrides: Partial<Deps> = {}): Deps => {
     logger: createLogger({ serviceName: 'chat-api', logLevel: 'SILENT' }),
     webOrigins: () => [WEB_ORIGIN],
     answers: createAnswersTable(documentClient, () => 'answers'),
-    rateLimiter: createRateLimitTable(documentClient, { tableName: () => 'rate-limits', limit: () => 5 }),
+    tiers: { tierOf: async () => tier },
+    limiter: createPromptLimiter(documentClient, { tableName: () => 'rate-limits', slotSeconds: () => 120 }),
+    usage: createUsageReader(documentClient, () => 'usage'),
     publish: (events) => putEvents(eventBridgeClient, BUS, events),
     clock: () => NOW,
     newId: ulid,
     answerTtlDays: () => 30,
-    ...overrides,
+    ...rest,
   };
 };
 
@@ -79,6 +92,13 @@ const post = (opts: {
     headers: { origin: WEB_ORIGIN, ...opts.headers },
   });
 
+const cancelled = (...codes: string[]) =>
+  new TransactionCanceledException({
+    message: 'Transaction cancelled',
+    $metadata: {},
+    CancellationReasons: codes.map((Code) => ({ Code })),
+  });
+const transactions = () => ddb.commandCalls(TransactWriteCommand).map((call) => call.args[0].input);
 const answerWrites = () => ddb.commandCalls(PutCommand).map((call) => call.args[0].input);
 const answerUpdates = () =>
   ddb.commandCalls(UpdateCommand, { TableName: 'answers' }).map((call) => call.args[0].input);
@@ -129,6 +149,7 @@ describe('submitPrompt handler', () => {
           conversationId,
           prompt: 'Where is my order?',
           submittedAt: NOW.toISOString(),
+          tier: 'premium',
         }),
       },
     ]);
@@ -382,13 +403,58 @@ describe('submitPrompt handler', () => {
       expectError(result, 413, 'BODY_TOO_LARGE');
     });
 
-    it('answers 429 with Retry-After once the caller used up the minute, storing and publishing nothing', async () => {
+    it.each([
+      ['the tenant used up its minute', ['ConditionalCheckFailed', 'None', 'None'], 'TENANT_RATE_LIMITED'],
+      ['the user used up their minute', ['None', 'ConditionalCheckFailed', 'None'], 'USER_RATE_LIMITED'],
+    ])(
+      'answers 429 with Retry-After when %s, storing and publishing nothing',
+      async (_case, reasons, code) => {
+        // Prepare
+        ddb.on(TransactWriteCommand).rejects(cancelled(...reasons));
+        const token = await issuer.idToken();
+        const handler = createHandler(makeDeps());
+
+        // Act
+        const result = await handler(post({ token, body: { prompt: 'hi' } }), lambdaContext());
+
+        // Assess
+        expectError(result, 429, code);
+        expect(result.headers?.['Retry-After']).toBe('30');
+        expect(answerWrites()).toHaveLength(0);
+        expect(eventBridge.calls()).toHaveLength(0);
+      },
+    );
+
+    it('answers 429 TOO_MANY_ANSWERS_IN_FLIGHT when every slot is held by an answer still running', async () => {
+      // Prepare
+      ddb.on(TransactWriteCommand).rejects(cancelled('None', 'None', 'ConditionalCheckFailed'));
+      const lapsesAt = Math.floor(NOW.getTime() / 1000) + 60;
+      ddb
+        .on(GetCommand, { TableName: 'rate-limits' })
+        .resolves({ Item: { slots: { a: lapsesAt, b: lapsesAt } } });
+      const token = await issuer.idToken();
+      const handler = createHandler(makeDeps({ tier: 'basic' }));
+
+      // Act
+      const result = await handler(post({ token, body: { prompt: 'hi' } }), lambdaContext());
+
+      // Assess
+      expectError(result, 429, 'TOO_MANY_ANSWERS_IN_FLIGHT');
+      expect(result.headers?.['Retry-After']).toBe('5');
+      expect(answerWrites()).toHaveLength(0);
+      expect(eventBridge.calls()).toHaveLength(0);
+    });
+
+    it('sweeps lapsed in-flight slots and then admits the prompt', async () => {
       // Prepare
       ddb
-        .on(UpdateCommand, { TableName: 'rate-limits' })
-        .rejects(
-          new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
-        );
+        .on(TransactWriteCommand)
+        .rejectsOnce(cancelled('None', 'None', 'ConditionalCheckFailed'))
+        .resolves({});
+      const lapsed = Math.floor(NOW.getTime() / 1000) - 1;
+      ddb
+        .on(GetCommand, { TableName: 'rate-limits' })
+        .resolves({ Item: { slots: { 'old-answer': lapsed } } });
       const token = await issuer.idToken();
       const handler = createHandler(makeDeps());
 
@@ -396,34 +462,112 @@ describe('submitPrompt handler', () => {
       const result = await handler(post({ token, body: { prompt: 'hi' } }), lambdaContext());
 
       // Assess
-      expectError(result, 429, 'RATE_LIMITED');
-      expect(result.headers?.['Retry-After']).toBe('30');
+      expect(result.statusCode).toBe(202);
+      expect(ddb.commandCalls(UpdateCommand, { TableName: 'rate-limits' })[0]?.args[0].input).toMatchObject({
+        UpdateExpression: 'REMOVE slots.#a0',
+        ConditionExpression: 'slots.#a0 = :v0',
+        ExpressionAttributeNames: { '#a0': 'old-answer' },
+      });
+      expect(transactions()).toHaveLength(2);
+    });
+
+    it("answers 429 TOKEN_BUDGET_EXHAUSTED until next month once the tenant used its month's tokens", async () => {
+      // Prepare
+      ddb
+        .on(GetCommand, { TableName: 'usage' })
+        .resolves({ Item: { inputTokens: 150_000, outputTokens: 50_000 } });
+      const token = await issuer.idToken();
+      const handler = createHandler(makeDeps({ tier: 'basic' }));
+
+      // Act
+      const result = await handler(post({ token, body: { prompt: 'hi' } }), lambdaContext());
+
+      // Assess
+      expectError(result, 429, 'TOKEN_BUDGET_EXHAUSTED');
+      const untilApril = (Date.UTC(2025, 3, 1) - NOW.getTime()) / 1000;
+      expect(result.headers?.['Retry-After']).toBe(String(Math.ceil(untilApril)));
+      expect(transactions()).toHaveLength(0);
       expect(answerWrites()).toHaveLength(0);
       expect(eventBridge.calls()).toHaveLength(0);
     });
 
-    it('counts prompts per user and per minute, up to the configured limit', async () => {
+    it("reads this month's usage of the caller's tenant for the budget", async () => {
       // Prepare
-      const sub = randomUserId();
-      const token = await issuer.idToken({ sub });
+      const token = await issuer.idToken({ tenantId: 'tenant-a' });
       const handler = createHandler(makeDeps());
 
       // Act
       await handler(post({ token, body: { prompt: 'hi' } }), lambdaContext());
 
       // Assess
-      expect(ddb.commandCalls(UpdateCommand, { TableName: 'rate-limits' })[0]?.args[0].input).toEqual({
-        TableName: 'rate-limits',
-        Key: { pk: `prompts#${sub}#${Math.floor(NOW.getTime() / 60_000) * 60}` },
+      expect(ddb.commandCalls(GetCommand, { TableName: 'usage' })[0]?.args[0].input.Key).toEqual({
+        tenantId: 'tenant-a',
+        sk: 'month#2025-03',
+      });
+    });
+
+    it("answers 413 for a prompt longer than the tenant's tier allows, before counting it", async () => {
+      // Prepare
+      const token = await issuer.idToken();
+      const handler = createHandler(makeDeps({ tier: 'basic' }));
+
+      // Act
+      const accepted = await handler(post({ token, body: { prompt: 'a'.repeat(1000) } }), lambdaContext());
+      ddb.resetHistory();
+      const refused = await handler(post({ token, body: { prompt: 'a'.repeat(1001) } }), lambdaContext());
+
+      // Assess
+      expect(accepted.statusCode).toBe(202);
+      expectError(refused, 413, 'PROMPT_TOO_LONG');
+      expect(bodyOf<{ error: { message: string } }>(refused).error.message).toContain('1000 characters');
+      expect(transactions()).toHaveLength(0);
+      expect(answerWrites()).toHaveLength(0);
+    });
+
+    it("counts the prompt against the tenant's and the user's minute and takes a slot, in one transaction", async () => {
+      // Prepare
+      const sub = randomUserId();
+      const token = await issuer.idToken({ sub, tenantId: 'tenant-a' });
+      const handler = createHandler(makeDeps({ tier: 'basic' }));
+      const windowStart = Math.floor(NOW.getTime() / 60_000) * 60;
+
+      // Act
+      const result = await handler(post({ token, body: { prompt: 'hi' } }), lambdaContext());
+
+      // Assess
+      const { answerId } = bodyOf<{ answerId: string }>(result);
+      const items = transactions()[0]?.TransactItems ?? [];
+      expect(items.map((item) => item.Update?.Key)).toEqual([
+        { pk: `prompts#tenant#tenant-a#${windowStart}` },
+        { pk: `prompts#user#${sub}#${windowStart}` },
+        { pk: 'inflight#tenant-a' },
+      ]);
+      expect(items.map((item) => item.Update?.ExpressionAttributeValues?.[':limit'])).toEqual([10, 6, 2]);
+      expect(items[0]?.Update).toMatchObject({
         UpdateExpression: 'ADD #count :one SET expiresAt = :expiresAt',
         ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
-        ExpressionAttributeNames: { '#count': 'count' },
-        ExpressionAttributeValues: {
-          ':one': 1,
-          ':limit': 5,
-          ':expiresAt': Math.floor(NOW.getTime() / 60_000) * 60 + 120,
-        },
+        ExpressionAttributeValues: { ':expiresAt': windowStart + 120 },
       });
+      expect(items[2]?.Update).toMatchObject({
+        UpdateExpression: 'SET slots.#answer = :lapsesAt',
+        ExpressionAttributeNames: { '#answer': answerId },
+        ExpressionAttributeValues: { ':lapsesAt': Math.floor(NOW.getTime() / 1000) + 120 },
+      });
+    });
+
+    it('answers 500 and stores nothing when the counters cannot be written', async () => {
+      // Prepare
+      ddb.on(TransactWriteCommand).rejects(new Error('throttled'));
+      const token = await issuer.idToken();
+      const handler = createHandler(makeDeps());
+
+      // Act
+      const result = await handler(post({ token, body: { prompt: 'hi' } }), lambdaContext());
+
+      // Assess
+      expectError(result, 500, 'INTERNAL_ERROR');
+      expect(answerWrites()).toHaveLength(0);
+      expect(eventBridge.calls()).toHaveLength(0);
     });
 
     it.each([
@@ -462,6 +606,11 @@ describe('submitPrompt handler', () => {
           }),
         }),
       ]);
+      expect(ddb.commandCalls(UpdateCommand, { TableName: 'rate-limits' })[0]?.args[0].input).toMatchObject({
+        Key: { pk: 'inflight#tenant-a' },
+        UpdateExpression: 'REMOVE slots.#answer',
+        ExpressionAttributeNames: { '#answer': answerId },
+      });
     });
 
     it('still answers 503 when marking the answer FAILED fails too', async () => {
@@ -531,7 +680,9 @@ describe('submitPrompt handler as deployed (configured from the environment)', (
       RATE_LIMITS_TABLE_NAME: 'rate-limits',
       EVENT_BUS_NAME: BUS,
       WEB_ORIGIN,
-      PROMPTS_PER_MINUTE: '10',
+      TENANT_CONFIG_TABLE_NAME: 'tenant-config',
+      USAGE_TABLE_NAME: 'usage',
+      ANSWER_SLOT_SECONDS: '120',
       ANSWER_TTL_DAYS: '30',
     });
   });
@@ -543,6 +694,7 @@ describe('submitPrompt handler as deployed (configured from the environment)', (
 
   it('verifies the token against the configured issuer and publishes on the configured bus', async () => {
     // Prepare
+    ddb.on(GetCommand, { TableName: 'tenant-config' }).resolves({ Item: { tier: 'standard' } });
     const { handler } = await import('./handler');
     const sub = randomUserId();
     const token = await issuer.idToken({ sub, extraClaims: { iss: jwks.url } });
@@ -553,7 +705,10 @@ describe('submitPrompt handler as deployed (configured from the environment)', (
     // Assess
     expect(result.statusCode).toBe(202);
     expect(publishedEntries()[0]?.EventBusName).toBe(BUS);
-    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues?.[':limit']).toBe(10);
+    expect(
+      ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[0]?.Update
+        ?.ExpressionAttributeValues?.[':limit'],
+    ).toBe(60); // standard tier: 60 prompts per minute for the tenant
   });
 
   it('refuses a token signed by another key even when the issuer matches', async () => {

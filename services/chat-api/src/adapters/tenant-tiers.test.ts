@@ -1,0 +1,84 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { TenantId } from '@tenant-assistant/tenant-context';
+import { mockClient } from 'aws-sdk-client-mock';
+import { TenantNotProvisionedError } from '../errors';
+import { createTenantTiers } from './tenant-tiers';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const tenant = 'tenant1' as TenantId;
+const client = () => DynamoDBDocumentClient.from(new DynamoDBClient({}));
+
+beforeEach(() => ddb.reset());
+
+describe('tenant tiers', () => {
+  it("reads the tenant's tier from TenantConfig and keeps it for the cache time", async () => {
+    // Prepare
+    ddb
+      .on(GetCommand)
+      .resolvesOnce({ Item: { tier: 'standard' } })
+      .resolves({ Item: { tier: 'premium' } });
+    const tiers = createTenantTiers(client(), { tableName: () => 'tenant-config', ttlMs: 60_000 });
+
+    // Act
+    const first = await tiers.tierOf(tenant);
+    const second = await tiers.tierOf(tenant);
+
+    // Assess
+    expect([first, second]).toEqual(['standard', 'standard']);
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(1);
+    expect(ddb.commandCalls(GetCommand)[0]?.args[0].input).toEqual({
+      TableName: 'tenant-config',
+      Key: { tenantId: 'tenant1' },
+      ProjectionExpression: 'tier',
+    });
+  });
+
+  it('sees a changed tier once the cached one has expired', async () => {
+    // Prepare
+    ddb
+      .on(GetCommand)
+      .resolvesOnce({ Item: { tier: 'basic' } })
+      .resolves({ Item: { tier: 'premium' } });
+    const tiers = createTenantTiers(client(), { tableName: () => 'tenant-config', ttlMs: 1 });
+    await tiers.tierOf(tenant);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+
+    // Act
+    const changed = await tiers.tierOf(tenant);
+
+    // Assess
+    expect(changed).toBe('premium');
+  });
+
+  it('refuses a tenant without a config item (403)', async () => {
+    // Prepare
+    ddb.on(GetCommand).resolves({});
+    const tiers = createTenantTiers(client(), { tableName: () => 'tenant-config', ttlMs: 60_000 });
+
+    // Act
+    const refusal = tiers.tierOf(tenant);
+
+    // Assess
+    await expect(refusal).rejects.toBeInstanceOf(TenantNotProvisionedError);
+    await expect(refusal).rejects.toMatchObject({ statusCode: 403, code: 'TENANT_NOT_PROVISIONED' });
+  });
+
+  it('treats an unknown tier as the lowest and reports it', async () => {
+    // Prepare
+    ddb.on(GetCommand).resolves({ Item: { tier: 'platinum' } });
+    const unknown = jest.fn();
+    const tiers = createTenantTiers(client(), {
+      tableName: () => 't',
+      ttlMs: 60_000,
+      onUnknownTier: unknown,
+    });
+
+    // Act
+    const tier = await tiers.tierOf(tenant);
+
+    // Assess
+    expect(tier).toBe('basic');
+    expect(unknown).toHaveBeenCalledWith('tenant1');
+  });
+});
