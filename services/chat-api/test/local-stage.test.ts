@@ -227,8 +227,7 @@ describe('prompt limiter on DynamoDB Local', () => {
       tableName: () => tables.RateLimitsTable as string,
       slotSeconds: () => 120,
     });
-  let n = 0;
-  const nextTenant = () => `limits-tenant-${(n += 1)}` as TenantId;
+  const nextTenant = () => `limits-tenant-${ulid().toLowerCase()}` as TenantId;
   const answerOf = (userId: string) => `${userId}.${ulid()}` as AnswerId;
   const codeOf = (promise: Promise<unknown>) =>
     promise.then(
