@@ -44,7 +44,7 @@ beforeAll(async () => {
     templates.push(effectiveTemplate(await packageService(serviceDir, { stage, params })));
   }
   [dev, prod, local, custom] = templates as [CfnTemplate, CfnTemplate, CfnTemplate, CfnTemplate];
-}, 420_000);
+}, 600_000);
 
 const only = (template: CfnTemplate, type: string): [string, CfnResource] => {
   const found = resourcesOfType(template, type);

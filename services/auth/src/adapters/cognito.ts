@@ -9,10 +9,10 @@ import {
   AdminRemoveUserFromGroupCommand,
   AdminSetUserMFAPreferenceCommand,
   type AttributeType,
-  ListUsersInGroupCommand,
   type CognitoIdentityProviderClient,
   CreateGroupCommand,
   GetGroupCommand,
+  ListUsersInGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoRequestError, UsernameTakenError } from '../errors';
 
@@ -73,7 +73,10 @@ export interface TenantDirectory {
   deleteUser(username: string): Promise<void>;
   /** The user, `undefined` when there is none. */
   getUser(username: string): Promise<DirectoryUser | undefined>;
-  listUsersInGroup(groupName: string, options: { limit: number; nextToken?: string }): Promise<DirectoryUserPage>;
+  listUsersInGroup(
+    groupName: string,
+    options: { limit: number; nextToken?: string },
+  ): Promise<DirectoryUserPage>;
   disableUser(username: string): Promise<void>;
   enableUser(username: string): Promise<void>;
   /** Sends the invitation again (Cognito generates a new temporary password and mails it). */
@@ -212,7 +215,11 @@ export const cognitoTenantDirectory = (
   async removeUserFromGroup(username, groupName) {
     try {
       await client.send(
-        new AdminRemoveUserFromGroupCommand({ UserPoolId: userPoolId, Username: username, GroupName: groupName }),
+        new AdminRemoveUserFromGroupCommand({
+          UserPoolId: userPoolId,
+          Username: username,
+          GroupName: groupName,
+        }),
       );
     } catch (error) {
       throw new CognitoRequestError('AdminRemoveUserFromGroup', error);
