@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { tenantIdSchema } from '@tenant-assistant/tenant-context';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TenantDirectory } from '../adapters/cognito';
 import type { PasswordPolicy } from '../config';
 import { UnknownTenantError, UserCreationFailedError } from '../errors';
