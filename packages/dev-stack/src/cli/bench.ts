@@ -7,7 +7,6 @@
  * integrity counts (lost, unfinished, wrong-user pushes, request errors), the peak memory of the
  * whole local system and start-up time. Prints numbers; asserts nothing.
  */
-import './quiet-warnings';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -6,7 +6,6 @@
  * starts. Packages each service first (`serverless package`, offline) unless --no-package.
  * Prints numbers against the targets (≤ 1 MB, ≤ 60 ms); asserts nothing.
  */
-import './quiet-warnings';
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';

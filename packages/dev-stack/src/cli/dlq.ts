@@ -7,7 +7,6 @@
  * running local system (its SQS and Lambda stand-ins); with --stage: that deployed stage (real SQS
  * and Lambda through the AWS SDK's default credentials and region).
  */
-import './quiet-warnings';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LambdaClient } from '@aws-sdk/client-lambda';
