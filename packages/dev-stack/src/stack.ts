@@ -41,6 +41,8 @@ import { serveWeb } from './web';
 export const STAGE = 'local';
 export const LOCAL_AGENT_ID = 'LOCALAGENT';
 export const LOCAL_AGENT_ALIAS_ID = 'LOCALALIAS';
+/** Most asynchronous invocations of one function at once locally, unless it reserves its own (README). */
+export const LOCAL_FUNCTION_CONCURRENCY = 10;
 
 /** The four services, their folders and which serverless-offline ports they use. */
 export const SERVICES = {
@@ -314,7 +316,14 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
         });
       }
     };
-    const asyncInvoker = createAsyncInvoker({ invoke: runFunction, deadLetters: sqs });
+    // A function without reservedConcurrency runs at most LOCAL_FUNCTION_CONCURRENCY asynchronous
+    // invocations at once (the rest wait in its queue, as under an account's concurrency limit): on
+    // one machine each running invocation is a serverless-offline worker with its own warm state.
+    const asyncInvoker = createAsyncInvoker({
+      invoke: runFunction,
+      deadLetters: sqs,
+      defaultConcurrency: LOCAL_FUNCTION_CONCURRENCY,
+    });
     running.push({ name: 'async-invocations', close: async () => asyncInvoker.close() });
     const eventBridge = await startLocalEventBridge({
       host: '127.0.0.1',

@@ -244,6 +244,29 @@ describe('local asynchronous delivery (EventBridge â†’ Lambda async invocation â
     }
   });
 
+  it('runs at most defaultConcurrency invocations of a function without reserved concurrency', async () => {
+    // Prepare
+    let running = 0;
+    let most = 0;
+    const invoker = createAsyncInvoker({
+      defaultConcurrency: 2,
+      invoke: async () => {
+        running += 1;
+        most = Math.max(most, running);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        running -= 1;
+      },
+    });
+    // Act
+    const invocations = Array.from({ length: 6 }, (_, n) =>
+      invoker.invoke({ service: 's', functionName: 'f' }, { n }),
+    );
+    await invoker.drain();
+    // Assess
+    expect(most).toBe(2);
+    expect(invocations.map((i) => i.status)).toEqual(Array(6).fill('delivered'));
+  });
+
   it('keeps SQS messages invisible after a receive and removes them on DeleteMessage', async () => {
     // Prepare
     const sqs = await startLocalSqs({ queues: [{ name: QUEUE }] });

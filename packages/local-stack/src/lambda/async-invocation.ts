@@ -83,6 +83,11 @@ export interface AsyncInvokerOptions {
   baseDelayMs?: number;
   /** Attempts after function errors when the function sets no `maximumRetryAttempts` (default 3 = 1 + AWS's 2). */
   defaultAttempts?: number;
+  /**
+   * Most invocations of one function running at once when it sets no `reservedConcurrency`, like
+   * an account's concurrency limit (new AWS accounts start at 10); unbounded by default.
+   */
+  defaultConcurrency?: number;
   accountId?: string;
   region?: string;
   now?: () => number;
@@ -148,7 +153,7 @@ export const createAsyncInvoker = (options: AsyncInvokerOptions): AsyncInvoker =
   // Invocations running per function, and those waiting for its reserved concurrency.
   const functions = new Map<string, { running: number; waiting: (() => void)[] }>();
   const acquire = async (target: AsyncTarget): Promise<() => void> => {
-    const limit = target.reservedConcurrency;
+    const limit = target.reservedConcurrency ?? options.defaultConcurrency;
     if (limit === undefined || limit < 1) return () => undefined;
     const key = `${target.service}.${target.functionName}`;
     let slots = functions.get(key);
