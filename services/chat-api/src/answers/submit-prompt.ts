@@ -7,7 +7,7 @@ import {
   tierLimits,
   usageMonth,
 } from '@tenant-assistant/tenant-context/tiers';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BadRequestError, LimitExceededError, PayloadTooLargeError, PromptNotAcceptedError } from '../errors';
 import type {
   AnswersRepository,
