@@ -12,8 +12,10 @@ import {
   LOCAL_REGION,
   type LocalBedrockAgent,
   type LocalEventBridge,
+  type LocalScheduler,
   type LocalSts,
   loadRulesFromServerlessYml,
+  loadSchedulesFromServerlessYml,
   type RoleRegistry,
   rolesFromCloudFormationTemplate,
   ServerlessConfig,
@@ -21,6 +23,7 @@ import {
   startDynamoDbLocal,
   startLocalBedrockAgent,
   startLocalEventBridge,
+  startLocalScheduler,
   startLocalSts,
 } from '@tenant-assistant/local-stack';
 import { createScopedCredentialsProvider } from '@tenant-assistant/tenant-context/credentials';
@@ -140,8 +143,21 @@ export interface StartStackOptions {
    * that IAM refuses what code would wrongly ask for. Never used by the run command.
    */
   tamperActionGroupEvent?: (event: BedrockActionGroupEvent) => BedrockActionGroupEvent;
+  /**
+   * Seconds from submit to an answer's deadline (chat-api's `answerDeadlineSeconds`; default the
+   * stage's 240, or `ANSWER_DEADLINE_SECONDS`). Tests shorten it.
+   */
+  answerDeadlineSeconds?: number;
+  /**
+   * How often scheduled functions (chat-api's sweeper) run locally. Default: their rate divided by
+   * {@link LOCAL_SCHEDULE_SPEED_UP} (rate(1 minute) → every 10 s), or `TA_SCHEDULE_INTERVAL_MS`.
+   */
+  scheduleIntervalMs?: number;
   log?: (source: string, line: string) => void;
 }
+
+/** Scheduled functions run this many times more often locally than their rate says. */
+export const LOCAL_SCHEDULE_SPEED_UP = 6;
 
 export interface RunningStack {
   info: StackInfo;
@@ -149,6 +165,8 @@ export interface RunningStack {
   gateway: DynamoDbIamGateway;
   eventBridge: LocalEventBridge;
   bedrock: LocalBedrockAgent;
+  /** Runs the services' scheduled functions (e.g. `scheduler.runNow('sweepAnswers')`). */
+  scheduler: LocalScheduler;
   /** Milliseconds from start to ready. */
   startupMs: number;
   close(): Promise<void>;
@@ -336,7 +354,12 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
           httpPort: ports[SERVICES[key].http],
           websocketPort: ports[SERVICES[key].ws],
           lambdaPort: ports[SERVICES[key].lambda],
-          env: localServiceEnv(info, key),
+          env: {
+            ...localServiceEnv(info, key),
+            ...(options.answerDeadlineSeconds === undefined
+              ? {}
+              : { ANSWER_DEADLINE_SECONDS: String(options.answerDeadlineSeconds) }),
+          },
           log: (line) => log(key, line),
         }).then((process_: RunningProcess) => {
           running.push(process_);
@@ -346,6 +369,34 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
     );
     void offline;
     log('stack', `services ready after ${Date.now() - started} ms`);
+
+    // EventBridge scheduled rules (chat-api's sweeper), read from the services' serverless.yml.
+    const schedules = (Object.keys(SERVICES) as ServiceKey[]).flatMap((key) =>
+      loadSchedulesFromServerlessYml(join(REPO_ROOT, SERVICES[key].dir, 'serverless.yml'), {
+        stage: STAGE,
+        region: LOCAL_REGION,
+        accountId: LOCAL_ACCOUNT_ID,
+        env: process.env,
+      }),
+    );
+    const intervalFromEnv = Number(process.env.TA_SCHEDULE_INTERVAL_MS);
+    const scheduler = startLocalScheduler({
+      schedules,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      stage: STAGE,
+      intervalMs: (schedule) =>
+        options.scheduleIntervalMs ??
+        (intervalFromEnv > 0 ? intervalFromEnv : Math.ceil(schedule.rateMs / LOCAL_SCHEDULE_SPEED_UP)),
+      invoke: (schedule, event) =>
+        invokeLocalLambda(
+          lambdaPortOf(schedule.service),
+          `${schedule.service}-${STAGE}-${schedule.functionName}`,
+          event,
+        ),
+      onError: (schedule, error) => log('scheduler', `${schedule.functionName} failed: ${String(error)}`),
+    });
+    running.push({ name: 'scheduler', close: () => scheduler.close() });
 
     if (options.web !== false) {
       const web = await serveWeb({ port: ports.web, info });
@@ -358,6 +409,7 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
       gateway,
       eventBridge,
       bedrock,
+      scheduler,
       startupMs: Date.now() - started,
       close: async () => {
         await closeAll();

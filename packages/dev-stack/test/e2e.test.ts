@@ -4,12 +4,15 @@ import { join } from 'node:path';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { createIntentRouterModel } from '@tenant-assistant/local-stack';
 import { parseTenantId } from '@tenant-assistant/tenant-context';
 import {
   type Answer,
   awaitAnswer,
   ChatApiError,
   getAnswer,
+  listAnswers,
+  listConversations,
   openSocket,
   type Session,
   signIn,
@@ -18,7 +21,23 @@ import {
 import { findTenantUser, listOrders, ordersTableOf } from '../src/orders';
 import { testPorts } from '../src/ports';
 import { KNOWN_DEV_PASSWORD, SEED_USERS, seedStack } from '../src/seed';
-import { localScopedCredentialsProvider, type RunningStack, startStack } from '../src/stack';
+import { localScopedCredentialsProvider, modelFromEnv, type RunningStack, startStack } from '../src/stack';
+
+/** Answers in this file's stack end this many seconds after submit (the stage default is 240). */
+const DEADLINE_SECONDS = 20;
+/** TEST-ONLY: a prompt containing this marker makes the local model stall until the test releases it. */
+const STALL = '[stall]';
+let stallGate = openGate();
+
+/** A promise that resolves once `open()` is called (or after 60 s). */
+function openGate() {
+  let open: () => void = () => undefined;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+    setTimeout(resolve, 60_000).unref();
+  });
+  return { opened, open };
+}
 
 // One stack for the whole file (start-up is the expensive part); ports shifted so a running dev
 // stack on the default ports is not disturbed. The test-only fault below is off unless a test turns it on.
@@ -41,6 +60,23 @@ const ask = async (username: string, prompt: string): Promise<Answer> => {
   return awaitAnswer(stack.info, s, answerId, { timeoutMs: 60_000 });
 };
 
+/** The rules model, except that it waits on a prompt with {@link STALL} until released (or 60 s). */
+function stallingModel() {
+  const rules = process.env.TA_LLM_BASE_URL ? modelFromEnv() : createIntentRouterModel();
+  return {
+    name: `${rules.name} (stalls on ${STALL})`,
+    next: async (turn: Parameters<typeof rules.next>[0], signal?: AbortSignal) => {
+      if (turn.inputText?.includes(STALL)) {
+        await new Promise<void>((resolve) => {
+          void stallGate.opened.then(resolve);
+          signal?.addEventListener('abort', () => resolve(), { once: true });
+        });
+      }
+      return rules.next(turn, signal);
+    },
+  };
+}
+
 const adminClients = () => {
   const { region, cognitoUrl, dynamodbUrl, adminCredentials: credentials } = stack.info;
   return {
@@ -56,6 +92,9 @@ beforeAll(async () => {
     inMemory: true,
     web: false,
     ports: testPorts(20_000),
+    answerDeadlineSeconds: DEADLINE_SECONDS,
+    scheduleIntervalMs: 1000,
+    model: stallingModel(),
     tamperActionGroupEvent: (event) =>
       tamperTenant
         ? { ...event, sessionAttributes: { ...event.sessionAttributes, tenantId: tamperTenant } }
@@ -225,6 +264,84 @@ describe('the local system, end to end', () => {
     expect(answer.status).toBe('FAILED');
     const stored = await getAnswer(stack.info, await session('tenant3-user'), answer.answerId);
     expect(stored.status).toBe('FAILED');
+  });
+
+  test('the sweeper ends an answer that outlived its deadline, pushes the failure, and a late completion never reopens it', async () => {
+    // Prepare
+    const owner = await session('tenant2-user');
+    const socket = await openSocket(stack.info, owner);
+    stallGate = openGate();
+    try {
+      const started = Date.now();
+      const { answerId, deadlineAt } = await submitPrompt(
+        stack.info,
+        owner,
+        `${STALL} What is your return policy?`,
+      );
+
+      // Act: nobody reads the answer; only the sweeper can end it
+      const failure = await new Promise((resolve, reject) => {
+        const stop = socket.onMessage((message) => {
+          if (message.answerId === answerId && message.type !== 'answer.chunk') {
+            stop();
+            resolve(message);
+          }
+        });
+        setTimeout(() => reject(new Error('no push')), (DEADLINE_SECONDS + 15) * 1000);
+      });
+      const endedAfterMs = Date.now() - started;
+      stallGate.open();
+      await stack.eventBridge.drain(30_000); // the late AnswerCompleted is delivered and refused
+
+      // Assess
+      expect(failure).toEqual({
+        type: 'answer.failed',
+        answerId,
+        reason: expect.stringMatching(/timed out/),
+      });
+      expect(Date.parse(deadlineAt ?? '')).toBeLessThanOrEqual(started + DEADLINE_SECONDS * 1000 + 2000);
+      expect(endedAfterMs).toBeGreaterThanOrEqual(DEADLINE_SECONDS * 1000 - 1000);
+      const stored = await getAnswer(stack.info, owner, answerId);
+      expect(stored).toMatchObject({ status: 'FAILED', reason: expect.stringMatching(/timed out/) });
+      expect(socket.messages.filter((m) => m.answerId === answerId && m.type === 'answer.completed')).toEqual(
+        [],
+      );
+    } finally {
+      await socket.close();
+    }
+  }, 90_000);
+
+  test("lists the caller's own conversations with their first prompt as title; another user's is 404", async () => {
+    // Prepare
+    const owner = await session('tenant3-user');
+    const other = await session('tenant1-user');
+    const first = await submitPrompt(stack.info, owner, 'Which orders did I place?');
+    await awaitAnswer(stack.info, owner, first.answerId);
+    const followUp = await submitPrompt(
+      stack.info,
+      owner,
+      'What is your return policy?',
+      first.conversationId,
+    );
+    await awaitAnswer(stack.info, owner, followUp.answerId);
+
+    // Act
+    const mine = await listConversations(stack.info, owner);
+    const theirs = await listConversations(stack.info, other);
+    const history = await listAnswers(stack.info, owner, first.conversationId);
+    const stolen = await listAnswers(stack.info, other, first.conversationId).catch(
+      (error: unknown) => error,
+    );
+
+    // Assess
+    expect(mine.conversations[0]).toMatchObject({
+      conversationId: first.conversationId,
+      title: 'Which orders did I place?',
+    });
+    expect(theirs.conversations.map((c) => c.conversationId)).not.toContain(first.conversationId);
+    expect(history.answers.map((a) => a.answerId)).toEqual([first.answerId, followUp.answerId]);
+    expect(stolen).toBeInstanceOf(ChatApiError);
+    expect((stolen as ChatApiError).status).toBe(404);
   });
 
   test('refuses a forged token with 401', async () => {

@@ -69,6 +69,15 @@ export { type DynamoDbLocal, type DynamoDbLocalOptions, startDynamoDbLocal } fro
 export * from './errors';
 export { type EventPattern, matchesPattern, validateEventPattern } from './eventbridge/pattern';
 export {
+  type LocalScheduler,
+  type LocalSchedulerOptions,
+  loadSchedulesFromServerlessYml,
+  parseRateExpression,
+  type ScheduledFunction,
+  scheduledEvent,
+  startLocalScheduler,
+} from './eventbridge/schedules';
+export {
   type EventBridgeEnvelope,
   type EventBridgeInvoke,
   type EventDelivery,

@@ -8,15 +8,18 @@ export class TenantContextError extends Error {
   readonly code: string;
   /** HTTP status this error maps to. */
   readonly statusCode: number;
-  /** Whether the message is safe to show to the caller (true only for 4xx). */
+  /** Whether the message is safe to show to the caller (4xx, and deliberate 503s). */
   readonly expose: boolean;
 
-  constructor(message: string, options: { code: string; statusCode?: number; cause?: unknown }) {
+  constructor(
+    message: string,
+    options: { code: string; statusCode?: number; expose?: boolean; cause?: unknown },
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'TenantContextError';
     this.code = options.code;
     this.statusCode = options.statusCode ?? 500;
-    this.expose = this.statusCode < 500;
+    this.expose = options.expose ?? this.statusCode < 500;
   }
 }
 
@@ -49,6 +52,26 @@ export class UnauthorizedError extends TenantContextError {
   constructor(message = 'Missing or invalid token', cause?: unknown) {
     super(message, { code: 'UNAUTHORIZED', statusCode: 401, cause });
     this.name = 'UnauthorizedError';
+  }
+}
+
+/** Seconds a caller should wait before trying again when the signing keys were unavailable. */
+export const KEYS_UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
+
+/**
+ * The identity provider's signing keys (JWKS) could not be fetched, even after brief retries, and
+ * none are cached: the token cannot be checked either way. Not the caller's fault — HTTP 503
+ * `AUTH_UNAVAILABLE` with `Retry-After`, never 401 (a client must not sign the user out for it).
+ */
+export class KeysUnavailableError extends TenantContextError {
+  /** Seconds until trying again is worthwhile (sent as `Retry-After`). */
+  readonly retryAfterSeconds = KEYS_UNAVAILABLE_RETRY_AFTER_SECONDS;
+  constructor(cause?: unknown) {
+    super(
+      `Sign-in could not be checked right now (the identity provider's keys are unavailable). Try again in ${KEYS_UNAVAILABLE_RETRY_AFTER_SECONDS} seconds.`,
+      { code: 'AUTH_UNAVAILABLE', statusCode: 503, expose: true, cause },
+    );
+    this.name = 'KeysUnavailableError';
   }
 }
 

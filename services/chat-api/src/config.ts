@@ -41,7 +41,10 @@ export const config = {
       .filter(Boolean),
   ),
   promptsPerMinute: lazy(() => positiveInteger('PROMPTS_PER_MINUTE')),
+  conversationsTableName: lazy(() => requiredString('CONVERSATIONS_TABLE_NAME')),
   answerTtlDays: lazy(() => positiveInteger('ANSWER_TTL_DAYS')),
+  /** Seconds from submit to an answer's deadline (stage parameter `answerDeadlineSeconds`). */
+  answerDeadlineSeconds: lazy(() => positiveInteger('ANSWER_DEADLINE_SECONDS')),
   connectionTtlSeconds: lazy(() => positiveInteger('CONNECTION_TTL_SECONDS')),
   /** `https://<apiId>.execute-api.<region>.amazonaws.com/<stage>` (locally serverless-offline's WebSocket port). */
   websocketApiEndpoint: lazy(() => requiredString('WEBSOCKET_API_ENDPOINT')),

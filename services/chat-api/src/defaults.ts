@@ -13,6 +13,23 @@ import type { PublishEvents } from './ports';
 const envVerifier = lazy(() => tokenVerifierFromEnv());
 
 /**
+ * Starts fetching the identity provider's signing keys at cold start, in functions whose
+ * environment names a user pool (the HTTP and `$connect` ones), so the first request does not wait
+ * for them. A failure here is not fatal: the first request fetches again (503 if it still fails).
+ */
+const preloadVerifier = () => {
+  if (!process.env.COGNITO_USER_POOL_ID || !process.env.COGNITO_CLIENT_IDS) return;
+  try {
+    envVerifier()
+      .preload?.()
+      .catch(() => undefined);
+  } catch {
+    // misconfigured: the first request reports it
+  }
+};
+preloadVerifier();
+
+/**
  * The production wiring of the ports: AWS clients created once per container, configuration read
  * on first use (importing a handler never reads the environment).
  */
@@ -24,7 +41,10 @@ export const defaults = {
   /** Token verifier from COGNITO_* variables, built on first use; its JWKS is cached for the container's life. */
   verifier: { verify: (token) => envVerifier().verify(token) } satisfies TokenVerifier,
   webOrigins: config.webOrigins,
-  answers: createAnswersTable(documentClient, config.answersTableName),
+  answers: createAnswersTable(documentClient, {
+    answers: config.answersTableName,
+    conversations: config.conversationsTableName,
+  }),
   connections: createConnectionsTable(documentClient, config.connectionsTableName),
   rateLimiter: createRateLimitTable(documentClient, {
     tableName: config.rateLimitsTableName,
@@ -33,5 +53,6 @@ export const defaults = {
   publish: ((events) => putEvents(eventBridgeClient, config.eventBusName(), events)) satisfies PublishEvents,
   pusher: createWebSocketPusher(managementApiClient),
   answerTtlDays: config.answerTtlDays,
+  answerDeadlineSeconds: config.answerDeadlineSeconds,
   connectionTtlSeconds: config.connectionTtlSeconds,
 };

@@ -59,6 +59,14 @@ export class AnswerNotFoundError extends ChatApiError {
   }
 }
 
+/** No such conversation for this caller (also for another user's conversation): HTTP 404. */
+export class ConversationNotFoundError extends ChatApiError {
+  constructor(cause?: unknown) {
+    super('Conversation not found', { code: 'CONVERSATION_NOT_FOUND', statusCode: 404, cause });
+    this.name = 'ConversationNotFoundError';
+  }
+}
+
 /** The caller submitted more prompts than allowed in the current window: HTTP 429. */
 export class RateLimitedError extends ChatApiError {
   /** Seconds until the window resets (sent as `Retry-After`). */
@@ -70,16 +78,24 @@ export class RateLimitedError extends ChatApiError {
   }
 }
 
+/** Seconds a client should wait before submitting again after a 503 (sent as `Retry-After`). */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
 /** The prompt was stored but could not be handed to the assistant; the answer is marked FAILED: HTTP 503. */
 export class PromptNotAcceptedError extends ChatApiError {
   readonly answerId: string;
+  /** Seconds until trying again is worthwhile (sent as `Retry-After`). */
+  readonly retryAfterSeconds = UNAVAILABLE_RETRY_AFTER_SECONDS;
   constructor(answerId: string, cause?: unknown) {
-    super('The assistant is unavailable, please try again', {
-      code: 'ASSISTANT_UNAVAILABLE',
-      statusCode: 503,
-      expose: true,
-      cause,
-    });
+    super(
+      `The assistant is unavailable right now; nothing was sent. Try again in ${UNAVAILABLE_RETRY_AFTER_SECONDS} seconds.`,
+      {
+        code: 'ASSISTANT_UNAVAILABLE',
+        statusCode: 503,
+        expose: true,
+        cause,
+      },
+    );
     this.name = 'PromptNotAcceptedError';
     this.answerId = answerId;
   }
@@ -90,14 +106,6 @@ export class AnswerAlreadyExistsError extends ChatApiError {
   constructor(cause?: unknown) {
     super('An answer with this id already exists', { code: 'ANSWER_EXISTS', cause });
     this.name = 'AnswerAlreadyExistsError';
-  }
-}
-
-/** The answer changed between read and write (optimistic concurrency); the caller re-reads and retries. */
-export class AnswerVersionConflictError extends ChatApiError {
-  constructor(cause?: unknown) {
-    super('The answer was changed concurrently', { code: 'ANSWER_VERSION_CONFLICT', cause });
-    this.name = 'AnswerVersionConflictError';
   }
 }
 

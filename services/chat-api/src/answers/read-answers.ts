@@ -1,18 +1,21 @@
 import { type AnswerId, isOwnedBy, type TenantContext } from '@tenant-assistant/tenant-context';
 import { conversationIdSchema } from '@tenant-assistant/tenant-context/events';
 import { z } from 'zod';
-import { AnswerNotFoundError, BadRequestError } from '../errors';
-import type { AnswersRepository } from '../ports';
+import { AnswerNotFoundError, BadRequestError, ConversationNotFoundError } from '../errors';
+import type { AnswersRepository, Clock } from '../ports';
+import { settleOnRead } from './deadline';
 import { type AnswerView, toAnswerView } from './model';
 import { issuesOf } from './validation';
 
 export interface ReadAnswersDeps {
   answers: AnswersRepository;
+  clock: Clock;
 }
 
 /**
  * The caller's answer. Another user's answer, another tenant's, a malformed id and a missing answer
  * all give the same AnswerNotFoundError (404): nothing reveals that someone else's answer exists.
+ * An open answer past its deadline is made FAILED (timed out) by this read.
  *
  * @example const answer = await getAnswer(deps, event.tenant, event.pathParameters.answerId);
  */
@@ -24,7 +27,7 @@ export const getAnswer = async (
   if (!isOwnedBy(answerId, tenant.userId)) throw new AnswerNotFoundError();
   const answer = await deps.answers.get({ userId: tenant.userId, answerId: answerId as AnswerId });
   if (!answer || answer.tenantId !== tenant.tenantId) throw new AnswerNotFoundError();
-  return toAnswerView(answer);
+  return toAnswerView(await settleOnRead(deps, answer));
 };
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -66,7 +69,9 @@ export interface AnswerPage {
 }
 
 /**
- * The caller's answers in one conversation, oldest first (newest last), one page at a time.
+ * The caller's answers in one conversation, oldest first (newest last), one page at a time. A
+ * conversation the caller has no answer in — another user's among them — is ConversationNotFoundError
+ * (404). Open answers past their deadline are made FAILED (timed out) by this read.
  *
  * @example const page = await listAnswers(deps, event.tenant, { conversationId, limit: 20 });
  */
@@ -84,9 +89,12 @@ export const listAnswers = async (
       ...(after ? { after } : {}),
     },
   );
+  const own = answers.filter((answer) => answer.tenantId === tenant.tenantId);
+  if (own.length === 0 && after === undefined) throw new ConversationNotFoundError();
+  const settled = await Promise.all(own.map((answer) => settleOnRead(deps, answer)));
   return {
     conversationId: query.conversationId,
-    answers: answers.filter((answer) => answer.tenantId === tenant.tenantId).map(toAnswerView),
+    answers: settled.map(toAnswerView),
     ...(lastAnswerId ? { nextCursor: encodeCursor(lastAnswerId) } : {}),
   };
 };

@@ -3,6 +3,7 @@ import { conversationIdSchema, MAX_PROMPT_LENGTH } from '@tenant-assistant/tenan
 import { z } from 'zod';
 import { BadRequestError, PayloadTooLargeError, PromptNotAcceptedError } from '../errors';
 import type { AnswersRepository, Clock, IdGenerator, Logger, PublishEvents, RateLimiter } from '../ports';
+import { answerDeadline } from './deadline';
 import type { Answer } from './model';
 import { issuesOf } from './validation';
 
@@ -47,13 +48,17 @@ export interface SubmitPromptDeps {
   clock: Clock;
   newId: IdGenerator;
   answerTtlDays: () => number;
+  /** Seconds from submit to the answer's deadline (stage parameter `answerDeadlineSeconds`). */
+  answerDeadlineSeconds: () => number;
   logger: Logger;
 }
 
 /**
  * Accepts a prompt for the caller: counts it against the caller's rate limit, stores a PENDING
- * answer `<sub>.<ulid>` (conditional write) and publishes PromptSubmitted. If publishing fails the
- * answer is marked FAILED and PromptNotAcceptedError (503) is thrown, so nothing stays PENDING.
+ * answer `<sub>.<ulid>` with its deadline (conditional write, recorded in the conversation list)
+ * and publishes PromptSubmitted. If publishing fails the answer is marked FAILED at once and
+ * PromptNotAcceptedError (503, retry advice) is thrown, so nothing stays PENDING; a crash between
+ * the two leaves a PENDING answer that its deadline ends.
  *
  * @example const { answerId, conversationId } = await submitPrompt(deps, event.tenant, { prompt: 'Where is my order?' });
  */
@@ -61,7 +66,7 @@ export const submitPrompt = async (
   deps: SubmitPromptDeps,
   tenant: TenantContext,
   input: SubmitPromptInput,
-): Promise<{ answerId: string; conversationId: string }> => {
+): Promise<{ answerId: string; conversationId: string; deadlineAt: string }> => {
   const now = deps.clock();
   await deps.rateLimiter.consume(tenant.userId, now);
 
@@ -76,11 +81,10 @@ export const submitPrompt = async (
     prompt: input.prompt,
     status: 'PENDING',
     text: '',
-    lastSeq: -1,
-    pendingChunks: {},
-    version: 0,
+    chunks: {},
     createdAt,
     updatedAt: createdAt,
+    deadlineAt: answerDeadline(now, deps.answerDeadlineSeconds()),
     expiresAt: Math.floor(now.getTime() / 1000) + deps.answerTtlDays() * 86_400,
   };
   await deps.answers.create(answer);
@@ -109,5 +113,5 @@ export const submitPrompt = async (
     }
     throw new PromptNotAcceptedError(answerId, error);
   }
-  return { answerId, conversationId };
+  return { answerId, conversationId, deadlineAt: answer.deadlineAt };
 };
