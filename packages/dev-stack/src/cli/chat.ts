@@ -5,7 +5,6 @@
  * deadline and says so; on a failure or time-out it offers to send the same prompt again in the
  * same conversation (on a terminal), or prints the command that does (exit code 2).
  */
-import './quiet-warnings';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { awaitAnswer, openSocket, signIn, submitPrompt } from '../client';
