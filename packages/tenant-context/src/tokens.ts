@@ -30,7 +30,7 @@ export interface TokenVerifier {
 export interface JwksFetchOptions {
   /** Attempts in all (default 3). */
   attempts?: number;
-  /** Timeout of one attempt, ms (default 1500). */
+  /** Timeout of one attempt, ms (default 2500: a loaded machine can be slow to answer). */
   timeoutMs?: number;
   /** Wait before the second attempt, ms, doubling after (default 200). */
   backoffMs?: number;
@@ -73,7 +73,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 const retryingFetcher = (options: JwksFetchOptions = {}): Fetcher => {
   const attempts = Math.max(1, options.attempts ?? 3);
-  const timeoutMs = options.timeoutMs ?? 1500;
+  const timeoutMs = options.timeoutMs ?? 2500;
   const backoffMs = options.backoffMs ?? 200;
   return {
     fetch: async (uri) => {
