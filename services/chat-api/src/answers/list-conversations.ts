@@ -1,5 +1,5 @@
 import type { TenantContext } from '@tenant-assistant/tenant-context';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BadRequestError } from '../errors';
 import type { AnswersRepository, ConversationPosition } from '../ports';
 import { issuesOf } from './validation';

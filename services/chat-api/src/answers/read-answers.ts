@@ -1,6 +1,6 @@
 import { type AnswerId, isOwnedBy, type TenantContext } from '@tenant-assistant/tenant-context';
 import { conversationIdSchema } from '@tenant-assistant/tenant-context/events';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AnswerNotFoundError, BadRequestError, ConversationNotFoundError } from '../errors';
 import type { AnswersRepository, Clock } from '../ports';
 import { settleOnRead } from './deadline';
