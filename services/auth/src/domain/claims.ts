@@ -1,12 +1,14 @@
-import { isTenantId } from '@tenant-assistant/tenant-context';
-import { TENANT_ATTRIBUTE } from '../adapters/cognito';
+import {
+  isTenantGroupName,
+  isTenantId,
+  TENANT_ATTRIBUTE,
+  TENANT_CLAIM,
+  TENANT_ROLE_CLAIM,
+  tenantGroupName,
+} from '@tenant-assistant/tenant-context';
 import { TenantlessUserError } from '../errors';
-import { tenantGroupName } from './tenants';
 
-/** The claim that carries the tenant in ID and access tokens. */
-export const TENANT_CLAIM = 'tenantId';
-/** The claim that carries the user's tenant group (`tenant-<tenantId>`) when the user is in it. */
-export const TENANT_ROLE_CLAIM = 'tenantRole';
+export { TENANT_CLAIM, TENANT_ROLE_CLAIM } from '@tenant-assistant/tenant-context';
 
 type Claims = Record<string, string>;
 type TokenGeneration = { claimsToAddOrOverride?: Claims | null; [key: string]: unknown } | null | undefined;
@@ -60,7 +62,7 @@ export const tenantClaims = (event: PreTokenGenerationEvent): Claims => {
   if (!isTenantId(tenantId)) throw new TenantlessUserError();
   const ownGroup = tenantGroupName(tenantId);
   const groups = groupsOf(event);
-  if (groups.some((group) => group.startsWith('tenant-') && group !== ownGroup)) {
+  if (groups.some((group) => isTenantGroupName(group) && group !== ownGroup)) {
     throw new TenantlessUserError("Sign-in refused: this user is in another tenant's group");
   }
   return {

@@ -1,7 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { TenantId } from '@tenant-assistant/tenant-context';
-import { detailSchemas, type EventDetail, putEvents } from '@tenant-assistant/tenant-context/events';
+import { putEvents } from '@tenant-assistant/contracts/eventbridge';
+import { detailSchemas, type EventDetail } from '@tenant-assistant/contracts/events';
+import { tenantGroupName } from '@tenant-assistant/tenant-context';
 import type { TenantDirectory } from '../adapters/cognito';
 import { TenantConflictError } from '../errors';
 import { parseInput } from './validation';
@@ -12,8 +13,8 @@ export type TenantDefinition = EventDetail<'TenantOnboarded'>;
 /** The input of onboardTenant: the TenantOnboarded contract, unknown keys refused. */
 export const onboardTenantInput = detailSchemas.TenantOnboarded.strict();
 
-/** The Cognito group of a tenant's users. @example tenantGroupName('acme') // 'tenant-acme' */
-export const tenantGroupName = (tenantId: TenantId | string): string => `tenant-${tenantId}`;
+/** The Cognito group of a tenant's users (tenant-context's naming rule). */
+export { tenantGroupName } from '@tenant-assistant/tenant-context';
 
 const DEFINITION_FIELDS = ['tenantId', 'name', 'returnPolicyDays', 'tier'] as const;
 

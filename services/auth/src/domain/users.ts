@@ -1,10 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { tenantIdSchema } from '@tenant-assistant/tenant-context';
+import { tenantGroupName, tenantIdSchema } from '@tenant-assistant/tenant-context';
 import { z } from 'zod';
 import type { TenantDirectory } from '../adapters/cognito';
 import type { PasswordPolicy } from '../config';
 import { UnknownTenantError, UserCreationFailedError } from '../errors';
-import { decodeTenantDefinition, tenantGroupName } from './tenants';
+import { decodeTenantDefinition } from './tenants';
 import { parseInput } from './validation';
 
 /** Usernames: 1–128 of letters, digits and `._@+-`, starting with a letter or digit. */

@@ -2,12 +2,12 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import middy from '@middy/core';
+import { logFailures } from '@tenant-assistant/lambda-kit/middlewares';
 import { cognitoTenantDirectory } from '../../adapters/cognito';
 import { once, type PasswordPolicy, passwordPolicyFromEnv, userPoolIdFromEnv } from '../../config';
 import { generateTemporaryPassword } from '../../domain/password';
 import { createTenantUser } from '../../domain/users';
 import { logger } from '../../logger';
-import { logErrors } from '../../middleware';
 
 export interface Deps {
   cognito: CognitoIdentityProviderClient;
@@ -37,4 +37,4 @@ export const handler = middy(
   makeHandler({ cognito, config, generatePassword: (policy) => generateTemporaryPassword(policy), logger }),
 )
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logErrors({ logger, operation: 'createTenantUser' }));
+  .use(logFailures({ logger, operation: 'createTenantUser' }));

@@ -3,11 +3,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import middy from '@middy/core';
+import { logFailures } from '@tenant-assistant/lambda-kit/middlewares';
 import { cognitoTenantDirectory } from '../../adapters/cognito';
 import { eventBusNameFromEnv, once, userPoolIdFromEnv } from '../../config';
 import { onboardTenant } from '../../domain/tenants';
 import { logger } from '../../logger';
-import { logErrors } from '../../middleware';
 
 export interface Deps {
   cognito: CognitoIdentityProviderClient;
@@ -36,4 +36,4 @@ const config = once(() => ({ userPoolId: userPoolIdFromEnv(), eventBusName: even
 
 export const handler = middy(makeHandler({ cognito, eventBridge, config, logger }))
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logErrors({ logger, operation: 'onboardTenant' }));
+  .use(logFailures({ logger, operation: 'onboardTenant' }));

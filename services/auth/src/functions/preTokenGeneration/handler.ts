@@ -1,9 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import { logFailures } from '@tenant-assistant/lambda-kit/middlewares';
 import { addTenantClaims, type PreTokenGenerationEvent } from '../../domain/claims';
 import { logger } from '../../logger';
-import { logErrors } from '../../middleware';
 
 export interface Deps {
   logger: Logger;
@@ -25,4 +25,4 @@ export const makeHandler = (deps: Deps) => async (event: PreTokenGenerationEvent
 
 export const handler = middy(makeHandler({ logger }))
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logErrors({ logger, operation: 'preTokenGeneration' }));
+  .use(logFailures({ logger, operation: 'preTokenGeneration' }));
