@@ -3,7 +3,6 @@
  * where to go, and stops everything on Ctrl-C. Flags: --reset (wipe local data), --known-passwords
  * (permanent development passwords instead of temporary ones), --verbose (every process's output).
  */
-import './quiet-warnings';
 import { parseArgs } from 'node:util';
 import { seedStack } from '../seed';
 import { startStack } from '../stack';
