@@ -64,9 +64,12 @@ export const putEvents = async (
  * tenant-level events (`TenantOnboarded`), which carry no user and so no `tenant` (read
  * `detail.tenantId`).
  */
+/** Detail-types about a whole tenant: they carry no user. */
+type TenantLevelDetailType = 'TenantOnboarded' | 'TenantUpdated' | 'TenantSuspended' | 'TenantResumed';
+
 export type ContractEventWithTenant<T extends DetailType> = ContractEvent &
   {
-    [K in T]: { 'detail-type': K; detail: EventDetail<K> } & (K extends 'TenantOnboarded'
+    [K in T]: { 'detail-type': K; detail: EventDetail<K> } & (K extends TenantLevelDetailType
       ? { tenant?: undefined }
       : { tenant: TenantContext });
   }[T];

@@ -19,7 +19,7 @@ const policyVariable = (name: string): string => `$\{${name}}`;
 import { otherUserId, validDetails } from '../test/details';
 
 const detailTypes = Object.keys(DETAIL_TYPES) as DetailType[];
-const answerDetailTypes = detailTypes.filter((type) => type !== 'TenantOnboarded');
+const answerDetailTypes = detailTypes.filter((type) => !type.startsWith('Tenant'));
 
 const received = (detailType: DetailType, detail: unknown = validDetails[detailType]) =>
   eventBridgeEvent({ detailType, source: EVENT_PRODUCERS[detailType], detail });

@@ -17,4 +17,7 @@ export const validDetails: { [T in DetailType]: EventDetailInput<T> } = {
   AnswerCompleted: { ...owned, text: 'Your order ships tomorrow.' },
   AnswerFailed: { ...owned, reason: 'The assistant is unavailable.' },
   TenantOnboarded: { tenantId: 'tenant1', name: 'Tenant One', returnPolicyDays: 30, tier: 'premium' },
+  TenantUpdated: { tenantId: 'tenant1', name: 'Tenant One', returnPolicyDays: 14, tier: 'basic' },
+  TenantSuspended: { tenantId: 'tenant1' },
+  TenantResumed: { tenantId: 'tenant1' },
 };

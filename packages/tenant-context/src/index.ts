@@ -5,3 +5,4 @@ export * from './identity';
 export * from './limits';
 export * from './naming';
 export * from './session-policy';
+export * from './roles';

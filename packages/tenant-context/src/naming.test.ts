@@ -1,31 +1,8 @@
 import { InvalidTenantIdError } from './errors';
-import { isTenantGroupName, ordersTableArn, ordersTableName, tenantGroupName } from './naming';
+import { ordersTableArn, ordersTableName } from './naming';
 
 const prefix = 'tenant-assistant-order-action-group-dev-orders-';
 const arnPrefix = `arn:aws:dynamodb:us-east-1:123456789012:table/${prefix}`;
-
-describe('tenantGroupName', () => {
-  it('names the group tenant-<tenantId>', () => {
-    // Act
-    const name = tenantGroupName('acme');
-
-    // Assess
-    expect(name).toBe('tenant-acme');
-    expect(isTenantGroupName(name)).toBe(true);
-    expect(isTenantGroupName('platform-admins')).toBe(false);
-  });
-
-  it.each(['*', 'Acme', `$${'{'}aws:PrincipalTag/tenantId}`, ''])(
-    'refuses to name a group for %j',
-    (tenantId) => {
-      // Act
-      const naming = () => tenantGroupName(tenantId);
-
-      // Assess
-      expect(naming).toThrow(InvalidTenantIdError);
-    },
-  );
-});
 
 describe('ordersTableName', () => {
   it('appends the tenant id to the prefix', () => {

@@ -1,19 +1,9 @@
 import { parseTenantId, type TenantId } from './identity';
 
 /**
- * How tenant resources are named: one rule each, so a table or group name is never assembled by
+ * How tenant tables are named (groups: `roles.ts`): one rule each, so a table or group name is never assembled by
  * hand. Every function validates the tenant id first, so nothing can widen a name (`*`, `${…}`).
  */
-
-/** Prefix of the Cognito group of a tenant's users. */
-export const TENANT_GROUP_PREFIX = 'tenant-';
-
-/** The Cognito group of a tenant's users. @example tenantGroupName('acme') // 'tenant-acme' */
-export const tenantGroupName = (tenantId: TenantId | string): string =>
-  `${TENANT_GROUP_PREFIX}${parseTenantId(tenantId)}`;
-
-/** True when `group` is some tenant's group (`tenant-…`). */
-export const isTenantGroupName = (group: string): boolean => group.startsWith(TENANT_GROUP_PREFIX);
 
 /**
  * The orders table of a tenant: `<ordersTablePrefix><tenantId>` (the prefix is the service's

@@ -22,6 +22,14 @@ export const userPoolIdFromEnv = (source: Env = process.env): string =>
 export const eventBusNameFromEnv = (source: Env = process.env): string =>
   readEnv(z.object({ EVENT_BUS_NAME: env.string() }), source).EVENT_BUS_NAME;
 
+/** Reads `TENANTS_TABLE_NAME` (the tenant registry); throws ConfigurationError when it is missing. */
+export const tenantsTableNameFromEnv = (source: Env = process.env): string =>
+  readEnv(z.object({ TENANTS_TABLE_NAME: env.string() }), source).TENANTS_TABLE_NAME;
+
+/** Reads the browser origins CORS allows (comma-separated `WEB_ORIGIN`); throws when none is set. */
+export const webOriginsFromEnv = (source: Env = process.env): string[] =>
+  readEnv(z.object({ WEB_ORIGIN: env.list() }), source).WEB_ORIGIN;
+
 const passwordPolicyEnv = z.object({
   PASSWORD_MINIMUM_LENGTH: env.integer({ min: 6, max: 99 }),
   PASSWORD_REQUIRE_UPPERCASE: env.boolean(),

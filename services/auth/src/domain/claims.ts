@@ -1,12 +1,13 @@
 import {
-  isTenantGroupName,
+  inForeignTenantGroup,
   isTenantId,
   TENANT_ATTRIBUTE,
   TENANT_CLAIM,
   TENANT_ROLE_CLAIM,
   tenantGroupName,
 } from '@tenant-assistant/tenant-context';
-import { TenantlessUserError } from '../errors';
+import type { TenantRegistry } from '../adapters/tenants-table';
+import { TenantlessUserError, TenantSuspendedSignInError } from '../errors';
 
 export { TENANT_CLAIM, TENANT_ROLE_CLAIM } from '@tenant-assistant/tenant-context';
 
@@ -62,7 +63,7 @@ export const tenantClaims = (event: PreTokenGenerationEvent): Claims => {
   if (!isTenantId(tenantId)) throw new TenantlessUserError();
   const ownGroup = tenantGroupName(tenantId);
   const groups = groupsOf(event);
-  if (groups.some((group) => isTenantGroupName(group) && group !== ownGroup)) {
+  if (inForeignTenantGroup(tenantId, groups)) {
     throw new TenantlessUserError("Sign-in refused: this user is in another tenant's group");
   }
   return {
@@ -98,4 +99,19 @@ export const addTenantClaims = <E extends PreTokenGenerationEvent>(event: E): E 
     event.response = { ...response, claimsOverrideDetails: merge(response.claimsOverrideDetails, claims) };
   }
   return event;
+};
+
+/**
+ * Refuses the sign-in of a user whose tenant is not in the registry (never onboarded, or offboarded)
+ * or is suspended, with a message Cognito shows to the user.
+ *
+ * @example await assertTenantMaySignIn(registry, 'acme');
+ */
+export const assertTenantMaySignIn = async (
+  registry: Pick<TenantRegistry, 'get'>,
+  tenantId: string,
+): Promise<void> => {
+  const tenant = await registry.get(tenantId);
+  if (!tenant) throw new TenantlessUserError();
+  if (tenant.status !== 'ACTIVE') throw new TenantSuspendedSignInError();
 };

@@ -1,0 +1,77 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { MiddlewareObj } from '@middy/core';
+import httpCors from '@middy/http-cors';
+import httpEventNormalizer from '@middy/http-event-normalizer';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpSecurityHeaders from '@middy/http-security-headers';
+import { PayloadTooLargeError } from '@tenant-assistant/lambda-kit/errors';
+import { type AnyMiddleware, httpErrorResponses, MAX_BODY_BYTES } from '@tenant-assistant/lambda-kit/http';
+import type { TokenVerifier } from '@tenant-assistant/tenant-context/tokens';
+import type { TenantDirectory } from '../adapters/cognito';
+import { InvalidInputError } from '../errors';
+import { type AdminCaller, httpAdminContext } from './admin-context';
+
+export { type HttpResult, jsonResponse, MAX_BODY_BYTES } from '@tenant-assistant/lambda-kit/http';
+
+export interface AdminHttpDeps {
+  verifier: TokenVerifier;
+  directory: () => TenantDirectory;
+  logger: Logger;
+  /** Browser origins allowed by CORS. */
+  webOrigins: () => readonly string[];
+}
+
+/** Appends the caller to the logs of the invocation (reset by injectLambdaContext's resetKeys). */
+const logCaller = (logger: Logger): MiddlewareObj<{ caller?: AdminCaller }> => ({
+  before: (request) => {
+    const caller = request.event.caller;
+    if (caller) logger.appendKeys({ tenant_id: caller.tenant.tenantId, user_id: caller.tenant.userId });
+  },
+});
+
+/**
+ * Parses a JSON body when there is one (admin routes without a body, e.g. GET or suspend, have
+ * none): oversize → 413, malformed → 400 `INVALID_INPUT`.
+ */
+const optionalJsonBody = (): MiddlewareObj<{ body?: unknown; isBase64Encoded?: boolean }> => ({
+  before: (request) => {
+    const { body, isBase64Encoded } = request.event;
+    if (typeof body !== 'string' || body.trim() === '') {
+      request.event.body = undefined;
+      return;
+    }
+    const text = isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
+    if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
+      throw new PayloadTooLargeError(`The request body must be at most ${MAX_BODY_BYTES} bytes`);
+    }
+    try {
+      request.event.body = JSON.parse(text) as unknown;
+    } catch (error) {
+      throw new InvalidInputError('request', ['body: is not valid JSON'], error);
+    }
+  },
+});
+
+/**
+ * The middlewares of every admin API route, in order: Lambda context in logs, normalized headers and
+ * event, CORS and security headers on every response, errors as `{"error":{"code","message"}}` (the
+ * envelope of chat-api), the verified admin caller, then (after authentication) the JSON body.
+ *
+ * @example middy(makeHandler(deps)).use(adminApiMiddlewares(deps))
+ */
+export const adminApiMiddlewares = (deps: AdminHttpDeps): AnyMiddleware[] => [
+  injectLambdaContext(deps.logger, { resetKeys: true }),
+  httpHeaderNormalizer(),
+  httpEventNormalizer(),
+  httpCors({
+    getOrigin: (incoming: string | undefined) =>
+      incoming !== undefined && deps.webOrigins().includes(incoming) ? incoming : null,
+    vary: 'Origin',
+  }),
+  httpSecurityHeaders(),
+  ...httpErrorResponses(deps.logger),
+  httpAdminContext({ verifier: deps.verifier, directory: deps.directory }),
+  logCaller(deps.logger),
+  optionalJsonBody(),
+];
