@@ -4,5 +4,5 @@ export * from './errors';
 export * from './identity';
 export * from './limits';
 export * from './naming';
-export * from './session-policy';
 export * from './roles';
+export * from './session-policy';
