@@ -9,7 +9,7 @@ import {
   tenantIdSchema,
   userIdSchema,
 } from '@tenant-assistant/tenant-context';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export {
   CONVERSATION_ID_PATTERN,

@@ -1,6 +1,6 @@
 import type { ErrorBody } from '@tenant-assistant/lambda-kit/errors';
 import { conversationIdSchema, MAX_PROMPT_LENGTH } from '@tenant-assistant/tenant-context';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The chat HTTP API (chat-api's routes, the web app's client): request bodies, queries and the views

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The messages chat-api pushes over the WebSocket, one answer each. chat-api sends every field;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { env, envConfig, envValue, once, readEnv } from './config';
 import { ConfigurationError } from './errors';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigurationError, issuesOf } from './errors';
 
 /** The environment a configuration is read from (`process.env` unless a test passes its own). */

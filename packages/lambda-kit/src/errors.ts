@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** What every {@link AppError} is built from. */
 export interface AppErrorOptions {

@@ -4,7 +4,7 @@ import { validateCognitoJwtFields } from 'aws-jwt-verify/cognito-verifier';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { type Jwks, type JwksCache, SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
-import { z } from 'zod';
+import * as z from 'zod';
 import { tenantContextFromClaims } from './claims';
 import { UnauthorizedError } from './errors';
 import type { TenantContext } from './identity';

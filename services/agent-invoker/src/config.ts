@@ -1,5 +1,5 @@
 import { type Env, env, readEnv } from '@tenant-assistant/lambda-kit/config';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The agent-invoker's configuration, from its environment (set by serverless.yml). */
 export interface Config {

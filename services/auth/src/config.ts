@@ -1,5 +1,5 @@
 import { type Env, env, readEnv } from '@tenant-assistant/lambda-kit/config';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export { once } from '@tenant-assistant/lambda-kit/config';
 

@@ -1,5 +1,5 @@
 import { issuesOf } from '@tenant-assistant/lambda-kit/errors';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { InvalidInputError } from '../errors';
 
 /**

@@ -1,6 +1,6 @@
 import { ORDER_STATUSES } from '@tenant-assistant/contracts/orders';
 import { issuesOf } from '@tenant-assistant/lambda-kit/errors';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidParameterError } from '../errors';
 
 export { ORDER_STATUSES, type OrderStatus } from '@tenant-assistant/contracts/orders';

@@ -5,7 +5,7 @@ import {
   type TenantContext,
   type TenantId,
 } from '@tenant-assistant/tenant-context';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TableNames } from '../config';
 import {
   AccessDeniedError,

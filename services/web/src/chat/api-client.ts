@@ -1,6 +1,6 @@
 import { errorBodySchema } from '@tenant-assistant/contracts/http';
 import { MAX_PROMPT_LENGTH } from '@tenant-assistant/tenant-context';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   AnswerNotFoundError,
   ApiError,
