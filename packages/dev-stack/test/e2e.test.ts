@@ -5,7 +5,7 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createIntentRouterModel } from '@tenant-assistant/local-stack';
-import { parseTenantId } from '@tenant-assistant/tenant-context';
+import { ordersTableName, parseTenantId } from '@tenant-assistant/tenant-context';
 import {
   type Answer,
   adminRequest,
@@ -184,7 +184,7 @@ describe('the local system, end to end', () => {
       credentials: { accessKeyId, secretAccessKey, sessionToken },
     });
     const db = DynamoDBDocumentClient.from(raw);
-    const orders = (tenant: string) => `${stack.info.ordersTablePrefix}${tenant}`;
+    const orders = (tenant: string) => ordersTableName(stack.info.ordersTablePrefix, tenant);
     const query = (table: string, userId: string) =>
       db.send(
         new QueryCommand({

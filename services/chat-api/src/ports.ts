@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { OutgoingEvent } from '@tenant-assistant/contracts/events';
+import type { ServerMessage as ContractServerMessage } from '@tenant-assistant/contracts/websocket';
 import type { AnswerId, TenantId, UserId } from '@tenant-assistant/tenant-context';
-import type { OutgoingEvent } from '@tenant-assistant/tenant-context/events';
 import type { Answer, AnswerKey } from './answers/model';
 
 /**
@@ -87,18 +88,8 @@ export interface RateLimiter {
   consume(userId: UserId, now: Date): Promise<void>;
 }
 
-/** Messages the server pushes over the WebSocket. */
-export type ServerMessage =
-  | {
-      type: 'answer.chunk';
-      answerId: AnswerId;
-      /** This chunk's position (0, 1, 2, …): pushes may arrive out of order or not at all. */
-      seq: number;
-      /** The text of this chunk; the client joins chunks in `seq` order. */
-      delta: string;
-    }
-  | { type: 'answer.completed'; answerId: AnswerId; text: string }
-  | { type: 'answer.failed'; answerId: AnswerId; reason: string };
+/** Messages the server pushes over the WebSocket (the contract's, with branded answer ids). */
+export type ServerMessage = ContractServerMessage<AnswerId>;
 
 /** Posts a message to one connection; throws ConnectionGoneError when it no longer exists (410). */
 export interface ConnectionPusher {

@@ -1,8 +1,8 @@
+import { issuesOf } from '@tenant-assistant/lambda-kit/errors';
 import type { TenantContext } from '@tenant-assistant/tenant-context';
 import * as z from 'zod';
 import { BadRequestError } from '../errors';
 import type { AnswersRepository, ConversationPosition } from '../ports';
-import { issuesOf } from './validation';
 
 export const DEFAULT_CONVERSATION_PAGE_SIZE = 20;
 export const MAX_CONVERSATION_PAGE_SIZE = 50;

@@ -1,10 +1,12 @@
+import { type AnswerStatus, type AnswerView, isFinalStatus } from '@tenant-assistant/contracts/http';
 import type { AnswerId, TenantId, UserId } from '@tenant-assistant/tenant-context';
 
-export const ANSWER_STATUSES = ['PENDING', 'STREAMING', 'COMPLETED', 'FAILED'] as const;
-export type AnswerStatus = (typeof ANSWER_STATUSES)[number];
-
-/** Statuses after which an answer never changes again. */
-export const FINAL_STATUSES: readonly AnswerStatus[] = ['COMPLETED', 'FAILED'];
+export {
+  ANSWER_STATUSES,
+  type AnswerStatus,
+  type AnswerView,
+  FINAL_STATUSES,
+} from '@tenant-assistant/contracts/http';
 
 /** Reason stored on an answer that did not end before its deadline (shown to the user). */
 export const TIMED_OUT_REASON = 'The assistant took too long to answer (timed out). Please try again.';
@@ -41,24 +43,8 @@ export interface AnswerKey {
   readonly answerId: AnswerId;
 }
 
-/** What the caller sees of an answer. */
-export interface AnswerView {
-  answerId: string;
-  conversationId: string;
-  prompt: string;
-  status: AnswerStatus;
-  /** The whole answer when COMPLETED; while streaming, the chunks received so far without a gap. */
-  text: string;
-  reason?: string;
-  createdAt: string;
-  updatedAt: string;
-  completedAt?: string;
-  /** When chat-api stops waiting for this answer (ISO instant); clients stop waiting then too. */
-  deadlineAt: string;
-}
-
 /** Whether an answer can still change (PENDING or STREAMING). */
-export const isOpen = (answer: Pick<Answer, 'status'>): boolean => !FINAL_STATUSES.includes(answer.status);
+export const isOpen = (answer: Pick<Answer, 'status'>): boolean => !isFinalStatus(answer.status);
 
 /** Whether an open answer has passed its deadline at `now` (it must be made FAILED, timed out). */
 export const isOverdue = (answer: Pick<Answer, 'status' | 'deadlineAt'>, now: Date): boolean =>

@@ -1,6 +1,7 @@
-/** Answer statuses, as chat-api stores them. */
-export const ANSWER_STATUSES = ['PENDING', 'STREAMING', 'COMPLETED', 'FAILED'] as const;
-export type AnswerStatus = (typeof ANSWER_STATUSES)[number];
+import { type AnswerStatus, isFinalStatus } from '@tenant-assistant/contracts/http';
+
+/** Answer statuses: the HTTP contract's. */
+export { ANSWER_STATUSES, type AnswerStatus } from '@tenant-assistant/contracts/http';
 
 /** One answer as the screen shows it, built from WebSocket messages and polled snapshots. */
 export interface AnswerView {
@@ -54,7 +55,7 @@ export const pendingAnswer = (answerId: string, deadlineAt?: string): AnswerView
   ...(deadlineAt ? { deadlineAt } : {}),
 });
 
-export const isTerminal = (status: AnswerStatus): boolean => status === 'COMPLETED' || status === 'FAILED';
+export const isTerminal = (status: AnswerStatus): boolean => isFinalStatus(status);
 
 /** The chunks from seq 0 up to the first missing one, joined. */
 const contiguousText = (chunks: Readonly<Record<number, string>>): string => {

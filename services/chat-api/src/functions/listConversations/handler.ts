@@ -1,12 +1,16 @@
-import middy from '@middy/core';
-import type { WithTenant } from '@tenant-assistant/tenant-context/middleware';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { lambdaHandler } from '@tenant-assistant/lambda-kit/http';
 import { listConversations, parseListConversationsQuery } from '../../answers/list-conversations';
 import { defaults } from '../../defaults';
-import { type HttpApiHandler, type HttpDeps, httpApiMiddlewares, jsonResponse } from '../../http/middlewares';
+import {
+  type HttpApiHandler,
+  type HttpDeps,
+  type HttpRouteEvent,
+  httpApiMiddlewares,
+  jsonResponse,
+} from '../../http/middlewares';
 import type { AnswersRepository } from '../../ports';
 
-export type ListConversationsEvent = WithTenant<APIGatewayProxyEventV2WithJWTAuthorizer>;
+export type ListConversationsEvent = HttpRouteEvent;
 export type Deps = { answers: AnswersRepository } & HttpDeps;
 
 /** `GET /conversations?limit=…&cursor=…` → the caller's conversations, most recent prompt first. */
@@ -17,6 +21,6 @@ export const makeHandler = (deps: Deps) => async (event: ListConversationsEvent)
 };
 
 export const createHandler = (deps: Deps): HttpApiHandler =>
-  middy(makeHandler(deps)).use(httpApiMiddlewares(deps)) as unknown as HttpApiHandler;
+  lambdaHandler(httpApiMiddlewares(deps), makeHandler(deps));
 
 export const handler = createHandler(defaults);
