@@ -55,8 +55,14 @@ export const runAdminCli = async (
     console.error(`${usage}\n${CALLER_USAGE}`);
     process.exit(2);
   }
-  const { stack, session } = await adminCaller(values);
-  const answer = await adminRequest(stack, session, request.method, request.path, request.body);
+  let answer: Awaited<ReturnType<typeof adminRequest>>;
+  try {
+    const { stack, session } = await adminCaller(values);
+    answer = await adminRequest(stack, session, request.method, request.path, request.body);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  }
   console.log(answer.body === undefined ? `HTTP ${answer.status}` : JSON.stringify(answer.body, null, 2));
   if (answer.status >= 400) process.exit(1);
 };
