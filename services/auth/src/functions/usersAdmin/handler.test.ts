@@ -133,7 +133,7 @@ beforeAll(async () => {
     webOrigins: () => [],
     users: () => ({ directory: directory(), logger: silentLogger() }),
   });
-});
+}, 30_000);
 
 beforeEach(() => {
   cognitoMock.reset();
