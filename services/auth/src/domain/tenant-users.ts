@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { tenantAdminGroupName, tenantGroupName } from '@tenant-assistant/tenant-context';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DirectoryUser, TenantDirectory } from '../adapters/cognito';
 import {
   InvalidInputError,
