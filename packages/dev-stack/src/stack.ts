@@ -161,6 +161,11 @@ export interface RunningStack {
   bedrock: LocalBedrockAgent;
   /** The dead-letter queues (local SQS stand-in). */
   sqs: LocalSqs;
+  /** TEST-ONLY FAULTS for the fault tests (never used by the run command). */
+  faults: {
+    /** The STS stand-in stops answering (connections refused) for `ms`, then comes back. */
+    stsOutage(ms: number): Promise<void>;
+  };
   /** Milliseconds from start to ready. */
   startupMs: number;
   close(): Promise<void>;
@@ -233,7 +238,7 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
       region: LOCAL_REGION,
     });
     const agentInvokerRoleArn = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/tenant-assistant-agent-invoker-${STAGE}-${LOCAL_REGION}-lambdaRole`;
-    const sts = await startLocalSts({
+    const stsOptions = {
       host: '127.0.0.1',
       port: ports.sts,
       roles,
@@ -244,8 +249,17 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
         },
       },
       requireKnownCallers: true,
-    });
-    running.push({ name: 'sts', close: () => sts.close() });
+    };
+    const sts = await startLocalSts(stsOptions);
+    let stsNow: LocalSts | undefined = sts;
+    running.push({ name: 'sts', close: async () => stsNow?.close() });
+    /** TEST-ONLY FAULT: STS refuses connections for `ms`, then answers again (same sessions). */
+    const stsOutage = async (ms: number) => {
+      await stsNow?.close();
+      stsNow = undefined;
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      stsNow = await startLocalSts({ ...stsOptions, sessions: sts.sessions });
+    };
     const gateway = await startDynamoDbIamGateway({
       host: '127.0.0.1',
       port: ports.dynamodbGateway,
@@ -428,6 +442,7 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
       eventBridge,
       bedrock,
       sqs,
+      faults: { stsOutage },
       startupMs: Date.now() - started,
       close: async () => {
         await closeAll();

@@ -2,10 +2,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
-import {
-  type ContractEventWithTenant,
-  eventTenantContext,
-} from '@tenant-assistant/tenant-context/middleware';
+import { type ContractEventWithTenant, eventTenantContext } from '@tenant-assistant/contracts/eventbridge';
+import { logFailures } from '@tenant-assistant/lambda-kit/middlewares';
 import { once, readProvisioningConfig } from '../../config';
 import {
   applyTenantStatus,
@@ -14,7 +12,6 @@ import {
   provisionTenant,
 } from '../../domain/provisioning';
 import { logger } from '../../logger';
-import { logFailures } from '../../middleware';
 
 const dynamodb = new DynamoDBClient({});
 const documents = DynamoDBDocumentClient.from(dynamodb);
@@ -59,4 +56,4 @@ export const handler = middy(makeHandler(defaultDeps))
       logger,
     }),
   )
-  .use(logFailures({ logger, message: 'Tenant provisioning failed' }));
+  .use(logFailures({ logger, operation: 'Tenant provisioning' }));
