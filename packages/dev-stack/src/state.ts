@@ -25,8 +25,10 @@ export interface StackInfo {
   eventBridgeUrl: string;
   stsUrl: string;
   bedrockUrl: string;
-  /** Keys the local DynamoDB gateway lets through without IAM evaluation (seeding, scripts). */
+  /** The dev tools' key: authenticated but never evaluated (seeding, scripts). No function uses it. */
   adminCredentials: { accessKeyId: string; secretAccessKey: string };
+  /** Each function's credentials for its own execution role (read by the local serverless plugin). */
+  functionCredentialsFile: string;
   tenantConfigTableName: string;
   ordersTablePrefix: string;
   ports: StackPorts;

@@ -419,7 +419,10 @@ describe('function roles', () => {
         Action: 'events:PutEvents',
         Resource: { 'Fn::GetAtt': ['ControlEventBus', 'Arn'] },
         Condition: {
-          StringEquals: { 'events:source': 'tenant-assistant.auth', 'events:detail-type': 'TenantOnboarded' },
+          'ForAllValues:StringEquals': {
+            'events:source': 'tenant-assistant.auth',
+            'events:detail-type': 'TenantOnboarded',
+          },
         },
       },
     ]);
