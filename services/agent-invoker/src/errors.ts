@@ -43,3 +43,11 @@ export class EmptyAnswerError extends AgentInvokerError {
     this.name = 'EmptyAnswerError';
   }
 }
+
+/** Publishing an AnswerChunk failed after its retries (the agent is not asked again for it). */
+export class AnswerPublishError extends AgentInvokerError {
+  constructor(cause: unknown) {
+    super('Publishing an answer event failed', { cause });
+    this.name = 'AnswerPublishError';
+  }
+}
