@@ -38,7 +38,8 @@ class LocalFunctionCredentials {
     const fail = (message) => {
       throw new this.serverless.classes.Error(message);
     };
-    if (stage !== LOCAL_STAGE) fail(`${VARIABLE} gives local credentials to the '${LOCAL_STAGE}' stage only (stage: ${stage})`);
+    if (stage !== LOCAL_STAGE)
+      fail(`${VARIABLE} gives local credentials to the '${LOCAL_STAGE}' stage only (stage: ${stage})`);
     let credentials;
     try {
       credentials = JSON.parse(readFileSync(file, 'utf8'));
@@ -49,7 +50,9 @@ class LocalFunctionCredentials {
       const name = definition.name ?? `${this.serverless.service.service}-${stage}-${key}`;
       const own = credentials[name];
       if (!own?.accessKeyId || !own.secretAccessKey)
-        fail(`${VARIABLE}: no credentials for the function ${name} in ${file} (restart the local system after adding a function)`);
+        fail(
+          `${VARIABLE}: no credentials for the function ${name} in ${file} (restart the local system after adding a function)`,
+        );
       definition.environment = {
         ...(definition.environment ?? {}),
         AWS_ACCESS_KEY_ID: own.accessKeyId,
