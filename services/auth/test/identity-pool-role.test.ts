@@ -28,11 +28,19 @@ beforeAll(async () => {
   const roles = rolesFromCloudFormationTemplate(template as never, context);
   const [roleArn, role] = Object.entries(roles).find(([arn]) => arn.endsWith('-AuthenticatedRole')) ?? [];
   if (!roleArn || !role) throw new Error('no AuthenticatedRole in the packaged template');
-  bucketArn = String(resolveIntrinsics({ 'Fn::GetAtt': ['TenantFilesBucket', 'Arn'] }, { ...context, template: template as never }));
-  const bucketPolicy = resolveIntrinsics(template.Resources.TenantFilesBucketPolicy?.Properties?.PolicyDocument, {
-    ...context,
-    template: template as never,
-  });
+  bucketArn = String(
+    resolveIntrinsics(
+      { 'Fn::GetAtt': ['TenantFilesBucket', 'Arn'] },
+      { ...context, template: template as never },
+    ),
+  );
+  const bucketPolicy = resolveIntrinsics(
+    template.Resources.TenantFilesBucketPolicy?.Properties?.PolicyDocument,
+    {
+      ...context,
+      template: template as never,
+    },
+  );
   const roleName = roleArn.split('/').pop() as string;
   judge = async (tags, action, resource, extra = {}) => {
     const context: Record<string, string | string[]> = {
@@ -86,13 +94,17 @@ describe('identity pool authenticated role', () => {
     // Act / Assess
     expect(await judge({}, 's3:GetObject', `${bucketArn}/tenant-a/report.pdf`)).toBe(false);
     expect(await judge({}, 's3:PutObject', `${bucketArn}//report.pdf`)).toBe(false);
-    expect(await judge({ userId: 'someone' }, 's3:GetObject', `${bucketArn}/tenant-a/report.pdf`)).toBe(false);
+    expect(await judge({ userId: 'someone' }, 's3:GetObject', `${bucketArn}/tenant-a/report.pdf`)).toBe(
+      false,
+    );
   });
 
   it('refuses its own prefix over plain HTTP (the bucket policy)', async () => {
     // Act / Assess
     expect(
-      await judge(tenantA, 's3:GetObject', `${bucketArn}/tenant-a/report.pdf`, { 'aws:SecureTransport': 'false' }),
+      await judge(tenantA, 's3:GetObject', `${bucketArn}/tenant-a/report.pdf`, {
+        'aws:SecureTransport': 'false',
+      }),
     ).toBe(false);
   });
 });
