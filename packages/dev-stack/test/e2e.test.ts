@@ -318,6 +318,8 @@ describe('the admin API on the local system', () => {
     // Assess
     expect(updated.status).toBe(200);
     try {
+      // TenantUpdated reaches order-action-group asynchronously, as EventBridge delivers it.
+      await stack.eventBridge.drain();
       const answer = await ask('tenant2-user', 'What is your return policy?');
       expect(answer.text).toContain('25 days');
     } finally {

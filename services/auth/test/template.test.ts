@@ -458,7 +458,7 @@ describe('function roles', () => {
         Action: 'events:PutEvents',
         Resource: { 'Fn::GetAtt': ['ControlEventBus', 'Arn'] },
         Condition: {
-          StringEquals: {
+          'ForAllValues:StringEquals': {
             'events:source': 'tenant-assistant.auth',
             'events:detail-type': ['TenantOnboarded', 'TenantUpdated', 'TenantSuspended', 'TenantResumed'],
           },
