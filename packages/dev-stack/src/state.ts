@@ -27,6 +27,10 @@ export interface StackInfo {
   eventBridgeUrl: string;
   stsUrl: string;
   bedrockUrl: string;
+  /** The local SQS stand-in holding the dead-letter queues. */
+  sqsUrl: string;
+  /** The local Lambda Invoke stand-in (asynchronous invocations are retried and dead-lettered as in AWS). */
+  lambdaUrl: string;
   /** The dev tools' key: authenticated but never evaluated (seeding, scripts). No function uses it. */
   adminCredentials: { accessKeyId: string; secretAccessKey: string };
   /** Each function's credentials for its own execution role (read by the local serverless plugin). */
