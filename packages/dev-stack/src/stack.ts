@@ -218,13 +218,13 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
 
   try {
     const templates = loadTemplates();
-    // Packaged in the background while DynamoDB Local starts (cached on disk after the first time).
-    const packaged = Promise.all(
+    // Packaged before anything starts (cached on disk after the first time): packaging next to
+    // DynamoDB Local's start would starve the JVM of CPU on a small machine.
+    const packaged = await Promise.all(
       (Object.keys(SERVICES) as ServiceKey[]).map(
         async (key) => [key, await packagedTemplate(join(REPO_ROOT, SERVICES[key].dir), STAGE)] as const,
       ),
     );
-    packaged.catch(() => undefined); // awaited below; a failure there stops the start
     const dynamo = await startDynamoDbLocal({
       host: '127.0.0.1',
       port: ports.dynamodb,
@@ -235,7 +235,7 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
 
     // Every role as packaged (the functions' execution roles, TenantDataAccessRole, …), which
     // function runs as which role, and the bus policies: what every stand-in evaluates.
-    const iam = localIamOf(Object.fromEntries(await packaged), {
+    const iam = localIamOf(Object.fromEntries(packaged), {
       accountId: LOCAL_ACCOUNT_ID,
       region: LOCAL_REGION,
       stage: STAGE,
