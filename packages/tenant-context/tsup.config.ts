@@ -1,14 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: [
-    'src/index.ts',
-    'src/tokens.ts',
-    'src/middleware.ts',
-    'src/events.ts',
-    'src/credentials.ts',
-    'src/logger.ts',
-  ],
+  entry: ['src/index.ts', 'src/tokens.ts', 'src/middleware.ts', 'src/credentials.ts', 'src/logger.ts'],
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

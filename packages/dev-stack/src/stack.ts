@@ -160,6 +160,11 @@ export interface RunningStack {
   bedrock: LocalBedrockAgent;
   /** The dead-letter queues (local SQS stand-in). */
   sqs: LocalSqs;
+  /** TEST-ONLY FAULTS for the fault tests (never used by the run command). */
+  faults: {
+    /** The STS stand-in stops answering (connections refused) for `ms`, then comes back. */
+    stsOutage(ms: number): Promise<void>;
+  };
   /** Milliseconds from start to ready. */
   startupMs: number;
   close(): Promise<void>;
@@ -241,7 +246,7 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
       stage: STAGE,
     });
     log('stack', `packaged templates read after ${Date.now() - started} ms`);
-    const sts = await startLocalSts({
+    const stsOptions = {
       host: '127.0.0.1',
       port: ports.sts,
       roles: iam.roles,
@@ -252,8 +257,17 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
         },
       },
       requireKnownCallers: true,
-    });
-    running.push({ name: 'sts', close: () => sts.close() });
+    };
+    const sts = await startLocalSts(stsOptions);
+    let stsNow: LocalSts | undefined = sts;
+    running.push({ name: 'sts', close: async () => stsNow?.close() });
+    /** TEST-ONLY FAULT: STS refuses connections for `ms`, then answers again (same sessions). */
+    const stsOutage = async (ms: number) => {
+      await stsNow?.close();
+      stsNow = undefined;
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      stsNow = await startLocalSts({ ...stsOptions, sessions: sts.sessions });
+    };
     const functionCredentials = functionCredentialsFile(dataDir);
     await issueFunctionCredentials(sts, iam.functions, functionCredentials);
     const gateway = await startDynamoDbIamGateway({
@@ -442,6 +456,7 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
       eventBridge,
       bedrock,
       sqs,
+      faults: { stsOutage },
       startupMs: Date.now() - started,
       close: async () => {
         await closeAll();

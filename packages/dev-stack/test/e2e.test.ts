@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { parseTenantId } from '@tenant-assistant/tenant-context';
+import { ordersTableName, parseTenantId } from '@tenant-assistant/tenant-context';
 import {
   type Answer,
   adminRequest,
@@ -147,7 +147,7 @@ describe('the local system, end to end', () => {
       credentials: { accessKeyId, secretAccessKey, sessionToken },
     });
     const db = DynamoDBDocumentClient.from(raw);
-    const orders = (tenant: string) => `${stack.info.ordersTablePrefix}${tenant}`;
+    const orders = (tenant: string) => ordersTableName(stack.info.ordersTablePrefix, tenant);
     const query = (table: string, userId: string) =>
       db.send(
         new QueryCommand({

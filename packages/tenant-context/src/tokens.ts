@@ -1,10 +1,15 @@
+import { type Env, env, readEnv } from '@tenant-assistant/lambda-kit/config';
 import { CognitoJwtVerifier, JwtRsaVerifier } from 'aws-jwt-verify';
 import { validateCognitoJwtFields } from 'aws-jwt-verify/cognito-verifier';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { type Jwks, type JwksCache, SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
-import { ConfigurationError, ForbiddenError, UnauthorizedError } from './errors';
-import { isTenantId, isUserId, type TenantContext } from './identity';
+import * as z from 'zod';
+import { tenantContextFromClaims } from './claims';
+import { UnauthorizedError } from './errors';
+import type { TenantContext } from './identity';
+
+export { tenantContextFromClaims } from './claims';
 
 /** The claims of a verified Cognito ID or access token. */
 export type TokenClaims = JwtPayload & Record<string, unknown>;
@@ -107,26 +112,6 @@ export const createTokenVerifier = (options: TokenVerifierOptions): TokenVerifie
 };
 
 /**
- * Reads the tenant context from verified token claims: `sub`, and `custom:tenantId` (ID tokens)
- * or the `tenantId` claim added by the pre-token-generation trigger. Both present but different,
- * or neither valid → ForbiddenError (403); an invalid `sub` → UnauthorizedError (401).
- *
- * @example tenantContextFromClaims({ sub, 'custom:tenantId': 'tenant1' })
- */
-export const tenantContextFromClaims = (claims: Record<string, unknown>): TenantContext => {
-  const { sub } = claims;
-  if (!isUserId(sub)) throw new UnauthorizedError('Token has no valid subject');
-  const custom = claims['custom:tenantId'];
-  const added = claims.tenantId;
-  if (custom !== undefined && added !== undefined && custom !== added) {
-    throw new ForbiddenError('Token carries conflicting tenants');
-  }
-  const tenantId = custom ?? added;
-  if (!isTenantId(tenantId)) throw new ForbiddenError();
-  return Object.freeze({ tenantId, userId: sub });
-};
-
-/**
  * Extracts the token from an `Authorization: Bearer <token>` header value.
  * @example bearerToken('Bearer eyJ…') // 'eyJ…'
  */
@@ -142,23 +127,21 @@ export const bearerToken = (header: string | undefined | null): string | undefin
  *
  * @example const verifier = tokenVerifierFromEnv();
  */
-export const tokenVerifierFromEnv = (env: NodeJS.ProcessEnv = process.env): TokenVerifier => {
-  const userPoolId = env.COGNITO_USER_POOL_ID;
-  const clientIds = (env.COGNITO_CLIENT_IDS ?? '')
-    .split(',')
-    .map((id) => id.trim())
-    .filter(Boolean);
-  if (!userPoolId) throw new ConfigurationError('COGNITO_USER_POOL_ID is not set');
-  if (clientIds.length === 0) throw new ConfigurationError('COGNITO_CLIENT_IDS is not set');
-  const tokenUse = env.COGNITO_TOKEN_USE;
-  if (tokenUse !== undefined && tokenUse !== '' && tokenUse !== 'id' && tokenUse !== 'access') {
-    throw new ConfigurationError('COGNITO_TOKEN_USE must be "id" or "access"');
-  }
+const verifierEnv = z.object({
+  COGNITO_USER_POOL_ID: env.string(),
+  COGNITO_CLIENT_IDS: env.list().refine((ids) => ids.length > 0, { error: 'is not set' }),
+  COGNITO_TOKEN_USE: env.optional(z.enum(['id', 'access'], { error: 'must be "id" or "access"' }), null),
+  COGNITO_ISSUER: env.optional(z.string(), undefined),
+  COGNITO_JWKS_URI: env.optional(z.string(), undefined),
+});
+
+export const tokenVerifierFromEnv = (source: Env = process.env): TokenVerifier => {
+  const config = readEnv(verifierEnv, source);
   return createTokenVerifier({
-    userPoolId,
-    clientId: clientIds,
-    tokenUse: tokenUse === 'id' || tokenUse === 'access' ? tokenUse : null,
-    ...(env.COGNITO_ISSUER ? { issuer: env.COGNITO_ISSUER } : {}),
-    ...(env.COGNITO_JWKS_URI ? { jwksUri: env.COGNITO_JWKS_URI } : {}),
+    userPoolId: config.COGNITO_USER_POOL_ID,
+    clientId: config.COGNITO_CLIENT_IDS,
+    tokenUse: config.COGNITO_TOKEN_USE,
+    ...(config.COGNITO_ISSUER ? { issuer: config.COGNITO_ISSUER } : {}),
+    ...(config.COGNITO_JWKS_URI ? { jwksUri: config.COGNITO_JWKS_URI } : {}),
   });
 };

@@ -1,4 +1,5 @@
-import { putEvents } from '@tenant-assistant/tenant-context/events';
+import { putEvents } from '@tenant-assistant/contracts/eventbridge';
+import { once } from '@tenant-assistant/lambda-kit/config';
 import { type TokenVerifier, tokenVerifierFromEnv } from '@tenant-assistant/tenant-context/tokens';
 import { monotonicFactory } from 'ulid';
 import { createAnswersTable } from './adapters/answers-table';
@@ -6,11 +7,11 @@ import { documentClient, eventBridgeClient, managementApiClient } from './adapte
 import { createConnectionsTable } from './adapters/connections-table';
 import { createRateLimitTable } from './adapters/rate-limit-table';
 import { createWebSocketPusher } from './adapters/websocket-pusher';
-import { config, lazy } from './config';
+import { config } from './config';
 import { logger } from './logger';
 import type { PublishEvents } from './ports';
 
-const envVerifier = lazy(() => tokenVerifierFromEnv());
+const envVerifier = once(() => tokenVerifierFromEnv());
 
 /**
  * The production wiring of the ports: AWS clients created once per container, configuration read

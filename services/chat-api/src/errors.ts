@@ -1,26 +1,19 @@
-/**
- * Errors of the chat-api service. Every error has a stable `name` and `code`; those that map to an
- * HTTP answer carry `statusCode` and `expose` (middy's http-error-handler reads both). Only exposed
- * errors (4xx, and the deliberate 503) show their message to the caller; everything else becomes a
- * generic 500 with details only in the logs.
- */
-export class ChatApiError extends Error {
-  /** Stable machine-readable code, e.g. `ANSWER_NOT_FOUND`. */
-  readonly code: string;
-  /** HTTP status this error maps to. */
-  readonly statusCode: number;
-  /** Whether the message is safe to show to the caller. */
-  readonly expose: boolean;
+import {
+  AppError,
+  type AppErrorOptions,
+  ConfigurationError,
+  PayloadTooLargeError,
+} from '@tenant-assistant/lambda-kit/errors';
 
-  constructor(
-    message: string,
-    options: { code: string; statusCode?: number; expose?: boolean; cause?: unknown },
-  ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+/**
+ * Errors of the chat-api service, on the kit's error base: only exposed errors (4xx, and the
+ * deliberate 503) show their message to the caller; everything else becomes a generic 500 with
+ * details only in the logs.
+ */
+export class ChatApiError extends AppError {
+  constructor(message: string, options: AppErrorOptions) {
+    super(message, options);
     this.name = 'ChatApiError';
-    this.code = options.code;
-    this.statusCode = options.statusCode ?? 500;
-    this.expose = options.expose ?? this.statusCode < 500;
   }
 }
 
@@ -43,13 +36,8 @@ export class BadRequestError extends ChatApiError {
   }
 }
 
-/** The body or the prompt is larger than accepted: HTTP 413. */
-export class PayloadTooLargeError extends ChatApiError {
-  constructor(message: string, code = 'PAYLOAD_TOO_LARGE') {
-    super(message, { code, statusCode: 413 });
-    this.name = 'PayloadTooLargeError';
-  }
-}
+/** The body or the prompt is larger than accepted: HTTP 413 (the kit's). */
+export { PayloadTooLargeError };
 
 /** No such answer for this caller (also for another user's answer or a malformed id): HTTP 404. */
 export class AnswerNotFoundError extends ChatApiError {
@@ -117,10 +105,5 @@ export class ConnectionGoneError extends ChatApiError {
   }
 }
 
-/** A required environment variable is missing or invalid. */
-export class MissingConfigurationError extends ChatApiError {
-  constructor(message: string) {
-    super(message, { code: 'CONFIGURATION' });
-    this.name = 'MissingConfigurationError';
-  }
-}
+/** A required environment variable is missing or invalid (the kit's one ConfigurationError). */
+export { ConfigurationError, ConfigurationError as MissingConfigurationError };

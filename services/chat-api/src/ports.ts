@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { OutgoingEvent } from '@tenant-assistant/contracts/events';
+import type { ServerMessage as ContractServerMessage } from '@tenant-assistant/contracts/websocket';
 import type { AnswerId, TenantId, UserId } from '@tenant-assistant/tenant-context';
-import type { OutgoingEvent } from '@tenant-assistant/tenant-context/events';
 import type { Answer, AnswerKey, AnswerProgress } from './answers/model';
 
 /**
@@ -51,20 +52,8 @@ export interface RateLimiter {
   consume(userId: UserId, now: Date): Promise<void>;
 }
 
-/** Messages the server pushes over the WebSocket. */
-export type ServerMessage =
-  | {
-      type: 'answer.chunk';
-      answerId: AnswerId;
-      /** Highest chunk applied so far. */
-      seq: number;
-      /** Text this push adds to the answer. */
-      delta: string;
-      /** The whole answer so far (a client that missed a push catches up with it). */
-      text: string;
-    }
-  | { type: 'answer.completed'; answerId: AnswerId; text: string }
-  | { type: 'answer.failed'; answerId: AnswerId; reason: string };
+/** Messages the server pushes over the WebSocket (the contract's, with branded answer ids). */
+export type ServerMessage = ContractServerMessage<AnswerId>;
 
 /** Posts a message to one connection; throws ConnectionGoneError when it no longer exists (410). */
 export interface ConnectionPusher {

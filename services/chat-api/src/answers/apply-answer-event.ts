@@ -1,5 +1,5 @@
+import type { EventDetail, ParsedEvent } from '@tenant-assistant/contracts/events';
 import type { AnswerId, TenantContext } from '@tenant-assistant/tenant-context';
-import type { EventDetail } from '@tenant-assistant/tenant-context/events';
 import {
   lookUpOwnerConnections,
   type OwnerConnections,
@@ -12,10 +12,7 @@ import type { AnswersRepository, Clock, ServerMessage } from '../ports';
 import { type Answer, type AnswerKey, mergeChunk } from './model';
 
 /** The answer events chat-api consumes, already validated against the contract (owner checked). */
-export type AnswerEvent =
-  | { detailType: 'AnswerChunk'; detail: EventDetail<'AnswerChunk'> }
-  | { detailType: 'AnswerCompleted'; detail: EventDetail<'AnswerCompleted'> }
-  | { detailType: 'AnswerFailed'; detail: EventDetail<'AnswerFailed'> };
+export type AnswerEvent = ParsedEvent<'AnswerChunk' | 'AnswerCompleted' | 'AnswerFailed'>;
 
 export interface AnswerEventDeps extends PushDeps {
   answers: AnswersRepository;

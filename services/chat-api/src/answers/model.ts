@@ -1,10 +1,12 @@
+import { type AnswerStatus, type AnswerView, isFinalStatus } from '@tenant-assistant/contracts/http';
 import type { AnswerId, TenantId, UserId } from '@tenant-assistant/tenant-context';
 
-export const ANSWER_STATUSES = ['PENDING', 'STREAMING', 'COMPLETED', 'FAILED'] as const;
-export type AnswerStatus = (typeof ANSWER_STATUSES)[number];
-
-/** Statuses after which an answer never changes again. */
-export const FINAL_STATUSES: readonly AnswerStatus[] = ['COMPLETED', 'FAILED'];
+export {
+  ANSWER_STATUSES,
+  type AnswerStatus,
+  type AnswerView,
+  FINAL_STATUSES,
+} from '@tenant-assistant/contracts/http';
 
 /** Most chunks kept while waiting for an earlier, missing one; later chunks are dropped (completion carries the full text). */
 export const MAX_PENDING_CHUNKS = 200;
@@ -38,19 +40,6 @@ export interface Answer {
 export interface AnswerKey {
   readonly userId: UserId;
   readonly answerId: AnswerId;
-}
-
-/** What the caller sees of an answer. */
-export interface AnswerView {
-  answerId: string;
-  conversationId: string;
-  prompt: string;
-  status: AnswerStatus;
-  text: string;
-  reason?: string;
-  createdAt: string;
-  updatedAt: string;
-  completedAt?: string;
 }
 
 /** The caller's view of a stored answer (no owner, tenant or bookkeeping fields). */
@@ -90,7 +79,7 @@ export type ChunkDecision =
  * @example mergeChunk(answer, 0, 'Hello') // { apply: true, appended: 'Hello', progress: { text: 'Hello', lastSeq: 0, … } }
  */
 export const mergeChunk = (answer: Answer, seq: number, text: string): ChunkDecision => {
-  if (FINAL_STATUSES.includes(answer.status)) return { apply: false, reason: 'final' };
+  if (isFinalStatus(answer.status)) return { apply: false, reason: 'final' };
   if (seq <= answer.lastSeq || Object.hasOwn(answer.pendingChunks, String(seq))) {
     return { apply: false, reason: 'duplicate' };
   }

@@ -1,10 +1,22 @@
-import { type AnswerId, isOwnedBy, type TenantContext } from '@tenant-assistant/tenant-context';
-import { conversationIdSchema } from '@tenant-assistant/tenant-context/events';
-import * as z from 'zod';
+import {
+  type AnswerPage,
+  type AnswerView,
+  type ListAnswersQuery,
+  listAnswersQuerySchema,
+} from '@tenant-assistant/contracts/http';
+import { issuesOf } from '@tenant-assistant/lambda-kit/errors';
+import { type AnswerId, belongsTo, isOwnedBy, type TenantContext } from '@tenant-assistant/tenant-context';
 import { AnswerNotFoundError, BadRequestError } from '../errors';
 import type { AnswersRepository } from '../ports';
-import { type AnswerView, toAnswerView } from './model';
-import { issuesOf } from './validation';
+import { toAnswerView } from './model';
+
+export {
+  type AnswerPage,
+  DEFAULT_PAGE_SIZE,
+  type ListAnswersQuery,
+  listAnswersQuerySchema,
+  MAX_PAGE_SIZE,
+} from '@tenant-assistant/contracts/http';
 
 export interface ReadAnswersDeps {
   answers: AnswersRepository;
@@ -23,26 +35,17 @@ export const getAnswer = async (
 ): Promise<AnswerView> => {
   if (!isOwnedBy(answerId, tenant.userId)) throw new AnswerNotFoundError();
   const answer = await deps.answers.get({ userId: tenant.userId, answerId: answerId as AnswerId });
-  if (!answer || answer.tenantId !== tenant.tenantId) throw new AnswerNotFoundError();
+  if (!answer || !belongsTo(answer, tenant)) throw new AnswerNotFoundError();
   return toAnswerView(answer);
 };
-
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
-
-/** Query of `GET /answers`. */
-export const listAnswersQuerySchema = z.object({
-  conversationId: conversationIdSchema,
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
-  cursor: z.string().min(1).max(256).optional(),
-});
-export type ListAnswersQuery = z.output<typeof listAnswersQuerySchema>;
 
 /** Validates the query string of `GET /answers` (400 with details when invalid). */
 export const parseListAnswersQuery = (query: unknown): ListAnswersQuery => {
   const result = listAnswersQuerySchema.safeParse(query ?? {});
   if (!result.success) {
-    throw new BadRequestError('The query is invalid', { details: issuesOf(result.error) });
+    throw new BadRequestError('The query is invalid', {
+      details: issuesOf(result.error, { root: '(body)' }),
+    });
   }
   return result.data;
 };
@@ -57,13 +60,6 @@ const decodeCursor = (cursor: string, tenant: TenantContext): AnswerId => {
     throw new BadRequestError('Invalid cursor', { code: 'INVALID_CURSOR' });
   return answerId as AnswerId;
 };
-
-export interface AnswerPage {
-  conversationId: string;
-  answers: AnswerView[];
-  /** Pass as `cursor` to read the next page; absent on the last page. */
-  nextCursor?: string;
-}
 
 /**
  * The caller's answers in one conversation, oldest first (newest last), one page at a time.
@@ -86,7 +82,7 @@ export const listAnswers = async (
   );
   return {
     conversationId: query.conversationId,
-    answers: answers.filter((answer) => answer.tenantId === tenant.tenantId).map(toAnswerView),
+    answers: answers.filter((answer) => belongsTo(answer, tenant)).map(toAnswerView),
     ...(lastAnswerId ? { nextCursor: encodeCursor(lastAnswerId) } : {}),
   };
 };

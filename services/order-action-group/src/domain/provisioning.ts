@@ -5,7 +5,7 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { EventDetail } from '@tenant-assistant/tenant-context/events';
+import type { EventDetail } from '@tenant-assistant/contracts/events';
 import type { TableNames } from '../config';
 import { ProvisioningError } from '../errors';
 import { ordersTableName } from './tenant-data';

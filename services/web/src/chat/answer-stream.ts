@@ -1,6 +1,7 @@
-/** Answer statuses, as chat-api stores them. */
-export const ANSWER_STATUSES = ['PENDING', 'STREAMING', 'COMPLETED', 'FAILED'] as const;
-export type AnswerStatus = (typeof ANSWER_STATUSES)[number];
+import { type AnswerStatus, isFinalStatus } from '@tenant-assistant/contracts/http';
+
+/** Answer statuses: the HTTP contract's. */
+export { ANSWER_STATUSES, type AnswerStatus } from '@tenant-assistant/contracts/http';
 
 /** One answer as the screen shows it, built from WebSocket messages and polled snapshots. */
 export interface AnswerView {
@@ -43,7 +44,7 @@ export const pendingAnswer = (answerId: string): AnswerView => ({
   chunks: {},
 });
 
-export const isTerminal = (status: AnswerStatus): boolean => status === 'COMPLETED' || status === 'FAILED';
+export const isTerminal = (status: AnswerStatus): boolean => isFinalStatus(status);
 
 const joinChunks = (chunks: Readonly<Record<number, string>>): string =>
   Object.keys(chunks)

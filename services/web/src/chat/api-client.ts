@@ -1,3 +1,4 @@
+import { errorBodySchema } from '@tenant-assistant/contracts/http';
 import { MAX_PROMPT_LENGTH } from '@tenant-assistant/tenant-context';
 import * as z from 'zod';
 import {
@@ -84,7 +85,7 @@ const historySchema = z
 /** Answers per history page (chat-api's maximum). */
 export const HISTORY_PAGE_SIZE = 100;
 
-const envelopeSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+const envelopeSchema = errorBodySchema;
 
 const GENERIC: Record<number, string> = {
   400: 'The request was not accepted.',

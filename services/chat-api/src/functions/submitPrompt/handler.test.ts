@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { putEvents } from '@tenant-assistant/tenant-context/events';
+import { putEvents } from '@tenant-assistant/contracts/eventbridge';
 import { createLogger } from '@tenant-assistant/tenant-context/logger';
 import type { TokenVerifier } from '@tenant-assistant/tenant-context/tokens';
 import { createTokenVerifier } from '@tenant-assistant/tenant-context/tokens';

@@ -1,7 +1,7 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ContractEventWithTenant } from '@tenant-assistant/contracts/eventbridge';
 import { InvalidEventError } from '@tenant-assistant/tenant-context';
-import type { ContractEventWithTenant } from '@tenant-assistant/tenant-context/middleware';
 import { captureOutput, eventBridgeEvent, lambdaContext } from '@tenant-assistant/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from './handler';
@@ -111,7 +111,8 @@ describe('provisionTenant handler', () => {
     expect(result.error).toBeInstanceOf(InvalidEventError);
     expect(dynamodbMock.calls()).toHaveLength(0);
     expect(documentsMock.calls()).toHaveLength(0);
-    expect(output).toContain('"message":"Tenant provisioning failed"');
+    expect(output).toContain('"message":"Tenant provisioning refused"');
+    expect(output).toContain('"error_code":"INVALID_EVENT"');
   });
 
   it('fails, so that Lambda retries it, when DynamoDB fails', async () => {

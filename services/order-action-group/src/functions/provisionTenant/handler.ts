@@ -2,14 +2,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
-import {
-  type ContractEventWithTenant,
-  eventTenantContext,
-} from '@tenant-assistant/tenant-context/middleware';
+import { type ContractEventWithTenant, eventTenantContext } from '@tenant-assistant/contracts/eventbridge';
+import { logFailures } from '@tenant-assistant/lambda-kit/middlewares';
 import { once, readProvisioningConfig } from '../../config';
 import { applyTenantUpdate, type ProvisioningDeps, provisionTenant } from '../../domain/provisioning';
 import { logger } from '../../logger';
-import { logFailures } from '../../middleware';
 
 const dynamodb = new DynamoDBClient({});
 const documents = DynamoDBDocumentClient.from(dynamodb);
@@ -42,4 +39,4 @@ export const makeHandler =
 export const handler = middy(makeHandler(defaultDeps))
   .use(injectLambdaContext(logger))
   .use(eventTenantContext({ accept: ['TenantOnboarded', 'TenantUpdated'], logger }))
-  .use(logFailures({ logger, message: 'Tenant provisioning failed' }));
+  .use(logFailures({ logger, operation: 'Tenant provisioning' }));
