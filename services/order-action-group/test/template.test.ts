@@ -218,7 +218,7 @@ describe('TenantOnboarded subscription', () => {
       EventBusName: { 'Fn::ImportValue': 'tenant-assistant-auth-dev-ControlEventBusArn' },
       EventPattern: {
         source: ['tenant-assistant.auth'],
-        'detail-type': ['TenantOnboarded', 'TenantUpdated'],
+        'detail-type': ['TenantOnboarded', 'TenantUpdated', 'TenantSuspended', 'TenantResumed'],
       },
       State: 'ENABLED',
       Targets: [

@@ -66,6 +66,21 @@ describe('provisionTenant handler', () => {
     expect(dynamodbMock.commandCalls(CreateTableCommand)).toHaveLength(0);
   });
 
+  it.each([
+    ['TenantSuspended', 'SUSPENDED'],
+    ['TenantResumed', 'ACTIVE'],
+  ])('applies %s to the status of the TenantConfig item', async (detailType, status) => {
+    documentsMock.on(UpdateCommand).resolves({});
+
+    const { result } = await invoke(onboarded({ detailType, detail: { tenantId: 'tenant1' } }));
+
+    expect(result.outcome).toEqual({ tenantId: 'tenant1', status });
+    expect(documentsMock.commandCalls(UpdateCommand)[0]?.args[0].input).toMatchObject({
+      Key: { tenantId: 'tenant1' },
+      ExpressionAttributeValues: { ':status': status },
+    });
+  });
+
   it('fails a TenantUpdated for a tenant not provisioned yet (the event is retried)', async () => {
     documentsMock
       .on(UpdateCommand)
