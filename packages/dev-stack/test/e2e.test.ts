@@ -383,6 +383,28 @@ describe('the local system, end to end', () => {
       expect(await listOrders(db, table, user.userId)).toHaveLength(seed.orders.length);
     }
   });
+
+  test('evaluates the functions’ own calls against their packaged roles', async () => {
+    // Prepare
+    await ask('tenant1-user', 'What is your return policy?');
+
+    // Act
+    const decisions = stack.gateway.decisions();
+    const byFunction = decisions.filter((d) => /:assumed-role\/[^/]+\/tenant-assistant-/.test(d.principal));
+
+    // Assess: chat-api's answers table writes and the agent-invoker's idempotency records came
+    // from the functions' own role sessions and were evaluated, none with the admin key.
+    const principals = new Set(byFunction.map((d) => d.principal.split('/').pop()));
+    expect([...principals]).toEqual(
+      expect.arrayContaining([
+        'tenant-assistant-chat-api-local-submitPrompt',
+        'tenant-assistant-chat-api-local-onAnswerEvent',
+        'tenant-assistant-agent-invoker-local-invokeAgent',
+      ]),
+    );
+    expect(byFunction.every((d) => d.via === 'iam')).toBe(true);
+    expect(stack.eventBridge.published().length).toBeGreaterThan(0);
+  });
 });
 
 describe('the admin API on the local system', () => {
@@ -427,6 +449,8 @@ describe('the admin API on the local system', () => {
     // Assess
     expect(updated.status).toBe(200);
     try {
+      // TenantUpdated reaches order-action-group asynchronously, as EventBridge delivers it.
+      await stack.eventBridge.drain();
       const answer = await ask('tenant2-user', 'What is your return policy?');
       expect(answer.text).toContain('25 days');
     } finally {

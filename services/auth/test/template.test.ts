@@ -465,7 +465,7 @@ describe('function roles', () => {
         Action: 'events:PutEvents',
         Resource: { 'Fn::GetAtt': ['ControlEventBus', 'Arn'] },
         Condition: {
-          StringEquals: {
+          'ForAllValues:StringEquals': {
             'events:source': 'tenant-assistant.auth',
             'events:detail-type': ['TenantOnboarded', 'TenantUpdated', 'TenantSuspended', 'TenantResumed'],
           },
@@ -557,7 +557,10 @@ describe('function roles', () => {
         Action: 'events:PutEvents',
         Resource: { 'Fn::GetAtt': ['ControlEventBus', 'Arn'] },
         Condition: {
-          StringEquals: { 'events:source': 'tenant-assistant.auth', 'events:detail-type': 'TenantOnboarded' },
+          'ForAllValues:StringEquals': {
+            'events:source': 'tenant-assistant.auth',
+            'events:detail-type': 'TenantOnboarded',
+          },
         },
       },
     ]);

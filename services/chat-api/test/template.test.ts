@@ -462,7 +462,7 @@ describe('chat-api template', () => {
       expect(publish).toMatchObject({
         Resource: { 'Fn::GetAtt': ['EventBus', 'Arn'] },
         Condition: {
-          StringEquals: {
+          'ForAllValues:StringEquals': {
             'events:source': 'tenant-assistant.chat-api',
             'events:detail-type': 'PromptSubmitted',
           },
