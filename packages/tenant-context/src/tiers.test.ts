@@ -7,6 +7,7 @@ import {
   tierLimits,
   usageDay,
   usageMonth,
+  usageSortKeys,
 } from './tiers';
 
 describe('tiers', () => {
@@ -48,5 +49,29 @@ describe('tiers', () => {
     expect(usageDay(at)).toBe('2026-12-31');
     expect(usageMonth(at)).toBe('2026-12');
     expect(secondsUntilNextMonth(at)).toBe(30);
+  });
+
+  it('keys the usage items of a tenant by period, by user and period, and by answer, without collisions', () => {
+    // Prepare
+    const user = '6f1c2b9e-3a4d-4e5f-8a7b-9c0d1e2f3a4b';
+
+    // Act
+    const keys = [
+      usageSortKeys.month('2026-12'),
+      usageSortKeys.day('2026-12-31'),
+      usageSortKeys.userMonth(user, '2026-12'),
+      usageSortKeys.userDay(user, '2026-12-31'),
+      usageSortKeys.answer(`${user}.01JABCDEFGHJKMNPQRSTVWXYZ0`),
+    ];
+
+    // Assess
+    expect(keys).toEqual([
+      'month#2026-12',
+      'day#2026-12-31',
+      `user#${user}#month#2026-12`,
+      `user#${user}#day#2026-12-31`,
+      `answer#${user}.01JABCDEFGHJKMNPQRSTVWXYZ0`,
+    ]);
+    expect(new Set(keys).size).toBe(keys.length);
   });
 });

@@ -396,11 +396,18 @@ describe('function roles', () => {
   });
 
   it('gives every function its own role and creates no shared one', () => {
-    const roles = ['PreTokenGeneration', 'OnboardTenant', 'CreateTenantUser', 'AdminMe', 'TenantsAdmin'].map(
+    const roles = [
+      'PreTokenGeneration',
+      'OnboardTenant',
+      'CreateTenantUser',
+      'AdminMe',
+      'TenantsAdmin',
+      'UsersAdmin',
+    ].map(
       (name) => (props(dev, `${name}LambdaFunction`).Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0],
     );
 
-    expect(new Set(roles).size).toBe(5);
+    expect(new Set(roles).size).toBe(6);
     expect(dev.Resources.IamRoleLambdaExecution).toBeUndefined();
   });
 
@@ -458,13 +465,37 @@ describe('function roles', () => {
         Action: 'events:PutEvents',
         Resource: { 'Fn::GetAtt': ['ControlEventBus', 'Arn'] },
         Condition: {
-          StringEquals: {
+          'ForAllValues:StringEquals': {
             'events:source': 'tenant-assistant.auth',
             'events:detail-type': ['TenantOnboarded', 'TenantUpdated', 'TenantSuspended', 'TenantResumed'],
           },
         },
       },
     ]);
+  });
+
+  it('lets usersAdmin manage users and groups of this pool only, and nothing else (no registry, no bus)', () => {
+    const statements = roleStatements(roleOf(dev, 'UsersAdminLambdaFunction'));
+    expect(statements).toHaveLength(2);
+    expect(statements[0]).toEqual(logStatement('usersAdmin'));
+    expect(statements[1]).toMatchObject({
+      Sid: 'TenantUsers',
+      Resource: { 'Fn::GetAtt': ['UserPool', 'Arn'] },
+    });
+    expect(actionsOf(statements[1] as Statement).sort()).toEqual(
+      [
+        'cognito-idp:AdminListGroupsForUser',
+        'cognito-idp:AdminGetUser',
+        'cognito-idp:ListUsersInGroup',
+        'cognito-idp:AdminCreateUser',
+        'cognito-idp:AdminAddUserToGroup',
+        'cognito-idp:AdminRemoveUserFromGroup',
+        'cognito-idp:AdminDeleteUser',
+        'cognito-idp:AdminDisableUser',
+        'cognito-idp:AdminEnableUser',
+        'cognito-idp:AdminSetUserMFAPreference',
+      ].sort(),
+    );
   });
 
   it('keeps the tenant registry encrypted with point-in-time recovery, retained in prod', () => {
@@ -489,6 +520,16 @@ describe('function roles', () => {
         'PATCH /admin/tenants/{tenantId}',
         'POST /admin/tenants/{tenantId}/suspend',
         'POST /admin/tenants/{tenantId}/resume',
+        'GET /admin/users',
+        'POST /admin/users',
+        'GET /admin/users/{username}',
+        'DELETE /admin/users/{username}',
+        'POST /admin/users/{username}/resend-invitation',
+        'POST /admin/users/{username}/disable',
+        'POST /admin/users/{username}/enable',
+        'POST /admin/users/{username}/reset-mfa',
+        'POST /admin/users/{username}/roles',
+        'DELETE /admin/users/{username}/roles/{role}',
       ].sort(),
     );
     for (const route of routes) expect(route.AuthorizationType).toBe('JWT');
@@ -516,7 +557,10 @@ describe('function roles', () => {
         Action: 'events:PutEvents',
         Resource: { 'Fn::GetAtt': ['ControlEventBus', 'Arn'] },
         Condition: {
-          StringEquals: { 'events:source': 'tenant-assistant.auth', 'events:detail-type': 'TenantOnboarded' },
+          'ForAllValues:StringEquals': {
+            'events:source': 'tenant-assistant.auth',
+            'events:detail-type': 'TenantOnboarded',
+          },
         },
       },
     ]);

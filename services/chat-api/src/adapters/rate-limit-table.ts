@@ -41,8 +41,9 @@ const nameOf = (error: unknown) => (error as { name?: string } | null)?.name;
  * - answers in flight: one item per tenant whose map `slots` holds each open answer id with the
  *   time its slot lapses; a slot is taken only while the map is smaller than the limit and freed
  *   by `release` (REMOVE, idempotent) when the answer ends. A slot whose answer never reported back
- *   lapses after `slotSeconds`, and lapsed slots are swept when they would refuse a prompt, so a lost
- *   completion can never block a tenant for good.
+ *   lapses after `slotSeconds` (the answer's deadline: it has ended by then, timed out at the
+ *   latest), and lapsed slots are swept when they would refuse a prompt, so a lost completion can
+ *   never block a tenant for good.
  *
  * @example const limiter = createPromptLimiter(documentClient, { tableName, slotSeconds: () => 120 });
  */

@@ -1,5 +1,10 @@
-import { newAnswerId, type TenantContext } from '@tenant-assistant/tenant-context';
-import { conversationIdSchema, MAX_PROMPT_LENGTH } from '@tenant-assistant/tenant-context/events';
+import {
+  type PromptAccepted,
+  type SubmitPromptBody,
+  submitPromptBodySchema,
+} from '@tenant-assistant/contracts/http';
+import { issuesOf } from '@tenant-assistant/lambda-kit/errors';
+import { MAX_PROMPT_LENGTH, newAnswerId, type TenantContext } from '@tenant-assistant/tenant-context';
 import {
   LIMIT_CODES,
   secondsUntilNextMonth,
@@ -7,7 +12,6 @@ import {
   tierLimits,
   usageMonth,
 } from '@tenant-assistant/tenant-context/tiers';
-import * as z from 'zod';
 import { BadRequestError, LimitExceededError, PayloadTooLargeError, PromptNotAcceptedError } from '../errors';
 import type {
   AnswersRepository,
@@ -19,25 +23,15 @@ import type {
   TenantTiers,
   UsageReader,
 } from '../ports';
+import { answerDeadline } from './deadline';
 import type { Answer } from './model';
-import { issuesOf } from './validation';
 
 /** Reason stored on an answer whose prompt could not be handed to the assistant (shown to the user). */
 export const PUBLISH_FAILED_REASON = 'The assistant could not be reached. Please try again.';
 
-/**
- * Body of `POST /prompts`. Unknown fields (a `tenantId` or `userId` among them) are dropped: tenant
- * and user come only from the verified token.
- */
-export const submitPromptSchema = z.object({
-  prompt: z
-    .string()
-    .min(1, 'must not be empty')
-    .max(MAX_PROMPT_LENGTH, `must be at most ${MAX_PROMPT_LENGTH} characters`)
-    .refine((prompt) => prompt.trim().length > 0, 'must not be blank'),
-  conversationId: conversationIdSchema.optional(),
-});
-export type SubmitPromptInput = z.output<typeof submitPromptSchema>;
+/** Body of `POST /prompts` (the HTTP contract's). */
+export const submitPromptSchema = submitPromptBodySchema;
+export type SubmitPromptInput = SubmitPromptBody;
 
 /**
  * Validates a parsed `POST /prompts` body: 400 with field details when invalid, 413 when the prompt
@@ -53,7 +47,9 @@ export const parseSubmitPrompt = (body: unknown): SubmitPromptInput => {
       'PROMPT_TOO_LONG',
     );
   }
-  throw new BadRequestError('The request body is invalid', { details: issuesOf(result.error) });
+  throw new BadRequestError('The request body is invalid', {
+    details: issuesOf(result.error, { root: '(body)' }),
+  });
 };
 
 export interface SubmitPromptDeps {
@@ -65,6 +61,8 @@ export interface SubmitPromptDeps {
   clock: Clock;
   newId: IdGenerator;
   answerTtlDays: () => number;
+  /** Seconds from submit to the answer's deadline (stage parameter `answerDeadlineSeconds`). */
+  answerDeadlineSeconds: () => number;
   logger: Logger;
 }
 
@@ -90,9 +88,12 @@ const checkTokenBudget = (usedTokens: number, limits: TierLimits, now: Date) => 
  * 1. look up the tenant's current tier and this month's token usage (in parallel);
  * 2. check the tier's prompt length and token budget;
  * 3. admit it: tenant and user rate and an in-flight slot, one transaction (429 + code otherwise);
- * 4. store a PENDING answer `<sub>.<ulid>` (conditional write) and publish PromptSubmitted.
- * Nothing is stored before every limit passed. If storing or publishing fails the slot is freed
- * (and a stored answer marked FAILED, PromptNotAcceptedError 503), so nothing stays PENDING.
+ * 4. store a PENDING answer `<sub>.<ulid>` with its deadline (conditional write, recorded in the
+ *    conversation list) and publish PromptSubmitted with the tier.
+ * Nothing is stored before every limit passed. If storing fails the slot is freed; if publishing
+ * fails the answer is marked FAILED at once, the slot freed and PromptNotAcceptedError (503, retry
+ * advice) thrown, so nothing stays PENDING; a crash between the two leaves a PENDING answer that
+ * its deadline ends (and its slot lapses then).
  *
  * @example const { answerId, conversationId } = await submitPrompt(deps, event.tenant, { prompt: 'Where is my order?' });
  */
@@ -100,7 +101,7 @@ export const submitPrompt = async (
   deps: SubmitPromptDeps,
   tenant: TenantContext,
   input: SubmitPromptInput,
-): Promise<{ answerId: string; conversationId: string }> => {
+): Promise<PromptAccepted> => {
   const now = deps.clock();
   const [tier, usedTokens] = await Promise.all([
     deps.tiers.tierOf(tenant.tenantId),
@@ -127,11 +128,10 @@ export const submitPrompt = async (
     prompt: input.prompt,
     status: 'PENDING',
     text: '',
-    lastSeq: -1,
-    pendingChunks: {},
-    version: 0,
+    chunks: {},
     createdAt,
     updatedAt: createdAt,
+    deadlineAt: answerDeadline(now, deps.answerDeadlineSeconds()),
     expiresAt: Math.floor(now.getTime() / 1000) + deps.answerTtlDays() * 86_400,
   };
   try {
@@ -166,5 +166,5 @@ export const submitPrompt = async (
     await release();
     throw new PromptNotAcceptedError(answerId, error);
   }
-  return { answerId, conversationId };
+  return { answerId, conversationId, deadlineAt: answer.deadlineAt };
 };

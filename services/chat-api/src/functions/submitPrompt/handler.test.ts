@@ -3,11 +3,10 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import {
   DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { putEvents } from '@tenant-assistant/tenant-context/events';
+import { putEvents } from '@tenant-assistant/contracts/eventbridge';
 import { createLogger } from '@tenant-assistant/tenant-context/logger';
 import type { TenantTier } from '@tenant-assistant/tenant-context/tiers';
 import type { TokenVerifier } from '@tenant-assistant/tenant-context/tokens';
@@ -52,9 +51,8 @@ beforeAll(async () => {
 beforeEach(() => {
   ddb.reset();
   eventBridge.reset();
-  ddb.on(PutCommand).resolves({});
-  ddb.on(UpdateCommand).resolves({});
   ddb.on(TransactWriteCommand).resolves({});
+  ddb.on(UpdateCommand).resolves({});
   ddb.on(GetCommand).resolves({});
   eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
 });
@@ -67,14 +65,18 @@ const makeDeps = (overrides: Partial<Deps> & { tier?: TenantTier } = {}): Deps =
     verifier,
     logger: createLogger({ serviceName: 'chat-api', logLevel: 'SILENT' }),
     webOrigins: () => [WEB_ORIGIN],
-    answers: createAnswersTable(documentClient, () => 'answers'),
+    answers: createAnswersTable(documentClient, {
+      answers: () => 'answers',
+      conversations: () => 'conversations',
+    }),
     tiers: { tierOf: async () => tier },
-    limiter: createPromptLimiter(documentClient, { tableName: () => 'rate-limits', slotSeconds: () => 120 }),
+    limiter: createPromptLimiter(documentClient, { tableName: () => 'rate-limits', slotSeconds: () => 240 }),
     usage: createUsageReader(documentClient, () => 'usage'),
     publish: (events) => putEvents(eventBridgeClient, BUS, events),
     clock: () => NOW,
     newId: ulid,
     answerTtlDays: () => 30,
+    answerDeadlineSeconds: () => 240,
     ...rest,
   };
 };
@@ -98,8 +100,16 @@ const cancelled = (...codes: string[]) =>
     $metadata: {},
     CancellationReasons: codes.map((Code) => ({ Code })),
   });
-const transactions = () => ddb.commandCalls(TransactWriteCommand).map((call) => call.args[0].input);
-const answerWrites = () => ddb.commandCalls(PutCommand).map((call) => call.args[0].input);
+const transactWrites = () => ddb.commandCalls(TransactWriteCommand).map((call) => call.args[0].input);
+/** The limit transactions (each admitted prompt's counters and in-flight slot). */
+const transactions = () =>
+  transactWrites().filter((input) => input.TransactItems?.[0]?.Update?.TableName === 'rate-limits');
+/** The answers stored (the Put of each create transaction). */
+const answerWrites = () =>
+  transactWrites().flatMap((input) => {
+    const put = input.TransactItems?.[0]?.Put;
+    return put ? [put] : [];
+  });
 const answerUpdates = () =>
   ddb.commandCalls(UpdateCommand, { TableName: 'answers' }).map((call) => call.args[0].input);
 const publishedEntries = () =>
@@ -117,7 +127,12 @@ describe('submitPrompt handler', () => {
 
     // Assess
     expect(result.statusCode).toBe(202);
-    const { answerId, conversationId } = bodyOf<{ answerId: string; conversationId: string }>(result);
+    const { answerId, conversationId, deadlineAt } = bodyOf<{
+      answerId: string;
+      conversationId: string;
+      deadlineAt: string;
+    }>(result);
+    expect(deadlineAt).toBe('2025-03-01T12:04:30.000Z');
     expect(answerId).toMatch(new RegExp(`^${sub}\\.[0-9A-HJKMNP-TV-Z]{26}$`));
     expect(conversationId).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
     expect(answerWrites()).toEqual([
@@ -133,6 +148,8 @@ describe('submitPrompt handler', () => {
           prompt: 'Where is my order?',
           status: 'PENDING',
           createdAt: NOW.toISOString(),
+          deadlineAt: '2025-03-01T12:04:30.000Z',
+          chunks: {},
           expiresAt: Math.floor(NOW.getTime() / 1000) + 30 * 86_400,
         }),
       },
@@ -308,6 +325,31 @@ describe('submitPrompt handler', () => {
       // Assess
       expectError(result, 401, 'UNAUTHORIZED');
       expect(ddb.calls()).toHaveLength(0);
+    });
+
+    it('answers 503 AUTH_UNAVAILABLE with Retry-After, never 401, when the signing keys cannot be fetched', async () => {
+      // Prepare: a verifier whose JWKS endpoint refuses connections (nothing listens on port 9)
+      const handler = createHandler(
+        makeDeps({
+          verifier: createTokenVerifier({
+            userPoolId: issuer.userPoolId,
+            clientId: issuer.clientId,
+            issuer: issuer.issuer,
+            jwksUri: 'http://127.0.0.1:9/.well-known/jwks.json',
+            fetch: { attempts: 2, timeoutMs: 500, backoffMs: 10 },
+          }),
+        }),
+      );
+      const token = await issuer.idToken();
+
+      // Act
+      const result = await handler(post({ token, body: { prompt: 'hi' } }), lambdaContext());
+
+      // Assess
+      expectError(result, 503, 'AUTH_UNAVAILABLE');
+      expect(result.headers?.['Retry-After']).toBe('2');
+      expect(answerWrites()).toHaveLength(0);
+      expect(publishedEntries()).toHaveLength(0);
     });
 
     it('answers 403 for a valid token without a tenant', async () => {
@@ -551,7 +593,7 @@ describe('submitPrompt handler', () => {
       expect(items[2]?.Update).toMatchObject({
         UpdateExpression: 'SET slots.#answer = :lapsesAt',
         ExpressionAttributeNames: { '#answer': answerId },
-        ExpressionAttributeValues: { ':lapsesAt': Math.floor(NOW.getTime() / 1000) + 120 },
+        ExpressionAttributeValues: { ':lapsesAt': Math.floor(NOW.getTime() / 1000) + 240 },
       });
     });
 
@@ -568,6 +610,32 @@ describe('submitPrompt handler', () => {
       expectError(result, 500, 'INTERNAL_ERROR');
       expect(answerWrites()).toHaveLength(0);
       expect(eventBridge.calls()).toHaveLength(0);
+    });
+
+    it('frees the in-flight slot and publishes nothing when the answer cannot be stored', async () => {
+      // Prepare
+      ddb
+        .on(TransactWriteCommand)
+        .callsFake((input: { TransactItems?: { Put?: { TableName?: string } }[] }) => {
+          if (input.TransactItems?.[0]?.Put?.TableName === 'answers') throw new Error('throttled');
+          return {};
+        });
+      const token = await issuer.idToken({ tenantId: 'tenant-a' });
+      const handler = createHandler(makeDeps());
+
+      // Act
+      const result = await handler(post({ token, body: { prompt: 'hi' } }), lambdaContext());
+
+      // Assess
+      expectError(result, 500, 'INTERNAL_ERROR');
+      expect(eventBridge.calls()).toHaveLength(0);
+      const slot = transactions()[0]?.TransactItems?.[2]?.Update?.ExpressionAttributeNames?.['#answer'];
+      expect(slot).toBeDefined();
+      expect(ddb.commandCalls(UpdateCommand, { TableName: 'rate-limits' })[0]?.args[0].input).toMatchObject({
+        Key: { pk: 'inflight#tenant-a' },
+        UpdateExpression: 'REMOVE slots.#answer',
+        ExpressionAttributeNames: { '#answer': slot },
+      });
     });
 
     it.each([
@@ -594,6 +662,8 @@ describe('submitPrompt handler', () => {
 
       // Assess
       expectError(result, 503, 'ASSISTANT_UNAVAILABLE');
+      expect(result.headers?.['Retry-After']).toBe('5');
+      expect(bodyOf<{ error: { message: string } }>(result).error.message).toMatch(/try again in 5 seconds/i);
       const answerId = answerWrites()[0]?.Item?.answerId;
       expect(answerUpdates()).toEqual([
         expect.objectContaining({
@@ -629,7 +699,7 @@ describe('submitPrompt handler', () => {
 
     it('answers a generic 500 for an internal failure and logs the details, never the token', async () => {
       // Prepare
-      ddb.on(PutCommand).rejects(new Error('ProvisionedThroughputExceeded on table answers'));
+      ddb.on(TransactWriteCommand).rejects(new Error('ProvisionedThroughputExceeded on table answers'));
       const token = await issuer.idToken();
       const handler = createHandler(makeDeps({ logger: audibleLogger() }));
 
@@ -682,8 +752,9 @@ describe('submitPrompt handler as deployed (configured from the environment)', (
       WEB_ORIGIN,
       TENANT_CONFIG_TABLE_NAME: 'tenant-config',
       USAGE_TABLE_NAME: 'usage',
-      ANSWER_SLOT_SECONDS: '120',
       ANSWER_TTL_DAYS: '30',
+      ANSWER_DEADLINE_SECONDS: '240',
+      CONVERSATIONS_TABLE_NAME: 'conversations',
     });
   });
 
