@@ -8,6 +8,7 @@ export default defineConfig({
     'src/events.ts',
     'src/credentials.ts',
     'src/logger.ts',
+    'src/membership.ts',
   ],
   format: ['esm', 'cjs'],
   dts: true,

@@ -67,6 +67,12 @@ export {
 } from './dynamodb/gateway';
 export { type DynamoDbLocal, type DynamoDbLocalOptions, startDynamoDbLocal } from './dynamodb/local';
 export * from './errors';
+export {
+  authorizePutEventsEntry,
+  type PutEventsDecision,
+  type PutEventsEntryRequest,
+  type PutEventsPolicies,
+} from './eventbridge/authorization';
 export { type EventPattern, matchesPattern, validateEventPattern } from './eventbridge/pattern';
 export {
   type EventBridgeEnvelope,

@@ -7,9 +7,22 @@ import { z } from 'zod';
 import { isOwnedBy } from './answer-id';
 import { AnswerOwnershipError, InvalidEventError, PutEventsFailedError } from './errors';
 import { tenantIdSchema, userIdSchema } from './identity';
-import { conversationIdSchema, MAX_PROMPT_LENGTH } from './limits';
+import {
+  conversationIdSchema,
+  MAX_ANSWER_LENGTH,
+  MAX_CHUNK_LENGTH,
+  MAX_CHUNKS_PER_ANSWER,
+  MAX_PROMPT_LENGTH,
+} from './limits';
 
-export { CONVERSATION_ID_PATTERN, conversationIdSchema, MAX_PROMPT_LENGTH } from './limits';
+export {
+  CONVERSATION_ID_PATTERN,
+  conversationIdSchema,
+  MAX_ANSWER_LENGTH,
+  MAX_CHUNK_LENGTH,
+  MAX_CHUNKS_PER_ANSWER,
+  MAX_PROMPT_LENGTH,
+} from './limits';
 
 /** `source` of every event, by producing service. */
 export const EVENT_SOURCES = {
@@ -32,6 +45,26 @@ export type DetailType = keyof typeof DETAIL_TYPES;
 export const TENANT_TIERS = ['basic', 'standard', 'premium'] as const;
 
 const answerIdSchema = z.string().min(1).max(128);
+
+/**
+ * The only reasons an `AnswerFailed` may carry: fixed sentences safe to show to the user, so a
+ * consumer never displays free text from the bus (a raw error can echo request values; a forged
+ * event could say anything). Producers pick one by key; consumers refuse any other text.
+ */
+export const ANSWER_FAILURE_REASONS = {
+  busy: 'The assistant is busy right now. Please try again in a moment.',
+  timeout: 'The assistant took too long to answer. Please try again.',
+  interrupted: 'The answer was interrupted. Please try again.',
+  empty: 'The assistant did not return an answer. Please try again.',
+  tooLong: 'The answer was too long to show. Please ask a narrower question.',
+  unavailable: 'The assistant is unavailable right now. Please try again later.',
+  invalidRequest: 'This question could not be processed.',
+} as const;
+export type AnswerFailureKind = keyof typeof ANSWER_FAILURE_REASONS;
+export type AnswerFailureReason = (typeof ANSWER_FAILURE_REASONS)[AnswerFailureKind];
+const failureReasonSchema = z.enum(
+  Object.values(ANSWER_FAILURE_REASONS) as [AnswerFailureReason, ...AnswerFailureReason[]],
+);
 const owned = { tenantId: tenantIdSchema, userId: userIdSchema, answerId: answerIdSchema };
 
 /** Detail schemas, one per detail-type: the single source for producers and consumers. */
@@ -42,9 +75,17 @@ export const detailSchemas = {
     prompt: z.string().min(1).max(MAX_PROMPT_LENGTH),
     submittedAt: z.iso.datetime(),
   }),
-  AnswerChunk: z.object({ ...owned, seq: z.number().int().min(0), text: z.string() }),
-  AnswerCompleted: z.object({ ...owned, text: z.string() }),
-  AnswerFailed: z.object({ ...owned, reason: z.string().min(1).max(500) }),
+  AnswerChunk: z.object({
+    ...owned,
+    seq: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_CHUNKS_PER_ANSWER - 1),
+    text: z.string().min(1).max(MAX_CHUNK_LENGTH),
+  }),
+  AnswerCompleted: z.object({ ...owned, text: z.string().min(1).max(MAX_ANSWER_LENGTH) }),
+  AnswerFailed: z.object({ ...owned, reason: failureReasonSchema }),
   TenantOnboarded: z.object({
     tenantId: tenantIdSchema,
     name: z.string().trim().min(1).max(128),

@@ -1,4 +1,5 @@
 import { BedrockAgentRuntimeClient } from '@aws-sdk/client-bedrock-agent-runtime';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -12,6 +13,7 @@ import { STSClient } from '@aws-sdk/client-sts';
  */
 export const clients = {
   agent: new BedrockAgentRuntimeClient({ maxAttempts: 1 }),
+  cognito: new CognitoIdentityProviderClient({}),
   dynamodb: new DynamoDBClient({}),
   eventBridge: new EventBridgeClient({}),
   sts: new STSClient({}),

@@ -18,9 +18,12 @@ export interface Config {
   readonly ordersTableArnPrefix: string;
   /** Whether Bedrock streams the final response (`STREAM_FINAL_RESPONSE`, "true" | "false"). */
   readonly streamFinalResponse: boolean;
+  /** The Cognito user pool whose users' `custom:tenantId` decides membership (`COGNITO_USER_POOL_ID`). */
+  readonly cognitoUserPoolId: string;
 }
 
 const AGENT_ID = /^[0-9A-Za-z]{1,10}$/;
+const USER_POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 
 const required = (env: NodeJS.ProcessEnv, name: string): string => {
@@ -59,4 +62,5 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config =>
     tenantConfigTableArn: required(env, 'TENANT_CONFIG_TABLE_ARN'),
     ordersTableArnPrefix: required(env, 'ORDERS_TABLE_ARN_PREFIX'),
     streamFinalResponse: flag(env, 'STREAM_FINAL_RESPONSE'),
+    cognitoUserPoolId: matching(env, 'COGNITO_USER_POOL_ID', USER_POOL_ID),
   });

@@ -43,3 +43,19 @@ export class EmptyAnswerError extends AgentInvokerError {
     this.name = 'EmptyAnswerError';
   }
 }
+
+/** The agent's answer grew past the contract's MAX_ANSWER_LENGTH. */
+export class AnswerTooLongError extends AgentInvokerError {
+  constructor() {
+    super('The agent returned more text than an answer may carry');
+    this.name = 'AnswerTooLongError';
+  }
+}
+
+/** The prompt names a tenant its user does not belong to (a forged or broken PromptSubmitted). */
+export class NotATenantMemberError extends AgentInvokerError {
+  constructor() {
+    super("The prompt's user is not a member of its tenant");
+    this.name = 'NotATenantMemberError';
+  }
+}

@@ -198,6 +198,12 @@ describe('serverless package (dev)', () => {
         Effect: 'Allow',
         Action: ['events:PutEvents'],
         Resource: importOf('tenant-assistant-chat-api-dev-EventBusArn'),
+        Condition: {
+          'ForAllValues:StringEquals': {
+            'events:source': ['tenant-assistant.agent-invoker'],
+            'events:detail-type': ['AnswerChunk', 'AnswerCompleted', 'AnswerFailed'],
+          },
+        },
       },
       {
         Sid: 'IdempotencyRecords',

@@ -417,9 +417,15 @@ describe('function roles', () => {
         Sid: 'PublishTenantOnboarded',
         Effect: 'Allow',
         Action: 'events:PutEvents',
-        Resource: { 'Fn::GetAtt': ['ControlEventBus', 'Arn'] },
+        Resource: {
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+          'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/tenant-assistant-control-dev',
+        },
         Condition: {
-          StringEquals: { 'events:source': 'tenant-assistant.auth', 'events:detail-type': 'TenantOnboarded' },
+          'ForAllValues:StringEquals': {
+            'events:source': ['tenant-assistant.auth'],
+            'events:detail-type': ['TenantOnboarded'],
+          },
         },
       },
     ]);

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-bedrock-agent-runtime';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { ScopedCredentialsError, tenantContext } from '@tenant-assistant/tenant-context';
-import { parseDetail } from '@tenant-assistant/tenant-context/events';
+import { MAX_ANSWER_LENGTH, MAX_CHUNK_LENGTH, parseDetail } from '@tenant-assistant/tenant-context/events';
 import { createLogger } from '@tenant-assistant/tenant-context/logger';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
@@ -34,14 +34,16 @@ const credentials = Object.freeze({
 const throttled = () =>
   new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } });
 
-const setup = (options: { credentialsFail?: Error; deadlineInMs?: number } = {}) => {
+const setup = (options: { credentialsFail?: Error; deadlineInMs?: number; member?: boolean } = {}) => {
   const clock = fakeClock();
   const { sleep, delays } = fakeSleep();
+  const isMember = jest.fn(async () => options.member ?? true);
   const getCredentials = jest.fn(async () => {
     if (options.credentialsFail) throw options.credentialsFail;
     return credentials;
   });
   const ports: AnswerPorts = {
+    membership: { isMember },
     credentials: { get: getCredentials },
     agent: new BedrockAgentRuntimeClient({ region: 'us-east-1' }),
     eventBridge: new EventBridgeClient({ region: 'us-east-1' }),
@@ -55,7 +57,7 @@ const setup = (options: { credentialsFail?: Error; deadlineInMs?: number } = {})
   const tenant = tenantContext(detail);
   const deadline = clock.now() + (options.deadlineInMs ?? 20_000);
   const run = () => answerPrompt(ports, tenant, detail, { deadline });
-  return { clock, delays, getCredentials, detail, tenant, run };
+  return { clock, delays, getCredentials, isMember, detail, tenant, run, ports };
 };
 
 /** Each InvokeAgent call answers with the next script (the last one repeats). */
@@ -213,6 +215,45 @@ describe('answerPrompt', () => {
     expect(outcome.reason).toBe('busy');
     const failed = publishedEvents(eventBridgeMock).filter((e) => e.detailType === 'AnswerFailed');
     expect(failed.map((e) => e.detail.reason)).toEqual([FAILURE_REASONS.busy]);
+  });
+
+  test("refuses a user who is not a member of the prompt's tenant before asking for credentials", async () => {
+    // Prepare
+    const { run, isMember, getCredentials, tenant } = setup({ member: false });
+    // Act
+    const outcome = await run();
+    // Assess
+    expect(isMember).toHaveBeenCalledWith(tenant.tenantId, tenant.userId);
+    expect(getCredentials).not.toHaveBeenCalled();
+    expect(agentMock.commandCalls(InvokeAgentCommand)).toHaveLength(0);
+    expect(publishedEvents(eventBridgeMock).map((e) => [e.detailType, e.detail.reason])).toEqual([
+      ['AnswerFailed', FAILURE_REASONS.invalidRequest],
+    ]);
+    expect(outcome).toMatchObject({ outcome: 'failed', reason: 'invalidRequest' });
+  });
+
+  test('fails an answer longer than the contract allows (tooLong), its chunks bounded by the contract', async () => {
+    // Prepare
+    const { clock, run } = setup();
+    agentAnswers(clock, [
+      { text: 'x'.repeat(MAX_CHUNK_LENGTH * 3), afterMs: 0 },
+      { text: 'y'.repeat(MAX_ANSWER_LENGTH), afterMs: 0 },
+    ]);
+    // Act
+    const outcome = await run();
+    // Assess
+    const events = publishedEvents(eventBridgeMock);
+    const chunks = events.filter((e) => e.detailType === 'AnswerChunk');
+    expect(chunks.map((e) => (e.detail.text as string).length)).toEqual([
+      MAX_CHUNK_LENGTH,
+      MAX_CHUNK_LENGTH,
+      MAX_CHUNK_LENGTH,
+    ]);
+    expect(events.at(-1)).toMatchObject({
+      detailType: 'AnswerFailed',
+      detail: { reason: FAILURE_REASONS.interrupted },
+    });
+    expect(outcome.outcome).toBe('failed');
   });
 
   test('publishes AnswerFailed and never calls the agent when STS refuses credentials', async () => {

@@ -4,7 +4,8 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { TenantContext } from '@tenant-assistant/tenant-context';
 import type { ScopedCredentialsProvider } from '@tenant-assistant/tenant-context/credentials';
 import { type EventDetail, type OutgoingEvent, putEvents } from '@tenant-assistant/tenant-context/events';
-import { EmptyAnswerError } from '../errors';
+import type { MembershipVerifier } from '@tenant-assistant/tenant-context/membership';
+import { EmptyAnswerError, NotATenantMemberError } from '../errors';
 import { type AgentSettings, agentAnswerText, invokeAgentInput } from './agent';
 import { createChunkCoalescer } from './coalescer';
 import {
@@ -18,6 +19,8 @@ import { withRetry } from './retry';
 
 /** What answering a prompt needs from the outside world. */
 export interface AnswerPorts {
+  /** Whether the prompt's user belongs to its tenant, asked before anything else (tenant-context). */
+  membership: Pick<MembershipVerifier, 'isMember'>;
   /** tenant-context's scoped-credentials provider (one per container: its cache lives with it). */
   credentials: Pick<ScopedCredentialsProvider, 'get'>;
   agent: BedrockAgentRuntimeClient;
@@ -43,7 +46,8 @@ export interface AnswerOutcome {
 }
 
 /**
- * Answers one prompt: scoped credentials for (tenant, user) → InvokeAgent → coalesced
+ * Answers one prompt: membership of the user in the tenant (refused → one AnswerFailed, nothing
+ * else) → scoped credentials for (tenant, user) → InvokeAgent → coalesced
  * `AnswerChunk`s → `AnswerCompleted` with the full text (the last chunk and the completion go out
  * together, in one PutEvents call). Throttling, timeouts and 5xx are retried
  * with backoff while nothing has been published and the deadline allows; any other failure, or
@@ -68,6 +72,9 @@ export const answerPrompt = async (
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), Math.max(0, options.deadline - clock()));
   try {
+    // The event names the tenant; the identity provider says whether the user belongs to it.
+    // No credentials are asked for, and the agent is not called, for a user of another tenant.
+    if (!(await ports.membership.isMember(tenant.tenantId, tenant.userId))) throw new NotATenantMemberError();
     const credentials = await ports.credentials.get(tenant);
     const input = invokeAgentInput(ports.settings, tenant, detail, credentials, new Date(clock()));
     const { text, rest } = await withRetry(
@@ -115,7 +122,12 @@ export const answerPrompt = async (
     return { answerId: detail.answerId, outcome: 'completed', chunks: published };
   } catch (error) {
     const reason = failureKindOf(error, { partial: published > 0 });
-    logger.error('Answer failed', { reason, chunks: published, error: describeError(error) });
+    logger.error('Answer failed', {
+      reason,
+      chunks: published,
+      error: describeError(error),
+      ...(error instanceof NotATenantMemberError ? { security_event: 'TENANT_MEMBERSHIP_REFUSED' } : {}),
+    });
     await publish({ detailType: 'AnswerFailed', detail: { ...owner, reason: FAILURE_REASONS[reason] } });
     return { answerId: detail.answerId, outcome: 'failed', chunks: published, reason };
   } finally {

@@ -94,10 +94,33 @@ describe('actionGroup handler', () => {
           responseBody: { TEXT: { body: '{"returnPolicyDays":10,"tenantName":"Acme Outdoor"}' } },
         },
       },
-      sessionAttributes,
-      promptSessionAttributes: {},
     });
   });
+
+  const nothing = (): void => undefined;
+  const denyReads = (): void => {
+    dbMock.on(GetCommand).rejects(awsError('AccessDeniedException', 'not authorized'));
+  };
+  it.each([
+    ['an answer', { function: 'listOrders' }, nothing],
+    ['a refused parameter', { function: 'getOrder', parameters: { orderId: '*'.repeat(500) } }, nothing],
+    ['a denied read', { function: 'getReturnPolicy' }, denyReads],
+    ['an unknown function', { function: 'exportEverything' }, nothing],
+  ])(
+    'returns only messageVersion and response for %s: no session attributes, no credentials',
+    async (_case, opts, arrange) => {
+      // Prepare
+      arrange();
+      // Act
+      const { response } = await invoke(event(opts));
+      // Assess
+      expect(Object.keys(response).sort()).toEqual(['messageVersion', 'response']);
+      const text = JSON.stringify(response);
+      for (const secret of [secretAccessKey, sessionToken, 'ASIATENANT1USER1KEY0', user1]) {
+        expect(text).not.toContain(secret);
+      }
+    },
+  );
 
   it('builds its DynamoDB client from the scoped credentials in the session attributes', async () => {
     // Act
