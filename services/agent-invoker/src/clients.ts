@@ -9,12 +9,16 @@ import { STSClient } from '@aws-sdk/client-sts';
  * standard configuration (`AWS_REGION`, `AWS_ENDPOINT_URL_<SERVICE>` for the local stack).
  *
  * InvokeAgent is not retried by the SDK (`maxAttempts: 1`): this service retries it itself, with
- * backoff, within a deadline derived from the Lambda's remaining time.
+ * backoff, within a deadline derived from the Lambda's remaining time (as it does STS and
+ * EventBridge calls, on top of the SDK's own few quick attempts). The request-response calls give
+ * up on a silent endpoint after a few seconds (the SDK's default waits forever), so a hung
+ * dependency becomes a retry or an AnswerFailed, never a stuck invocation.
  */
+const requestHandler = { connectionTimeout: 1_000, requestTimeout: 3_000 };
 export const clients = {
   agent: new BedrockAgentRuntimeClient({ maxAttempts: 1 }),
-  cognito: new CognitoIdentityProviderClient({}),
-  dynamodb: new DynamoDBClient({}),
-  eventBridge: new EventBridgeClient({}),
-  sts: new STSClient({}),
+  cognito: new CognitoIdentityProviderClient({ requestHandler }),
+  dynamodb: new DynamoDBClient({ requestHandler }),
+  eventBridge: new EventBridgeClient({ requestHandler }),
+  sts: new STSClient({ requestHandler }),
 };

@@ -59,3 +59,11 @@ export class NotATenantMemberError extends AgentInvokerError {
     this.name = 'NotATenantMemberError';
   }
 }
+
+/** Publishing an AnswerChunk failed after its retries (the agent is not asked again for it). */
+export class AnswerPublishError extends AgentInvokerError {
+  constructor(cause: unknown) {
+    super('Publishing an answer event failed', { cause });
+    this.name = 'AnswerPublishError';
+  }
+}

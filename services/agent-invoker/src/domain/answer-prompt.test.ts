@@ -34,12 +34,34 @@ const credentials = Object.freeze({
 const throttled = () =>
   new ThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } });
 
-const setup = (options: { credentialsFail?: Error; deadlineInMs?: number; member?: boolean } = {}) => {
+const refused = () =>
+  new ScopedCredentialsError(
+    'AssumeRole for tenant-scoped credentials failed',
+    Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8002'), { code: 'ECONNREFUSED' }),
+  );
+
+const setup = (
+  options: {
+    credentialsFail?: Error;
+    credentialsFailTimes?: number;
+    deadlineInMs?: number;
+    member?: boolean;
+  } = {},
+) => {
   const clock = fakeClock();
-  const { sleep, delays } = fakeSleep();
+  const fake = fakeSleep();
+  const { delays } = fake;
+  // Waiting takes time: the fake clock moves on by what was waited.
+  const sleep = async (ms: number) => {
+    await fake.sleep(ms);
+    clock.advance(ms);
+  };
   const isMember = jest.fn(async () => options.member ?? true);
+  let credentialCalls = 0;
   const getCredentials = jest.fn(async () => {
-    if (options.credentialsFail) throw options.credentialsFail;
+    credentialCalls += 1;
+    const failing = credentialCalls <= (options.credentialsFailTimes ?? Number.POSITIVE_INFINITY);
+    if (options.credentialsFail && failing) throw options.credentialsFail;
     return credentials;
   });
   const ports: AnswerPorts = {
@@ -56,8 +78,12 @@ const setup = (options: { credentialsFail?: Error; deadlineInMs?: number; member
   const detail = parseDetail('PromptSubmitted', promptDetail());
   const tenant = tenantContext(detail);
   const deadline = clock.now() + (options.deadlineInMs ?? 20_000);
-  const run = () => answerPrompt(ports, tenant, detail, { deadline });
-  return { clock, delays, getCredentials, isMember, detail, tenant, run, ports };
+  const run = (failureDeadline?: number) =>
+    answerPrompt(ports, tenant, detail, {
+      deadline,
+      ...(failureDeadline === undefined ? {} : { failureDeadline }),
+    });
+  return { clock, delays, getCredentials, isMember, detail, tenant, deadline, run };
 };
 
 /** Each InvokeAgent call answers with the next script (the last one repeats). */
@@ -311,7 +337,7 @@ describe('answerPrompt', () => {
     expect(publishedEvents(eventBridgeMock).map((e) => e.detailType)).toEqual(['AnswerFailed']);
   });
 
-  test('publishes AnswerFailed when AnswerCompleted is rejected by the bus', async () => {
+  test('publishes AnswerFailed when AnswerCompleted is refused by the bus for good', async () => {
     // Prepare
     const { clock, run } = setup();
     agentAnswers(clock, ['Hello']);
@@ -319,7 +345,7 @@ describe('answerPrompt', () => {
       .on(PutEventsCommand)
       .callsFake(async (input: { Entries: { DetailType: string }[] }) =>
         input.Entries[0]?.DetailType === 'AnswerCompleted'
-          ? { FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure' }] }
+          ? { FailedEntryCount: 1, Entries: [{ ErrorCode: 'AccessDeniedException' }] }
           : { FailedEntryCount: 0, Entries: [{ EventId: 'e' }] },
       );
     // Act
@@ -342,5 +368,134 @@ describe('answerPrompt', () => {
     const running = run();
     // Assess
     await expect(running).rejects.toThrow('EventBridge unavailable');
+  });
+
+  test('retries AssumeRole while STS is unreachable, then answers', async () => {
+    // Prepare
+    const { clock, delays, getCredentials, run } = setup({
+      credentialsFail: refused(),
+      credentialsFailTimes: 3,
+    });
+    agentAnswers(clock, ['Hello']);
+    // Act
+    const outcome = await run();
+    // Assess
+    expect(getCredentials).toHaveBeenCalledTimes(4);
+    expect(delays).toEqual([188, 375, 750]);
+    expect(outcome.outcome).toBe('completed');
+    expect(publishedEvents(eventBridgeMock).map((e) => e.detailType)).toEqual([
+      'AnswerChunk',
+      'AnswerCompleted',
+    ]);
+  });
+
+  test('publishes one AnswerFailed (unavailable) when STS stays unreachable until the deadline', async () => {
+    // Prepare
+    const { clock, getCredentials, run, deadline } = setup({
+      credentialsFail: refused(),
+      deadlineInMs: 3_000,
+    });
+    agentAnswers(clock, ['Hello']);
+    // Act
+    const outcome = await run();
+    // Assess
+    expect(getCredentials.mock.calls.length).toBeGreaterThan(1);
+    expect(clock.now()).toBeLessThan(deadline);
+    expect(agentMock.commandCalls(InvokeAgentCommand)).toHaveLength(0);
+    expect(publishedEvents(eventBridgeMock).map((e) => [e.detailType, e.detail.reason])).toEqual([
+      ['AnswerFailed', FAILURE_REASONS.unavailable],
+    ]);
+    expect(outcome).toMatchObject({ outcome: 'failed', reason: 'unavailable' });
+  });
+
+  test('retries a completion the bus refuses with InternalFailure, and completes once', async () => {
+    // Prepare
+    const { clock, run } = setup();
+    agentAnswers(clock, ['Hello']);
+    let refusals = 0;
+    eventBridgeMock.on(PutEventsCommand).callsFake(async (input: { Entries: { DetailType: string }[] }) => {
+      if (input.Entries.at(-1)?.DetailType === 'AnswerCompleted' && refusals < 2) {
+        refusals += 1;
+        return {
+          FailedEntryCount: 1,
+          Entries: input.Entries.map((entry) =>
+            entry.DetailType === 'AnswerCompleted' ? { ErrorCode: 'InternalFailure' } : { EventId: 'e' },
+          ),
+        };
+      }
+      return { FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'e' })) };
+    });
+    // Act
+    const outcome = await run();
+    // Assess
+    expect(outcome.outcome).toBe('completed');
+    const calls = eventBridgeMock
+      .commandCalls(PutEventsCommand)
+      .map((call) => (call.args[0].input.Entries ?? []).map((entry) => entry.DetailType).join('+'));
+    expect(calls).toEqual(['AnswerChunk', 'AnswerCompleted', 'AnswerCompleted', 'AnswerCompleted']);
+    expect(publishedEvents(eventBridgeMock).some((e) => e.detailType === 'AnswerFailed')).toBe(false);
+  });
+
+  test('retries a throttled chunk publish without asking the agent again', async () => {
+    // Prepare
+    const { clock, run } = setup();
+    agentAnswers(clock, [
+      { text: 'The first part ', afterMs: 0 },
+      { text: 'and the rest.', afterMs: 10 },
+    ]);
+    let throttledOnce = false;
+    eventBridgeMock.on(PutEventsCommand).callsFake(async (input: { Entries: { DetailType: string }[] }) => {
+      if (!throttledOnce) {
+        throttledOnce = true;
+        throw throttled();
+      }
+      return { FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'e' })) };
+    });
+    // Act
+    const outcome = await run();
+    // Assess
+    expect(agentMock.commandCalls(InvokeAgentCommand)).toHaveLength(1);
+    expect(outcome).toMatchObject({ outcome: 'completed', chunks: 2 });
+  });
+
+  test('a chunk that cannot be published fails the answer once and does not ask the agent again', async () => {
+    // Prepare
+    const { clock, run } = setup();
+    agentAnswers(clock, [{ text: 'The first part', afterMs: 0 }, 'and more']);
+    eventBridgeMock
+      .on(PutEventsCommand)
+      .callsFake(async (input: { Entries: { DetailType: string }[] }) =>
+        input.Entries[0]?.DetailType === 'AnswerChunk'
+          ? { FailedEntryCount: 1, Entries: [{ ErrorCode: 'AccessDeniedException' }] }
+          : { FailedEntryCount: 0, Entries: [{ EventId: 'e' }] },
+      );
+    // Act
+    const outcome = await run();
+    // Assess
+    expect(agentMock.commandCalls(InvokeAgentCommand)).toHaveLength(1);
+    expect(publishedEvents(eventBridgeMock).map((e) => e.detailType)).toEqual([
+      'AnswerChunk',
+      'AnswerFailed',
+    ]);
+    expect(outcome).toMatchObject({ outcome: 'failed', reason: 'unavailable' });
+  });
+
+  test('keeps retrying AnswerFailed after the deadline, until the failure deadline', async () => {
+    // Prepare
+    const { clock, run, deadline } = setup({ deadlineInMs: 1_000 });
+    agentAnswers(clock, new ValidationException({ message: 'bad', $metadata: { httpStatusCode: 400 } }));
+    let attempts = 0;
+    eventBridgeMock.on(PutEventsCommand).callsFake(async () => {
+      attempts += 1;
+      clock.advance(400); // each attempt takes a while: the deadline passes during the retries
+      if (attempts < 4) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+      return { FailedEntryCount: 0, Entries: [{ EventId: 'e' }] };
+    });
+    // Act
+    const outcome = await run(deadline + 5_000);
+    // Assess
+    expect(attempts).toBe(4);
+    expect(clock.now()).toBeGreaterThan(deadline);
+    expect(outcome).toMatchObject({ outcome: 'failed', reason: 'unavailable' });
   });
 });

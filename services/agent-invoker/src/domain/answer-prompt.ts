@@ -5,7 +5,7 @@ import type { TenantContext } from '@tenant-assistant/tenant-context';
 import type { ScopedCredentialsProvider } from '@tenant-assistant/tenant-context/credentials';
 import { type EventDetail, type OutgoingEvent, putEvents } from '@tenant-assistant/tenant-context/events';
 import type { MembershipVerifier } from '@tenant-assistant/tenant-context/membership';
-import { EmptyAnswerError, NotATenantMemberError } from '../errors';
+import { AnswerPublishError, EmptyAnswerError, NotATenantMemberError } from '../errors';
 import { type AgentSettings, agentAnswerText, invokeAgentInput } from './agent';
 import { createChunkCoalescer } from './coalescer';
 import {
@@ -45,14 +45,27 @@ export interface AnswerOutcome {
   reason?: FailureKind;
 }
 
+/** When answering must stop. */
+export interface AnswerDeadlines {
+  /** No attempt of the credentials, agent or answer calls starts after this instant (ms since epoch). */
+  deadline: number;
+  /**
+   * Until when publishing `AnswerFailed` may still be retried (default `deadline` + 5 s): the
+   * failure is the last thing the user will hear, so it gets a little more time than the answer.
+   */
+  failureDeadline?: number;
+}
+
 /**
  * Answers one prompt: membership of the user in the tenant (refused → one AnswerFailed, nothing
  * else) → scoped credentials for (tenant, user) → InvokeAgent → coalesced
  * `AnswerChunk`s → `AnswerCompleted` with the full text (the last chunk and the completion go out
- * together, in one PutEvents call). Throttling, timeouts and 5xx are retried
- * with backoff while nothing has been published and the deadline allows; any other failure, or
- * one after chunks went out, ends in exactly one `AnswerFailed` with a safe reason. Only when even
- * that cannot be published does it throw (so the invocation is retried: a user is never left waiting).
+ * together, in one PutEvents call). Every dependency call — STS through the credentials provider,
+ * InvokeAgent, and each PutEvents — is retried on throttling, timeouts, network errors and 5xx
+ * with backoff while the deadline allows (the agent only while nothing has been published). Any
+ * other failure, or one after chunks went out, ends in exactly one `AnswerFailed` with a safe
+ * reason. Only when even that cannot be published does it throw (so the invocation is retried: a
+ * user is never left waiting).
  *
  * @example const outcome = await answerPrompt(ports, event.tenant, event.detail, { deadline });
  */
@@ -60,30 +73,62 @@ export const answerPrompt = async (
   ports: AnswerPorts,
   tenant: TenantContext,
   detail: EventDetail<'PromptSubmitted'>,
-  options: { deadline: number },
+  options: AnswerDeadlines,
 ): Promise<AnswerOutcome> => {
   const { logger, clock } = ports;
   const owner = { tenantId: tenant.tenantId, userId: tenant.userId, answerId: detail.answerId };
-  const publish = (...events: OutgoingEvent[]) =>
-    putEvents(ports.eventBridge, ports.settings.eventBusName, events);
   const startedAt = clock();
+  const failureDeadline = options.failureDeadline ?? options.deadline + 5_000;
   let published = 0;
+
+  /** The same retry-within-deadline policy for every dependency call. */
+  const retrying = <T>(
+    call: string,
+    operation: () => Promise<T>,
+    settings: { deadline?: number; isRetryable?: (error: unknown) => boolean } = {},
+  ) =>
+    withRetry(operation, {
+      isRetryable: settings.isRetryable ?? isRetryableError,
+      deadline: settings.deadline ?? options.deadline,
+      clock,
+      sleep: ports.sleep,
+      random: ports.random,
+      onRetry: (error, attempt, delayMs) =>
+        logger.warn('Dependency call failed; retrying', {
+          call,
+          attempt,
+          delay_ms: delayMs,
+          error: describeError(error),
+        }),
+    });
+  const publish = (events: OutgoingEvent[], deadline = options.deadline) =>
+    retrying('PutEvents', () => putEvents(ports.eventBridge, ports.settings.eventBusName, events), {
+      deadline,
+    });
 
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), Math.max(0, options.deadline - clock()));
   try {
     // The event names the tenant; the identity provider says whether the user belongs to it.
     // No credentials are asked for, and the agent is not called, for a user of another tenant.
-    if (!(await ports.membership.isMember(tenant.tenantId, tenant.userId))) throw new NotATenantMemberError();
-    const credentials = await ports.credentials.get(tenant);
+    const member = await retrying('AdminGetUser', () =>
+      ports.membership.isMember(tenant.tenantId, tenant.userId),
+    );
+    if (!member) throw new NotATenantMemberError();
+    const credentials = await retrying('AssumeRole', () => ports.credentials.get(tenant));
     const input = invokeAgentInput(ports.settings, tenant, detail, credentials, new Date(clock()));
-    const { text, rest } = await withRetry(
+    const { text, rest } = await retrying(
+      'InvokeAgent',
       async () => {
         const coalescer = createChunkCoalescer({
           clock,
           ...ports.chunking,
           publish: async (seq, piece) => {
-            await publish({ detailType: 'AnswerChunk', detail: { ...owner, seq, text: piece } });
+            try {
+              await publish([{ detailType: 'AnswerChunk', detail: { ...owner, seq, text: piece } }]);
+            } catch (error) {
+              throw new AnswerPublishError(error);
+            }
             published += 1;
           },
         });
@@ -93,26 +138,18 @@ export const answerPrompt = async (
         return { text: coalescer.text, rest: coalescer.takeRest() };
       },
       {
-        isRetryable: (error) => published === 0 && isRetryableError(error),
-        deadline: options.deadline,
-        clock,
-        sleep: ports.sleep,
-        random: ports.random,
-        onRetry: (error, attempt, delayMs) =>
-          logger.warn('Agent call failed; retrying', {
-            attempt,
-            delay_ms: delayMs,
-            error: describeError(error),
-          }),
+        isRetryable: (error) =>
+          published === 0 && !(error instanceof AnswerPublishError) && isRetryableError(error),
       },
     );
     if (text.trim() === '') throw new EmptyAnswerError();
     // The last chunk and the completion in one PutEvents call, in this order: one round trip
-    // fewer before the answer is complete, and chat-api gets both at the same moment.
-    await publish(...(rest ? [{ detailType: 'AnswerChunk' as const, detail: { ...owner, ...rest } }] : []), {
-      detailType: 'AnswerCompleted',
-      detail: { ...owner, text },
-    });
+    // fewer before the answer is complete, and chat-api gets both at the same moment. A retry
+    // sends both again; chat-api applies a chunk or a completion at most once.
+    await publish([
+      ...(rest ? [{ detailType: 'AnswerChunk' as const, detail: { ...owner, ...rest } }] : []),
+      { detailType: 'AnswerCompleted', detail: { ...owner, text } },
+    ]);
     if (rest) published += 1;
     logger.info('Answer completed', {
       chunks: published,
@@ -128,7 +165,10 @@ export const answerPrompt = async (
       error: describeError(error),
       ...(error instanceof NotATenantMemberError ? { security_event: 'TENANT_MEMBERSHIP_REFUSED' } : {}),
     });
-    await publish({ detailType: 'AnswerFailed', detail: { ...owner, reason: FAILURE_REASONS[reason] } });
+    await publish(
+      [{ detailType: 'AnswerFailed', detail: { ...owner, reason: FAILURE_REASONS[reason] } }],
+      failureDeadline,
+    );
     return { answerId: detail.answerId, outcome: 'failed', chunks: published, reason };
   } finally {
     clearTimeout(timer);

@@ -3,7 +3,7 @@ import {
   ThrottlingException,
   ValidationException,
 } from '@aws-sdk/client-bedrock-agent-runtime';
-import { ScopedCredentialsError } from '@tenant-assistant/tenant-context';
+import { PutEventsFailedError, ScopedCredentialsError } from '@tenant-assistant/tenant-context';
 import { DeadlineExceededError, EmptyAnswerError } from '../errors';
 import { describeError, FAILURE_REASONS, failureKindOf, isRetryableError } from './failures';
 
@@ -26,6 +26,20 @@ describe('isRetryableError', () => {
     ['a 503 without a known name', named('Unknown', { $metadata: { httpStatusCode: 503 } })],
     ['a server-fault event in the stream', named('SomethingServerSide', { $fault: 'server' })],
     ['throttling wrapped by tenant-context', new ScopedCredentialsError('AssumeRole failed', throttling())],
+    [
+      'an unreachable STS wrapped by tenant-context',
+      new ScopedCredentialsError(
+        'AssumeRole failed',
+        Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }),
+      ),
+    ],
+    [
+      'PutEvents entries refused with InternalFailure or ThrottlingException',
+      new PutEventsFailedError([
+        { index: 0, errorCode: 'InternalFailure' },
+        { index: 1, errorCode: 'ThrottlingException' },
+      ]),
+    ],
   ])('retries %s', (_name, error) => {
     // Act / Assess
     expect(isRetryableError(error)).toBe(true);
@@ -39,6 +53,13 @@ describe('isRetryableError', () => {
     ['our own deadline', new DeadlineExceededError()],
     ['an abort', named('AbortError')],
     ['a plain error', new Error('bug')],
+    [
+      'PutEvents entries refused for a reason that does not pass',
+      new PutEventsFailedError([
+        { index: 0, errorCode: 'InternalFailure' },
+        { index: 1, errorCode: 'AccessDeniedException' },
+      ]),
+    ],
     ['a non-error', 'boom'],
   ])('fails fast on %s', (_name, error) => {
     // Act / Assess

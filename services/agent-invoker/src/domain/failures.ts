@@ -1,4 +1,5 @@
 import { isThrottlingError, isTransientError } from '@smithy/core/retry';
+import { PutEventsFailedError } from '@tenant-assistant/tenant-context';
 import { ANSWER_FAILURE_REASONS, type AnswerFailureKind } from '@tenant-assistant/tenant-context/events';
 import {
   AnswerTooLongError,
@@ -23,6 +24,8 @@ const TRANSIENT_ERRORS = new Set([
   'ModelNotReadyException',
 ]);
 const TIMEOUT_ERRORS = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
+/** Per-entry PutEvents error codes worth another attempt (the others are the request's fault). */
+const RETRYABLE_ENTRY_ERRORS = new Set(['InternalFailure', 'ThrottlingException']);
 
 interface ErrorLike {
   name?: unknown;
@@ -49,15 +52,22 @@ const chain = (error: unknown): (ErrorLike & Error)[] => {
 const isBusy = (error: ErrorLike & Error): boolean =>
   isThrottlingError(error as Parameters<typeof isThrottlingError>[0]) || BUSY_ERRORS.has(String(error.name));
 
+/** EventBridge accepted the call but refused entries, each for a reason that may pass. */
+const isTransientEntryFailure = (error: unknown): boolean =>
+  error instanceof PutEventsFailedError &&
+  error.failedEntries.every((entry) => RETRYABLE_ENTRY_ERRORS.has(entry.errorCode ?? 'InternalFailure'));
+
 const isTransient = (error: ErrorLike & Error): boolean =>
   TRANSIENT_ERRORS.has(String(error.name)) ||
+  isTransientEntryFailure(error) ||
   error.$fault === 'server' ||
   (error.$metadata?.httpStatusCode ?? 0) >= 500 ||
   isTransientError(error as Parameters<typeof isTransientError>[0]);
 
 /**
  * Whether another attempt may succeed: throttling, conflicts on a busy session, timeouts, network
- * errors and 5xx (also when wrapped, e.g. in tenant-context's ScopedCredentialsError). Our own
+ * errors, 5xx and PutEvents entries refused with InternalFailure/ThrottlingException (also when
+ * wrapped, e.g. in tenant-context's ScopedCredentialsError). Our own
  * deadline and aborts are never retried.
  */
 export const isRetryableError = (error: unknown): boolean => {

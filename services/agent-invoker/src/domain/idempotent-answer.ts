@@ -18,7 +18,8 @@ export interface IdempotentAnswerOptions {
   logger: Logger;
   /**
    * Time kept back from the Lambda's remaining time, so that when the agent is cut off there is
-   * still time to publish AnswerFailed and complete the idempotency record (default 10 s).
+   * still time to publish AnswerFailed (with retries, the first half) and complete the
+   * idempotency record (default 10 s).
    */
   deadlineMarginMs?: number;
   /** How long an answered `answerId` is remembered (default 24 h, the longest EventBridge retries). */
@@ -60,9 +61,14 @@ export const makeIdempotentAnswer = (
       return { ...(response as object), replayed: true };
     },
   });
-  const answerOnce = async (event: PromptEvent, context: Context): Promise<IdempotentOutcome> =>
-    answerPrompt(ports, event.tenant, event.detail, {
-      deadline: ports.clock() + context.getRemainingTimeInMillis() - deadlineMarginMs,
+  const answerOnce = async (event: PromptEvent, context: Context): Promise<IdempotentOutcome> => {
+    const end = ports.clock() + context.getRemainingTimeInMillis();
+    // AnswerFailed may still be retried during the first half of the margin; the second half is
+    // for completing the idempotency record.
+    return answerPrompt(ports, event.tenant, event.detail, {
+      deadline: end - deadlineMarginMs,
+      failureDeadline: end - deadlineMarginMs / 2,
     });
+  };
   return makeIdempotent(answerOnce, { persistenceStore, config });
 };

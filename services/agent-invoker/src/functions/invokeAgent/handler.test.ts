@@ -267,7 +267,7 @@ describe('invokeAgent handler', () => {
     // Assess
     const messages = logLines(output).map((line) => line.message);
     expect(messages).toEqual(
-      expect.arrayContaining(['Agent call failed; retrying', 'Answer failed', 'Answer completed']),
+      expect.arrayContaining(['Dependency call failed; retrying', 'Answer failed', 'Answer completed']),
     );
     for (const secret of [...Object.values(secrets), detail.prompt]) expect(output).not.toContain(secret);
     expect(output).not.toContain(SESSION_ATTRIBUTE_KEYS.secretAccessKey);
