@@ -419,7 +419,8 @@ describe('function roles', () => {
         Action: 'events:PutEvents',
         Resource: {
           // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
-          'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/tenant-assistant-control-dev',
+          'Fn::Sub':
+            'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/tenant-assistant-control-dev',
         },
         Condition: {
           'ForAllValues:StringEquals': {

@@ -1,4 +1,5 @@
 import type { AnswerId } from '@tenant-assistant/tenant-context';
+import { ANSWER_FAILURE_REASONS } from '@tenant-assistant/tenant-context/events';
 import { anAnswer } from '../../test/support/answers';
 import { silentLogger } from '../../test/support/deps';
 import { memoryAnswers, memoryConnections, recordingPusher } from '../../test/support/memory';
@@ -151,7 +152,7 @@ describe('applyAnswerEvent', () => {
         tenantId: answer.tenantId,
         userId: answer.userId,
         answerId: answer.answerId,
-        reason: 'Sorry.',
+        reason: ANSWER_FAILURE_REASONS.unavailable,
       },
     });
 
