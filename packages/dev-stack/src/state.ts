@@ -19,6 +19,8 @@ export interface StackInfo {
   cognitoUrl: string;
   cognitoIssuer: string;
   chatApiUrl: string;
+  /** The admin API of the auth service (tenants for platform admins, users for tenant admins). */
+  adminApiUrl: string;
   webSocketUrl: string;
   webUrl: string;
   dynamodbUrl: string;

@@ -9,6 +9,8 @@ export interface SeededUser {
   password: string;
   /** True when the password is temporary and must be changed at first sign-in. */
   temporary: boolean;
+  /** An admin role, when the user has one. */
+  role?: 'tenant admin' | 'platform admin';
 }
 
 const usersFile = (dataDir: string) => join(dataDir, 'users.json');

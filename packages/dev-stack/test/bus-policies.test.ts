@@ -138,30 +138,23 @@ const roleArn = (service: string, name: string) => {
   return role.arn;
 };
 
-/** The one role allowed to put each detail-type, and the bus it goes to. */
-const producers = () =>
-  ({
-    [DETAIL_TYPES.PromptSubmitted]: {
-      bus: 'data',
-      role: roleArn('chat-api', `tenant-assistant-chat-api-${stage}-submitPrompt`),
-    },
-    [DETAIL_TYPES.AnswerChunk]: {
-      bus: 'data',
-      role: roleArn('agent-invoker', `tenant-assistant-agent-invoker-${stage}-${region}-lambdaRole`),
-    },
-    [DETAIL_TYPES.AnswerCompleted]: {
-      bus: 'data',
-      role: roleArn('agent-invoker', `tenant-assistant-agent-invoker-${stage}-${region}-lambdaRole`),
-    },
-    [DETAIL_TYPES.AnswerFailed]: {
-      bus: 'data',
-      role: roleArn('agent-invoker', `tenant-assistant-agent-invoker-${stage}-${region}-lambdaRole`),
-    },
-    [DETAIL_TYPES.TenantOnboarded]: {
-      bus: 'control',
-      role: roleArn('auth', `tenant-assistant-auth-${stage}-OnboardTenantRole`),
-    },
-  }) as Record<string, { bus: 'data' | 'control'; role: string }>;
+/** The roles allowed to put each detail-type, and the bus it goes to. */
+const producers = (): Record<string, { bus: 'data' | 'control'; roles: string[] }> => {
+  const submitPrompt = roleArn('chat-api', `tenant-assistant-chat-api-${stage}-submitPrompt`);
+  const answers = roleArn('agent-invoker', `tenant-assistant-agent-invoker-${stage}-${region}-lambdaRole`);
+  const onboard = roleArn('auth', `tenant-assistant-auth-${stage}-OnboardTenantRole`);
+  const tenantsAdmin = roleArn('auth', `tenant-assistant-auth-${stage}-TenantsAdminRole`);
+  return {
+    [DETAIL_TYPES.PromptSubmitted]: { bus: 'data', roles: [submitPrompt] },
+    [DETAIL_TYPES.AnswerChunk]: { bus: 'data', roles: [answers] },
+    [DETAIL_TYPES.AnswerCompleted]: { bus: 'data', roles: [answers] },
+    [DETAIL_TYPES.AnswerFailed]: { bus: 'data', roles: [answers] },
+    [DETAIL_TYPES.TenantOnboarded]: { bus: 'control', roles: [onboard, tenantsAdmin] },
+    [DETAIL_TYPES.TenantUpdated]: { bus: 'control', roles: [tenantsAdmin] },
+    [DETAIL_TYPES.TenantSuspended]: { bus: 'control', roles: [tenantsAdmin] },
+    [DETAIL_TYPES.TenantResumed]: { bus: 'control', roles: [tenantsAdmin] },
+  };
+};
 
 const decide = (
   role: Role,
@@ -198,12 +191,15 @@ describe('event bus policies (iam-simulate over the packaged templates)', () => 
     const byArn = new Map(roles.map((role) => [role.arn, role]));
 
     // Act
+    const pairs = Object.entries(producers()).flatMap(([detailType, producer]) =>
+      producer.roles.map((role) => ({ detailType, role, bus: producer.bus })),
+    );
     const decisions = await Promise.all(
-      Object.entries(producers()).map(async ([detailType, producer]) => [
-        detailType,
+      pairs.map(async ({ detailType, role, bus }) => [
+        `${detailType} ${role}`,
         await decide(
-          byArn.get(producer.role) as Role,
-          producer.bus,
+          byArn.get(role) as Role,
+          bus,
           EVENT_PRODUCERS[detailType as keyof typeof EVENT_PRODUCERS],
           detailType,
         ),
@@ -212,7 +208,7 @@ describe('event bus policies (iam-simulate over the packaged templates)', () => 
 
     // Assess
     expect(Object.fromEntries(decisions)).toEqual(
-      Object.fromEntries(Object.keys(producers()).map((detailType) => [detailType, 'Allowed'])),
+      Object.fromEntries(pairs.map(({ detailType, role }) => [`${detailType} ${role}`, 'Allowed'])),
     );
   });
 
@@ -227,7 +223,7 @@ describe('event bus policies (iam-simulate over the packaged templates)', () => 
       ),
     );
     const isOwn = (c: (typeof cases)[number]) =>
-      expected[c.detailType]?.role === c.role.arn &&
+      (expected[c.detailType]?.roles.includes(c.role.arn) ?? false) &&
       expected[c.detailType]?.bus === c.bus &&
       EVENT_PRODUCERS[c.detailType as keyof typeof EVENT_PRODUCERS] === c.source;
 
@@ -247,7 +243,9 @@ describe('event bus policies (iam-simulate over the packaged templates)', () => 
   it('allows each producer, by its own policy alone, nothing but its own entries', async () => {
     // Prepare
     const expected = producers();
-    const producerRoles = roles.filter((role) => Object.values(expected).some((p) => p.role === role.arn));
+    const producerRoles = roles.filter((role) =>
+      Object.values(expected).some((p) => p.roles.includes(role.arn)),
+    );
 
     // Act
     const allowed: string[] = [];
@@ -256,7 +254,7 @@ describe('event bus policies (iam-simulate over the packaged templates)', () => 
         for (const source of SOURCES) {
           for (const detailType of ALL_DETAIL_TYPES) {
             const own =
-              expected[detailType]?.role === role.arn &&
+              (expected[detailType]?.roles.includes(role.arn) ?? false) &&
               expected[detailType]?.bus === bus &&
               EVENT_PRODUCERS[detailType as keyof typeof EVENT_PRODUCERS] === source;
             if (!own && (await decide(role, bus, source, detailType, false)) === 'Allowed') {
@@ -268,7 +266,7 @@ describe('event bus policies (iam-simulate over the packaged templates)', () => 
     }
 
     // Assess
-    expect(producerRoles).toHaveLength(3);
+    expect(producerRoles).toHaveLength(4);
     expect(allowed).toEqual([]);
   });
 
@@ -302,7 +300,7 @@ describe('event bus policies (iam-simulate over the packaged templates)', () => 
   it('denies a producer an entry of another producer even where its own policy is the only guard', async () => {
     // Prepare
     const byArn = new Map(roles.map((role) => [role.arn, role]));
-    const answers = byArn.get(producers().AnswerCompleted?.role as string) as Role;
+    const answers = byArn.get(producers().AnswerCompleted?.roles[0] as string) as Role;
 
     // Act
     const promptByAnswerer = await decide(

@@ -41,9 +41,12 @@ const validDetails: { [T in DetailType]: EventDetailInput<T> } = {
   AnswerCompleted: { ...owned, text: 'Your order ships tomorrow.' },
   AnswerFailed: { ...owned, reason: ANSWER_FAILURE_REASONS.unavailable },
   TenantOnboarded: { tenantId: 'tenant1', name: 'Tenant One', returnPolicyDays: 30, tier: 'premium' },
+  TenantUpdated: { tenantId: 'tenant1', name: 'Tenant One', returnPolicyDays: 14, tier: 'basic' },
+  TenantSuspended: { tenantId: 'tenant1' },
+  TenantResumed: { tenantId: 'tenant1' },
 };
 const detailTypes = Object.keys(DETAIL_TYPES) as DetailType[];
-const answerDetailTypes = detailTypes.filter((type) => type !== 'TenantOnboarded');
+const answerDetailTypes = detailTypes.filter((type) => !type.startsWith('Tenant'));
 
 const received = (detailType: DetailType, detail: unknown = validDetails[detailType]) =>
   eventBridgeEvent({ detailType, source: EVENT_PRODUCERS[detailType], detail });

@@ -38,11 +38,21 @@ export const DETAIL_TYPES = {
   AnswerCompleted: 'AnswerCompleted',
   AnswerFailed: 'AnswerFailed',
   TenantOnboarded: 'TenantOnboarded',
+  TenantUpdated: 'TenantUpdated',
+  TenantSuspended: 'TenantSuspended',
+  TenantResumed: 'TenantResumed',
 } as const;
 export type DetailType = keyof typeof DETAIL_TYPES;
 
 /** Tenant tiers. */
 export const TENANT_TIERS = ['basic', 'standard', 'premium'] as const;
+
+const tenantDefinition = {
+  tenantId: tenantIdSchema,
+  name: z.string().trim().min(1).max(128),
+  returnPolicyDays: z.number().int().min(0).max(3650),
+  tier: z.enum(TENANT_TIERS),
+};
 
 const answerIdSchema = z.string().min(1).max(128);
 
@@ -86,12 +96,11 @@ export const detailSchemas = {
   }),
   AnswerCompleted: z.object({ ...owned, text: z.string().min(1).max(MAX_ANSWER_LENGTH) }),
   AnswerFailed: z.object({ ...owned, reason: failureReasonSchema }),
-  TenantOnboarded: z.object({
-    tenantId: tenantIdSchema,
-    name: z.string().trim().min(1).max(128),
-    returnPolicyDays: z.number().int().min(0).max(3650),
-    tier: z.enum(TENANT_TIERS),
-  }),
+  TenantOnboarded: z.object(tenantDefinition),
+  /** The tenant's whole definition after the change (consumers overwrite, so repeats are harmless). */
+  TenantUpdated: z.object(tenantDefinition),
+  TenantSuspended: z.object({ tenantId: tenantIdSchema }),
+  TenantResumed: z.object({ tenantId: tenantIdSchema }),
 } as const;
 
 /** The parsed detail of a detail-type, e.g. `EventDetail<'PromptSubmitted'>`. */
@@ -106,6 +115,9 @@ export const EVENT_PRODUCERS: { readonly [T in DetailType]: string } = {
   AnswerCompleted: EVENT_SOURCES.agentInvoker,
   AnswerFailed: EVENT_SOURCES.agentInvoker,
   TenantOnboarded: EVENT_SOURCES.auth,
+  TenantUpdated: EVENT_SOURCES.auth,
+  TenantSuspended: EVENT_SOURCES.auth,
+  TenantResumed: EVENT_SOURCES.auth,
 };
 
 const isDetailType = (value: unknown): value is DetailType =>

@@ -88,6 +88,9 @@ export const httpTenantContext = <E extends HttpLikeEvent = HttpLikeEvent>(
   };
 };
 
+/** Detail-types about a whole tenant: they carry no user. */
+type TenantLevelDetailType = 'TenantOnboarded' | 'TenantUpdated' | 'TenantSuspended' | 'TenantResumed';
+
 /**
  * An EventBridge event after {@link eventTenantContext}: detail parsed, tenant set — except for
  * tenant-level events (`TenantOnboarded`), which carry no user and so no `tenant` (read
@@ -95,7 +98,7 @@ export const httpTenantContext = <E extends HttpLikeEvent = HttpLikeEvent>(
  */
 export type ContractEventWithTenant<T extends DetailType> = ContractEvent &
   {
-    [K in T]: { 'detail-type': K; detail: EventDetail<K> } & (K extends 'TenantOnboarded'
+    [K in T]: { 'detail-type': K; detail: EventDetail<K> } & (K extends TenantLevelDetailType
       ? { tenant?: undefined }
       : { tenant: TenantContext });
   }[T];

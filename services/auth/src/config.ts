@@ -44,6 +44,17 @@ export const userPoolIdFromEnv = (env: NodeJS.ProcessEnv = process.env): string 
 export const eventBusNameFromEnv = (env: NodeJS.ProcessEnv = process.env): string =>
   required(env, 'EVENT_BUS_NAME');
 
+/** Reads `TENANTS_TABLE_NAME` (the tenant registry); throws ConfigurationError when it is missing. */
+export const tenantsTableNameFromEnv = (env: NodeJS.ProcessEnv = process.env): string =>
+  required(env, 'TENANTS_TABLE_NAME');
+
+/** Reads the browser origins CORS allows (comma-separated `WEB_ORIGIN`); throws when none is set. */
+export const webOriginsFromEnv = (env: NodeJS.ProcessEnv = process.env): string[] =>
+  required(env, 'WEB_ORIGIN')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+
 /**
  * Reads the pool's password policy from `PASSWORD_MINIMUM_LENGTH`, `PASSWORD_REQUIRE_UPPERCASE`,
  * `PASSWORD_REQUIRE_LOWERCASE`, `PASSWORD_REQUIRE_NUMBERS`, `PASSWORD_REQUIRE_SYMBOLS` and

@@ -56,6 +56,88 @@ export class UnknownTenantError extends AuthServiceError {
   }
 }
 
+/** No tenant of this id is in the registry (admin API): HTTP 404. */
+export class TenantNotFoundError extends AuthServiceError {
+  constructor(tenantId: string, cause?: unknown) {
+    super(`Tenant ${tenantId} not found`, { code: 'TENANT_NOT_FOUND', statusCode: 404, cause });
+    this.name = 'TenantNotFoundError';
+  }
+}
+
+/** The caller's verified token does not carry the admin role this route needs: HTTP 403. */
+export class AdminRoleRequiredError extends AuthServiceError {
+  constructor(role: 'platform admin' | 'tenant admin') {
+    super(`This action requires the ${role} role`, { code: 'ADMIN_ROLE_REQUIRED', statusCode: 403 });
+    this.name = 'AdminRoleRequiredError';
+  }
+}
+
+/** The request body is larger than the admin API accepts: HTTP 413. */
+export class PayloadTooLargeError extends AuthServiceError {
+  constructor(maxBytes: number) {
+    super(`The request body must be at most ${maxBytes} bytes`, {
+      code: 'PAYLOAD_TOO_LARGE',
+      statusCode: 413,
+    });
+    this.name = 'PayloadTooLargeError';
+  }
+}
+
+/**
+ * No user of this name in the caller's tenant — also for a user of another tenant, whose existence is
+ * never revealed: HTTP 404.
+ */
+export class UserNotFoundError extends AuthServiceError {
+  constructor(username: string) {
+    super(`User ${username} not found`, { code: 'USER_NOT_FOUND', statusCode: 404 });
+    this.name = 'UserNotFoundError';
+  }
+}
+
+/** The request would change the caller's own account or role (lock-out protection): HTTP 409. */
+export class SelfChangeRefusedError extends AuthServiceError {
+  constructor(action: string) {
+    super(`You cannot ${action} your own account`, { code: 'SELF_CHANGE_REFUSED', statusCode: 409 });
+    this.name = 'SelfChangeRefusedError';
+  }
+}
+
+/** The user's state does not allow the action (e.g. resending to a user who has signed in): HTTP 409. */
+export class UserStateConflictError extends AuthServiceError {
+  constructor(message: string) {
+    super(message, { code: 'USER_STATE_CONFLICT', statusCode: 409 });
+    this.name = 'UserStateConflictError';
+  }
+}
+
+/** Platform admin cannot be granted through the admin API (an operator adds it in Cognito): HTTP 403. */
+export class RoleNotGrantableError extends AuthServiceError {
+  constructor() {
+    super('The platform admin role cannot be granted through the admin API', {
+      code: 'ROLE_NOT_GRANTABLE',
+      statusCode: 403,
+    });
+    this.name = 'RoleNotGrantableError';
+  }
+}
+
+/** No such route in the admin API: HTTP 404. */
+export class RouteNotFoundError extends AuthServiceError {
+  constructor() {
+    super('Not found', { code: 'NOT_FOUND', statusCode: 404 });
+    this.name = 'RouteNotFoundError';
+  }
+}
+
+/** The tenant registry (DynamoDB) failed for a reason the caller cannot fix. */
+export class TenantRegistryError extends AuthServiceError {
+  constructor(operation: string, cause: unknown) {
+    const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    super(`Tenant registry ${operation} failed (${reason})`, { code: 'TENANT_REGISTRY_FAILED', cause });
+    this.name = 'TenantRegistryError';
+  }
+}
+
 /** The username is already taken in the user pool (usernames are case-insensitive). */
 export class UsernameTakenError extends AuthServiceError {
   constructor(username: string, cause?: unknown) {
@@ -72,6 +154,20 @@ export class TenantlessUserError extends AuthServiceError {
   constructor(message = 'Sign-in refused: this user is not assigned to a valid tenant') {
     super(message, { code: 'NO_TENANT', statusCode: 403 });
     this.name = 'TenantlessUserError';
+  }
+}
+
+/**
+ * Sign-in refused by the pre-token-generation trigger: the user's tenant is suspended. Cognito
+ * shows `PreTokenGeneration failed with error <message>.`
+ */
+export class TenantSuspendedSignInError extends AuthServiceError {
+  constructor() {
+    super("Sign-in refused: your organisation's account is suspended; contact your administrator", {
+      code: 'TENANT_SUSPENDED',
+      statusCode: 403,
+    });
+    this.name = 'TenantSuspendedSignInError';
   }
 }
 

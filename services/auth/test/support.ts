@@ -1,4 +1,6 @@
 import { createLogger } from '@tenant-assistant/tenant-context/logger';
+import type { TenantRegistry } from '../src/adapters/tenants-table';
+import type { TenantRecord } from '../src/domain/tenant-record';
 
 /** A logger that writes nothing (tests that inspect logs use captureOutput with the real one). */
 export const silentLogger = () => createLogger({ serviceName: 'auth-test', logLevel: 'SILENT' });
@@ -6,3 +8,21 @@ export const silentLogger = () => createLogger({ serviceName: 'auth-test', logLe
 /** An AWS SDK service exception as the SDK throws it (name, message, $fault, $metadata). */
 export const awsError = (name: string, message = name): Error =>
   Object.assign(new Error(message), { name, $fault: 'client', $metadata: { httpStatusCode: 400 } });
+
+/** A tenant as the registry stores it (ACTIVE unless told). */
+export const tenantRecord = (tenantId: string, overrides: Partial<TenantRecord> = {}): TenantRecord => ({
+  tenantId: tenantId as TenantRecord['tenantId'],
+  name: `Tenant ${tenantId}`,
+  returnPolicyDays: 30,
+  tier: 'standard',
+  status: 'ACTIVE',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  ...overrides,
+});
+
+/** An in-memory registry with the `get` of the real one (for handlers that only read it). */
+export const registryOf = (...records: TenantRecord[]): Pick<TenantRegistry, 'get'> => {
+  const byId = new Map(records.map((record) => [record.tenantId as string, record]));
+  return { get: async (tenantId) => byId.get(tenantId) };
+};

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -42,7 +44,7 @@ beforeAll(async () => {
     templates.push(effectiveTemplate(await packageService(serviceDir, { stage, params })));
   }
   [dev, prod, local, custom] = templates as [CfnTemplate, CfnTemplate, CfnTemplate, CfnTemplate];
-}, 180_000);
+}, 600_000);
 
 const only = (template: CfnTemplate, type: string): [string, CfnResource] => {
   const found = resourcesOfType(template, type);
@@ -193,7 +195,11 @@ describe('user pool', () => {
   });
 
   it('calls preTokenGeneration with the V2 event, and lets Cognito invoke it from this pool only', () => {
-    const [, permission] = only(dev, 'AWS::Lambda::Permission');
+    const cognitoPermissions = resourcesOfType(dev, 'AWS::Lambda::Permission').filter(
+      ([, resource]) => resource.Properties?.Principal === 'cognito-idp.amazonaws.com',
+    );
+    expect(cognitoPermissions).toHaveLength(1);
+    const [, permission] = cognitoPermissions[0] as [string, CfnResource];
 
     expect(pool(dev).LambdaConfig).toEqual({
       PreTokenGenerationConfig: {
@@ -390,18 +396,112 @@ describe('function roles', () => {
   });
 
   it('gives every function its own role and creates no shared one', () => {
-    const roles = ['PreTokenGeneration', 'OnboardTenant', 'CreateTenantUser'].map(
+    const roles = ['PreTokenGeneration', 'OnboardTenant', 'CreateTenantUser', 'AdminMe', 'TenantsAdmin'].map(
       (name) => (props(dev, `${name}LambdaFunction`).Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0],
     );
 
-    expect(new Set(roles).size).toBe(3);
+    expect(new Set(roles).size).toBe(5);
     expect(dev.Resources.IamRoleLambdaExecution).toBeUndefined();
   });
 
-  it('lets preTokenGeneration write its own logs and nothing else', () => {
+  const registryStatement = (sid: string, action: string | string[]) => ({
+    Sid: sid,
+    Effect: 'Allow',
+    Action: action,
+    Resource: { 'Fn::GetAtt': ['TenantsTable', 'Arn'] },
+  });
+
+  it('lets preTokenGeneration read one tenant registry item and write its own logs, nothing else', () => {
     expect(roleStatements(roleOf(dev, 'PreTokenGenerationLambdaFunction'))).toEqual([
       logStatement('preTokenGeneration'),
+      registryStatement('ReadTenantStatus', 'dynamodb:GetItem'),
     ]);
+  });
+
+  it('lets adminMe read the groups of users of this pool only', () => {
+    expect(roleStatements(roleOf(dev, 'AdminMeLambdaFunction'))).toEqual([
+      logStatement('adminMe'),
+      {
+        Sid: 'CallerGroups',
+        Effect: 'Allow',
+        Action: 'cognito-idp:AdminListGroupsForUser',
+        Resource: { 'Fn::GetAtt': ['UserPool', 'Arn'] },
+      },
+    ]);
+  });
+
+  it('lets tenantsAdmin manage the registry, the groups and first admins, and publish only tenant lifecycle events', () => {
+    expect(roleStatements(roleOf(dev, 'TenantsAdminLambdaFunction'))).toEqual([
+      logStatement('tenantsAdmin'),
+      registryStatement('TenantRegistry', [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:Scan',
+      ]),
+      {
+        Sid: 'TenantGroupsAndFirstAdmin',
+        Effect: 'Allow',
+        Action: [
+          'cognito-idp:AdminListGroupsForUser',
+          'cognito-idp:GetGroup',
+          'cognito-idp:CreateGroup',
+          'cognito-idp:AdminCreateUser',
+          'cognito-idp:AdminAddUserToGroup',
+          'cognito-idp:AdminDeleteUser',
+        ],
+        Resource: { 'Fn::GetAtt': ['UserPool', 'Arn'] },
+      },
+      {
+        Sid: 'PublishTenantLifecycle',
+        Effect: 'Allow',
+        Action: 'events:PutEvents',
+        Resource: {
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+          'Fn::Sub':
+            'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/tenant-assistant-control-dev',
+        },
+        Condition: {
+          'ForAllValues:StringEquals': {
+            'events:source': ['tenant-assistant.auth'],
+            'events:detail-type': ['TenantOnboarded', 'TenantUpdated', 'TenantSuspended', 'TenantResumed'],
+          },
+        },
+      },
+    ]);
+  });
+
+  it('keeps the tenant registry encrypted with point-in-time recovery, retained in prod', () => {
+    const table = props(dev, 'TenantsTable');
+    expect(table.TableName).toBe('tenant-assistant-auth-dev-tenants');
+    expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(table.SSESpecification).toEqual({ SSEEnabled: true });
+    expect(prod.Resources.TenantsTable?.DeletionPolicy).toBe('Retain');
+    expect(dev.Resources.TenantsTable?.DeletionPolicy).toBe('Delete');
+  });
+
+  it('serves every admin route behind the Cognito JWT authorizer of the web client', () => {
+    const routes = resourcesOfType(dev, 'AWS::ApiGatewayV2::Route').map(
+      ([, route]) => route.Properties ?? {},
+    );
+    expect(routes.map((route) => route.RouteKey).sort()).toEqual(
+      [
+        'GET /admin/me',
+        'GET /admin/tenants',
+        'POST /admin/tenants',
+        'GET /admin/tenants/{tenantId}',
+        'PATCH /admin/tenants/{tenantId}',
+        'POST /admin/tenants/{tenantId}/suspend',
+        'POST /admin/tenants/{tenantId}/resume',
+      ].sort(),
+    );
+    for (const route of routes) expect(route.AuthorizationType).toBe('JWT');
+    const [, authorizer] = only(dev, 'AWS::ApiGatewayV2::Authorizer');
+    expect(authorizer.Properties?.JwtConfiguration).toEqual({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+      Issuer: { 'Fn::Sub': 'https://cognito-idp.${AWS::Region}.amazonaws.com/${UserPool}' },
+      Audience: [{ Ref: 'WebClient' }],
+    });
   });
 
   it('lets onboardTenant read and create groups of this pool and publish only TenantOnboarded from auth', () => {
@@ -413,6 +513,7 @@ describe('function roles', () => {
         Action: ['cognito-idp:GetGroup', 'cognito-idp:CreateGroup'],
         Resource: { 'Fn::GetAtt': ['UserPool', 'Arn'] },
       },
+      registryStatement('TenantRegistry', ['dynamodb:GetItem', 'dynamodb:PutItem']),
       {
         Sid: 'PublishTenantOnboarded',
         Effect: 'Allow',
@@ -446,6 +547,7 @@ describe('function roles', () => {
         ],
         Resource: { 'Fn::GetAtt': ['UserPool', 'Arn'] },
       },
+      registryStatement('ReadTenantRegistry', 'dynamodb:GetItem'),
     ]);
   });
 
@@ -502,6 +604,8 @@ describe('outputs', () => {
     'TenantFilesBucketArn',
     'ControlEventBusName',
     'ControlEventBusArn',
+    'AdminApiUrl',
+    'TenantsTableName',
   ];
 
   it.each(keys)('exports %s under the name tenant-assistant-auth-<stage>-<key>', (key) => {
@@ -533,17 +637,32 @@ describe('template', () => {
 
 describe('serverless invoke local', () => {
   it('runs preTokenGeneration on the sample event offline and prints the added claims', async () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' };
-    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) {
-      delete env[name];
-    }
+    // A stand-in for the tenant registry's GetItem (the trigger asks whether tenant1 is active).
+    const registry = createServer((request, response) => {
+      request.resume();
+      response.setHeader('content-type', 'application/x-amz-json-1.0');
+      response.end(
+        JSON.stringify({
+          Item: { tenantId: { S: 'tenant1' }, status: { S: 'ACTIVE' }, name: { S: 'Tenant One' } },
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => registry.listen(0, '127.0.0.1', resolve));
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${(registry.address() as AddressInfo).port}`,
+    };
+    for (const name of ['AWS_SESSION_TOKEN', 'AWS_PROFILE']) delete env[name];
 
     // After the packaging above, never concurrently with it: both use the service's .esbuild folder.
     const { stdout } = await promisify(execFile)(
       join(serviceDir, 'node_modules', '.bin', 'serverless'),
       ['invoke', 'local', '-f', 'preTokenGeneration', '-p', 'events/pre-token-generation.json'],
       { cwd: serviceDir, env, timeout: 60_000 },
-    );
+    ).finally(() => registry.close());
 
     const printed = JSON.parse(stdout.slice(stdout.indexOf('\n{\n') + 1)) as {
       response: { claimsAndScopeOverrideDetails: Record<string, unknown> };

@@ -197,7 +197,7 @@ describe('function roles', () => {
       {
         Sid: 'WriteTenantConfig',
         Effect: 'Allow',
-        Action: 'dynamodb:PutItem',
+        Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
         Resource: { 'Fn::GetAtt': ['TenantConfigTable', 'Arn'] },
       },
     ]);
@@ -216,7 +216,10 @@ describe('TenantOnboarded subscription', () => {
     // Assess
     expect(rule).toMatchObject({
       EventBusName: { 'Fn::ImportValue': 'tenant-assistant-auth-dev-ControlEventBusArn' },
-      EventPattern: { source: ['tenant-assistant.auth'], 'detail-type': ['TenantOnboarded'] },
+      EventPattern: {
+        source: ['tenant-assistant.auth'],
+        'detail-type': ['TenantOnboarded', 'TenantUpdated'],
+      },
       State: 'ENABLED',
       Targets: [
         {

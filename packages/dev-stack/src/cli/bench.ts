@@ -6,7 +6,6 @@
  * DynamoDB Local → chat-api → WebSocket) and prints latency, throughput, AssumeRole calls,
  * start-up time and the cost of the agent-invoker's membership check. Prints numbers; asserts nothing.
  */
-import './quiet-warnings';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -3,7 +3,6 @@
  * Signs in through the local Cognito, sends the prompt to the local chat-api and streams the
  * answer from the WebSocket as it arrives.
  */
-import './quiet-warnings';
 import { parseArgs } from 'node:util';
 import { awaitAnswer, openSocket, signIn, submitPrompt } from '../client';
 import { readStackInfo } from '../state';

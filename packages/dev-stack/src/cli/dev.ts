@@ -3,7 +3,6 @@
  * where to go, and stops everything on Ctrl-C. Flags: --reset (wipe local data), --known-passwords
  * (permanent development passwords instead of temporary ones), --verbose (every process's output).
  */
-import './quiet-warnings';
 import { parseArgs } from 'node:util';
 import { seedStack } from '../seed';
 import { startStack } from '../stack';
@@ -46,11 +45,12 @@ Tenant Assistant is running (ready in ${(stack.startupMs / 1000).toFixed(1)} s, 
 
   Chat UI         ${info.webUrl}
   Chat API        ${info.chatApiUrl}   (WebSocket ${info.webSocketUrl})
+  Admin API       ${info.adminApiUrl}/admin   (auth service: tenants, users)
   Cognito (local) ${info.cognitoUrl}   pool ${info.userPoolId}, web client ${info.webClientId}
   DynamoDB (IAM-enforcing gateway) ${info.dynamodbUrl}
 
 Users (password${users.some((u) => u.temporary) ? 's marked * are temporary: set a new one at first sign-in' : ''}):
-${users.map((u) => `  ${u.username.padEnd(15)} ${u.tenantId.padEnd(8)} ${u.password}${u.temporary ? ' *' : ''}`).join('\n')}
+${users.map((u) => `  ${u.username.padEnd(15)} ${u.tenantId.padEnd(8)} ${u.password}${u.temporary ? ' *' : ''}${u.role ? `  (${u.role})` : ''}`).join('\n')}
 
 Next steps:
   - open ${info.webUrl} and sign in as tenant1-user; ask "What is your return policy?"

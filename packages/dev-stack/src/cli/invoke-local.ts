@@ -6,7 +6,6 @@
  * WebSocket events, fresh tenant-scoped credentials for action-group events, the user's tenant,
  * sub and a new answer id for EventBridge events.
  */
-import './quiet-warnings';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

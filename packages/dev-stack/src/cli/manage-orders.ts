@@ -3,7 +3,6 @@
  * Manages a local user's orders in THEIR tenant's orders table (found through Cognito and the
  * tenant's TenantConfig item), against the running local system.
  */
-import './quiet-warnings';
 import { parseArgs } from 'node:util';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';

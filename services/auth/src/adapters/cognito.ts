@@ -2,9 +2,17 @@ import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
+  AdminDisableUserCommand,
+  AdminEnableUserCommand,
+  AdminGetUserCommand,
+  AdminListGroupsForUserCommand,
+  AdminRemoveUserFromGroupCommand,
+  AdminSetUserMFAPreferenceCommand,
+  type AttributeType,
   type CognitoIdentityProviderClient,
   CreateGroupCommand,
   GetGroupCommand,
+  ListUsersInGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoRequestError, UsernameTakenError } from '../errors';
 
@@ -16,7 +24,30 @@ export interface NewDirectoryUser {
   username: string;
   email: string;
   tenantId: string;
-  temporaryPassword: string;
+  /**
+   * Given: the user gets this temporary password and no message (operator bootstrap). Absent:
+   * Cognito generates one and sends the pool's invitation message; nobody else ever sees it.
+   */
+  temporaryPassword?: string;
+}
+
+/** A user of the directory, as the admin API shows it (no secrets, no other attributes). */
+export interface DirectoryUser {
+  username: string;
+  userId: string | undefined;
+  email: string | undefined;
+  /** The immutable `custom:tenantId`; `undefined` for a user without one. */
+  tenantId: string | undefined;
+  /** Cognito's status, e.g. `FORCE_CHANGE_PASSWORD` (invited, not signed in yet) or `CONFIRMED`. */
+  status: string | undefined;
+  enabled: boolean;
+  createdAt: string | undefined;
+}
+
+/** A page of users and the token of the next page (absent on the last). */
+export interface DirectoryUserPage {
+  users: DirectoryUser[];
+  nextToken?: string;
 }
 
 /**
@@ -28,11 +59,54 @@ export interface TenantDirectory {
   getGroupDescription(groupName: string): Promise<string | null | undefined>;
   /** Creates the group; `'exists'` when a group of that name already exists (a concurrent create). */
   createGroup(groupName: string, description: string): Promise<'created' | 'exists'>;
-  /** Creates a user that must change its temporary password at first sign-in; no message is sent. */
+  /**
+   * Creates the group unless it exists (read first: cognito-local silently replaces an existing
+   * group on CreateGroup, AWS refuses it).
+   */
+  ensureGroup(groupName: string, description: string): Promise<'created' | 'exists'>;
+  /** The names of every group the user is in; `undefined` when there is no such user. */
+  groupsOf(username: string): Promise<string[] | undefined>;
+  /** Creates a user that must change its temporary password at first sign-in (see NewDirectoryUser). */
   createUser(user: NewDirectoryUser): Promise<{ userId: string | undefined }>;
   addUserToGroup(username: string, groupName: string): Promise<void>;
+  removeUserFromGroup(username: string, groupName: string): Promise<void>;
   deleteUser(username: string): Promise<void>;
+  /** The user, `undefined` when there is none. */
+  getUser(username: string): Promise<DirectoryUser | undefined>;
+  listUsersInGroup(
+    groupName: string,
+    options: { limit: number; nextToken?: string },
+  ): Promise<DirectoryUserPage>;
+  disableUser(username: string): Promise<void>;
+  enableUser(username: string): Promise<void>;
+  /** Sends the invitation again (Cognito generates a new temporary password and mails it). */
+  resendInvitation(username: string): Promise<void>;
+  /** Turns the user's TOTP MFA off, so they enrol again (an MFA-required pool asks at next sign-in). */
+  resetMfa(username: string): Promise<void>;
 }
+
+const attribute = (attributes: AttributeType[] | undefined, name: string) =>
+  attributes?.find((entry) => entry.Name === name)?.Value;
+
+const toDirectoryUser = (user: {
+  Username?: string;
+  Attributes?: AttributeType[];
+  UserAttributes?: AttributeType[];
+  UserStatus?: string;
+  Enabled?: boolean;
+  UserCreateDate?: Date;
+}): DirectoryUser => {
+  const attributes = user.Attributes ?? user.UserAttributes;
+  return {
+    username: user.Username ?? '',
+    userId: attribute(attributes, 'sub'),
+    email: attribute(attributes, 'email'),
+    tenantId: attribute(attributes, TENANT_ATTRIBUTE),
+    status: user.UserStatus,
+    enabled: user.Enabled ?? true,
+    createdAt: user.UserCreateDate ? new Date(user.UserCreateDate).toISOString() : undefined,
+  };
+};
 
 const errorName = (error: unknown): string | undefined =>
   error instanceof Error ? error.name : (error as { name?: string } | undefined)?.name;
@@ -69,14 +143,43 @@ export const cognitoTenantDirectory = (
     }
   },
 
+  async ensureGroup(groupName, description) {
+    if ((await this.getGroupDescription(groupName)) !== undefined) return 'exists';
+    return this.createGroup(groupName, description);
+  },
+
+  async groupsOf(username) {
+    const groups: string[] = [];
+    let nextToken: string | undefined;
+    try {
+      do {
+        const page = await client.send(
+          new AdminListGroupsForUserCommand({
+            UserPoolId: userPoolId,
+            Username: username,
+            Limit: 60,
+            ...(nextToken ? { NextToken: nextToken } : {}),
+          }),
+        );
+        for (const group of page.Groups ?? []) if (group.GroupName) groups.push(group.GroupName);
+        nextToken = page.NextToken;
+      } while (nextToken);
+    } catch (error) {
+      if (errorName(error) === 'UserNotFoundException') return undefined;
+      throw new CognitoRequestError('AdminListGroupsForUser', error);
+    }
+    return groups;
+  },
+
   async createUser({ username, email, tenantId, temporaryPassword }) {
     try {
       const { User } = await client.send(
         new AdminCreateUserCommand({
           UserPoolId: userPoolId,
           Username: username,
-          TemporaryPassword: temporaryPassword,
-          MessageAction: 'SUPPRESS',
+          ...(temporaryPassword !== undefined
+            ? { TemporaryPassword: temporaryPassword, MessageAction: 'SUPPRESS' as const }
+            : { DesiredDeliveryMediums: ['EMAIL' as const] }),
           UserAttributes: [
             { Name: 'email', Value: email },
             { Name: 'email_verified', Value: 'true' },
@@ -106,6 +209,94 @@ export const cognitoTenantDirectory = (
       await client.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: username }));
     } catch (error) {
       throw new CognitoRequestError('AdminDeleteUser', error);
+    }
+  },
+
+  async removeUserFromGroup(username, groupName) {
+    try {
+      await client.send(
+        new AdminRemoveUserFromGroupCommand({
+          UserPoolId: userPoolId,
+          Username: username,
+          GroupName: groupName,
+        }),
+      );
+    } catch (error) {
+      throw new CognitoRequestError('AdminRemoveUserFromGroup', error);
+    }
+  },
+
+  async getUser(username) {
+    try {
+      const user = await client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }));
+      return toDirectoryUser(user);
+    } catch (error) {
+      if (errorName(error) === 'UserNotFoundException') return undefined;
+      throw new CognitoRequestError('AdminGetUser', error);
+    }
+  },
+
+  async listUsersInGroup(groupName, { limit, nextToken }) {
+    try {
+      const page = await client.send(
+        new ListUsersInGroupCommand({
+          UserPoolId: userPoolId,
+          GroupName: groupName,
+          Limit: limit,
+          ...(nextToken ? { NextToken: nextToken } : {}),
+        }),
+      );
+      return {
+        users: (page.Users ?? []).map(toDirectoryUser),
+        ...(page.NextToken ? { nextToken: page.NextToken } : {}),
+      };
+    } catch (error) {
+      throw new CognitoRequestError('ListUsersInGroup', error);
+    }
+  },
+
+  async disableUser(username) {
+    try {
+      await client.send(new AdminDisableUserCommand({ UserPoolId: userPoolId, Username: username }));
+    } catch (error) {
+      throw new CognitoRequestError('AdminDisableUser', error);
+    }
+  },
+
+  async enableUser(username) {
+    try {
+      await client.send(new AdminEnableUserCommand({ UserPoolId: userPoolId, Username: username }));
+    } catch (error) {
+      throw new CognitoRequestError('AdminEnableUser', error);
+    }
+  },
+
+  async resendInvitation(username) {
+    try {
+      await client.send(
+        new AdminCreateUserCommand({
+          UserPoolId: userPoolId,
+          Username: username,
+          MessageAction: 'RESEND',
+          DesiredDeliveryMediums: ['EMAIL'],
+        }),
+      );
+    } catch (error) {
+      throw new CognitoRequestError('AdminCreateUser (RESEND)', error);
+    }
+  },
+
+  async resetMfa(username) {
+    try {
+      await client.send(
+        new AdminSetUserMFAPreferenceCommand({
+          UserPoolId: userPoolId,
+          Username: username,
+          SoftwareTokenMfaSettings: { Enabled: false, PreferredMfa: false },
+        }),
+      );
+    } catch (error) {
+      throw new CognitoRequestError('AdminSetUserMFAPreference', error);
     }
   },
 });

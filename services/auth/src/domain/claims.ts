@@ -1,7 +1,7 @@
-import { isTenantId } from '@tenant-assistant/tenant-context';
+import { inForeignTenantGroup, isTenantId, tenantGroupName } from '@tenant-assistant/tenant-context';
 import { TENANT_ATTRIBUTE } from '../adapters/cognito';
-import { TenantlessUserError } from '../errors';
-import { tenantGroupName } from './tenants';
+import type { TenantRegistry } from '../adapters/tenants-table';
+import { TenantlessUserError, TenantSuspendedSignInError } from '../errors';
 
 /** The claim that carries the tenant in ID and access tokens. */
 export const TENANT_CLAIM = 'tenantId';
@@ -60,7 +60,7 @@ export const tenantClaims = (event: PreTokenGenerationEvent): Claims => {
   if (!isTenantId(tenantId)) throw new TenantlessUserError();
   const ownGroup = tenantGroupName(tenantId);
   const groups = groupsOf(event);
-  if (groups.some((group) => group.startsWith('tenant-') && group !== ownGroup)) {
+  if (inForeignTenantGroup(tenantId, groups)) {
     throw new TenantlessUserError("Sign-in refused: this user is in another tenant's group");
   }
   return {
@@ -96,4 +96,19 @@ export const addTenantClaims = <E extends PreTokenGenerationEvent>(event: E): E 
     event.response = { ...response, claimsOverrideDetails: merge(response.claimsOverrideDetails, claims) };
   }
   return event;
+};
+
+/**
+ * Refuses the sign-in of a user whose tenant is not in the registry (never onboarded, or offboarded)
+ * or is suspended, with a message Cognito shows to the user.
+ *
+ * @example await assertTenantMaySignIn(registry, 'acme');
+ */
+export const assertTenantMaySignIn = async (
+  registry: Pick<TenantRegistry, 'get'>,
+  tenantId: string,
+): Promise<void> => {
+  const tenant = await registry.get(tenantId);
+  if (!tenant) throw new TenantlessUserError();
+  if (tenant.status !== 'ACTIVE') throw new TenantSuspendedSignInError();
 };

@@ -1,10 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { tenantIdSchema } from '@tenant-assistant/tenant-context';
+import { tenantGroupName, tenantIdSchema } from '@tenant-assistant/tenant-context';
 import { z } from 'zod';
 import type { TenantDirectory } from '../adapters/cognito';
+import type { TenantRegistry } from '../adapters/tenants-table';
 import type { PasswordPolicy } from '../config';
 import { UnknownTenantError, UserCreationFailedError } from '../errors';
-import { decodeTenantDefinition, tenantGroupName } from './tenants';
 import { parseInput } from './validation';
 
 /** Usernames: 1–128 of letters, digits and `._@+-`, starting with a letter or digit. */
@@ -21,6 +21,7 @@ export const createTenantUserInput = z.strictObject({
 
 export interface CreateTenantUserDeps {
   directory: TenantDirectory;
+  registry: Pick<TenantRegistry, 'get'>;
   passwordPolicy: PasswordPolicy;
   /** Generates a temporary password that satisfies the policy. */
   generatePassword: (policy: PasswordPolicy) => string;
@@ -57,7 +58,7 @@ export const createTenantUser = async (
 ): Promise<CreateTenantUserResult> => {
   const { tenantId, username, email } = parseInput('createTenantUser', createTenantUserInput, input);
   const groupName = tenantGroupName(tenantId);
-  if (!decodeTenantDefinition(await deps.directory.getGroupDescription(groupName))) {
+  if (!(await deps.registry.get(tenantId))) {
     throw new UnknownTenantError(tenantId);
   }
 

@@ -4,7 +4,7 @@ import {
   type DynamoDBClient,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventDetail } from '@tenant-assistant/tenant-context/events';
 import type { TableNames } from '../config';
 import { ProvisioningError } from '../errors';
@@ -132,4 +132,42 @@ export const provisionTenant = async (
   await waitUntilActive(deps, tableName);
   const configWritten = await writeTenantConfig(deps, detail, tableName);
   return { tenantId: detail.tenantId, ordersTableName: tableName, tableCreated, configWritten };
+};
+
+/**
+ * Applies `TenantUpdated` to the tenant's TenantConfig item: name, return-policy days and tier are
+ * overwritten with the event's values (the event carries the whole definition, so a repeated or
+ * reordered-but-identical event changes nothing). A tenant not provisioned yet is an error, so the
+ * event is retried until TenantOnboarded has been applied.
+ *
+ * @example await applyTenantUpdate(deps, { tenantId: 'tenant1', name: 'Acme', returnPolicyDays: 14, tier: 'basic' });
+ */
+export const applyTenantUpdate = async (
+  deps: Pick<ProvisioningDeps, 'documents' | 'tables' | 'now'>,
+  detail: EventDetail<'TenantUpdated'>,
+): Promise<{ tenantId: string; updated: true }> => {
+  try {
+    await deps.documents.send(
+      new UpdateCommand({
+        TableName: deps.tables.tenantConfigTableName,
+        Key: { tenantId: detail.tenantId },
+        UpdateExpression: 'SET #name = :name, returnPolicyDays = :days, tier = :tier, updatedAt = :at',
+        ConditionExpression: 'attribute_exists(tenantId)',
+        ExpressionAttributeNames: { '#name': 'name' },
+        ExpressionAttributeValues: {
+          ':name': detail.name,
+          ':days': detail.returnPolicyDays,
+          ':tier': detail.tier,
+          ':at': (deps.now ?? (() => new Date()))().toISOString(),
+        },
+      }),
+    );
+  } catch (error) {
+    const reason =
+      errorName(error) === 'ConditionalCheckFailedException'
+        ? `Tenant ${detail.tenantId} is not provisioned yet`
+        : `Could not update the TenantConfig item of ${detail.tenantId}`;
+    throw new ProvisioningError(reason, error);
+  }
+  return { tenantId: detail.tenantId, updated: true };
 };

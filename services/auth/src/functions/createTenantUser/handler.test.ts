@@ -3,14 +3,14 @@ import {
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
   CognitoIdentityProviderClient,
-  GetGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { captureOutput, lambdaContext } from '@tenant-assistant/testing';
 import { mockClient } from 'aws-sdk-client-mock';
-import { awsError, silentLogger } from '../../../test/support';
+import { awsError, silentLogger, tenantRecord } from '../../../test/support';
 import type { PasswordPolicy } from '../../config';
 import { generateTemporaryPassword } from '../../domain/password';
-import { encodeTenantDefinition, onboardTenantInput } from '../../domain/tenants';
 import {
   CognitoRequestError,
   InvalidInputError,
@@ -21,6 +21,9 @@ import {
 import { handler, makeHandler } from './handler';
 
 const cognitoMock = mockClient(CognitoIdentityProviderClient);
+const documentsMock = mockClient(DynamoDBDocumentClient);
+const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
+const tenantsTableName = 'tenant-assistant-auth-test-tenants';
 
 const userPoolId = 'us-east-1_AbCdEf123';
 const sub = '6f1c2e4a-0b7d-4c1e-9a53-2d8e7f6a5b4c';
@@ -33,25 +36,19 @@ const policy: PasswordPolicy = {
   temporaryPasswordValidityDays: 3,
 };
 const ann = { tenantId: 'acme', username: 'ann', email: 'ann@acme.test' };
-const acmeGroup = {
-  Group: {
-    GroupName: 'tenant-acme',
-    Description: encodeTenantDefinition(
-      onboardTenantInput.parse({ tenantId: 'acme', name: 'Acme', returnPolicyDays: 30, tier: 'basic' }),
-    ),
-  },
-};
 
 const run = makeHandler({
   cognito: new CognitoIdentityProviderClient({ region: 'us-east-1' }),
-  config: () => ({ userPoolId, passwordPolicy: policy }),
+  documents,
+  config: () => ({ userPoolId, passwordPolicy: policy, tenantsTableName }),
   generatePassword: () => 'Tmp-Password-1234',
   logger: silentLogger(),
 });
 
 beforeEach(() => {
   cognitoMock.reset();
-  cognitoMock.on(GetGroupCommand).resolves(acmeGroup);
+  documentsMock.reset();
+  documentsMock.on(GetCommand).resolves({ Item: tenantRecord('acme') });
   cognitoMock.on(AdminCreateUserCommand).resolves({
     User: { Username: 'ann', Attributes: [{ Name: 'sub', Value: sub }], UserStatus: 'FORCE_CHANGE_PASSWORD' },
   });
@@ -73,9 +70,9 @@ describe('createTenantUser', () => {
       temporaryPasswordValidityDays: 3,
       mustChangePassword: true,
     });
-    expect(cognitoMock.commandCalls(GetGroupCommand)[0]?.args[0].input).toEqual({
-      UserPoolId: userPoolId,
-      GroupName: 'tenant-acme',
+    expect(documentsMock.commandCalls(GetCommand)[0]?.args[0].input).toMatchObject({
+      TableName: tenantsTableName,
+      Key: { tenantId: 'acme' },
     });
     expect(cognitoMock.commandCalls(AdminCreateUserCommand).map((call) => call.args[0].input)).toEqual([
       {
@@ -99,7 +96,8 @@ describe('createTenantUser', () => {
     const generatePassword = jest.fn((given: PasswordPolicy) => generateTemporaryPassword(given));
     const withGenerator = makeHandler({
       cognito: new CognitoIdentityProviderClient({ region: 'us-east-1' }),
-      config: () => ({ userPoolId, passwordPolicy: { ...policy, minimumLength: 40 } }),
+      documents,
+      config: () => ({ userPoolId, passwordPolicy: { ...policy, minimumLength: 40 }, tenantsTableName }),
       generatePassword,
       logger: silentLogger(),
     });
@@ -114,21 +112,12 @@ describe('createTenantUser', () => {
   });
 
   it('refuses an unknown tenant without creating a user', async () => {
-    cognitoMock.on(GetGroupCommand).rejects(awsError('ResourceNotFoundException', 'Group not found.'));
+    documentsMock.on(GetCommand).resolves({});
 
     const error = await run({ ...ann, tenantId: 'globex' }).catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(UnknownTenantError);
     expect((error as Error).message).toBe('Tenant globex is not onboarded: run onboardTenant first');
-    expect(cognitoMock.commandCalls(AdminCreateUserCommand)).toHaveLength(0);
-  });
-
-  it('refuses a tenant whose group was not created by onboardTenant', async () => {
-    cognitoMock
-      .on(GetGroupCommand)
-      .resolves({ Group: { GroupName: 'tenant-acme', Description: 'hand-made' } });
-
-    await expect(run(ann)).rejects.toBeInstanceOf(UnknownTenantError);
     expect(cognitoMock.commandCalls(AdminCreateUserCommand)).toHaveLength(0);
   });
 
@@ -209,6 +198,7 @@ describe('createTenantUser deployed handler', () => {
   beforeEach(() => {
     Object.assign(process.env, {
       COGNITO_USER_POOL_ID: userPoolId,
+      TENANTS_TABLE_NAME: tenantsTableName,
       PASSWORD_MINIMUM_LENGTH: '12',
       PASSWORD_REQUIRE_UPPERCASE: 'true',
       PASSWORD_REQUIRE_LOWERCASE: 'true',

@@ -1,9 +1,18 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
+import { cognito, documents } from '../../adapters/clients';
 import { cognitoTenantDirectory } from '../../adapters/cognito';
-import { once, type PasswordPolicy, passwordPolicyFromEnv, userPoolIdFromEnv } from '../../config';
+import { dynamoTenantRegistry } from '../../adapters/tenants-table';
+import {
+  once,
+  type PasswordPolicy,
+  passwordPolicyFromEnv,
+  tenantsTableNameFromEnv,
+  userPoolIdFromEnv,
+} from '../../config';
 import { generateTemporaryPassword } from '../../domain/password';
 import { createTenantUser } from '../../domain/users';
 import { logger } from '../../logger';
@@ -11,17 +20,19 @@ import { logErrors } from '../../middleware';
 
 export interface Deps {
   cognito: CognitoIdentityProviderClient;
-  config: () => { userPoolId: string; passwordPolicy: PasswordPolicy };
+  documents: DynamoDBDocumentClient;
+  config: () => { userPoolId: string; passwordPolicy: PasswordPolicy; tenantsTableName: string };
   generatePassword: (policy: PasswordPolicy) => string;
   logger: Logger;
 }
 
 /** Control plane: `{tenantId, username, email}` → a tenant user and its one-time temporary password. */
 export const makeHandler = (deps: Deps) => async (event: unknown) => {
-  const { userPoolId, passwordPolicy } = deps.config();
+  const { userPoolId, passwordPolicy, tenantsTableName } = deps.config();
   return createTenantUser(
     {
       directory: cognitoTenantDirectory(deps.cognito, userPoolId),
+      registry: dynamoTenantRegistry(deps.documents, tenantsTableName),
       passwordPolicy,
       generatePassword: deps.generatePassword,
       logger: deps.logger,
@@ -30,11 +41,20 @@ export const makeHandler = (deps: Deps) => async (event: unknown) => {
   );
 };
 
-const cognito = new CognitoIdentityProviderClient({});
-const config = once(() => ({ userPoolId: userPoolIdFromEnv(), passwordPolicy: passwordPolicyFromEnv() }));
+const config = once(() => ({
+  userPoolId: userPoolIdFromEnv(),
+  passwordPolicy: passwordPolicyFromEnv(),
+  tenantsTableName: tenantsTableNameFromEnv(),
+}));
 
 export const handler = middy(
-  makeHandler({ cognito, config, generatePassword: (policy) => generateTemporaryPassword(policy), logger }),
+  makeHandler({
+    cognito,
+    documents,
+    config,
+    generatePassword: (policy) => generateTemporaryPassword(policy),
+    logger,
+  }),
 )
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logErrors({ logger, operation: 'createTenantUser' }));

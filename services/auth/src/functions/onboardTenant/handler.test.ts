@@ -3,12 +3,13 @@ import {
   CreateGroupCommand,
   GetGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { PutEventsFailedError } from '@tenant-assistant/tenant-context';
 import { captureOutput, lambdaContext } from '@tenant-assistant/testing';
 import { mockClient } from 'aws-sdk-client-mock';
-import { awsError, silentLogger } from '../../../test/support';
-import { encodeTenantDefinition, onboardTenantInput } from '../../domain/tenants';
+import { awsError, silentLogger, tenantRecord } from '../../../test/support';
 import {
   CognitoRequestError,
   ConfigurationError,
@@ -19,21 +20,24 @@ import { handler, makeHandler } from './handler';
 
 const cognitoMock = mockClient(CognitoIdentityProviderClient);
 const eventBridgeMock = mockClient(EventBridgeClient);
+const documentsMock = mockClient(DynamoDBDocumentClient);
 
 const userPoolId = 'us-east-1_AbCdEf123';
 const eventBusName = 'tenant-assistant-control-test';
+const tenantsTableName = 'tenant-assistant-auth-test-tenants';
 const acme = { tenantId: 'acme', name: 'Acme Corp', returnPolicyDays: 30, tier: 'standard' } as const;
 
 const run = makeHandler({
   cognito: new CognitoIdentityProviderClient({ region: 'us-east-1' }),
   eventBridge: new EventBridgeClient({ region: 'us-east-1' }),
-  config: () => ({ userPoolId, eventBusName }),
+  documents: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })),
+  config: () => ({ userPoolId, eventBusName, tenantsTableName }),
   logger: silentLogger(),
 });
 
-/** The description onboardTenant stores for a definition. */
-const stored = (definition: unknown) => encodeTenantDefinition(onboardTenantInput.parse(definition));
 const groupNotFound = () => awsError('ResourceNotFoundException', 'Group not found.');
+const alreadyStored = () =>
+  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 const publishedDetails = () =>
   eventBridgeMock
     .commandCalls(PutEventsCommand)
@@ -43,19 +47,26 @@ const publishedDetails = () =>
 beforeEach(() => {
   cognitoMock.reset();
   eventBridgeMock.reset();
+  documentsMock.reset();
   eventBridgeMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
+  documentsMock.on(PutCommand).resolves({});
+  cognitoMock.on(GetGroupCommand).rejects(groupNotFound());
+  cognitoMock.on(CreateGroupCommand).resolves({});
 });
 
 describe('onboardTenant', () => {
-  it('creates the tenant group with the definition and publishes TenantOnboarded on the control bus', async () => {
-    cognitoMock.on(GetGroupCommand).rejects(groupNotFound());
-    cognitoMock.on(CreateGroupCommand).resolves({ Group: { GroupName: 'tenant-acme' } });
-
+  it('stores the tenant ACTIVE, creates its user and admin groups and publishes TenantOnboarded', async () => {
     const result = await run(acme);
 
     expect(result).toEqual({ tenant: acme, groupName: 'tenant-acme', created: true });
-    expect(cognitoMock.commandCalls(CreateGroupCommand).map((call) => call.args[0].input)).toEqual([
-      { UserPoolId: userPoolId, GroupName: 'tenant-acme', Description: JSON.stringify(acme) },
+    expect(documentsMock.commandCalls(PutCommand)[0]?.args[0].input).toMatchObject({
+      TableName: tenantsTableName,
+      Item: { ...acme, status: 'ACTIVE' },
+      ConditionExpression: 'attribute_not_exists(tenantId)',
+    });
+    expect(cognitoMock.commandCalls(CreateGroupCommand).map((call) => call.args[0].input.GroupName)).toEqual([
+      'tenant-acme',
+      'admin-acme',
     ]);
     expect(publishedDetails()).toEqual([
       {
@@ -68,21 +79,16 @@ describe('onboardTenant', () => {
   });
 
   it('trims the name before storing and publishing it', async () => {
-    cognitoMock.on(GetGroupCommand).rejects(groupNotFound());
-    cognitoMock.on(CreateGroupCommand).resolves({});
-
     await run({ ...acme, name: '  Acme Corp ' });
 
-    expect(cognitoMock.commandCalls(CreateGroupCommand)[0]?.args[0].input.Description).toBe(
-      JSON.stringify(acme),
-    );
+    expect(documentsMock.commandCalls(PutCommand)[0]?.args[0].input.Item?.name).toBe('Acme Corp');
     expect(publishedDetails()[0]?.Detail).toEqual(acme);
   });
 
   it('succeeds on the same request again without creating anything, and publishes the event again', async () => {
-    cognitoMock
-      .on(GetGroupCommand)
-      .resolves({ Group: { GroupName: 'tenant-acme', Description: stored(acme) } });
+    documentsMock.on(PutCommand).rejects(alreadyStored());
+    documentsMock.on(GetCommand).resolves({ Item: tenantRecord('acme', acme as never) });
+    cognitoMock.on(GetGroupCommand).resolves({ Group: { GroupName: 'tenant-acme' } });
 
     const result = await run({ tier: 'standard', returnPolicyDays: 30, name: 'Acme Corp', tenantId: 'acme' });
 
@@ -92,9 +98,8 @@ describe('onboardTenant', () => {
   });
 
   it('refuses a conflicting repeat, naming what differs, and publishes nothing', async () => {
-    cognitoMock
-      .on(GetGroupCommand)
-      .resolves({ Group: { GroupName: 'tenant-acme', Description: stored(acme) } });
+    documentsMock.on(PutCommand).rejects(alreadyStored());
+    documentsMock.on(GetCommand).resolves({ Item: tenantRecord('acme', acme as never) });
 
     const error = await run({ ...acme, returnPolicyDays: 10, tier: 'premium' }).catch(
       (caught: unknown) => caught,
@@ -109,50 +114,15 @@ describe('onboardTenant', () => {
     expect(eventBridgeMock.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 
-  it.each([
-    ['no description', undefined],
-    ['a free-text description', 'Acme admins'],
-    ['a description that is not a tenant definition', JSON.stringify({ tenantId: 'acme' })],
-  ])('refuses to take over an existing group with %s', async (_, description) => {
-    cognitoMock
-      .on(GetGroupCommand)
-      .resolves({ Group: { GroupName: 'tenant-acme', Description: description } });
-
-    await expect(run(acme)).rejects.toThrow(
-      'Group tenant-acme already exists but was not created by onboardTenant (its description is not a tenant definition)',
-    );
-    expect(eventBridgeMock.commandCalls(PutEventsCommand)).toHaveLength(0);
-  });
-
-  it('succeeds when a concurrent identical onboarding creates the group first', async () => {
-    cognitoMock
-      .on(GetGroupCommand)
-      .rejectsOnce(groupNotFound())
-      .resolves({ Group: { GroupName: 'tenant-acme', Description: stored(acme) } });
+  it('accepts a group that a concurrent onboarding created first', async () => {
     cognitoMock
       .on(CreateGroupCommand)
       .rejects(awsError('GroupExistsException', 'A group with the name already exists.'));
 
     const result = await run(acme);
 
-    expect(result.created).toBe(false);
+    expect(result.created).toBe(true);
     expect(publishedDetails()).toHaveLength(1);
-  });
-
-  it('refuses when a concurrent conflicting onboarding creates the group first', async () => {
-    cognitoMock
-      .on(GetGroupCommand)
-      .rejectsOnce(groupNotFound())
-      .resolves({
-        Group: {
-          GroupName: 'tenant-acme',
-          Description: stored({ ...acme, name: 'Acme Ltd' }),
-        },
-      });
-    cognitoMock.on(CreateGroupCommand).rejects(awsError('GroupExistsException'));
-
-    await expect(run(acme)).rejects.toThrow('name "Acme Ltd" (requested "Acme Corp")');
-    expect(eventBridgeMock.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 
   it.each([
@@ -176,12 +146,11 @@ describe('onboardTenant', () => {
     expect((error as Error).message).toMatch(/^Invalid onboardTenant input: /);
     expect((error as Error).message).toContain(issue);
     expect(cognitoMock.calls()).toHaveLength(0);
+    expect(documentsMock.calls()).toHaveLength(0);
     expect(eventBridgeMock.calls()).toHaveLength(0);
   });
 
   it('fails with PutEventsFailedError when EventBridge rejects the event (a retry publishes again)', async () => {
-    cognitoMock.on(GetGroupCommand).rejects(groupNotFound());
-    cognitoMock.on(CreateGroupCommand).resolves({});
     eventBridgeMock
       .on(PutEventsCommand)
       .resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'boom' }] });
@@ -204,7 +173,6 @@ describe('onboardTenant', () => {
   });
 
   it('reports a CreateGroup failure as CognitoRequestError and publishes nothing', async () => {
-    cognitoMock.on(GetGroupCommand).rejects(groupNotFound());
     cognitoMock.on(CreateGroupCommand).rejects(awsError('AccessDeniedException'));
 
     await expect(run(acme)).rejects.toThrow('Cognito CreateGroup failed (AccessDeniedException');
@@ -217,15 +185,13 @@ describe('onboardTenant deployed handler', () => {
   beforeEach(() => {
     process.env.COGNITO_USER_POOL_ID = userPoolId;
     process.env.EVENT_BUS_NAME = eventBusName;
+    process.env.TENANTS_TABLE_NAME = tenantsTableName;
   });
   afterEach(() => {
     process.env = { ...env };
   });
 
   it('reads its configuration from the environment and onboards the tenant', async () => {
-    cognitoMock.on(GetGroupCommand).rejects(groupNotFound());
-    cognitoMock.on(CreateGroupCommand).resolves({});
-
     const { result, output } = await captureOutput(() => handler(acme, lambdaContext()));
 
     expect(result.created).toBe(true);
@@ -249,6 +215,7 @@ describe('onboardTenant configuration', () => {
     const unconfigured = makeHandler({
       cognito: new CognitoIdentityProviderClient({ region: 'us-east-1' }),
       eventBridge: new EventBridgeClient({ region: 'us-east-1' }),
+      documents: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })),
       config: () => {
         throw new ConfigurationError('COGNITO_USER_POOL_ID is not set');
       },

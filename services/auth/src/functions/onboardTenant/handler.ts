@@ -1,10 +1,13 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
+import { cognito, documents, eventBridge } from '../../adapters/clients';
 import { cognitoTenantDirectory } from '../../adapters/cognito';
-import { eventBusNameFromEnv, once, userPoolIdFromEnv } from '../../config';
+import { dynamoTenantRegistry } from '../../adapters/tenants-table';
+import { eventBusNameFromEnv, once, tenantsTableNameFromEnv, userPoolIdFromEnv } from '../../config';
 import { onboardTenant } from '../../domain/tenants';
 import { logger } from '../../logger';
 import { logErrors } from '../../middleware';
@@ -12,15 +15,17 @@ import { logErrors } from '../../middleware';
 export interface Deps {
   cognito: CognitoIdentityProviderClient;
   eventBridge: EventBridgeClient;
-  config: () => { userPoolId: string; eventBusName: string };
+  documents: DynamoDBDocumentClient;
+  config: () => { userPoolId: string; eventBusName: string; tenantsTableName: string };
   logger: Logger;
 }
 
-/** Control plane: `{tenantId, name, returnPolicyDays, tier}` → tenant group + TenantOnboarded. */
+/** Control plane: `{tenantId, name, returnPolicyDays, tier}` → registry item, tenant groups + TenantOnboarded. */
 export const makeHandler = (deps: Deps) => async (event: unknown) => {
-  const { userPoolId, eventBusName } = deps.config();
+  const { userPoolId, eventBusName, tenantsTableName } = deps.config();
   return onboardTenant(
     {
+      registry: dynamoTenantRegistry(deps.documents, tenantsTableName),
       directory: cognitoTenantDirectory(deps.cognito, userPoolId),
       eventBridge: deps.eventBridge,
       eventBusName,
@@ -30,10 +35,12 @@ export const makeHandler = (deps: Deps) => async (event: unknown) => {
   );
 };
 
-const cognito = new CognitoIdentityProviderClient({});
-const eventBridge = new EventBridgeClient({});
-const config = once(() => ({ userPoolId: userPoolIdFromEnv(), eventBusName: eventBusNameFromEnv() }));
+const config = once(() => ({
+  userPoolId: userPoolIdFromEnv(),
+  eventBusName: eventBusNameFromEnv(),
+  tenantsTableName: tenantsTableNameFromEnv(),
+}));
 
-export const handler = middy(makeHandler({ cognito, eventBridge, config, logger }))
+export const handler = middy(makeHandler({ cognito, eventBridge, documents, config, logger }))
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logErrors({ logger, operation: 'onboardTenant' }));

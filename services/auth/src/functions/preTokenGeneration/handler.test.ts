@@ -1,14 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { captureOutput, lambdaContext } from '@tenant-assistant/testing';
-import { silentLogger } from '../../../test/support';
+import { mockClient } from 'aws-sdk-client-mock';
+import { registryOf, silentLogger, tenantRecord } from '../../../test/support';
 import type { PreTokenGenerationEvent } from '../../domain/claims';
-import { TenantlessUserError } from '../../errors';
+import { TenantlessUserError, TenantSuspendedSignInError } from '../../errors';
 import { handler, makeHandler } from './handler';
 
 const sample = (name: string): PreTokenGenerationEvent =>
   JSON.parse(readFileSync(join(__dirname, '../../../events', name), 'utf8')) as PreTokenGenerationEvent;
 
+const documentsMock = mockClient(DynamoDBDocumentClient);
 const sub = '6f1c2e4a-0b7d-4c1e-9a53-2d8e7f6a5b4c';
 
 /** A V2 event as Cognito sends it for a sign-in. */
@@ -36,10 +39,36 @@ const v2Event = (
   response: { claimsAndScopeOverrideDetails: null },
 });
 
-const run = makeHandler({ logger: silentLogger() });
+const registry = registryOf(
+  tenantRecord('acme'),
+  tenantRecord('tenant1'),
+  tenantRecord('frozen', { status: 'SUSPENDED' }),
+);
+const run = makeHandler({ registry: () => registry, logger: silentLogger() });
 const refusal = 'Sign-in refused: this user is not assigned to a valid tenant';
 
 describe('preTokenGeneration', () => {
+  it('refuses a user whose tenant is suspended, with a message saying so', async () => {
+    const event = v2Event({ 'custom:tenantId': 'frozen' }, ['tenant-frozen']);
+
+    await expect(run(event)).rejects.toThrow(TenantSuspendedSignInError);
+    await expect(run(v2Event({ 'custom:tenantId': 'frozen' }, []))).rejects.toThrow(
+      "Sign-in refused: your organisation's account is suspended; contact your administrator",
+    );
+  });
+
+  it('refuses a user whose tenant is not in the registry (never onboarded or offboarded)', async () => {
+    await expect(run(v2Event({ 'custom:tenantId': 'gone' }, ['tenant-gone']))).rejects.toThrow(
+      'Sign-in refused: this user is not assigned to a valid tenant',
+    );
+  });
+
+  it("refuses a user in another tenant's admin group", async () => {
+    await expect(
+      run(v2Event({ 'custom:tenantId': 'acme' }, ['tenant-acme', 'admin-globex'])),
+    ).rejects.toThrow(TenantlessUserError);
+  });
+
   it('adds tenantId and tenantRole to the ID and the access token of a V2 event', async () => {
     const event = v2Event();
 
@@ -191,6 +220,8 @@ describe('preTokenGeneration', () => {
   });
 
   it('returns the event through the deployed handler and logs the tenant', async () => {
+    process.env.TENANTS_TABLE_NAME = 'tenant-assistant-auth-test-tenants';
+    documentsMock.on(GetCommand).resolves({ Item: tenantRecord('acme') });
     const event = v2Event();
 
     const { result, output } = await captureOutput(() => handler(event, lambdaContext()));

@@ -1,20 +1,34 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { addTenantClaims, type PreTokenGenerationEvent } from '../../domain/claims';
+import { documents } from '../../adapters/clients';
+import { dynamoTenantRegistry, type TenantRegistry } from '../../adapters/tenants-table';
+import { once, tenantsTableNameFromEnv } from '../../config';
+import {
+  addTenantClaims,
+  assertTenantMaySignIn,
+  type PreTokenGenerationEvent,
+  TENANT_CLAIM,
+} from '../../domain/claims';
 import { logger } from '../../logger';
 import { logErrors } from '../../middleware';
 
 export interface Deps {
+  registry: () => Pick<TenantRegistry, 'get'>;
   logger: Logger;
 }
 
 /**
  * Cognito pre-token-generation trigger: adds `tenantId` (and `tenantRole`) to the ID and access
- * tokens, or refuses the sign-in of a user without a valid tenant with a clear message.
+ * tokens, or refuses the sign-in — with a clear message — of a user without a valid tenant or
+ * whose tenant is suspended or gone.
  */
 export const makeHandler = (deps: Deps) => async (event: PreTokenGenerationEvent) => {
   const result = addTenantClaims(event);
+  const claims =
+    result.response?.claimsAndScopeOverrideDetails?.idTokenGeneration?.claimsToAddOrOverride ??
+    result.response?.claimsOverrideDetails?.claimsToAddOrOverride;
+  await assertTenantMaySignIn(deps.registry(), claims?.[TENANT_CLAIM] ?? '');
   deps.logger.info('Tenant claims added', {
     tenant_id: event.request?.userAttributes?.['custom:tenantId'],
     trigger_source: event.triggerSource,
@@ -23,6 +37,8 @@ export const makeHandler = (deps: Deps) => async (event: PreTokenGenerationEvent
   return result;
 };
 
-export const handler = middy(makeHandler({ logger }))
+const registry = once(() => dynamoTenantRegistry(documents, tenantsTableNameFromEnv()));
+
+export const handler = middy(makeHandler({ registry, logger }))
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logErrors({ logger, operation: 'preTokenGeneration' }));

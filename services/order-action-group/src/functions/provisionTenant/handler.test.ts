@@ -1,5 +1,5 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidEventError } from '@tenant-assistant/tenant-context';
 import type { ContractEventWithTenant } from '@tenant-assistant/tenant-context/middleware';
 import { captureOutput, eventBridgeEvent, lambdaContext } from '@tenant-assistant/testing';
@@ -50,6 +50,32 @@ beforeEach(() => {
 });
 
 describe('provisionTenant handler', () => {
+  it('applies TenantUpdated to the TenantConfig item of an existing tenant only', async () => {
+    documentsMock.on(UpdateCommand).resolves({});
+    const updated = { ...detail, returnPolicyDays: 14, tier: 'premium' };
+
+    const { result } = await invoke(onboarded({ detailType: 'TenantUpdated', detail: updated }));
+
+    expect(result.error).toBeUndefined();
+    expect(result.outcome).toEqual({ tenantId: 'tenant1', updated: true });
+    expect(documentsMock.commandCalls(UpdateCommand)[0]?.args[0].input).toMatchObject({
+      Key: { tenantId: 'tenant1' },
+      ConditionExpression: 'attribute_exists(tenantId)',
+      ExpressionAttributeValues: { ':name': 'Acme Outdoor', ':days': 14, ':tier': 'premium' },
+    });
+    expect(dynamodbMock.commandCalls(CreateTableCommand)).toHaveLength(0);
+  });
+
+  it('fails a TenantUpdated for a tenant not provisioned yet (the event is retried)', async () => {
+    documentsMock
+      .on(UpdateCommand)
+      .rejects(Object.assign(new Error('failed'), { name: 'ConditionalCheckFailedException' }));
+
+    const { result } = await invoke(onboarded({ detailType: 'TenantUpdated' }));
+
+    expect((result.error as Error).message).toBe('Tenant tenant1 is not provisioned yet');
+  });
+
   it('provisions the tenant named by a TenantOnboarded event from the auth service', async () => {
     // Act
     const { result, output } = await invoke(onboarded());

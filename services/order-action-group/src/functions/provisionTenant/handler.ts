@@ -7,7 +7,7 @@ import {
   eventTenantContext,
 } from '@tenant-assistant/tenant-context/middleware';
 import { once, readProvisioningConfig } from '../../config';
-import { type ProvisioningDeps, provisionTenant } from '../../domain/provisioning';
+import { applyTenantUpdate, type ProvisioningDeps, provisionTenant } from '../../domain/provisioning';
 import { logger } from '../../logger';
 import { logFailures } from '../../middleware';
 
@@ -22,9 +22,18 @@ export const defaultDeps = (): ProvisioningDeps => ({
   maxWaitSeconds: config().maxWaitSeconds,
 });
 
-/** Provisions a tenant on TenantOnboarded (control-plane bus); failures are retried, then dead-lettered. */
+/**
+ * Provisions a tenant on TenantOnboarded and applies TenantUpdated to its TenantConfig (control-plane
+ * bus); failures are retried, then dead-lettered.
+ */
 export const makeHandler =
-  (deps: () => ProvisioningDeps) => async (event: ContractEventWithTenant<'TenantOnboarded'>) => {
+  (deps: () => ProvisioningDeps) =>
+  async (event: ContractEventWithTenant<'TenantOnboarded' | 'TenantUpdated'>) => {
+    if (event['detail-type'] === 'TenantUpdated') {
+      const outcome = await applyTenantUpdate(deps(), event.detail);
+      logger.info('Tenant configuration updated', { ...outcome });
+      return outcome;
+    }
     const outcome = await provisionTenant(deps(), event.detail);
     logger.info('Tenant provisioned', { ...outcome });
     return outcome;
@@ -32,5 +41,5 @@ export const makeHandler =
 
 export const handler = middy(makeHandler(defaultDeps))
   .use(injectLambdaContext(logger))
-  .use(eventTenantContext({ accept: ['TenantOnboarded'], logger }))
+  .use(eventTenantContext({ accept: ['TenantOnboarded', 'TenantUpdated'], logger }))
   .use(logFailures({ logger, message: 'Tenant provisioning failed' }));

@@ -1,0 +1,321 @@
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminListGroupsForUserCommand,
+  CognitoIdentityProviderClient,
+  CreateGroupCommand,
+  GetGroupCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { createTokenVerifier } from '@tenant-assistant/tenant-context/tokens';
+import {
+  badTokens,
+  createTestIssuer,
+  httpApiEvent,
+  lambdaContext,
+  type TestIssuer,
+} from '@tenant-assistant/testing';
+import { mockClient } from 'aws-sdk-client-mock';
+import { awsError, silentLogger, tenantRecord } from '../../../test/support';
+import { cognitoTenantDirectory } from '../../adapters/cognito';
+import { dynamoTenantRegistry } from '../../adapters/tenants-table';
+import { createHandler } from './handler';
+
+const cognitoMock = mockClient(CognitoIdentityProviderClient);
+const eventBridgeMock = mockClient(EventBridgeClient);
+const documentsMock = mockClient(DynamoDBDocumentClient);
+
+const userPoolId = 'us-east-1_AbCdEf123';
+const cognito = new CognitoIdentityProviderClient({ region: 'us-east-1' });
+const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
+const eventBridge = new EventBridgeClient({ region: 'us-east-1' });
+const platformSub = '11111111-1111-4111-8111-111111111111';
+const plainSub = '22222222-2222-4222-8222-222222222222';
+
+let issuer: TestIssuer;
+let handler: ReturnType<typeof createHandler>;
+
+const groupsByUser: Record<string, string[]> = {
+  'platform-admin': ['tenant-tenant1', 'platform-admins'],
+  'tenant1-admin': ['tenant-tenant1', 'admin-tenant1'],
+  'tenant1-user': ['tenant-tenant1'],
+};
+
+const tokenOf = (username: string, sub: string, tenantId: string | null = 'tenant1') =>
+  issuer.idToken({ sub, username, tenantId });
+
+const call = async (opts: {
+  method: string;
+  path: string;
+  routeKey: string;
+  token?: string;
+  body?: unknown;
+  pathParameters?: Record<string, string>;
+}) => {
+  const response = await handler(httpApiEvent(opts) as never, lambdaContext());
+  return {
+    statusCode: response.statusCode,
+    body: JSON.parse(response.body ?? 'null') as Record<string, unknown>,
+  };
+};
+
+const writes = () => [
+  ...documentsMock.commandCalls(PutCommand),
+  ...documentsMock.commandCalls(UpdateCommand),
+  ...cognitoMock.commandCalls(CreateGroupCommand),
+  ...cognitoMock.commandCalls(AdminCreateUserCommand),
+  ...eventBridgeMock.commandCalls(PutEventsCommand),
+];
+
+beforeAll(async () => {
+  issuer = await createTestIssuer({ userPoolId });
+  handler = createHandler({
+    verifier: createTokenVerifier({ userPoolId, clientId: issuer.clientId, jwks: issuer.jwks as never }),
+    directory: () => cognitoTenantDirectory(cognito, userPoolId),
+    logger: silentLogger(),
+    webOrigins: () => ['http://localhost:5173'],
+    lifecycle: () => ({
+      registry: dynamoTenantRegistry(documents, 'tenants'),
+      directory: cognitoTenantDirectory(cognito, userPoolId),
+      eventBridge,
+      eventBusName: 'control',
+      logger: silentLogger(),
+    }),
+  });
+});
+
+beforeEach(() => {
+  cognitoMock.reset();
+  eventBridgeMock.reset();
+  documentsMock.reset();
+  cognitoMock.on(AdminListGroupsForUserCommand).callsFake((input: { Username: string }) => {
+    const groups = groupsByUser[input.Username];
+    if (!groups) throw awsError('UserNotFoundException', 'User does not exist.');
+    return { Groups: groups.map((GroupName) => ({ GroupName })) };
+  });
+  cognitoMock.on(GetGroupCommand).rejects(awsError('ResourceNotFoundException'));
+  cognitoMock.on(CreateGroupCommand).resolves({});
+  cognitoMock
+    .on(AdminCreateUserCommand)
+    .resolves({ User: { Attributes: [{ Name: 'sub', Value: plainSub }] } });
+  cognitoMock.on(AdminAddUserToGroupCommand).resolves({});
+  eventBridgeMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
+  documentsMock.on(PutCommand).resolves({});
+  documentsMock.on(GetCommand).resolves({ Item: tenantRecord('acme') });
+});
+
+const acme = {
+  tenantId: 'acme',
+  name: 'Acme',
+  returnPolicyDays: 30,
+  tier: 'standard',
+  firstAdmin: { username: 'acme-admin', email: 'admin@acme.test' },
+};
+
+describe('tenantsAdmin', () => {
+  it('lets a platform admin create a tenant and invites its first admin through Cognito’s own message', async () => {
+    const response = await call({
+      method: 'POST',
+      path: '/admin/tenants',
+      routeKey: 'POST /admin/tenants',
+      token: await tokenOf('platform-admin', platformSub),
+      body: acme,
+    });
+
+    expect(response.statusCode).toBe(201);
+    expect(response.body).toMatchObject({
+      created: true,
+      firstAdmin: { username: 'acme-admin', tenantAdmin: true },
+    });
+    const invite = cognitoMock.commandCalls(AdminCreateUserCommand)[0]?.args[0].input;
+    expect(invite).toMatchObject({ Username: 'acme-admin', DesiredDeliveryMediums: ['EMAIL'] });
+    expect(invite?.TemporaryPassword).toBeUndefined();
+    expect(invite?.MessageAction).toBeUndefined();
+    expect(JSON.stringify(response.body)).not.toMatch(/password/i);
+    expect(
+      cognitoMock.commandCalls(AdminAddUserToGroupCommand).map((c) => c.args[0].input.GroupName),
+    ).toEqual(['tenant-acme', 'admin-acme']);
+  });
+
+  it('lists tenants a page at a time with an opaque cursor', async () => {
+    documentsMock.on(ScanCommand).resolves({
+      Items: [tenantRecord('tenant2'), tenantRecord('tenant1')],
+      LastEvaluatedKey: { tenantId: 'tenant2' },
+    });
+
+    const response = await call({
+      method: 'GET',
+      path: '/admin/tenants',
+      routeKey: 'GET /admin/tenants',
+      token: await tokenOf('platform-admin', platformSub),
+    });
+
+    expect(response.statusCode).toBe(200);
+    expect((response.body.items as { tenantId: string }[]).map((t) => t.tenantId)).toEqual([
+      'tenant1',
+      'tenant2',
+    ]);
+    expect(typeof response.body.nextCursor).toBe('string');
+  });
+
+  it('updates a tenant and publishes TenantUpdated with the whole new definition', async () => {
+    documentsMock
+      .on(UpdateCommand)
+      .resolves({ Attributes: tenantRecord('acme', { returnPolicyDays: 14, tier: 'premium' }) });
+
+    const response = await call({
+      method: 'PATCH',
+      path: '/admin/tenants/acme',
+      routeKey: 'PATCH /admin/tenants/{tenantId}',
+      pathParameters: { tenantId: 'acme' },
+      token: await tokenOf('platform-admin', platformSub),
+      body: { returnPolicyDays: 14, tier: 'premium' },
+    });
+
+    expect(response.statusCode).toBe(200);
+    const entry = eventBridgeMock.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0];
+    expect(entry?.DetailType).toBe('TenantUpdated');
+    expect(JSON.parse(entry?.Detail ?? '{}')).toEqual({
+      tenantId: 'acme',
+      name: 'Tenant acme',
+      returnPolicyDays: 14,
+      tier: 'premium',
+    });
+  });
+
+  it('suspends a tenant and publishes TenantSuspended', async () => {
+    documentsMock.on(UpdateCommand).resolves({ Attributes: tenantRecord('acme', { status: 'SUSPENDED' }) });
+
+    const response = await call({
+      method: 'POST',
+      path: '/admin/tenants/acme/suspend',
+      routeKey: 'POST /admin/tenants/{tenantId}/suspend',
+      pathParameters: { tenantId: 'acme' },
+      token: await tokenOf('platform-admin', platformSub),
+    });
+
+    expect(response.statusCode).toBe(200);
+    expect(response.body.status).toBe('SUSPENDED');
+    expect(
+      documentsMock.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues,
+    ).toMatchObject({
+      ':status': 'SUSPENDED',
+    });
+    expect(eventBridgeMock.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0]?.DetailType).toBe(
+      'TenantSuspended',
+    );
+  });
+
+  it('answers 404 for an unknown tenant and 400 for an invalid tier, changing nothing', async () => {
+    documentsMock
+      .on(UpdateCommand)
+      .rejects(Object.assign(new Error('x'), { name: 'ConditionalCheckFailedException' }));
+    const token = await tokenOf('platform-admin', platformSub);
+
+    const missing = await call({
+      method: 'POST',
+      path: '/admin/tenants/nope/resume',
+      routeKey: 'POST /admin/tenants/{tenantId}/resume',
+      pathParameters: { tenantId: 'nope' },
+      token,
+    });
+    const badTier = await call({
+      method: 'PATCH',
+      path: '/admin/tenants/acme',
+      routeKey: 'PATCH /admin/tenants/{tenantId}',
+      pathParameters: { tenantId: 'acme' },
+      token,
+      body: { tier: 'gold' },
+    });
+
+    expect(missing).toEqual({
+      statusCode: 404,
+      body: { error: { code: 'TENANT_NOT_FOUND', message: 'Tenant nope not found' } },
+    });
+    expect(badTier.statusCode).toBe(400);
+    expect((badTier.body.error as { code: string }).code).toBe('INVALID_INPUT');
+    expect(eventBridgeMock.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+
+  describe('refusals (nothing is read or written)', () => {
+    const routes = [
+      { method: 'GET', path: '/admin/tenants', routeKey: 'GET /admin/tenants' },
+      { method: 'POST', path: '/admin/tenants', routeKey: 'POST /admin/tenants', body: acme },
+      {
+        method: 'PATCH',
+        path: '/admin/tenants/tenant2',
+        routeKey: 'PATCH /admin/tenants/{tenantId}',
+        pathParameters: { tenantId: 'tenant2' },
+        body: { returnPolicyDays: 1 },
+      },
+      {
+        method: 'POST',
+        path: '/admin/tenants/tenant2/suspend',
+        routeKey: 'POST /admin/tenants/{tenantId}/suspend',
+        pathParameters: { tenantId: 'tenant2' },
+      },
+    ];
+
+    it.each(routes)('refuses a tenant admin on $routeKey with 403', async (route) => {
+      const response = await call({ ...route, token: await tokenOf('tenant1-admin', plainSub) });
+
+      expect(response).toEqual({
+        statusCode: 403,
+        body: {
+          error: { code: 'ADMIN_ROLE_REQUIRED', message: 'This action requires the platform admin role' },
+        },
+      });
+      expect(writes()).toHaveLength(0);
+      expect(documentsMock.calls()).toHaveLength(0);
+    });
+
+    it.each(routes)('refuses a plain user on $routeKey with 403', async (route) => {
+      const response = await call({ ...route, token: await tokenOf('tenant1-user', plainSub) });
+
+      expect(response.statusCode).toBe(403);
+      expect(writes()).toHaveLength(0);
+    });
+
+    it.each(routes)('refuses a forged token on $routeKey with 401', async (route) => {
+      const forged = badTokens.algNone({
+        sub: platformSub,
+        'cognito:username': 'platform-admin',
+        tenantId: 'tenant1',
+      });
+
+      const response = await call({ ...route, token: forged });
+
+      expect(response.statusCode).toBe(401);
+      expect(cognitoMock.calls()).toHaveLength(0);
+      expect(writes()).toHaveLength(0);
+    });
+
+    it.each(routes)('refuses a tenant-less token on $routeKey with 403', async (route) => {
+      const response = await call({ ...route, token: await tokenOf('platform-admin', platformSub, null) });
+
+      expect(response.statusCode).toBe(403);
+      expect(cognitoMock.calls()).toHaveLength(0);
+      expect(writes()).toHaveLength(0);
+    });
+
+    it('refuses a missing token with 401 and a user that no longer exists with 401', async () => {
+      const anonymous = await call(routes[0] as (typeof routes)[0]);
+      const deleted = await call({
+        ...(routes[0] as (typeof routes)[0]),
+        token: await tokenOf('gone', plainSub),
+      });
+
+      expect(anonymous.statusCode).toBe(401);
+      expect(deleted.statusCode).toBe(401);
+      expect(writes()).toHaveLength(0);
+    });
+  });
+});
