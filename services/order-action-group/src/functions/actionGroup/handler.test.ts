@@ -122,6 +122,21 @@ describe('actionGroup handler', () => {
     },
   );
 
+  it("ignores tenantId and userId parameters the model adds: reads only the session's tenant and user", async () => {
+    // Prepare
+    const input = event({
+      function: 'getOrder',
+      parameters: { orderId: 'o-1001', tenantId: 'tenant2', userId: user2 },
+    });
+    // Act
+    await invoke(input);
+    // Assess
+    expect(dbMock.commandCalls(GetCommand).map((call) => call.args[0].input)).toEqual([
+      { TableName: 'tenant-assistant-order-action-group-test-tenant-config', Key: { tenantId: 'tenant1' } },
+      { TableName: ordersTable, Key: { userId: user1, orderId: 'o-1001' } },
+    ]);
+  });
+
   it('builds its DynamoDB client from the scoped credentials in the session attributes', async () => {
     // Act
     await invoke(event({ function: 'getReturnPolicy' }));
