@@ -114,6 +114,8 @@ export class LambdaInvokeError extends Error {
     message: string,
     readonly functionName: string,
     readonly payload?: unknown,
+    /** The function ran and failed (`X-Amz-Function-Error`), rather than not being reached. */
+    readonly functionError = false,
   ) {
     super(message);
     this.name = 'LambdaInvokeError';
@@ -141,7 +143,12 @@ export const invokeLocalLambda = async (
   const text = await response.text();
   const body: unknown = text ? JSON.parse(text) : undefined;
   if (!response.ok || response.headers.get('x-amz-function-error')) {
-    throw new LambdaInvokeError(`${functionName} failed (HTTP ${response.status})`, functionName, body);
+    throw new LambdaInvokeError(
+      `${functionName} failed (HTTP ${response.status})`,
+      functionName,
+      body,
+      Boolean(response.headers.get('x-amz-function-error')),
+    );
   }
   return body;
 };

@@ -8,6 +8,8 @@ export interface StackPorts {
   sts: number;
   eventBridge: number;
   bedrock: number;
+  sqs: number;
+  lambda: number;
   chatApiHttp: number;
   chatApiWebSocket: number;
   chatApiLambda: number;
@@ -31,6 +33,8 @@ export const DEFAULT_PORTS: StackPorts = {
   sts: 8002,
   eventBridge: 8003,
   bedrock: 8004,
+  sqs: 8005,
+  lambda: 8006,
   chatApiHttp: 3000,
   chatApiWebSocket: 3001,
   chatApiLambda: 3002,

@@ -5,6 +5,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import {
   type AgentModel,
   type BedrockActionGroupEvent,
+  createAsyncInvoker,
   createIntentRouterModel,
   createOpenAiCompatibleModel,
   type DynamoDbIamGateway,
@@ -12,7 +13,9 @@ import {
   LOCAL_REGION,
   type LocalBedrockAgent,
   type LocalEventBridge,
+  type LocalSqs,
   type LocalSts,
+  loadFunctionsFromServerlessYml,
   loadRulesFromServerlessYml,
   type RoleRegistry,
   rolesFromCloudFormationTemplate,
@@ -21,12 +24,15 @@ import {
   startDynamoDbLocal,
   startLocalBedrockAgent,
   startLocalEventBridge,
+  startLocalLambda,
+  startLocalSqs,
   startLocalSts,
+  TargetUnreachableError,
 } from '@tenant-assistant/local-stack';
 import { createScopedCredentialsProvider } from '@tenant-assistant/tenant-context/credentials';
 import type { CfnTemplate } from '@tenant-assistant/testing';
 import { startLocalCognito } from './cognito';
-import { invokeLocalLambda, type RunningProcess, startServerlessOffline } from './offline';
+import { invokeLocalLambda, LambdaInvokeError, type RunningProcess, startServerlessOffline } from './offline';
 import { assertPortsFree, resolvePorts, type StackPorts } from './ports';
 import { defaultDataDir, REPO_ROOT, type StackInfo, writeStackInfo } from './state';
 import { createTablesOfTemplate } from './tables';
@@ -35,6 +41,8 @@ import { serveWeb } from './web';
 export const STAGE = 'local';
 export const LOCAL_AGENT_ID = 'LOCALAGENT';
 export const LOCAL_AGENT_ALIAS_ID = 'LOCALALIAS';
+/** Most asynchronous invocations of one function at once locally, unless it reserves its own (README). */
+export const LOCAL_FUNCTION_CONCURRENCY = 10;
 
 /** The four services, their folders and which serverless-offline ports they use. */
 export const SERVICES = {
@@ -94,6 +102,8 @@ export const localServiceEnv = (info: StackInfo, key: ServiceKey, base: NodeJS.P
     AWS_ENDPOINT_URL_EVENTBRIDGE: info.eventBridgeUrl,
     AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME: info.bedrockUrl,
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: info.cognitoUrl,
+    AWS_ENDPOINT_URL_SQS: info.sqsUrl,
+    AWS_ENDPOINT_URL_LAMBDA: info.lambdaUrl,
     COGNITO_WEB_CLIENT_ID: info.webClientId,
     COGNITO_ISSUER_URL: info.cognitoIssuer,
     WEB_ORIGIN: info.webUrl,
@@ -151,6 +161,8 @@ export interface RunningStack {
   gateway: DynamoDbIamGateway;
   eventBridge: LocalEventBridge;
   bedrock: LocalBedrockAgent;
+  /** The dead-letter queues (local SQS stand-in). */
+  sqs: LocalSqs;
   /** Milliseconds from start to ready. */
   startupMs: number;
   close(): Promise<void>;
@@ -261,22 +273,76 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
       if (!key) throw new Error(`No local service ${service}`);
       return ports[SERVICES[key].lambda];
     };
-    const rules = (Object.keys(SERVICES) as ServiceKey[]).flatMap((key) =>
-      loadRulesFromServerlessYml(join(REPO_ROOT, SERVICES[key].dir, 'serverless.yml'), {
-        stage: STAGE,
-        region: LOCAL_REGION,
-        accountId: LOCAL_ACCOUNT_ID,
-        env: process.env,
-      }),
+    const configOptions = {
+      stage: STAGE,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      env: process.env,
+    };
+    const serviceFiles = (Object.keys(SERVICES) as ServiceKey[]).map((key) =>
+      join(REPO_ROOT, SERVICES[key].dir, 'serverless.yml'),
     );
+    const rules = serviceFiles.flatMap((file) => loadRulesFromServerlessYml(file, configOptions));
+    const functions = serviceFiles.flatMap((file) => loadFunctionsFromServerlessYml(file, configOptions));
+
+    // Dead-letter queues and on-failure destinations: every AWS::SQS::Queue the services declare,
+    // kept with the local data (except for in-memory stacks).
+    const queues = Object.values(templates).flatMap((template) =>
+      Object.values(template.Resources).flatMap((resource) =>
+        resource.Type === 'AWS::SQS::Queue' && typeof resource.Properties?.QueueName === 'string'
+          ? [{ name: resource.Properties.QueueName }]
+          : [],
+      ),
+    );
+    const sqs = await startLocalSqs({
+      host: '127.0.0.1',
+      port: ports.sqs,
+      queues,
+      ...(options.inMemory ? {} : { dataFile: join(dataDir, 'sqs', 'queues.json') }),
+    });
+    running.push({ name: 'sqs', close: () => sqs.close() });
+
+    // Lambda's asynchronous invocation, shared by the bus and by Invoke(Event) callers (scripts/dlq):
+    // retries, reserved concurrency, event age and on-failure destinations from serverless.yml.
+    const runFunction = async (target: { service: string; functionName: string }, payload: unknown) => {
+      try {
+        return await invokeLocalLambda(
+          lambdaPortOf(target.service),
+          `${target.service}-${STAGE}-${target.functionName}`,
+          payload,
+        );
+      } catch (error) {
+        if (error instanceof LambdaInvokeError && error.functionError) throw error; // it ran and failed
+        throw new TargetUnreachableError(`${target.service}.${target.functionName} could not be reached`, {
+          cause: error,
+        });
+      }
+    };
+    // A function without reservedConcurrency runs at most LOCAL_FUNCTION_CONCURRENCY asynchronous
+    // invocations at once (the rest wait in its queue, as under an account's concurrency limit): on
+    // one machine each running invocation is a serverless-offline worker with its own warm state.
+    const asyncInvoker = createAsyncInvoker({
+      invoke: runFunction,
+      deadLetters: sqs,
+      defaultConcurrency: LOCAL_FUNCTION_CONCURRENCY,
+    });
+    running.push({ name: 'async-invocations', close: async () => asyncInvoker.close() });
     const eventBridge = await startLocalEventBridge({
       host: '127.0.0.1',
       port: ports.eventBridge,
       rules,
-      invoke: (rule, event) =>
-        invokeLocalLambda(lambdaPortOf(rule.service), `${rule.service}-${STAGE}-${rule.functionName}`, event),
+      asyncInvoker,
+      invoke: (rule, event) => runFunction(rule, event),
     });
     running.push({ name: 'eventbridge', close: () => eventBridge.close() });
+    const lambda = await startLocalLambda({
+      host: '127.0.0.1',
+      port: ports.lambda,
+      functions,
+      invoke: runFunction,
+      asyncInvoker,
+    });
+    running.push({ name: 'lambda', close: () => lambda.close() });
 
     const bedrock = await startLocalBedrockAgent({
       host: '127.0.0.1',
@@ -324,6 +390,8 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
       eventBridgeUrl: eventBridge.url,
       stsUrl: sts.url,
       bedrockUrl: bedrock.url,
+      sqsUrl: sqs.url,
+      lambdaUrl: lambda.url,
       adminCredentials: SERVICE_KEYS.admin,
       tenantConfigTableName: `tenant-assistant-order-action-group-${STAGE}-tenant-config`,
       ordersTablePrefix: `tenant-assistant-order-action-group-${STAGE}-orders-`,
@@ -362,6 +430,7 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
       gateway,
       eventBridge,
       bedrock,
+      sqs,
       startupMs: Date.now() - started,
       close: async () => {
         await closeAll();

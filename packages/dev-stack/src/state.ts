@@ -27,6 +27,10 @@ export interface StackInfo {
   eventBridgeUrl: string;
   stsUrl: string;
   bedrockUrl: string;
+  /** The local SQS stand-in holding the dead-letter queues. */
+  sqsUrl: string;
+  /** The local Lambda Invoke stand-in (asynchronous invocations are retried and dead-lettered as in AWS). */
+  lambdaUrl: string;
   /** Keys the local DynamoDB gateway lets through without IAM evaluation (seeding, scripts). */
   adminCredentials: { accessKeyId: string; secretAccessKey: string };
   tenantConfigTableName: string;

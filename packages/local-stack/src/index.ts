@@ -108,6 +108,26 @@ export {
 } from './iam/evaluate';
 export * from './iam/types';
 export {
+  type AsyncInvocation,
+  type AsyncInvoker,
+  type AsyncInvokerOptions,
+  type AsyncTarget,
+  createAsyncInvoker,
+  type DeadLetterMessage,
+  type DeadLetterSink,
+  type FailureCondition,
+  type RuleTargetPolicy,
+  TargetUnreachableError,
+} from './lambda/async-invocation';
+export {
+  type AsyncInvocationSettings,
+  asyncSettingsOf,
+  type LocalLambdaFunction,
+  loadFunctionsFromServerlessYml,
+} from './lambda/functions';
+export { type LocalLambda, type LocalLambdaOptions, startLocalLambda } from './lambda/server';
+export { type LocalSqs, type LocalSqsOptions, type StoredMessage, startLocalSqs } from './sqs/server';
+export {
   type KnownCaller,
   type LocalSts,
   type LocalStsOptions,

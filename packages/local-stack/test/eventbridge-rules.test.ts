@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ConfigurationError, loadRulesFromServerlessYml } from '../src';
+import { asyncSettingsOf, ConfigurationError, loadRulesFromServerlessYml } from '../src';
 
 const fixture = join(__dirname, 'fixtures', 'consumer', 'serverless.yml');
 
@@ -18,7 +18,15 @@ describe('loadRulesFromServerlessYml', () => {
         ruleName: 'fixture-consumer-local-prompt',
         handler: 'src/functions/onPrompt/handler.handler',
         maximumRetryAttempts: 4,
+        maximumEventAgeSeconds: 900,
+        deadLetterQueueArn: 'arn:aws:sqs:us-east-1:000000000000:fixture-consumer-local-dlq',
         reservedConcurrency: 3,
+        deployedName: 'fixture-consumer-local-onPrompt',
+        functionAsync: {
+          maximumRetryAttempts: 1,
+          maximumEventAgeSeconds: 600,
+          onFailureArn: 'arn:aws:sqs:us-east-1:000000000000:fixture-consumer-local-dlq',
+        },
       },
       {
         service: 'fixture-consumer',
@@ -29,6 +37,7 @@ describe('loadRulesFromServerlessYml', () => {
           detail: { tenantId: [{ exists: true }] },
         },
         handler: 'src/functions/onOwnBus/handler.handler',
+        deployedName: 'fixture-consumer-local-onOwnBus',
       },
       {
         service: 'fixture-consumer',
@@ -36,6 +45,7 @@ describe('loadRulesFromServerlessYml', () => {
         eventBus: 'default',
         pattern: { source: [{ prefix: 'tenant-assistant.' }] },
         handler: 'src/functions/onDefaultBus/handler.handler',
+        deployedName: 'fixture-consumer-local-onDefaultBus',
       },
       {
         service: 'fixture-consumer',
@@ -45,6 +55,9 @@ describe('loadRulesFromServerlessYml', () => {
         ruleName: 'fixture-consumer-local-provision',
         handler: 'src/functions/provision/handler.handler',
         maximumRetryAttempts: 2,
+        maximumEventAgeSeconds: 3600,
+        deadLetterQueueArn: 'arn:aws:sqs:us-east-1:000000000000:fixture-consumer-local-dlq',
+        deployedName: 'fixture-consumer-local-provision',
       },
     ]);
   });
@@ -63,6 +76,21 @@ describe('loadRulesFromServerlessYml', () => {
     expect(() => loadRulesFromServerlessYml(fixture, { stage: 'dev' })).toThrow(ConfigurationError);
     expect(() => loadRulesFromServerlessYml(fixture, { stage: 'dev' })).toThrow(
       /fixture-producer-dev-EventBusName/,
+    );
+  });
+
+  it('refuses an on-failure destination that is not an SQS queue', () => {
+    // Act / Assess
+    expect(() =>
+      asyncSettingsOf(
+        { destinations: { onFailure: 'arn:aws:sns:us-east-1:000000000000:topic' } },
+        (v) => v,
+        'functions.f',
+        'x.yml',
+      ),
+    ).toThrow(/must be an SQS queue ARN/);
+    expect(() => asyncSettingsOf({ maximumRetryAttempts: 3 }, (v) => v, 'functions.f', 'x.yml')).toThrow(
+      /maximumRetryAttempts must be a whole number from 0 to 2/,
     );
   });
 

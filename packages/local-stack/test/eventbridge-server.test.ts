@@ -238,9 +238,9 @@ describe('startLocalEventBridge configuration', () => {
     ).rejects.toBeInstanceOf(InvalidEventPatternError);
   });
 
-  it('honours a rule’s own lower retry limit', async () => {
+  it('honours the target function’s own maximumRetryAttempts', async () => {
     const bus = await startLocalEventBridge({
-      rules: [{ ...promptRule, maximumRetryAttempts: 0 }],
+      rules: [{ ...promptRule, functionAsync: { maximumRetryAttempts: 0 } }],
       retry: { maxAttempts: 5, baseDelayMs: 1 },
       invoke: async () => {
         throw new Error('no');

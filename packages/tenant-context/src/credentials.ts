@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AssumeRoleCommand, type AssumeRoleCommandOutput, type STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidSessionAttributesError, ScopedCredentialsError } from './errors';
 import { parseTenantId, parseUserId, type TenantContext, tenantIdSchema, userIdSchema } from './identity';
 

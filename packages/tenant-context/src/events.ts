@@ -3,7 +3,7 @@ import {
   PutEventsCommand,
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isOwnedBy } from './answer-id';
 import { AnswerOwnershipError, InvalidEventError, PutEventsFailedError } from './errors';
 import { tenantIdSchema, userIdSchema } from './identity';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidTenantIdError, InvalidUserIdError } from './errors';
 
 /** A tenant id that passed {@link parseTenantId}: safe inside IAM policies, table names and keys. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Longest prompt accepted anywhere (characters). */
 export const MAX_PROMPT_LENGTH = 4000;

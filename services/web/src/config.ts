@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from './errors';
 
 /** Where the app reads its runtime configuration (the same build runs locally and deployed). */

@@ -3,19 +3,23 @@
  * Starts its own local system (shifted ports, in-memory data), then drives prompts at each
  * concurrency level across the three tenants through the real path (chat-api → EventBridge →
  * agent-invoker → STS → Bedrock stand-in with the rules model → action group → gateway →
- * DynamoDB Local → chat-api → WebSocket) and prints latency, throughput, AssumeRole calls,
- * start-up time and the cost of the agent-invoker's membership check. Prints numbers; asserts nothing.
+ * DynamoDB Local → chat-api → WebSocket) and prints latency, throughput, AssumeRole calls, the
+ * integrity counts (lost, unfinished, wrong-user pushes, request errors), the peak memory of the
+ * whole local system, start-up time and the cost of the agent-invoker's membership check. Prints
+ * numbers; asserts nothing.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { isOwnedBy } from '@tenant-assistant/tenant-context';
 import {
   cognitoMembershipLookup,
   createMembershipVerifier,
 } from '@tenant-assistant/tenant-context/membership';
-import { awaitAnswer, openSocket, signIn, submitPrompt } from '../client';
+import { awaitAnswer, ChatApiError, openSocket, signIn, submitPrompt } from '../client';
+import { watchPeakMemory } from '../memory';
 import { findTenantUser } from '../orders';
 import { resolvePorts } from '../ports';
 import { KNOWN_DEV_PASSWORD, SEED_USERS, seedStack } from '../seed';
@@ -89,7 +93,16 @@ const main = async () => {
     const users = await Promise.all(
       SEED_USERS.map(async (u) => {
         const session = await signIn(stack.info, u.username, KNOWN_DEV_PASSWORD);
-        return { session, socket: await openSocket(stack.info, session) };
+        const socket = await openSocket(stack.info, session);
+        const user = { session, socket, wrongUserPushes: 0 };
+        // Every push must be for one of this user's own answers (answerId = <sub>.<ulid>).
+        const sub = String(
+          JSON.parse(Buffer.from(session.idToken.split('.')[1] ?? '', 'base64url').toString()).sub,
+        );
+        socket.onMessage((message) => {
+          if (!isOwnedBy(message.answerId, sub)) user.wrongUserPushes += 1;
+        });
+        return user;
       }),
     );
     console.log(
@@ -110,10 +123,19 @@ const main = async () => {
     console.log(
       `first prompt per user (cold handlers, not counted below): ${cold.map((ms) => ms.toFixed(0)).join(', ')} ms`,
     );
-    console.log('concurrency  prompts  p50 ms  p95 ms  p99 ms  prompts/s  failed  AssumeRole calls (total)');
+    console.log(
+      'concurrency  prompts  p50 ms  p95 ms  p99 ms  prompts/s  failed  lost  unfinished  wrong-user  errors  peak MB  AssumeRole (total)',
+    );
+    const memory = watchPeakMemory(250);
+    const peaks: string[] = [];
     for (const concurrency of levels) {
+      memory.reset();
       const latencies: number[] = [];
       let failed = 0;
+      let lost = 0;
+      let unfinished = 0;
+      const errors = new Map<string, number>();
+      const wrongBefore = users.reduce((sum, u) => sum + u.wrongUserPushes, 0);
       let next = 0;
       const started = Date.now();
       const worker = async () => {
@@ -123,17 +145,25 @@ const main = async () => {
           const user = users[index % users.length];
           if (!user) return;
           const t0 = performance.now();
+          let answerId: string;
           try {
-            const { answerId } = await submitPrompt(
+            ({ answerId } = await submitPrompt(
               stack.info,
               user.session,
               PROMPTS[index % PROMPTS.length] ?? '',
-            );
+            ));
+          } catch (error) {
+            const key = error instanceof ChatApiError ? String(error.status) : 'network';
+            errors.set(key, (errors.get(key) ?? 0) + 1);
+            continue;
+          }
+          try {
             const answer = await awaitAnswer(stack.info, user.session, answerId, { socket: user.socket });
-            if (answer.status !== 'COMPLETED') failed += 1;
+            if (answer.status === 'FAILED') failed += 1;
+            else if (answer.status !== 'COMPLETED') unfinished += 1;
             latencies.push(performance.now() - t0);
           } catch {
-            failed += 1;
+            lost += 1; // no final answer within the client's wait
           }
         }
       };
@@ -141,10 +171,28 @@ const main = async () => {
       const seconds = (Date.now() - started) / 1000;
       const sorted = [...latencies].sort((a, b) => a - b);
       const fmt = (n: number) => n.toFixed(0).padStart(6);
+      const wrongUser = users.reduce((sum, u) => sum + u.wrongUserPushes, 0) - wrongBefore;
+      const errorText = errors.size === 0 ? '0' : [...errors].map(([k, v]) => `${v}×${k}`).join(',');
+      const peak = memory.peak();
       console.log(
-        `${String(concurrency).padStart(11)}  ${String(total).padStart(7)}  ${fmt(percentile(sorted, 50))}  ${fmt(percentile(sorted, 95))}  ${fmt(percentile(sorted, 99))}  ${(latencies.length / seconds).toFixed(1).padStart(9)}  ${String(failed).padStart(6)}  ${stack.sts.stats().assumeRoleCalls}`,
+        `${String(concurrency).padStart(11)}  ${String(total).padStart(7)}  ${fmt(percentile(sorted, 50))}  ${fmt(percentile(sorted, 95))}  ${fmt(percentile(sorted, 99))}  ${(latencies.length / seconds).toFixed(1).padStart(9)}  ${String(failed).padStart(6)}  ${String(lost).padStart(4)}  ${String(unfinished).padStart(10)}  ${String(wrongUser).padStart(10)}  ${errorText.padStart(6)}  ${(peak.totalBytes / 1e6).toFixed(0).padStart(7)}  ${stack.sts.stats().assumeRoleCalls}`,
+      );
+      const byName = new Map<string, number>();
+      for (const p of peak.processes) byName.set(p.name, (byName.get(p.name) ?? 0) + p.rssBytes);
+      peaks.push(
+        `  c=${concurrency}: ${[...byName]
+          .sort((a, b) => b[1] - a[1])
+          .map(([name, bytes]) => `${name} ${(bytes / 1e6).toFixed(0)} MB`)
+          .join('; ')}`,
       );
     }
+    memory.stop();
+    console.log(
+      'peak memory of the whole local system (RSS of this process, which runs the stand-ins, and every process it started), by process:',
+    );
+    for (const line of peaks) console.log(line);
+    const deadLetters = stack.eventBridge.failures().length;
+    console.log(`deliveries that exhausted their retries (dead-lettered or dropped): ${deadLetters}`);
     console.log(
       `distinct (tenant, user) pairs: ${users.length}; AssumeRole calls in all: ${stack.sts.stats().assumeRoleCalls} (the agent-invoker caches credentials per pair)`,
     );

@@ -9,7 +9,16 @@ import {
   readBody,
   trackConnections,
 } from '../common/net';
+import { ConfigurationError } from '../errors';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../iam/types';
+import {
+  type AsyncInvocation,
+  type AsyncInvoker,
+  type AsyncTarget,
+  createAsyncInvoker,
+  type DeadLetterSink,
+} from '../lambda/async-invocation';
+import { ruleTargetOf } from './delivery-settings';
 import { matchesValidPattern, validateEventPattern } from './pattern';
 import { type EventBridgeRule, eventBusName } from './serverless-rules';
 
@@ -32,17 +41,32 @@ export type EventBridgeInvoke = (target: EventBridgeRule, event: EventBridgeEnve
 
 export interface LocalEventBridgeOptions extends ListenOptions {
   rules: readonly EventBridgeRule[];
-  invoke: EventBridgeInvoke;
+  /** Runs a rule's target once (required unless `asyncInvoker` is given, whose own invoke is used). */
+  invoke?: EventBridgeInvoke;
+  /**
+   * A shared model of Lambda's asynchronous invocation (e.g. also used by a local Lambda Invoke
+   * stand-in, so reserved concurrency counts both); by default the bus creates its own around `invoke`.
+   */
+  asyncInvoker?: AsyncInvoker;
   accountId?: string;
   region?: string;
   /** Known buses; when given, events for other buses are refused per entry. `default` always exists. */
   buses?: readonly string[];
+  /**
+   * Deliveries follow Lambda's asynchronous invocation (see `createAsyncInvoker`): the target
+   * function's `maximumRetryAttempts`/`maximumEventAge`/`destinations.onFailure` and the rule
+   * target's `retryPolicy`/`deadLetterQueueArn` from serverless.yml.
+   */
   retry?: {
-    /** Attempts per delivery, first one included (default 3; a rule's own retry policy can only lower it). */
+    /** Attempts after function errors when the function sets no `maximumRetryAttempts` (default 3, as Lambda). */
     maxAttempts?: number;
-    /** Delay before the second attempt, doubled each time (default 100 ms). */
+    /** Delay before the second attempt, doubled each time (default Lambda's 1 minute × `delayScale`). */
     baseDelayMs?: number;
+    /** Factor applied to AWS's retry delays (default 1/600: 1 and 2 minutes become 100 and 200 ms). */
+    delayScale?: number;
   };
+  /** Where exhausted events go (dead-letter queues and on-failure destinations; the local SQS stand-in). */
+  deadLetters?: DeadLetterSink;
   now?: () => Date;
 }
 
@@ -57,9 +81,12 @@ export interface EventDelivery {
   rule: EventBridgeRule;
   event: EventBridgeEnvelope;
   status: 'pending' | 'delivered' | 'failed';
+  /** Calls of the target, first one included. */
   attempts: number;
   /** Message of the last error. */
   error?: string;
+  /** The dead-letter queue or on-failure destination the exhausted event went to, and why. */
+  deadLetter?: AsyncInvocation['deadLetter'];
 }
 
 export interface LocalEventBridge extends LocalEndpoint {
@@ -108,95 +135,62 @@ const isoSeconds = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 /**
  * Local stand-in for Amazon EventBridge's PutEvents (JSON 1.1 protocol). Entries are validated like
  * AWS does; matching rules (usually read from the services' serverless.yml) get the event, in the
- * EventBridge envelope, through `invoke` — asynchronously, with retries, never delaying PutEvents.
- * A target function with a `reservedConcurrency` runs at most that many deliveries at once; the
- * others wait their turn, like asynchronous invocations in Lambda's event queue.
+ * EventBridge envelope, through `invoke` — asynchronously, never delaying PutEvents, through the
+ * local model of Lambda's asynchronous invocation (`createAsyncInvoker`): retries with back-off, a
+ * function's reserved concurrency, maximum event ages, and exhausted events sent to the target's
+ * dead-letter queue or the function's on-failure destination (`deadLetters`).
  */
 export const startLocalEventBridge = async (options: LocalEventBridgeOptions): Promise<LocalEventBridge> => {
   const now = options.now ?? (() => new Date());
   const account = options.accountId ?? LOCAL_ACCOUNT_ID;
   const region = options.region ?? LOCAL_REGION;
-  const maxAttempts = Math.max(1, options.retry?.maxAttempts ?? 3);
-  const baseDelay = options.retry?.baseDelayMs ?? 100;
   const buses = options.buses ? new Set(['default', ...options.buses.map(eventBusName)]) : undefined;
   for (const rule of options.rules) validateEventPattern(rule.pattern);
   const rules = options.rules.map((rule) => ({ ...rule, eventBus: eventBusName(rule.eventBus) }));
 
   const published: PublishedEvent[] = [];
-  const deliveries: EventDelivery[] = [];
-  const inFlight = new Set<Promise<void>>();
-  const sleeping = new Map<NodeJS.Timeout, () => void>();
-  let closed = false;
-
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        sleeping.delete(timer);
-        resolve();
-      }, ms);
-      sleeping.set(timer, resolve);
+  const deliveries: { rule: EventBridgeRule; event: EventBridgeEnvelope; invocation: AsyncInvocation }[] = [];
+  // One asynchronous-invocation target per rule (its function's settings and the rule's policy).
+  const targets = new Map<EventBridgeRule, ReturnType<typeof ruleTargetOf>>();
+  const ruleOfTarget = new Map<AsyncTarget, EventBridgeRule>();
+  for (const rule of rules) {
+    const resolved = ruleTargetOf(rule, { accountId: account, region });
+    targets.set(rule, resolved);
+    ruleOfTarget.set(resolved.target, rule);
+  }
+  const invoke = options.invoke;
+  if (!options.asyncInvoker && !invoke) {
+    throw new ConfigurationError('startLocalEventBridge needs invoke or asyncInvoker');
+  }
+  const invoker =
+    options.asyncInvoker ??
+    createAsyncInvoker({
+      invoke: (target, event) =>
+        (invoke as EventBridgeInvoke)(
+          ruleOfTarget.get(target) as EventBridgeRule,
+          event as EventBridgeEnvelope,
+        ),
+      ...(options.deadLetters ? { deadLetters: options.deadLetters } : {}),
+      ...(options.retry?.maxAttempts === undefined
+        ? {}
+        : { defaultAttempts: Math.max(1, options.retry.maxAttempts) }),
+      ...(options.retry?.baseDelayMs === undefined ? {} : { baseDelayMs: options.retry.baseDelayMs }),
+      ...(options.retry?.delayScale === undefined ? {} : { delayScale: options.retry.delayScale }),
+      accountId: account,
+      region,
     });
-
-  // Invocations running per target function, and those waiting for its reserved concurrency.
-  const functions = new Map<string, { running: number; waiting: (() => void)[] }>();
-  /** Waits until the rule's function may run one more invocation; resolves with the release. */
-  const acquire = async (rule: EventBridgeRule): Promise<() => void> => {
-    const limit = rule.reservedConcurrency;
-    if (limit === undefined || limit < 1) return () => undefined;
-    const key = `${rule.service}.${rule.functionName}`;
-    let slots = functions.get(key);
-    if (!slots) {
-      slots = { running: 0, waiting: [] };
-      functions.set(key, slots);
-    }
-    const own = slots;
-    if (own.running < limit) own.running += 1;
-    else {
-      await new Promise<void>((resolve) => own.waiting.push(resolve)); // handed over by a release
-      if (closed) return () => undefined; // woken by close(): holds no slot
-    }
-    return () => {
-      const next = own.waiting.shift();
-      if (next) next();
-      else own.running -= 1;
-    };
+  const schedule = (rule: EventBridgeRule, event: EventBridgeEnvelope) => {
+    const { target, via } = targets.get(rule) as ReturnType<typeof ruleTargetOf>;
+    deliveries.push({ rule, event, invocation: invoker.invoke(target, event, via) });
   };
-
-  const deliver = async (delivery: EventDelivery) => {
-    const attempts = Math.min(
-      maxAttempts,
-      1 + (delivery.rule.maximumRetryAttempts ?? Number.POSITIVE_INFINITY),
-    );
-    while (delivery.attempts < attempts && !closed) {
-      const release = await acquire(delivery.rule);
-      if (closed) {
-        release();
-        break;
-      }
-      delivery.attempts += 1;
-      try {
-        // A copy per target: one handler mutating its event must not affect another.
-        await options.invoke(delivery.rule, structuredClone(delivery.event));
-        delivery.status = 'delivered';
-        delete delivery.error;
-        return;
-      } catch (error) {
-        delivery.error = error instanceof Error ? error.message : String(error);
-      } finally {
-        release();
-      }
-      if (delivery.attempts < attempts) await sleep(baseDelay * 2 ** (delivery.attempts - 1));
-    }
-    delivery.status = 'failed';
-    if (closed && delivery.attempts < attempts) delivery.error = 'The local EventBridge stand-in was closed';
-  };
-
-  const schedule = (delivery: EventDelivery) => {
-    const running: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => deliver(delivery))
-      .finally(() => inFlight.delete(running));
-    inFlight.add(running);
-  };
+  const view = (delivery: (typeof deliveries)[number]): EventDelivery => ({
+    rule: delivery.rule,
+    event: delivery.event,
+    status: delivery.invocation.status,
+    attempts: delivery.invocation.attempts,
+    ...(delivery.invocation.error === undefined ? {} : { error: delivery.invocation.error }),
+    ...(delivery.invocation.deadLetter ? { deadLetter: delivery.invocation.deadLetter } : {}),
+  });
 
   const putEvents = (body: Json): Json => {
     const entries = body.Entries;
@@ -289,11 +283,7 @@ export const startLocalEventBridge = async (options: LocalEventBridgeOptions): P
         event,
         matched: matched.map((rule) => `${rule.service}.${rule.functionName}`),
       });
-      for (const rule of matched) {
-        const delivery: EventDelivery = { rule, event, status: 'pending', attempts: 0 };
-        deliveries.push(delivery);
-        schedule(delivery);
-      }
+      for (const rule of matched) schedule(rule, event);
       results.push({ EventId: event.id });
     }
     return { FailedEntryCount: failed, Entries: results };
@@ -354,32 +344,14 @@ export const startLocalEventBridge = async (options: LocalEventBridgeOptions): P
   const closeServer = trackConnections(server);
   const { url } = await listen(server, options);
 
-  const drain = async (timeoutMs = 10_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (inFlight.size > 0) {
-      if (Date.now() > deadline)
-        throw new Error(`EventBridge deliveries still pending after ${timeoutMs} ms`);
-      await Promise.race([
-        Promise.allSettled([...inFlight]),
-        new Promise((resolve) => setTimeout(resolve, 50)),
-      ]);
-    }
-  };
-
   return {
     url,
     published: () => [...published],
-    deliveries: () => [...deliveries],
-    failures: () => deliveries.filter((delivery) => delivery.status === 'failed'),
-    drain,
+    deliveries: () => deliveries.map(view),
+    failures: () => deliveries.map(view).filter((delivery) => delivery.status === 'failed'),
+    drain: (timeoutMs) => invoker.drain(timeoutMs),
     close: async () => {
-      closed = true;
-      for (const slots of functions.values()) for (const wake of slots.waiting.splice(0)) wake();
-      for (const [timer, wake] of sleeping) {
-        clearTimeout(timer);
-        wake();
-      }
-      sleeping.clear();
+      if (!options.asyncInvoker) invoker.close(); // a shared one is closed by its owner
       await closeServer();
     },
   };

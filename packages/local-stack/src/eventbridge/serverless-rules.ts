@@ -3,8 +3,8 @@ import {
   ServerlessConfig,
   type ServerlessConfigOptions,
 } from '../common/serverless-config';
-import { ConfigurationError, InvalidEventPatternError, UnresolvedIntrinsicError } from '../errors';
-import { type CloudFormationTemplate, resolveIntrinsics } from '../iam/cloudformation';
+import { ConfigurationError, InvalidEventPatternError } from '../errors';
+import { type AsyncInvocationSettings, asyncSettingsOf, configResolver, sqsArn } from '../lambda/functions';
 import { type EventPattern, validateEventPattern } from './pattern';
 
 /** One EventBridge rule that targets a Lambda function of a service. */
@@ -18,8 +18,16 @@ export interface EventBridgeRule {
   ruleName?: string;
   /** The function's `handler` as written in serverless.yml. */
   handler?: string;
-  /** Retries after the first attempt, from the rule's retry policy (AWS default 185). */
+  /** Retries of a failed delivery, from the rule target's retry policy (AWS default 185). */
   maximumRetryAttempts?: number;
+  /** Oldest event the rule target still gets, seconds, from its retry policy (AWS default 86400). */
+  maximumEventAgeSeconds?: number;
+  /** The rule target's dead-letter queue (SQS ARN). */
+  deadLetterQueueArn?: string;
+  /** `<service>-<stage>-<functionName>`. */
+  deployedName?: string;
+  /** The target function's asynchronous invocation settings (retries, event age, on-failure destination). */
+  functionAsync?: AsyncInvocationSettings;
   /**
    * The target function's `reservedConcurrency`: Lambda never runs more invocations of it at once
    * (further asynchronous invocations wait in Lambda's event queue), so neither does the stand-in.
@@ -42,11 +50,6 @@ export const eventBusName = (value: string): string => {
   return match ? (match[1] as string) : value;
 };
 
-const leftoverVariable = (value: unknown): string | undefined => {
-  const text = JSON.stringify(value) ?? '';
-  return /\$\{(?:self|sls|opt|env|param|aws):[^}]*\}/.exec(text)?.[0];
-};
-
 /**
  * Reads a service's serverless.yml and returns every EventBridge rule that targets one of its
  * functions: the functions' `events: - eventBridge: {eventBus, pattern}` entries and
@@ -61,28 +64,7 @@ export const loadRulesFromServerlessYml = (
   const config = ServerlessConfig.load(path, options);
   const service = config.service;
   const resources = config.resources();
-  const template = resources as CloudFormationTemplate;
-  const intrinsicContext = {
-    accountId: config.accountId,
-    region: config.region,
-    stackName: `${service}-${config.stage}`,
-    template,
-    imports: options.imports as Record<string, unknown> | undefined,
-  };
-
-  const finish = (value: unknown, what: string): unknown => {
-    const resolved = config.resolve(value);
-    const leftover = leftoverVariable(resolved);
-    if (leftover) throw new ConfigurationError(`${path}: cannot resolve ${leftover} in ${what}`);
-    try {
-      return resolveIntrinsics(resolved, intrinsicContext);
-    } catch (error) {
-      if (error instanceof UnresolvedIntrinsicError) {
-        throw new ConfigurationError(`${path}: ${what}: ${error.message}`, { cause: error });
-      }
-      throw error;
-    }
-  };
+  const finish = configResolver(config, path, options.imports);
 
   const busOf = (value: unknown, what: string): string => {
     if (value === undefined || value === null) return 'default';
@@ -114,6 +96,30 @@ export const loadRulesFromServerlessYml = (
     return value;
   };
 
+  /** Where exhausted deliveries go and how long they are retried (see `delivery-settings.ts`). */
+  const deliverySettings = (
+    functionName: string,
+    definition: Json,
+    maximumEventAge: unknown,
+    deadLetterQueueArn: string | undefined,
+  ): Pick<
+    EventBridgeRule,
+    'deployedName' | 'functionAsync' | 'maximumEventAgeSeconds' | 'deadLetterQueueArn'
+  > => {
+    const { reservedConcurrency: _reserved, ...functionAsync } = asyncSettingsOf(
+      definition,
+      finish,
+      `functions.${functionName}`,
+      path,
+    );
+    return {
+      deployedName: `${service}-${config.stage}-${functionName}`,
+      ...(Object.keys(functionAsync).length > 0 ? { functionAsync } : {}),
+      ...(typeof maximumEventAge === 'number' ? { maximumEventAgeSeconds: maximumEventAge } : {}),
+      ...(deadLetterQueueArn ? { deadLetterQueueArn } : {}),
+    };
+  };
+
   const rules: EventBridgeRule[] = [];
   const functions = isRecord(config.raw.functions) ? config.raw.functions : {};
   const handlers = new Map<string, string | undefined>();
@@ -133,7 +139,20 @@ export const loadRulesFromServerlessYml = (
         : undefined;
       const ruleName = bridge.name === undefined ? undefined : finish(bridge.name, `${what}.name`);
       const reserved = reservedConcurrencyOf(definition, `functions.${functionName}`);
+      const maxAge =
+        retryPolicy?.maximumEventAge === undefined
+          ? undefined
+          : finish(retryPolicy.maximumEventAge, `${what}.retryPolicy`);
+      const deadLetter =
+        bridge.deadLetterQueueArn === undefined
+          ? undefined
+          : sqsArn(
+              finish(bridge.deadLetterQueueArn, `${what}.deadLetterQueueArn`),
+              `${what}.deadLetterQueueArn`,
+              path,
+            );
       rules.push({
+        ...deliverySettings(functionName, definition, maxAge, deadLetter),
         service,
         functionName,
         eventBus: busOf(bridge.eventBus, `${what}.eventBus`),
@@ -167,7 +186,21 @@ export const loadRulesFromServerlessYml = (
         : undefined;
       const ruleName = props.Name === undefined ? undefined : finish(props.Name, `${what}.Name`);
       const reserved = reservedConcurrencyOf(definition, `functions.${functionName}`);
+      const maxAge =
+        retryPolicy?.MaximumEventAgeInSeconds === undefined
+          ? undefined
+          : finish(retryPolicy.MaximumEventAgeInSeconds, `${what}.Targets.RetryPolicy`);
+      const deadLetterConfig = isRecord(target.DeadLetterConfig) ? target.DeadLetterConfig : undefined;
+      const deadLetter =
+        deadLetterConfig?.Arn === undefined
+          ? undefined
+          : sqsArn(
+              finish(deadLetterConfig.Arn, `${what}.Targets.DeadLetterConfig`),
+              `${what}.Targets.DeadLetterConfig.Arn`,
+              path,
+            );
       rules.push({
+        ...deliverySettings(functionName, definition, maxAge, deadLetter),
         service,
         functionName,
         eventBus: busOf(props.EventBusName, `${what}.EventBusName`),

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { tenantAdminGroupName, tenantGroupName } from '@tenant-assistant/tenant-context';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TenantDirectory } from '../adapters/cognito';
 import { UserCreationFailedError } from '../errors';
 import { USERNAME_PATTERN } from './users';

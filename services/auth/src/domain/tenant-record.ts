@@ -1,5 +1,5 @@
 import { detailSchemas, type EventDetail, TENANT_TIERS } from '@tenant-assistant/tenant-context/events';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What defines a tenant: exactly the detail of `TenantOnboarded`. */
 export type TenantDefinition = EventDetail<'TenantOnboarded'>;

@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { tenantAdminGroupName, tenantGroupName } from '@tenant-assistant/tenant-context';
 import { putEvents } from '@tenant-assistant/tenant-context/events';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TenantDirectory } from '../adapters/cognito';
 import type { TenantPage, TenantRegistry } from '../adapters/tenants-table';
 import { TenantConflictError, TenantNotFoundError } from '../errors';

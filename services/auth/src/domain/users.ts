@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { tenantGroupName, tenantIdSchema } from '@tenant-assistant/tenant-context';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TenantDirectory } from '../adapters/cognito';
 import type { TenantRegistry } from '../adapters/tenants-table';
 import type { PasswordPolicy } from '../config';

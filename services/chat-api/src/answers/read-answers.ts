@@ -1,6 +1,6 @@
 import { type AnswerId, isOwnedBy, type TenantContext } from '@tenant-assistant/tenant-context';
 import { conversationIdSchema } from '@tenant-assistant/tenant-context/events';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AnswerNotFoundError, BadRequestError } from '../errors';
 import type { AnswersRepository } from '../ports';
 import { type AnswerView, toAnswerView } from './model';

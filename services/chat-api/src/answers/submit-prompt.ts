@@ -1,6 +1,6 @@
 import { newAnswerId, type TenantContext } from '@tenant-assistant/tenant-context';
 import { conversationIdSchema, MAX_PROMPT_LENGTH } from '@tenant-assistant/tenant-context/events';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BadRequestError, PayloadTooLargeError, PromptNotAcceptedError } from '../errors';
 import type { AnswersRepository, Clock, IdGenerator, Logger, PublishEvents, RateLimiter } from '../ports';
 import type { Answer } from './model';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** Human-readable validation issues by field path; the submitted values are never echoed. */
 export const issuesOf = (error: z.ZodError): string[] =>

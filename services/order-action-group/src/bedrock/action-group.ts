@@ -3,7 +3,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TenantContext } from '@tenant-assistant/tenant-context';
 import type { ScopedCredentials } from '@tenant-assistant/tenant-context/credentials';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ActionGroupConfig } from '../config';
 import { parameterSchemas, parseParameters } from '../domain/parameters';
 import { getOrder, getReturnPolicy, listOrders, type TenantDataDeps } from '../domain/tenant-data';

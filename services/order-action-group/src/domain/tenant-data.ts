@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { parseTenantId, type TenantContext, type TenantId } from '@tenant-assistant/tenant-context';
 import { TENANT_TIERS } from '@tenant-assistant/tenant-context/events';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TableNames } from '../config';
 import {
   AccessDeniedError,

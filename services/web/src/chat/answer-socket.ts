@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AnswerEvent } from './answer-stream';
 
 /** A message pushed by chat-api over the WebSocket, for one answer. */

@@ -1,5 +1,5 @@
 import { MAX_PROMPT_LENGTH } from '@tenant-assistant/tenant-context';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   AnswerNotFoundError,
   ApiError,
