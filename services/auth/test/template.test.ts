@@ -11,6 +11,10 @@ import {
 } from '@tenant-assistant/testing';
 import { actionsOf, effectiveTemplate, findCycle, roleStatements, type Statement } from './cfn';
 
+const controlBusArnSub =
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+  'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/tenant-assistant-control-dev';
+
 const serviceDir = join(__dirname, '..');
 const smsRoleArn = 'arn:aws:iam::123456789012:role/cognito-sms';
 
@@ -456,11 +460,7 @@ describe('function roles', () => {
         Sid: 'PublishTenantLifecycle',
         Effect: 'Allow',
         Action: 'events:PutEvents',
-        Resource: {
-          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
-          'Fn::Sub':
-            'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/tenant-assistant-control-dev',
-        },
+        Resource: { 'Fn::Sub': controlBusArnSub },
         Condition: {
           'ForAllValues:StringEquals': {
             'events:source': ['tenant-assistant.auth'],
@@ -518,11 +518,7 @@ describe('function roles', () => {
         Sid: 'PublishTenantOnboarded',
         Effect: 'Allow',
         Action: 'events:PutEvents',
-        Resource: {
-          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
-          'Fn::Sub':
-            'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/tenant-assistant-control-dev',
-        },
+        Resource: { 'Fn::Sub': controlBusArnSub },
         Condition: {
           'ForAllValues:StringEquals': {
             'events:source': ['tenant-assistant.auth'],
