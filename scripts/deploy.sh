@@ -42,9 +42,10 @@ if [ "$dry_run" = false ]; then
   source scripts/setup.sh
 fi
 for service in auth order-action-group chat-api agent-invoker web; do
+  # An empty array expanded under `set -u` fails on bash < 4.4 (macOS ships 3.2): expand only when set.
   params=()
   if [ "$service" = chat-api ] && [ -n "$web_origin" ]; then params=(--param "webOrigin=$web_origin"); fi
-  run pnpm --dir "services/$service" exec serverless deploy --stage "$stage" --region "$region" "${params[@]}"
+  run pnpm --dir "services/$service" exec serverless deploy --stage "$stage" --region "$region" ${params[@]+"${params[@]}"}
 done
 run pnpm --dir services/web run build
 run pnpm --dir services/web run upload -- --stage "$stage" --region "$region"

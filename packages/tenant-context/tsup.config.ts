@@ -5,7 +5,6 @@ export default defineConfig({
     'src/index.ts',
     'src/tokens.ts',
     'src/middleware.ts',
-    'src/events.ts',
     'src/credentials.ts',
     'src/logger.ts',
     'src/membership.ts',

@@ -97,7 +97,7 @@ export const submitPrompt = async (
   prompt: string,
   conversationId?: string,
 ) => {
-  const accepted = await api<{ answerId?: string; conversationId?: string } | undefined>(
+  const accepted = await api<{ answerId?: string; conversationId?: string; deadlineAt?: string } | undefined>(
     stack,
     session,
     '/prompts',
@@ -109,7 +109,11 @@ export const submitPrompt = async (
   if (!accepted?.answerId || !accepted.conversationId) {
     throw new ChatApiError(502, 'NO_ANSWER_ID', 'POST /prompts answered without an answerId');
   }
-  return { answerId: accepted.answerId, conversationId: accepted.conversationId };
+  return {
+    answerId: accepted.answerId,
+    conversationId: accepted.conversationId,
+    ...(typeof accepted.deadlineAt === 'string' ? { deadlineAt: accepted.deadlineAt } : {}),
+  };
 };
 
 /** An answer as `GET /answers/{id}` returns it. */
@@ -118,6 +122,8 @@ export interface Answer {
   status: 'PENDING' | 'STREAMING' | 'COMPLETED' | 'FAILED';
   text?: string;
   reason?: string;
+  /** When chat-api stops waiting for the answer (ISO instant). */
+  deadlineAt?: string;
   [key: string]: unknown;
 }
 
@@ -125,14 +131,43 @@ export interface Answer {
 export const getAnswer = (stack: Pick<StackInfo, 'chatApiUrl'>, session: Session, answerId: string) =>
   api<Answer>(stack, session, `/answers/${encodeURIComponent(answerId)}`);
 
+/** `GET /answers?conversationId=` → the caller's answers in one conversation, oldest first. */
+export const listAnswers = (
+  stack: Pick<StackInfo, 'chatApiUrl'>,
+  session: Session,
+  conversationId: string,
+  page: { limit?: number; cursor?: string } = {},
+) =>
+  api<{ conversationId: string; answers: Answer[]; nextCursor?: string }>(
+    stack,
+    session,
+    `/answers?${new URLSearchParams({ conversationId, ...(page.limit ? { limit: String(page.limit) } : {}), ...(page.cursor ? { cursor: page.cursor } : {}) })}`,
+  );
+
+/** `GET /conversations` → the caller's conversations, the most recent prompt first. */
+export const listConversations = (
+  stack: Pick<StackInfo, 'chatApiUrl'>,
+  session: Session,
+  page: { limit?: number; cursor?: string } = {},
+) =>
+  api<{
+    conversations: { conversationId: string; title: string; createdAt: string; lastPromptAt: string }[];
+    nextCursor?: string;
+  }>(
+    stack,
+    session,
+    `/conversations?${new URLSearchParams({ ...(page.limit ? { limit: String(page.limit) } : {}), ...(page.cursor ? { cursor: page.cursor } : {}) })}`,
+  );
+
 /** A WebSocket message pushed by chat-api. */
 export type PushMessage =
   | {
       type: 'answer.chunk';
       answerId: string;
-      seq: number /** what this push adds */;
-      delta: string /** the answer so far */;
-      text: string;
+      /** This chunk's position: pushes may arrive out of order (or not at all). */
+      seq: number;
+      /** This chunk's text. */
+      delta: string;
     }
   | { type: 'answer.completed'; answerId: string; text: string }
   | { type: 'answer.failed'; answerId: string; reason: string };
@@ -173,9 +208,16 @@ export const openSocket = async (stack: Pick<StackInfo, 'webSocketUrl'>, session
   };
 };
 
+/** How long after the deadline the client asks chat-api once more before it gives up on its own. */
+const DEADLINE_GRACE_MS = 2000;
+
 /**
- * Waits for an answer to finish: streamed chunks go to `onChunk` as they arrive over the socket;
- * resolves with the final answer (COMPLETED or FAILED). Polls `GET /answers/{id}` as a fallback.
+ * Waits for an answer to finish: streamed chunks are put in `seq` order and the text they add
+ * without a gap goes to `onChunk`; resolves with the final answer (COMPLETED or FAILED — the
+ * completion's text is authoritative). Polls `GET /answers/{id}` as a fallback. It stops waiting at
+ * the answer's deadline (`deadlineAt`, else `timeoutMs`): it asks chat-api once more (a read past
+ * the deadline ends the answer, FAILED "timed out") and resolves with what it says, or with a
+ * timed-out answer of its own when chat-api cannot be reached.
  */
 export const awaitAnswer = (
   stack: Pick<StackInfo, 'chatApiUrl'>,
@@ -184,6 +226,9 @@ export const awaitAnswer = (
   options: {
     socket?: Awaited<ReturnType<typeof openSocket>>;
     onChunk?: (text: string) => void;
+    /** The answer's deadline from `POST /prompts` (ISO instant). */
+    deadlineAt?: string;
+    /** Without a deadline: give up (reject) after this long (default 60 s). */
     timeoutMs?: number;
   } = {},
 ): Promise<Answer> =>
@@ -192,6 +237,8 @@ export const awaitAnswer = (
     const pollEveryMs = options.socket ? 3000 : 500;
     let done = false;
     let pollTimer: NodeJS.Timeout | undefined;
+    const pending = new Map<number, string>();
+    let nextSeq = 0;
     const finish = (outcome: { answer: Answer } | { error: unknown }) => {
       if (done) return;
       done = true;
@@ -203,16 +250,44 @@ export const awaitAnswer = (
     };
     const stop = options.socket?.onMessage((message) => {
       if (message.answerId !== answerId) return;
-      if (message.type === 'answer.chunk') options.onChunk?.(message.delta);
+      if (message.type === 'answer.chunk' && message.seq >= nextSeq) {
+        pending.set(message.seq, message.delta);
+        let added = '';
+        for (let piece = pending.get(nextSeq); piece !== undefined; piece = pending.get(nextSeq)) {
+          added += piece;
+          pending.delete(nextSeq);
+          nextSeq += 1;
+        }
+        if (added) options.onChunk?.(added);
+      }
       if (message.type === 'answer.completed')
         finish({ answer: { answerId, status: 'COMPLETED', text: message.text } });
       if (message.type === 'answer.failed')
         finish({ answer: { answerId, status: 'FAILED', reason: message.reason } });
     });
-    const deadline = setTimeout(
-      () => finish({ error: new Error(`Answer ${answerId} did not finish in time`) }),
-      options.timeoutMs ?? 60_000,
-    );
+    const atDeadline = async () => {
+      try {
+        const answer = await getAnswer(stack, session, answerId);
+        if (answer.status === 'COMPLETED' || answer.status === 'FAILED') return finish({ answer });
+      } catch {
+        // chat-api unreachable: the client's own verdict below
+      }
+      finish({
+        answer: {
+          answerId,
+          status: 'FAILED',
+          reason: 'No answer arrived before its deadline (timed out). Please try again.',
+        },
+      });
+    };
+    const deadlineMs = options.deadlineAt ? Date.parse(options.deadlineAt) - Date.now() : undefined;
+    const deadline =
+      deadlineMs === undefined
+        ? setTimeout(
+            () => finish({ error: new Error(`Answer ${answerId} did not finish in time`) }),
+            options.timeoutMs ?? 60_000,
+          )
+        : setTimeout(() => void atDeadline(), Math.max(0, deadlineMs) + DEADLINE_GRACE_MS);
     const poll = async () => {
       try {
         const answer = await getAnswer(stack, session, answerId);

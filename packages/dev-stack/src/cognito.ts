@@ -2,12 +2,14 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
   DescribeUserPoolClientCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { CfnTemplate } from '@tenant-assistant/testing';
+import { mailboxFile } from './mailbox';
 import { type RunningProcess, stopProcessGroup } from './offline';
 
 const require = createRequire(import.meta.url);
@@ -138,10 +140,23 @@ export const startLocalCognito = async (options: LocalCognitoOptions): Promise<L
     writeFileSync(poolFile, JSON.stringify({ Users: {}, Groups: {}, Options: options_ }, null, 2));
   }
 
-  const bin = join(dirname(require.resolve('cognito-local/package.json')), 'lib', 'bin', 'start.js');
+  // cognito-local's own start script, after the few additions of cognito-local-start.cjs (mailbox,
+  // invitation resend, MFA preference) — see that file.
+  const bin = join(dirname(fileURLToPath(import.meta.url)), 'cognito-local-start.cjs');
+  const invite = (resourceOf(options.authTemplate, 'AWS::Cognito::UserPool').AdminCreateUserConfig ?? {}) as {
+    InviteMessageTemplate?: { EmailSubject?: string; EmailMessage?: string };
+  };
   const child = spawn(process.execPath, [bin], {
     cwd: root,
-    env: { ...process.env, PORT: String(options.port), HOST: '127.0.0.1', DEBUG: '' },
+    env: {
+      ...process.env,
+      PORT: String(options.port),
+      HOST: '127.0.0.1',
+      DEBUG: '',
+      TA_MAILBOX_FILE: mailboxFile(options.dataDir),
+      TA_INVITE_SUBJECT: invite.InviteMessageTemplate?.EmailSubject ?? '',
+      TA_INVITE_MESSAGE: invite.InviteMessageTemplate?.EmailMessage ?? '',
+    },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

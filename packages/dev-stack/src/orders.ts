@@ -9,22 +9,16 @@ import {
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { parseTenantId, parseUserId, type TenantContext } from '@tenant-assistant/tenant-context';
+import type { Order, OrderItem, OrderStatus } from '@tenant-assistant/contracts/orders';
+import {
+  ordersTableName,
+  parseTenantId,
+  parseUserId,
+  type TenantContext,
+} from '@tenant-assistant/tenant-context';
 import { ulid } from 'ulid';
 
-/** Order statuses the action group understands. */
-export const ORDER_STATUSES = ['PENDING', 'SHIPPED', 'DELIVERED', 'CANCELLED'] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
-
-export interface Order {
-  userId: string;
-  orderId: string;
-  status: OrderStatus;
-  /** Always a number (the original sample stored strings). */
-  total: number;
-  createdAt: string;
-  items: { name: string; quantity: number }[];
-}
+export { ORDER_STATUSES, type Order, type OrderStatus } from '@tenant-assistant/contracts/orders';
 
 /** Looks a user up in Cognito and returns their tenant and sub — never guessed from the name. */
 export const findTenantUser = async (
@@ -51,7 +45,7 @@ export const ordersTableOf = async (
     new GetCommand({ TableName: tables.tenantConfigTableName, Key: { tenantId } }),
   );
   if (!Item) throw new Error(`Tenant ${tenantId} is not provisioned (no TenantConfig item)`);
-  const expected = `${tables.ordersTablePrefix}${tenantId}`;
+  const expected = ordersTableName(tables.ordersTablePrefix, tenantId);
   if (Item.ordersTableName !== expected) {
     throw new Error(
       `TenantConfig of ${tenantId} names ${String(Item.ordersTableName)}, expected ${expected}`,
@@ -63,7 +57,7 @@ export const ordersTableOf = async (
 export interface NewOrder {
   status?: OrderStatus;
   total?: number;
-  items?: { name: string; quantity: number }[];
+  items?: OrderItem[];
   orderId?: string;
   createdAt?: string;
 }

@@ -13,18 +13,19 @@ import {
   LOCAL_REGION,
   type LocalBedrockAgent,
   type LocalEventBridge,
+  type LocalScheduler,
   type LocalSqs,
   type LocalSts,
   loadFunctionsFromServerlessYml,
   loadRulesFromServerlessYml,
-  type RoleRegistry,
-  rolesFromCloudFormationTemplate,
+  loadSchedulesFromServerlessYml,
   ServerlessConfig,
   startDynamoDbIamGateway,
   startDynamoDbLocal,
   startLocalBedrockAgent,
   startLocalEventBridge,
   startLocalLambda,
+  startLocalScheduler,
   startLocalSqs,
   startLocalSts,
   TargetUnreachableError,
@@ -34,6 +35,14 @@ import type { CfnTemplate } from '@tenant-assistant/testing';
 import { startLocalCognito } from './cognito';
 import { invokeLocalLambda, LambdaInvokeError, type RunningProcess, startServerlessOffline } from './offline';
 import { assertPortsFree, resolvePorts, type StackPorts } from './ports';
+import {
+  functionCredentialsFile,
+  issueFunctionCredentials,
+  type LocalIam,
+  localIamOf,
+  packagedTemplate,
+  readFunctionCredentials,
+} from './roles';
 import { defaultDataDir, REPO_ROOT, type StackInfo, writeStackInfo } from './state';
 import { createTablesOfTemplate } from './tables';
 import { serveWeb } from './web';
@@ -67,36 +76,25 @@ export const SERVICES = {
 export type ServiceKey = keyof typeof SERVICES;
 
 /**
- * Per-service access keys. The DynamoDB gateway lets them through without IAM evaluation (the
- * services' own Lambda roles are checked by the template tests); the agent-invoker's key is known
- * to the STS stand-in as the agent-invoker Lambda role, so TenantDataAccessRole's trust policy is
- * evaluated against it. Tenant data is only ever read with STS session credentials, which the
- * gateway evaluates against TenantDataAccessRole's policy, its session policy and its tags.
+ * The dev tools' key (seeding, manage-orders): authenticated by the stand-ins but never evaluated.
+ * No function uses it: each function runs with a session of its own execution role as packaged
+ * (see roles.ts), and every call made with it is evaluated against that role.
  */
-const SERVICE_KEYS: Record<ServiceKey | 'admin', { accessKeyId: string; secretAccessKey: string }> = {
-  admin: { accessKeyId: 'LOCALADMIN', secretAccessKey: 'local-admin-secret' },
-  auth: { accessKeyId: 'LOCALAUTH', secretAccessKey: 'local-auth-secret' },
-  orderActionGroup: {
-    accessKeyId: 'LOCALORDERACTIONGROUP',
-    secretAccessKey: 'local-order-action-group-secret',
-  },
-  chatApi: { accessKeyId: 'LOCALCHATAPI', secretAccessKey: 'local-chat-api-secret' },
-  agentInvoker: { accessKeyId: 'LOCALAGENTINVOKER', secretAccessKey: 'local-agent-invoker-secret' },
-};
+const ADMIN_KEY = { accessKeyId: 'LOCALADMIN', secretAccessKey: 'local-admin-secret' };
 
 /**
  * The environment a service's handlers get locally: the local endpoints through the SDK's standard
- * `AWS_ENDPOINT_URL_<SERVICE>` variables, the service's own access key, and the values its `local`
+ * `AWS_ENDPOINT_URL_<SERVICE>` variables, the file with each function's own role credentials (the
+ * local serverless plugin puts them into each function's environment), and the values its `local`
  * stage parameters read from the environment. The same for serverless-offline and `invoke local`.
  */
-export const localServiceEnv = (info: StackInfo, key: ServiceKey, base: NodeJS.ProcessEnv = process.env) => {
+export const localServiceEnv = (info: StackInfo, _key: ServiceKey, base: NodeJS.ProcessEnv = process.env) => {
   const env: NodeJS.ProcessEnv = {
     ...base,
     AWS_REGION: info.region,
     AWS_DEFAULT_REGION: info.region,
     AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_ACCESS_KEY_ID: SERVICE_KEYS[key].accessKeyId,
-    AWS_SECRET_ACCESS_KEY: SERVICE_KEYS[key].secretAccessKey,
+    TA_LOCAL_FUNCTION_CREDENTIALS: info.functionCredentialsFile,
     AWS_ENDPOINT_URL_DYNAMODB: info.dynamodbUrl,
     AWS_ENDPOINT_URL_STS: info.stsUrl,
     AWS_ENDPOINT_URL_EVENTBRIDGE: info.eventBridgeUrl,
@@ -109,23 +107,25 @@ export const localServiceEnv = (info: StackInfo, key: ServiceKey, base: NodeJS.P
     WEB_ORIGIN: info.webUrl,
     WEBSOCKET_API_ENDPOINT: info.webSocketUrl.replace(/^ws/, 'http'),
   };
-  for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN']) delete env[name];
+  for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'])
+    delete env[name];
   return env;
 };
 
-/** The access key the agent-invoker uses locally (STS knows it as the agent-invoker's Lambda role). */
-export const AGENT_INVOKER_KEY = SERVICE_KEYS.agentInvoker;
+/** The agent-invoker's function, whose role TenantDataAccessRole trusts. */
+const AGENT_INVOKER_FUNCTION = `tenant-assistant-agent-invoker-${STAGE}-invokeAgent`;
 
 /**
  * tenant-context's scoped-credentials provider exactly as the agent-invoker configures it against
- * the running local system: AssumeRole on TenantDataAccessRole through the STS stand-in, with the
- * agent-invoker's key (for tools and tests that need a user's tenant-scoped credentials).
+ * the running local system: AssumeRole on TenantDataAccessRole through the STS stand-in, as the
+ * agent-invoker function's own role (for tools and tests that need a user's tenant-scoped credentials).
  */
 export const localScopedCredentialsProvider = (info: StackInfo) => {
   const tableArn = (name: string) => `arn:aws:dynamodb:${info.region}:${info.accountId}:table/${name}`;
+  const invoker = readFunctionCredentials(info.functionCredentialsFile, AGENT_INVOKER_FUNCTION);
   return createScopedCredentialsProvider({
     roleArn: `arn:aws:iam::${info.accountId}:role/tenant-assistant-order-action-group-${STAGE}-data-access`,
-    sts: new STSClient({ region: info.region, endpoint: info.stsUrl, credentials: AGENT_INVOKER_KEY }),
+    sts: new STSClient({ region: info.region, endpoint: info.stsUrl, credentials: invoker }),
     tables: {
       tenantConfigTableArn: tableArn(info.tenantConfigTableName),
       ordersTableArnPrefix: tableArn(info.ordersTablePrefix),
@@ -152,17 +152,39 @@ export interface StartStackOptions {
    * that IAM refuses what code would wrongly ask for. Never used by the run command.
    */
   tamperActionGroupEvent?: (event: BedrockActionGroupEvent) => BedrockActionGroupEvent;
+  /**
+   * Seconds from submit to an answer's deadline (chat-api's `answerDeadlineSeconds`; default the
+   * stage's 240, or `ANSWER_DEADLINE_SECONDS`). Tests shorten it.
+   */
+  answerDeadlineSeconds?: number;
+  /**
+   * How often scheduled functions (chat-api's sweeper) run locally. Default: their rate divided by
+   * {@link LOCAL_SCHEDULE_SPEED_UP} (rate(1 minute) → every 10 s), or `TA_SCHEDULE_INTERVAL_MS`.
+   */
+  scheduleIntervalMs?: number;
   log?: (source: string, line: string) => void;
 }
 
+/** Scheduled functions run this many times more often locally than their rate says. */
+export const LOCAL_SCHEDULE_SPEED_UP = 6;
+
 export interface RunningStack {
   info: StackInfo;
+  /** Roles, function roles and bus policies as packaged (what every stand-in evaluates). */
+  iam: LocalIam;
   sts: LocalSts;
   gateway: DynamoDbIamGateway;
   eventBridge: LocalEventBridge;
   bedrock: LocalBedrockAgent;
+  /** Runs the services' scheduled functions (e.g. `scheduler.runNow('sweepAnswers')`). */
+  scheduler: LocalScheduler;
   /** The dead-letter queues (local SQS stand-in). */
   sqs: LocalSqs;
+  /** TEST-ONLY FAULTS for the fault tests (never used by the run command). */
+  faults: {
+    /** The STS stand-in stops answering (connections refused) for `ms`, then comes back. */
+    stsOutage(ms: number): Promise<void>;
+  };
   /** Milliseconds from start to ready. */
   startupMs: number;
   close(): Promise<void>;
@@ -221,6 +243,13 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
 
   try {
     const templates = loadTemplates();
+    // Packaged before anything starts (cached on disk after the first time): packaging next to
+    // DynamoDB Local's start would starve the JVM of CPU on a small machine.
+    const packaged = await Promise.all(
+      (Object.keys(SERVICES) as ServiceKey[]).map(
+        async (key) => [key, await packagedTemplate(join(REPO_ROOT, SERVICES[key].dir), STAGE)] as const,
+      ),
+    );
     const dynamo = await startDynamoDbLocal({
       host: '127.0.0.1',
       port: ports.dynamodb,
@@ -229,32 +258,45 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
     });
     running.push({ name: 'dynamodb', close: () => dynamo.close() });
 
-    // The roles STS sessions are minted for: TenantDataAccessRole as written in order-action-group.
-    const roles: RoleRegistry = rolesFromCloudFormationTemplate(templates.orderActionGroup as never, {
+    // Every role as packaged (the functions' execution roles, TenantDataAccessRole, …), which
+    // function runs as which role, and the bus policies: what every stand-in evaluates.
+    const iam = localIamOf(Object.fromEntries(packaged), {
       accountId: LOCAL_ACCOUNT_ID,
       region: LOCAL_REGION,
+      stage: STAGE,
     });
-    const agentInvokerRoleArn = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/tenant-assistant-agent-invoker-${STAGE}-${LOCAL_REGION}-lambdaRole`;
-    const sts = await startLocalSts({
+    log('stack', `packaged templates read after ${Date.now() - started} ms`);
+    const stsOptions = {
       host: '127.0.0.1',
       port: ports.sts,
-      roles,
+      roles: iam.roles,
       callers: {
-        [SERVICE_KEYS.agentInvoker.accessKeyId]: {
-          arn: agentInvokerRoleArn,
-          secretAccessKey: SERVICE_KEYS.agentInvoker.secretAccessKey,
+        [ADMIN_KEY.accessKeyId]: {
+          arn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/local-admin`,
+          secretAccessKey: ADMIN_KEY.secretAccessKey,
         },
       },
       requireKnownCallers: true,
-    });
-    running.push({ name: 'sts', close: () => sts.close() });
+    };
+    const sts = await startLocalSts(stsOptions);
+    let stsNow: LocalSts | undefined = sts;
+    running.push({ name: 'sts', close: async () => stsNow?.close() });
+    /** TEST-ONLY FAULT: STS refuses connections for `ms`, then answers again (same sessions). */
+    const stsOutage = async (ms: number) => {
+      await stsNow?.close();
+      stsNow = undefined;
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      stsNow = await startLocalSts({ ...stsOptions, sessions: sts.sessions });
+    };
+    const functionCredentials = functionCredentialsFile(dataDir);
+    await issueFunctionCredentials(sts, iam.functions, functionCredentials);
     const gateway = await startDynamoDbIamGateway({
       host: '127.0.0.1',
       port: ports.dynamodbGateway,
       target: dynamo.url,
       sessions: sts.sessions,
-      roles,
-      adminCredentials: Object.values(SERVICE_KEYS),
+      roles: iam.roles,
+      adminCredentials: [ADMIN_KEY],
     });
     running.push({ name: 'dynamodb-gateway', close: () => gateway.close() });
 
@@ -262,7 +304,7 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
     const adminDynamo = new DynamoDBClient({
       region: LOCAL_REGION,
       endpoint: dynamo.url,
-      credentials: SERVICE_KEYS.admin,
+      credentials: ADMIN_KEY,
     });
     for (const template of Object.values(templates)) await createTablesOfTemplate(adminDynamo, template);
 
@@ -331,6 +373,7 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
       host: '127.0.0.1',
       port: ports.eventBridge,
       rules,
+      iam: { sessions: sts.sessions, roles: iam.roles, busPolicies: iam.busPolicies, admins: [ADMIN_KEY] },
       asyncInvoker,
       invoke: (rule, event) => runFunction(rule, event),
     });
@@ -350,6 +393,7 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
       model: options.model ?? modelFromEnv(),
       ...(options.maxAgentSteps === undefined ? {} : { maxSteps: options.maxAgentSteps }),
       agents: { [LOCAL_AGENT_ID]: { name: 'tenant-assistant-local', aliases: [LOCAL_AGENT_ALIAS_ID] } },
+      iam: { sessions: sts.sessions, roles: iam.roles, admins: [ADMIN_KEY] },
       invokeActionGroup: (event) =>
         invokeLocalLambda(
           ports.orderActionGroupLambda,
@@ -392,7 +436,8 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
       bedrockUrl: bedrock.url,
       sqsUrl: sqs.url,
       lambdaUrl: lambda.url,
-      adminCredentials: SERVICE_KEYS.admin,
+      adminCredentials: ADMIN_KEY,
+      functionCredentialsFile: functionCredentials,
       tenantConfigTableName: `tenant-assistant-order-action-group-${STAGE}-tenant-config`,
       ordersTablePrefix: `tenant-assistant-order-action-group-${STAGE}-orders-`,
       ports,
@@ -408,7 +453,12 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
           httpPort: ports[SERVICES[key].http],
           websocketPort: ports[SERVICES[key].ws],
           lambdaPort: ports[SERVICES[key].lambda],
-          env: localServiceEnv(info, key),
+          env: {
+            ...localServiceEnv(info, key),
+            ...(options.answerDeadlineSeconds === undefined
+              ? {}
+              : { ANSWER_DEADLINE_SECONDS: String(options.answerDeadlineSeconds) }),
+          },
           log: (line) => log(key, line),
         }).then((process_: RunningProcess) => {
           running.push(process_);
@@ -419,6 +469,29 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
     void offline;
     log('stack', `services ready after ${Date.now() - started} ms`);
 
+    // EventBridge scheduled rules (chat-api's sweeper), read from the services' serverless.yml.
+    const schedules = (Object.keys(SERVICES) as ServiceKey[]).flatMap((key) =>
+      loadSchedulesFromServerlessYml(join(REPO_ROOT, SERVICES[key].dir, 'serverless.yml'), {
+        stage: STAGE,
+        region: LOCAL_REGION,
+        accountId: LOCAL_ACCOUNT_ID,
+        env: process.env,
+      }),
+    );
+    const intervalFromEnv = Number(process.env.TA_SCHEDULE_INTERVAL_MS);
+    const scheduler = startLocalScheduler({
+      schedules,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      stage: STAGE,
+      intervalMs: (schedule) =>
+        options.scheduleIntervalMs ??
+        (intervalFromEnv > 0 ? intervalFromEnv : Math.ceil(schedule.rateMs / LOCAL_SCHEDULE_SPEED_UP)),
+      invoke: (schedule, event) => runFunction(schedule, event),
+      onError: (schedule, error) => log('scheduler', `${schedule.functionName} failed: ${String(error)}`),
+    });
+    running.push({ name: 'scheduler', close: () => scheduler.close() });
+
     if (options.web !== false) {
       const web = await serveWeb({ port: ports.web, info });
       running.push(web);
@@ -426,15 +499,19 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
     writeStackInfo(info, dataDir);
     return {
       info,
+      iam,
       sts,
       gateway,
       eventBridge,
       bedrock,
+      scheduler,
       sqs,
+      faults: { stsOutage },
       startupMs: Date.now() - started,
       close: async () => {
         await closeAll();
         rmSync(join(dataDir, 'stack.json'), { force: true });
+        rmSync(functionCredentials, { force: true });
       },
     };
   } catch (error) {

@@ -31,8 +31,10 @@ export interface StackInfo {
   sqsUrl: string;
   /** The local Lambda Invoke stand-in (asynchronous invocations are retried and dead-lettered as in AWS). */
   lambdaUrl: string;
-  /** Keys the local DynamoDB gateway lets through without IAM evaluation (seeding, scripts). */
+  /** The dev tools' key: authenticated but never evaluated (seeding, scripts). No function uses it. */
   adminCredentials: { accessKeyId: string; secretAccessKey: string };
+  /** Each function's credentials for its own execution role (read by the local serverless plugin). */
+  functionCredentialsFile: string;
   tenantConfigTableName: string;
   ordersTablePrefix: string;
   ports: StackPorts;

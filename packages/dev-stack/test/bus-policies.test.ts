@@ -1,13 +1,14 @@
 import { join } from 'node:path';
+import { DETAIL_TYPES, EVENT_PRODUCERS, EVENT_SOURCES } from '@tenant-assistant/contracts/events';
 import {
-  authorizePutEventsEntry,
+  authorize,
   type CloudFormationTemplate,
+  eventBusPoliciesFromTemplate,
   type NamedPolicy,
   type PolicyDocument,
   resolveIntrinsics,
   rolesFromCloudFormationTemplate,
 } from '@tenant-assistant/local-stack';
-import { DETAIL_TYPES, EVENT_PRODUCERS, EVENT_SOURCES } from '@tenant-assistant/tenant-context/events';
 import { type CfnTemplate, packageService } from '@tenant-assistant/testing';
 
 // Both event buses' resource policies and every role of the project, exactly as packaged (dev stage),
@@ -98,11 +99,16 @@ const placeholderArns = (template: CloudFormationTemplate) =>
       .map(([logicalId]) => [`${logicalId}.Arn`, `arn:aws:placeholder:${region}:${accountId}:${logicalId}`]),
   );
 
-const busOf = (template: CfnTemplate, logicalId: string, context: object) => {
-  const bus = template.Resources[logicalId];
+/** The resource policy of the template's event bus `logicalId`, as packaged, and the bus's ARN. */
+const busOf = (template: CloudFormationTemplate, logicalId: string, context: object) => {
+  const bus = template.Resources?.[logicalId];
   if (bus?.Type !== 'AWS::Events::EventBus') throw new Error(`${logicalId} is not an event bus`);
-  const resolved = resolveIntrinsics(bus.Properties, context) as { Name: string; Policy?: PolicyDocument };
-  return { arn: `arn:aws:events:${region}:${accountId}:event-bus/${resolved.Name}`, policy: resolved.Policy };
+  const name = resolveIntrinsics(bus.Properties?.Name, { ...context, template });
+  if (typeof name !== 'string') throw new Error(`${logicalId} has no resolvable Name`);
+  return {
+    arn: `arn:aws:events:${region}:${accountId}:event-bus/${name}`,
+    policy: eventBusPoliciesFromTemplate(template, context)[name],
+  };
 };
 
 beforeAll(async () => {
@@ -124,10 +130,8 @@ beforeAll(async () => {
     for (const [arn, definition] of Object.entries(rolesFromCloudFormationTemplate(template, context))) {
       roles.push({ arn, service, policies: definition.policies });
     }
-    if (service === 'chat-api')
-      busPolicies.data = busOf(templates[index] as CfnTemplate, 'EventBus', context);
-    if (service === 'auth')
-      busPolicies.control = busOf(templates[index] as CfnTemplate, 'ControlEventBus', context);
+    if (service === 'chat-api') busPolicies.data = busOf(template, 'EventBus', context);
+    if (service === 'auth') busPolicies.control = busOf(template, 'ControlEventBus', context);
     addExports(template, stackName, imports);
   });
 });
@@ -156,23 +160,34 @@ const producers = (): Record<string, { bus: 'data' | 'control'; roles: string[] 
   };
 };
 
-const decide = (
+type Decision = 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied';
+
+/** IAM's decision on one PutEvents entry of `role` (as one of its sessions) on `bus`. */
+const decide = async (
   role: Role,
   bus: 'data' | 'control',
   source: string,
   detailType: string,
   withBusPolicy = true,
-) => {
+): Promise<Decision> => {
   const { arn, policy } = busPolicies[bus];
-  return authorizePutEventsEntry(
+  const decision = await authorize(
     {
       principalArn: `${role.arn.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/')}/fn`,
-      eventBusArn: arn,
-      source,
-      detailType,
+      action: 'events:PutEvents',
+      resourceArn: arn,
+      resourceAccountId: accountId,
+      context: {
+        'aws:PrincipalArn': role.arn,
+        'events:source': [source],
+        'events:detail-type': [detailType],
+      },
     },
-    { identityPolicies: role.policies, ...(withBusPolicy && policy ? { busPolicy: policy } : {}) },
+    { identityPolicies: role.policies, ...(withBusPolicy && policy ? { resourcePolicy: policy } : {}) },
   );
+  if (decision.allowed) return 'Allowed';
+  if (decision.reason === 'evaluation-error') throw new Error(decision.message);
+  return decision.reason.startsWith('explicit-deny') ? 'ExplicitlyDenied' : 'ImplicitlyDenied';
 };
 
 const SOURCES = [...Object.values(EVENT_SOURCES), 'tenant-assistant.attacker'];

@@ -1,25 +1,48 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminGetUserCommand,
+  CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { parseTenantId } from '@tenant-assistant/tenant-context';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { createIntentRouterModel } from '@tenant-assistant/local-stack';
+import { ordersTableName, parseTenantId } from '@tenant-assistant/tenant-context';
 import {
   type Answer,
   adminRequest,
   awaitAnswer,
   ChatApiError,
   getAnswer,
+  listAnswers,
+  listConversations,
   openSocket,
   type Session,
   signIn,
   submitPrompt,
 } from '../src/client';
+import { latestTemporaryPassword } from '../src/mailbox';
 import { findTenantUser, listOrders, ordersTableOf } from '../src/orders';
 import { testPorts } from '../src/ports';
 import { KNOWN_DEV_PASSWORD, SEED_USERS, seedStack } from '../src/seed';
-import { localScopedCredentialsProvider, type RunningStack, startStack } from '../src/stack';
+import { localScopedCredentialsProvider, modelFromEnv, type RunningStack, startStack } from '../src/stack';
+
+/** chat-api's answer deadline on the local stage (seconds after submit). */
+const DEADLINE_SECONDS = 240;
+/** TEST-ONLY: a prompt containing this marker makes the local model stall until the test releases it. */
+const STALL = '[stall]';
+let stallGate = openGate();
+
+/** A promise that resolves once `open()` is called (or after 60 s). */
+function openGate() {
+  let open: () => void = () => undefined;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+    setTimeout(resolve, 60_000).unref();
+  });
+  return { opened, open };
+}
 
 // One stack for the whole file (start-up is the expensive part); ports shifted so a running dev
 // stack on the default ports is not disturbed. The test-only fault below is off unless a test turns it on.
@@ -42,6 +65,23 @@ const ask = async (username: string, prompt: string): Promise<Answer> => {
   return awaitAnswer(stack.info, s, answerId, { timeoutMs: 60_000 });
 };
 
+/** The rules model, except that it waits on a prompt with {@link STALL} until released (or 60 s). */
+function stallingModel() {
+  const rules = process.env.TA_LLM_BASE_URL ? modelFromEnv() : createIntentRouterModel();
+  return {
+    name: `${rules.name} (stalls on ${STALL})`,
+    next: async (turn: Parameters<typeof rules.next>[0], signal?: AbortSignal) => {
+      if (turn.inputText?.includes(STALL)) {
+        await new Promise<void>((resolve) => {
+          void stallGate.opened.then(resolve);
+          signal?.addEventListener('abort', () => resolve(), { once: true });
+        });
+      }
+      return rules.next(turn, signal);
+    },
+  };
+}
+
 const adminClients = () => {
   const { region, cognitoUrl, dynamodbUrl, adminCredentials: credentials } = stack.info;
   return {
@@ -57,6 +97,7 @@ beforeAll(async () => {
     inMemory: true,
     web: false,
     ports: testPorts(20_000),
+    model: stallingModel(),
     tamperActionGroupEvent: (event) =>
       tamperTenant
         ? { ...event, sessionAttributes: { ...event.sessionAttributes, tenantId: tamperTenant } }
@@ -147,7 +188,7 @@ describe('the local system, end to end', () => {
       credentials: { accessKeyId, secretAccessKey, sessionToken },
     });
     const db = DynamoDBDocumentClient.from(raw);
-    const orders = (tenant: string) => `${stack.info.ordersTablePrefix}${tenant}`;
+    const orders = (tenant: string) => ordersTableName(stack.info.ordersTablePrefix, tenant);
     const query = (table: string, userId: string) =>
       db.send(
         new QueryCommand({
@@ -228,6 +269,96 @@ describe('the local system, end to end', () => {
     expect(stored.status).toBe('FAILED');
   });
 
+  test('the sweeper ends an answer that outlived its deadline, pushes the failure, and a late completion never reopens it', async () => {
+    // Prepare
+    const owner = await session('tenant2-user');
+    const socket = await openSocket(stack.info, owner);
+    stallGate = openGate();
+    try {
+      const started = Date.now();
+      const { answerId, deadlineAt } = await submitPrompt(
+        stack.info,
+        owner,
+        `${STALL} What is your return policy?`,
+      );
+
+      const pushed = new Promise((resolve, reject) => {
+        const stop = socket.onMessage((message) => {
+          if (message.answerId === answerId && message.type !== 'answer.chunk') {
+            stop();
+            resolve(message);
+          }
+        });
+        setTimeout(() => reject(new Error('no push')), 30_000);
+      });
+      // Time passes: the stored deadline is moved into the past (nothing else about the answer changes).
+      await adminClients().db.send(
+        new UpdateCommand({
+          TableName: 'tenant-assistant-chat-api-local-answers',
+          Key: { userId: answerId.split('.')[0], answerId },
+          UpdateExpression: 'SET deadlineAt = :past',
+          ExpressionAttributeValues: { ':past': new Date(Date.now() - 1000).toISOString() },
+        }),
+      );
+
+      // Act: nobody reads the answer; only the sweeper can end it
+      const sweep = await stack.scheduler.runNow('sweepAnswers');
+      const failure = await pushed;
+      stallGate.open();
+      await stack.eventBridge.drain(30_000); // the late AnswerCompleted is delivered and refused
+
+      // Assess
+      expect(failure).toEqual({
+        type: 'answer.failed',
+        answerId,
+        reason: expect.stringMatching(/timed out/),
+      });
+      expect(Date.parse(deadlineAt ?? '') - started).toBeGreaterThan((DEADLINE_SECONDS - 5) * 1000);
+      expect(Date.parse(deadlineAt ?? '') - started).toBeLessThanOrEqual((DEADLINE_SECONDS + 5) * 1000);
+      expect(sweep).toMatchObject({ expired: expect.any(Number) });
+      const stored = await getAnswer(stack.info, owner, answerId);
+      expect(stored).toMatchObject({ status: 'FAILED', reason: expect.stringMatching(/timed out/) });
+      expect(socket.messages.filter((m) => m.answerId === answerId && m.type === 'answer.completed')).toEqual(
+        [],
+      );
+    } finally {
+      await socket.close();
+    }
+  }, 90_000);
+
+  test("lists the caller's own conversations with their first prompt as title; another user's is 404", async () => {
+    // Prepare
+    const owner = await session('tenant3-user');
+    const other = await session('tenant1-user');
+    const first = await submitPrompt(stack.info, owner, 'Which orders did I place?');
+    await awaitAnswer(stack.info, owner, first.answerId);
+    const followUp = await submitPrompt(
+      stack.info,
+      owner,
+      'What is your return policy?',
+      first.conversationId,
+    );
+    await awaitAnswer(stack.info, owner, followUp.answerId);
+
+    // Act
+    const mine = await listConversations(stack.info, owner);
+    const theirs = await listConversations(stack.info, other);
+    const history = await listAnswers(stack.info, owner, first.conversationId);
+    const stolen = await listAnswers(stack.info, other, first.conversationId).catch(
+      (error: unknown) => error,
+    );
+
+    // Assess
+    expect(mine.conversations[0]).toMatchObject({
+      conversationId: first.conversationId,
+      title: 'Which orders did I place?',
+    });
+    expect(theirs.conversations.map((c) => c.conversationId)).not.toContain(first.conversationId);
+    expect(history.answers.map((a) => a.answerId)).toEqual([first.answerId, followUp.answerId]);
+    expect(stolen).toBeInstanceOf(ChatApiError);
+    expect((stolen as ChatApiError).status).toBe(404);
+  });
+
   test('refuses a forged token with 401', async () => {
     // Prepare
     const real = await session('tenant1-user');
@@ -251,6 +382,28 @@ describe('the local system, end to end', () => {
       expect(user.tenantId).toBe(seed.tenantId);
       expect(await listOrders(db, table, user.userId)).toHaveLength(seed.orders.length);
     }
+  });
+
+  test('evaluates the functions’ own calls against their packaged roles', async () => {
+    // Prepare
+    await ask('tenant1-user', 'What is your return policy?');
+
+    // Act
+    const decisions = stack.gateway.decisions();
+    const byFunction = decisions.filter((d) => /:assumed-role\/[^/]+\/tenant-assistant-/.test(d.principal));
+
+    // Assess: chat-api's answers table writes and the agent-invoker's idempotency records came
+    // from the functions' own role sessions and were evaluated, none with the admin key.
+    const principals = new Set(byFunction.map((d) => d.principal.split('/').pop()));
+    expect([...principals]).toEqual(
+      expect.arrayContaining([
+        'tenant-assistant-chat-api-local-submitPrompt',
+        'tenant-assistant-chat-api-local-onAnswerEvent',
+        'tenant-assistant-agent-invoker-local-invokeAgent',
+      ]),
+    );
+    expect(byFunction.every((d) => d.via === 'iam')).toBe(true);
+    expect(stack.eventBridge.published().length).toBeGreaterThan(0);
   });
 });
 
@@ -296,6 +449,8 @@ describe('the admin API on the local system', () => {
     // Assess
     expect(updated.status).toBe(200);
     try {
+      // TenantUpdated reaches order-action-group asynchronously, as EventBridge delivers it.
+      await stack.eventBridge.drain();
       const answer = await ask('tenant2-user', 'What is your return policy?');
       expect(answer.text).toContain('25 days');
     } finally {
@@ -340,18 +495,25 @@ describe('the admin API on the local system', () => {
     const caller = await session(username);
     const before = (await tenant('tenant2')).body;
     // Act
-    const answers = await Promise.all([
-      adminRequest(stack.info, caller, 'GET', '/admin/tenants'),
-      adminRequest(stack.info, caller, 'PATCH', '/admin/tenants/tenant2', { returnPolicyDays: 1 }),
-      adminRequest(stack.info, caller, 'POST', '/admin/tenants/tenant2/suspend'),
-      adminRequest(stack.info, caller, 'POST', '/admin/tenants', {
-        tenantId: 'sneaky',
-        name: 'Sneaky',
-        returnPolicyDays: 1,
-        tier: 'basic',
-        firstAdmin: { username: 'sneaky-admin', email: 'a@sneaky.test' },
-      }),
-    ]);
+    const answers = [];
+    for (const [method, path, body] of [
+      ['GET', '/admin/tenants'],
+      ['PATCH', '/admin/tenants/tenant2', { returnPolicyDays: 1 }],
+      ['POST', '/admin/tenants/tenant2/suspend'],
+      [
+        'POST',
+        '/admin/tenants',
+        {
+          tenantId: 'sneaky',
+          name: 'Sneaky',
+          returnPolicyDays: 1,
+          tier: 'basic',
+          firstAdmin: { username: 'sneaky-admin', email: 'a@sneaky.test' },
+        },
+      ],
+    ] as const) {
+      answers.push(await adminRequest(stack.info, caller, method, path, body));
+    }
     // Assess
     for (const answer of answers) {
       expect(answer.status).toBe(403);
@@ -375,5 +537,130 @@ describe('the admin API on the local system', () => {
     // Assess
     expect(withForged.status).toBe(401);
     expect(withNone.status).toBe(401);
+  });
+});
+
+describe('tenant admins on the local system', () => {
+  const NEW_PASSWORD = 'Invited-User-Passw0rd!';
+
+  test('a tenant admin invites a user, who finds the invitation in the local mailbox, signs in and chats', async () => {
+    // Prepare
+    const admin = await session('tenant1-admin');
+    // Act
+    const invited = await adminRequest(stack.info, admin, 'POST', '/admin/users', {
+      username: 'tenant1-invited',
+      email: 'invited@example.com',
+    });
+    const resent = await adminRequest(
+      stack.info,
+      admin,
+      'POST',
+      '/admin/users/tenant1-invited/resend-invitation',
+    );
+    const password = latestTemporaryPassword({ dataDir, username: 'tenant1-invited' });
+    const user = await signIn(stack.info, 'tenant1-invited', password ?? '', NEW_PASSWORD);
+    sessions.set('tenant1-invited', user);
+    const answer = await ask('tenant1-invited', 'What is your return policy?');
+    // Assess
+    expect(invited.status).toBe(201);
+    expect(JSON.stringify(invited.body)).not.toContain(password);
+    expect(resent.status).toBe(200);
+    expect(password).toBeTruthy();
+    expect(answer.text).toContain('10 days');
+    const listed = await adminRequest<{ items: { username: string; status: string }[] }>(
+      stack.info,
+      admin,
+      'GET',
+      '/admin/users',
+    );
+    expect(listed.body.items.find((u) => u.username === 'tenant1-invited')?.status).toBe('CONFIRMED');
+  });
+
+  test("a tenant admin sees only their own tenant's users and cannot touch another tenant's, by URL or body", async () => {
+    // Prepare
+    const admin = await session('tenant1-admin');
+    const { cognito } = adminClients();
+    // Act
+    const listed = await adminRequest<{ items: { username: string }[] }>(
+      stack.info,
+      admin,
+      'GET',
+      '/admin/users?limit=60',
+    );
+    // one at a time: concurrent requests would each start a cold local Lambda worker
+    const answers = [];
+    for (const [method, path, body] of [
+      ['GET', '/admin/users/tenant2-user'],
+      ['POST', '/admin/users/tenant2-user/disable'],
+      ['DELETE', '/admin/users/tenant2-user'],
+      ['POST', '/admin/users/tenant2-admin/roles', { role: 'tenant-admin' }],
+      ['DELETE', '/admin/users/tenant2-admin/roles/tenant-admin'],
+    ] as const) {
+      answers.push(await adminRequest(stack.info, admin, method, path, body));
+    }
+    const smuggled = await adminRequest(stack.info, admin, 'POST', '/admin/users', {
+      username: 'smuggled',
+      email: 's@example.com',
+      tenantId: 'tenant2',
+    });
+    // Assess
+    const names = listed.body.items.map((u) => u.username);
+    expect(names).toEqual(expect.arrayContaining(['tenant1-user', 'tenant1-user2', 'tenant1-admin']));
+    expect(names.filter((name) => !name.startsWith('tenant1-') && name !== 'platform-admin')).toEqual([]);
+    expect(answers.map((answer) => [answer.status, answer.body])).toEqual(
+      answers.map(() => [
+        404,
+        { error: { code: 'USER_NOT_FOUND', message: expect.stringMatching(/^User tenant2-/) } },
+      ]),
+    );
+    expect(smuggled.status).toBe(400);
+    const tenant2User = await cognito.send(
+      new AdminGetUserCommand({ UserPoolId: stack.info.userPoolId, Username: 'tenant2-user' }),
+    );
+    expect(tenant2User.Enabled).toBe(true);
+    expect((await signIn(stack.info, 'tenant2-admin', KNOWN_DEV_PASSWORD)).idToken).toBeTruthy();
+    const tenant2Admin = await adminRequest(stack.info, await session('tenant2-admin'), 'GET', '/admin/me');
+    expect(tenant2Admin.body).toMatchObject({ roles: { tenantAdmin: true } });
+    await expect(
+      cognito.send(new AdminGetUserCommand({ UserPoolId: stack.info.userPoolId, Username: 'smuggled' })),
+    ).rejects.toThrow();
+  });
+
+  test('a tenant admin cannot make themselves a platform admin, and a plain user cannot use the user routes', async () => {
+    // Act
+    const grant = await adminRequest(
+      stack.info,
+      await session('tenant1-admin'),
+      'POST',
+      '/admin/users/tenant1-admin/roles',
+      {
+        role: 'platform-admin',
+      },
+    );
+    const plain = await adminRequest(stack.info, await session('tenant1-user'), 'GET', '/admin/users');
+    const me = await adminRequest(stack.info, await session('tenant1-admin'), 'GET', '/admin/me');
+    // Assess
+    expect(grant.status).toBe(403);
+    expect(plain.status).toBe(403);
+    expect(me.body).toMatchObject({ roles: { platformAdmin: false, tenantAdmin: true } });
+  });
+
+  test('a disabled user cannot sign in until enabled again; reset-mfa is accepted', async () => {
+    // Prepare
+    const admin = await session('tenant1-admin');
+    // Act
+    const disabled = await adminRequest(stack.info, admin, 'POST', '/admin/users/tenant1-user2/disable');
+    const refused = await signIn(stack.info, 'tenant1-user2', KNOWN_DEV_PASSWORD).catch(
+      (error: unknown) => error,
+    );
+    const enabled = await adminRequest(stack.info, admin, 'POST', '/admin/users/tenant1-user2/enable');
+    const mfa = await adminRequest(stack.info, admin, 'POST', '/admin/users/tenant1-user2/reset-mfa');
+    const admitted = await signIn(stack.info, 'tenant1-user2', KNOWN_DEV_PASSWORD);
+    // Assess
+    expect(disabled.status).toBe(200);
+    expect(refused).toBeInstanceOf(Error);
+    expect(enabled.status).toBe(200);
+    expect(mfa.status).toBe(200);
+    expect(admitted.idToken).toBeTruthy();
   });
 });

@@ -50,6 +50,14 @@ export {
   type CognitoTrigger,
   startCognitoLocal,
 } from './cognito/local';
+export {
+  type AdminKey,
+  type AuthenticatedCaller,
+  AuthenticationFault,
+  authenticateCaller,
+  type CallerDirectory,
+  sessionContext,
+} from './common/caller';
 export type { ListenOptions, LocalEndpoint } from './common/net';
 export { ServerlessConfig, type ServerlessConfigOptions } from './common/serverless-config';
 export { type ParsedAuthorization, parseAuthorizationHeader } from './common/sigv4';
@@ -69,14 +77,23 @@ export {
 export { type DynamoDbLocal, type DynamoDbLocalOptions, startDynamoDbLocal } from './dynamodb/local';
 export * from './errors';
 export {
-  authorizePutEventsEntry,
-  type PutEventsDecision,
-  type PutEventsEntryRequest,
-  type PutEventsPolicies,
+  authorizeEntry,
+  type EntryAuthorizationRequest,
+  type EntryRefusal,
 } from './eventbridge/authorization';
 export { type EventPattern, matchesPattern, validateEventPattern } from './eventbridge/pattern';
 export {
+  type LocalScheduler,
+  type LocalSchedulerOptions,
+  loadSchedulesFromServerlessYml,
+  parseRateExpression,
+  type ScheduledFunction,
+  scheduledEvent,
+  startLocalScheduler,
+} from './eventbridge/schedules';
+export {
   type EventBridgeEnvelope,
+  type EventBridgeIamOptions,
   type EventBridgeInvoke,
   type EventDelivery,
   type LocalEventBridge,
@@ -106,6 +123,12 @@ export {
   type DenialReason,
   type PrincipalPolicies,
 } from './iam/evaluate';
+export {
+  eventBusPoliciesFromTemplate,
+  type FunctionRole,
+  functionRolesFromTemplate,
+} from './iam/packaged-template';
+export { multivaluedKeyProblems, type PolicyProblem } from './iam/policy-lint';
 export * from './iam/types';
 export {
   type AsyncInvocation,
@@ -132,6 +155,7 @@ export {
   type LocalSts,
   type LocalStsOptions,
   type LocalStsStats,
+  type ServiceSessionRequest,
   startLocalSts,
 } from './sts/server';
 export { InMemorySessionStore, type SessionStore, type StsSession } from './sts/session-store';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import type { UserId } from './identity';
-import { InvalidAnswerIdError, isAnswerId, isOwnedBy, newAnswerId, parseAnswerId } from './index';
+import type { TenantContext, UserId } from './identity';
+import { belongsTo, InvalidAnswerIdError, isAnswerId, isOwnedBy, newAnswerId, parseAnswerId } from './index';
 
 const userId = '6f1c2e4a-0b7d-4c1e-9a53-2d8e7f6a5b4c' as UserId;
 const otherUserId = '0d9e8f7a-6b5c-4d3e-8f21-0a9b8c7d6e5f' as UserId;
@@ -108,5 +108,22 @@ describe('isOwnedBy', () => {
   it('is false for an invalid user id', () => {
     expect(isOwnedBy(`${userId}.${ulidValue}`, undefined)).toBe(false);
     expect(isOwnedBy(`${userId}.${ulidValue}`, '*')).toBe(false);
+  });
+});
+
+describe('belongsTo', () => {
+  const owner = { tenantId: 'tenant-a', userId } as TenantContext;
+
+  it('is true only for a record of exactly this tenant and user', () => {
+    // Prepare
+    const own = { tenantId: 'tenant-a', userId };
+    const otherTenant = { tenantId: 'tenant-b', userId };
+    const otherUser = { tenantId: 'tenant-a', userId: otherUserId };
+
+    // Act
+    const verdicts = [own, otherTenant, otherUser].map((record) => belongsTo(record, owner));
+
+    // Assess
+    expect(verdicts).toEqual([true, false, false]);
   });
 });

@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
 import { InvalidAnswerIdError } from './errors';
-import { isUserId, type UserId } from './identity';
+import { isUserId, type TenantContext, type UserId } from './identity';
 
 const ULID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
@@ -49,3 +49,13 @@ export const isOwnedBy = (answerId: unknown, userId: unknown): boolean => {
   if (!isAnswerId(answerId) || !isUserId(userId)) return false;
   return answerId.slice(0, answerId.indexOf('.')) === userId;
 };
+
+/**
+ * True only when a stored record (an answer, a connection) is exactly this tenant's and this user's:
+ * the check behind every read and push of an answer, after {@link isOwnedBy} on its id.
+ * @example if (!answer || !belongsTo(answer, event.tenant)) throw new AnswerNotFoundError();
+ */
+export const belongsTo = (
+  record: { readonly tenantId: string; readonly userId: string },
+  owner: TenantContext,
+): boolean => record.tenantId === owner.tenantId && record.userId === owner.userId;

@@ -1,22 +1,14 @@
-/**
- * Errors raised by tenant-context. Every error has a stable `name` and `code`; those that map to an
- * HTTP answer carry `statusCode` and `expose` (middy's `http-error-handler` reads both), and only
- * 4xx messages are ever shown to a caller.
- */
-export class TenantContextError extends Error {
-  /** Stable machine-readable code, e.g. `UNAUTHORIZED`. */
-  readonly code: string;
-  /** HTTP status this error maps to. */
-  readonly statusCode: number;
-  /** Whether the message is safe to show to the caller (true only for 4xx). */
-  readonly expose: boolean;
+import { AppError, type AppErrorOptions, ConfigurationError } from '@tenant-assistant/lambda-kit/errors';
 
-  constructor(message: string, options: { code: string; statusCode?: number; cause?: unknown }) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+/**
+ * Errors raised by tenant-context, on the kit's one error base (`AppError`): a stable `name` and
+ * `code`, `statusCode` and `expose` (middy's `http-error-handler` reads both; only 4xx messages
+ * are ever shown to a caller), `cause` kept.
+ */
+export class TenantContextError extends AppError {
+  constructor(message: string, options: AppErrorOptions) {
+    super(message, options);
     this.name = 'TenantContextError';
-    this.code = options.code;
-    this.statusCode = options.statusCode ?? 500;
-    this.expose = this.statusCode < 500;
   }
 }
 
@@ -49,6 +41,26 @@ export class UnauthorizedError extends TenantContextError {
   constructor(message = 'Missing or invalid token', cause?: unknown) {
     super(message, { code: 'UNAUTHORIZED', statusCode: 401, cause });
     this.name = 'UnauthorizedError';
+  }
+}
+
+/** Seconds a caller should wait before trying again when the signing keys were unavailable. */
+export const KEYS_UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
+
+/**
+ * The identity provider's signing keys (JWKS) could not be fetched, even after brief retries, and
+ * none are cached: the token cannot be checked either way. Not the caller's fault — HTTP 503
+ * `AUTH_UNAVAILABLE` with `Retry-After`, never 401 (a client must not sign the user out for it).
+ */
+export class KeysUnavailableError extends TenantContextError {
+  /** Seconds until trying again is worthwhile (sent as `Retry-After`). */
+  readonly retryAfterSeconds = KEYS_UNAVAILABLE_RETRY_AFTER_SECONDS;
+  constructor(cause?: unknown) {
+    super(
+      `Sign-in could not be checked right now (the identity provider's keys are unavailable). Try again in ${KEYS_UNAVAILABLE_RETRY_AFTER_SECONDS} seconds.`,
+      { code: 'AUTH_UNAVAILABLE', statusCode: 503, expose: true, cause },
+    );
+    this.name = 'KeysUnavailableError';
   }
 }
 
@@ -110,10 +122,5 @@ export class PutEventsFailedError extends TenantContextError {
   }
 }
 
-/** A required configuration value (environment variable) is missing. */
-export class ConfigurationError extends TenantContextError {
-  constructor(message: string) {
-    super(message, { code: 'CONFIGURATION' });
-    this.name = 'ConfigurationError';
-  }
-}
+/** A required configuration value (environment variable) is missing: the kit's one ConfigurationError. */
+export { ConfigurationError };

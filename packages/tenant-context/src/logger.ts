@@ -85,4 +85,12 @@ export const createLogger = (options: ConstructorParameters<typeof Logger>[0] = 
 /** The log keys that carry the tenant context. */
 export const TENANT_LOG_KEYS = ['tenant_id', 'user_id'] as const;
 
+/** Appends the tenant context to every log line of the invocation (`tenant_id`, `user_id`). */
+export const appendTenantKeys = (logger: Logger, tenant: { tenantId: string; userId?: string }): void => {
+  logger.appendKeys({ tenant_id: tenant.tenantId, ...(tenant.userId ? { user_id: tenant.userId } : {}) });
+};
+
+/** Removes the tenant context from the logger (after every invocation, error or not). */
+export const removeTenantKeys = (logger: Logger): void => logger.removeKeys([...TENANT_LOG_KEYS]);
+
 export { Logger };

@@ -2,10 +2,10 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import middy, { type MiddlewareObj } from '@middy/core';
 import {
   bedrockActionGroupEvent,
-  captureOutput,
+  captureLogs,
   createTestIssuer,
-  eventBridgeEvent,
   httpApiEvent,
+  type LogLine,
   lambdaContext,
   randomUserId,
   type TestIssuer,
@@ -14,13 +14,10 @@ import {
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import type { Context } from 'aws-lambda';
 import { type ScopedCredentials, toSessionAttributes } from './credentials';
-import { AnswerOwnershipError, InvalidEventError, InvalidSessionAttributesError } from './errors';
-import { EVENT_SOURCES } from './events';
+import { InvalidSessionAttributesError } from './errors';
 import { type TenantContext, tenantContext } from './identity';
 import { createLogger } from './logger';
 import {
-  type ContractEventWithTenant,
-  eventTenantContext,
   type HttpLikeEvent,
   httpTenantContext,
   sessionAttributesTenantContext,
@@ -28,22 +25,7 @@ import {
 } from './middleware';
 import { createTokenVerifier, type TokenVerifier } from './tokens';
 
-type LogLine = Record<string, unknown>;
-
-/** Runs `fn` and returns its outcome plus every JSON log line written meanwhile. */
-const run = async <T>(fn: () => Promise<T>) => {
-  const { result, output } = await captureOutput(() =>
-    fn().then(
-      (value) => ({ value, error: undefined as unknown }),
-      (error: unknown) => ({ value: undefined, error }),
-    ),
-  );
-  const lines = output
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as LogLine);
-  return { ...result, lines, output };
-};
+const run = captureLogs;
 
 const tenantKeysOf = (line: LogLine | undefined) => ({ tenant_id: line?.tenant_id, user_id: line?.user_id });
 
@@ -299,167 +281,6 @@ describe('httpTenantContext', () => {
     // Assess
     expect(error).toBeUndefined();
     expect(seen).toEqual([{ tenantId: 'tenant-a', userId: userA }]);
-  });
-});
-
-describe('eventTenantContext', () => {
-  let logger: Logger;
-  let seen: { tenant?: TenantContext; detail: unknown }[];
-  const answerId = `${userA}.01JD0000000000000000000000`;
-  const promptDetail = {
-    tenantId: 'tenant-a',
-    userId: userA,
-    answerId,
-    conversationId: '01JD0000000000000000000001',
-    prompt: 'Where is my order?',
-    submittedAt: '2025-01-01T12:00:00.000Z',
-  };
-  const prompt = (detail: unknown = promptDetail) =>
-    eventBridgeEvent({ detailType: 'PromptSubmitted', source: EVENT_SOURCES.chatApi, detail });
-  const onboarded = eventBridgeEvent({
-    detailType: 'TenantOnboarded',
-    source: EVENT_SOURCES.auth,
-    detail: { tenantId: 'tenant-c', name: 'Tenant C', returnPolicyDays: 20, tier: 'basic' },
-  });
-
-  const makeHandler = (options: { fail?: boolean; withLogger?: boolean } = {}) =>
-    middy(async (event: { tenant?: TenantContext; detail: unknown }) => {
-      seen.push({ tenant: event.tenant, detail: event.detail });
-      logger.info('handling');
-      if (options.fail) throw new Error('handler failed');
-      return 'done';
-    }).use(
-      eventTenantContext({
-        accept: ['PromptSubmitted', 'TenantOnboarded'],
-        ...(options.withLogger === false ? {} : { logger }),
-      }) as MiddlewareObj,
-    );
-
-  beforeEach(() => {
-    logger = createLogger({ serviceName: 'middleware-test' });
-    seen = [];
-  });
-
-  it('sets the tenant and the parsed detail, and logs the tenant keys', async () => {
-    // Act
-    const { value, lines } = await run(() =>
-      makeHandler()(prompt({ ...promptDetail, extra: 'dropped' }), lambdaContext()),
-    );
-
-    // Assess
-    expect(value).toBe('done');
-    expect(seen).toEqual([{ tenant: { tenantId: 'tenant-a', userId: userA }, detail: promptDetail }]);
-    expect(tenantKeysOf(lines[0])).toEqual({ tenant_id: 'tenant-a', user_id: userA });
-  });
-
-  it('types tenant-level events without a tenant and user-level events with one', () => {
-    // Compile-time checks: these functions only type-check if the event types are right.
-    const tenantOfOnboarded = (event: ContractEventWithTenant<'TenantOnboarded'>): undefined => event.tenant;
-    const tenantOfPrompt = (event: ContractEventWithTenant<'PromptSubmitted'>): TenantContext => event.tenant;
-    const tenantOfEither = (
-      event: ContractEventWithTenant<'PromptSubmitted' | 'TenantOnboarded'>,
-    ): TenantContext | undefined => event.tenant;
-
-    expect([tenantOfOnboarded, tenantOfPrompt, tenantOfEither].every((fn) => typeof fn === 'function')).toBe(
-      true,
-    );
-  });
-
-  it('sets only the tenant log key for a tenant-level event, dropping a previous user key', async () => {
-    // Prepare
-    logger.appendKeys({ tenant_id: 'tenant-stale', user_id: userB });
-
-    // Act
-    const { lines } = await run(() => makeHandler()(onboarded, lambdaContext()));
-
-    // Assess
-    expect(seen[0]?.tenant).toBeUndefined();
-    expect(tenantKeysOf(lines[0])).toEqual({ tenant_id: 'tenant-c', user_id: undefined });
-  });
-
-  it.each([
-    [
-      'a detail-type it does not accept',
-      eventBridgeEvent({ detailType: 'AnswerChunk', source: EVENT_SOURCES.agentInvoker, detail: {} }),
-    ],
-    [
-      'the wrong source',
-      eventBridgeEvent({
-        detailType: 'PromptSubmitted',
-        source: EVENT_SOURCES.agentInvoker,
-        detail: promptDetail,
-      }),
-    ],
-    ['an invalid detail', prompt({ ...promptDetail, tenantId: '*' })],
-  ])('refuses %s without calling the handler', async (_label, event) => {
-    // Act
-    const { error } = await run(() => makeHandler()(event, lambdaContext()));
-
-    // Assess
-    expect(error).toBeInstanceOf(InvalidEventError);
-    expect(seen).toEqual([]);
-  });
-
-  it('refuses an answer not owned by its user and logs a security event without the event', async () => {
-    // Act
-    const { error, lines, output } = await run(() =>
-      makeHandler()(prompt({ ...promptDetail, userId: userB }), lambdaContext()),
-    );
-
-    // Assess
-    expect(error).toBeInstanceOf(AnswerOwnershipError);
-    expect(seen).toEqual([]);
-    expect(lines).toEqual([
-      expect.objectContaining({
-        level: 'WARN',
-        security_event: 'ANSWER_OWNERSHIP_MISMATCH',
-        detail_type: 'PromptSubmitted',
-        source: EVENT_SOURCES.chatApi,
-      }),
-    ]);
-    expect(output).not.toContain('Where is my order?');
-    expect(tenantKeysOf(lines[0])).toEqual({ tenant_id: undefined, user_id: undefined });
-  });
-
-  it('never shows the first tenant to a second invocation, even after the handler threw', async () => {
-    // Prepare
-    const handler = makeHandler({ fail: true });
-    const first = await run(() => handler(prompt(), lambdaContext()));
-
-    // Act
-    const second = await run(() => handler(onboarded, lambdaContext()));
-    const after = await run(async () => logger.info('after'));
-
-    // Assess
-    expect(first.error).toEqual(new Error('handler failed'));
-    expect(seen[1]?.tenant).toBeUndefined();
-    expect(second.output).not.toContain('"tenant-a"');
-    expect(second.output).not.toContain(userA);
-    expect(tenantKeysOf(after.lines[0])).toEqual({ tenant_id: undefined, user_id: undefined });
-  });
-
-  it('removes the tenant log keys after a successful invocation', async () => {
-    // Prepare
-    await run(() => makeHandler()(prompt(), lambdaContext()));
-
-    // Act
-    const { lines } = await run(async () => logger.info('after'));
-
-    // Assess
-    expect(tenantKeysOf(lines[0])).toEqual({ tenant_id: undefined, user_id: undefined });
-  });
-
-  it('works with the default logger, which also reports ownership mismatches', async () => {
-    // Act
-    const accepted = await run(() => makeHandler({ withLogger: false })(prompt(), lambdaContext()));
-    const refused = await run(() =>
-      makeHandler({ withLogger: false })(prompt({ ...promptDetail, userId: userB }), lambdaContext()),
-    );
-
-    // Assess
-    expect(accepted.error).toBeUndefined();
-    expect(refused.error).toBeInstanceOf(AnswerOwnershipError);
-    expect(refused.output).toContain('ANSWER_OWNERSHIP_MISMATCH');
   });
 });
 

@@ -1,21 +1,15 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj, Request } from '@middy/core';
 import { fromSessionAttributes, type ScopedCredentials } from './credentials';
-import { AnswerOwnershipError, UnauthorizedError } from './errors';
-import { type ContractEvent, type DetailType, type EventDetail, parseContractEvent } from './events';
+import { UnauthorizedError } from './errors';
 import type { TenantContext } from './identity';
-import { createLogger, TENANT_LOG_KEYS } from './logger';
+import { appendTenantKeys, createLogger, removeTenantKeys } from './logger';
 import { bearerToken, type TokenVerifier } from './tokens';
 
 /** An event with the tenant context established by one of these middlewares. */
 export type WithTenant<E> = E & { tenant: TenantContext };
 
 const defaultLogger = createLogger({ serviceName: 'tenant-context' });
-
-const appendTenantKeys = (logger: Logger, tenant: { tenantId: string; userId?: string }) => {
-  logger.appendKeys({ tenant_id: tenant.tenantId, ...(tenant.userId ? { user_id: tenant.userId } : {}) });
-};
-const removeTenantKeys = (logger: Logger) => logger.removeKeys([...TENANT_LOG_KEYS]);
 
 /** The parts of an API Gateway HTTP API (v2) or WebSocket event this middleware reads. */
 export interface HttpLikeEvent {
@@ -85,75 +79,6 @@ export const httpTenantContext = <E extends HttpLikeEvent = HttpLikeEvent>(
     before: httpTenantContextBefore,
     after: httpTenantContextAfter,
     onError: httpTenantContextOnError,
-  };
-};
-
-/** Detail-types about a whole tenant: they carry no user. */
-type TenantLevelDetailType = 'TenantOnboarded' | 'TenantUpdated' | 'TenantSuspended' | 'TenantResumed';
-
-/**
- * An EventBridge event after {@link eventTenantContext}: detail parsed, tenant set — except for
- * tenant-level events (`TenantOnboarded`), which carry no user and so no `tenant` (read
- * `detail.tenantId`).
- */
-export type ContractEventWithTenant<T extends DetailType> = ContractEvent &
-  {
-    [K in T]: { 'detail-type': K; detail: EventDetail<K> } & (K extends TenantLevelDetailType
-      ? { tenant?: undefined }
-      : { tenant: TenantContext });
-  }[T];
-
-export interface EventTenantContextOptions<T extends DetailType> {
-  /** The detail-types this consumer accepts; anything else is refused. */
-  accept: readonly T[];
-  logger?: Logger;
-}
-
-/**
- * middy middleware for EventBridge consumers: validates the event against its contract (known
- * detail-type from its producer, detail schema, answer owned by its user), replaces `event.detail`
- * with the parsed detail and sets `event.tenant`. Refusals throw InvalidEventError; an answer not
- * owned by its user is also logged as a security event.
- *
- * @example
- * middy(handler).use(eventTenantContext({ accept: ['PromptSubmitted'], logger }));
- */
-export const eventTenantContext = <T extends DetailType>(
-  options: EventTenantContextOptions<T>,
-): MiddlewareObj<ContractEventWithTenant<T>> => {
-  const logger = options.logger ?? defaultLogger;
-
-  const eventTenantContextBefore = async (request: Request<ContractEventWithTenant<T>>) => {
-    removeTenantKeys(logger);
-    const event = request.event as ContractEvent & { tenant?: TenantContext };
-    let parsed: { detailType: DetailType; detail: Record<string, unknown> };
-    try {
-      parsed = parseContractEvent(event, options.accept) as typeof parsed;
-    } catch (error) {
-      if (error instanceof AnswerOwnershipError) {
-        logger.warn('Security event: refused an event whose answer is not owned by its user', {
-          security_event: 'ANSWER_OWNERSHIP_MISMATCH',
-          detail_type: event['detail-type'],
-          source: event.source,
-        });
-      }
-      throw error;
-    }
-    const { tenantId, userId } = parsed.detail as {
-      tenantId: TenantContext['tenantId'];
-      userId?: TenantContext['userId'];
-    };
-    event.detail = parsed.detail;
-    if (userId) event.tenant = Object.freeze({ tenantId, userId });
-    appendTenantKeys(logger, { tenantId, ...(userId ? { userId } : {}) });
-  };
-  const eventTenantContextAfter = async () => removeTenantKeys(logger);
-  const eventTenantContextOnError = async () => removeTenantKeys(logger);
-
-  return {
-    before: eventTenantContextBefore,
-    after: eventTenantContextAfter,
-    onError: eventTenantContextOnError,
   };
 };
 

@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   badTokens,
   createTestIssuer,
@@ -7,7 +9,7 @@ import {
   type TestIssuer,
 } from '@tenant-assistant/testing';
 import type { Jwks } from 'aws-jwt-verify/jwk';
-import { ConfigurationError, ForbiddenError, UnauthorizedError } from './errors';
+import { ConfigurationError, ForbiddenError, KeysUnavailableError, UnauthorizedError } from './errors';
 import {
   bearerToken,
   createTokenVerifier,
@@ -375,6 +377,193 @@ describe('token verification', () => {
     };
   });
 
+  describe('when the identity provider is in trouble', () => {
+    /** A JWKS endpoint whose behaviour each test scripts: `plan` answers request number n. */
+    const troubledJwks = async (issuer: TestIssuer, plan: (n: number) => 'ok' | 'slow' | 503 | 'html') => {
+      let requests = 0;
+      const server: Server = createServer((_request, response) => {
+        const step = plan(requests++);
+        if (step === 'slow') return void setTimeout(() => response.end(JSON.stringify(issuer.jwks)), 1000);
+        if (step === 503) return void response.writeHead(503).end('Service Unavailable');
+        if (step === 'html')
+          return void response.writeHead(200, { 'content-type': 'text/html' }).end('<html>');
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(issuer.jwks));
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`;
+      return {
+        url,
+        requests: () => requests,
+        close: () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          }),
+      };
+    };
+    const verifierFor = (issuer: TestIssuer, jwksUri: string, unknownKidRefetchSeconds?: number) =>
+      createTokenVerifier({
+        userPoolId: issuer.userPoolId,
+        clientId: issuer.clientId,
+        issuer: issuer.issuer,
+        jwksUri,
+        fetch: { attempts: 3, timeoutMs: 300, backoffMs: 10 },
+        ...(unknownKidRefetchSeconds === undefined ? {} : { unknownKidRefetchSeconds }),
+      });
+    const unavailable = { name: 'KeysUnavailableError', statusCode: 503 };
+
+    it.each<[string, 'slow' | 503 | 'html', number]>([
+      ['slow (every attempt times out)', 'slow', 3],
+      ['answering 503', 503, 3],
+      ['answering something that is not a JWKS', 'html', 1],
+    ])(
+      'answers 503 AUTH_UNAVAILABLE, never 401, for a valid token while the JWKS is %s',
+      async (_case, step, fetches) => {
+        // Prepare
+        const issuer = await createTestIssuer({ issuer: localIssuer });
+        const jwks = await troubledJwks(issuer, () => step);
+        try {
+          const verifier = verifierFor(issuer, jwks.url);
+
+          // Act
+          const error = await verifier.verify(await issuer.idToken()).catch((caught: unknown) => caught);
+
+          // Assess
+          expect(await refusal(Promise.reject(error))).toEqual(unavailable);
+          expect(error).toMatchObject({ code: 'AUTH_UNAVAILABLE', expose: true, retryAfterSeconds: 2 });
+          expect(jwks.requests()).toBe(fetches);
+        } finally {
+          await jwks.close();
+        }
+      },
+      15_000,
+    );
+
+    it('retries a failed fetch briefly and then accepts the valid token', async () => {
+      // Prepare
+      const issuer = await createTestIssuer({ issuer: localIssuer });
+      const jwks = await troubledJwks(issuer, (n) => (n < 2 ? 503 : 'ok'));
+      try {
+        // Act
+        const { tenant } = await verifierFor(issuer, jwks.url).verify(
+          await issuer.idToken({ tenantId: 'tenant-a' }),
+        );
+
+        // Assess
+        expect(tenant.tenantId).toBe('tenant-a');
+        expect(jwks.requests()).toBe(3);
+      } finally {
+        await jwks.close();
+      }
+    });
+
+    it('shares one in-flight fetch between concurrent requests and keeps the keys cached', async () => {
+      // Prepare
+      const issuer = await createTestIssuer({ issuer: localIssuer });
+      const jwks = await troubledJwks(issuer, () => 'ok');
+      try {
+        const verifier = verifierFor(issuer, jwks.url);
+        const tokens = await Promise.all(Array.from({ length: 20 }, () => issuer.idToken()));
+
+        // Act
+        await Promise.all(tokens.map((token) => verifier.verify(token)));
+        await verifier.verify(await issuer.accessToken());
+
+        // Assess
+        expect(jwks.requests()).toBe(1);
+      } finally {
+        await jwks.close();
+      }
+    });
+
+    it('keeps refusing a forged token with 401 while the JWKS is down once keys are cached', async () => {
+      // Prepare
+      const issuer = await createTestIssuer({ issuer: localIssuer });
+      const jwks = await troubledJwks(issuer, (n) => (n === 0 ? 'ok' : 503));
+      try {
+        const verifier = verifierFor(issuer, jwks.url);
+        await verifier.verify(await issuer.idToken());
+        const forged = await badTokens.unknownKid(
+          {
+            sub: randomUserId(),
+            aud: issuer.clientId,
+            token_use: 'id',
+            iss: issuer.issuer,
+            tenantId: 'tenant-a',
+            exp: Math.floor(Date.now() / 1000) + 60,
+          },
+          issuer,
+        );
+
+        // Act
+        const forgedResult = await refusal(verifier.verify(forged));
+        const validResult = await refusal(verifier.verify(await issuer.idToken()));
+
+        // Assess
+        expect(forgedResult).toEqual(unauthorized);
+        expect(validResult).toEqual({ name: 'accepted', statusCode: 200 });
+      } finally {
+        await jwks.close();
+      }
+    });
+
+    it('refetches for an unknown kid at most once per interval', async () => {
+      // Prepare
+      const issuer = await createTestIssuer({ issuer: localIssuer });
+      const jwks = await troubledJwks(issuer, () => 'ok');
+      try {
+        const verifier = verifierFor(issuer, jwks.url, 60);
+        await verifier.verify(await issuer.idToken());
+        const claims = {
+          sub: randomUserId(),
+          aud: issuer.clientId,
+          token_use: 'id',
+          iss: issuer.issuer,
+          exp: Math.floor(Date.now() / 1000) + 60,
+        };
+
+        // Act
+        const results = [];
+        for (let index = 0; index < 5; index += 1) {
+          results.push(await refusal(verifier.verify(await badTokens.unknownKid(claims, issuer))));
+        }
+
+        // Assess
+        expect(results).toEqual(Array(5).fill(unauthorized));
+        expect(jwks.requests()).toBe(2);
+      } finally {
+        await jwks.close();
+      }
+    });
+
+    it('preloads the keys once, so the first request fetches nothing', async () => {
+      // Prepare
+      const issuer = await createTestIssuer({ issuer: localIssuer });
+      const jwks = await troubledJwks(issuer, () => 'ok');
+      try {
+        const verifier = verifierFor(issuer, jwks.url);
+
+        // Act
+        await verifier.preload?.();
+        await verifier.preload?.();
+        await verifier.verify(await issuer.idToken());
+
+        // Assess
+        expect(jwks.requests()).toBe(1);
+      } finally {
+        await jwks.close();
+      }
+    });
+
+    it('is a KeysUnavailableError the middleware passes on as it is', () => {
+      expect(new KeysUnavailableError()).toMatchObject({
+        statusCode: 503,
+        code: 'AUTH_UNAVAILABLE',
+        expose: true,
+      });
+    });
+  });
+
   describe('in issuer override mode', () => {
     it('fetches the JWKS once over http and caches it', async () => {
       // Prepare
@@ -426,7 +615,7 @@ describe('token verification', () => {
       }
     });
 
-    it('refuses tokens when the JWKS cannot be fetched', async () => {
+    it('answers 503, not 401, when the JWKS cannot be fetched (a wrong JWKS URI is not the caller’s fault)', async () => {
       // Prepare
       const issuer = await createTestIssuer({ issuer: localIssuer });
       const jwks = await serveJwks(issuer);
@@ -436,10 +625,14 @@ describe('token verification', () => {
           clientId: issuer.clientId,
           issuer: localIssuer,
           jwksUri: `${jwks.url}/missing.json`,
+          fetch: { attempts: 2, backoffMs: 10 },
         });
 
         // Act / Assess
-        expect(await refusal(verifier.verify(await issuer.idToken()))).toEqual(unauthorized);
+        expect(await refusal(verifier.verify(await issuer.idToken()))).toEqual({
+          name: 'KeysUnavailableError',
+          statusCode: 503,
+        });
       } finally {
         await jwks.close();
       }

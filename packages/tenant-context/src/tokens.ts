@@ -1,10 +1,16 @@
+import { type Env, env, readEnv } from '@tenant-assistant/lambda-kit/config';
 import { CognitoJwtVerifier, JwtRsaVerifier } from 'aws-jwt-verify';
 import { validateCognitoJwtFields } from 'aws-jwt-verify/cognito-verifier';
+import { JwksValidationError, JwkValidationError } from 'aws-jwt-verify/error';
 import type { Fetcher } from 'aws-jwt-verify/https';
-import { type Jwks, type JwksCache, SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import { type Jwks, type JwksCache, SimpleJwksCache, SimplePenaltyBox } from 'aws-jwt-verify/jwk';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
-import { ConfigurationError, ForbiddenError, UnauthorizedError } from './errors';
-import { isTenantId, isUserId, type TenantContext } from './identity';
+import * as z from 'zod';
+import { tenantContextFromClaims } from './claims';
+import { KeysUnavailableError, UnauthorizedError } from './errors';
+import type { TenantContext } from './identity';
+
+export { tenantContextFromClaims } from './claims';
 
 /** The claims of a verified Cognito ID or access token. */
 export type TokenClaims = JwtPayload & Record<string, unknown>;
@@ -16,8 +22,23 @@ export interface VerifiedToken {
 }
 
 export interface TokenVerifier {
-  /** Verifies signature, expiry, issuer, client and token use; throws UnauthorizedError / ForbiddenError. */
+  /**
+   * Verifies signature, expiry, issuer, client and token use; throws UnauthorizedError (401) /
+   * ForbiddenError (403), or KeysUnavailableError (503) when the signing keys cannot be had.
+   */
   verify(token: string): Promise<VerifiedToken>;
+  /** Fetches the signing keys ahead of the first request (cold start); rejects when they cannot be had. */
+  preload?(): Promise<void>;
+}
+
+/** How the JWKS is fetched: each attempt times out, a failed one is retried briefly. */
+export interface JwksFetchOptions {
+  /** Attempts in all (default 3). */
+  attempts?: number;
+  /** Timeout of one attempt, ms (default 2500: a loaded machine can be slow to answer). */
+  timeoutMs?: number;
+  /** Wait before the second attempt, ms, doubling after (default 200). */
+  backoffMs?: number;
 }
 
 export interface TokenVerifierOptions {
@@ -35,15 +56,90 @@ export interface TokenVerifierOptions {
   jwks?: Jwks;
   /** Clock skew tolerated on `exp`/`nbf`, seconds (default 0). */
   graceSeconds?: number;
+  /** JWKS fetch timeouts and retries. */
+  fetch?: JwksFetchOptions;
+  /** A token with an unknown `kid` makes the JWKS be fetched again at most once per this many seconds (default 10). */
+  unknownKidRefetchSeconds?: number;
 }
 
-/** JWKS fetcher over the global `fetch`, so http JWKS URLs of local emulators work too. */
-const fetchFetcher: Fetcher = {
-  fetch: async (uri) => {
-    const response = await fetch(uri, { signal: AbortSignal.timeout(3000) });
-    if (!response.ok) throw new Error(`JWKS fetch failed with HTTP ${response.status}`);
-    return response.arrayBuffer();
-  },
+/** The JWKS could not be fetched (every attempt failed). */
+class JwksFetchFailedError extends Error {
+  constructor(uri: string, cause: unknown) {
+    super(`Fetching the JWKS from ${uri} failed`, { cause });
+    this.name = 'JwksFetchFailedError';
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * JWKS fetcher over the global `fetch` (so http JWKS URLs of local emulators work too): each
+ * attempt times out, a failed attempt (network, timeout, non-2xx) is retried briefly with backoff.
+ */
+const retryingFetcher = (options: JwksFetchOptions = {}): Fetcher => {
+  const attempts = Math.max(1, options.attempts ?? 3);
+  const timeoutMs = options.timeoutMs ?? 2500;
+  const backoffMs = options.backoffMs ?? 200;
+  return {
+    fetch: async (uri) => {
+      let lastError: unknown;
+      for (let attempt = 1; attempt <= attempts; attempt += 1) {
+        if (attempt > 1) await sleep(backoffMs * 2 ** (attempt - 2));
+        try {
+          const response = await fetch(uri, { signal: AbortSignal.timeout(timeoutMs) });
+          if (!response.ok) throw new Error(`JWKS fetch failed with HTTP ${response.status}`);
+          return await response.arrayBuffer();
+        } catch (error) {
+          lastError = error;
+        }
+      }
+      throw new JwksFetchFailedError(uri, lastError);
+    },
+  };
+};
+
+/**
+ * A JWKS cache that tells "the keys cannot be had" from "the token is not signed by them": when no
+ * JWKS has ever been loaded for the URI and fetching (or parsing) it fails, the failure is
+ * KeysUnavailableError (503). With keys cached, an unknown `kid` stays a refusal (401) even when
+ * the refetch fails. Keys stay cached for the container's life; concurrent requests share one
+ * in-flight fetch and an unknown `kid` refetches at most once per penalty interval (both
+ * aws-jwt-verify's SimpleJwksCache).
+ */
+const resilientJwksCache = (cache: JwksCache): JwksCache => {
+  const loaded = new Set<string>();
+  const unavailable = (uri: string, error: unknown) =>
+    !loaded.has(uri) &&
+    (error instanceof JwksFetchFailedError ||
+      error instanceof JwksValidationError ||
+      error instanceof JwkValidationError);
+  return {
+    getJwk: async (uri, decomposedJwt) => {
+      try {
+        const jwk = await cache.getJwk(uri, decomposedJwt);
+        loaded.add(uri);
+        return jwk;
+      } catch (error) {
+        if (unavailable(uri, error)) throw new KeysUnavailableError(error);
+        throw error;
+      }
+    },
+    getCachedJwk: (uri, decomposedJwt) => cache.getCachedJwk(uri, decomposedJwt),
+    addJwks: (uri, jwks) => {
+      cache.addJwks(uri, jwks);
+      loaded.add(uri);
+    },
+    getJwks: async (uri) => {
+      try {
+        const jwks = await cache.getJwks(uri);
+        loaded.add(uri);
+        return jwks;
+      } catch (error) {
+        if (unavailable(uri, error)) throw new KeysUnavailableError(error);
+        throw error;
+      }
+    },
+  };
 };
 
 /**
@@ -59,7 +155,10 @@ const pinnedJwksCache = (cache: JwksCache, jwksUri: string): JwksCache => ({
 
 /**
  * Creates a verifier for Cognito ID and access tokens over aws-jwt-verify. The JWKS is fetched once
- * and cached (refetched only for an unknown `kid`, rate-limited by aws-jwt-verify's penalty box).
+ * per verifier (call `preload()` at cold start), concurrent requests share one in-flight fetch, a
+ * failed fetch is retried briefly, and the keys stay cached (refetched only for an unknown `kid`, at
+ * most once per `unknownKidRefetchSeconds`). When the keys cannot be had at all, `verify` throws
+ * KeysUnavailableError (503), never UnauthorizedError.
  *
  * @example
  * const verifier = createTokenVerifier({ userPoolId: 'us-east-1_AbC', clientId: webClientId });
@@ -67,7 +166,12 @@ const pinnedJwksCache = (cache: JwksCache, jwksUri: string): JwksCache => ({
  */
 export const createTokenVerifier = (options: TokenVerifierOptions): TokenVerifier => {
   const tokenUse = options.tokenUse ?? null;
-  const jwksCache = new SimpleJwksCache({ fetcher: fetchFetcher });
+  const jwksCache = resilientJwksCache(
+    new SimpleJwksCache({
+      fetcher: retryingFetcher(options.fetch),
+      penaltyBox: new SimplePenaltyBox({ waitSeconds: options.unknownKidRefetchSeconds ?? 10 }),
+    }),
+  );
   const verifier = options.issuer
     ? JwtRsaVerifier.create(
         {
@@ -90,6 +194,7 @@ export const createTokenVerifier = (options: TokenVerifierOptions): TokenVerifie
         { jwksCache: options.jwksUri ? pinnedJwksCache(jwksCache, options.jwksUri) : jwksCache },
       );
   if (options.jwks) verifier.cacheJwks(options.jwks);
+  let preloaded: Promise<void> | undefined;
 
   return {
     async verify(token: string): Promise<VerifiedToken> {
@@ -97,33 +202,24 @@ export const createTokenVerifier = (options: TokenVerifierOptions): TokenVerifie
       try {
         claims = (await verifier.verify(token)) as TokenClaims;
       } catch (error) {
+        if (error instanceof KeysUnavailableError) throw error;
         throw new UnauthorizedError('Missing or invalid token', error);
       }
       // aws-jwt-verify treats `exp` as optional; a token that never expires is refused.
       if (typeof claims.exp !== 'number') throw new UnauthorizedError('Missing or invalid token');
       return { claims, tenant: tenantContextFromClaims(claims) };
     },
+    preload: () => {
+      // hydrate() always fetches: once is enough, and never when the keys were given.
+      preloaded ??= options.jwks
+        ? Promise.resolve()
+        : verifier.hydrate().catch((error: unknown) => {
+            preloaded = undefined;
+            throw error;
+          });
+      return preloaded;
+    },
   };
-};
-
-/**
- * Reads the tenant context from verified token claims: `sub`, and `custom:tenantId` (ID tokens)
- * or the `tenantId` claim added by the pre-token-generation trigger. Both present but different,
- * or neither valid → ForbiddenError (403); an invalid `sub` → UnauthorizedError (401).
- *
- * @example tenantContextFromClaims({ sub, 'custom:tenantId': 'tenant1' })
- */
-export const tenantContextFromClaims = (claims: Record<string, unknown>): TenantContext => {
-  const { sub } = claims;
-  if (!isUserId(sub)) throw new UnauthorizedError('Token has no valid subject');
-  const custom = claims['custom:tenantId'];
-  const added = claims.tenantId;
-  if (custom !== undefined && added !== undefined && custom !== added) {
-    throw new ForbiddenError('Token carries conflicting tenants');
-  }
-  const tenantId = custom ?? added;
-  if (!isTenantId(tenantId)) throw new ForbiddenError();
-  return Object.freeze({ tenantId, userId: sub });
 };
 
 /**
@@ -142,23 +238,21 @@ export const bearerToken = (header: string | undefined | null): string | undefin
  *
  * @example const verifier = tokenVerifierFromEnv();
  */
-export const tokenVerifierFromEnv = (env: NodeJS.ProcessEnv = process.env): TokenVerifier => {
-  const userPoolId = env.COGNITO_USER_POOL_ID;
-  const clientIds = (env.COGNITO_CLIENT_IDS ?? '')
-    .split(',')
-    .map((id) => id.trim())
-    .filter(Boolean);
-  if (!userPoolId) throw new ConfigurationError('COGNITO_USER_POOL_ID is not set');
-  if (clientIds.length === 0) throw new ConfigurationError('COGNITO_CLIENT_IDS is not set');
-  const tokenUse = env.COGNITO_TOKEN_USE;
-  if (tokenUse !== undefined && tokenUse !== '' && tokenUse !== 'id' && tokenUse !== 'access') {
-    throw new ConfigurationError('COGNITO_TOKEN_USE must be "id" or "access"');
-  }
+const verifierEnv = z.object({
+  COGNITO_USER_POOL_ID: env.string(),
+  COGNITO_CLIENT_IDS: env.list().refine((ids) => ids.length > 0, { error: 'is not set' }),
+  COGNITO_TOKEN_USE: env.optional(z.enum(['id', 'access'], { error: 'must be "id" or "access"' }), null),
+  COGNITO_ISSUER: env.optional(z.string(), undefined),
+  COGNITO_JWKS_URI: env.optional(z.string(), undefined),
+});
+
+export const tokenVerifierFromEnv = (source: Env = process.env): TokenVerifier => {
+  const config = readEnv(verifierEnv, source);
   return createTokenVerifier({
-    userPoolId,
-    clientId: clientIds,
-    tokenUse: tokenUse === 'id' || tokenUse === 'access' ? tokenUse : null,
-    ...(env.COGNITO_ISSUER ? { issuer: env.COGNITO_ISSUER } : {}),
-    ...(env.COGNITO_JWKS_URI ? { jwksUri: env.COGNITO_JWKS_URI } : {}),
+    userPoolId: config.COGNITO_USER_POOL_ID,
+    clientId: config.COGNITO_CLIENT_IDS,
+    tokenUse: config.COGNITO_TOKEN_USE,
+    ...(config.COGNITO_ISSUER ? { issuer: config.COGNITO_ISSUER } : {}),
+    ...(config.COGNITO_JWKS_URI ? { jwksUri: config.COGNITO_JWKS_URI } : {}),
   });
 };

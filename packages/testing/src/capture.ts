@@ -38,3 +38,27 @@ export const captureOutput = async <T>(fn: () => Promise<T> | T): Promise<{ resu
     for (const [method, original] of originalConsole) console[method] = original;
   }
 };
+
+/** One JSON log line (Powertools writes one object a line). */
+export type LogLine = Record<string, unknown>;
+
+/**
+ * Runs `fn` like {@link captureOutput} and also parses the JSON log lines written meanwhile. A
+ * rejection is returned as `error`, not thrown, so a test can look at the logs of a refusal.
+ * @example const { error, lines } = await captureLogs(() => handler(event, lambdaContext()));
+ */
+export const captureLogs = async <T>(
+  fn: () => Promise<T>,
+): Promise<{ value: T | undefined; error: unknown; lines: LogLine[]; output: string }> => {
+  const { result, output } = await captureOutput(() =>
+    fn().then(
+      (value) => ({ value, error: undefined as unknown }),
+      (error: unknown) => ({ value: undefined, error }),
+    ),
+  );
+  const lines = output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as LogLine);
+  return { ...result, lines, output };
+};

@@ -1,4 +1,5 @@
-export { captureOutput } from './capture';
+export type { LogLine } from './capture';
+export { captureLogs, captureOutput } from './capture';
 export { lambdaContext } from './context';
 export type { BedrockActionGroupEvent, WebSocketEvent } from './events';
 export {

@@ -1,4 +1,5 @@
-import { InvalidConfigurationError } from './errors';
+import { type Env, env, readEnv } from '@tenant-assistant/lambda-kit/config';
+import * as z from 'zod';
 
 /** The agent-invoker's configuration, from its environment (set by serverless.yml). */
 export interface Config {
@@ -26,41 +27,35 @@ const AGENT_ID = /^[0-9A-Za-z]{1,10}$/;
 const USER_POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 
-const required = (env: NodeJS.ProcessEnv, name: string): string => {
-  const value = env[name]?.trim();
-  if (!value) throw new InvalidConfigurationError(`${name} is not set`);
-  return value;
-};
-
-const matching = (env: NodeJS.ProcessEnv, name: string, pattern: RegExp): string => {
-  const value = required(env, name);
-  if (!pattern.test(value)) throw new InvalidConfigurationError(`${name} does not match ${pattern}`);
-  return value;
-};
-
-const flag = (env: NodeJS.ProcessEnv, name: string): boolean => {
-  const value = required(env, name);
-  if (value !== 'true' && value !== 'false') {
-    throw new InvalidConfigurationError(`${name} must be "true" or "false"`);
-  }
-  return value === 'true';
-};
+const configEnv = z.object({
+  AGENT_ID: env.matching(AGENT_ID),
+  AGENT_ALIAS_ID: env.matching(AGENT_ID),
+  EVENT_BUS_NAME: env.string(),
+  IDEMPOTENCY_TABLE_NAME: env.string(),
+  TENANT_DATA_ACCESS_ROLE_ARN: env.matching(ROLE_ARN),
+  TENANT_CONFIG_TABLE_ARN: env.string(),
+  ORDERS_TABLE_ARN_PREFIX: env.string(),
+  STREAM_FINAL_RESPONSE: env.boolean(),
+  COGNITO_USER_POOL_ID: env.matching(USER_POOL_ID),
+});
 
 /**
- * Reads and checks the configuration; throws InvalidConfigurationError naming the first missing or
+ * Reads and checks the configuration; throws ConfigurationError naming the first missing or
  * malformed variable. Table ARNs are checked again by tenant-context when a session policy is built.
  *
  * @example const config = readConfig(process.env);
  */
-export const readConfig = (env: NodeJS.ProcessEnv = process.env): Config =>
-  Object.freeze({
-    agentId: matching(env, 'AGENT_ID', AGENT_ID),
-    agentAliasId: matching(env, 'AGENT_ALIAS_ID', AGENT_ID),
-    eventBusName: required(env, 'EVENT_BUS_NAME'),
-    idempotencyTableName: required(env, 'IDEMPOTENCY_TABLE_NAME'),
-    tenantDataAccessRoleArn: matching(env, 'TENANT_DATA_ACCESS_ROLE_ARN', ROLE_ARN),
-    tenantConfigTableArn: required(env, 'TENANT_CONFIG_TABLE_ARN'),
-    ordersTableArnPrefix: required(env, 'ORDERS_TABLE_ARN_PREFIX'),
-    streamFinalResponse: flag(env, 'STREAM_FINAL_RESPONSE'),
-    cognitoUserPoolId: matching(env, 'COGNITO_USER_POOL_ID', USER_POOL_ID),
+export const readConfig = (source: Env = process.env): Config => {
+  const values = readEnv(configEnv, source);
+  return Object.freeze({
+    agentId: values.AGENT_ID,
+    agentAliasId: values.AGENT_ALIAS_ID,
+    eventBusName: values.EVENT_BUS_NAME,
+    idempotencyTableName: values.IDEMPOTENCY_TABLE_NAME,
+    tenantDataAccessRoleArn: values.TENANT_DATA_ACCESS_ROLE_ARN,
+    tenantConfigTableArn: values.TENANT_CONFIG_TABLE_ARN,
+    ordersTableArnPrefix: values.ORDERS_TABLE_ARN_PREFIX,
+    streamFinalResponse: values.STREAM_FINAL_RESPONSE,
+    cognitoUserPoolId: values.COGNITO_USER_POOL_ID,
   });
+};

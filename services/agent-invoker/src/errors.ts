@@ -1,26 +1,24 @@
+import { AppError, ConfigurationError } from '@tenant-assistant/lambda-kit/errors';
+
 /**
- * Errors of the agent-invoker. Every error has a stable `name`; `cause` is kept so logs (which only
- * ever print safe fields, see `describeError`) can say what went wrong underneath.
+ * Errors of the agent-invoker, on the kit's error base: a stable `name` and `code`; `cause` is
+ * kept so logs (which only ever print safe fields, see `describeError`) can say what went wrong
+ * underneath. None is shown to anyone: a failed answer carries a fixed, safe reason.
  */
-export class AgentInvokerError extends Error {
-  constructor(message: string, options: { cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+export class AgentInvokerError extends AppError {
+  constructor(message: string, options: { code: string; cause?: unknown }) {
+    super(message, options);
     this.name = 'AgentInvokerError';
   }
 }
 
-/** A required environment variable is missing or malformed (read once, at cold start). */
-export class InvalidConfigurationError extends AgentInvokerError {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidConfigurationError';
-  }
-}
+/** A required environment variable is missing or malformed (the kit's one ConfigurationError). */
+export { ConfigurationError, ConfigurationError as InvalidConfigurationError };
 
 /** The deadline derived from the Lambda's remaining time passed before the agent finished. */
 export class DeadlineExceededError extends AgentInvokerError {
   constructor() {
-    super('The deadline for answering this prompt passed');
+    super('The deadline for answering this prompt passed', { code: 'DEADLINE_EXCEEDED' });
     this.name = 'DeadlineExceededError';
   }
 }
@@ -30,7 +28,9 @@ export class UnexpectedAgentResponseError extends AgentInvokerError {
   /** The response-stream member that was not expected, e.g. `returnControl`. */
   readonly member: string;
   constructor(member: string) {
-    super(`The agent's response stream carried an unexpected "${member}" event`);
+    super(`The agent's response stream carried an unexpected "${member}" event`, {
+      code: 'UNEXPECTED_AGENT_RESPONSE',
+    });
     this.name = 'UnexpectedAgentResponseError';
     this.member = member;
   }
@@ -39,7 +39,7 @@ export class UnexpectedAgentResponseError extends AgentInvokerError {
 /** The agent finished without producing any text. */
 export class EmptyAnswerError extends AgentInvokerError {
   constructor() {
-    super('The agent returned no text');
+    super('The agent returned no text', { code: 'EMPTY_ANSWER' });
     this.name = 'EmptyAnswerError';
   }
 }
@@ -47,7 +47,7 @@ export class EmptyAnswerError extends AgentInvokerError {
 /** The agent's answer grew past the contract's MAX_ANSWER_LENGTH. */
 export class AnswerTooLongError extends AgentInvokerError {
   constructor() {
-    super('The agent returned more text than an answer may carry');
+    super('The agent returned more text than an answer may carry', { code: 'ANSWER_TOO_LONG' });
     this.name = 'AnswerTooLongError';
   }
 }
@@ -55,7 +55,7 @@ export class AnswerTooLongError extends AgentInvokerError {
 /** The prompt names a tenant its user does not belong to (a forged or broken PromptSubmitted). */
 export class NotATenantMemberError extends AgentInvokerError {
   constructor() {
-    super("The prompt's user is not a member of its tenant");
+    super("The prompt's user is not a member of its tenant", { code: 'NOT_A_TENANT_MEMBER' });
     this.name = 'NotATenantMemberError';
   }
 }
@@ -63,7 +63,7 @@ export class NotATenantMemberError extends AgentInvokerError {
 /** Publishing an AnswerChunk failed after its retries (the agent is not asked again for it). */
 export class AnswerPublishError extends AgentInvokerError {
   constructor(cause: unknown) {
-    super('Publishing an answer event failed', { cause });
+    super('Publishing an answer event failed', { code: 'ANSWER_PUBLISH_FAILED', cause });
     this.name = 'AnswerPublishError';
   }
 }

@@ -140,11 +140,8 @@ describe('serverless package (dev)', () => {
         'tenant-assistant-order-action-group-dev-TenantDataAccessRoleArn',
       ),
       TENANT_CONFIG_TABLE_ARN: importOf('tenant-assistant-order-action-group-dev-TenantConfigTableArn'),
-      ORDERS_TABLE_ARN_PREFIX: {
-        'Fn::Sub':
-          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
-          'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/tenant-assistant-order-action-group-dev-orders-',
-      },
+      // The prefix order-action-group exports, never restated here.
+      ORDERS_TABLE_ARN_PREFIX: importOf('tenant-assistant-order-action-group-dev-OrdersTableArnPrefix'),
       STREAM_FINAL_RESPONSE: 'true',
     });
   });

@@ -1,4 +1,7 @@
-import { ConfigurationError } from './errors';
+import { type Env, env, readEnv } from '@tenant-assistant/lambda-kit/config';
+import * as z from 'zod';
+
+export { once } from '@tenant-assistant/lambda-kit/config';
 
 /** The Cognito password policy the pool enforces (same stage parameters as the user pool). */
 export interface PasswordPolicy {
@@ -11,74 +14,44 @@ export interface PasswordPolicy {
   temporaryPasswordValidityDays: number;
 }
 
-const required = (env: NodeJS.ProcessEnv, name: string): string => {
-  const value = env[name]?.trim();
-  if (!value) throw new ConfigurationError(`${name} is not set`);
-  return value;
-};
-
-const integer = (env: NodeJS.ProcessEnv, name: string, min: number, max: number): number => {
-  const raw = required(env, name);
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigurationError(
-      `${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`,
-    );
-  }
-  return value;
-};
-
-const boolean = (env: NodeJS.ProcessEnv, name: string): boolean => {
-  const raw = required(env, name).toLowerCase();
-  if (raw !== 'true' && raw !== 'false') {
-    throw new ConfigurationError(`${name} must be "true" or "false", got ${JSON.stringify(raw)}`);
-  }
-  return raw === 'true';
-};
-
 /** Reads `COGNITO_USER_POOL_ID`; throws ConfigurationError when it is missing. */
-export const userPoolIdFromEnv = (env: NodeJS.ProcessEnv = process.env): string =>
-  required(env, 'COGNITO_USER_POOL_ID');
+export const userPoolIdFromEnv = (source: Env = process.env): string =>
+  readEnv(z.object({ COGNITO_USER_POOL_ID: env.string() }), source).COGNITO_USER_POOL_ID;
 
 /** Reads `EVENT_BUS_NAME` (the control-plane bus); throws ConfigurationError when it is missing. */
-export const eventBusNameFromEnv = (env: NodeJS.ProcessEnv = process.env): string =>
-  required(env, 'EVENT_BUS_NAME');
+export const eventBusNameFromEnv = (source: Env = process.env): string =>
+  readEnv(z.object({ EVENT_BUS_NAME: env.string() }), source).EVENT_BUS_NAME;
 
 /** Reads `TENANTS_TABLE_NAME` (the tenant registry); throws ConfigurationError when it is missing. */
-export const tenantsTableNameFromEnv = (env: NodeJS.ProcessEnv = process.env): string =>
-  required(env, 'TENANTS_TABLE_NAME');
+export const tenantsTableNameFromEnv = (source: Env = process.env): string =>
+  readEnv(z.object({ TENANTS_TABLE_NAME: env.string() }), source).TENANTS_TABLE_NAME;
 
 /** Reads the browser origins CORS allows (comma-separated `WEB_ORIGIN`); throws when none is set. */
-export const webOriginsFromEnv = (env: NodeJS.ProcessEnv = process.env): string[] =>
-  required(env, 'WEB_ORIGIN')
-    .split(',')
-    .map((origin) => origin.trim())
-    .filter(Boolean);
+export const webOriginsFromEnv = (source: Env = process.env): string[] =>
+  readEnv(z.object({ WEB_ORIGIN: env.list() }), source).WEB_ORIGIN;
+
+const passwordPolicyEnv = z.object({
+  PASSWORD_MINIMUM_LENGTH: env.integer({ min: 6, max: 99 }),
+  PASSWORD_REQUIRE_UPPERCASE: env.boolean(),
+  PASSWORD_REQUIRE_LOWERCASE: env.boolean(),
+  PASSWORD_REQUIRE_NUMBERS: env.boolean(),
+  PASSWORD_REQUIRE_SYMBOLS: env.boolean(),
+  TEMPORARY_PASSWORD_VALIDITY_DAYS: env.integer({ min: 0, max: 365 }),
+});
 
 /**
  * Reads the pool's password policy from `PASSWORD_MINIMUM_LENGTH`, `PASSWORD_REQUIRE_UPPERCASE`,
  * `PASSWORD_REQUIRE_LOWERCASE`, `PASSWORD_REQUIRE_NUMBERS`, `PASSWORD_REQUIRE_SYMBOLS` and
  * `TEMPORARY_PASSWORD_VALIDITY_DAYS` (serverless.yml sets them from the pool's stage parameters).
  */
-export const passwordPolicyFromEnv = (env: NodeJS.ProcessEnv = process.env): PasswordPolicy => ({
-  minimumLength: integer(env, 'PASSWORD_MINIMUM_LENGTH', 6, 99),
-  requireUppercase: boolean(env, 'PASSWORD_REQUIRE_UPPERCASE'),
-  requireLowercase: boolean(env, 'PASSWORD_REQUIRE_LOWERCASE'),
-  requireNumbers: boolean(env, 'PASSWORD_REQUIRE_NUMBERS'),
-  requireSymbols: boolean(env, 'PASSWORD_REQUIRE_SYMBOLS'),
-  temporaryPasswordValidityDays: integer(env, 'TEMPORARY_PASSWORD_VALIDITY_DAYS', 0, 365),
-});
-
-/**
- * Memoises a configuration reader: the environment is read on first use (at cold start, not at
- * import, so tests can import handlers freely) and the result is kept for the container's life.
- * A failed read is not cached.
- * @example const config = once(() => ({ userPoolId: userPoolIdFromEnv() }));
- */
-export const once = <T>(read: () => T): (() => T) => {
-  let cached: { value: T } | undefined;
-  return () => {
-    cached ??= { value: read() };
-    return cached.value;
+export const passwordPolicyFromEnv = (source: Env = process.env): PasswordPolicy => {
+  const policy = readEnv(passwordPolicyEnv, source);
+  return {
+    minimumLength: policy.PASSWORD_MINIMUM_LENGTH,
+    requireUppercase: policy.PASSWORD_REQUIRE_UPPERCASE,
+    requireLowercase: policy.PASSWORD_REQUIRE_LOWERCASE,
+    requireNumbers: policy.PASSWORD_REQUIRE_NUMBERS,
+    requireSymbols: policy.PASSWORD_REQUIRE_SYMBOLS,
+    temporaryPasswordValidityDays: policy.TEMPORARY_PASSWORD_VALIDITY_DAYS,
   };
 };

@@ -1,23 +1,19 @@
+import {
+  AppError,
+  type AppErrorOptions,
+  ConfigurationError,
+  PayloadTooLargeError,
+} from '@tenant-assistant/lambda-kit/errors';
+
 /**
- * Errors of the auth service. Every error has a stable `name` and `code`, keeps its `cause`, and
- * carries `statusCode`/`expose` like the HTTP errors of the other services: the control-plane
+ * Errors of the auth service, on the kit's error base: the control-plane
  * functions are invoked directly (`serverless invoke`, scripts), where the Lambda runtime reports
  * `name` as `errorType` and `message` as `errorMessage`, so messages are written for an operator.
  */
-export class AuthServiceError extends Error {
-  /** Stable machine-readable code, e.g. `TENANT_CONFLICT`. */
-  readonly code: string;
-  /** The HTTP status this outcome corresponds to. */
-  readonly statusCode: number;
-  /** Whether the message is safe to show to the caller (4xx only). */
-  readonly expose: boolean;
-
-  constructor(message: string, options: { code: string; statusCode?: number; cause?: unknown }) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+export class AuthServiceError extends AppError {
+  constructor(message: string, options: AppErrorOptions) {
+    super(message, options);
     this.name = 'AuthServiceError';
-    this.code = options.code;
-    this.statusCode = options.statusCode ?? 500;
-    this.expose = this.statusCode < 500;
   }
 }
 
@@ -73,15 +69,7 @@ export class AdminRoleRequiredError extends AuthServiceError {
 }
 
 /** The request body is larger than the admin API accepts: HTTP 413. */
-export class PayloadTooLargeError extends AuthServiceError {
-  constructor(maxBytes: number) {
-    super(`The request body must be at most ${maxBytes} bytes`, {
-      code: 'PAYLOAD_TOO_LARGE',
-      statusCode: 413,
-    });
-    this.name = 'PayloadTooLargeError';
-  }
-}
+export { PayloadTooLargeError };
 
 /**
  * No user of this name in the caller's tenant — also for a user of another tenant, whose existence is
@@ -188,10 +176,5 @@ export class CognitoRequestError extends AuthServiceError {
   }
 }
 
-/** A required configuration value (environment variable) is missing or malformed. */
-export class ConfigurationError extends AuthServiceError {
-  constructor(message: string) {
-    super(message, { code: 'CONFIGURATION' });
-    this.name = 'ConfigurationError';
-  }
-}
+/** A required configuration value (environment variable) is missing or malformed (the kit's). */
+export { ConfigurationError };

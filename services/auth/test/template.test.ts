@@ -400,11 +400,18 @@ describe('function roles', () => {
   });
 
   it('gives every function its own role and creates no shared one', () => {
-    const roles = ['PreTokenGeneration', 'OnboardTenant', 'CreateTenantUser', 'AdminMe', 'TenantsAdmin'].map(
+    const roles = [
+      'PreTokenGeneration',
+      'OnboardTenant',
+      'CreateTenantUser',
+      'AdminMe',
+      'TenantsAdmin',
+      'UsersAdmin',
+    ].map(
       (name) => (props(dev, `${name}LambdaFunction`).Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0],
     );
 
-    expect(new Set(roles).size).toBe(5);
+    expect(new Set(roles).size).toBe(6);
     expect(dev.Resources.IamRoleLambdaExecution).toBeUndefined();
   });
 
@@ -471,6 +478,30 @@ describe('function roles', () => {
     ]);
   });
 
+  it('lets usersAdmin manage users and groups of this pool only, and nothing else (no registry, no bus)', () => {
+    const statements = roleStatements(roleOf(dev, 'UsersAdminLambdaFunction'));
+    expect(statements).toHaveLength(2);
+    expect(statements[0]).toEqual(logStatement('usersAdmin'));
+    expect(statements[1]).toMatchObject({
+      Sid: 'TenantUsers',
+      Resource: { 'Fn::GetAtt': ['UserPool', 'Arn'] },
+    });
+    expect(actionsOf(statements[1] as Statement).sort()).toEqual(
+      [
+        'cognito-idp:AdminListGroupsForUser',
+        'cognito-idp:AdminGetUser',
+        'cognito-idp:ListUsersInGroup',
+        'cognito-idp:AdminCreateUser',
+        'cognito-idp:AdminAddUserToGroup',
+        'cognito-idp:AdminRemoveUserFromGroup',
+        'cognito-idp:AdminDeleteUser',
+        'cognito-idp:AdminDisableUser',
+        'cognito-idp:AdminEnableUser',
+        'cognito-idp:AdminSetUserMFAPreference',
+      ].sort(),
+    );
+  });
+
   it('keeps the tenant registry encrypted with point-in-time recovery, retained in prod', () => {
     const table = props(dev, 'TenantsTable');
     expect(table.TableName).toBe('tenant-assistant-auth-dev-tenants');
@@ -493,6 +524,16 @@ describe('function roles', () => {
         'PATCH /admin/tenants/{tenantId}',
         'POST /admin/tenants/{tenantId}/suspend',
         'POST /admin/tenants/{tenantId}/resume',
+        'GET /admin/users',
+        'POST /admin/users',
+        'GET /admin/users/{username}',
+        'DELETE /admin/users/{username}',
+        'POST /admin/users/{username}/resend-invitation',
+        'POST /admin/users/{username}/disable',
+        'POST /admin/users/{username}/enable',
+        'POST /admin/users/{username}/reset-mfa',
+        'POST /admin/users/{username}/roles',
+        'DELETE /admin/users/{username}/roles/{role}',
       ].sort(),
     );
     for (const route of routes) expect(route.AuthorizationType).toBe('JWT');

@@ -1,11 +1,12 @@
-import { config, lazy, positiveInteger, requiredString } from './config';
-import { MissingConfigurationError } from './errors';
+import { env, envValue, once } from '@tenant-assistant/lambda-kit/config';
+import { config } from './config';
+import { ConfigurationError } from './errors';
 
 describe('config', () => {
   it('reads a variable once, on first use', () => {
     // Prepare
     const read = jest.fn(() => 'value');
-    const getter = lazy(read);
+    const getter = once(read);
 
     // Act
     const values = [getter(), getter()];
@@ -17,16 +18,16 @@ describe('config', () => {
 
   it('names the missing variable', () => {
     // Act
-    const read = () => requiredString('ANSWERS_TABLE_NAME', {});
+    const read = () => envValue('ANSWERS_TABLE_NAME', env.string(), {})();
 
     // Assess
-    expect(read).toThrow(MissingConfigurationError);
+    expect(read).toThrow(ConfigurationError);
     expect(read).toThrow('ANSWERS_TABLE_NAME is not set');
   });
 
   it.each(['0', '-3', '1.5', 'ten'])('refuses %j where a positive integer is needed', (raw) => {
     // Act
-    const read = () => positiveInteger('PROMPTS_PER_MINUTE', { PROMPTS_PER_MINUTE: raw });
+    const read = () => envValue('PROMPTS_PER_MINUTE', env.positiveInteger(), { PROMPTS_PER_MINUTE: raw })();
 
     // Assess
     expect(read).toThrow('PROMPTS_PER_MINUTE must be a positive integer');

@@ -1,50 +1,23 @@
-import { MissingConfigurationError } from './errors';
+import { env, envValue } from '@tenant-assistant/lambda-kit/config';
 
 /**
- * A getter that reads an environment variable once, on first use (so importing a handler for tests
- * never throws), and throws a clear MissingConfigurationError when it is missing or invalid.
+ * Configuration of the service, each value read from the environment once, when first needed (so
+ * importing a handler never reads it, and each function needs only the variables it is given);
+ * a missing or invalid one throws the kit's ConfigurationError naming it.
  */
-const lazy = <T>(read: () => T): (() => T) => {
-  let value: { current: T } | undefined;
-  return () => {
-    value ??= { current: read() };
-    return value.current;
-  };
-};
-
-const requiredString = (name: string, env: NodeJS.ProcessEnv = process.env): string => {
-  const value = env[name]?.trim();
-  if (!value) throw new MissingConfigurationError(`${name} is not set`);
-  return value;
-};
-
-const positiveInteger = (name: string, env: NodeJS.ProcessEnv = process.env): number => {
-  const raw = requiredString(name, env);
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new MissingConfigurationError(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
-  }
-  return value;
-};
-
-/** Configuration of the service, each value read from the environment once, when first needed. */
 export const config = {
-  answersTableName: lazy(() => requiredString('ANSWERS_TABLE_NAME')),
-  connectionsTableName: lazy(() => requiredString('CONNECTIONS_TABLE_NAME')),
-  rateLimitsTableName: lazy(() => requiredString('RATE_LIMITS_TABLE_NAME')),
-  eventBusName: lazy(() => requiredString('EVENT_BUS_NAME')),
+  answersTableName: envValue('ANSWERS_TABLE_NAME', env.string()),
+  connectionsTableName: envValue('CONNECTIONS_TABLE_NAME', env.string()),
+  rateLimitsTableName: envValue('RATE_LIMITS_TABLE_NAME', env.string()),
+  eventBusName: envValue('EVENT_BUS_NAME', env.string()),
   /** Browser origins allowed by CORS (comma-separated `WEB_ORIGIN`). */
-  webOrigins: lazy(() =>
-    requiredString('WEB_ORIGIN')
-      .split(',')
-      .map((origin) => origin.trim())
-      .filter(Boolean),
-  ),
-  promptsPerMinute: lazy(() => positiveInteger('PROMPTS_PER_MINUTE')),
-  answerTtlDays: lazy(() => positiveInteger('ANSWER_TTL_DAYS')),
-  connectionTtlSeconds: lazy(() => positiveInteger('CONNECTION_TTL_SECONDS')),
+  webOrigins: envValue('WEB_ORIGIN', env.list()),
+  promptsPerMinute: envValue('PROMPTS_PER_MINUTE', env.positiveInteger()),
+  conversationsTableName: envValue('CONVERSATIONS_TABLE_NAME', env.string()),
+  answerTtlDays: envValue('ANSWER_TTL_DAYS', env.positiveInteger()),
+  /** Seconds from submit to an answer's deadline (stage parameter `answerDeadlineSeconds`). */
+  answerDeadlineSeconds: envValue('ANSWER_DEADLINE_SECONDS', env.positiveInteger()),
+  connectionTtlSeconds: envValue('CONNECTION_TTL_SECONDS', env.positiveInteger()),
   /** `https://<apiId>.execute-api.<region>.amazonaws.com/<stage>` (locally serverless-offline's WebSocket port). */
-  websocketApiEndpoint: lazy(() => requiredString('WEBSOCKET_API_ENDPOINT')),
+  websocketApiEndpoint: envValue('WEBSOCKET_API_ENDPOINT', env.string()),
 };
-
-export { lazy, positiveInteger, requiredString };

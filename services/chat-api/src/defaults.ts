@@ -1,4 +1,5 @@
-import { putEvents } from '@tenant-assistant/tenant-context/events';
+import { putEvents } from '@tenant-assistant/contracts/eventbridge';
+import { once } from '@tenant-assistant/lambda-kit/config';
 import { type TokenVerifier, tokenVerifierFromEnv } from '@tenant-assistant/tenant-context/tokens';
 import { monotonicFactory } from 'ulid';
 import { createAnswersTable } from './adapters/answers-table';
@@ -6,11 +7,28 @@ import { documentClient, eventBridgeClient, managementApiClient } from './adapte
 import { createConnectionsTable } from './adapters/connections-table';
 import { createRateLimitTable } from './adapters/rate-limit-table';
 import { createWebSocketPusher } from './adapters/websocket-pusher';
-import { config, lazy } from './config';
+import { config } from './config';
 import { logger } from './logger';
 import type { PublishEvents } from './ports';
 
-const envVerifier = lazy(() => tokenVerifierFromEnv());
+const envVerifier = once(() => tokenVerifierFromEnv());
+
+/**
+ * Starts fetching the identity provider's signing keys at cold start, in functions whose
+ * environment names a user pool (the HTTP and `$connect` ones), so the first request does not wait
+ * for them. A failure here is not fatal: the first request fetches again (503 if it still fails).
+ */
+const preloadVerifier = () => {
+  if (!process.env.COGNITO_USER_POOL_ID || !process.env.COGNITO_CLIENT_IDS) return;
+  try {
+    envVerifier()
+      .preload?.()
+      .catch(() => undefined);
+  } catch {
+    // misconfigured: the first request reports it
+  }
+};
+preloadVerifier();
 
 /**
  * The production wiring of the ports: AWS clients created once per container, configuration read
@@ -24,7 +42,10 @@ export const defaults = {
   /** Token verifier from COGNITO_* variables, built on first use; its JWKS is cached for the container's life. */
   verifier: { verify: (token) => envVerifier().verify(token) } satisfies TokenVerifier,
   webOrigins: config.webOrigins,
-  answers: createAnswersTable(documentClient, config.answersTableName),
+  answers: createAnswersTable(documentClient, {
+    answers: config.answersTableName,
+    conversations: config.conversationsTableName,
+  }),
   connections: createConnectionsTable(documentClient, config.connectionsTableName),
   rateLimiter: createRateLimitTable(documentClient, {
     tableName: config.rateLimitsTableName,
@@ -33,5 +54,6 @@ export const defaults = {
   publish: ((events) => putEvents(eventBridgeClient, config.eventBusName(), events)) satisfies PublishEvents,
   pusher: createWebSocketPusher(managementApiClient),
   answerTtlDays: config.answerTtlDays,
+  answerDeadlineSeconds: config.answerDeadlineSeconds,
   connectionTtlSeconds: config.connectionTtlSeconds,
 };

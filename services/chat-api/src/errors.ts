@@ -1,26 +1,19 @@
-/**
- * Errors of the chat-api service. Every error has a stable `name` and `code`; those that map to an
- * HTTP answer carry `statusCode` and `expose` (middy's http-error-handler reads both). Only exposed
- * errors (4xx, and the deliberate 503) show their message to the caller; everything else becomes a
- * generic 500 with details only in the logs.
- */
-export class ChatApiError extends Error {
-  /** Stable machine-readable code, e.g. `ANSWER_NOT_FOUND`. */
-  readonly code: string;
-  /** HTTP status this error maps to. */
-  readonly statusCode: number;
-  /** Whether the message is safe to show to the caller. */
-  readonly expose: boolean;
+import {
+  AppError,
+  type AppErrorOptions,
+  ConfigurationError,
+  PayloadTooLargeError,
+} from '@tenant-assistant/lambda-kit/errors';
 
-  constructor(
-    message: string,
-    options: { code: string; statusCode?: number; expose?: boolean; cause?: unknown },
-  ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+/**
+ * Errors of the chat-api service, on the kit's error base: only exposed errors (4xx, and the
+ * deliberate 503) show their message to the caller; everything else becomes a generic 500 with
+ * details only in the logs.
+ */
+export class ChatApiError extends AppError {
+  constructor(message: string, options: AppErrorOptions) {
+    super(message, options);
     this.name = 'ChatApiError';
-    this.code = options.code;
-    this.statusCode = options.statusCode ?? 500;
-    this.expose = options.expose ?? this.statusCode < 500;
   }
 }
 
@@ -43,19 +36,22 @@ export class BadRequestError extends ChatApiError {
   }
 }
 
-/** The body or the prompt is larger than accepted: HTTP 413. */
-export class PayloadTooLargeError extends ChatApiError {
-  constructor(message: string, code = 'PAYLOAD_TOO_LARGE') {
-    super(message, { code, statusCode: 413 });
-    this.name = 'PayloadTooLargeError';
-  }
-}
+/** The body or the prompt is larger than accepted: HTTP 413 (the kit's). */
+export { PayloadTooLargeError };
 
 /** No such answer for this caller (also for another user's answer or a malformed id): HTTP 404. */
 export class AnswerNotFoundError extends ChatApiError {
   constructor(cause?: unknown) {
     super('Answer not found', { code: 'ANSWER_NOT_FOUND', statusCode: 404, cause });
     this.name = 'AnswerNotFoundError';
+  }
+}
+
+/** No such conversation for this caller (also for another user's conversation): HTTP 404. */
+export class ConversationNotFoundError extends ChatApiError {
+  constructor(cause?: unknown) {
+    super('Conversation not found', { code: 'CONVERSATION_NOT_FOUND', statusCode: 404, cause });
+    this.name = 'ConversationNotFoundError';
   }
 }
 
@@ -70,16 +66,24 @@ export class RateLimitedError extends ChatApiError {
   }
 }
 
+/** Seconds a client should wait before submitting again after a 503 (sent as `Retry-After`). */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
 /** The prompt was stored but could not be handed to the assistant; the answer is marked FAILED: HTTP 503. */
 export class PromptNotAcceptedError extends ChatApiError {
   readonly answerId: string;
+  /** Seconds until trying again is worthwhile (sent as `Retry-After`). */
+  readonly retryAfterSeconds = UNAVAILABLE_RETRY_AFTER_SECONDS;
   constructor(answerId: string, cause?: unknown) {
-    super('The assistant is unavailable, please try again', {
-      code: 'ASSISTANT_UNAVAILABLE',
-      statusCode: 503,
-      expose: true,
-      cause,
-    });
+    super(
+      `The assistant is unavailable right now; nothing was sent. Try again in ${UNAVAILABLE_RETRY_AFTER_SECONDS} seconds.`,
+      {
+        code: 'ASSISTANT_UNAVAILABLE',
+        statusCode: 503,
+        expose: true,
+        cause,
+      },
+    );
     this.name = 'PromptNotAcceptedError';
     this.answerId = answerId;
   }
@@ -90,14 +94,6 @@ export class AnswerAlreadyExistsError extends ChatApiError {
   constructor(cause?: unknown) {
     super('An answer with this id already exists', { code: 'ANSWER_EXISTS', cause });
     this.name = 'AnswerAlreadyExistsError';
-  }
-}
-
-/** The answer changed between read and write (optimistic concurrency); the caller re-reads and retries. */
-export class AnswerVersionConflictError extends ChatApiError {
-  constructor(cause?: unknown) {
-    super('The answer was changed concurrently', { code: 'ANSWER_VERSION_CONFLICT', cause });
-    this.name = 'AnswerVersionConflictError';
   }
 }
 
@@ -117,10 +113,5 @@ export class ConnectionGoneError extends ChatApiError {
   }
 }
 
-/** A required environment variable is missing or invalid. */
-export class MissingConfigurationError extends ChatApiError {
-  constructor(message: string) {
-    super(message, { code: 'CONFIGURATION' });
-    this.name = 'MissingConfigurationError';
-  }
-}
+/** A required environment variable is missing or invalid (the kit's one ConfigurationError). */
+export { ConfigurationError, ConfigurationError as MissingConfigurationError };

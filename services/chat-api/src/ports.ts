@@ -1,14 +1,18 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { OutgoingEvent } from '@tenant-assistant/contracts/events';
+import type { ServerMessage as ContractServerMessage } from '@tenant-assistant/contracts/websocket';
 import type { AnswerId, TenantId, UserId } from '@tenant-assistant/tenant-context';
-import type { OutgoingEvent } from '@tenant-assistant/tenant-context/events';
-import type { Answer, AnswerKey, AnswerProgress } from './answers/model';
+import type { Answer, AnswerKey } from './answers/model';
 
 /**
  * The ports domain code receives: adapters over DynamoDB, EventBridge and the WebSocket
  * management API implement them (src/adapters), tests pass fakes or mocked clients.
  */
 export interface AnswersRepository {
-  /** Stores a new answer; throws AnswerAlreadyExistsError when the id is taken (conditional write). */
+  /**
+   * Stores a new answer and records it in the caller's conversation list (one transaction: the
+   * conversation's title is its first prompt). Throws AnswerAlreadyExistsError when the id is taken.
+   */
   create(answer: Answer): Promise<void>;
   /** The answer with this key, or undefined. Strongly consistent. */
   get(key: AnswerKey): Promise<Answer | undefined>;
@@ -19,14 +23,47 @@ export interface AnswersRepository {
     page: { limit: number; after?: AnswerId },
   ): Promise<{ answers: Answer[]; lastAnswerId?: AnswerId }>;
   /**
-   * Saves streaming progress (status STREAMING) if the stored version is still `expectedVersion`;
-   * throws AnswerVersionConflictError otherwise.
+   * Records one streamed chunk (and status STREAMING) with one conditional write — no read, no
+   * version — unless the answer is missing, final, of another tenant or past its deadline; true when
+   * written. Chunks of one answer never contend with each other or with the completion.
    */
-  saveProgress(key: AnswerKey, expectedVersion: number, progress: AnswerProgress, now: Date): Promise<void>;
-  /** Marks the answer COMPLETED with `text` unless it is missing, final, or of another tenant; true when applied. */
+  saveChunk(key: AnswerKey, tenantId: TenantId, seq: number, text: string, now: Date): Promise<boolean>;
+  /** Marks the answer COMPLETED with `text` unless it is missing, final, of another tenant or past its deadline; true when applied. */
   complete(key: AnswerKey, tenantId: TenantId, text: string, now: Date): Promise<boolean>;
-  /** Marks the answer FAILED with `reason` unless it is missing, final, or of another tenant; true when applied. */
+  /** Marks the answer FAILED with `reason` unless it is missing, final, of another tenant or past its deadline; true when applied. */
   fail(key: AnswerKey, tenantId: TenantId, reason: string, now: Date): Promise<boolean>;
+  /** Marks an open answer of this tenant FAILED (timed out) only if its deadline has passed at `now`; true when applied. */
+  expire(key: AnswerKey, tenantId: TenantId, now: Date): Promise<boolean>;
+  /** Open answers whose deadline has passed at `now` (any user; at most `limit`), for the sweeper. */
+  listOverdue(now: Date, limit: number): Promise<OverdueAnswer[]>;
+  /** A user's conversations, most recent prompt first, `limit` per page, after `after`. */
+  listConversations(
+    userId: UserId,
+    page: { limit: number; after?: ConversationPosition },
+  ): Promise<{ conversations: Conversation[]; last?: ConversationPosition }>;
+}
+
+/** An open answer past its deadline, as the sweeper finds it. */
+export interface OverdueAnswer extends AnswerKey {
+  readonly tenantId: TenantId;
+}
+
+/** One of a user's conversations (conversations table, partition `userId`, sort `conversationId`). */
+export interface Conversation {
+  readonly userId: UserId;
+  readonly tenantId: TenantId;
+  readonly conversationId: string;
+  /** The conversation's first prompt (at most CONVERSATION_TITLE_LENGTH characters). */
+  readonly title: string;
+  readonly createdAt: string;
+  /** When its latest prompt was submitted (the list is ordered by it, newest first). */
+  readonly lastPromptAt: string;
+}
+
+/** Where a page of conversations ended (the next page starts after it). */
+export interface ConversationPosition {
+  readonly conversationId: string;
+  readonly lastPromptAt: string;
 }
 
 /** An open WebSocket connection and whom it belongs to (established from a verified token). */
@@ -51,20 +88,8 @@ export interface RateLimiter {
   consume(userId: UserId, now: Date): Promise<void>;
 }
 
-/** Messages the server pushes over the WebSocket. */
-export type ServerMessage =
-  | {
-      type: 'answer.chunk';
-      answerId: AnswerId;
-      /** Highest chunk applied so far. */
-      seq: number;
-      /** Text this push adds to the answer. */
-      delta: string;
-      /** The whole answer so far (a client that missed a push catches up with it). */
-      text: string;
-    }
-  | { type: 'answer.completed'; answerId: AnswerId; text: string }
-  | { type: 'answer.failed'; answerId: AnswerId; reason: string };
+/** Messages the server pushes over the WebSocket (the contract's, with branded answer ids). */
+export type ServerMessage = ContractServerMessage<AnswerId>;
 
 /** Posts a message to one connection; throws ConnectionGoneError when it no longer exists (410). */
 export interface ConnectionPusher {

@@ -8,7 +8,8 @@ import { createAnswersTable } from '../src/adapters/answers-table';
 import { createConnectionsTable } from '../src/adapters/connections-table';
 import { createRateLimitTable } from '../src/adapters/rate-limit-table';
 import { applyAnswerEvent } from '../src/answers/apply-answer-event';
-import { AnswerAlreadyExistsError, AnswerVersionConflictError, RateLimitedError } from '../src/errors';
+import { type Answer, streamedText, TIMED_OUT_REASON } from '../src/answers/model';
+import { AnswerAlreadyExistsError, RateLimitedError } from '../src/errors';
 import type { ServerMessage } from '../src/ports';
 import { anAnswer, newUserId, OTHER_TENANT } from './support/answers';
 import { silentLogger } from './support/deps';
@@ -61,7 +62,11 @@ afterAll(async () => {
   await dynamodb?.close();
 });
 
-const answersTable = () => createAnswersTable(client, () => tables.AnswersTable as string);
+const answersTable = () =>
+  createAnswersTable(client, {
+    answers: () => tables.AnswersTable as string,
+    conversations: () => tables.ConversationsTable as string,
+  });
 const connectionsTable = () => createConnectionsTable(client, () => tables.ConnectionsTable as string);
 
 describe('answers table on DynamoDB Local', () => {
@@ -113,19 +118,109 @@ describe('answers table on DynamoDB Local', () => {
     expect(rest.lastAnswerId).toBeUndefined();
   });
 
-  it('saves progress only over the version it read', async () => {
+  it('stores chunks by seq without contention, and never after the answer ended or its deadline passed', async () => {
     // Prepare
     const answers = answersTable();
     const answer = anAnswer();
+    const late = anAnswer({ deadlineAt: '2025-03-01T11:00:00.000Z' });
     await answers.create(answer);
-    await answers.saveProgress(answer, 0, { text: 'a', lastSeq: 0, pendingChunks: {} }, NOW);
+    await answers.create(late);
 
     // Act
-    const stale = answers.saveProgress(answer, 0, { text: 'x', lastSeq: 0, pendingChunks: {} }, NOW);
+    const written = await Promise.all(
+      [2, 0, 1, 0].map((seq) => answers.saveChunk(answer, answer.tenantId, seq, `${seq};`, NOW)),
+    );
+    const foreign = await answers.saveChunk(answer, OTHER_TENANT, 3, 'x', NOW);
+    const pastDeadline = await answers.saveChunk(late, late.tenantId, 0, 'x', NOW);
+    await answers.complete(answer, answer.tenantId, 'Done.', NOW);
+    const afterEnd = await answers.saveChunk(answer, answer.tenantId, 4, 'x', NOW);
 
     // Assess
-    await expect(stale).rejects.toBeInstanceOf(AnswerVersionConflictError);
-    expect(await answers.get(answer)).toMatchObject({ status: 'STREAMING', text: 'a', version: 1 });
+    expect(written).toEqual([true, true, true, true]);
+    expect([foreign, pastDeadline, afterEnd]).toEqual([false, false, false]);
+    expect(await answers.get(answer)).toMatchObject({ status: 'COMPLETED', text: 'Done.', chunks: {} });
+    expect(await answers.get(late)).toMatchObject({ status: 'PENDING', chunks: {} });
+  });
+
+  it('lists open answers past their deadline for the sweeper, and forgets them once expired', async () => {
+    // Prepare
+    const answers = answersTable();
+    const overdue = [1, 2, 3, 4, 5].map(() => anAnswer({ deadlineAt: '2025-03-01T11:59:00.000Z' }));
+    const notYet = anAnswer({ deadlineAt: '2025-03-01T12:01:00.000Z' });
+    const ended = anAnswer({ deadlineAt: '2025-03-01T11:58:00.000Z' });
+    for (const answer of [...overdue, notYet, ended]) await answers.create(answer);
+    await answers.complete(ended, ended.tenantId, 'Done.', new Date('2025-03-01T11:57:00.000Z'));
+
+    // Act
+    const found = await answers.listOverdue(NOW, 100);
+    const notBefore = await answers.expire(notYet, notYet.tenantId, NOW);
+    const expired = await Promise.all(overdue.map((answer) => answers.expire(answer, answer.tenantId, NOW)));
+    const again = await answers.listOverdue(NOW, 100);
+
+    // Assess
+    const ids = (list: { answerId: string }[]) => list.map((answer) => answer.answerId).sort();
+    expect(ids(found.filter((answer) => overdue.some((o) => o.answerId === answer.answerId)))).toEqual(
+      ids(overdue),
+    );
+    expect(ids(found)).not.toContain(notYet.answerId);
+    expect(ids(found)).not.toContain(ended.answerId);
+    expect(found[0]).toEqual({
+      userId: expect.any(String),
+      answerId: expect.any(String),
+      tenantId: overdue[0]?.tenantId,
+    });
+    expect(notBefore).toBe(false);
+    expect(expired).toEqual([true, true, true, true, true]);
+    expect(ids(again).filter((id) => ids(overdue).includes(id))).toEqual([]);
+    expect(await answers.get(overdue[0] as Answer)).toMatchObject({
+      status: 'FAILED',
+      reason: TIMED_OUT_REASON,
+    });
+  });
+
+  it("lists a user's conversations newest first with their first prompt as title, page by page, never another user's", async () => {
+    // Prepare
+    const answers = answersTable();
+    const [alice, bob] = [newUserId(), newUserId()];
+    const at = (minute: number) => `2025-03-01T12:${String(minute).padStart(2, '0')}:00.000Z`;
+    await answers.create(
+      anAnswer({ userId: alice, conversationId: 'c-old', prompt: 'First question', createdAt: at(1) }),
+    );
+    await answers.create(
+      anAnswer({ userId: alice, conversationId: 'c-new', prompt: 'Another topic', createdAt: at(2) }),
+    );
+    await answers.create(
+      anAnswer({ userId: alice, conversationId: 'c-old', prompt: 'Follow-up', createdAt: at(3) }),
+    );
+    await answers.create(
+      anAnswer({ userId: bob, conversationId: 'c-bob', prompt: 'Bob asks', createdAt: at(4) }),
+    );
+
+    // Act
+    const first = await answers.listConversations(alice, { limit: 1 });
+    const second = await answers.listConversations(alice, {
+      limit: 1,
+      ...(first.last ? { after: first.last } : {}),
+    });
+    const third = await answers.listConversations(alice, {
+      limit: 1,
+      ...(second.last ? { after: second.last } : {}),
+    });
+
+    // Assess
+    expect(first.conversations).toEqual([
+      expect.objectContaining({
+        conversationId: 'c-old',
+        title: 'First question',
+        createdAt: at(1),
+        lastPromptAt: at(3),
+      }),
+    ]);
+    expect(second.conversations).toEqual([
+      expect.objectContaining({ conversationId: 'c-new', title: 'Another topic' }),
+    ]);
+    expect(third.conversations).toEqual([]);
+    expect(third.last).toBeUndefined();
   });
 
   it('finishes an answer once, and only for its own tenant', async () => {
@@ -149,7 +244,7 @@ describe('answers table on DynamoDB Local', () => {
     });
   });
 
-  it('assembles concurrent, duplicate and out-of-order chunks into the right text', async () => {
+  it('stores concurrent, duplicate and out-of-order chunks and completes the answer among them', async () => {
     // Prepare
     const answers = answersTable();
     const answer = anAnswer();
@@ -180,15 +275,31 @@ describe('answers table on DynamoDB Local', () => {
 
     // Act
     await Promise.all(arrivals.map((event) => applyAnswerEvent(deps, event)));
+    const streaming = await answers.get(answer);
+    const outcomes = await Promise.all([
+      ...arrivals.map((event) => applyAnswerEvent(deps, event)),
+      applyAnswerEvent(deps, {
+        detailType: 'AnswerCompleted',
+        detail: {
+          tenantId: answer.tenantId,
+          userId: answer.userId,
+          answerId: answer.answerId as AnswerId,
+          text: 'Your order ships on Monday.',
+        },
+      }),
+    ]);
 
     // Assess
+    expect(streaming && streamedText(streaming.chunks)).toBe('Your order ships on Monday.');
+    expect(outcomes.at(-1)).toMatchObject({ applied: true });
     expect(await answers.get(answer)).toMatchObject({
+      status: 'COMPLETED',
       text: 'Your order ships on Monday.',
-      lastSeq: 4,
-      pendingChunks: {},
     });
-    const last = pushed.filter((message) => message.type === 'answer.chunk').at(-1);
-    expect(last).toMatchObject({ seq: 4, text: 'Your order ships on Monday.' });
+    expect(pushed.filter((message) => message.type === 'answer.chunk').length).toBeGreaterThanOrEqual(
+      arrivals.length,
+    );
+    expect(pushed.filter((message) => message.type === 'answer.completed')).toHaveLength(1);
   });
 });
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type CfnResource,
@@ -9,7 +10,16 @@ import {
 jest.setTimeout(180_000);
 
 const serviceDir = join(__dirname, '..');
-const FUNCTIONS = ['submitPrompt', 'getAnswer', 'listAnswers', 'wsConnect', 'wsDisconnect', 'onAnswerEvent'];
+const FUNCTIONS = [
+  'submitPrompt',
+  'getAnswer',
+  'listAnswers',
+  'listConversations',
+  'wsConnect',
+  'wsDisconnect',
+  'onAnswerEvent',
+  'sweepAnswers',
+];
 
 let dev: CfnTemplate;
 let prod: CfnTemplate;
@@ -69,7 +79,7 @@ describe('chat-api template', () => {
       });
     });
 
-    it('serves exactly the three routes, each behind the JWT authorizer', () => {
+    it('serves exactly the four routes, each behind the JWT authorizer', () => {
       // Act
       const routes = resourcesOfType(dev, 'AWS::ApiGatewayV2::Route')
         .map(([, route]) => route.Properties ?? {})
@@ -79,6 +89,7 @@ describe('chat-api template', () => {
       expect(routes.map((route) => route.RouteKey).sort()).toEqual([
         'GET /answers',
         'GET /answers/{answerId}',
+        'GET /conversations',
         'POST /prompts',
       ]);
       for (const route of routes) {
@@ -178,7 +189,9 @@ describe('chat-api template', () => {
 
     it('delivers only answer events from the agent-invoker to onAnswerEvent, with retries and a dead-letter queue', () => {
       // Act
-      const rules = resourcesOfType(dev, 'AWS::Events::Rule').map(([, rule]) => rule.Properties ?? {});
+      const rules = resourcesOfType(dev, 'AWS::Events::Rule')
+        .map(([, rule]) => rule.Properties ?? {})
+        .filter((rule) => rule.EventPattern !== undefined);
 
       // Assess
       expect(rules).toEqual([
@@ -226,7 +239,99 @@ describe('chat-api template', () => {
     });
   });
 
+  describe('answer deadline and sweeper', () => {
+    it('fixes every answer deadline at submit from the stage parameter', () => {
+      // Act
+      const environment = (
+        props(dev, 'SubmitPromptLambdaFunction').Environment as { Variables: Record<string, unknown> }
+      ).Variables;
+
+      // Assess
+      expect(environment.ANSWER_DEADLINE_SECONDS).toBe('240');
+    });
+
+    it("derives the deadline from the agent-invoker's timeout: never shorter than one whole invocation", () => {
+      // Prepare
+      const agentInvoker = readFileSync(join(serviceDir, '..', 'agent-invoker', 'serverless.yml'), 'utf8');
+      const timeout = Number(/invokeAgent:[\s\S]*?\n\s+timeout:\s*(\d+)/.exec(agentInvoker)?.[1]);
+      const deadline = Number(
+        (props(dev, 'SubmitPromptLambdaFunction').Environment as { Variables: Record<string, string> })
+          .Variables.ANSWER_DEADLINE_SECONDS,
+      );
+
+      // Assess
+      expect(timeout).toBeGreaterThan(0);
+      expect(deadline).toBeGreaterThan(timeout);
+    });
+
+    it('runs the sweeper on a schedule, one at a time, without retries', () => {
+      // Act
+      const rules = resourcesOfType(dev, 'AWS::Events::Rule')
+        .map(([, rule]) => rule.Properties ?? {})
+        .filter((rule) => rule.ScheduleExpression !== undefined);
+
+      // Assess
+      expect(rules).toEqual([
+        expect.objectContaining({
+          ScheduleExpression: 'rate(1 minute)',
+          State: 'ENABLED',
+          Targets: [
+            expect.objectContaining({ Arn: { 'Fn::GetAtt': ['SweepAnswersLambdaFunction', 'Arn'] } }),
+          ],
+        }),
+      ]);
+      expect(props(dev, 'SweepAnswersLambdaFunction').ReservedConcurrentExecutions).toBe(1);
+      expect(
+        resourcesOfType(dev, 'AWS::Lambda::EventInvokeConfig').some(
+          ([, config]) =>
+            (config.Properties?.FunctionName as { Ref?: string } | undefined)?.Ref ===
+              'SweepAnswersLambdaFunction' && config.Properties?.MaximumRetryAttempts === 0,
+        ),
+      ).toBe(true);
+    });
+
+    it('indexes open answers by deadline (sparse), for the sweeper only', () => {
+      // Act
+      const indexes = props(dev, 'AnswersTable').GlobalSecondaryIndexes;
+
+      // Assess
+      expect(indexes).toEqual([
+        {
+          IndexName: 'open-index',
+          KeySchema: [
+            { AttributeName: 'openShard', KeyType: 'HASH' },
+            { AttributeName: 'deadlineAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['tenantId'] },
+        },
+      ]);
+    });
+  });
+
   describe('tables', () => {
+    it("keys conversations by owner, ordered by their latest prompt within the owner's partition", () => {
+      // Act
+      const conversations = props(dev, 'ConversationsTable');
+
+      // Assess
+      expect(conversations).toMatchObject({
+        KeySchema: [
+          { AttributeName: 'userId', KeyType: 'HASH' },
+          { AttributeName: 'conversationId', KeyType: 'RANGE' },
+        ],
+        LocalSecondaryIndexes: [
+          expect.objectContaining({
+            IndexName: 'recent-index',
+            KeySchema: [
+              { AttributeName: 'userId', KeyType: 'HASH' },
+              { AttributeName: 'lastPromptAt', KeyType: 'RANGE' },
+            ],
+          }),
+        ],
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      });
+    });
+
     it('keys answers by owner, with a conversation index in the same partition and a TTL', () => {
       // Act
       const answers = props(dev, 'AnswersTable');
@@ -299,10 +404,27 @@ describe('chat-api template', () => {
     it.each([
       [
         'submitPrompt',
-        ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:UpdateItem', 'events:PutEvents'],
+        [
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:UpdateItem',
+          'events:PutEvents',
+        ],
       ],
-      ['getAnswer', ['dynamodb:GetItem']],
-      ['listAnswers', ['dynamodb:Query']],
+      ['getAnswer', ['dynamodb:GetItem', 'dynamodb:UpdateItem']],
+      ['listAnswers', ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']],
+      ['listConversations', ['dynamodb:Query']],
+      [
+        'sweepAnswers',
+        [
+          'dynamodb:DeleteItem',
+          'dynamodb:Query',
+          'dynamodb:Query',
+          'dynamodb:UpdateItem',
+          'execute-api:ManageConnections',
+        ],
+      ],
       ['wsConnect', ['dynamodb:PutItem']],
       ['wsDisconnect', ['dynamodb:DeleteItem']],
       [
@@ -384,6 +506,7 @@ describe('chat-api template', () => {
         'HttpApiUrl',
         'ServiceEndpointWebsocket',
         'AnswersTableName',
+        'ConversationsTableName',
         'ConnectionsTableName',
       ]) {
         expect(outputs[key]?.Export?.Name).toBe(`tenant-assistant-chat-api-dev-${key}`);

@@ -1,4 +1,7 @@
-import { ConfigurationError } from './errors';
+import { env, readEnv } from '@tenant-assistant/lambda-kit/config';
+import * as z from 'zod';
+
+export { once } from '@tenant-assistant/lambda-kit/config';
 
 /** Names of the environment variables this service reads (set in serverless.yml). */
 export const ENV = {
@@ -16,41 +19,20 @@ export interface TableNames {
   ordersTablePrefix: string;
 }
 
-const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
-const TABLE_NAME_PREFIX = /^[A-Za-z0-9_.-]{1,190}$/;
-
-const required = (name: string, pattern: RegExp): string => {
-  const value = process.env[name];
-  if (value === undefined || value === '')
-    throw new ConfigurationError(`Missing environment variable ${name}`);
-  if (!pattern.test(value)) throw new ConfigurationError(`Invalid environment variable ${name}`);
-  return value;
+const tableEnv = {
+  [ENV.tenantConfigTableName]: env.matching(/^[A-Za-z0-9_.-]{3,255}$/),
+  [ENV.ordersTablePrefix]: env.matching(/^[A-Za-z0-9_.-]{1,190}$/),
 };
 
-const positiveInteger = (name: string, fallback: number): number => {
-  const value = process.env[name];
-  if (value === undefined || value === '') return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) {
-    throw new ConfigurationError(`Invalid environment variable ${name}: expected a positive integer`);
-  }
-  return parsed;
-};
-
-/** Memoises a getter: the environment is read once, on first use (so importing never throws). */
-export const once = <T>(read: () => T): (() => T) => {
-  let value: { current: T } | undefined;
-  return () => {
-    value ??= { current: read() };
-    return value.current;
-  };
-};
+const tablesOf = (
+  values: Record<(typeof ENV)['tenantConfigTableName' | 'ordersTablePrefix'], string>,
+): TableNames => ({
+  tenantConfigTableName: values[ENV.tenantConfigTableName],
+  ordersTablePrefix: values[ENV.ordersTablePrefix],
+});
 
 /** Table names, read from the environment; throws ConfigurationError when one is missing. */
-export const readTableNames = (): TableNames => ({
-  tenantConfigTableName: required(ENV.tenantConfigTableName, TABLE_NAME),
-  ordersTablePrefix: required(ENV.ordersTablePrefix, TABLE_NAME_PREFIX),
-});
+export const readTableNames = (): TableNames => tablesOf(readEnv(z.object(tableEnv)));
 
 /** Configuration of the action-group function. */
 export interface ActionGroupConfig {
@@ -59,10 +41,12 @@ export interface ActionGroupConfig {
   dataTimeoutMs: number;
 }
 
-export const readActionGroupConfig = (): ActionGroupConfig => ({
-  tables: readTableNames(),
-  dataTimeoutMs: positiveInteger(ENV.dataTimeoutMs, 3000),
-});
+export const readActionGroupConfig = (): ActionGroupConfig => {
+  const values = readEnv(
+    z.object({ ...tableEnv, [ENV.dataTimeoutMs]: env.optional(env.positiveInteger(), 3000) }),
+  );
+  return { tables: tablesOf(values), dataTimeoutMs: values[ENV.dataTimeoutMs] };
+};
 
 /** Configuration of the provisioning function. */
 export interface ProvisioningConfig {
@@ -71,7 +55,9 @@ export interface ProvisioningConfig {
   maxWaitSeconds: number;
 }
 
-export const readProvisioningConfig = (): ProvisioningConfig => ({
-  tables: readTableNames(),
-  maxWaitSeconds: positiveInteger(ENV.provisioningMaxWaitSeconds, 120),
-});
+export const readProvisioningConfig = (): ProvisioningConfig => {
+  const values = readEnv(
+    z.object({ ...tableEnv, [ENV.provisioningMaxWaitSeconds]: env.optional(env.positiveInteger(), 120) }),
+  );
+  return { tables: tablesOf(values), maxWaitSeconds: values[ENV.provisioningMaxWaitSeconds] };
+};

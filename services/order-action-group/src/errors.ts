@@ -1,32 +1,19 @@
+import { AppError, type AppErrorOptions, ConfigurationError } from '@tenant-assistant/lambda-kit/errors';
+
 /**
- * Errors of the order-action-group service. Every error has a stable `name` and `code`; `statusCode`
+ * Errors of the order-action-group service, on the kit's error base; `statusCode`
  * and `expose` follow the project's HTTP convention (only `expose`d messages ever reach a caller —
  * here the Bedrock agent, and through it the model and the user). `cause` is always kept for logs.
  */
-export class OrderActionGroupError extends Error {
-  /** Stable machine-readable code, e.g. `INVALID_PARAMETER`; sent to the agent in FAILURE bodies. */
-  readonly code: string;
-  /** The HTTP status this outcome corresponds to. */
-  readonly statusCode: number;
-  /** Whether `message` is safe to show to the agent (and so to the model and the user). */
-  readonly expose: boolean;
-
-  constructor(message: string, options: { code: string; statusCode?: number; cause?: unknown }) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+export class OrderActionGroupError extends AppError {
+  constructor(message: string, options: AppErrorOptions) {
+    super(message, options);
     this.name = 'OrderActionGroupError';
-    this.code = options.code;
-    this.statusCode = options.statusCode ?? 500;
-    this.expose = this.statusCode < 500;
   }
 }
 
-/** A required environment variable is missing or invalid (a deployment mistake). */
-export class ConfigurationError extends OrderActionGroupError {
-  constructor(message: string) {
-    super(message, { code: 'CONFIGURATION' });
-    this.name = 'ConfigurationError';
-  }
-}
+/** A required environment variable is missing or invalid (the kit's one ConfigurationError). */
+export { ConfigurationError };
 
 /** The agent called a function this action group does not have. */
 export class UnknownFunctionError extends OrderActionGroupError {

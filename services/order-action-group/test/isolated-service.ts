@@ -15,7 +15,7 @@ export const inIsolatedCopy = async <T>(fn: (dir: string) => Promise<T>): Promis
   const dir = await mkdtemp(join(tmpdir(), 'order-action-group-'));
   try {
     await Promise.all(
-      ['serverless.yml', 'package.json', 'src', 'events'].map((entry) =>
+      ['serverless.yml', 'package.json', 'config', 'src', 'events'].map((entry) =>
         cp(join(serviceDir, entry), join(dir, entry), { recursive: true }),
       ),
     );

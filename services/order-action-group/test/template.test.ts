@@ -48,7 +48,7 @@ beforeAll(async () => {
       params: {
         agentInvokerRoleArn: 'arn:aws:iam::123456789012:role/custom-agent-invoker',
         controlBusArn: 'arn:aws:events:us-east-1:123456789012:event-bus/custom-control',
-        foundationModel: 'anthropic.claude-3-5-haiku-20241022-v1:0',
+        agentModel: 'anthropic.claude-3-5-haiku-20241022-v1:0',
       },
     }),
     packageService(serviceDir, { stage: 'local' }),
@@ -218,7 +218,7 @@ describe('TenantOnboarded subscription', () => {
       EventBusName: { 'Fn::ImportValue': 'tenant-assistant-auth-dev-ControlEventBusArn' },
       EventPattern: {
         source: ['tenant-assistant.auth'],
-        'detail-type': ['TenantOnboarded', 'TenantUpdated'],
+        'detail-type': ['TenantOnboarded', 'TenantUpdated', 'TenantSuspended', 'TenantResumed'],
       },
       State: 'ENABLED',
       Targets: [

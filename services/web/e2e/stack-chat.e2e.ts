@@ -90,7 +90,7 @@ describe('web chat against the local stack', () => {
     await tenant2Page.getByText('This answer was not found.').waitFor();
     const byAnswer = await tenant2Page.locator('main').textContent();
     await tenant2Page.goto(`${env.webUrl}/?c=${encodeURIComponent(tenant1.conversationId)}`);
-    await tenant2Page.getByText('This conversation has no messages you can see.').waitFor();
+    await tenant2Page.getByText('This conversation was not found.').waitFor();
     const byConversation = await tenant2Page.locator('main').textContent();
     // Assess
     expect(byAnswer).not.toContain('10 days');

@@ -20,7 +20,14 @@ const CONFIG = {
 };
 const NEW_PASSWORD = 'N3w-Passw0rd!';
 
+/** Prompts that already stalled once (the next try is answered). */
+const stalled = new Set<string>();
+
 const reply = (prompt: string, user: FakeUser): FakeReply => {
+  if (/never answers/i.test(prompt) && !stalled.has(`${user.sub}:${prompt}`)) {
+    stalled.add(`${user.sub}:${prompt}`);
+    return { stall: true, deadlineMs: 1000 };
+  }
   if (/too fast/i.test(prompt))
     return { status: 429, error: { code: 'RATE_LIMITED', message: 'Too many prompts' } };
   if (/break/i.test(prompt)) return { fail: 'The assistant is unavailable right now.' };
@@ -189,7 +196,7 @@ describe('web chat (fake backend)', () => {
     await page.getByText('This answer was not found.').waitFor();
     const byAnswer = await page.locator('main').textContent();
     await page.goto(`${preview.url}/?c=${encodeURIComponent(conversation)}`);
-    await page.getByText('This conversation has no messages you can see.').waitFor();
+    await page.getByText('This conversation was not found.').waitFor();
     const byConversation = await page.locator('main').textContent();
     backend.push(other.sub, { type: 'answer.completed', answerId: mine.answerId, text: 'LEAKED 10 days' });
     await page.waitForTimeout(300);
@@ -197,6 +204,55 @@ describe('web chat (fake backend)', () => {
     expect(byAnswer).not.toContain('10 days');
     expect(byConversation).not.toContain('10 days');
     expect(await page.content()).not.toContain('LEAKED');
+    await context.close();
+  });
+
+  it('says a prompt whose answer times out timed out, and tries it again in the same conversation', async () => {
+    // Prepare
+    const { page, context, backend, problems } = await signedIn(fakeUser('tenant1-user', 'tenant1'));
+    await ask(page, 'What is your return policy?');
+    const conversation = new URL(page.url()).searchParams.get('c');
+    // Act: no answer ever comes; the client stops waiting at the deadline
+    const timedOut = await ask(page, 'Hello? This one never answers', 15_000);
+    const turn = page.locator(`li.turn[data-answer-id="${timedOut.answerId}"]`);
+    await screenshot(page, 'fake-timed-out');
+    await turn.getByRole('button', { name: 'Try again' }).click();
+    await page.locator('li.turn').nth(2).and(page.locator('[data-status="COMPLETED"]')).waitFor();
+    // Assess
+    expect(timedOut.status).toBe('FAILED');
+    expect(timedOut.text).toMatch(/^Timed out: .*timed out.*Try again$/);
+    const prompts = backend.seen.api.filter((call) => call.startsWith('POST /prompts'));
+    expect(prompts).toHaveLength(3);
+    const retried = [...backend.answers.values()].at(-1);
+    expect(retried).toMatchObject({ prompt: 'Hello? This one never answers', conversationId: conversation });
+    expect(new URL(page.url()).searchParams.get('c')).toBe(conversation);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('lists past conversations, newest first, and opens one with its history', async () => {
+    // Prepare
+    const { page, context, problems } = await signedIn(fakeUser('tenant2-user', 'tenant2'));
+    await ask(page, 'Which orders did I place?');
+    await ask(page, 'What is your return policy?');
+    const first = new URL(page.url()).searchParams.get('c');
+    await page.getByRole('button', { name: 'New conversation' }).click();
+    await ask(page, 'Something else entirely');
+    const list = page.getByRole('navigation', { name: 'Conversations' });
+    // Act
+    await list.getByText('Your conversations (2)').click();
+    const titles = await list.getByRole('button').allTextContents();
+    await list.getByRole('button', { name: 'Which orders did I place?' }).click();
+    await page.locator('li.turn').nth(1).waitFor();
+    await screenshot(page, 'fake-conversation-list');
+    // Assess
+    expect(titles).toEqual(['Something else entirely', 'Which orders did I place?']);
+    expect(await page.locator('li.turn .prompt').allTextContents()).toEqual([
+      'You asked: Which orders did I place?',
+      'You asked: What is your return policy?',
+    ]);
+    expect(new URL(page.url()).searchParams.get('c')).toBe(first);
+    expect(problems).toEqual([]);
     await context.close();
   });
 

@@ -75,6 +75,27 @@ export class AnswerNotFoundError extends ApiError {
   }
 }
 
+/** HTTP 404 on a conversation: it does not exist or is not the caller's (the API never says which). */
+export class ConversationNotFoundError extends ApiError {
+  constructor(cause?: unknown) {
+    super(404, 'CONVERSATION_NOT_FOUND', 'This conversation was not found.', cause);
+    this.name = 'ConversationNotFoundError';
+  }
+}
+
+/**
+ * HTTP 503: the assistant or the sign-in service is briefly unavailable. Not the user's fault:
+ * the client retries with backoff and never signs the user out for it.
+ */
+export class ServiceUnavailableError extends ApiError {
+  readonly retryAfterSeconds: number | undefined;
+  constructor(code: string, retryAfterSeconds?: number, cause?: unknown) {
+    super(503, code, 'The assistant is briefly unavailable. Please try again in a few seconds.', cause);
+    this.name = 'ServiceUnavailableError';
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
 /** The API could not be reached at all (offline, DNS, CORS, aborted). */
 export class NetworkError extends WebError {
   constructor(cause?: unknown) {

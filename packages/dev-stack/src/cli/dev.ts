@@ -4,6 +4,7 @@
  * (permanent development passwords instead of temporary ones), --verbose (every process's output).
  */
 import { parseArgs } from 'node:util';
+import { mailboxFile } from '../mailbox';
 import { seedStack } from '../seed';
 import { startStack } from '../stack';
 
@@ -46,6 +47,7 @@ Tenant Assistant is running (ready in ${(stack.startupMs / 1000).toFixed(1)} s, 
   Chat UI         ${info.webUrl}
   Chat API        ${info.chatApiUrl}   (WebSocket ${info.webSocketUrl})
   Admin API       ${info.adminApiUrl}/admin   (auth service: tenants, users)
+  Mailbox         ./scripts/mailbox   (invitations and codes the local Cognito would have sent: ${mailboxFile()})
   Cognito (local) ${info.cognitoUrl}   pool ${info.userPoolId}, web client ${info.webClientId}
   DynamoDB (IAM-enforcing gateway) ${info.dynamodbUrl}
 
@@ -56,6 +58,7 @@ Next steps:
   - open ${info.webUrl} and sign in as tenant1-user; ask "What is your return policy?"
   - or from a terminal: ./scripts/chat --user tenant1-user --new-password 'Choose-a-passw0rd!' "Which orders did I place?"
   - ./scripts/manage-orders tenant1-user add|clear|list
+  - admin API: ./scripts/tenants list --as platform-admin; ./scripts/users invite new-user --email new@example.com --as tenant1-admin
   - debug one function: ./scripts/invoke-local order-action-group actionGroup events/get-return-policy.json --as tenant1-user
 
 Press Ctrl-C to stop.`);

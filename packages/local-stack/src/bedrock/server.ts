@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
+import { type AdminKey, AuthenticationFault, authenticateCaller, sessionContext } from '../common/caller';
 import {
   BodyTooLargeError,
   type ListenOptions,
@@ -10,6 +11,9 @@ import {
   readBody,
   trackConnections,
 } from '../common/net';
+import { authorize } from '../iam/evaluate';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION, type RoleRegistry } from '../iam/types';
+import type { SessionStore } from '../sts/session-store';
 import { createIntentRouterModel } from './intent-router';
 import {
   type ActionGroupDefinition,
@@ -33,7 +37,12 @@ export type BedrockErrorType =
   | 'InternalServerException'
   | 'ServiceQuotaExceededException'
   | 'BadGatewayException'
-  | 'ConflictException';
+  | 'ConflictException'
+  | 'UnrecognizedClientException'
+  | 'InvalidSignatureException'
+  | 'MissingAuthenticationTokenException'
+  | 'IncompleteSignatureException'
+  | 'ExpiredTokenException';
 
 const ERROR_STATUS: Record<BedrockErrorType, number> = {
   ValidationException: 400,
@@ -45,6 +54,11 @@ const ERROR_STATUS: Record<BedrockErrorType, number> = {
   ServiceQuotaExceededException: 400,
   BadGatewayException: 502,
   ConflictException: 409,
+  UnrecognizedClientException: 403,
+  InvalidSignatureException: 403,
+  MissingAuthenticationTokenException: 403,
+  IncompleteSignatureException: 403,
+  ExpiredTokenException: 403,
 };
 
 export interface InjectedFault {
@@ -75,6 +89,18 @@ export interface LocalBedrockAgentOptions extends ListenOptions {
   chunkSize?: number;
   /** Turns kept per session (default 20). */
   maxHistory?: number;
+  /**
+   * IAM as in AWS: when given, every InvokeAgent must be SigV4-signed by an STS session (e.g. a
+   * function's own role session) or an admin key, and a session's role must allow
+   * `bedrock:InvokeAgent` on `agent-alias/<agentId>/<aliasId>` (else `AccessDeniedException`, 403).
+   */
+  iam?: {
+    sessions: SessionStore;
+    roles: RoleRegistry;
+    admins?: readonly AdminKey[];
+    accountId?: string;
+    region?: string;
+  };
 }
 
 export interface AgentInvocation {
@@ -202,6 +228,47 @@ export const startLocalBedrockAgent = async (
       { ...ids, agentVersion: options.agentVersion ?? 'DRAFT', trace },
     );
 
+  /** Authentication first, then `bedrock:InvokeAgent` on the alias for a role session. */
+  const authorizeInvokeAgent = async (
+    req: Http2ServerRequest,
+    body: Buffer,
+    agentId: string,
+    agentAliasId: string,
+  ) => {
+    const iam = options.iam as NonNullable<LocalBedrockAgentOptions['iam']>;
+    let caller: Awaited<ReturnType<typeof authenticateCaller>>;
+    try {
+      caller = await authenticateCaller(
+        {
+          method: req.method,
+          url: req.url,
+          headers: req.headers,
+          body,
+        },
+        { sessions: iam.sessions, admins: iam.admins ?? [] },
+      );
+    } catch (error) {
+      if (error instanceof AuthenticationFault) throw new AgentFault(error.code, error.message);
+      throw error;
+    }
+    if (caller.kind !== 'session') return;
+    const resourceArn = `arn:aws:bedrock:${iam.region ?? LOCAL_REGION}:${iam.accountId ?? LOCAL_ACCOUNT_ID}:agent-alias/${agentId}/${agentAliasId}`;
+    const decision = await authorize(
+      {
+        principalArn: caller.principalArn,
+        action: 'bedrock:InvokeAgent',
+        resourceArn,
+        resourceAccountId: iam.accountId ?? LOCAL_ACCOUNT_ID,
+        context: sessionContext(caller.session, caller.region, new Date()),
+      },
+      {
+        identityPolicies: iam.roles[caller.session.roleArn]?.policies ?? [],
+        ...(caller.session.sessionPolicy ? { sessionPolicy: caller.session.sessionPolicy } : {}),
+      },
+    );
+    if (!decision.allowed) throw new AgentFault('AccessDeniedException', decision.message);
+  };
+
   const sendError = (res: Http2ServerResponse, type: BedrockErrorType, text: string) => {
     const body = JSON.stringify({ message: text });
     res.writeHead(ERROR_STATUS[type], {
@@ -282,6 +349,7 @@ export const startLocalBedrockAgent = async (
     };
     try {
       const raw = await readBody(req, 1024 * 1024);
+      if (options.iam) await authorizeInvokeAgent(req, raw, agentId, agentAliasId);
       if (!ID_PATTERN.test(agentId))
         throw constraint(agentId, 'agentId', 'Member must satisfy regular expression pattern: [0-9a-zA-Z]+');
       if (!ID_PATTERN.test(agentAliasId)) {

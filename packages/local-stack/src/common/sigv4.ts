@@ -14,7 +14,7 @@ export interface ParsedAuthorization {
 }
 
 const AUTH_PATTERN =
-  /^AWS4-HMAC-SHA256\s+Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request\s*,\s*SignedHeaders=([a-z0-9;_.-]+)\s*,\s*Signature=([0-9a-f]{64})\s*$/i;
+  /^AWS4-HMAC-SHA256\s+Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request\s*,\s*SignedHeaders=([a-z0-9;_.:-]+)\s*,\s*Signature=([0-9a-f]{64})\s*$/i;
 
 export const parseAuthorizationHeader = (value: string | undefined): ParsedAuthorization | undefined => {
   const match = value ? AUTH_PATTERN.exec(value.trim()) : null;
@@ -118,7 +118,9 @@ export const verifySignature = async (
 ): Promise<SignatureFailure | undefined> => {
   const amzDate = headerValue(request.headers, 'x-amz-date');
   const signingDate = amzDate ? parseAmzDate(amzDate) : undefined;
-  if (!amzDate || !signingDate || !auth.signedHeaders.includes('host')) {
+  // Over HTTP/2 the SDK signs the `:authority` pseudo-header instead of `host`.
+  const signsHost = auth.signedHeaders.includes('host') || auth.signedHeaders.includes(':authority');
+  if (!amzDate || !signingDate || !signsHost) {
     return {
       code: 'IncompleteSignature',
       message:
@@ -175,7 +177,7 @@ export const verifySignature = async (
       {
         method: request.method,
         protocol: 'http:',
-        hostname: headers.host ?? 'localhost',
+        hostname: headers.host ?? headers[':authority'] ?? 'localhost',
         path,
         query: parseQuery(query),
         headers,

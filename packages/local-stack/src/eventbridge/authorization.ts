@@ -1,73 +1,65 @@
-import { runSimulation } from '@cloud-copilot/iam-simulate';
-import type { NamedPolicy, PolicyDocument } from '../iam/types';
+import { sessionContext } from '../common/caller';
+import { authorize } from '../iam/evaluate';
+import type { PolicyDocument, RoleRegistry } from '../iam/types';
+import type { StsSession } from '../sts/session-store';
 
-/** One PutEvents entry as IAM sees it: the bus it goes to, its source and its detail-type. */
-export interface PutEventsEntryRequest {
-  /** The caller: a role ARN or its session ARN (`arn:aws:sts::<account>:assumed-role/<role>/<session>`). */
-  principalArn: string;
-  eventBusArn: string;
+export interface EntryAuthorizationRequest {
+  session: StsSession;
+  /** Region of the request's signature. */
+  region: string;
+  busArn: string;
   source: string;
   detailType: string;
+  roles: RoleRegistry;
+  busPolicy: PolicyDocument | undefined;
+  now: Date;
 }
 
-/** The policies that decide a PutEvents entry: the caller's identity policies and the bus's policy. */
-export interface PutEventsPolicies {
-  identityPolicies: readonly NamedPolicy[];
-  /** The event bus's resource policy (`AWS::Events::EventBus` `Policy`), if it has one. */
-  busPolicy?: PolicyDocument;
+/** How PutEvents refuses one entry (the other entries of the request go on). */
+export interface EntryRefusal {
+  code: 'AccessDeniedException' | 'NotAuthorizedForSourceException' | 'NotAuthorizedForDetailTypeException';
+  message: string;
 }
-
-export type PutEventsDecision = 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied';
-
-const accountOf = (arn: string): string => {
-  const account = arn.split(':')[4];
-  if (!account) throw new Error(`Not an ARN: ${arn}`);
-  return account;
-};
-
-/** `arn:aws:sts::<a>:assumed-role/<role>/<s>` → `arn:aws:iam::<a>:role/<role>` (IAM's `aws:PrincipalArn`). */
-const principalArnOf = (arn: string): string => {
-  const match = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(arn);
-  return match ? `arn:${match[1]}:iam::${match[2]}:role/${match[3]}` : arn;
-};
 
 /**
- * Decides one PutEvents entry the way IAM does — explicit deny (in either policy) > allow (identity or,
- * cross-account, both) > implicit deny — with the entry's `events:source` and `events:detail-type`
- * as the multivalued condition keys EventBridge sets. Evaluated by @cloud-copilot/iam-simulate
- * (AGPL-3.0: development and tests only).
+ * Evaluates `events:PutEvents` for one entry the way EventBridge does: the caller's role policies
+ * (and session policy) and the bus's resource policy, with the entry's `events:source` and
+ * `events:detail-type` as condition keys (multivalued in AWS's service reference, hence arrays —
+ * a plain `StringEquals` over them does not match; `ForAllValues:`/`ForAnyValue:` do).
  *
- * @example await authorizePutEventsEntry({ principalArn, eventBusArn, source, detailType }, { identityPolicies, busPolicy })
+ * When the entry is refused, the error code says what a condition refused, as EventBridge reports
+ * it: refused only because of its detail-type → `NotAuthorizedForDetailTypeException`; because of
+ * its source → `NotAuthorizedForSourceException`; otherwise `AccessDeniedException` with IAM's
+ * message naming the action.
  */
-export const authorizePutEventsEntry = async (
-  request: PutEventsEntryRequest,
-  policies: PutEventsPolicies,
-): Promise<PutEventsDecision> => {
-  const outcome = await runSimulation(
-    {
-      request: {
-        principal: request.principalArn,
+export const authorizeEntry = async (
+  request: EntryAuthorizationRequest,
+): Promise<EntryRefusal | undefined> => {
+  const base = sessionContext(request.session, request.region, request.now);
+  const role = request.roles[request.session.roleArn];
+  const evaluate = (keys: Record<string, string[]>) =>
+    authorize(
+      {
+        principalArn: request.session.assumedRoleArn,
         action: 'events:PutEvents',
-        resource: { resource: request.eventBusArn, accountId: accountOf(request.eventBusArn) },
-        contextVariables: {
-          'aws:PrincipalArn': principalArnOf(request.principalArn),
-          'events:source': [request.source],
-          'events:detail-type': [request.detailType],
-        },
+        resourceArn: request.busArn,
+        resourceAccountId: request.session.accountId,
+        context: { ...base, ...keys },
       },
-      identityPolicies: policies.identityPolicies.map((policy) => ({
-        name: policy.name,
-        policy: policy.document,
-      })),
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-      ...(policies.busPolicy ? { resourcePolicy: policies.busPolicy } : {}),
-    },
-    {},
-  );
-  if (outcome.resultType === 'error')
-    throw new Error(`IAM simulation failed: ${JSON.stringify(outcome.errors)}`);
-  if (outcome.resultType !== 'single')
-    throw new Error(`Unexpected ${outcome.resultType} IAM simulation result`);
-  return outcome.overallResult as PutEventsDecision;
+      {
+        identityPolicies: role?.policies ?? [],
+        ...(request.session.sessionPolicy ? { sessionPolicy: request.session.sessionPolicy } : {}),
+        ...(request.busPolicy ? { resourcePolicy: request.busPolicy } : {}),
+      },
+    );
+  const source = { 'events:source': [request.source] };
+  const detailType = { 'events:detail-type': [request.detailType] };
+  const decision = await evaluate({ ...source, ...detailType });
+  if (decision.allowed) return undefined;
+  // Which key refused it? Without a key, ForAllValues conditions on it hold (as in AWS).
+  if ((await evaluate(source)).allowed)
+    return { code: 'NotAuthorizedForDetailTypeException', message: 'Not authorized for the detail type.' };
+  if ((await evaluate({})).allowed)
+    return { code: 'NotAuthorizedForSourceException', message: 'Not authorized for the source.' };
+  return { code: 'AccessDeniedException', message: decision.message };
 };

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  type AdminKey,
+  type AuthenticatedCaller,
+  AuthenticationFault,
+  authenticateCaller,
+} from '../common/caller';
 import { requestId } from '../common/ids';
 import {
   BodyTooLargeError,
@@ -10,7 +16,7 @@ import {
   trackConnections,
 } from '../common/net';
 import { ConfigurationError } from '../errors';
-import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../iam/types';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION, type PolicyDocument, type RoleRegistry } from '../iam/types';
 import {
   type AsyncInvocation,
   type AsyncInvoker,
@@ -18,6 +24,8 @@ import {
   createAsyncInvoker,
   type DeadLetterSink,
 } from '../lambda/async-invocation';
+import type { SessionStore } from '../sts/session-store';
+import { authorizeEntry } from './authorization';
 import { ruleTargetOf } from './delivery-settings';
 import { matchesValidPattern, validateEventPattern } from './pattern';
 import { type EventBridgeRule, eventBusName } from './serverless-rules';
@@ -68,6 +76,25 @@ export interface LocalEventBridgeOptions extends ListenOptions {
   /** Where exhausted events go (dead-letter queues and on-failure destinations; the local SQS stand-in). */
   deadLetters?: DeadLetterSink;
   now?: () => Date;
+  /**
+   * IAM as in AWS: when given, every request must be SigV4-signed by an STS session (a function's
+   * role session or an assumed role) or an admin key, and each entry is evaluated — the caller's
+   * role policies and the bus's resource policy, with `events:source` / `events:detail-type` — and
+   * refused on its own (`AccessDeniedException`, `NotAuthorizedForSourceException`,
+   * `NotAuthorizedForDetailTypeException`) while the other entries go on. Without it nothing is
+   * authenticated.
+   */
+  iam?: EventBridgeIamOptions;
+}
+
+export interface EventBridgeIamOptions {
+  sessions: SessionStore;
+  /** The roles sessions stand for, with their identity policies. */
+  roles: RoleRegistry;
+  /** Resource policies by bus name (e.g. from the packaged templates' `AWS::Events::EventBusPolicy`). */
+  busPolicies?: Readonly<Record<string, PolicyDocument>>;
+  /** Keys that are authenticated but not evaluated (dev tools). */
+  admins?: readonly AdminKey[];
 }
 
 export interface PublishedEvent {
@@ -192,7 +219,7 @@ export const startLocalEventBridge = async (options: LocalEventBridgeOptions): P
     ...(delivery.invocation.deadLetter ? { deadLetter: delivery.invocation.deadLetter } : {}),
   });
 
-  const putEvents = (body: Json): Json => {
+  const putEvents = async (body: Json, caller: AuthenticatedCaller | undefined): Promise<Json> => {
     const entries = body.Entries;
     if (!Array.isArray(entries) || entries.length === 0 || entries.length > MAX_ENTRIES) {
       throw new EventsFault(
@@ -256,6 +283,22 @@ export const startLocalEventBridge = async (options: LocalEventBridgeOptions): P
         fail('InvalidArgument', `Event bus ${bus} does not exist.`);
         continue;
       }
+      if (caller?.kind === 'session' && options.iam) {
+        const refusal = await authorizeEntry({
+          session: caller.session,
+          region: caller.region,
+          busArn: `arn:aws:events:${region}:${account}:event-bus/${bus}`,
+          source: entry.Source,
+          detailType: entry.DetailType,
+          roles: options.iam.roles,
+          busPolicy: options.iam.busPolicies?.[bus],
+          now: now(),
+        });
+        if (refusal) {
+          fail(refusal.code, refusal.message);
+          continue;
+        }
+      }
       const time =
         typeof entry.Time === 'number'
           ? new Date(entry.Time * 1000)
@@ -303,6 +346,13 @@ export const startLocalEventBridge = async (options: LocalEventBridgeOptions): P
     try {
       const target = String(req.headers['x-amz-target'] ?? '');
       const raw = await readBody(req, MAX_REQUEST_SIZE * 2);
+      // Authentication comes first, as in AWS: an unsigned or unknown caller learns nothing more.
+      const caller = options.iam
+        ? await authenticateCaller(
+            { method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body: raw },
+            { sessions: options.iam.sessions, admins: options.iam.admins ?? [], now },
+          )
+        : undefined;
       if (target !== 'AWSEvents.PutEvents') {
         throw new EventsFault(
           400,
@@ -326,9 +376,11 @@ export const startLocalEventBridge = async (options: LocalEventBridgeOptions): P
           'SerializationException',
           'Start of structure or map found where not expected.',
         );
-      send(res, 200, putEvents(body));
+      send(res, 200, await putEvents(body, caller));
     } catch (error) {
-      if (error instanceof EventsFault) {
+      if (error instanceof AuthenticationFault) {
+        send(res, 400, { __type: error.code, message: error.message });
+      } else if (error instanceof EventsFault) {
         send(res, error.status, { __type: error.type, message: error.message });
       } else if (error instanceof BodyTooLargeError) {
         send(res, 413, { __type: 'ValidationException', message: 'Request too large' });

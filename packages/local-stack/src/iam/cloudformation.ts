@@ -281,7 +281,10 @@ class Resolver {
       const property = resource ? NAME_PROPERTIES[resource.Type] : undefined;
       const explicit = property ? resource?.Properties?.[property] : undefined;
       if (explicit !== undefined) return this.scalar(this.resolve(explicit, `Resources.${logicalId}`), path);
-      return `${this.stackName}-${logicalId}`;
+      // CloudFormation generates `<stack>-<LogicalId>-<random>`, shortened to the type's limit
+      // (64 characters for IAM roles); locally the name is that without the random part.
+      const generated = `${this.stackName}-${logicalId}`;
+      return resource?.Type === 'AWS::IAM::Role' ? generated.slice(0, 64) : generated;
     });
   }
 
@@ -309,6 +312,8 @@ class Resolver {
         return `arn:${partition}:sns:${region}:${accountId}:${name}`;
       case 'AWS::S3::Bucket':
         return `arn:${partition}:s3:::${name}`;
+      case 'AWS::Cognito::UserPool':
+        return `arn:${partition}:cognito-idp:${region}:${accountId}:userpool/${name}`;
       default:
         return this.fail(
           path,

@@ -65,6 +65,17 @@ export interface LocalStsStats {
   getCallerIdentityCalls: number;
 }
 
+/** Credentials an AWS service gets for a role it runs as (Lambda: the function's execution role). */
+export interface ServiceSessionRequest {
+  roleArn: string;
+  /** Lambda names the session after the function. */
+  roleSessionName: string;
+  /** The service principal the role's trust policy must allow (default `lambda.amazonaws.com`). */
+  servicePrincipal?: string;
+  /** Default 12 h (Lambda refreshes its credentials; a local session simply lasts the run). */
+  durationSeconds?: number;
+}
+
 export interface LocalSts extends LocalEndpoint {
   /** Sessions minted so far, by access key id. Hand it to the DynamoDB gateway. */
   readonly sessions: InMemorySessionStore;
@@ -72,6 +83,12 @@ export interface LocalSts extends LocalEndpoint {
   readonly roles: RoleRegistry | undefined;
   /** Counters (for benchmarks: how often did the system call AssumeRole?). */
   stats(): LocalStsStats;
+  /**
+   * Mints a session for a role as an AWS service would for itself (Lambda assuming a function's
+   * execution role, session named after the function), after checking that the role's trust policy
+   * lets that service principal assume it. Requests signed with it are evaluated against the role.
+   */
+  issueServiceSession(request: ServiceSessionRequest): Promise<StsSession>;
 }
 
 const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
@@ -317,25 +334,15 @@ export const startLocalSts = async (options: LocalStsOptions = {}): Promise<Loca
       }
     }
 
-    const roleName = roleMatch[2] as string;
-    const roleAccount = roleMatch[1] as string;
-    const issuedAt = now();
-    const session: StsSession = {
-      accessKeyId: `ASIA${randomUpperId(16)}`,
-      secretAccessKey: randomSecret(30),
-      sessionToken: `IQoJb3JpZ2luX2VjE${randomSecret(300).replace(/[+/=]/g, '')}`,
-      // AWS states expiry in whole seconds; keep the stored one identical to what the client sees.
-      expiration: new Date(Math.floor(issuedAt.getTime() / 1000) * 1000 + duration * 1000),
+    const session = newSession({
       roleArn,
       roleSessionName,
-      assumedRoleArn: `arn:aws:sts::${roleAccount}:assumed-role/${roleName}/${roleSessionName}`,
-      assumedRoleId: `AROA${derivedUpperId(roleArn, 17)}:${roleSessionName}`,
-      accountId: roleAccount,
+      durationSeconds: duration,
+      issuedAt: now(),
       tags: allTags,
       transitiveTagKeys: [...transitiveTagKeys, ...Object.keys(inherited)],
-      sessionPolicy,
-      issuedAt,
-    };
+      ...(sessionPolicy ? { sessionPolicy } : {}),
+    });
     sessions.put(session);
     const packed = Math.min(
       100,
@@ -429,6 +436,44 @@ export const startLocalSts = async (options: LocalStsOptions = {}): Promise<Loca
     }
   };
 
+  const issueServiceSession = async ({
+    roleArn,
+    roleSessionName,
+    servicePrincipal = 'lambda.amazonaws.com',
+    durationSeconds = 12 * 3600,
+  }: ServiceSessionRequest): Promise<StsSession> => {
+    const roleMatch = ROLE_ARN_PATTERN.exec(roleArn);
+    if (!roleMatch) throw new Error(`Not a role ARN: ${roleArn}`);
+    if (!SESSION_NAME_PATTERN.test(roleSessionName))
+      throw new Error(`Not a valid role session name: ${roleSessionName}`);
+    const role = options.roles?.[roleArn];
+    if (options.roles) {
+      if (!role?.trustPolicy) throw new Error(`Unknown role (or no trust policy): ${roleArn}`);
+      const decision = await authorize(
+        {
+          principalArn: servicePrincipal,
+          action: 'sts:AssumeRole',
+          resourceArn: roleArn,
+          resourceAccountId: roleMatch[1] as string,
+          context: { 'aws:SecureTransport': 'true', 'aws:CurrentTime': now().toISOString() },
+        },
+        { identityPolicies: [], resourcePolicy: role.trustPolicy },
+      );
+      if (!decision.allowed)
+        throw new Error(`The trust policy of ${roleArn} does not let ${servicePrincipal} assume it`);
+    }
+    const session = newSession({
+      roleArn,
+      roleSessionName,
+      durationSeconds,
+      issuedAt: now(),
+      tags: {},
+      transitiveTagKeys: [],
+    });
+    sessions.put(session);
+    return session;
+  };
+
   const server = createServer((req, res) => {
     void handle(req, res);
   });
@@ -439,7 +484,37 @@ export const startLocalSts = async (options: LocalStsOptions = {}): Promise<Loca
     sessions,
     roles: options.roles,
     stats: () => ({ ...counters }),
+    issueServiceSession,
     close,
+  };
+};
+
+/** A new session for a role: random `ASIA…` key, secret and token, expiry in whole seconds like AWS. */
+const newSession = (spec: {
+  roleArn: string;
+  roleSessionName: string;
+  durationSeconds: number;
+  issuedAt: Date;
+  tags: Record<string, string>;
+  transitiveTagKeys: string[];
+  sessionPolicy?: PolicyDocument;
+}): StsSession => {
+  const [, roleAccount = LOCAL_ACCOUNT_ID, roleName = ''] = ROLE_ARN_PATTERN.exec(spec.roleArn) ?? [];
+  return {
+    accessKeyId: `ASIA${randomUpperId(16)}`,
+    secretAccessKey: randomSecret(30),
+    sessionToken: `IQoJb3JpZ2luX2VjE${randomSecret(300).replace(/[+/=]/g, '')}`,
+    // AWS states expiry in whole seconds; keep the stored one identical to what the client sees.
+    expiration: new Date(Math.floor(spec.issuedAt.getTime() / 1000) * 1000 + spec.durationSeconds * 1000),
+    roleArn: spec.roleArn,
+    roleSessionName: spec.roleSessionName,
+    assumedRoleArn: `arn:aws:sts::${roleAccount}:assumed-role/${roleName}/${spec.roleSessionName}`,
+    assumedRoleId: `AROA${derivedUpperId(spec.roleArn, 17)}:${spec.roleSessionName}`,
+    accountId: roleAccount,
+    tags: spec.tags,
+    transitiveTagKeys: spec.transitiveTagKeys,
+    ...(spec.sessionPolicy ? { sessionPolicy: spec.sessionPolicy } : {}),
+    issuedAt: spec.issuedAt,
   };
 };
 

@@ -3,9 +3,9 @@ import {
   InvokeAgentCommand,
   ThrottlingException,
 } from '@aws-sdk/client-bedrock-agent-runtime';
+import { parseDetail } from '@tenant-assistant/contracts/events';
 import { tenantContext } from '@tenant-assistant/tenant-context';
 import { SESSION_ATTRIBUTE_KEYS } from '@tenant-assistant/tenant-context/credentials';
-import { parseDetail } from '@tenant-assistant/tenant-context/events';
 import { mockClient } from 'aws-sdk-client-mock';
 import { agentStream, promptDetail } from '../../test/support/fakes';
 import { DeadlineExceededError, UnexpectedAgentResponseError } from '../errors';

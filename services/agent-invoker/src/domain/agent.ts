@@ -4,9 +4,9 @@ import {
   type InvokeAgentCommandInput,
   type ResponseStream,
 } from '@aws-sdk/client-bedrock-agent-runtime';
+import type { EventDetail } from '@tenant-assistant/contracts/events';
 import type { TenantContext } from '@tenant-assistant/tenant-context';
 import { type ScopedCredentials, toSessionAttributes } from '@tenant-assistant/tenant-context/credentials';
-import type { EventDetail } from '@tenant-assistant/tenant-context/events';
 import { DeadlineExceededError, UnexpectedAgentResponseError } from '../errors';
 
 /** Which agent to ask and how. */

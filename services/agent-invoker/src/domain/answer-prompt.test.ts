@@ -5,8 +5,8 @@ import {
   ValidationException,
 } from '@aws-sdk/client-bedrock-agent-runtime';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { MAX_ANSWER_LENGTH, MAX_CHUNK_LENGTH, parseDetail } from '@tenant-assistant/contracts/events';
 import { ScopedCredentialsError, tenantContext } from '@tenant-assistant/tenant-context';
-import { MAX_ANSWER_LENGTH, MAX_CHUNK_LENGTH, parseDetail } from '@tenant-assistant/tenant-context/events';
 import { createLogger } from '@tenant-assistant/tenant-context/logger';
 import { mockClient } from 'aws-sdk-client-mock';
 import {

@@ -1,9 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { BedrockAgentRuntimeClient } from '@aws-sdk/client-bedrock-agent-runtime';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { putEvents } from '@tenant-assistant/contracts/eventbridge';
+import type { EventDetail, OutgoingEvent } from '@tenant-assistant/contracts/events';
 import type { TenantContext } from '@tenant-assistant/tenant-context';
 import type { ScopedCredentialsProvider } from '@tenant-assistant/tenant-context/credentials';
-import { type EventDetail, type OutgoingEvent, putEvents } from '@tenant-assistant/tenant-context/events';
 import type { MembershipVerifier } from '@tenant-assistant/tenant-context/membership';
 import { AnswerPublishError, EmptyAnswerError, NotATenantMemberError } from '../errors';
 import { type AgentSettings, agentAnswerText, invokeAgentInput } from './agent';

@@ -2,7 +2,7 @@ import {
   MAX_ANSWER_LENGTH,
   MAX_CHUNK_LENGTH,
   MAX_CHUNKS_PER_ANSWER,
-} from '@tenant-assistant/tenant-context/events';
+} from '@tenant-assistant/contracts/events';
 import { AnswerTooLongError } from '../errors';
 /** Options of {@link createChunkCoalescer}. */
 export interface ChunkCoalescerOptions {

@@ -1,6 +1,6 @@
 import { isThrottlingError, isTransientError } from '@smithy/core/retry';
+import { ANSWER_FAILURE_REASONS, type AnswerFailureKind } from '@tenant-assistant/contracts/events';
 import { PutEventsFailedError } from '@tenant-assistant/tenant-context';
-import { ANSWER_FAILURE_REASONS, type AnswerFailureKind } from '@tenant-assistant/tenant-context/events';
 import {
   AnswerTooLongError,
   DeadlineExceededError,
@@ -9,7 +9,7 @@ import {
 } from '../errors';
 
 /**
- * The only reasons an `AnswerFailed` event may carry (the contract's closed set, in tenant-context):
+ * The only reasons an `AnswerFailed` event may carry (the contract's closed set, in @tenant-assistant/contracts):
  * fixed strings that are safe to show to the user. Raw error messages never leave this service.
  */
 export const FAILURE_REASONS = ANSWER_FAILURE_REASONS;

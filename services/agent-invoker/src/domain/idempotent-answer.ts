@@ -1,7 +1,7 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { ContractEventWithTenant } from '@tenant-assistant/tenant-context/middleware';
+import type { ContractEventWithTenant } from '@tenant-assistant/contracts/eventbridge';
 import type { Context } from 'aws-lambda';
 import { type AnswerOutcome, type AnswerPorts, answerPrompt } from './answer-prompt';
 

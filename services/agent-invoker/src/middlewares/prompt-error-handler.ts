@@ -1,17 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj, Request } from '@middy/core';
-import {
-  AnswerOwnershipError,
-  InvalidEventError,
-  isOwnedBy,
-  type TenantContext,
-  tenantContext,
-} from '@tenant-assistant/tenant-context';
-import { DETAIL_TYPES, EVENT_SOURCES } from '@tenant-assistant/tenant-context/events';
+import { type AnswerOwner, answerOwnerOf } from '@tenant-assistant/contracts/events';
+import { AnswerOwnershipError, InvalidEventError } from '@tenant-assistant/tenant-context';
 import { describeError } from '../domain/failures';
 
 /** Whose answer a refused event was meant to produce. */
-export type AnswerOwner = TenantContext & { answerId: string };
+export type { AnswerOwner };
 
 /** What the handler returns for an event it refuses instead of answering. */
 export interface RefusedOutcome {
@@ -32,17 +26,8 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * The owner of a PromptSubmitted event from chat-api whose detail failed validation, when its
  * tenant, user and answer id are themselves valid and the answer belongs to the user; else undefined.
  */
-export const refusedAnswerOwner = (event: unknown): AnswerOwner | undefined => {
-  if (!isRecord(event) || event.source !== EVENT_SOURCES.chatApi) return undefined;
-  if (event['detail-type'] !== DETAIL_TYPES.PromptSubmitted || !isRecord(event.detail)) return undefined;
-  const { tenantId, userId, answerId } = event.detail;
-  if (!isOwnedBy(answerId, userId)) return undefined;
-  try {
-    return { ...tenantContext({ tenantId, userId }), answerId: answerId as string };
-  } catch {
-    return undefined;
-  }
-};
+export const refusedAnswerOwner = (event: unknown): AnswerOwner | undefined =>
+  answerOwnerOf(event, ['PromptSubmitted']);
 
 /**
  * The error middleware of the EventBridge consumer (register it LAST so its onError runs first,

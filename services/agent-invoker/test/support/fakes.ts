@@ -18,8 +18,8 @@ import {
   PutEventsCommand,
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
+import type { EventDetailInput } from '@tenant-assistant/contracts/events';
 import { newAnswerId, type UserId } from '@tenant-assistant/tenant-context';
-import type { EventDetailInput } from '@tenant-assistant/tenant-context/events';
 import { eventBridgeEvent, randomTenantId, randomUserId } from '@tenant-assistant/testing';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import type { Config } from '../../src/config';

@@ -14,10 +14,11 @@ import {
   GetGroupCommand,
   ListUsersInGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { TENANT_ATTRIBUTE } from '@tenant-assistant/tenant-context';
 import { CognitoRequestError, UsernameTakenError } from '../errors';
 
-/** The user attribute that holds a user's tenant (immutable, set once at creation). */
-export const TENANT_ATTRIBUTE = 'custom:tenantId';
+/** The user attribute that holds a user's tenant (tenant-context's claim names). */
+export { TENANT_ATTRIBUTE } from '@tenant-assistant/tenant-context';
 
 /** A new user of the directory. */
 export interface NewDirectoryUser {

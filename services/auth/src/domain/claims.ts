@@ -1,12 +1,15 @@
-import { inForeignTenantGroup, isTenantId, tenantGroupName } from '@tenant-assistant/tenant-context';
-import { TENANT_ATTRIBUTE } from '../adapters/cognito';
+import {
+  inForeignTenantGroup,
+  isTenantId,
+  TENANT_ATTRIBUTE,
+  TENANT_CLAIM,
+  TENANT_ROLE_CLAIM,
+  tenantGroupName,
+} from '@tenant-assistant/tenant-context';
 import type { TenantRegistry } from '../adapters/tenants-table';
 import { TenantlessUserError, TenantSuspendedSignInError } from '../errors';
 
-/** The claim that carries the tenant in ID and access tokens. */
-export const TENANT_CLAIM = 'tenantId';
-/** The claim that carries the user's tenant group (`tenant-<tenantId>`) when the user is in it. */
-export const TENANT_ROLE_CLAIM = 'tenantRole';
+export { TENANT_CLAIM, TENANT_ROLE_CLAIM } from '@tenant-assistant/tenant-context';
 
 type Claims = Record<string, string>;
 type TokenGeneration = { claimsToAddOrOverride?: Claims | null; [key: string]: unknown } | null | undefined;

@@ -1,4 +1,4 @@
-import { detailSchemas, type EventDetail, TENANT_TIERS } from '@tenant-assistant/tenant-context/events';
+import { detailSchemas, type EventDetail, TENANT_TIERS } from '@tenant-assistant/contracts/events';
 import * as z from 'zod';
 
 /** What defines a tenant: exactly the detail of `TenantOnboarded`. */

@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { putEvents } from '@tenant-assistant/contracts/eventbridge';
 import { tenantAdminGroupName, tenantGroupName } from '@tenant-assistant/tenant-context';
-import { putEvents } from '@tenant-assistant/tenant-context/events';
 import * as z from 'zod';
 import type { TenantDirectory } from '../adapters/cognito';
 import type { TenantPage, TenantRegistry } from '../adapters/tenants-table';

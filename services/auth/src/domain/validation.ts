@@ -1,3 +1,4 @@
+import { issuesOf } from '@tenant-assistant/lambda-kit/errors';
 import type * as z from 'zod';
 import { InvalidInputError } from '../errors';
 
@@ -13,11 +14,7 @@ export const parseInput = <S extends z.ZodType>(
 ): z.output<S> => {
   const result = schema.safeParse(input);
   if (!result.success) {
-    throw new InvalidInputError(
-      operation,
-      result.error.issues.map((issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`),
-      result.error,
-    );
+    throw new InvalidInputError(operation, issuesOf(result.error, { root: '(input)' }), result.error);
   }
   return result.data;
 };

@@ -1,23 +1,38 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { anAnswer, OTHER_TENANT } from '../../test/support/answers';
 import { testDocumentClient } from '../../test/support/deps';
-import { AnswerAlreadyExistsError, AnswerVersionConflictError } from '../errors';
+import { AnswerAlreadyExistsError } from '../errors';
 import { createAnswersTable } from './answers-table';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const NOW = new Date('2025-03-01T12:00:00.000Z');
 const conditionFailed = () =>
   new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
-const table = () => createAnswersTable(testDocumentClient(), () => 'answers');
+const table = () =>
+  createAnswersTable(testDocumentClient(), {
+    answers: () => 'answers',
+    conversations: () => 'conversations',
+  });
 
 beforeEach(() => ddb.reset());
 
 describe('answers table', () => {
   it('translates a refused create into AnswerAlreadyExistsError', async () => {
     // Prepare
-    ddb.on(PutCommand).rejects(conditionFailed());
+    ddb.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({
+        message: 'Transaction cancelled',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+      }),
+    );
 
     // Act
     const create = table().create(anAnswer());
@@ -26,38 +41,71 @@ describe('answers table', () => {
     await expect(create).rejects.toBeInstanceOf(AnswerAlreadyExistsError);
   });
 
-  it('saves progress only over the version it read, and only while the answer is open', async () => {
+  it('stores a chunk under its seq with one conditional write: open, same tenant, before the deadline', async () => {
     // Prepare
-    ddb.on(UpdateCommand).resolves({});
-    const answer = anAnswer({ version: 4 });
+    ddb.on(UpdateCommand).resolvesOnce({}).rejectsOnce(conditionFailed());
+    const answer = anAnswer();
 
     // Act
-    await table().saveProgress(answer, 4, { text: 'ab', lastSeq: 1, pendingChunks: { 3: 'd' } }, NOW);
+    const written = await table().saveChunk(answer, answer.tenantId, 3, 'abc', NOW);
+    const refused = await table().saveChunk(answer, answer.tenantId, 4, 'd', NOW);
 
     // Assess
+    expect([written, refused]).toEqual([true, false]);
     const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
     expect(input).toMatchObject({
       Key: { userId: answer.userId, answerId: answer.answerId },
+      UpdateExpression: 'SET #status = :streaming, chunks.#seq = :text, updatedAt = :now',
       ConditionExpression:
-        'attribute_exists(answerId) AND #version = :expectedVersion AND #status IN (:pending, :streaming)',
-      ExpressionAttributeValues: expect.objectContaining({
-        ':expectedVersion': 4,
-        ':text': 'ab',
-        ':lastSeq': 1,
-      }),
+        'attribute_exists(answerId) AND tenantId = :tenantId AND #status IN (:pending, :streaming) AND deadlineAt > :now',
+      ExpressionAttributeNames: expect.objectContaining({ '#seq': '3' }),
+      ExpressionAttributeValues: expect.objectContaining({ ':text': 'abc', ':now': NOW.toISOString() }),
     });
-    expect(input?.UpdateExpression).toContain('#version = #version + :one');
   });
 
-  it('translates a refused progress write into AnswerVersionConflictError', async () => {
+  it('expires an open answer only once its deadline has passed, and takes it out of the open index', async () => {
     // Prepare
-    ddb.on(UpdateCommand).rejects(conditionFailed());
+    ddb.on(UpdateCommand).resolves({});
+    const answer = anAnswer();
 
     // Act
-    const save = table().saveProgress(anAnswer(), 0, { text: 'a', lastSeq: 0, pendingChunks: {} }, NOW);
+    await table().expire(answer, answer.tenantId, NOW);
 
     // Assess
-    await expect(save).rejects.toBeInstanceOf(AnswerVersionConflictError);
+    const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(input?.ConditionExpression).toBe(
+      'attribute_exists(answerId) AND tenantId = :tenantId AND #status IN (:pending, :streaming) AND (attribute_not_exists(deadlineAt) OR deadlineAt <= :now)',
+    );
+    expect(input?.UpdateExpression).toContain('REMOVE chunks, openShard');
+    expect(input?.ExpressionAttributeValues).toMatchObject({
+      ':failed': 'FAILED',
+      ':tenantId': answer.tenantId,
+    });
+  });
+
+  it('stores a new answer and its conversation in one transaction, the answer conditional on a new id', async () => {
+    // Prepare
+    ddb.on(TransactWriteCommand).resolves({});
+    const answer = anAnswer({ prompt: 'x'.repeat(300) });
+
+    // Act
+    await table().create(answer);
+
+    // Assess
+    const items = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems;
+    expect(items?.[0]?.Put).toMatchObject({
+      TableName: 'answers',
+      ConditionExpression: 'attribute_not_exists(answerId)',
+      Item: expect.objectContaining({
+        answerId: answer.answerId,
+        openShard: expect.stringMatching(/^open#[0-3]$/),
+      }),
+    });
+    expect(items?.[1]?.Update).toMatchObject({
+      TableName: 'conversations',
+      Key: { userId: answer.userId, conversationId: answer.conversationId },
+      ExpressionAttributeValues: expect.objectContaining({ ':title': 'x'.repeat(200) }),
+    });
   });
 
   it('completes an answer only when it is open and of the same tenant', async () => {
@@ -73,7 +121,7 @@ describe('answers table', () => {
     expect([first, second]).toEqual([true, false]);
     expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toMatchObject({
       ConditionExpression:
-        'attribute_exists(answerId) AND tenantId = :tenantId AND #status IN (:pending, :streaming)',
+        'attribute_exists(answerId) AND tenantId = :tenantId AND #status IN (:pending, :streaming) AND deadlineAt > :now',
       ExpressionAttributeValues: expect.objectContaining({
         ':completed': 'COMPLETED',
         ':tenantId': answer.tenantId,
@@ -94,14 +142,14 @@ describe('answers table', () => {
 
   it('reads answers strongly consistent, with defaults for fields an old item lacks', async () => {
     // Prepare
-    const { pendingChunks: _p, lastSeq: _l, ...old } = anAnswer();
+    const { chunks: _c, deadlineAt: _d, ...old } = anAnswer();
     ddb.on(GetCommand).resolves({ Item: old });
 
     // Act
     const answer = await table().get(old);
 
-    // Assess
-    expect(answer).toMatchObject({ lastSeq: -1, pendingChunks: {} });
+    // Assess (an answer stored before deadlines existed is past its deadline)
+    expect(answer).toMatchObject({ chunks: {}, deadlineAt: old.createdAt });
     expect(ddb.commandCalls(GetCommand)[0]?.args[0].input.ConsistentRead).toBe(true);
   });
 });

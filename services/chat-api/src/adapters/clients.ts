@@ -2,7 +2,8 @@ import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagem
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { config, lazy } from '../config';
+import { once } from '@tenant-assistant/lambda-kit/config';
+import { config } from '../config';
 
 /**
  * AWS clients, created once per container. Region, credentials and endpoints come from the SDK's
@@ -16,6 +17,6 @@ export const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({})
 export const eventBridgeClient = new EventBridgeClient({});
 
 /** The WebSocket management API of this stage, created on first use (its endpoint is configuration). */
-export const managementApiClient = lazy(
+export const managementApiClient = once(
   () => new ApiGatewayManagementApiClient({ endpoint: config.websocketApiEndpoint() }),
 );

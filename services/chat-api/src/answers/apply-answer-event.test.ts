@@ -1,29 +1,41 @@
+import { ANSWER_FAILURE_REASONS } from '@tenant-assistant/contracts/events';
 import type { AnswerId } from '@tenant-assistant/tenant-context';
-import { ANSWER_FAILURE_REASONS } from '@tenant-assistant/tenant-context/events';
 import { anAnswer } from '../../test/support/answers';
 import { silentLogger } from '../../test/support/deps';
 import { memoryAnswers, memoryConnections, recordingPusher } from '../../test/support/memory';
-import { AnswerVersionConflictError } from '../errors';
 import { type AnswerEventDeps, applyAnswerEvent } from './apply-answer-event';
+import { TIMED_OUT_REASON } from './model';
 
 const NOW = new Date('2025-03-01T12:00:00.000Z');
 
-const makeDeps = async (overrides: Partial<AnswerEventDeps> = {}) => {
-  const answer = anAnswer();
+const makeDeps = async (overrides: Partial<AnswerEventDeps> = {}, answer = anAnswer()) => {
   const answers = memoryAnswers();
   await answers.repository.create(answer);
   const pusher = recordingPusher();
+  const connections = memoryConnections([
+    {
+      connectionId: 'own',
+      tenantId: answer.tenantId,
+      userId: answer.userId,
+      connectedAt: NOW.toISOString(),
+      expiresAt: 2_000_000_000,
+    },
+  ]);
   const deps: AnswerEventDeps = {
     answers: answers.repository,
-    connections: memoryConnections().repository,
+    connections: connections.repository,
     pusher: pusher.pusher,
     clock: () => NOW,
     logger: silentLogger(),
-    backoff: async () => {},
     ...overrides,
   };
-  return { deps, answer, answers };
+  return { deps, answer, answers, sent: pusher.sent };
 };
+
+const completionOf = (answer: ReturnType<typeof anAnswer>, text: string) => ({
+  detailType: 'AnswerCompleted' as const,
+  detail: { tenantId: answer.tenantId, userId: answer.userId, answerId: answer.answerId as AnswerId, text },
+});
 
 const chunkOf = (answer: ReturnType<typeof anAnswer>, seq: number, text: string) => ({
   detailType: 'AnswerChunk' as const,
@@ -37,76 +49,133 @@ const chunkOf = (answer: ReturnType<typeof anAnswer>, seq: number, text: string)
 });
 
 describe('applyAnswerEvent', () => {
-  it('re-reads and retries when another chunk changed the answer in between', async () => {
+  it('stores a chunk with one conditional write, reads nothing, and pushes its seq and text', async () => {
     // Prepare
-    const { deps, answer, answers } = await makeDeps();
-    const save = answers.repository.saveProgress.bind(answers.repository);
-    let conflicts = 2;
-    deps.answers = {
-      ...answers.repository,
-      saveProgress: async (...args) => {
-        if (conflicts-- > 0) throw new AnswerVersionConflictError();
-        return save(...args);
-      },
-    };
+    const { deps, answer, answers, sent } = await makeDeps();
 
     // Act
     const outcome = await applyAnswerEvent(deps, chunkOf(answer, 0, 'Hello'));
 
     // Assess
-    expect(outcome).toMatchObject({ applied: true });
-    expect(answers.stored(answer.userId, answer.answerId)?.text).toBe('Hello');
+    expect(outcome).toMatchObject({ applied: true, push: { delivered: 1 } });
+    expect(answers.calls).toMatchObject({ saveChunk: 1, get: 0 });
+    expect(answers.stored(answer.userId, answer.answerId)).toMatchObject({
+      status: 'STREAMING',
+      chunks: { 0: 'Hello' },
+    });
+    expect(sent.map((push) => push.message)).toEqual([
+      { type: 'answer.chunk', answerId: answer.answerId, seq: 0, delta: 'Hello' },
+    ]);
   });
 
-  it('gives up after maxAttempts so the invocation fails and is retried later', async () => {
+  it('pushes chunks that arrive out of order each with its own seq, for the client to order', async () => {
     // Prepare
-    const backoff = jest.fn(async () => {});
-    const { deps, answer, answers } = await makeDeps({ maxAttempts: 3, backoff });
-    deps.answers = {
-      ...answers.repository,
-      saveProgress: async () => {
-        throw new AnswerVersionConflictError();
-      },
-    };
+    const { deps, answer, answers, sent } = await makeDeps();
 
     // Act
-    const attempt = applyAnswerEvent(deps, chunkOf(answer, 0, 'Hello'));
+    await applyAnswerEvent(deps, chunkOf(answer, 1, ' world'));
+    await applyAnswerEvent(deps, chunkOf(answer, 0, 'Hello'));
 
     // Assess
-    await expect(attempt).rejects.toBeInstanceOf(AnswerVersionConflictError);
-    expect(backoff.mock.calls).toEqual([[1], [2]]);
+    expect(sent.map((push) => push.message)).toEqual([
+      expect.objectContaining({ seq: 1, delta: ' world' }),
+      expect.objectContaining({ seq: 0, delta: 'Hello' }),
+    ]);
+    expect(answers.stored(answer.userId, answer.answerId)?.chunks).toEqual({ 0: 'Hello', 1: ' world' });
   });
 
-  it('keeps an early chunk without pushing anything until the gap is filled', async () => {
+  it('applies the completion of an answer whose chunks are written concurrently, with no retry and no read', async () => {
     // Prepare
     const { deps, answer, answers } = await makeDeps();
+    const chunks = Array.from({ length: 30 }, (_, seq) => chunkOf(answer, seq, `c${seq} `));
 
     // Act
-    const outcome = await applyAnswerEvent(deps, chunkOf(answer, 1, 'world'));
+    const outcomes = await Promise.all([
+      ...chunks.map((chunk) => applyAnswerEvent(deps, chunk)),
+      applyAnswerEvent(deps, completionOf(answer, 'The whole answer.')),
+    ]);
 
     // Assess
-    expect(outcome).toEqual({ applied: true, push: { delivered: 0, removed: 0, failed: 0 } });
+    expect(outcomes.at(-1)).toMatchObject({ applied: true });
+    expect(answers.calls.complete).toBe(1);
     expect(answers.stored(answer.userId, answer.answerId)).toMatchObject({
-      text: '',
-      lastSeq: -1,
-      pendingChunks: { 1: 'world' },
+      status: 'COMPLETED',
+      text: 'The whole answer.',
+      chunks: {},
     });
+  });
+
+  it('never reopens a final answer: a late chunk, completion or failure changes nothing and pushes nothing', async () => {
+    // Prepare
+    const { deps, answer, answers, sent } = await makeDeps();
+    await applyAnswerEvent(deps, completionOf(answer, 'Done.'));
+    sent.length = 0;
+
+    // Act
+    const lateChunk = await applyAnswerEvent(deps, chunkOf(answer, 7, 'late'));
+    const lateCompletion = await applyAnswerEvent(deps, completionOf(answer, 'Other text.'));
+    const lateFailure = await applyAnswerEvent(deps, {
+      detailType: 'AnswerFailed',
+      detail: {
+        tenantId: answer.tenantId,
+        userId: answer.userId,
+        answerId: answer.answerId,
+        reason: ANSWER_FAILURE_REASONS.busy,
+      },
+    });
+
+    // Assess
+    expect([lateChunk, lateCompletion, lateFailure]).toEqual([
+      { applied: false, reason: 'final' },
+      { applied: false, reason: 'final' },
+      { applied: false, reason: 'final' },
+    ]);
+    expect(answers.stored(answer.userId, answer.answerId)).toMatchObject({
+      status: 'COMPLETED',
+      text: 'Done.',
+      chunks: {},
+    });
+    expect(sent).toEqual([]);
+  });
+
+  it('ends an open answer past its deadline when a late event arrives: FAILED (timed out), pushed to the owner', async () => {
+    // Prepare
+    const { deps, answer, answers, sent } = await makeDeps(
+      {},
+      anAnswer({ deadlineAt: '2025-03-01T11:59:59.000Z' }),
+    );
+
+    // Act
+    const outcome = await applyAnswerEvent(deps, completionOf(answer, 'Too late.'));
+    const again = await applyAnswerEvent(deps, chunkOf(answer, 0, 'Later still'));
+
+    // Assess
+    expect(outcome).toEqual({
+      applied: false,
+      reason: 'timed-out',
+      push: { delivered: 1, removed: 0, failed: 0 },
+    });
+    expect(again).toEqual({ applied: false, reason: 'final' });
+    expect(answers.stored(answer.userId, answer.answerId)).toMatchObject({
+      status: 'FAILED',
+      reason: TIMED_OUT_REASON,
+      text: '',
+    });
+    expect(sent.map((push) => push.message)).toEqual([
+      { type: 'answer.failed', answerId: answer.answerId, reason: TIMED_OUT_REASON },
+    ]);
   });
 
   it('completes an open answer with one conditional write, without reading it first', async () => {
     // Prepare
     const { deps, answer, answers } = await makeDeps();
-    const get = jest.spyOn(deps.answers, 'get');
 
     // Act
-    const outcome = await applyAnswerEvent(deps, {
-      detailType: 'AnswerCompleted',
-      detail: { tenantId: answer.tenantId, userId: answer.userId, answerId: answer.answerId, text: 'Done.' },
-    });
+    const outcome = await applyAnswerEvent(deps, completionOf(answer, 'Done.'));
 
     // Assess
     expect(outcome).toMatchObject({ applied: true });
-    expect(get).not.toHaveBeenCalled();
+    expect(answers.calls.get).toBe(0);
     expect(answers.stored(answer.userId, answer.answerId)).toMatchObject({
       status: 'COMPLETED',
       text: 'Done.',

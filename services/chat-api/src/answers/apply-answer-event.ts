@@ -1,5 +1,5 @@
+import type { EventDetail, ParsedEvent } from '@tenant-assistant/contracts/events';
 import type { AnswerId, TenantContext } from '@tenant-assistant/tenant-context';
-import type { EventDetail } from '@tenant-assistant/tenant-context/events';
 import {
   lookUpOwnerConnections,
   type OwnerConnections,
@@ -7,33 +7,23 @@ import {
   type PushOutcome,
   pushToOwner,
 } from '../connections/push';
-import { AnswerTenantMismatchError, AnswerVersionConflictError } from '../errors';
+import { AnswerTenantMismatchError } from '../errors';
 import type { AnswersRepository, Clock, ServerMessage } from '../ports';
-import { type Answer, type AnswerKey, mergeChunk } from './model';
+import { expireOverdue } from './deadline';
+import { type AnswerKey, isOverdue } from './model';
 
 /** The answer events chat-api consumes, already validated against the contract (owner checked). */
-export type AnswerEvent =
-  | { detailType: 'AnswerChunk'; detail: EventDetail<'AnswerChunk'> }
-  | { detailType: 'AnswerCompleted'; detail: EventDetail<'AnswerCompleted'> }
-  | { detailType: 'AnswerFailed'; detail: EventDetail<'AnswerFailed'> };
+export type AnswerEvent = ParsedEvent<'AnswerChunk' | 'AnswerCompleted' | 'AnswerFailed'>;
 
 export interface AnswerEventDeps extends PushDeps {
   answers: AnswersRepository;
   clock: Clock;
-  /** Read-merge-write attempts when other chunks of the same answer are applied concurrently (default 10). */
-  maxAttempts?: number;
-  /** Waits before another attempt (default: random jitter growing from 5 ms to at most 200 ms). */
-  backoff?: (attempt: number) => Promise<void>;
 }
-
-const jitteredBackoff = (attempt: number) =>
-  new Promise<void>((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** attempt)));
 
 export type AnswerEventOutcome =
   | { applied: true; push: PushOutcome }
-  | { applied: false; reason: 'missing' | 'final' | 'duplicate' | 'too-far-ahead' };
-
-const NO_PUSH: PushOutcome = { delivered: 0, removed: 0, failed: 0 };
+  | { applied: false; reason: 'missing' | 'final' }
+  | { applied: false; reason: 'timed-out'; push: PushOutcome };
 
 /**
  * Reads the answer an event names and checks the event's tenant owns it. An answer stored under
@@ -50,57 +40,61 @@ const readOwnedAnswer = async (deps: AnswerEventDeps, key: AnswerKey, owner: Ten
   return answer;
 };
 
-const applyChunk = async (
+/**
+ * Says why the write of an event was refused (it never says so itself): a missing or final answer
+ * is left alone, another tenant's is a security event, and an open answer past its deadline is
+ * ended here — this late event is the path that noticed (FAILED, timed out, pushed to the owner).
+ */
+const explainRefusal = async (
   deps: AnswerEventDeps,
   key: AnswerKey,
   owner: TenantContext,
-  detail: EventDetail<'AnswerChunk'>,
+  connections: OwnerConnections,
 ): Promise<AnswerEventOutcome> => {
-  const maxAttempts = deps.maxAttempts ?? 10;
-  const backoff = deps.backoff ?? jitteredBackoff;
-  let connections: OwnerConnections | undefined;
-  for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-    if (attempt > 1) await backoff(attempt - 1);
-    const answer: Answer | undefined = await readOwnedAnswer(deps, key, owner);
-    if (!answer) return { applied: false, reason: 'missing' };
-    const decision = mergeChunk(answer, detail.seq, detail.text);
-    if (!decision.apply) return { applied: false, reason: decision.reason };
-    // A chunk that extends the answer is pushed once saved: look up the connections meanwhile.
-    if (decision.appended !== '') connections ??= lookUpOwnerConnections(deps, owner);
-    try {
-      await deps.answers.saveProgress(key, answer.version, decision.progress, deps.clock());
-    } catch (error) {
-      if (error instanceof AnswerVersionConflictError) continue; // someone else changed it: re-read
-      throw error;
-    }
-    if (decision.appended === '') return { applied: true, push: NO_PUSH }; // waits for an earlier chunk
-    const push = await pushToOwner(
-      deps,
-      owner,
-      {
-        type: 'answer.chunk',
-        answerId: key.answerId,
-        seq: decision.progress.lastSeq,
-        delta: decision.appended,
-        text: decision.progress.text,
-      },
-      connections,
-    );
-    return { applied: true, push };
+  const answer = await readOwnedAnswer(deps, key, owner);
+  if (!answer) return { applied: false, reason: 'missing' };
+  const now = deps.clock();
+  if (!isOverdue(answer, now)) return { applied: false, reason: 'final' };
+  const push = await expireOverdue(deps, { ...key, tenantId: answer.tenantId }, now, connections);
+  return push ? { applied: false, reason: 'timed-out', push } : { applied: false, reason: 'final' };
+};
+
+/** The write an event makes: one conditional UpdateItem, whatever the event. */
+const writeEvent = (deps: AnswerEventDeps, key: AnswerKey, event: AnswerEvent, now: Date) => {
+  const { tenantId } = event.detail;
+  switch (event.detailType) {
+    case 'AnswerChunk':
+      return deps.answers.saveChunk(key, tenantId, event.detail.seq, event.detail.text, now);
+    case 'AnswerCompleted':
+      return deps.answers.complete(key, tenantId, event.detail.text, now);
+    case 'AnswerFailed':
+      return deps.answers.fail(key, tenantId, event.detail.reason, now);
   }
-  throw new AnswerVersionConflictError(); // the invocation fails and is retried
+};
+
+/** What the owner is told about an applied event. */
+const messageOf = (answerId: AnswerId, event: AnswerEvent): ServerMessage => {
+  switch (event.detailType) {
+    case 'AnswerChunk':
+      return { type: 'answer.chunk', answerId, seq: event.detail.seq, delta: event.detail.text };
+    case 'AnswerCompleted':
+      return { type: 'answer.completed', answerId, text: event.detail.text };
+    case 'AnswerFailed':
+      return { type: 'answer.failed', answerId, reason: event.detail.reason };
+  }
 };
 
 /**
- * Applies an answer event to the stored answer and pushes the change to the owner's connections.
- * Chunks are applied in `seq` order whatever order they arrive in, each once (optimistic
- * concurrency on the answer's version); completion and failure are applied once, and nothing
- * changes a COMPLETED or FAILED answer. Events for unknown answers are ignored.
- *
- * Completion and failure are one conditional write (open answer of this tenant) while the owner's
- * connections are looked up; only when the write is refused is the answer read, to tell a missing
- * or final answer from another tenant's (a security event). So the usual completion costs one
- * round trip to the table before the push, not three.
+ * Applies an answer event to the stored answer and pushes it to the owner's connections. Every
+ * event is ONE conditional write (open answer of this tenant, before its deadline) while the
+ * owner's connections are looked up; nothing is read first and nothing is retried, so chunks of
+ * one answer never contend with each other or with its completion:
+ * - a chunk is stored under its `seq` (a duplicate rewrites the same text) and pushed as it is;
+ *   the client joins chunks in `seq` order, and they may be lost — they are progress only;
+ * - the completion carries the whole text and is authoritative; completion and failure are
+ *   applied once, and nothing changes a COMPLETED or FAILED answer (a late event never reopens it);
+ * - only when the write is refused is the answer read: to ignore a missing or final answer, to
+ *   refuse another tenant's loudly, or to end an open answer past its deadline (timed out).
  *
  * @example await applyAnswerEvent(deps, { detailType: event['detail-type'], detail: event.detail });
  */
@@ -112,21 +106,8 @@ export const applyAnswerEvent = async (
   const owner: TenantContext = { tenantId, userId };
   const key: AnswerKey = { userId, answerId: answerId as AnswerId };
 
-  if (event.detailType === 'AnswerChunk') return applyChunk(deps, key, owner, event.detail);
-
   const connections = lookUpOwnerConnections(deps, owner);
-  const finished =
-    event.detailType === 'AnswerCompleted'
-      ? await deps.answers.complete(key, tenantId, event.detail.text, deps.clock())
-      : await deps.answers.fail(key, tenantId, event.detail.reason, deps.clock());
-  if (!finished) {
-    // Refused by the write's condition: say why (and refuse another tenant's answer loudly).
-    const answer = await readOwnedAnswer(deps, key, owner);
-    return { applied: false, reason: answer ? 'final' : 'missing' };
-  }
-  const message: ServerMessage =
-    event.detailType === 'AnswerCompleted'
-      ? { type: 'answer.completed', answerId: key.answerId, text: event.detail.text }
-      : { type: 'answer.failed', answerId: key.answerId, reason: event.detail.reason };
-  return { applied: true, push: await pushToOwner(deps, owner, message, connections) };
+  const written = await writeEvent(deps, key, event, deps.clock());
+  if (!written) return explainRefusal(deps, key, owner, connections);
+  return { applied: true, push: await pushToOwner(deps, owner, messageOf(key.answerId, event), connections) };
 };

@@ -1,13 +1,15 @@
+import { type AnswerStatus, type AnswerView, isFinalStatus } from '@tenant-assistant/contracts/http';
 import type { AnswerId, TenantId, UserId } from '@tenant-assistant/tenant-context';
 
-export const ANSWER_STATUSES = ['PENDING', 'STREAMING', 'COMPLETED', 'FAILED'] as const;
-export type AnswerStatus = (typeof ANSWER_STATUSES)[number];
+export {
+  ANSWER_STATUSES,
+  type AnswerStatus,
+  type AnswerView,
+  FINAL_STATUSES,
+} from '@tenant-assistant/contracts/http';
 
-/** Statuses after which an answer never changes again. */
-export const FINAL_STATUSES: readonly AnswerStatus[] = ['COMPLETED', 'FAILED'];
-
-/** Most chunks kept while waiting for an earlier, missing one; later chunks are dropped (completion carries the full text). */
-export const MAX_PENDING_CHUNKS = 200;
+/** Reason stored on an answer that did not end before its deadline (shown to the user). */
+export const TIMED_OUT_REASON = 'The assistant took too long to answer (timed out). Please try again.';
 
 /** A prompt and its answer as stored (answers table, partition `userId`, sort `answerId`). */
 export interface Answer {
@@ -17,19 +19,20 @@ export interface Answer {
   readonly conversationId: string;
   readonly prompt: string;
   readonly status: AnswerStatus;
-  /** The answer so far: every chunk from seq 0 to `lastSeq`, or the completed text. */
+  /** The completed text; empty until the answer is COMPLETED (streamed text is in `chunks`). */
   readonly text: string;
-  /** Highest chunk seq applied without a gap; -1 before the first chunk. */
-  readonly lastSeq: number;
-  /** Chunks that arrived ahead of a missing one, by seq, applied when the gap is filled. */
-  readonly pendingChunks: Readonly<Record<string, string>>;
+  /**
+   * Streamed pieces by `seq`, each written once on its own (no read, no version): progress for a
+   * reader that polls. Chunks may be missing or late; the completion's text is authoritative.
+   */
+  readonly chunks: Readonly<Record<string, string>>;
   /** A safe-to-show reason when FAILED. */
   readonly reason?: string;
-  /** Incremented on every change (optimistic concurrency). */
-  readonly version: number;
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly completedAt?: string;
+  /** ISO instant fixed at submit: an answer still open then is FAILED (timed out) by whoever notices. */
+  readonly deadlineAt: string;
   /** Epoch seconds after which DynamoDB deletes the item (TTL). */
   readonly expiresAt: number;
 }
@@ -40,18 +43,23 @@ export interface AnswerKey {
   readonly answerId: AnswerId;
 }
 
-/** What the caller sees of an answer. */
-export interface AnswerView {
-  answerId: string;
-  conversationId: string;
-  prompt: string;
-  status: AnswerStatus;
-  text: string;
-  reason?: string;
-  createdAt: string;
-  updatedAt: string;
-  completedAt?: string;
-}
+/** Whether an answer can still change (PENDING or STREAMING). */
+export const isOpen = (answer: Pick<Answer, 'status'>): boolean => !isFinalStatus(answer.status);
+
+/** Whether an open answer has passed its deadline at `now` (it must be made FAILED, timed out). */
+export const isOverdue = (answer: Pick<Answer, 'status' | 'deadlineAt'>, now: Date): boolean =>
+  isOpen(answer) && answer.deadlineAt <= now.toISOString();
+
+/**
+ * The streamed text so far: chunks from seq 0 up to the first missing one, in seq order.
+ *
+ * @example streamedText({ '0': 'Hel', '1': 'lo', '3': '!' }) // 'Hello'
+ */
+export const streamedText = (chunks: Readonly<Record<string, string>>): string => {
+  let text = '';
+  for (let seq = 0; Object.hasOwn(chunks, String(seq)); seq += 1) text += chunks[String(seq)];
+  return text;
+};
 
 /** The caller's view of a stored answer (no owner, tenant or bookkeeping fields). */
 export const toAnswerView = (answer: Answer): AnswerView => ({
@@ -59,60 +67,19 @@ export const toAnswerView = (answer: Answer): AnswerView => ({
   conversationId: answer.conversationId,
   prompt: answer.prompt,
   status: answer.status,
-  text: answer.text,
+  text: answer.status === 'COMPLETED' ? answer.text : isOpen(answer) ? streamedText(answer.chunks) : '',
   ...(answer.reason === undefined ? {} : { reason: answer.reason }),
   createdAt: answer.createdAt,
   updatedAt: answer.updatedAt,
   ...(answer.completedAt === undefined ? {} : { completedAt: answer.completedAt }),
+  deadlineAt: answer.deadlineAt,
 });
 
-/** The streaming state a chunk changes. */
-export interface AnswerProgress {
-  readonly text: string;
-  readonly lastSeq: number;
-  readonly pendingChunks: Readonly<Record<string, string>>;
-}
-
-export type ChunkDecision =
-  | { readonly apply: false; readonly reason: 'final' | 'duplicate' | 'too-far-ahead' }
-  | {
-      readonly apply: true;
-      readonly progress: AnswerProgress;
-      /** Text appended to the contiguous answer by this chunk (empty when it only waits for a gap). */
-      readonly appended: string;
-    };
-
-/**
- * Decides what a chunk does to an answer: chunks are applied in `seq` order whatever order they
- * arrive in. A chunk already applied (or already waiting) is a duplicate; a chunk after a gap waits
- * in `pendingChunks` until the gap is filled; a chunk for a COMPLETED/FAILED answer is ignored.
- *
- * @example mergeChunk(answer, 0, 'Hello') // { apply: true, appended: 'Hello', progress: { text: 'Hello', lastSeq: 0, … } }
- */
-export const mergeChunk = (answer: Answer, seq: number, text: string): ChunkDecision => {
-  if (FINAL_STATUSES.includes(answer.status)) return { apply: false, reason: 'final' };
-  if (seq <= answer.lastSeq || Object.hasOwn(answer.pendingChunks, String(seq))) {
-    return { apply: false, reason: 'duplicate' };
-  }
-  const pending: Record<string, string> = { ...answer.pendingChunks, [String(seq)]: text };
-  if (seq > answer.lastSeq + 1) {
-    if (Object.keys(pending).length > MAX_PENDING_CHUNKS) return { apply: false, reason: 'too-far-ahead' };
-    return {
-      apply: true,
-      appended: '',
-      progress: { text: answer.text, lastSeq: answer.lastSeq, pendingChunks: pending },
-    };
-  }
-  let lastSeq = answer.lastSeq;
-  let appended = '';
-  for (let next = pending[String(lastSeq + 1)]; next !== undefined; next = pending[String(lastSeq + 1)]) {
-    appended += next;
-    lastSeq += 1;
-    delete pending[String(lastSeq)];
-  }
-  return {
-    apply: true,
-    appended,
-    progress: { text: answer.text + appended, lastSeq, pendingChunks: pending },
-  };
-};
+/** The caller's view of an answer just made FAILED (timed out) at `now`. */
+export const asTimedOut = (answer: Answer, now: Date): Answer => ({
+  ...answer,
+  status: 'FAILED',
+  reason: TIMED_OUT_REASON,
+  chunks: {},
+  updatedAt: now.toISOString(),
+});

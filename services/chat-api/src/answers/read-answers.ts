@@ -1,18 +1,33 @@
-import { type AnswerId, isOwnedBy, type TenantContext } from '@tenant-assistant/tenant-context';
-import { conversationIdSchema } from '@tenant-assistant/tenant-context/events';
-import * as z from 'zod';
-import { AnswerNotFoundError, BadRequestError } from '../errors';
-import type { AnswersRepository } from '../ports';
-import { type AnswerView, toAnswerView } from './model';
-import { issuesOf } from './validation';
+import {
+  type AnswerPage,
+  type AnswerView,
+  type ListAnswersQuery,
+  listAnswersQuerySchema,
+} from '@tenant-assistant/contracts/http';
+import { issuesOf } from '@tenant-assistant/lambda-kit/errors';
+import { type AnswerId, belongsTo, isOwnedBy, type TenantContext } from '@tenant-assistant/tenant-context';
+import { AnswerNotFoundError, BadRequestError, ConversationNotFoundError } from '../errors';
+import type { AnswersRepository, Clock } from '../ports';
+import { settleOnRead } from './deadline';
+import { toAnswerView } from './model';
+
+export {
+  type AnswerPage,
+  DEFAULT_PAGE_SIZE,
+  type ListAnswersQuery,
+  listAnswersQuerySchema,
+  MAX_PAGE_SIZE,
+} from '@tenant-assistant/contracts/http';
 
 export interface ReadAnswersDeps {
   answers: AnswersRepository;
+  clock: Clock;
 }
 
 /**
  * The caller's answer. Another user's answer, another tenant's, a malformed id and a missing answer
  * all give the same AnswerNotFoundError (404): nothing reveals that someone else's answer exists.
+ * An open answer past its deadline is made FAILED (timed out) by this read.
  *
  * @example const answer = await getAnswer(deps, event.tenant, event.pathParameters.answerId);
  */
@@ -23,26 +38,17 @@ export const getAnswer = async (
 ): Promise<AnswerView> => {
   if (!isOwnedBy(answerId, tenant.userId)) throw new AnswerNotFoundError();
   const answer = await deps.answers.get({ userId: tenant.userId, answerId: answerId as AnswerId });
-  if (!answer || answer.tenantId !== tenant.tenantId) throw new AnswerNotFoundError();
-  return toAnswerView(answer);
+  if (!answer || !belongsTo(answer, tenant)) throw new AnswerNotFoundError();
+  return toAnswerView(await settleOnRead(deps, answer));
 };
-
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
-
-/** Query of `GET /answers`. */
-export const listAnswersQuerySchema = z.object({
-  conversationId: conversationIdSchema,
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
-  cursor: z.string().min(1).max(256).optional(),
-});
-export type ListAnswersQuery = z.output<typeof listAnswersQuerySchema>;
 
 /** Validates the query string of `GET /answers` (400 with details when invalid). */
 export const parseListAnswersQuery = (query: unknown): ListAnswersQuery => {
   const result = listAnswersQuerySchema.safeParse(query ?? {});
   if (!result.success) {
-    throw new BadRequestError('The query is invalid', { details: issuesOf(result.error) });
+    throw new BadRequestError('The query is invalid', {
+      details: issuesOf(result.error, { root: '(body)' }),
+    });
   }
   return result.data;
 };
@@ -58,15 +64,10 @@ const decodeCursor = (cursor: string, tenant: TenantContext): AnswerId => {
   return answerId as AnswerId;
 };
 
-export interface AnswerPage {
-  conversationId: string;
-  answers: AnswerView[];
-  /** Pass as `cursor` to read the next page; absent on the last page. */
-  nextCursor?: string;
-}
-
 /**
- * The caller's answers in one conversation, oldest first (newest last), one page at a time.
+ * The caller's answers in one conversation, oldest first (newest last), one page at a time. A
+ * conversation the caller has no answer in — another user's among them — is ConversationNotFoundError
+ * (404). Open answers past their deadline are made FAILED (timed out) by this read.
  *
  * @example const page = await listAnswers(deps, event.tenant, { conversationId, limit: 20 });
  */
@@ -84,9 +85,12 @@ export const listAnswers = async (
       ...(after ? { after } : {}),
     },
   );
+  const own = answers.filter((answer) => belongsTo(answer, tenant));
+  if (own.length === 0 && after === undefined) throw new ConversationNotFoundError();
+  const settled = await Promise.all(own.map((answer) => settleOnRead(deps, answer)));
   return {
     conversationId: query.conversationId,
-    answers: answers.filter((answer) => answer.tenantId === tenant.tenantId).map(toAnswerView),
+    answers: settled.map(toAnswerView),
     ...(lastAnswerId ? { nextCursor: encodeCursor(lastAnswerId) } : {}),
   };
 };

@@ -1,27 +1,21 @@
-import { newAnswerId, type TenantContext } from '@tenant-assistant/tenant-context';
-import { conversationIdSchema, MAX_PROMPT_LENGTH } from '@tenant-assistant/tenant-context/events';
-import * as z from 'zod';
+import {
+  type PromptAccepted,
+  type SubmitPromptBody,
+  submitPromptBodySchema,
+} from '@tenant-assistant/contracts/http';
+import { issuesOf } from '@tenant-assistant/lambda-kit/errors';
+import { MAX_PROMPT_LENGTH, newAnswerId, type TenantContext } from '@tenant-assistant/tenant-context';
 import { BadRequestError, PayloadTooLargeError, PromptNotAcceptedError } from '../errors';
 import type { AnswersRepository, Clock, IdGenerator, Logger, PublishEvents, RateLimiter } from '../ports';
+import { answerDeadline } from './deadline';
 import type { Answer } from './model';
-import { issuesOf } from './validation';
 
 /** Reason stored on an answer whose prompt could not be handed to the assistant (shown to the user). */
 export const PUBLISH_FAILED_REASON = 'The assistant could not be reached. Please try again.';
 
-/**
- * Body of `POST /prompts`. Unknown fields (a `tenantId` or `userId` among them) are dropped: tenant
- * and user come only from the verified token.
- */
-export const submitPromptSchema = z.object({
-  prompt: z
-    .string()
-    .min(1, 'must not be empty')
-    .max(MAX_PROMPT_LENGTH, `must be at most ${MAX_PROMPT_LENGTH} characters`)
-    .refine((prompt) => prompt.trim().length > 0, 'must not be blank'),
-  conversationId: conversationIdSchema.optional(),
-});
-export type SubmitPromptInput = z.output<typeof submitPromptSchema>;
+/** Body of `POST /prompts` (the HTTP contract's). */
+export const submitPromptSchema = submitPromptBodySchema;
+export type SubmitPromptInput = SubmitPromptBody;
 
 /**
  * Validates a parsed `POST /prompts` body: 400 with field details when invalid, 413 when the prompt
@@ -37,7 +31,9 @@ export const parseSubmitPrompt = (body: unknown): SubmitPromptInput => {
       'PROMPT_TOO_LONG',
     );
   }
-  throw new BadRequestError('The request body is invalid', { details: issuesOf(result.error) });
+  throw new BadRequestError('The request body is invalid', {
+    details: issuesOf(result.error, { root: '(body)' }),
+  });
 };
 
 export interface SubmitPromptDeps {
@@ -47,13 +43,17 @@ export interface SubmitPromptDeps {
   clock: Clock;
   newId: IdGenerator;
   answerTtlDays: () => number;
+  /** Seconds from submit to the answer's deadline (stage parameter `answerDeadlineSeconds`). */
+  answerDeadlineSeconds: () => number;
   logger: Logger;
 }
 
 /**
  * Accepts a prompt for the caller: counts it against the caller's rate limit, stores a PENDING
- * answer `<sub>.<ulid>` (conditional write) and publishes PromptSubmitted. If publishing fails the
- * answer is marked FAILED and PromptNotAcceptedError (503) is thrown, so nothing stays PENDING.
+ * answer `<sub>.<ulid>` with its deadline (conditional write, recorded in the conversation list)
+ * and publishes PromptSubmitted. If publishing fails the answer is marked FAILED at once and
+ * PromptNotAcceptedError (503, retry advice) is thrown, so nothing stays PENDING; a crash between
+ * the two leaves a PENDING answer that its deadline ends.
  *
  * @example const { answerId, conversationId } = await submitPrompt(deps, event.tenant, { prompt: 'Where is my order?' });
  */
@@ -61,7 +61,7 @@ export const submitPrompt = async (
   deps: SubmitPromptDeps,
   tenant: TenantContext,
   input: SubmitPromptInput,
-): Promise<{ answerId: string; conversationId: string }> => {
+): Promise<PromptAccepted> => {
   const now = deps.clock();
   await deps.rateLimiter.consume(tenant.userId, now);
 
@@ -76,11 +76,10 @@ export const submitPrompt = async (
     prompt: input.prompt,
     status: 'PENDING',
     text: '',
-    lastSeq: -1,
-    pendingChunks: {},
-    version: 0,
+    chunks: {},
     createdAt,
     updatedAt: createdAt,
+    deadlineAt: answerDeadline(now, deps.answerDeadlineSeconds()),
     expiresAt: Math.floor(now.getTime() / 1000) + deps.answerTtlDays() * 86_400,
   };
   await deps.answers.create(answer);
@@ -109,5 +108,5 @@ export const submitPrompt = async (
     }
     throw new PromptNotAcceptedError(answerId, error);
   }
-  return { answerId, conversationId };
+  return { answerId, conversationId, deadlineAt: answer.deadlineAt };
 };

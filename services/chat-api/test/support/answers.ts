@@ -22,11 +22,11 @@ export const anAnswer = (overrides: Partial<Answer> & { userId?: UserId } = {}):
     prompt: 'Where is my order?',
     status: 'PENDING',
     text: '',
-    lastSeq: -1,
-    pendingChunks: {},
-    version: 0,
+    chunks: {},
     createdAt,
     updatedAt: createdAt,
+    // Far ahead of every test clock unless a test sets it.
+    deadlineAt: '2099-01-01T00:00:00.000Z',
     expiresAt: 1_800_000_000,
     ...overrides,
   };

@@ -18,7 +18,8 @@ export const readDeps = (verifier: TokenVerifier) => {
     verifier,
     logger: silentLogger(),
     webOrigins: () => [WEB_ORIGIN],
-    answers: createAnswersTable(client, () => 'answers'),
+    answers: createAnswersTable(client, { answers: () => 'answers', conversations: () => 'conversations' }),
+    clock: () => new Date(),
     connections: createConnectionsTable(client, () => 'connections'),
   };
 };

@@ -1,11 +1,12 @@
-import type { AnswerId, UserId } from '@tenant-assistant/tenant-context';
-import { type Answer, type AnswerKey, FINAL_STATUSES } from '../../src/answers/model';
-import { AnswerAlreadyExistsError, AnswerVersionConflictError, ConnectionGoneError } from '../../src/errors';
+import type { AnswerId, TenantId, UserId } from '@tenant-assistant/tenant-context';
+import { type Answer, type AnswerKey, isOpen, TIMED_OUT_REASON } from '../../src/answers/model';
+import { AnswerAlreadyExistsError, ConnectionGoneError } from '../../src/errors';
 import type {
   AnswersRepository,
   Connection,
   ConnectionPusher,
   ConnectionsRepository,
+  Conversation,
   ServerMessage,
 } from '../../src/ports';
 
@@ -15,18 +16,36 @@ const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * An in-memory answers table with the same conditions as the DynamoDB adapter (conditional create,
- * version check on progress, once-only completion/failure of an open answer of the same tenant).
- * Every call yields, so concurrent callers interleave as they would against DynamoDB.
+ * chunk/completion/failure only of an open answer of the same tenant before its deadline, expiry
+ * only after it). Every call yields, so concurrent callers interleave as they would against DynamoDB.
  */
 export const memoryAnswers = () => {
   const items = new Map<string, Answer>();
+  const conversations = new Map<string, Conversation>();
+  const writable = (key: AnswerKey, tenantId: TenantId, now: Date) => {
+    const answer = items.get(keyOf(key));
+    if (!answer || answer.tenantId !== tenantId || !isOpen(answer)) return undefined;
+    return answer.deadlineAt > now.toISOString() ? answer : undefined;
+  };
+  const calls = { saveChunk: 0, complete: 0, fail: 0, expire: 0, get: 0 };
   const repository: AnswersRepository = {
     async create(answer) {
       await tick();
       if (items.has(keyOf(answer))) throw new AnswerAlreadyExistsError();
       items.set(keyOf(answer), structuredClone(answer));
+      const conversationKey = `${answer.userId}/${answer.conversationId}`;
+      const existing = conversations.get(conversationKey);
+      conversations.set(conversationKey, {
+        userId: answer.userId,
+        tenantId: answer.tenantId,
+        conversationId: answer.conversationId,
+        title: existing?.title ?? answer.prompt.slice(0, 200),
+        createdAt: existing?.createdAt ?? answer.createdAt,
+        lastPromptAt: answer.createdAt,
+      });
     },
     async get(key) {
+      calls.get += 1;
       await tick();
       const answer = items.get(keyOf(key));
       return answer && structuredClone(answer);
@@ -41,54 +60,99 @@ export const memoryAnswers = () => {
       const last = answers.at(-1);
       return { answers, ...(all.length > page.limit && last ? { lastAnswerId: last.answerId } : {}) };
     },
-    async saveProgress(key, expectedVersion, progress, now) {
+    async saveChunk(key, tenantId, seq, text, now) {
+      calls.saveChunk += 1;
       await tick();
-      const answer = items.get(keyOf(key));
-      if (!answer || answer.version !== expectedVersion || FINAL_STATUSES.includes(answer.status)) {
-        throw new AnswerVersionConflictError();
-      }
+      const answer = writable(key, tenantId, now);
+      if (!answer) return false;
       items.set(keyOf(key), {
         ...answer,
-        ...structuredClone(progress),
         status: 'STREAMING',
-        version: answer.version + 1,
+        chunks: { ...answer.chunks, [String(seq)]: text },
         updatedAt: now.toISOString(),
       });
+      return true;
     },
     async complete(key, tenantId, text, now) {
+      calls.complete += 1;
       await tick();
-      const answer = items.get(keyOf(key));
-      if (!answer || answer.tenantId !== tenantId || FINAL_STATUSES.includes(answer.status)) return false;
+      const answer = writable(key, tenantId, now);
+      if (!answer) return false;
       const at = now.toISOString();
       items.set(keyOf(key), {
         ...answer,
         status: 'COMPLETED',
         text,
-        pendingChunks: {},
-        version: answer.version + 1,
+        chunks: {},
         updatedAt: at,
         completedAt: at,
       });
       return true;
     },
     async fail(key, tenantId, reason, now) {
+      calls.fail += 1;
       await tick();
-      const answer = items.get(keyOf(key));
-      if (!answer || answer.tenantId !== tenantId || FINAL_STATUSES.includes(answer.status)) return false;
+      const answer = writable(key, tenantId, now);
+      if (!answer) return false;
       items.set(keyOf(key), {
         ...answer,
         status: 'FAILED',
         reason,
-        pendingChunks: {},
-        version: answer.version + 1,
+        chunks: {},
         updatedAt: now.toISOString(),
       });
       return true;
+    },
+    async expire(key, tenantId, now) {
+      calls.expire += 1;
+      await tick();
+      const answer = items.get(keyOf(key));
+      if (!answer || answer.tenantId !== tenantId || !isOpen(answer)) return false;
+      if (answer.deadlineAt > now.toISOString()) return false;
+      items.set(keyOf(key), {
+        ...answer,
+        status: 'FAILED',
+        reason: TIMED_OUT_REASON,
+        chunks: {},
+        updatedAt: now.toISOString(),
+      });
+      return true;
+    },
+    async listOverdue(now, limit) {
+      await tick();
+      return [...items.values()]
+        .filter((answer) => isOpen(answer) && answer.deadlineAt <= now.toISOString())
+        .slice(0, limit)
+        .map(({ userId, answerId, tenantId }) => ({ userId, answerId, tenantId }));
+    },
+    async listConversations(userId, page) {
+      await tick();
+      const all = [...conversations.values()]
+        .filter((conversation) => conversation.userId === userId)
+        .sort((a, b) => b.lastPromptAt.localeCompare(a.lastPromptAt))
+        .filter(
+          (conversation) =>
+            page.after === undefined ||
+            conversation.lastPromptAt < page.after.lastPromptAt ||
+            (conversation.lastPromptAt === page.after.lastPromptAt &&
+              conversation.conversationId < page.after.conversationId),
+        );
+      const list = all.slice(0, page.limit);
+      const last = list.at(-1);
+      return {
+        conversations: list,
+        ...(all.length > page.limit && last
+          ? { last: { conversationId: last.conversationId, lastPromptAt: last.lastPromptAt } }
+          : {}),
+      };
     },
   };
   return {
     repository,
     items,
+    conversations,
+    /** How often each write (and read) was called (test assertions). */
+    calls,
     /** The stored answer (test assertions). */
     stored: (userId: UserId | string, answerId: AnswerId | string) => items.get(`${userId}/${answerId}`),
   };

@@ -1,9 +1,9 @@
+import { ORDER_STATUSES } from '@tenant-assistant/contracts/orders';
+import { issuesOf } from '@tenant-assistant/lambda-kit/errors';
 import * as z from 'zod';
 import { InvalidParameterError } from '../errors';
 
-/** Order statuses, as stored and as answered. */
-export const ORDER_STATUSES = ['PENDING', 'SHIPPED', 'DELIVERED', 'CANCELLED'] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
+export { ORDER_STATUSES, type OrderStatus } from '@tenant-assistant/contracts/orders';
 
 /** Order ids: letters, digits and `_ . : -`, 1–100 characters, starting with a letter or digit. */
 export const ORDER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
@@ -49,7 +49,7 @@ export const parseParameters = <S extends z.ZodType>(schema: S, params: unknown)
   const result = schema.safeParse(params ?? {});
   if (!result.success) {
     throw new InvalidParameterError(
-      result.error.issues.map((issue) => `${issue.path.join('.') || '(parameters)'} ${issue.message}`),
+      issuesOf(result.error, { root: '(parameters)', separator: ' ' }),
       result.error,
     );
   }

@@ -7,7 +7,7 @@ import {
   type TableStatus,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { EventDetail } from '@tenant-assistant/tenant-context/events';
+import type { EventDetail } from '@tenant-assistant/contracts/events';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ProvisioningError } from '../errors';
 import { type ProvisioningDeps, provisionTenant } from './provisioning';

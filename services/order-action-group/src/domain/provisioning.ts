@@ -5,7 +5,7 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { EventDetail } from '@tenant-assistant/tenant-context/events';
+import type { EventDetail } from '@tenant-assistant/contracts/events';
 import type { TableNames } from '../config';
 import { ProvisioningError } from '../errors';
 import { ordersTableName } from './tenant-data';
@@ -170,4 +170,37 @@ export const applyTenantUpdate = async (
     throw new ProvisioningError(reason, error);
   }
   return { tenantId: detail.tenantId, updated: true };
+};
+
+/**
+ * Applies `TenantSuspended` / `TenantResumed` to the tenant's TenantConfig item (`status`), which
+ * chat-api reads with the tenant's tier: a suspended tenant's prompts are refused. Idempotent.
+ */
+export const applyTenantStatus = async (
+  deps: Pick<ProvisioningDeps, 'documents' | 'tables' | 'now'>,
+  tenantId: string,
+  status: 'ACTIVE' | 'SUSPENDED',
+): Promise<{ tenantId: string; status: 'ACTIVE' | 'SUSPENDED' }> => {
+  try {
+    await deps.documents.send(
+      new UpdateCommand({
+        TableName: deps.tables.tenantConfigTableName,
+        Key: { tenantId },
+        UpdateExpression: 'SET #status = :status, updatedAt = :at',
+        ConditionExpression: 'attribute_exists(tenantId)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':status': status,
+          ':at': (deps.now ?? (() => new Date()))().toISOString(),
+        },
+      }),
+    );
+  } catch (error) {
+    const reason =
+      errorName(error) === 'ConditionalCheckFailedException'
+        ? `Tenant ${tenantId} is not provisioned yet`
+        : `Could not set the status of ${tenantId}`;
+    throw new ProvisioningError(reason, error);
+  }
+  return { tenantId, status };
 };

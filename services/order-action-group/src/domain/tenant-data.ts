@@ -1,6 +1,10 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { parseTenantId, type TenantContext, type TenantId } from '@tenant-assistant/tenant-context';
-import { TENANT_TIERS } from '@tenant-assistant/tenant-context/events';
+import { TENANT_TIERS } from '@tenant-assistant/contracts/events';
+import {
+  ordersTableName as ordersTableNameOf,
+  type TenantContext,
+  type TenantId,
+} from '@tenant-assistant/tenant-context';
 import * as z from 'zod';
 import type { TableNames } from '../config';
 import {
@@ -27,9 +31,9 @@ export interface TenantDataDeps {
 /** Most orders returned by one listOrders call (the newest first). */
 export const MAX_LISTED_ORDERS = 100;
 
-/** The orders table of a tenant: `<ordersTablePrefix><tenantId>`, the id validated first. */
+/** The orders table of a tenant: `<ordersTablePrefix><tenantId>` (tenant-context's naming rule). */
 export const ordersTableName = (tables: TableNames, tenantId: string): string =>
-  `${tables.ordersTablePrefix}${parseTenantId(tenantId)}`;
+  ordersTableNameOf(tables.ordersTablePrefix, tenantId);
 
 const tenantConfigSchema = z.object({
   tenantId: z.string(),

@@ -20,6 +20,8 @@ export interface FakeUser {
 export type FakeReply =
   | { readonly chunks: readonly string[]; readonly order?: readonly number[] }
   | { readonly fail: string }
+  /** Never answers: past its deadline (`deadlineMs`) the answer reads FAILED, timed out, as chat-api's does. */
+  | { readonly stall: true; readonly deadlineMs: number }
   | { readonly status: number; readonly error: { code: string; message: string } };
 
 export interface FakeBackendOptions {
@@ -32,6 +34,11 @@ export interface FakeBackendOptions {
   /** Delay between pushed chunks (ms). */
   readonly chunkDelayMs?: number;
 }
+
+/** chat-api's reason for an answer that did not end before its deadline. */
+export const FAKE_TIMED_OUT_REASON = 'The assistant took too long to answer (timed out). Please try again.';
+/** The deadline of an answer that is not told otherwise (chat-api's default: 240 s). */
+const DEFAULT_DEADLINE_MS = 240_000;
 
 /** The request fields of the Cognito operations the fake answers. */
 interface CognitoRequest {
@@ -52,6 +59,8 @@ interface StoredAnswer {
   status: 'PENDING' | 'STREAMING' | 'COMPLETED' | 'FAILED';
   text: string;
   reason?: string;
+  createdAt: string;
+  deadlineAt: string;
 }
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -219,31 +228,34 @@ export const installFakeBackend = async (context: BrowserContext, options: FakeB
       return push(answer.sub, { type: 'answer.failed', answerId: answer.answerId, reason: reply.fail });
     }
     if (!('chunks' in reply)) return;
-    // Like chat-api: chunks (arriving in `order`) are applied in seq order; each push carries the
-    // last applied seq, the text it added (`delta`) and the whole text so far.
+    // Like chat-api: each chunk is pushed as it arrives (in `order`) with its own seq and text;
+    // the client puts them in seq order. The completion carries the whole text.
     const order = reply.order ?? reply.chunks.map((_, index) => index);
-    const arrived = new Set<number>();
-    let lastSeq = -1;
     for (const seq of order) {
-      arrived.add(seq);
-      let delta = '';
-      while (arrived.has(lastSeq + 1)) delta += reply.chunks[++lastSeq] ?? '';
-      if (delta) {
-        answer.status = 'STREAMING';
-        answer.text += delta;
-        push(answer.sub, {
-          type: 'answer.chunk',
-          answerId: answer.answerId,
-          seq: lastSeq,
-          delta,
-          text: answer.text,
-        });
-      }
+      answer.status = 'STREAMING';
+      push(answer.sub, {
+        type: 'answer.chunk',
+        answerId: answer.answerId,
+        seq,
+        delta: reply.chunks[seq] ?? '',
+      });
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
     Object.assign(answer, { status: 'COMPLETED', text: reply.chunks.join('') });
     push(answer.sub, { type: 'answer.completed', answerId: answer.answerId, text: answer.text });
   };
+
+  /** Like chat-api's reads: an open answer past its deadline is ended (FAILED, timed out). */
+  const settle = (answer: StoredAnswer) => {
+    if (
+      (answer.status === 'PENDING' || answer.status === 'STREAMING') &&
+      Date.parse(answer.deadlineAt) <= Date.now()
+    ) {
+      Object.assign(answer, { status: 'FAILED', reason: FAKE_TIMED_OUT_REASON });
+    }
+    return answer;
+  };
+  const visible = ({ sub: _, ...answer }: StoredAnswer) => answer;
 
   const api = async (route: Route) => {
     const request = route.request();
@@ -261,6 +273,7 @@ export const installFakeBackend = async (context: BrowserContext, options: FakeB
       };
       const reply = options.reply(prompt, user);
       if ('status' in reply) return json(reply.status, { error: reply.error });
+      const now = Date.now();
       const answer: StoredAnswer = {
         answerId: `${user.sub}.${ulid()}`,
         conversationId: conversationId ?? ulid(),
@@ -268,25 +281,53 @@ export const installFakeBackend = async (context: BrowserContext, options: FakeB
         prompt,
         status: 'PENDING',
         text: '',
+        createdAt: new Date(now).toISOString(),
+        deadlineAt: new Date(now + ('stall' in reply ? reply.deadlineMs : DEFAULT_DEADLINE_MS)).toISOString(),
       };
       answers.set(answer.answerId, answer);
-      void stream(answer, reply);
-      return json(202, { answerId: answer.answerId, conversationId: answer.conversationId });
+      if (!('stall' in reply)) void stream(answer, reply);
+      return json(202, {
+        answerId: answer.answerId,
+        conversationId: answer.conversationId,
+        deadlineAt: answer.deadlineAt,
+      });
+    }
+    if (request.method() === 'GET' && url.pathname === '/conversations') {
+      // The caller's own, newest first, each titled with its first prompt.
+      const own = [...answers.values()].filter((answer) => answer.sub === user.sub);
+      const byConversation = new Map<
+        string,
+        { conversationId: string; title: string; createdAt: string; lastPromptAt: string }
+      >();
+      for (const answer of own.sort((a, b) => a.createdAt.localeCompare(b.createdAt))) {
+        const existing = byConversation.get(answer.conversationId);
+        byConversation.set(answer.conversationId, {
+          conversationId: answer.conversationId,
+          title: existing?.title ?? answer.prompt,
+          createdAt: existing?.createdAt ?? answer.createdAt,
+          lastPromptAt: answer.createdAt,
+        });
+      }
+      const conversations = [...byConversation.values()].sort((a, b) =>
+        b.lastPromptAt.localeCompare(a.lastPromptAt),
+      );
+      return json(200, { conversations });
     }
     if (request.method() === 'GET' && url.pathname === '/answers') {
       const conversationId = url.searchParams.get('conversationId');
       const items = [...answers.values()].filter(
         (answer) => answer.sub === user.sub && answer.conversationId === conversationId,
       );
-      return json(200, { conversationId, answers: items.map(({ sub: _, ...answer }) => answer) });
+      if (items.length === 0)
+        return json(404, { error: { code: 'CONVERSATION_NOT_FOUND', message: 'Conversation not found' } });
+      return json(200, { conversationId, answers: items.map((answer) => visible(settle(answer))) });
     }
     const match = /^\/answers\/([^/]+)$/.exec(url.pathname);
     if (request.method() === 'GET' && match) {
       const answer = answers.get(decodeURIComponent(match[1] ?? ''));
       if (!answer || answer.sub !== user.sub)
-        return json(404, { error: { code: 'NOT_FOUND', message: 'Answer not found' } });
-      const { sub: _, ...visible } = answer;
-      return json(200, visible);
+        return json(404, { error: { code: 'ANSWER_NOT_FOUND', message: 'Answer not found' } });
+      return json(200, visible(settle(answer)));
     }
     return json(404, { error: { code: 'NOT_FOUND', message: 'Not found' } });
   };

@@ -44,4 +44,15 @@ describe('userFromIdToken', () => {
     expect(userFromIdToken(fakeJwt({ sub: 'root', 'custom:tenantId': 'tenant1' }))).toBeUndefined();
     expect(userFromIdToken('garbage')).toBeUndefined();
   });
+
+  it('refuses a token whose two tenant claims disagree, as the API does', () => {
+    // Prepare
+    const token = fakeJwt({ sub: USER_SUB, 'custom:tenantId': 'tenant1', tenantId: 'tenant2' });
+
+    // Act
+    const user = userFromIdToken(token);
+
+    // Assess
+    expect(user).toBeUndefined();
+  });
 });

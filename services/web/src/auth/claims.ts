@@ -1,4 +1,4 @@
-import { isTenantId, isUserId } from '@tenant-assistant/tenant-context';
+import { TENANT_ATTRIBUTE, TENANT_CLAIM, tenantContextFromClaims } from '@tenant-assistant/tenant-context';
 
 /** Who is signed in, as shown on screen (read from the ID token; the API verifies the token itself). */
 export interface SignedInUser {
@@ -12,8 +12,8 @@ export interface IdTokenClaims {
   readonly sub?: unknown;
   readonly exp?: unknown;
   readonly 'cognito:username'?: unknown;
-  readonly 'custom:tenantId'?: unknown;
-  readonly tenantId?: unknown;
+  readonly [TENANT_ATTRIBUTE]?: unknown;
+  readonly [TENANT_CLAIM]?: unknown;
   readonly [claim: string]: unknown;
 }
 
@@ -48,16 +48,24 @@ export const tokenExpiresAt = (token: string): number => {
 };
 
 /**
- * The signed-in user from an ID token: username, sub and tenant (`custom:tenantId`, or the
- * `tenantId` claim added by the pre-token-generation trigger). Undefined when the token carries no
- * valid subject or tenant — such a session must not be used.
+ * The signed-in user from an ID token: username, sub and tenant, by tenant-context's rule
+ * (`custom:tenantId`, or the `tenantId` claim added by the pre-token-generation trigger; both
+ * present but different is refused). Undefined when the token carries no valid subject or tenant —
+ * such a session must not be used.
  */
 export const userFromIdToken = (idToken: string): SignedInUser | undefined => {
   const claims = decodeJwtPayload(idToken);
   if (!claims) return undefined;
-  const { sub } = claims;
-  const tenantId = claims['custom:tenantId'] ?? claims.tenantId;
-  if (!isUserId(sub) || !isTenantId(tenantId)) return undefined;
+  let tenant: { tenantId: string; userId: string };
+  try {
+    tenant = tenantContextFromClaims(claims);
+  } catch {
+    return undefined;
+  }
   const username = claims['cognito:username'];
-  return { sub, tenantId, username: typeof username === 'string' && username ? username : sub };
+  return {
+    sub: tenant.userId,
+    tenantId: tenant.tenantId,
+    username: typeof username === 'string' && username ? username : tenant.userId,
+  };
 };

@@ -55,11 +55,11 @@ const setup = (getIdToken: () => Promise<string> = async () => 'tok/en+1') => {
 
 describe('parseSocketMessage', () => {
   it('parses the three answer messages', () => {
-    expect(parseSocketMessage('{"type":"answer.chunk","answerId":"a","seq":0,"text":"x"}')).toEqual({
+    expect(parseSocketMessage('{"type":"answer.chunk","answerId":"a","seq":0,"delta":"x"}')).toEqual({
       type: 'answer.chunk',
       answerId: 'a',
       seq: 0,
-      text: 'x',
+      delta: 'x',
     });
     expect(parseSocketMessage('{"type":"answer.completed","answerId":"a","text":"x"}')?.type).toBe(
       'answer.completed',

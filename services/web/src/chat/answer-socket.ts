@@ -1,36 +1,14 @@
-import * as z from 'zod';
+import { parseServerMessage } from '@tenant-assistant/contracts/websocket';
 import type { AnswerEvent } from './answer-stream';
 
 /** A message pushed by chat-api over the WebSocket, for one answer. */
 export type SocketMessage = AnswerEvent & { readonly answerId: string };
 
-const messageSchema = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('answer.chunk'),
-    answerId: z.string().min(1),
-    seq: z.number().int().min(0),
-    text: z.string(),
-    delta: z.string().optional(),
-  }),
-  z.object({ type: z.literal('answer.completed'), answerId: z.string().min(1), text: z.string() }),
-  z.object({ type: z.literal('answer.failed'), answerId: z.string().min(1), reason: z.string() }),
-]);
-
 /**
- * Parses one WebSocket frame; undefined for anything that is not a known answer message (unknown
- * types, bad JSON, binary frames are ignored, never shown).
+ * Parses one WebSocket frame by the WebSocket contract; undefined for anything that is not a known
+ * answer message (unknown types, bad JSON, binary frames are ignored, never shown).
  */
-export const parseSocketMessage = (data: unknown): SocketMessage | undefined => {
-  if (typeof data !== 'string') return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch {
-    return undefined;
-  }
-  const result = messageSchema.safeParse(value);
-  return result.success ? result.data : undefined;
-};
+export const parseSocketMessage = (data: unknown): SocketMessage | undefined => parseServerMessage(data);
 
 export type ConnectionStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
 

@@ -1,8 +1,14 @@
-import { type AnswerEvent, DEFAULT_FAILURE_REASON, pendingAnswer, reduceAnswer } from './answer-stream';
+import {
+  type AnswerEvent,
+  DEFAULT_FAILURE_REASON,
+  pendingAnswer,
+  reduceAnswer,
+  TIMED_OUT_REASON,
+} from './answer-stream';
 
 const ID = 'answer-1';
 const apply = (...events: AnswerEvent[]) => events.reduce(reduceAnswer, pendingAnswer(ID));
-const chunk = (seq: number, text: string): AnswerEvent => ({ type: 'answer.chunk', seq, text });
+const chunk = (seq: number, delta: string): AnswerEvent => ({ type: 'answer.chunk', seq, delta });
 
 describe('reduceAnswer', () => {
   it('starts pending with no text', () => {
@@ -19,8 +25,10 @@ describe('reduceAnswer', () => {
     expect(apply(chunk(2, 'C'), chunk(0, 'A'), chunk(1, 'B')).text).toBe('ABC');
   });
 
-  it('works whatever seq the stream starts at', () => {
-    expect(apply(chunk(1, 'A'), chunk(2, 'B')).text).toBe('AB');
+  it('shows chunks only up to the first missing one, and the rest once it arrives', () => {
+    const waiting = apply(chunk(1, 'B'), chunk(2, 'C'));
+    expect(waiting).toMatchObject({ status: 'STREAMING', text: '' });
+    expect(reduceAnswer(waiting, chunk(0, 'A')).text).toBe('ABC');
   });
 
   it('ignores a duplicate seq, even with different text', () => {
@@ -84,38 +92,31 @@ describe('reduceAnswer', () => {
     });
   });
 
-  describe("chat-api's form {seq = last applied, delta, text = all so far}", () => {
-    const progress = (seq: number, delta: string, text: string): AnswerEvent => ({
-      type: 'answer.chunk',
-      seq,
-      delta,
-      text,
+  it('takes the completion as authoritative even when chunks were lost or differ', () => {
+    const answer = apply(chunk(0, 'Returns '), chunk(2, 'lost-gap '), {
+      type: 'answer.completed',
+      text: 'Returns within 10 days.',
     });
+    expect(answer).toMatchObject({ status: 'COMPLETED', text: 'Returns within 10 days.' });
+  });
 
-    it('streams the text so far', () => {
-      const answer = apply(
-        progress(0, 'Returns ', 'Returns '),
-        progress(2, 'within 10 days', 'Returns within 10 days'),
-      );
-      expect(answer).toMatchObject({ status: 'STREAMING', text: 'Returns within 10 days' });
-    });
+  it('fails as timed out when the client stops waiting at the deadline, and stays so', () => {
+    const answer = apply(
+      chunk(0, 'Ret'),
+      { type: 'answer.timedOut' },
+      { type: 'answer.completed', text: 'late' },
+    );
+    expect(answer).toMatchObject({ status: 'FAILED', reason: TIMED_OUT_REASON, timedOut: true, text: 'Ret' });
+  });
 
-    it('ignores a late or duplicate push', () => {
-      const answer = apply(
-        progress(2, 'within 10 days', 'Returns within 10 days'),
-        progress(0, 'Returns ', 'Returns '),
-        progress(2, 'within 10 days', 'Returns within 10 days'),
-      );
-      expect(answer.text).toBe('Returns within 10 days');
+  it("recognises chat-api's timed-out failure and keeps the deadline of a snapshot", () => {
+    const answer = apply({
+      type: 'answer.snapshot',
+      status: 'FAILED',
+      reason: 'The assistant took too long to answer (timed out). Please try again.',
+      deadlineAt: '2025-03-01T12:04:00.000Z',
     });
-
-    it('recovers the whole text when an earlier push was lost', () => {
-      const answer = apply(
-        progress(0, 'Returns ', 'Returns '),
-        progress(3, 'days.', 'Returns within 10 days.'),
-      );
-      expect(answer.text).toBe('Returns within 10 days.');
-    });
+    expect(answer).toMatchObject({ timedOut: true, deadlineAt: '2025-03-01T12:04:00.000Z' });
   });
 
   it('does not let a later chunk shrink text taken from a snapshot', () => {

@@ -1,8 +1,10 @@
 import {
   AnswerNotFoundError,
   type ApiError,
+  ConversationNotFoundError,
   NetworkError,
   RateLimitedError,
+  ServiceUnavailableError,
   SessionExpiredError,
 } from '../errors';
 import { answerIdOf, USER_SUB } from '../testing/fakes';
@@ -16,13 +18,15 @@ const setup = (response: Response | (() => Promise<Response>)) => {
     typeof response === 'function' ? response() : response,
   );
   const onUnauthorized = jest.fn();
+  const sleeps: number[] = [];
   const api = createApiClient({
     apiUrl: 'https://api.example.com',
     fetch: fetchFn as unknown as typeof fetch,
     getIdToken: async () => 'id-token',
     onUnauthorized,
+    sleep: async (ms) => void sleeps.push(ms),
   });
-  return { api, fetchFn, onUnauthorized };
+  return { api, fetchFn, onUnauthorized, sleeps };
 };
 
 const ANSWER_ID = answerIdOf(USER_SUB);
@@ -89,6 +93,43 @@ describe('createApiClient', () => {
       const { api, onUnauthorized } = setup(json(401, { message: 'Unauthorized' }));
       await expect(api.submitPrompt('Hi')).rejects.toBeInstanceOf(SessionExpiredError);
       expect(onUnauthorized).toHaveBeenCalledTimes(1);
+    });
+
+    it('retries a 503 (sign-in keys unavailable) with backoff and never signs the user out for it', async () => {
+      // Prepare
+      const responses = [
+        json(503, { error: { code: 'AUTH_UNAVAILABLE', message: 'Sign-in keys unavailable' } }),
+        json(
+          503,
+          { error: { code: 'AUTH_UNAVAILABLE', message: 'Sign-in keys unavailable' } },
+          { 'retry-after': '3' },
+        ),
+        json(202, { answerId: ANSWER_ID, conversationId: 'c1', deadlineAt: '2025-03-01T12:04:00.000Z' }),
+      ];
+      const { api, onUnauthorized, sleeps, fetchFn } = setup(async () => responses.shift() as Response);
+      // Act
+      const accepted = await api.submitPrompt('Hi');
+      // Assess
+      expect(accepted).toEqual({
+        answerId: ANSWER_ID,
+        conversationId: 'c1',
+        deadlineAt: '2025-03-01T12:04:00.000Z',
+      });
+      expect(fetchFn).toHaveBeenCalledTimes(3);
+      expect(sleeps).toEqual([1000, 3000]);
+      expect(onUnauthorized).not.toHaveBeenCalled();
+    });
+
+    it('gives up after three retries of a 503 with a message that it is not the user’s fault', async () => {
+      const { api, onUnauthorized, fetchFn, sleeps } = setup(async () =>
+        json(503, { error: { code: 'AUTH_UNAVAILABLE', message: 'x' } }),
+      );
+      const error = (await api.submitPrompt('Hi').catch((caught: unknown) => caught)) as ApiError;
+      expect(error).toBeInstanceOf(ServiceUnavailableError);
+      expect(error.userMessage).toMatch(/briefly unavailable/);
+      expect(fetchFn).toHaveBeenCalledTimes(4);
+      expect(sleeps).toEqual([1000, 2000, 4000]);
+      expect(onUnauthorized).not.toHaveBeenCalled();
     });
 
     it('shows the message of a 400 envelope', async () => {
@@ -218,5 +259,31 @@ describe('errorFromResponse', () => {
     const error = await errorFromResponse(new Response('not json', { status }));
     expect(error.userMessage).toBe(message);
     expect(error.code).toBe(`HTTP_${status}`);
+  });
+
+  describe('listConversations', () => {
+    it('reads one page of conversations, passing the cursor back', async () => {
+      const { api, fetchFn } = setup(
+        json(200, {
+          conversations: [
+            { conversationId: 'c1', title: 'Return policy?', createdAt: 'x', lastPromptAt: 'y' },
+          ],
+          nextCursor: 'next',
+        }),
+      );
+      const page = await api.listConversations('abc');
+      expect(page).toEqual({
+        conversations: [{ conversationId: 'c1', title: 'Return policy?', lastPromptAt: 'y' }],
+        nextCursor: 'next',
+      });
+      expect(fetchFn.mock.calls[0]?.[0]).toBe('https://api.example.com/conversations?limit=20&cursor=abc');
+    });
+  });
+
+  it("turns a conversation's 404 into 'conversation not found'", async () => {
+    const { api } = setup(
+      json(404, { error: { code: 'CONVERSATION_NOT_FOUND', message: 'Conversation not found' } }),
+    );
+    await expect(api.listAnswers('theirs')).rejects.toBeInstanceOf(ConversationNotFoundError);
   });
 });

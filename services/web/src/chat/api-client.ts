@@ -1,10 +1,13 @@
+import { errorBodySchema } from '@tenant-assistant/contracts/http';
 import { MAX_PROMPT_LENGTH } from '@tenant-assistant/tenant-context';
 import * as z from 'zod';
 import {
   AnswerNotFoundError,
   ApiError,
+  ConversationNotFoundError,
   NetworkError,
   RateLimitedError,
+  ServiceUnavailableError,
   SessionExpiredError,
   type WebError,
 } from '../errors';
@@ -22,6 +25,16 @@ export interface AnswerRecord {
   readonly text?: string;
   readonly reason?: string;
   readonly createdAt?: string;
+  /** When chat-api stops waiting for the answer (ISO instant). */
+  readonly deadlineAt?: string;
+}
+
+/** One of the caller's conversations, as `GET /conversations` lists it. */
+export interface ConversationSummary {
+  readonly conversationId: string;
+  /** Its first prompt. */
+  readonly title: string;
+  readonly lastPromptAt: string;
 }
 
 export interface ApiClientDeps {
@@ -34,22 +47,55 @@ export interface ApiClientDeps {
   readonly onUnauthorized?: () => void;
   /** Per-request timeout (default 15 s). */
   readonly timeoutMs?: number;
+  /** Retries of a request answered 503 (default 3), after waits doubling from 1 s (or `Retry-After`). */
+  readonly maxRetries?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 export interface ApiClient {
   submitPrompt(
     prompt: string,
     conversationId?: string,
-  ): Promise<{ answerId: string; conversationId: string }>;
+  ): Promise<{ answerId: string; conversationId: string; deadlineAt?: string }>;
   getAnswer(answerId: string): Promise<AnswerRecord>;
   /** One page of a conversation, oldest first; pass `nextCursor` back as `cursor` for the next page. */
   listAnswers(
     conversationId: string,
     cursor?: string,
   ): Promise<{ answers: AnswerRecord[]; nextCursor?: string }>;
+  /** One page of the caller's conversations, the most recent prompt first. */
+  listConversations(cursor?: string): Promise<{ conversations: ConversationSummary[]; nextCursor?: string }>;
 }
 
-const submittedSchema = z.object({ answerId: z.string().min(1), conversationId: z.string().min(1) });
+const submittedSchema = z
+  .object({
+    answerId: z.string().min(1),
+    conversationId: z.string().min(1),
+    deadlineAt: z.string().optional(),
+  })
+  .transform(({ answerId, conversationId, deadlineAt }) => ({
+    answerId,
+    conversationId,
+    ...(deadlineAt ? { deadlineAt } : {}),
+  }));
+
+const conversationsSchema = z
+  .looseObject({
+    conversations: z.array(
+      z.looseObject({ conversationId: z.string().min(1), title: z.string(), lastPromptAt: z.string() }),
+    ),
+    nextCursor: z.string().min(1).nullish(),
+  })
+  .transform((page) => ({
+    conversations: page.conversations.map(
+      ({ conversationId, title, lastPromptAt }): ConversationSummary => ({
+        conversationId,
+        title,
+        lastPromptAt,
+      }),
+    ),
+    ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+  }));
 
 const answerSchema = z
   .looseObject({
@@ -60,6 +106,7 @@ const answerSchema = z
     text: z.string().nullish(),
     reason: z.string().nullish(),
     createdAt: z.string().optional(),
+    deadlineAt: z.string().optional(),
   })
   .transform(
     (raw): AnswerRecord => ({
@@ -70,8 +117,12 @@ const answerSchema = z
       ...(raw.text ? { text: raw.text } : {}),
       ...(raw.reason ? { reason: raw.reason } : {}),
       ...(raw.createdAt ? { createdAt: raw.createdAt } : {}),
+      ...(raw.deadlineAt ? { deadlineAt: raw.deadlineAt } : {}),
     }),
   );
+
+/** Conversations per page of the list. */
+export const CONVERSATIONS_PAGE_SIZE = 20;
 
 /** chat-api's `{conversationId, answers, nextCursor?}`. */
 const historySchema = z
@@ -84,7 +135,7 @@ const historySchema = z
 /** Answers per history page (chat-api's maximum). */
 export const HISTORY_PAGE_SIZE = 100;
 
-const envelopeSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+const envelopeSchema = errorBodySchema;
 
 const GENERIC: Record<number, string> = {
   400: 'The request was not accepted.',
@@ -99,8 +150,10 @@ const retryAfterSeconds = (header: string | null): number | undefined => {
 
 /**
  * Turns a non-2xx response into an error: the envelope `{"error":{"code","message"}}` gives code and
- * (for 4xx) the message; 401 → SessionExpiredError, 404 → AnswerNotFoundError, 429 → RateLimitedError,
- * 5xx → a generic sentence (server details are never shown). API Gateway's own bodies
+ * (for 4xx) the message; 401 → SessionExpiredError (only a real 401 signs the user out), 404 →
+ * AnswerNotFoundError / ConversationNotFoundError, 429 → RateLimitedError, 503 (e.g. the sign-in
+ * keys could not be fetched) → ServiceUnavailableError, other 5xx → a generic sentence (server
+ * details are never shown). API Gateway's own bodies
  * (`{"message":"Unauthorized"}`, `Too Many Requests`) map the same way.
  */
 export const errorFromResponse = async (response: Response): Promise<WebError> => {
@@ -114,9 +167,15 @@ export const errorFromResponse = async (response: Response): Promise<WebError> =
   const envelope = envelopeSchema.safeParse(body);
   const code = envelope.success ? envelope.data.error.code : `HTTP_${status}`;
   if (status === 401) return new SessionExpiredError(body);
-  if (status === 404) return new AnswerNotFoundError(body);
+  if (status === 404) {
+    return code === 'CONVERSATION_NOT_FOUND'
+      ? new ConversationNotFoundError(body)
+      : new AnswerNotFoundError(body);
+  }
   if (status === 429)
     return new RateLimitedError(retryAfterSeconds(response.headers.get('retry-after')), body);
+  if (status === 503)
+    return new ServiceUnavailableError(code, retryAfterSeconds(response.headers.get('retry-after')), body);
   if (status >= 500) {
     return new ApiError(
       status,
@@ -136,7 +195,22 @@ export const errorFromResponse = async (response: Response): Promise<WebError> =
  * @example const { answerId } = await api.submitPrompt('What is your return policy?');
  */
 export const createApiClient = (deps: ApiClientDeps): ApiClient => {
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const maxRetries = deps.maxRetries ?? 3;
+
+  /** One request; a 503 is retried with backoff (1 s, 2 s, 4 s, or what `Retry-After` says, at most 8 s). */
   const request = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> => {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await requestOnce(method, path, body);
+      } catch (error) {
+        if (!(error instanceof ServiceUnavailableError) || attempt >= maxRetries) throw error;
+        await sleep(Math.min(8000, (error.retryAfterSeconds ?? 2 ** attempt) * 1000));
+      }
+    }
+  };
+
+  const requestOnce = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> => {
     const token = await deps.getIdToken();
     let response: Response;
     try {
@@ -192,6 +266,13 @@ export const createApiClient = (deps: ApiClientDeps): ApiClient => {
         ...(cursor ? { cursor } : {}),
       });
       return parse(historySchema, await request('GET', `/answers?${query.toString()}`));
+    },
+    async listConversations(cursor) {
+      const query = new URLSearchParams({
+        limit: String(CONVERSATIONS_PAGE_SIZE),
+        ...(cursor ? { cursor } : {}),
+      });
+      return parse(conversationsSchema, await request('GET', `/conversations?${query.toString()}`));
     },
   };
 };

@@ -1,4 +1,10 @@
-import { AnswerNotFoundError, NetworkError, RateLimitedError, SessionExpiredError } from '../errors';
+import {
+  AnswerNotFoundError,
+  ConversationNotFoundError,
+  NetworkError,
+  RateLimitedError,
+  SessionExpiredError,
+} from '../errors';
 import { answerIdOf, OTHER_SUB, USER_SUB } from '../testing/fakes';
 import type { AnswerSocket, ConnectionStatus, SocketMessage } from './answer-socket';
 import type { AnswerRecord, ApiClient } from './api-client';
@@ -18,6 +24,7 @@ const setup = (api: Partial<ApiClient> = {}) => {
     submitPrompt: jest.fn(async () => ({ answerId: MINE, conversationId: 'conv1' })),
     getAnswer: jest.fn(async (answerId: string): Promise<AnswerRecord> => ({ answerId, status: 'PENDING' })),
     listAnswers: jest.fn(async () => ({ answers: [] })),
+    listConversations: jest.fn(async () => ({ conversations: [] })),
     ...api,
   };
   const onConversationChange = jest.fn();
@@ -109,8 +116,8 @@ describe('ChatSession', () => {
       const { session, push } = setup();
       await session.send('Return policy?');
       // Act
-      push({ type: 'answer.chunk', answerId: MINE, seq: 1, text: '10 days.' });
-      push({ type: 'answer.chunk', answerId: MINE, seq: 0, text: 'Returns within ' });
+      push({ type: 'answer.chunk', answerId: MINE, seq: 1, delta: '10 days.' });
+      push({ type: 'answer.chunk', answerId: MINE, seq: 0, delta: 'Returns within ' });
       const streaming = session.getState().turns[0]?.answer;
       push({ type: 'answer.completed', answerId: MINE, text: 'Returns within 10 days.' });
       // Assess
@@ -147,6 +154,130 @@ describe('ChatSession', () => {
         status: 'FAILED',
         reason: 'The assistant is unavailable.',
       });
+    });
+  });
+
+  describe('deadline', () => {
+    const DEADLINE = new Date(1_000_000 + 30_000).toISOString();
+
+    it('stops waiting at the deadline: asks chat-api once more, then shows "timed out"', async () => {
+      // Prepare
+      const { session, api, advance } = setup({
+        submitPrompt: jest.fn(async () => ({
+          answerId: MINE,
+          conversationId: 'conv1',
+          deadlineAt: DEADLINE,
+        })),
+      });
+      await session.send('Return policy?');
+      advance(31_000);
+      await session.expireOverdue();
+      const beforeGrace = session.getState().turns[0]?.answer.status;
+      // Act
+      advance(1_500);
+      await session.expireOverdue();
+      // Assess
+      expect(beforeGrace).toBe('PENDING');
+      expect(api.getAnswer).toHaveBeenCalledWith(MINE);
+      expect(session.getState().turns[0]?.answer).toMatchObject({
+        status: 'FAILED',
+        timedOut: true,
+        reason: expect.stringMatching(/timed out/),
+      });
+    });
+
+    it("shows chat-api's verdict when it has one at the deadline", async () => {
+      // Prepare
+      const { session, advance } = setup({
+        submitPrompt: jest.fn(async () => ({
+          answerId: MINE,
+          conversationId: 'conv1',
+          deadlineAt: DEADLINE,
+        })),
+        getAnswer: jest.fn(async () => ({
+          answerId: MINE,
+          status: 'COMPLETED' as const,
+          text: 'Just in time.',
+        })),
+      });
+      await session.send('Return policy?');
+      // Act
+      advance(33_000);
+      await session.expireOverdue();
+      // Assess
+      expect(session.getState().turns[0]?.answer).toMatchObject({
+        status: 'COMPLETED',
+        text: 'Just in time.',
+      });
+    });
+
+    it('ignores a completion that arrives after the client stopped waiting', async () => {
+      const { session, push, advance } = setup({
+        submitPrompt: jest.fn(async () => ({
+          answerId: MINE,
+          conversationId: 'conv1',
+          deadlineAt: DEADLINE,
+        })),
+      });
+      await session.send('Return policy?');
+      advance(33_000);
+      await session.expireOverdue();
+      push({ type: 'answer.completed', answerId: MINE, text: 'late' });
+      expect(session.getState().turns[0]?.answer).toMatchObject({ status: 'FAILED', timedOut: true });
+    });
+
+    it('tries a failed answer again: the same prompt, in the same conversation', async () => {
+      // Prepare
+      const { session, api, push } = setup();
+      await session.send('Return policy?');
+      push({
+        type: 'answer.failed',
+        answerId: MINE,
+        reason: 'The assistant took too long to answer (timed out).',
+      });
+      (api.submitPrompt as jest.Mock).mockResolvedValueOnce({ answerId: MINE_2, conversationId: 'conv1' });
+      // Act
+      const retried = await session.retry(MINE);
+      const notFailed = await session.retry(MINE_2);
+      // Assess
+      expect(retried).toBe(true);
+      expect(notFailed).toBe(false);
+      expect(api.submitPrompt).toHaveBeenLastCalledWith('Return policy?', 'conv1');
+      expect(session.getState().turns.map((turn) => turn.answerId)).toEqual([MINE, MINE_2]);
+    });
+  });
+
+  describe('conversations', () => {
+    it('lists the conversations at start and again after a prompt', async () => {
+      // Prepare
+      const listConversations = jest
+        .fn()
+        .mockResolvedValueOnce({ conversations: [] })
+        .mockResolvedValue({
+          conversations: [
+            { conversationId: 'conv1', title: 'Return policy?', lastPromptAt: '2025-03-01T12:00:00Z' },
+          ],
+        });
+      const { session } = setup({ listConversations });
+      // Act
+      await session.send('Return policy?');
+      await new Promise((resolve) => setImmediate(resolve));
+      // Assess
+      expect(listConversations).toHaveBeenCalledTimes(2);
+      expect(session.getState().conversations).toEqual([
+        { conversationId: 'conv1', title: 'Return policy?', lastPromptAt: '2025-03-01T12:00:00Z' },
+      ]);
+    });
+
+    it('keeps the chat working when the list cannot be loaded', async () => {
+      const { session } = setup({
+        listConversations: jest.fn(async () => {
+          throw new NetworkError();
+        }),
+      });
+      await session.loadConversations();
+      expect(session.getState().error).toBeUndefined();
+      expect(session.getState().conversations).toBeUndefined();
     });
   });
 
@@ -259,13 +390,16 @@ describe('ChatSession', () => {
       });
     });
 
-    it("shows nothing of another user's conversation", async () => {
-      const { session } = setup({ listAnswers: jest.fn(async () => ({ answers: [] })) });
-      await session.openConversation('their-conversation');
-      expect(session.getState()).toMatchObject({
-        turns: [],
-        error: 'This conversation has no messages you can see.',
+    it("shows nothing of another user's conversation (the API answers 404) and forgets its id", async () => {
+      const { session, onConversationChange } = setup({
+        listAnswers: jest.fn(async () => {
+          throw new ConversationNotFoundError();
+        }),
       });
+      await session.openConversation('their-conversation');
+      expect(session.getState()).toMatchObject({ turns: [], error: 'This conversation was not found.' });
+      expect(session.getState().conversationId).toBeUndefined();
+      expect(onConversationChange).toHaveBeenLastCalledWith(undefined);
     });
 
     it("drops records of other users' answers even if the API returned them", async () => {

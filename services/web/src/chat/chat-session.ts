@@ -1,8 +1,8 @@
 import { CONVERSATION_ID_PATTERN, isOwnedBy } from '@tenant-assistant/tenant-context';
-import { AnswerNotFoundError, userMessageOf } from '../errors';
+import { AnswerNotFoundError, ConversationNotFoundError, userMessageOf } from '../errors';
 import type { AnswerSocket, ConnectionStatus, SocketMessage } from './answer-socket';
 import { type AnswerView, isTerminal, pendingAnswer, reduceAnswer } from './answer-stream';
-import type { AnswerRecord, ApiClient } from './api-client';
+import type { AnswerRecord, ApiClient, ConversationSummary } from './api-client';
 
 /** One question and its answer. */
 export interface Turn {
@@ -14,6 +14,8 @@ export interface Turn {
 export interface ChatState {
   readonly conversationId?: string;
   readonly turns: readonly Turn[];
+  /** The user's conversations, the most recent prompt first (undefined until loaded). */
+  readonly conversations?: readonly ConversationSummary[];
   readonly connection: ConnectionStatus;
   readonly sending: boolean;
   readonly loading: boolean;
@@ -39,6 +41,11 @@ export interface ChatSessionDeps {
   readonly pollWhileConnectedMs?: number;
   /** Called when the conversation shown changes (the app mirrors it in the URL). */
   readonly onConversationChange?: (conversationId: string | undefined) => void;
+  /**
+   * How long after an answer's deadline the client asks chat-api one last time before it gives up
+   * on its own (default 2 s: chat-api ends the answer at the deadline and pushes the failure).
+   */
+  readonly deadlineGraceMs?: number;
 }
 
 const MAX_HISTORY_PAGES = 20;
@@ -46,18 +53,22 @@ const MAX_HISTORY_PAGES = 20;
 const turnFromRecord = (record: AnswerRecord): Turn => ({
   answerId: record.answerId,
   ...(record.prompt ? { prompt: record.prompt } : {}),
-  answer: reduceAnswer(pendingAnswer(record.answerId), {
-    type: 'answer.snapshot',
-    status: record.status,
-    ...(record.text ? { text: record.text } : {}),
-    ...(record.reason ? { reason: record.reason } : {}),
-  }),
+  answer: reduceAnswer(pendingAnswer(record.answerId), snapshotOf(record)),
+});
+
+const snapshotOf = (record: AnswerRecord) => ({
+  type: 'answer.snapshot' as const,
+  status: record.status,
+  ...(record.text ? { text: record.text } : {}),
+  ...(record.reason ? { reason: record.reason } : {}),
+  ...(record.deadlineAt ? { deadlineAt: record.deadlineAt } : {}),
 });
 
 /**
  * The chat of one signed-in user: sends prompts, streams answers from the WebSocket, polls pending
- * answers when the socket is down (and now and then when it is up), loads a conversation's history,
- * starts new conversations. Only answers this session asked for or loaded, and owned by its user,
+ * answers when the socket is down (and now and then when it is up), stops waiting for an answer at
+ * its deadline (it then shows "timed out" and offers to try again), lists the user's conversations,
+ * loads a conversation's history, starts new conversations. Only answers this session asked for or loaded, and owned by its user,
  * are ever updated: a pushed message about any other answer is dropped.
  */
 export class ChatSession {
@@ -69,6 +80,7 @@ export class ChatSession {
   #socket: AnswerSocket | undefined;
   #timer: unknown;
   #polling = false;
+  readonly #expiring = new Set<string>();
   #view = 0; // bumps when the conversation shown changes, so late results of the old one are dropped
 
   constructor(deps: ChatSessionDeps) {
@@ -91,10 +103,11 @@ export class ChatSession {
       onStatus: (status) => this.setConnection(status),
     });
     this.#socket.open();
-    const every = (this.#deps.setInterval ?? ((fn, ms) => globalThis.setInterval(fn, ms)))(
-      () => void this.pollPending(),
-      1000,
-    );
+    void this.loadConversations();
+    const every = (this.#deps.setInterval ?? ((fn, ms) => globalThis.setInterval(fn, ms)))(() => {
+      void this.pollPending();
+      void this.expireOverdue();
+    }, 1000);
     this.#timer = every;
   }
 
@@ -114,7 +127,7 @@ export class ChatSession {
     const view = this.#view;
     this.#set({ sending: true, error: undefined });
     try {
-      const { answerId, conversationId } = await this.#deps.api.submitPrompt(
+      const { answerId, conversationId, deadlineAt } = await this.#deps.api.submitPrompt(
         prompt,
         this.#state.conversationId,
       );
@@ -124,13 +137,34 @@ export class ChatSession {
       this.#set({
         sending: false,
         conversationId,
-        turns: [...this.#state.turns, { answerId, prompt: prompt.trim(), answer: pendingAnswer(answerId) }],
+        turns: [
+          ...this.#state.turns,
+          { answerId, prompt: prompt.trim(), answer: pendingAnswer(answerId, deadlineAt) },
+        ],
       });
       if (changed) this.#deps.onConversationChange?.(conversationId);
+      void this.loadConversations();
       return true;
     } catch (error) {
       if (view === this.#view) this.#set({ sending: false, error: userMessageOf(error) });
       return false;
+    }
+  }
+
+  /** Sends the prompt of a failed (or timed-out) answer again, in the same conversation. */
+  async retry(answerId: string): Promise<boolean> {
+    const turn = this.#state.turns.find((candidate) => candidate.answerId === answerId);
+    if (!turn?.prompt || turn.answer.status !== 'FAILED') return false;
+    return this.send(turn.prompt);
+  }
+
+  /** Loads the first page of the user's conversations (the list beside the chat). */
+  async loadConversations(): Promise<void> {
+    try {
+      const { conversations } = await this.#deps.api.listConversations();
+      this.#set({ conversations });
+    } catch {
+      // The list is a convenience: the chat works without it (a 401 still signs the user out).
     }
   }
 
@@ -174,7 +208,14 @@ export class ChatSession {
         ...(turns.length === 0 ? { error: 'This conversation has no messages you can see.' } : {}),
       });
     } catch (error) {
-      if (view === this.#view) this.#set({ loading: false, error: userMessageOf(error) });
+      if (view !== this.#view) return;
+      // Another user's conversation is "not found" (404): show nothing of it, not even its id.
+      if (error instanceof ConversationNotFoundError) this.#deps.onConversationChange?.(undefined);
+      this.#set({
+        loading: false,
+        error: userMessageOf(error),
+        ...(error instanceof ConversationNotFoundError ? { conversationId: undefined } : {}),
+      });
     }
   }
 
@@ -237,14 +278,7 @@ export class ChatSession {
         this.#lastActivity.set(turn.answerId, this.#now());
         try {
           const record = await this.#deps.api.getAnswer(turn.answerId);
-          this.#update(turn.answerId, (answer) =>
-            reduceAnswer(answer, {
-              type: 'answer.snapshot',
-              status: record.status,
-              ...(record.text ? { text: record.text } : {}),
-              ...(record.reason ? { reason: record.reason } : {}),
-            }),
-          );
+          this.#update(turn.answerId, (answer) => reduceAnswer(answer, snapshotOf(record)));
         } catch (error) {
           if (error instanceof AnswerNotFoundError) {
             this.#update(turn.answerId, (answer) =>
@@ -257,6 +291,34 @@ export class ChatSession {
     } finally {
       this.#polling = false;
     }
+  }
+
+  /**
+   * Stops waiting for answers past their deadline: asks chat-api once more (a read past the
+   * deadline ends the answer there, FAILED "timed out") and, if it still has no final answer or
+   * cannot be reached, marks the answer timed out here. The user can then try again.
+   */
+  async expireOverdue(): Promise<void> {
+    const grace = this.#deps.deadlineGraceMs ?? 2000;
+    const now = this.#now();
+    const overdue = this.#state.turns.filter((turn) => {
+      const deadline = turn.answer.deadlineAt ? Date.parse(turn.answer.deadlineAt) : Number.NaN;
+      return !isTerminal(turn.answer.status) && !this.#expiring.has(turn.answerId) && now >= deadline + grace;
+    });
+    await Promise.all(
+      overdue.map(async ({ answerId }) => {
+        this.#expiring.add(answerId);
+        try {
+          const record = await this.#deps.api.getAnswer(answerId);
+          this.#update(answerId, (answer) => reduceAnswer(answer, snapshotOf(record)));
+        } catch {
+          // unreachable: the verdict below
+        } finally {
+          this.#expiring.delete(answerId);
+        }
+        this.#update(answerId, (answer) => reduceAnswer(answer, { type: 'answer.timedOut' }));
+      }),
+    );
   }
 
   #owns(answerId: string): boolean {

@@ -2,6 +2,7 @@ import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import type { SignedInUser } from '../auth/claims';
 import type { AuthSession } from '../auth/session';
 import { createAnswerSocket } from '../chat/answer-socket';
+import type { ConversationSummary } from '../chat/api-client';
 import { createApiClient, MAX_PROMPT_LENGTH } from '../chat/api-client';
 import { ChatSession, type Turn } from '../chat/chat-session';
 import type { AppConfig } from '../config';
@@ -106,6 +107,15 @@ export const ChatScreen = (props: Props) => {
         </nav>
       </header>
 
+      <Conversations
+        conversations={state.conversations}
+        current={state.conversationId}
+        onOpen={(conversationId) => {
+          writeLocation({ conversationId });
+          void chat.openConversation(conversationId);
+        }}
+      />
+
       <main className="conversation">
         <h1 className="visually-hidden">Conversation</h1>
         <Connection status={state.connection} onReconnect={() => chat.reconnect()} />
@@ -117,7 +127,12 @@ export const ChatScreen = (props: Props) => {
         )}
         <ol className="log" role="log" aria-live="polite" aria-label="Messages">
           {state.turns.map((turn) => (
-            <TurnView key={turn.answerId} turn={turn} />
+            <TurnView
+              key={turn.answerId}
+              turn={turn}
+              sending={state.sending}
+              onRetry={() => void chat.retry(turn.answerId)}
+            />
           ))}
         </ol>
       </main>
@@ -164,7 +179,42 @@ const STATUS_LABEL: Record<Turn['answer']['status'], string> = {
   FAILED: 'Failed',
 };
 
-const TurnView = ({ turn }: { turn: Turn }) => {
+/** The user's conversations, newest first; opening one shows its history. */
+const Conversations = ({
+  conversations,
+  current,
+  onOpen,
+}: {
+  conversations: readonly ConversationSummary[] | undefined;
+  current: string | undefined;
+  onOpen: (conversationId: string) => void;
+}) => {
+  if (!conversations || conversations.length === 0) return null;
+  return (
+    <nav aria-label="Conversations" className="history">
+      <details>
+        <summary>Your conversations ({conversations.length})</summary>
+        <ul>
+          {conversations.map((conversation) => (
+            <li key={conversation.conversationId}>
+              <button
+                type="button"
+                className="link"
+                aria-current={conversation.conversationId === current ? 'page' : undefined}
+                title={new Date(conversation.lastPromptAt).toLocaleString()}
+                onClick={() => onOpen(conversation.conversationId)}
+              >
+                {conversation.title || 'Untitled conversation'}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </details>
+    </nav>
+  );
+};
+
+const TurnView = ({ turn, sending, onRetry }: { turn: Turn; sending: boolean; onRetry: () => void }) => {
   const { answer } = turn;
   const working = answer.status === 'PENDING' || answer.status === 'STREAMING';
   return (
@@ -181,7 +231,12 @@ const TurnView = ({ turn }: { turn: Turn }) => {
         {working && <span className="working"> {STATUS_LABEL[answer.status]}</span>}
         {answer.status === 'FAILED' && (
           <span className="failure">
-            <strong>{STATUS_LABEL.FAILED}:</strong> {answer.reason}
+            <strong>{answer.timedOut ? 'Timed out' : STATUS_LABEL.FAILED}:</strong> {answer.reason}{' '}
+            {turn.prompt && (
+              <button type="button" className="link" onClick={onRetry} disabled={sending}>
+                Try again
+              </button>
+            )}
           </span>
         )}
       </div>

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { putEvents } from '@tenant-assistant/contracts/eventbridge';
 import { createScopedCredentialsProvider } from '@tenant-assistant/tenant-context/credentials';
-import { putEvents } from '@tenant-assistant/tenant-context/events';
 import {
   cognitoMembershipLookup,
   createMembershipVerifier,

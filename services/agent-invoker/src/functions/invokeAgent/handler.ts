@@ -1,8 +1,9 @@
 import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import { eventTenantContext } from '@tenant-assistant/contracts/eventbridge';
+import { once } from '@tenant-assistant/lambda-kit/config';
 import { createLogger } from '@tenant-assistant/tenant-context/logger';
-import { eventTenantContext } from '@tenant-assistant/tenant-context/middleware';
 import type { Context } from 'aws-lambda';
 import { clients } from '../../clients';
 import { readConfig } from '../../config';
@@ -16,12 +17,8 @@ export const logger = createLogger({ serviceName: 'agent-invoker' });
 /** What one invocation did with its PromptSubmitted event. */
 export type InvocationResult = IdempotentOutcome | RefusedOutcome | { answerId: string; outcome: 'skipped' };
 
-let deps: Deps | undefined;
 /** The container's dependencies, built on first use (configuration is read then, once). */
-const defaultDeps = (): Deps => {
-  deps ??= createDeps({ config: readConfig(), clients, logger });
-  return deps;
-};
+const defaultDeps = once((): Deps => createDeps({ config: readConfig(), clients, logger }));
 
 export const makeHandler =
   (getDeps: () => Deps) =>

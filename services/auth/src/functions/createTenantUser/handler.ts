@@ -3,6 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
+import { logFailures } from '@tenant-assistant/lambda-kit/middlewares';
 import { cognito, documents } from '../../adapters/clients';
 import { cognitoTenantDirectory } from '../../adapters/cognito';
 import { dynamoTenantRegistry } from '../../adapters/tenants-table';
@@ -16,7 +17,6 @@ import {
 import { generateTemporaryPassword } from '../../domain/password';
 import { createTenantUser } from '../../domain/users';
 import { logger } from '../../logger';
-import { logErrors } from '../../middleware';
 
 export interface Deps {
   cognito: CognitoIdentityProviderClient;
@@ -57,4 +57,4 @@ export const handler = middy(
   }),
 )
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logErrors({ logger, operation: 'createTenantUser' }));
+  .use(logFailures({ logger, operation: 'createTenantUser' }));

@@ -4,13 +4,13 @@ import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-iden
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
+import { logFailures } from '@tenant-assistant/lambda-kit/middlewares';
 import { cognito, documents, eventBridge } from '../../adapters/clients';
 import { cognitoTenantDirectory } from '../../adapters/cognito';
 import { dynamoTenantRegistry } from '../../adapters/tenants-table';
 import { eventBusNameFromEnv, once, tenantsTableNameFromEnv, userPoolIdFromEnv } from '../../config';
 import { onboardTenant } from '../../domain/tenants';
 import { logger } from '../../logger';
-import { logErrors } from '../../middleware';
 
 export interface Deps {
   cognito: CognitoIdentityProviderClient;
@@ -43,4 +43,4 @@ const config = once(() => ({
 
 export const handler = middy(makeHandler({ cognito, eventBridge, documents, config, logger }))
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logErrors({ logger, operation: 'onboardTenant' }));
+  .use(logFailures({ logger, operation: 'onboardTenant' }));

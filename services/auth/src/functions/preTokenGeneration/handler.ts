@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import { logFailures } from '@tenant-assistant/lambda-kit/middlewares';
 import { documents } from '../../adapters/clients';
 import { dynamoTenantRegistry, type TenantRegistry } from '../../adapters/tenants-table';
 import { once, tenantsTableNameFromEnv } from '../../config';
@@ -11,7 +12,6 @@ import {
   TENANT_CLAIM,
 } from '../../domain/claims';
 import { logger } from '../../logger';
-import { logErrors } from '../../middleware';
 
 export interface Deps {
   registry: () => Pick<TenantRegistry, 'get'>;
@@ -41,4 +41,4 @@ const registry = once(() => dynamoTenantRegistry(documents, tenantsTableNameFrom
 
 export const handler = middy(makeHandler({ registry, logger }))
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logErrors({ logger, operation: 'preTokenGeneration' }));
+  .use(logFailures({ logger, operation: 'preTokenGeneration' }));

@@ -90,7 +90,7 @@ beforeAll(async () => {
       logger: silentLogger(),
     }),
   });
-});
+}, 30_000);
 
 beforeEach(() => {
   cognitoMock.reset();

@@ -1,4 +1,5 @@
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { UserId } from '@tenant-assistant/tenant-context';
 import { httpApiEvent, lambdaContext, randomUserId, type TestIssuer } from '@tenant-assistant/testing';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -6,6 +7,7 @@ import { anAnswer } from '../../../test/support/answers';
 import { readDeps } from '../../../test/support/deps';
 import { bodyOf, expectError, expectSecurityHeaders } from '../../../test/support/http';
 import { testAuth } from '../../../test/support/tokens';
+import { TIMED_OUT_REASON } from '../../answers/model';
 import { createHandler } from './handler';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -53,7 +55,9 @@ describe('getAnswer handler', () => {
       text: 'Your order shipped.',
       createdAt: answer.createdAt,
       updatedAt: answer.updatedAt,
+      deadlineAt: answer.deadlineAt,
     });
+    expect(ddb.calls()).toHaveLength(1);
     expect(ddb.commandCalls(GetCommand)[0]?.args[0].input).toEqual({
       TableName: 'answers',
       Key: { userId: sub, answerId: answer.answerId },
@@ -61,6 +65,50 @@ describe('getAnswer handler', () => {
     });
     expectSecurityHeaders(result);
     expect(result.headers?.['Cache-Control']).toBe('no-store');
+  });
+
+  it('ends an open answer past its deadline with one conditional write and shows it FAILED (timed out)', async () => {
+    // Prepare
+    const sub = randomUserId() as UserId;
+    const answer = anAnswer({
+      userId: sub,
+      status: 'STREAMING',
+      chunks: { 0: 'Part' },
+      deadlineAt: '2025-01-01T10:04:00.000Z',
+    });
+    ddb.on(GetCommand).resolves({ Item: { ...answer } });
+    ddb.on(UpdateCommand).resolves({});
+    const token = await issuer.idToken({ sub, tenantId: answer.tenantId });
+
+    // Act
+    const result = await handler(get(answer.answerId, token), lambdaContext());
+
+    // Assess
+    expect(bodyOf(result)).toMatchObject({ status: 'FAILED', reason: TIMED_OUT_REASON, text: '' });
+    const update = ddb.commandCalls(UpdateCommand);
+    expect(update).toHaveLength(1);
+    expect(update[0]?.args[0].input).toMatchObject({
+      Key: { userId: sub, answerId: answer.answerId },
+      ConditionExpression: expect.stringContaining('deadlineAt <= :now'),
+    });
+  });
+
+  it('shows what another path stored when it ended the overdue answer first', async () => {
+    // Prepare
+    const sub = randomUserId() as UserId;
+    const answer = anAnswer({ userId: sub, deadlineAt: '2025-01-01T10:04:00.000Z' });
+    ddb
+      .on(GetCommand)
+      .resolvesOnce({ Item: { ...answer } })
+      .resolves({ Item: { ...answer, status: 'COMPLETED', text: 'Just in time.' } });
+    ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'refused', $metadata: {} }));
+    const token = await issuer.idToken({ sub, tenantId: answer.tenantId });
+
+    // Act
+    const result = await handler(get(answer.answerId, token), lambdaContext());
+
+    // Assess
+    expect(bodyOf(result)).toMatchObject({ status: 'COMPLETED', text: 'Just in time.' });
   });
 
   describe('refusals', () => {

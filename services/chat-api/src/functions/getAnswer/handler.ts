@@ -1,11 +1,15 @@
-import middy from '@middy/core';
-import type { WithTenant } from '@tenant-assistant/tenant-context/middleware';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { lambdaHandler } from '@tenant-assistant/lambda-kit/http';
 import { getAnswer, type ReadAnswersDeps } from '../../answers/read-answers';
 import { defaults } from '../../defaults';
-import { type HttpApiHandler, type HttpDeps, httpApiMiddlewares, jsonResponse } from '../../http/middlewares';
+import {
+  type HttpApiHandler,
+  type HttpDeps,
+  type HttpRouteEvent,
+  httpApiMiddlewares,
+  jsonResponse,
+} from '../../http/middlewares';
 
-export type GetAnswerEvent = WithTenant<APIGatewayProxyEventV2WithJWTAuthorizer>;
+export type GetAnswerEvent = HttpRouteEvent;
 export type Deps = ReadAnswersDeps & HttpDeps;
 
 /** `GET /answers/{answerId}` → the caller's answer, else 404 (another user's answer is "not found" too). */
@@ -15,6 +19,6 @@ export const makeHandler = (deps: Deps) => async (event: GetAnswerEvent) => {
 };
 
 export const createHandler = (deps: Deps): HttpApiHandler =>
-  middy(makeHandler(deps)).use(httpApiMiddlewares(deps)) as unknown as HttpApiHandler;
+  lambdaHandler(httpApiMiddlewares(deps), makeHandler(deps));
 
 export const handler = createHandler(defaults);

@@ -1,4 +1,4 @@
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { UserId } from '@tenant-assistant/tenant-context';
 import { httpApiEvent, lambdaContext, randomUserId, type TestIssuer } from '@tenant-assistant/testing';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -6,6 +6,7 @@ import { anAnswer, TENANT } from '../../../test/support/answers';
 import { readDeps } from '../../../test/support/deps';
 import { bodyOf, expectError, expectSecurityHeaders } from '../../../test/support/http';
 import { testAuth } from '../../../test/support/tokens';
+import { TIMED_OUT_REASON } from '../../answers/model';
 import { encodeCursor } from '../../answers/read-answers';
 import { createHandler } from './handler';
 
@@ -38,7 +39,12 @@ describe('listAnswers handler', () => {
     // Prepare
     const sub = randomUserId() as UserId;
     const first = anAnswer({ userId: sub, conversationId: 'conv-1', status: 'COMPLETED', text: 'One' });
-    const second = anAnswer({ userId: sub, conversationId: 'conv-1', status: 'STREAMING', text: 'Tw' });
+    const second = anAnswer({
+      userId: sub,
+      conversationId: 'conv-1',
+      status: 'STREAMING',
+      chunks: { 0: 'Tw' },
+    });
     ddb.on(QueryCommand).resolves({
       Items: [{ ...first }, { ...second }],
       LastEvaluatedKey: {
@@ -96,6 +102,37 @@ describe('listAnswers handler', () => {
       Limit: 20,
       ExclusiveStartKey: { userId: sub, answerId: after, conversationSk: `conv-1#${after}` },
     });
+  });
+
+  it("answers 404 for a conversation the caller has no answer in (another user's among them)", async () => {
+    // Prepare
+    const token = await issuer.idToken();
+
+    // Act
+    const result = await handler(list({ conversationId: 'someone-elses' }, token), lambdaContext());
+
+    // Assess
+    expectError(result, 404, 'CONVERSATION_NOT_FOUND');
+  });
+
+  it('ends open answers past their deadline in the history it returns', async () => {
+    // Prepare
+    const sub = randomUserId() as UserId;
+    const done = anAnswer({ userId: sub, conversationId: 'conv-1', status: 'COMPLETED', text: 'One' });
+    const stale = anAnswer({ userId: sub, conversationId: 'conv-1', deadlineAt: '2025-01-01T10:04:00.000Z' });
+    ddb.on(QueryCommand).resolves({ Items: [{ ...done }, { ...stale }] });
+    ddb.on(UpdateCommand).resolves({});
+    const token = await issuer.idToken({ sub, tenantId: TENANT });
+
+    // Act
+    const result = await handler(list({ conversationId: 'conv-1' }, token), lambdaContext());
+
+    // Assess
+    expect(bodyOf<{ answers: { status: string; reason?: string }[] }>(result).answers).toEqual([
+      expect.objectContaining({ status: 'COMPLETED' }),
+      expect.objectContaining({ status: 'FAILED', reason: TIMED_OUT_REASON }),
+    ]);
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(1);
   });
 
   it('leaves out answers stored under another tenant', async () => {

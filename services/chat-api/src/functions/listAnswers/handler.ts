@@ -1,11 +1,15 @@
-import middy from '@middy/core';
-import type { WithTenant } from '@tenant-assistant/tenant-context/middleware';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { lambdaHandler } from '@tenant-assistant/lambda-kit/http';
 import { listAnswers, parseListAnswersQuery, type ReadAnswersDeps } from '../../answers/read-answers';
 import { defaults } from '../../defaults';
-import { type HttpApiHandler, type HttpDeps, httpApiMiddlewares, jsonResponse } from '../../http/middlewares';
+import {
+  type HttpApiHandler,
+  type HttpDeps,
+  type HttpRouteEvent,
+  httpApiMiddlewares,
+  jsonResponse,
+} from '../../http/middlewares';
 
-export type ListAnswersEvent = WithTenant<APIGatewayProxyEventV2WithJWTAuthorizer>;
+export type ListAnswersEvent = HttpRouteEvent;
 export type Deps = ReadAnswersDeps & HttpDeps;
 
 /** `GET /answers?conversationId=…&limit=…&cursor=…` → the caller's answers in that conversation, newest last. */
@@ -16,6 +20,6 @@ export const makeHandler = (deps: Deps) => async (event: ListAnswersEvent) => {
 };
 
 export const createHandler = (deps: Deps): HttpApiHandler =>
-  middy(makeHandler(deps)).use(httpApiMiddlewares(deps)) as unknown as HttpApiHandler;
+  lambdaHandler(httpApiMiddlewares(deps), makeHandler(deps));
 
 export const handler = createHandler(defaults);

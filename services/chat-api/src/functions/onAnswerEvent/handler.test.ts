@@ -3,13 +3,13 @@ import {
   GoneException,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
-import type { TenantId, UserId } from '@tenant-assistant/tenant-context';
 import {
   ANSWER_FAILURE_REASONS,
   MAX_ANSWER_LENGTH,
   MAX_CHUNK_LENGTH,
   MAX_CHUNKS_PER_ANSWER,
-} from '@tenant-assistant/tenant-context/events';
+} from '@tenant-assistant/contracts/events';
+import type { TenantId, UserId } from '@tenant-assistant/tenant-context';
 import { captureOutput, eventBridgeEvent, lambdaContext } from '@tenant-assistant/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { anAnswer, newUserId, OTHER_TENANT, TENANT } from '../../../test/support/answers';
@@ -17,7 +17,7 @@ import { silentLogger } from '../../../test/support/deps';
 import { audibleLogger } from '../../../test/support/logger';
 import { memoryAnswers, memoryConnections } from '../../../test/support/memory';
 import { createWebSocketPusher } from '../../adapters/websocket-pusher';
-import type { Answer } from '../../answers/model';
+import { type Answer, streamedText } from '../../answers/model';
 import type { Connection, Logger } from '../../ports';
 import { createHandler } from './handler';
 
@@ -112,14 +112,8 @@ describe('onAnswerEvent handler', () => {
 
     // Assess
     expect(outcome).toEqual({ applied: true, push: { delivered: 2, removed: 0, failed: 0 } });
-    expect(stored()).toMatchObject({ status: 'STREAMING', text: 'Your order ', lastSeq: 0 });
-    const message = {
-      type: 'answer.chunk',
-      answerId: answer.answerId,
-      seq: 0,
-      delta: 'Your order ',
-      text: 'Your order ',
-    };
+    expect(stored()).toMatchObject({ status: 'STREAMING', chunks: { 0: 'Your order ' } });
+    const message = { type: 'answer.chunk', answerId: answer.answerId, seq: 0, delta: 'Your order ' };
     expect(pushes()).toEqual([
       { connectionId: 'owner-tab-1=', message },
       { connectionId: 'owner-tab-2=', message },
@@ -141,7 +135,7 @@ describe('onAnswerEvent handler', () => {
     expect(pushes().map((push) => push.connectionId)).not.toContain('other-tenant=');
   });
 
-  it('builds the right text from duplicate and out-of-order chunks', async () => {
+  it('stores duplicate and out-of-order chunks by seq and pushes each as it arrives, for the client to order', async () => {
     // Prepare
     const { handler, answer, stored } = await setup();
     const arrivals: [number, string][] = [
@@ -150,36 +144,22 @@ describe('onAnswerEvent handler', () => {
       [0, 'The window '],
       [3, '30 days.'],
       [1, 'for returns '],
-      [2, 'is '],
     ];
 
     // Act
     for (const [seq, text] of arrivals) await handler(chunk(answer, seq, text), lambdaContext());
 
     // Assess
-    expect(stored()).toMatchObject({
-      text: 'The window for returns is 30 days.',
-      lastSeq: 3,
-      pendingChunks: {},
-    });
+    expect(stored() && streamedText(stored()?.chunks ?? {})).toBe('The window for returns is 30 days.');
     const tab1 = pushes()
       .filter((push) => push.connectionId === 'owner-tab-1=')
-      .map((push) => push.message);
-    expect(tab1).toEqual([
-      { type: 'answer.chunk', answerId: answer.answerId, seq: 0, delta: 'The window ', text: 'The window ' },
-      {
-        type: 'answer.chunk',
-        answerId: answer.answerId,
-        seq: 3,
-        delta: 'for returns is 30 days.',
-        text: 'The window for returns is 30 days.',
-      },
-    ]);
+      .map((push) => [push.message.seq, push.message.delta]);
+    expect(tab1).toEqual(arrivals);
   });
 
-  it('builds the right text from chunks delivered concurrently', async () => {
+  it('stores every chunk delivered concurrently, each with one write and no retry', async () => {
     // Prepare
-    const { handler, answer, stored } = await setup();
+    const { handler, answer, stored, answers } = await setup();
     const texts = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
     const events = texts
       .flatMap((text, seq) => [chunk(answer, seq, text), chunk(answer, seq, text)])
@@ -189,7 +169,8 @@ describe('onAnswerEvent handler', () => {
     await Promise.all(events.map((event) => handler(event, lambdaContext())));
 
     // Assess
-    expect(stored()).toMatchObject({ text: 'abcdefgh', lastSeq: 7 });
+    expect(streamedText(stored()?.chunks ?? {})).toBe('abcdefgh');
+    expect(answers.calls).toMatchObject({ saveChunk: events.length, get: 0 });
   });
 
   it('applies completion once and ignores chunks that come after it', async () => {
@@ -279,7 +260,7 @@ describe('onAnswerEvent handler', () => {
     // Assess
     expect(outcome).toEqual({ applied: true, push: { delivered: 1, removed: 0, failed: 1 } });
     expect(connections.items.has('owner-tab-1=')).toBe(true);
-    expect(stored()?.text).toBe('Hi');
+    expect(stored()?.chunks).toEqual({ 0: 'Hi' });
   });
 
   it('ignores an event for an answer that does not exist', async () => {
@@ -298,7 +279,7 @@ describe('onAnswerEvent handler', () => {
   it('fails the invocation (so it is retried) when the answers table fails', async () => {
     // Prepare
     const { handler, answer, answers } = await setup();
-    answers.repository.get = async () => {
+    answers.repository.saveChunk = async () => {
       throw new Error('DynamoDB unavailable');
     };
 
@@ -338,6 +319,21 @@ describe('onAnswerEvent handler', () => {
       expect(result).toEqual({ refused: true, code: 'ANSWER_TENANT_MISMATCH' });
       expect(output).toContain('ANSWER_TENANT_MISMATCH');
       expect(stored()).toMatchObject({ status: 'PENDING', text: '' });
+      expect(pushes()).toEqual([]);
+    });
+
+    it("refuses a chunk for another tenant's answer: nothing stored, nothing pushed, a security event", async () => {
+      // Prepare
+      const { handler, answer, stored } = await setup({ logger: audibleLogger() });
+      const crossTenant = chunk({ ...answer, tenantId: OTHER_TENANT }, 0, 'injected');
+
+      // Act
+      const { result, output } = await captureOutput(() => handler(crossTenant, lambdaContext()));
+
+      // Assess
+      expect(result).toEqual({ refused: true, code: 'ANSWER_TENANT_MISMATCH' });
+      expect(output).toContain('ANSWER_TENANT_MISMATCH');
+      expect(stored()).toMatchObject({ status: 'PENDING', chunks: {} });
       expect(pushes()).toEqual([]);
     });
 

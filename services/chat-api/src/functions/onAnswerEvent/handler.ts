@@ -1,18 +1,19 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy, { type MiddlewareObj, type MiddyfiedHandler } from '@middy/core';
+import type { MiddyfiedHandler } from '@middy/core';
 import {
   type ContractEventWithTenant,
   eventTenantContext,
-} from '@tenant-assistant/tenant-context/middleware';
+  parsedEventOf,
+} from '@tenant-assistant/contracts/eventbridge';
+import { lambdaHandler, middlewareChain } from '@tenant-assistant/lambda-kit/http';
+import { type RefusedEvent, refuseEvents } from '@tenant-assistant/lambda-kit/middlewares';
 import type { EventBridgeEvent } from 'aws-lambda';
 import {
-  type AnswerEvent,
   type AnswerEventDeps,
   type AnswerEventOutcome,
   applyAnswerEvent,
 } from '../../answers/apply-answer-event';
 import { defaults } from '../../defaults';
-import { dropRefusedEvents, type RefusedEvent } from '../../events/drop-refused-events';
 
 /** The detail-types this function consumes (from the agent-invoker only; anything else is refused). */
 export const ACCEPTED_DETAIL_TYPES = ['AnswerChunk', 'AnswerCompleted', 'AnswerFailed'] as const;
@@ -21,10 +22,7 @@ export type Deps = AnswerEventDeps;
 
 /** Applies AnswerChunk / AnswerCompleted / AnswerFailed to the answer and pushes it to the owner's connections. */
 export const makeHandler = (deps: Deps) => async (event: AnswerBusEvent) => {
-  const outcome = await applyAnswerEvent(deps, {
-    detailType: event['detail-type'],
-    detail: event.detail,
-  } as AnswerEvent);
+  const outcome = await applyAnswerEvent(deps, parsedEventOf(event));
   deps.logger.info('Answer event handled', { detailType: event['detail-type'], outcome });
   return outcome;
 };
@@ -35,12 +33,19 @@ export type OnAnswerEventHandler = MiddyfiedHandler<
   AnswerEventOutcome | RefusedEvent
 >;
 
+/**
+ * A refused event (contract violation, answer not owned by its user, answer of another tenant)
+ * succeeds without changing anything: retrying it can never make it valid. Refusals are logged by
+ * `refuseEvents`; ownership violations also as security events by the contract middleware.
+ */
 export const createHandler = (deps: Deps): OnAnswerEventHandler =>
-  middy(makeHandler(deps))
-    .use(injectLambdaContext(deps.logger) as MiddlewareObj)
-    .use(dropRefusedEvents(deps.logger))
-    .use(
-      eventTenantContext({ accept: ACCEPTED_DETAIL_TYPES, logger: deps.logger }) as MiddlewareObj,
-    ) as unknown as OnAnswerEventHandler;
+  lambdaHandler<EventBridgeEvent<string, unknown>, AnswerBusEvent, AnswerEventOutcome | RefusedEvent>(
+    middlewareChain(
+      injectLambdaContext(deps.logger),
+      refuseEvents({ logger: deps.logger }),
+      eventTenantContext({ accept: ACCEPTED_DETAIL_TYPES, logger: deps.logger }),
+    ),
+    makeHandler(deps),
+  );
 
 export const handler = createHandler(defaults);

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { putEvents } from '@tenant-assistant/tenant-context/events';
+import { DynamoDBDocumentClient, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { putEvents } from '@tenant-assistant/contracts/eventbridge';
 import { createLogger } from '@tenant-assistant/tenant-context/logger';
 import type { TokenVerifier } from '@tenant-assistant/tenant-context/tokens';
 import { createTokenVerifier } from '@tenant-assistant/tenant-context/tokens';
@@ -44,7 +44,7 @@ beforeAll(async () => {
 beforeEach(() => {
   ddb.reset();
   eventBridge.reset();
-  ddb.on(PutCommand).resolves({});
+  ddb.on(TransactWriteCommand).resolves({});
   ddb.on(UpdateCommand).resolves({});
   eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
 });
@@ -56,12 +56,16 @@ const makeDeps = (overrides: Partial<Deps> = {}): Deps => {
     verifier,
     logger: createLogger({ serviceName: 'chat-api', logLevel: 'SILENT' }),
     webOrigins: () => [WEB_ORIGIN],
-    answers: createAnswersTable(documentClient, () => 'answers'),
+    answers: createAnswersTable(documentClient, {
+      answers: () => 'answers',
+      conversations: () => 'conversations',
+    }),
     rateLimiter: createRateLimitTable(documentClient, { tableName: () => 'rate-limits', limit: () => 5 }),
     publish: (events) => putEvents(eventBridgeClient, BUS, events),
     clock: () => NOW,
     newId: ulid,
     answerTtlDays: () => 30,
+    answerDeadlineSeconds: () => 240,
     ...overrides,
   };
 };
@@ -79,7 +83,9 @@ const post = (opts: {
     headers: { origin: WEB_ORIGIN, ...opts.headers },
   });
 
-const answerWrites = () => ddb.commandCalls(PutCommand).map((call) => call.args[0].input);
+/** The answers stored (the Put of each create transaction). */
+const answerWrites = () =>
+  ddb.commandCalls(TransactWriteCommand).map((call) => call.args[0].input.TransactItems?.[0]?.Put);
 const answerUpdates = () =>
   ddb.commandCalls(UpdateCommand, { TableName: 'answers' }).map((call) => call.args[0].input);
 const publishedEntries = () =>
@@ -97,7 +103,12 @@ describe('submitPrompt handler', () => {
 
     // Assess
     expect(result.statusCode).toBe(202);
-    const { answerId, conversationId } = bodyOf<{ answerId: string; conversationId: string }>(result);
+    const { answerId, conversationId, deadlineAt } = bodyOf<{
+      answerId: string;
+      conversationId: string;
+      deadlineAt: string;
+    }>(result);
+    expect(deadlineAt).toBe('2025-03-01T12:04:30.000Z');
     expect(answerId).toMatch(new RegExp(`^${sub}\\.[0-9A-HJKMNP-TV-Z]{26}$`));
     expect(conversationId).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
     expect(answerWrites()).toEqual([
@@ -113,6 +124,8 @@ describe('submitPrompt handler', () => {
           prompt: 'Where is my order?',
           status: 'PENDING',
           createdAt: NOW.toISOString(),
+          deadlineAt: '2025-03-01T12:04:30.000Z',
+          chunks: {},
           expiresAt: Math.floor(NOW.getTime() / 1000) + 30 * 86_400,
         }),
       },
@@ -289,6 +302,31 @@ describe('submitPrompt handler', () => {
       expect(ddb.calls()).toHaveLength(0);
     });
 
+    it('answers 503 AUTH_UNAVAILABLE with Retry-After, never 401, when the signing keys cannot be fetched', async () => {
+      // Prepare: a verifier whose JWKS endpoint refuses connections (nothing listens on port 9)
+      const handler = createHandler(
+        makeDeps({
+          verifier: createTokenVerifier({
+            userPoolId: issuer.userPoolId,
+            clientId: issuer.clientId,
+            issuer: issuer.issuer,
+            jwksUri: 'http://127.0.0.1:9/.well-known/jwks.json',
+            fetch: { attempts: 2, timeoutMs: 500, backoffMs: 10 },
+          }),
+        }),
+      );
+      const token = await issuer.idToken();
+
+      // Act
+      const result = await handler(post({ token, body: { prompt: 'hi' } }), lambdaContext());
+
+      // Assess
+      expectError(result, 503, 'AUTH_UNAVAILABLE');
+      expect(result.headers?.['Retry-After']).toBe('2');
+      expect(answerWrites()).toHaveLength(0);
+      expect(publishedEntries()).toHaveLength(0);
+    });
+
     it('answers 403 for a valid token without a tenant', async () => {
       // Prepare
       const token = await issuer.idToken({ tenantId: null });
@@ -450,6 +488,8 @@ describe('submitPrompt handler', () => {
 
       // Assess
       expectError(result, 503, 'ASSISTANT_UNAVAILABLE');
+      expect(result.headers?.['Retry-After']).toBe('5');
+      expect(bodyOf<{ error: { message: string } }>(result).error.message).toMatch(/try again in 5 seconds/i);
       const answerId = answerWrites()[0]?.Item?.answerId;
       expect(answerUpdates()).toEqual([
         expect.objectContaining({
@@ -480,7 +520,7 @@ describe('submitPrompt handler', () => {
 
     it('answers a generic 500 for an internal failure and logs the details, never the token', async () => {
       // Prepare
-      ddb.on(PutCommand).rejects(new Error('ProvisionedThroughputExceeded on table answers'));
+      ddb.on(TransactWriteCommand).rejects(new Error('ProvisionedThroughputExceeded on table answers'));
       const token = await issuer.idToken();
       const handler = createHandler(makeDeps({ logger: audibleLogger() }));
 
@@ -533,6 +573,8 @@ describe('submitPrompt handler as deployed (configured from the environment)', (
       WEB_ORIGIN,
       PROMPTS_PER_MINUTE: '10',
       ANSWER_TTL_DAYS: '30',
+      ANSWER_DEADLINE_SECONDS: '240',
+      CONVERSATIONS_TABLE_NAME: 'conversations',
     });
   });
 

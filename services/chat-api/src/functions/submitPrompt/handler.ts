@@ -1,14 +1,16 @@
-import middy from '@middy/core';
-import type { WithTenant } from '@tenant-assistant/tenant-context/middleware';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { lambdaHandler } from '@tenant-assistant/lambda-kit/http';
 import { parseSubmitPrompt, type SubmitPromptDeps, submitPrompt } from '../../answers/submit-prompt';
 import { defaults } from '../../defaults';
-import { type HttpApiHandler, type HttpDeps, httpApiMiddlewares, jsonResponse } from '../../http/middlewares';
+import {
+  type HttpApiHandler,
+  type HttpDeps,
+  type HttpJsonRouteEvent,
+  httpJsonApiMiddlewares,
+  jsonResponse,
+} from '../../http/middlewares';
 
 /** `POST /prompts` after the middlewares: JSON body parsed, caller verified. */
-export type SubmitPromptEvent = WithTenant<
-  Omit<APIGatewayProxyEventV2WithJWTAuthorizer, 'body'> & { body?: unknown }
->;
+export type SubmitPromptEvent = HttpJsonRouteEvent;
 export type Deps = SubmitPromptDeps & HttpDeps;
 
 /** `POST /prompts {prompt, conversationId?}` → `202 {answerId, conversationId}`. */
@@ -19,6 +21,6 @@ export const makeHandler = (deps: Deps) => async (event: SubmitPromptEvent) => {
 };
 
 export const createHandler = (deps: Deps): HttpApiHandler =>
-  middy(makeHandler(deps)).use(httpApiMiddlewares(deps, { jsonBody: true })) as unknown as HttpApiHandler;
+  lambdaHandler(httpJsonApiMiddlewares(deps), makeHandler(deps));
 
 export const handler = createHandler(defaults);

@@ -1,9 +1,10 @@
-import middy from '@middy/core';
+import { lambdaHandler } from '@tenant-assistant/lambda-kit/http';
 import type { WithTenant } from '@tenant-assistant/tenant-context/middleware';
 import { type ConnectDeps, connect } from '../../connections/connections';
 import { defaults } from '../../defaults';
 import {
   type HttpDeps,
+  type HttpResult,
   type WebSocketConnectEvent,
   type WebSocketConnectHandler,
   webSocketConnectMiddlewares,
@@ -14,12 +15,14 @@ export type ConnectEvent = WithTenant<WebSocketConnectEvent>;
 export type Deps = ConnectDeps & Omit<HttpDeps, 'webOrigins'>;
 
 /** Stores the connection with the verified user and tenant; a missing or bad token (401/403) refuses it. */
-export const makeHandler = (deps: Deps) => async (event: ConnectEvent) => {
-  await connect(deps, event.tenant, event.requestContext.connectionId);
-  return { statusCode: 200, body: '' };
-};
+export const makeHandler =
+  (deps: Deps) =>
+  async (event: ConnectEvent): Promise<HttpResult> => {
+    await connect(deps, event.tenant, event.requestContext.connectionId);
+    return { statusCode: 200, body: '' };
+  };
 
 export const createHandler = (deps: Deps): WebSocketConnectHandler =>
-  middy(makeHandler(deps)).use(webSocketConnectMiddlewares(deps)) as unknown as WebSocketConnectHandler;
+  lambdaHandler(webSocketConnectMiddlewares(deps), makeHandler(deps));
 
 export const handler = createHandler(defaults);

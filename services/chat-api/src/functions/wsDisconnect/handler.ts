@@ -1,5 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy, { type MiddlewareObj } from '@middy/core';
+import { lambdaHandler, middlewareChain } from '@tenant-assistant/lambda-kit/http';
 import type { APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { disconnect } from '../../connections/connections';
 import { defaults } from '../../defaults';
@@ -17,6 +17,9 @@ export const makeHandler = (deps: Deps) => async (event: APIGatewayProxyWebsocke
 };
 
 export const createHandler = (deps: Deps) =>
-  middy(makeHandler(deps)).use(injectLambdaContext(deps.logger) as MiddlewareObj);
+  lambdaHandler(
+    middlewareChain<APIGatewayProxyWebsocketEventV2>(injectLambdaContext(deps.logger)),
+    makeHandler(deps),
+  );
 
 export const handler = createHandler(defaults);

@@ -1,7 +1,7 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ContractEventWithTenant } from '@tenant-assistant/contracts/eventbridge';
 import { InvalidEventError } from '@tenant-assistant/tenant-context';
-import type { ContractEventWithTenant } from '@tenant-assistant/tenant-context/middleware';
 import { captureOutput, eventBridgeEvent, lambdaContext } from '@tenant-assistant/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from './handler';
@@ -66,6 +66,21 @@ describe('provisionTenant handler', () => {
     expect(dynamodbMock.commandCalls(CreateTableCommand)).toHaveLength(0);
   });
 
+  it.each([
+    ['TenantSuspended', 'SUSPENDED'],
+    ['TenantResumed', 'ACTIVE'],
+  ])('applies %s to the status of the TenantConfig item', async (detailType, status) => {
+    documentsMock.on(UpdateCommand).resolves({});
+
+    const { result } = await invoke(onboarded({ detailType, detail: { tenantId: 'tenant1' } }));
+
+    expect(result.outcome).toEqual({ tenantId: 'tenant1', status });
+    expect(documentsMock.commandCalls(UpdateCommand)[0]?.args[0].input).toMatchObject({
+      Key: { tenantId: 'tenant1' },
+      ExpressionAttributeValues: { ':status': status },
+    });
+  });
+
   it('fails a TenantUpdated for a tenant not provisioned yet (the event is retried)', async () => {
     documentsMock
       .on(UpdateCommand)
@@ -111,7 +126,8 @@ describe('provisionTenant handler', () => {
     expect(result.error).toBeInstanceOf(InvalidEventError);
     expect(dynamodbMock.calls()).toHaveLength(0);
     expect(documentsMock.calls()).toHaveLength(0);
-    expect(output).toContain('"message":"Tenant provisioning failed"');
+    expect(output).toContain('"message":"Tenant provisioning refused"');
+    expect(output).toContain('"error_code":"INVALID_EVENT"');
   });
 
   it('fails, so that Lambda retries it, when DynamoDB fails', async () => {

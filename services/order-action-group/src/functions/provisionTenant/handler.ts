@@ -2,14 +2,16 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
-import {
-  type ContractEventWithTenant,
-  eventTenantContext,
-} from '@tenant-assistant/tenant-context/middleware';
+import { type ContractEventWithTenant, eventTenantContext } from '@tenant-assistant/contracts/eventbridge';
+import { logFailures } from '@tenant-assistant/lambda-kit/middlewares';
 import { once, readProvisioningConfig } from '../../config';
-import { applyTenantUpdate, type ProvisioningDeps, provisionTenant } from '../../domain/provisioning';
+import {
+  applyTenantStatus,
+  applyTenantUpdate,
+  type ProvisioningDeps,
+  provisionTenant,
+} from '../../domain/provisioning';
 import { logger } from '../../logger';
-import { logFailures } from '../../middleware';
 
 const dynamodb = new DynamoDBClient({});
 const documents = DynamoDBDocumentClient.from(dynamodb);
@@ -22,13 +24,20 @@ export const defaultDeps = (): ProvisioningDeps => ({
   maxWaitSeconds: config().maxWaitSeconds,
 });
 
+type TenantEvent = 'TenantOnboarded' | 'TenantUpdated' | 'TenantSuspended' | 'TenantResumed';
+
 /**
- * Provisions a tenant on TenantOnboarded and applies TenantUpdated to its TenantConfig (control-plane
+ * Provisions a tenant on TenantOnboarded, applies TenantUpdated and TenantSuspended/TenantResumed to its TenantConfig (control-plane
  * bus); failures are retried, then dead-lettered.
  */
 export const makeHandler =
-  (deps: () => ProvisioningDeps) =>
-  async (event: ContractEventWithTenant<'TenantOnboarded' | 'TenantUpdated'>) => {
+  (deps: () => ProvisioningDeps) => async (event: ContractEventWithTenant<TenantEvent>) => {
+    if (event['detail-type'] === 'TenantSuspended' || event['detail-type'] === 'TenantResumed') {
+      const status = event['detail-type'] === 'TenantSuspended' ? 'SUSPENDED' : 'ACTIVE';
+      const outcome = await applyTenantStatus(deps(), event.detail.tenantId, status);
+      logger.info('Tenant status updated', { ...outcome });
+      return outcome;
+    }
     if (event['detail-type'] === 'TenantUpdated') {
       const outcome = await applyTenantUpdate(deps(), event.detail);
       logger.info('Tenant configuration updated', { ...outcome });
@@ -41,5 +50,10 @@ export const makeHandler =
 
 export const handler = middy(makeHandler(defaultDeps))
   .use(injectLambdaContext(logger))
-  .use(eventTenantContext({ accept: ['TenantOnboarded', 'TenantUpdated'], logger }))
-  .use(logFailures({ logger, message: 'Tenant provisioning failed' }));
+  .use(
+    eventTenantContext({
+      accept: ['TenantOnboarded', 'TenantUpdated', 'TenantSuspended', 'TenantResumed'],
+      logger,
+    }),
+  )
+  .use(logFailures({ logger, operation: 'Tenant provisioning' }));

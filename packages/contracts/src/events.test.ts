@@ -1,7 +1,5 @@
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { AnswerOwnershipError, InvalidEventError } from '@tenant-assistant/tenant-context';
 import { eventBridgeEvent } from '@tenant-assistant/testing';
-import { mockClient } from 'aws-sdk-client-mock';
-import { AnswerOwnershipError, InvalidEventError, PutEventsFailedError } from './errors';
 import {
   ANSWER_FAILURE_REASONS,
   buildEvent,
@@ -10,41 +8,20 @@ import {
   detailSchemas,
   EVENT_PRODUCERS,
   EVENT_SOURCES,
-  type EventDetailInput,
   MAX_ANSWER_LENGTH,
   MAX_CHUNK_LENGTH,
   MAX_CHUNKS_PER_ANSWER,
   MAX_PROMPT_LENGTH,
-  type OutgoingEvent,
   parseContractEvent,
   parseDetail,
-  putEvents,
   TENANT_TIERS,
 } from './events';
 
 /** An IAM policy variable such as `${aws:PrincipalTag/tenantId}` (built so it is not a template). */
 const policyVariable = (name: string): string => `$\{${name}}`;
 
-const userId = '6f1c2e4a-0b7d-4c1e-9a53-2d8e7f6a5b4c';
-const otherUserId = '0d9e8f7a-6b5c-4d3e-8f21-0a9b8c7d6e5f';
-const answerId = `${userId}.01JD0000000000000000000000`;
-const owned = { tenantId: 'tenant1', userId, answerId };
+import { otherUserId, validDetails } from '../test/details';
 
-const validDetails: { [T in DetailType]: EventDetailInput<T> } = {
-  PromptSubmitted: {
-    ...owned,
-    conversationId: '01JD0000000000000000000001',
-    prompt: 'Where is my order?',
-    submittedAt: '2025-01-01T12:00:00.000Z',
-  },
-  AnswerChunk: { ...owned, seq: 0, text: 'Your order' },
-  AnswerCompleted: { ...owned, text: 'Your order ships tomorrow.' },
-  AnswerFailed: { ...owned, reason: ANSWER_FAILURE_REASONS.unavailable },
-  TenantOnboarded: { tenantId: 'tenant1', name: 'Tenant One', returnPolicyDays: 30, tier: 'premium' },
-  TenantUpdated: { tenantId: 'tenant1', name: 'Tenant One', returnPolicyDays: 14, tier: 'basic' },
-  TenantSuspended: { tenantId: 'tenant1' },
-  TenantResumed: { tenantId: 'tenant1' },
-};
 const detailTypes = Object.keys(DETAIL_TYPES) as DetailType[];
 const answerDetailTypes = detailTypes.filter((type) => !type.startsWith('Tenant'));
 
@@ -282,126 +259,5 @@ describe('buildEvent', () => {
         { eventBusName: 'bus' },
       ),
     ).toThrow(InvalidEventError);
-  });
-});
-
-describe('putEvents', () => {
-  const eventBridgeMock = mockClient(EventBridgeClient);
-  const client = new EventBridgeClient({ region: 'us-east-1' });
-  const chunks = (count: number): OutgoingEvent[] =>
-    Array.from({ length: count }, (_, seq) => ({
-      detailType: 'AnswerChunk',
-      detail: { ...validDetails.AnswerChunk, seq },
-    }));
-
-  beforeEach(() => {
-    eventBridgeMock.reset();
-  });
-
-  it('sends the validated entries', async () => {
-    // Prepare
-    eventBridgeMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
-
-    // Act
-    await putEvents(client, 'tenant-assistant-dev', [
-      { detailType: 'AnswerFailed', detail: validDetails.AnswerFailed },
-    ]);
-
-    // Assess
-    const calls = eventBridgeMock.commandCalls(PutEventsCommand);
-    expect(calls).toHaveLength(1);
-    expect(calls[0]?.args[0].input.Entries).toEqual([
-      buildEvent('AnswerFailed', validDetails.AnswerFailed, { eventBusName: 'tenant-assistant-dev' }),
-    ]);
-  });
-
-  it('sends batches of at most 10 entries, in order', async () => {
-    // Prepare
-    eventBridgeMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0 });
-
-    // Act
-    await putEvents(client, 'bus', chunks(25));
-
-    // Assess
-    const batches = eventBridgeMock
-      .commandCalls(PutEventsCommand)
-      .map((call) => call.args[0].input.Entries ?? []);
-    expect(batches.map((batch) => batch.length)).toEqual([10, 10, 5]);
-    const seqs = batches.flat().map((entry) => (JSON.parse(entry.Detail ?? '{}') as { seq: number }).seq);
-    expect(seqs).toEqual(Array.from({ length: 25 }, (_, seq) => seq));
-  });
-
-  it('sends nothing for no events', async () => {
-    await putEvents(client, 'bus', []);
-    expect(eventBridgeMock.commandCalls(PutEventsCommand)).toHaveLength(0);
-  });
-
-  it('sends nothing when any event breaks the contract', async () => {
-    // Prepare
-    const events: OutgoingEvent[] = [
-      ...chunks(12),
-      { detailType: 'AnswerCompleted', detail: { ...validDetails.AnswerCompleted, userId: otherUserId } },
-    ];
-
-    // Act / Assess
-    await expect(putEvents(client, 'bus', events)).rejects.toThrow(AnswerOwnershipError);
-    expect(eventBridgeMock.commandCalls(PutEventsCommand)).toHaveLength(0);
-  });
-
-  it('turns FailedEntryCount into a PutEventsFailedError naming the rejected entries', async () => {
-    // Prepare
-    eventBridgeMock
-      .on(PutEventsCommand)
-      .resolvesOnce({ FailedEntryCount: 0, Entries: Array.from({ length: 10 }, () => ({ EventId: 'ok' })) })
-      .resolvesOnce({
-        FailedEntryCount: 2,
-        Entries: [
-          { EventId: 'ok' },
-          { ErrorCode: 'InternalFailure', ErrorMessage: 'try again' },
-          { EventId: 'ok' },
-          { ErrorCode: 'ThrottlingException' },
-        ],
-      });
-
-    // Act
-    const error = await putEvents(client, 'bus', chunks(14)).catch((caught: unknown) => caught);
-
-    // Assess
-    expect(error).toBeInstanceOf(PutEventsFailedError);
-    expect((error as PutEventsFailedError).failedEntries).toEqual([
-      { index: 11, errorCode: 'InternalFailure', errorMessage: 'try again' },
-      { index: 13, errorCode: 'ThrottlingException' },
-    ]);
-    expect(error).toMatchObject({ statusCode: 500, expose: false });
-  });
-
-  it('reports the batch when EventBridge counts failures without naming them', async () => {
-    // Prepare
-    eventBridgeMock
-      .on(PutEventsCommand)
-      .resolvesOnce({ FailedEntryCount: 0 })
-      .resolvesOnce({ FailedEntryCount: 1 });
-
-    // Act
-    const error = await putEvents(client, 'bus', chunks(11)).catch((caught: unknown) => caught);
-
-    // Assess
-    expect((error as PutEventsFailedError).failedEntries).toEqual([{ index: 10 }]);
-  });
-
-  it('treats an answer without FailedEntryCount as success', async () => {
-    // Prepare
-    eventBridgeMock.on(PutEventsCommand).resolves({});
-
-    // Act / Assess
-    await expect(putEvents(client, 'bus', chunks(3))).resolves.toBeUndefined();
-  });
-
-  it('propagates a failed call', async () => {
-    // Prepare
-    eventBridgeMock.on(PutEventsCommand).rejects(new Error('network down'));
-
-    // Act / Assess
-    await expect(putEvents(client, 'bus', chunks(1))).rejects.toThrow('network down');
   });
 });

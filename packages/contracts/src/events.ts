@@ -1,28 +1,30 @@
+import { issuesOf } from '@tenant-assistant/lambda-kit/errors';
 import {
-  type EventBridgeClient,
-  PutEventsCommand,
-  type PutEventsRequestEntry,
-} from '@aws-sdk/client-eventbridge';
-import * as z from 'zod';
-import { isOwnedBy } from './answer-id';
-import { AnswerOwnershipError, InvalidEventError, PutEventsFailedError } from './errors';
-import { tenantIdSchema, userIdSchema } from './identity';
-import {
+  AnswerOwnershipError,
   conversationIdSchema,
-  MAX_ANSWER_LENGTH,
-  MAX_CHUNK_LENGTH,
-  MAX_CHUNKS_PER_ANSWER,
+  InvalidEventError,
+  isOwnedBy,
   MAX_PROMPT_LENGTH,
-} from './limits';
+  type TenantContext,
+  tenantIdSchema,
+  userIdSchema,
+} from '@tenant-assistant/tenant-context';
+import * as z from 'zod';
 
 export {
   CONVERSATION_ID_PATTERN,
   conversationIdSchema,
-  MAX_ANSWER_LENGTH,
-  MAX_CHUNK_LENGTH,
-  MAX_CHUNKS_PER_ANSWER,
   MAX_PROMPT_LENGTH,
-} from './limits';
+} from '@tenant-assistant/tenant-context';
+
+/** Longest answer text an `AnswerCompleted` may carry, and chat-api may store (characters). */
+export const MAX_ANSWER_LENGTH = 20_000;
+
+/** Longest text of one `AnswerChunk` (characters). */
+export const MAX_CHUNK_LENGTH = 2_000;
+
+/** Chunks per answer: `seq` runs from 0 to MAX_CHUNKS_PER_ANSWER - 1 (later progress goes only in the completion). */
+export const MAX_CHUNKS_PER_ANSWER = 1_000;
 
 /** `source` of every event, by producing service. */
 export const EVENT_SOURCES = {
@@ -108,6 +110,9 @@ export type EventDetail<T extends DetailType> = z.output<(typeof detailSchemas)[
 /** The detail a producer passes in (before parsing/branding). */
 export type EventDetailInput<T extends DetailType> = z.input<(typeof detailSchemas)[T]>;
 
+/** A parsed event of one of the detail-types `T`: detail-type and detail, correlated. */
+export type ParsedEvent<T extends DetailType> = { [K in T]: { detailType: K; detail: EventDetail<K> } }[T];
+
 /** Which service may produce each detail-type. */
 export const EVENT_PRODUCERS: { readonly [T in DetailType]: string } = {
   PromptSubmitted: EVENT_SOURCES.chatApi,
@@ -122,9 +127,6 @@ export const EVENT_PRODUCERS: { readonly [T in DetailType]: string } = {
 
 const isDetailType = (value: unknown): value is DetailType =>
   typeof value === 'string' && Object.hasOwn(DETAIL_TYPES, value);
-
-const issuesOf = (error: z.ZodError): string[] =>
-  error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
 
 /**
  * Validates `detail` against the contract of `detailType`; for answer events also checks that the
@@ -158,7 +160,13 @@ export interface ContractEvent {
 export const parseContractEvent = <T extends DetailType>(
   event: ContractEvent,
   expected?: readonly T[],
-): { [K in T]: { detailType: K; detail: EventDetail<K> } }[T] => {
+): ParsedEvent<T> => {
+  const detailType = contractDetailType(event, expected);
+  return { detailType, detail: parseDetail(detailType, event.detail) } as ParsedEvent<T>;
+};
+
+/** The event's detail-type when it is one of `expected` and comes from its producer; else InvalidEventError. */
+const contractDetailType = <T extends DetailType>(event: ContractEvent, expected?: readonly T[]): T => {
   const detailType = event['detail-type'];
   if (!isDetailType(detailType) || (expected && !expected.includes(detailType as T))) {
     throw new InvalidEventError(`Unexpected detail-type ${JSON.stringify(detailType)}`);
@@ -166,8 +174,43 @@ export const parseContractEvent = <T extends DetailType>(
   if (event.source !== EVENT_PRODUCERS[detailType]) {
     throw new InvalidEventError(`${detailType} must come from ${EVENT_PRODUCERS[detailType]}`);
   }
-  return { detailType, detail: parseDetail(detailType, event.detail) } as never;
+  return detailType as T;
 };
+
+/** Whose answer an event is about: its tenant, user and answer id. */
+export type AnswerOwner = TenantContext & { answerId: string };
+
+const answerOwnerSchema = z.object(owned);
+
+/**
+ * The owner of the answer a refused event was meant for — when the event is of an `expected`
+ * detail-type from its producer and its tenant, user and answer id are themselves valid and the
+ * answer is the user's — so a consumer can tell that owner it was refused; else undefined.
+ *
+ * @example const owner = answerOwnerOf(event, ['PromptSubmitted']); // after parseContractEvent refused it
+ */
+export const answerOwnerOf = <T extends DetailType>(
+  event: unknown,
+  expected?: readonly T[],
+): AnswerOwner | undefined => {
+  if (typeof event !== 'object' || event === null) return undefined;
+  try {
+    contractDetailType(event as ContractEvent, expected);
+  } catch {
+    return undefined;
+  }
+  const owner = answerOwnerSchema.safeParse((event as ContractEvent).detail);
+  if (!owner.success || !isOwnedBy(owner.data.answerId, owner.data.userId)) return undefined;
+  return { tenantId: owner.data.tenantId, userId: owner.data.userId, answerId: owner.data.answerId };
+};
+
+/** One entry of EventBridge's PutEvents (the fields the contract sets). */
+export interface PutEventsEntry {
+  EventBusName: string;
+  Source: string;
+  DetailType: string;
+  Detail: string;
+}
 
 /**
  * Builds a validated PutEvents entry for the contract (source set to the detail-type's producer).
@@ -179,7 +222,7 @@ export const buildEvent = <T extends DetailType>(
   detailType: T,
   detail: EventDetailInput<T>,
   options: { eventBusName: string },
-): PutEventsRequestEntry => ({
+): PutEventsEntry => ({
   EventBusName: options.eventBusName,
   Source: EVENT_PRODUCERS[detailType],
   DetailType: detailType,
@@ -188,38 +231,3 @@ export const buildEvent = <T extends DetailType>(
 
 /** An event to publish: detail-type plus its detail. */
 export type OutgoingEvent = { [T in DetailType]: { detailType: T; detail: EventDetailInput<T> } }[DetailType];
-
-/**
- * Validates and publishes events to a bus (batches of 10). Any rejected entry
- * (`FailedEntryCount > 0`) becomes a PutEventsFailedError naming the entries.
- *
- * @example
- * await putEvents(eventBridge, busName, [{ detailType: 'AnswerCompleted', detail }]);
- */
-export const putEvents = async (
-  client: EventBridgeClient,
-  eventBusName: string,
-  events: readonly OutgoingEvent[],
-): Promise<void> => {
-  const entries = events.map((event) =>
-    buildEvent(event.detailType, event.detail as never, { eventBusName }),
-  );
-  const failed: { index: number; errorCode?: string; errorMessage?: string }[] = [];
-  for (let start = 0; start < entries.length; start += 10) {
-    const batch = entries.slice(start, start + 10);
-    const output = await client.send(new PutEventsCommand({ Entries: batch }));
-    if ((output.FailedEntryCount ?? 0) > 0) {
-      (output.Entries ?? []).forEach((entry, offset) => {
-        if (entry.ErrorCode) {
-          failed.push({
-            index: start + offset,
-            errorCode: entry.ErrorCode,
-            ...(entry.ErrorMessage ? { errorMessage: entry.ErrorMessage } : {}),
-          });
-        }
-      });
-      if (failed.length === 0) failed.push({ index: start });
-    }
-  }
-  if (failed.length > 0) throw new PutEventsFailedError(failed);
-};

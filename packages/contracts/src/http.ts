@@ -1,0 +1,82 @@
+import type { ErrorBody } from '@tenant-assistant/lambda-kit/errors';
+import { conversationIdSchema, MAX_PROMPT_LENGTH } from '@tenant-assistant/tenant-context';
+import * as z from 'zod';
+
+/**
+ * The chat HTTP API (chat-api's routes, the web app's client): request bodies, queries and the views
+ * the routes answer with. Browser-safe.
+ */
+
+/** The body of every error response: `{"error":{"code","message"}}`. */
+export type { ErrorBody };
+export const errorBodySchema = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+}) satisfies z.ZodType<ErrorBody>;
+
+/** The statuses of an answer: `PENDING` → `STREAMING` → `COMPLETED` | `FAILED`. */
+export const ANSWER_STATUSES = ['PENDING', 'STREAMING', 'COMPLETED', 'FAILED'] as const;
+export type AnswerStatus = (typeof ANSWER_STATUSES)[number];
+
+/** Statuses after which an answer never changes again. */
+export const FINAL_STATUSES: readonly AnswerStatus[] = ['COMPLETED', 'FAILED'];
+
+/** True for `COMPLETED` and `FAILED`. */
+export const isFinalStatus = (status: AnswerStatus): boolean => FINAL_STATUSES.includes(status);
+
+/**
+ * Body of `POST /prompts`. Unknown fields (a `tenantId` or `userId` among them) are dropped: tenant
+ * and user come only from the verified token.
+ */
+export const submitPromptBodySchema = z.object({
+  prompt: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(MAX_PROMPT_LENGTH, `must be at most ${MAX_PROMPT_LENGTH} characters`)
+    .refine((prompt) => prompt.trim().length > 0, 'must not be blank'),
+  conversationId: conversationIdSchema.optional(),
+});
+export type SubmitPromptBody = z.output<typeof submitPromptBodySchema>;
+
+/** `202` answer of `POST /prompts`. */
+export interface PromptAccepted {
+  answerId: string;
+  conversationId: string;
+  /** When chat-api stops waiting for the answer (ISO instant); clients stop waiting then too. */
+  deadlineAt: string;
+}
+
+/** What the caller sees of an answer (`GET /answers/{answerId}`, and in pages of answers). */
+export interface AnswerView {
+  answerId: string;
+  conversationId: string;
+  prompt: string;
+  status: AnswerStatus;
+  /** The whole answer when COMPLETED; while streaming, the chunks received so far without a gap. */
+  text: string;
+  reason?: string;
+  createdAt: string;
+  updatedAt: string;
+  completedAt?: string;
+  /** When chat-api stops waiting for this answer (ISO instant). */
+  deadlineAt: string;
+}
+
+/** Answers per page of `GET /answers` unless `limit` says otherwise, and the most it allows. */
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+/** Query of `GET /answers`. */
+export const listAnswersQuerySchema = z.object({
+  conversationId: conversationIdSchema,
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+  cursor: z.string().min(1).max(256).optional(),
+});
+export type ListAnswersQuery = z.output<typeof listAnswersQuerySchema>;
+
+/** `GET /answers`: one page of the caller's answers in a conversation, oldest first. */
+export interface AnswerPage {
+  conversationId: string;
+  answers: AnswerView[];
+  /** Pass as `cursor` to read the next page; absent on the last page. */
+  nextCursor?: string;
+}

@@ -1,0 +1,4 @@
+export * from './events';
+export * from './http';
+export * from './orders';
+export * from './websocket';

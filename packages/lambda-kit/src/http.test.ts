@@ -1,0 +1,88 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { captureLogs, lambdaContext } from '@tenant-assistant/testing';
+import { AppError } from './errors';
+import { httpBodyLimit, httpErrorResponses, jsonResponse, lambdaHandler, middlewareChain } from './http';
+
+type Raw = { body?: string; isBase64Encoded?: boolean };
+type Parsed = Raw & { parsed: true };
+
+const markParsed = {
+  before: (request: { event: Raw & { parsed?: boolean } }) => {
+    request.event.parsed = true;
+  },
+};
+
+const route = (act: (event: Parsed) => Promise<unknown>) =>
+  lambdaHandler(
+    middlewareChain<Raw, Parsed>(
+      ...httpErrorResponses(new Logger({ serviceName: 'kit-test' })),
+      httpBodyLimit({ maxBytes: 8 }),
+      markParsed,
+    ),
+    async (event: Parsed) => jsonResponse(200, await act(event)),
+  );
+
+describe('lambdaHandler', () => {
+  it('runs the chain in order before the handler', async () => {
+    // Act
+    const response = await route(async (event) => ({ parsed: event.parsed }))(
+      { body: '{}' },
+      lambdaContext(),
+    );
+
+    // Assess
+    expect(response).toMatchObject({ statusCode: 200, body: '{"parsed":true}' });
+    expect(response.headers).toMatchObject({ 'Cache-Control': 'no-store' });
+  });
+});
+
+describe('httpErrorResponses', () => {
+  it('answers an exposed error with its code and message', async () => {
+    // Prepare
+    const handler = route(async () => {
+      throw Object.assign(new AppError('Too many prompts', { code: 'RATE_LIMITED', statusCode: 429 }), {
+        retryAfterSeconds: 7,
+      });
+    });
+
+    // Act
+    const { value } = await captureLogs(() => handler({}, lambdaContext()));
+
+    // Assess
+    expect(value).toMatchObject({
+      statusCode: 429,
+      headers: expect.objectContaining({ 'Retry-After': '7' }),
+      body: JSON.stringify({ error: { code: 'RATE_LIMITED', message: 'Too many prompts' } }),
+    });
+  });
+
+  it('hides everything about a failure', async () => {
+    // Prepare
+    const handler = route(async () => {
+      throw new AppError('table tenant-a-orders is missing', { code: 'BROKEN' });
+    });
+
+    // Act
+    const { value, lines } = await captureLogs(() => handler({}, lambdaContext()));
+
+    // Assess
+    expect(value).toMatchObject({
+      statusCode: 500,
+      body: JSON.stringify({ error: { code: 'INTERNAL_ERROR', message: 'Internal server error' } }),
+    });
+    expect(lines[0]).toMatchObject({ level: 'ERROR', message: 'Request failed' });
+  });
+});
+
+describe('httpBodyLimit', () => {
+  it.each([
+    ['a plain body', { body: '123456789' }],
+    ['a base64 body', { body: Buffer.from('123456789').toString('base64'), isBase64Encoded: true }],
+  ])('refuses %s over the limit with 413', async (_name, event) => {
+    // Act
+    const { value } = await captureLogs(() => route(async () => 'ok')(event, lambdaContext()));
+
+    // Assess
+    expect(value).toMatchObject({ statusCode: 413, body: expect.stringContaining('BODY_TOO_LARGE') });
+  });
+});

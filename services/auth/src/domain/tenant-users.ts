@@ -1,0 +1,205 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { tenantAdminGroupName, tenantGroupName } from '@tenant-assistant/tenant-context';
+import * as z from 'zod';
+import type { DirectoryUser, TenantDirectory } from '../adapters/cognito';
+import {
+  InvalidInputError,
+  RoleNotGrantableError,
+  SelfChangeRefusedError,
+  UserNotFoundError,
+  UserStateConflictError,
+} from '../errors';
+import type { AdminCaller } from '../http/admin-context';
+import { invitationInput, inviteUser } from './invitations';
+import { USERNAME_PATTERN } from './users';
+import { parseInput } from './validation';
+
+/**
+ * What a tenant admin does to the users of their tenant. The tenant is always the one of the
+ * caller's verified token (`caller.tenant.tenantId`); a user of another tenant is "not found".
+ */
+export interface TenantUsersDeps {
+  directory: TenantDirectory;
+  logger: Logger;
+}
+
+/** A user as the admin API shows it. */
+export interface TenantUserView {
+  username: string;
+  userId: string | undefined;
+  email: string | undefined;
+  status: string | undefined;
+  enabled: boolean;
+  createdAt: string | undefined;
+  tenantAdmin: boolean;
+}
+
+const view = (user: DirectoryUser, tenantAdmin: boolean): TenantUserView => ({
+  username: user.username,
+  userId: user.userId,
+  email: user.email,
+  status: user.status,
+  enabled: user.enabled,
+  createdAt: user.createdAt,
+  tenantAdmin,
+});
+
+const usernameSchema = z.string().regex(USERNAME_PATTERN, 'must be 1-128 of [A-Za-z0-9._@+-]');
+
+/**
+ * The named user, if and only if they belong to `tenantId`; otherwise UserNotFoundError (404), the
+ * same answer as for a user that does not exist, so another tenant's users cannot be probed.
+ */
+const userOfTenant = async (
+  deps: TenantUsersDeps,
+  tenantId: string,
+  username: string,
+): Promise<DirectoryUser> => {
+  const parsed = usernameSchema.safeParse(username);
+  if (!parsed.success) throw new UserNotFoundError(username);
+  const user = await deps.directory.getUser(parsed.data);
+  if (!user || user.tenantId !== tenantId) throw new UserNotFoundError(username);
+  return user;
+};
+
+const isTenantAdmin = async (deps: TenantUsersDeps, tenantId: string, username: string) =>
+  ((await deps.directory.groupsOf(username)) ?? []).includes(tenantAdminGroupName(tenantId));
+
+const refuseSelf = (caller: AdminCaller, user: DirectoryUser, action: string) => {
+  if (user.username.toLowerCase() === caller.username.toLowerCase() || user.userId === caller.tenant.userId) {
+    throw new SelfChangeRefusedError(action);
+  }
+};
+
+/** The query of listUsers: `limit` 1–60 (default 25) and the `cursor` a previous page returned. */
+export const listUsersInput = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(60).default(25),
+  cursor: z.string().min(1).max(2048).optional(),
+});
+
+/** One page of the users of the caller's tenant. */
+export const listUsers = async (deps: TenantUsersDeps, tenantId: string, query: unknown) => {
+  const { limit, cursor } = parseInput('listUsers', listUsersInput, query ?? {});
+  const page = await deps.directory.listUsersInGroup(tenantGroupName(tenantId), {
+    limit,
+    ...(cursor ? { nextToken: cursor } : {}),
+  });
+  const admins = new Set<string>();
+  let nextToken: string | undefined;
+  do {
+    const adminPage = await deps.directory.listUsersInGroup(tenantAdminGroupName(tenantId), {
+      limit: 60,
+      ...(nextToken ? { nextToken } : {}),
+    });
+    for (const admin of adminPage.users) admins.add(admin.username);
+    nextToken = adminPage.nextToken;
+  } while (nextToken);
+  return {
+    // a user of the group whose attribute names another tenant is never shown (it cannot sign in anyway)
+    items: page.users
+      .filter((user) => user.tenantId === tenantId)
+      .map((user) => view(user, admins.has(user.username))),
+    ...(page.nextToken ? { nextCursor: page.nextToken } : {}),
+  };
+};
+
+/** One user of the caller's tenant. */
+export const getUser = async (deps: TenantUsersDeps, tenantId: string, username: string) => {
+  const user = await userOfTenant(deps, tenantId, username);
+  return view(user, await isTenantAdmin(deps, tenantId, user.username));
+};
+
+/** Invites a user into the caller's tenant (Cognito mails the invitation; no password is returned). */
+export const inviteTenantUser = async (deps: TenantUsersDeps, tenantId: string, body: unknown) => {
+  const invitation = parseInput('inviteUser', invitationInput, body);
+  await inviteUser(deps, tenantId, invitation, { admin: false });
+  return getUser(deps, tenantId, invitation.username);
+};
+
+/** Sends the invitation again, to a user who has not signed in yet (409 otherwise). */
+export const resendInvitation = async (deps: TenantUsersDeps, tenantId: string, username: string) => {
+  const user = await userOfTenant(deps, tenantId, username);
+  if (user.status !== 'FORCE_CHANGE_PASSWORD') {
+    throw new UserStateConflictError(
+      `User ${user.username} has already signed in; there is no invitation to resend`,
+    );
+  }
+  await deps.directory.resendInvitation(user.username);
+  deps.logger.info('Invitation sent again', { tenant_id: tenantId, username: user.username });
+  return getUser(deps, tenantId, user.username);
+};
+
+/** Disables (no sign-in) or enables a user of the caller's tenant; never the caller. */
+export const setUserEnabled = async (
+  deps: TenantUsersDeps,
+  caller: AdminCaller,
+  username: string,
+  enabled: boolean,
+) => {
+  const tenantId = caller.tenant.tenantId;
+  const user = await userOfTenant(deps, tenantId, username);
+  refuseSelf(caller, user, enabled ? 'enable' : 'disable');
+  await (enabled ? deps.directory.enableUser(user.username) : deps.directory.disableUser(user.username));
+  deps.logger.info(enabled ? 'User enabled' : 'User disabled', {
+    tenant_id: tenantId,
+    username: user.username,
+  });
+  return getUser(deps, tenantId, user.username);
+};
+
+/** Deletes a user of the caller's tenant; never the caller. */
+export const deleteTenantUser = async (deps: TenantUsersDeps, caller: AdminCaller, username: string) => {
+  const tenantId = caller.tenant.tenantId;
+  const user = await userOfTenant(deps, tenantId, username);
+  refuseSelf(caller, user, 'delete');
+  await deps.directory.deleteUser(user.username);
+  deps.logger.info('User deleted', { tenant_id: tenantId, username: user.username });
+};
+
+/** Turns a user's MFA off so they enrol again at their next sign-in. */
+export const resetUserMfa = async (deps: TenantUsersDeps, tenantId: string, username: string) => {
+  const user = await userOfTenant(deps, tenantId, username);
+  await deps.directory.resetMfa(user.username);
+  deps.logger.info('User MFA reset', { tenant_id: tenantId, username: user.username });
+  return getUser(deps, tenantId, user.username);
+};
+
+/** The body of a grant: the only grantable role is `tenant-admin`. */
+export const grantInput = z.strictObject({ role: z.enum(['tenant-admin', 'platform-admin']) });
+
+/**
+ * Grants a user of the caller's tenant the tenant admin role. `platform-admin` is refused (403): no
+ * API grants it, so a tenant admin cannot make anyone — themselves included — a platform admin.
+ */
+export const grantRole = async (
+  deps: TenantUsersDeps,
+  caller: AdminCaller,
+  username: string,
+  body: unknown,
+) => {
+  const { role } = parseInput('grantRole', grantInput, body);
+  if (role === 'platform-admin') throw new RoleNotGrantableError();
+  const tenantId = caller.tenant.tenantId;
+  const user = await userOfTenant(deps, tenantId, username);
+  await deps.directory.addUserToGroup(user.username, tenantAdminGroupName(tenantId));
+  deps.logger.info('Tenant admin granted', { tenant_id: tenantId, username: user.username });
+  return getUser(deps, tenantId, user.username);
+};
+
+/** Revokes the tenant admin role of a user of the caller's tenant; never the caller's own. */
+export const revokeRole = async (
+  deps: TenantUsersDeps,
+  caller: AdminCaller,
+  username: string,
+  role: string,
+) => {
+  if (role !== 'tenant-admin') {
+    throw new InvalidInputError('revokeRole', ['role: only tenant-admin can be revoked here']);
+  }
+  const tenantId = caller.tenant.tenantId;
+  const user = await userOfTenant(deps, tenantId, username);
+  refuseSelf(caller, user, 'revoke the admin role of');
+  await deps.directory.removeUserFromGroup(user.username, tenantAdminGroupName(tenantId));
+  deps.logger.info('Tenant admin revoked', { tenant_id: tenantId, username: user.username });
+  return getUser(deps, tenantId, user.username);
+};

@@ -1,0 +1,27 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy, { type MiddlewareObj, type MiddyfiedHandler } from '@middy/core';
+import type { ScheduledEvent } from 'aws-lambda';
+import { type SweepDeps, type SweepOutcome, sweepOverdueAnswers } from '../../answers/deadline';
+import { defaults } from '../../defaults';
+
+export type Deps = SweepDeps;
+
+/**
+ * Scheduled (serverless.yml `schedule`; locally the dev stack's scheduler): ends every open answer
+ * past its deadline — FAILED (timed out), `answer.failed` pushed to its owner. The event carries
+ * nothing it needs; tenant and user come from each stored answer.
+ */
+export const makeHandler = (deps: Deps) => async (_event: unknown) => {
+  const outcome = await sweepOverdueAnswers(deps);
+  if (outcome.found > 0) deps.logger.info('Swept overdue answers', { ...outcome });
+  return outcome;
+};
+
+export type SweepAnswersHandler = MiddyfiedHandler<ScheduledEvent | Record<string, never>, SweepOutcome>;
+
+export const createHandler = (deps: Deps): SweepAnswersHandler =>
+  middy(makeHandler(deps)).use(
+    injectLambdaContext(deps.logger) as MiddlewareObj,
+  ) as unknown as SweepAnswersHandler;
+
+export const handler = createHandler(defaults);
