@@ -7,6 +7,7 @@ export default defineConfig({
     'src/middleware.ts',
     'src/credentials.ts',
     'src/logger.ts',
+    'src/membership.ts',
     'src/tiers.ts',
   ],
   format: ['esm', 'cjs'],

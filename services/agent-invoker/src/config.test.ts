@@ -13,6 +13,7 @@ const env = (overrides: Record<string, string | undefined> = {}): NodeJS.Process
   STREAM_FINAL_RESPONSE: 'true',
   AGENT_ALIAS_IDS: 'standard=TSTALIASID, premium=PREMALIAS1',
   USAGE_TABLE_NAME: 'tenant-assistant-chat-api-dev-usage',
+  COGNITO_USER_POOL_ID: 'us-east-1_AbCdEf123',
   ...overrides,
 });
 
@@ -33,6 +34,7 @@ describe('readConfig', () => {
       tenantConfigTableArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/t-tenant-config',
       ordersTableArnPrefix: 'arn:aws:dynamodb:us-east-1:123456789012:table/t-orders-',
       streamFinalResponse: true,
+      cognitoUserPoolId: 'us-east-1_AbCdEf123',
     });
   });
 
@@ -56,6 +58,7 @@ describe('readConfig', () => {
     'ORDERS_TABLE_ARN_PREFIX',
     'STREAM_FINAL_RESPONSE',
     'USAGE_TABLE_NAME',
+    'COGNITO_USER_POOL_ID',
   ])('refuses a missing %s, naming it', (name) => {
     // Act
     const reading = () => readConfig(env({ [name]: undefined }));
@@ -66,6 +69,7 @@ describe('readConfig', () => {
 
   test.each([
     ['STREAM_FINAL_RESPONSE', 'yes'],
+    ['COGNITO_USER_POOL_ID', 'pool*'],
     ['TENANT_DATA_ACCESS_ROLE_ARN', 'arn:aws:iam::123456789012:user/someone'],
     ['AGENT_ID', 'agent/../other'],
     ['AGENT_ALIAS_ID', '*'],

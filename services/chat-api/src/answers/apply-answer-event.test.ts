@@ -1,3 +1,4 @@
+import { ANSWER_FAILURE_REASONS } from '@tenant-assistant/contracts/events';
 import type { AnswerId } from '@tenant-assistant/tenant-context';
 import { anAnswer } from '../../test/support/answers';
 import { silentLogger } from '../../test/support/deps';
@@ -122,7 +123,12 @@ describe('applyAnswerEvent', () => {
     const lateCompletion = await applyAnswerEvent(deps, completionOf(answer, 'Other text.'));
     const lateFailure = await applyAnswerEvent(deps, {
       detailType: 'AnswerFailed',
-      detail: { tenantId: answer.tenantId, userId: answer.userId, answerId: answer.answerId, reason: 'No.' },
+      detail: {
+        tenantId: answer.tenantId,
+        userId: answer.userId,
+        answerId: answer.answerId,
+        reason: ANSWER_FAILURE_REASONS.busy,
+      },
     });
 
     // Assess
@@ -212,7 +218,10 @@ describe('applyAnswerEvent', () => {
     // Act
     await applyAnswerEvent(deps, { detailType: 'AnswerChunk', detail: { ...owner, seq: 0, text: 'Hi' } });
     const afterChunk = [...limiter.released];
-    await applyAnswerEvent(deps, { detailType: 'AnswerFailed', detail: { ...owner, reason: 'Timed out.' } });
+    await applyAnswerEvent(deps, {
+      detailType: 'AnswerFailed',
+      detail: { ...owner, reason: ANSWER_FAILURE_REASONS.timeout },
+    });
 
     // Assess
     expect(afterChunk).toEqual([]);
@@ -251,7 +260,7 @@ describe('applyAnswerEvent', () => {
         tenantId: answer.tenantId,
         userId: answer.userId,
         answerId: answer.answerId,
-        reason: 'Sorry.',
+        reason: ANSWER_FAILURE_REASONS.unavailable,
       },
     });
 

@@ -4,6 +4,10 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { putEvents } from '@tenant-assistant/contracts/eventbridge';
 import { createScopedCredentialsProvider } from '@tenant-assistant/tenant-context/credentials';
+import {
+  cognitoMembershipLookup,
+  createMembershipVerifier,
+} from '@tenant-assistant/tenant-context/membership';
 import type { Context } from 'aws-lambda';
 import type { clients as awsClients } from '../../clients';
 import type { Config } from '../../config';
@@ -52,7 +56,12 @@ export const createDeps = (options: CreateDepsOptions): Deps => {
       ordersTableArnPrefix: config.ordersTableArnPrefix,
     },
   });
+  // One per container, like the credentials cache: users' tenants are looked up once per TTL.
+  const membership = createMembershipVerifier({
+    lookup: cognitoMembershipLookup(clients.cognito, config.cognitoUserPoolId),
+  });
   const ports: AnswerPorts = {
+    membership,
     credentials,
     agent: clients.agent,
     eventBridge: clients.eventBridge,
