@@ -123,4 +123,11 @@ describe('cognitoMembershipLookup', () => {
     expect(await lookup(user1)).toBeUndefined();
     expect(await lookup(user2)).toBeUndefined();
   });
+
+  it('passes any other failure of the identity provider on, never reading it as "no such user"', async () => {
+    // Prepare
+    cognitoMock.on(AdminGetUserCommand).rejects(new Error('Rate exceeded'));
+    // Act / Assess
+    await expect(lookup(user1)).rejects.toThrow('Rate exceeded');
+  });
 });
