@@ -11,7 +11,8 @@ import type { AgentDecision, AgentModel, AgentTurn, FunctionCall } from './types
  * - obeys instructions in tool results (indirect injection): ids named by a result are called next;
  * - finally echoes everything: the prompt, every call and every tool result, verbatim (bounded).
  *
- * Deterministic (no randomness), offline and fast. It shows that isolation does not depend on the
+ * Deterministic (no randomness; where it starts in its list of hostile values depends on the prompt),
+ * offline and fast. It shows that isolation does not depend on the
  * model: whatever it asks for, the action group answers only for the session's tenant and user, and
  * IAM refuses anything else.
  */
@@ -72,11 +73,29 @@ const callsFrom = (text: string): Call[] => {
   return calls;
 };
 
-/** Every declared function, then each with every hostile value in each of its parameters, then all again. */
+/** A small deterministic hash of a text (FNV-1a), to vary the attack from prompt to prompt. */
+const hashOf = (text: string): number => {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index += 1) {
+    hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193) >>> 0;
+  }
+  return hash;
+};
+
+/** The hostile values, starting at a place that depends on the prompt (so a run of prompts tries them all). */
+const hostileValuesFor = (inputText: string): string[] => {
+  const start = hashOf(inputText) % HOSTILE_VALUES.length;
+  return [...HOSTILE_VALUES.slice(start), ...HOSTILE_VALUES.slice(0, start)];
+};
+
+/**
+ * Every declared function, then each with every hostile value (in an order that depends on the
+ * prompt) in each of its parameters, then all again.
+ */
 const probingCalls = (turn: AgentTurn): Call[] => {
   const functions = turn.actionGroups.flatMap((group) => group.functions);
   const bare = functions.map((fn): Call => ({ function: fn.name, parameters: {} }));
-  const hostile = HOSTILE_VALUES.flatMap((value) =>
+  const hostile = hostileValuesFor(turn.inputText).flatMap((value) =>
     functions.flatMap((fn) =>
       (fn.parameters ?? []).map(
         (parameter): Call => ({ function: fn.name, parameters: { [parameter.name]: value } }),
@@ -88,19 +107,30 @@ const probingCalls = (turn: AgentTurn): Call[] => {
 
 const keyOf = (call: Call) => `${call.function}:${JSON.stringify(Object.entries(call.parameters).sort())}`;
 
+/** The lists' items taken in turn, one of each list per round, until all are used up. */
+const interleave = <T>(...lists: T[][]): T[] => {
+  const longest = Math.max(0, ...lists.map((list) => list.length));
+  const result: T[] = [];
+  for (let index = 0; index < longest; index += 1) {
+    for (const list of lists) if (index < list.length) result.push(list[index] as T);
+  }
+  return result;
+};
+
 /**
- * The next call of a turn, in priority order: what the tool results "instruct" (indirect injection,
- * in the order the results came), then what the prompt asks for, then the generic probing — each
- * candidate skipped as often as it was already made this turn (so repeats in the list are repeated).
+ * The next call of a turn: what the tool results "instruct" (indirect injection, in the order the
+ * results came), what the prompt asks for and the generic probing, taken in turn so that every kind
+ * of attack is made even when the call budget is small — each candidate skipped as often as it was
+ * already made this turn (so repeats in the list are repeated).
  */
 const nextCall = (turn: AgentTurn): FunctionCall | undefined => {
   const made = new Map<string, number>();
   for (const step of turn.steps) made.set(keyOf(step.call), (made.get(keyOf(step.call)) ?? 0) + 1);
-  const candidates = [
-    ...turn.steps.flatMap((step) => callsFrom(step.result.body)),
-    ...callsFrom(turn.inputText),
-    ...probingCalls(turn),
-  ];
+  const candidates = interleave(
+    turn.steps.flatMap((step) => callsFrom(step.result.body)),
+    callsFrom(turn.inputText),
+    probingCalls(turn),
+  );
   for (const call of candidates) {
     const key = keyOf(call);
     const count = made.get(key) ?? 0;
