@@ -9,7 +9,11 @@ import {
   type Session,
   submitPrompt,
 } from './client';
+import { STAGE } from './stack';
 import type { StackInfo } from './state';
+
+/** auth's tenant registry on the local stage. */
+const TENANT_REGISTRY_TABLE = `tenant-assistant-auth-${STAGE}-tenants`;
 
 /** A signed-in user with an open WebSocket. */
 export interface ChatUser {
@@ -18,9 +22,9 @@ export interface ChatUser {
 }
 
 /**
- * Sets a tenant's tier in TenantConfig, the item the admin API's tenant update writes; chat-api
- * reads it (cached per container for at most 30 s, so set it before the tenant's first prompt or
- * wait that long).
+ * Sets a tenant's tier in auth's tenant registry, the item the admin API's tenant update writes;
+ * chat-api reads it (cached per container for at most 30 s, so set it before the tenant's first
+ * prompt or wait that long).
  */
 export const setTenantTier = async (info: StackInfo, tenantId: string, tier: TenantTier) => {
   const db = DynamoDBDocumentClient.from(
@@ -33,7 +37,7 @@ export const setTenantTier = async (info: StackInfo, tenantId: string, tier: Ten
   try {
     await db.send(
       new UpdateCommand({
-        TableName: info.tenantConfigTableName,
+        TableName: TENANT_REGISTRY_TABLE,
         Key: { tenantId },
         UpdateExpression: 'SET tier = :tier',
         ConditionExpression: 'attribute_exists(tenantId)',

@@ -115,7 +115,9 @@ beforeAll(async () => {
     maxAgentSteps: MAX_CALLS,
     log: (source, line) => logs.push(`${source}: ${line}`),
   });
-  await seedStack(stack.info, { knownPasswords: true, dataDir });
+  // The enterprise tier: this suite judges isolation, not the tiers' limits (tested on their own);
+  // the basic tier's 6 prompts per user per minute would refuse part of the corpus.
+  await seedStack(stack.info, { knownPasswords: true, dataDir, tier: 'enterprise' });
 
   const { region, cognitoUrl, dynamodbUrl, adminCredentials: credentials } = stack.info;
   const cognito = new CognitoIdentityProviderClient({ region, endpoint: cognitoUrl, credentials });

@@ -643,6 +643,7 @@ describe('outputs', () => {
     'ControlEventBusArn',
     'AdminApiUrl',
     'TenantsTableName',
+    'TenantsTableArn',
   ];
 
   it.each(keys)('exports %s under the name tenant-assistant-auth-<stage>-<key>', (key) => {

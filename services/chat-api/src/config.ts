@@ -13,8 +13,8 @@ export const config = {
   /** Browser origins allowed by CORS (comma-separated `WEB_ORIGIN`). */
   webOrigins: envValue('WEB_ORIGIN', env.list()),
   conversationsTableName: envValue('CONVERSATIONS_TABLE_NAME', env.string()),
-  /** order-action-group's TenantConfig table: each tenant's current `tier`. */
-  tenantConfigTableName: envValue('TENANT_CONFIG_TABLE_NAME', env.string()),
+  /** auth's tenant registry: each tenant's current `tier` and `status`. */
+  tenantRegistryTableName: envValue('TENANT_REGISTRY_TABLE_NAME', env.string()),
   /** Token usage per tenant, user, day and month (written by the agent-invoker). */
   usageTableName: envValue('USAGE_TABLE_NAME', env.string()),
   answerTtlDays: envValue('ANSWER_TTL_DAYS', env.positiveInteger()),

@@ -53,9 +53,10 @@ export const defaults = {
   }),
   connections: createConnectionsTable(documentClient, config.connectionsTableName),
   tiers: createTenantTiers(documentClient, {
-    tableName: config.tenantConfigTableName,
+    tableName: config.tenantRegistryTableName,
     ttlMs: TIER_CACHE_MS,
-    onUnknownTier: (tenantId) => logger.warn('Unknown tier in TenantConfig, using basic', { tenantId }),
+    onUnknownTier: (tenantId) =>
+      logger.warn('Unknown tier in the tenant registry, using basic', { tenantId }),
   }),
   limiter: createPromptLimiter(documentClient, {
     tableName: config.rateLimitsTableName,

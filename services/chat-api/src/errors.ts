@@ -79,7 +79,7 @@ export class LimitExceededError extends ChatApiError {
   }
 }
 
-/** The caller's tenant has no configuration (not onboarded, or offboarded): HTTP 403. */
+/** The caller's tenant is not in the tenant registry (not onboarded, or offboarded): HTTP 403. */
 export class TenantNotProvisionedError extends ChatApiError {
   constructor() {
     super('Your organisation is not set up for the assistant', {
@@ -87,6 +87,17 @@ export class TenantNotProvisionedError extends ChatApiError {
       statusCode: 403,
     });
     this.name = 'TenantNotProvisionedError';
+  }
+}
+
+/** The caller's tenant is suspended (the registry's status): HTTP 403, nothing is stored. */
+export class TenantSuspendedError extends ChatApiError {
+  constructor() {
+    super("Your organisation's account is suspended; contact your administrator", {
+      code: 'TENANT_SUSPENDED',
+      statusCode: 403,
+    });
+    this.name = 'TenantSuspendedError';
   }
 }
 

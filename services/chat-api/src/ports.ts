@@ -107,7 +107,10 @@ export interface PromptLimiter {
   release(tenantId: TenantId, answerId: AnswerId): Promise<void>;
 }
 
-/** The current tier of a tenant (TenantConfig); throws TenantNotProvisionedError for an unknown tenant. */
+/**
+ * The current tier of a tenant (auth's tenant registry); throws TenantNotProvisionedError for an
+ * unknown tenant and TenantSuspendedError for a suspended one.
+ */
 export interface TenantTiers {
   tierOf(tenantId: TenantId): Promise<TenantTier>;
 }

@@ -139,8 +139,8 @@ describe('chat-api template', () => {
         COGNITO_CLIENT_IDS: { 'Fn::ImportValue': 'tenant-assistant-auth-dev-WebClientId' },
         COGNITO_ISSUER: { 'Fn::ImportValue': 'tenant-assistant-auth-dev-IssuerUrl' },
         EVENT_BUS_NAME: 'tenant-assistant-dev',
-        TENANT_CONFIG_TABLE_NAME: {
-          'Fn::ImportValue': 'tenant-assistant-order-action-group-dev-TenantConfigTableName',
+        TENANT_REGISTRY_TABLE_NAME: {
+          'Fn::ImportValue': 'tenant-assistant-auth-dev-TenantsTableName',
         },
         USAGE_TABLE_NAME: 'tenant-assistant-chat-api-dev-usage',
       });

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { TenantId } from '@tenant-assistant/tenant-context';
 import { mockClient } from 'aws-sdk-client-mock';
-import { TenantNotProvisionedError } from '../errors';
+import { TenantNotProvisionedError, TenantSuspendedError } from '../errors';
 import { createTenantTiers } from './tenant-tiers';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -12,13 +12,13 @@ const client = () => DynamoDBDocumentClient.from(new DynamoDBClient({}));
 beforeEach(() => ddb.reset());
 
 describe('tenant tiers', () => {
-  it("reads the tenant's tier from TenantConfig and keeps it for the cache time", async () => {
+  it("reads the tenant's tier from the tenant registry and keeps it for the cache time", async () => {
     // Prepare
     ddb
       .on(GetCommand)
       .resolvesOnce({ Item: { tier: 'standard' } })
       .resolves({ Item: { tier: 'premium' } });
-    const tiers = createTenantTiers(client(), { tableName: () => 'tenant-config', ttlMs: 60_000 });
+    const tiers = createTenantTiers(client(), { tableName: () => 'tenants', ttlMs: 60_000 });
 
     // Act
     const first = await tiers.tierOf(tenant);
@@ -28,9 +28,10 @@ describe('tenant tiers', () => {
     expect([first, second]).toEqual(['standard', 'standard']);
     expect(ddb.commandCalls(GetCommand)).toHaveLength(1);
     expect(ddb.commandCalls(GetCommand)[0]?.args[0].input).toEqual({
-      TableName: 'tenant-config',
+      TableName: 'tenants',
       Key: { tenantId: 'tenant1' },
-      ProjectionExpression: 'tier',
+      ProjectionExpression: 'tier, #status',
+      ExpressionAttributeNames: { '#status': 'status' },
     });
   });
 
@@ -40,7 +41,7 @@ describe('tenant tiers', () => {
       .on(GetCommand)
       .resolvesOnce({ Item: { tier: 'basic' } })
       .resolves({ Item: { tier: 'premium' } });
-    const tiers = createTenantTiers(client(), { tableName: () => 'tenant-config', ttlMs: 1 });
+    const tiers = createTenantTiers(client(), { tableName: () => 'tenants', ttlMs: 1 });
     await tiers.tierOf(tenant);
     await new Promise((resolve) => setTimeout(resolve, 5));
 
@@ -51,10 +52,10 @@ describe('tenant tiers', () => {
     expect(changed).toBe('premium');
   });
 
-  it('refuses a tenant without a config item (403)', async () => {
+  it('refuses a tenant that is not in the registry (403)', async () => {
     // Prepare
     ddb.on(GetCommand).resolves({});
-    const tiers = createTenantTiers(client(), { tableName: () => 'tenant-config', ttlMs: 60_000 });
+    const tiers = createTenantTiers(client(), { tableName: () => 'tenants', ttlMs: 60_000 });
 
     // Act
     const refusal = tiers.tierOf(tenant);
@@ -62,6 +63,26 @@ describe('tenant tiers', () => {
     // Assess
     await expect(refusal).rejects.toBeInstanceOf(TenantNotProvisionedError);
     await expect(refusal).rejects.toMatchObject({ statusCode: 403, code: 'TENANT_NOT_PROVISIONED' });
+  });
+
+  it('refuses a suspended tenant (403), and admits it again once resumed and the cached status expired', async () => {
+    // Prepare
+    ddb
+      .on(GetCommand)
+      .resolvesOnce({ Item: { tier: 'premium', status: 'SUSPENDED' } })
+      .resolves({ Item: { tier: 'premium', status: 'ACTIVE' } });
+    const tiers = createTenantTiers(client(), { tableName: () => 'tenants', ttlMs: 1 });
+
+    // Act
+    const refusal = tiers.tierOf(tenant).catch((error: unknown) => error);
+    const refused = await refusal;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const resumed = await tiers.tierOf(tenant);
+
+    // Assess
+    expect(refused).toBeInstanceOf(TenantSuspendedError);
+    expect(refused).toMatchObject({ statusCode: 403, code: 'TENANT_SUSPENDED' });
+    expect(resumed).toBe('premium');
   });
 
   it('treats an unknown tier as the lowest and reports it', async () => {

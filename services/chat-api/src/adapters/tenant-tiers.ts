@@ -2,23 +2,26 @@ import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { TenantId } from '@tenant-assistant/tenant-context';
 import { isTenantTier, type TenantTier } from '@tenant-assistant/tenant-context/tiers';
 import { LRUCache } from 'lru-cache';
-import { TenantNotProvisionedError } from '../errors';
+import { TenantNotProvisionedError, TenantSuspendedError } from '../errors';
 import type { TenantTiers } from '../ports';
 
+type Standing = TenantTier | 'missing' | 'suspended';
+
 /**
- * Reads a tenant's tier from order-action-group's TenantConfig table (the item the admin API
- * updates) and keeps it for `ttlMs` per container, so a tier change reaches every container within
- * that time without a read per prompt. A tenant without a config item (never onboarded, or
- * offboarded) is refused with TenantNotProvisionedError; an item with an unknown tier is treated
- * as the lowest tier and logged.
+ * Reads a tenant's tier and status from auth's tenant registry (the item the admin API's tenant
+ * update and suspension change; control-plane data, not tenant data) and keeps them for `ttlMs` per
+ * container, so a change reaches every container within that time without a read per prompt. A
+ * tenant not in the registry (never onboarded, or offboarded) is refused with
+ * TenantNotProvisionedError, a suspended one with TenantSuspendedError; an item with an unknown tier
+ * is treated as the lowest tier and reported.
  *
- * @example const tiers = createTenantTiers(documentClient, { tableName: config.tenantConfigTableName, ttlMs: 30_000 });
+ * @example const tiers = createTenantTiers(documentClient, { tableName: config.tenantRegistryTableName, ttlMs: 30_000 });
  */
 export const createTenantTiers = (
   client: DynamoDBDocumentClient,
   options: { tableName: () => string; ttlMs: number; onUnknownTier?: (tenantId: string) => void },
 ): TenantTiers => {
-  const cache = new LRUCache<TenantId, TenantTier | 'missing'>({
+  const cache = new LRUCache<TenantId, Standing>({
     max: 10_000,
     ttl: options.ttlMs,
     fetchMethod: async (tenantId) => {
@@ -26,10 +29,12 @@ export const createTenantTiers = (
         new GetCommand({
           TableName: options.tableName(),
           Key: { tenantId },
-          ProjectionExpression: 'tier',
+          ProjectionExpression: 'tier, #status',
+          ExpressionAttributeNames: { '#status': 'status' },
         }),
       );
       if (!Item) return 'missing';
+      if (Item.status === 'SUSPENDED') return 'suspended';
       if (isTenantTier(Item.tier)) return Item.tier;
       options.onUnknownTier?.(tenantId);
       return 'basic';
@@ -37,9 +42,10 @@ export const createTenantTiers = (
   });
   return {
     async tierOf(tenantId) {
-      const tier = await cache.fetch(tenantId);
-      if (tier === undefined || tier === 'missing') throw new TenantNotProvisionedError();
-      return tier;
+      const standing = await cache.fetch(tenantId);
+      if (standing === 'suspended') throw new TenantSuspendedError();
+      if (standing === undefined || standing === 'missing') throw new TenantNotProvisionedError();
+      return standing;
     },
   };
 };

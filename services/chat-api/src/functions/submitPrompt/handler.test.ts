@@ -750,7 +750,7 @@ describe('submitPrompt handler as deployed (configured from the environment)', (
       RATE_LIMITS_TABLE_NAME: 'rate-limits',
       EVENT_BUS_NAME: BUS,
       WEB_ORIGIN,
-      TENANT_CONFIG_TABLE_NAME: 'tenant-config',
+      TENANT_REGISTRY_TABLE_NAME: 'tenants',
       USAGE_TABLE_NAME: 'usage',
       ANSWER_TTL_DAYS: '30',
       ANSWER_DEADLINE_SECONDS: '240',
@@ -765,7 +765,7 @@ describe('submitPrompt handler as deployed (configured from the environment)', (
 
   it('verifies the token against the configured issuer and publishes on the configured bus', async () => {
     // Prepare
-    ddb.on(GetCommand, { TableName: 'tenant-config' }).resolves({ Item: { tier: 'standard' } });
+    ddb.on(GetCommand, { TableName: 'tenants' }).resolves({ Item: { tier: 'standard', status: 'ACTIVE' } });
     const { handler } = await import('./handler');
     const sub = randomUserId();
     const token = await issuer.idToken({ sub, extraClaims: { iss: jwks.url } });
