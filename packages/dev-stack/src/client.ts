@@ -124,6 +124,8 @@ export interface Answer {
   reason?: string;
   /** When chat-api stops waiting for the answer (ISO instant). */
   deadlineAt?: string;
+  /** Set on the timed-out answer `awaitAnswer` makes itself when chat-api could not be reached at the deadline. */
+  decidedByClient?: true;
   [key: string]: unknown;
 }
 
@@ -277,6 +279,7 @@ export const awaitAnswer = (
           answerId,
           status: 'FAILED',
           reason: 'No answer arrived before its deadline (timed out). Please try again.',
+          decidedByClient: true,
         },
       });
     };
@@ -293,7 +296,11 @@ export const awaitAnswer = (
         const answer = await getAnswer(stack, session, answerId);
         if (answer.status === 'COMPLETED' || answer.status === 'FAILED') return finish({ answer });
       } catch (error) {
-        return finish({ error });
+        // A refusal is final (404: not this caller's answer); a 5xx, 429 or network error is
+        // transient and the next poll (or the deadline) decides.
+        if (error instanceof ChatApiError && error.status < 500 && error.status !== 429) {
+          return finish({ error });
+        }
       }
       if (!done) pollTimer = setTimeout(poll, pollEveryMs);
     };

@@ -50,7 +50,12 @@ import { serveWeb } from './web';
 export const STAGE = 'local';
 export const LOCAL_AGENT_ID = 'LOCALAGENT';
 export const LOCAL_AGENT_ALIAS_ID = 'LOCALALIAS';
-/** Most asynchronous invocations of one function at once locally, unless it reserves its own (README). */
+/**
+ * Most invocations of one function running at once locally (its reservedConcurrency when lower):
+ * asynchronous ones wait in the function's queue, synchronous ones (HTTP, WebSocket, Invoke) wait
+ * for a free instance in serverless-offline (patched: patches/serverless-offline@*.patch). On AWS
+ * more containers would start; two cores cannot start fifty worker isolates at once (README).
+ */
 export const LOCAL_FUNCTION_CONCURRENCY = 10;
 
 /** The four services, their folders and which serverless-offline ports they use. */
@@ -452,6 +457,7 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
           lambdaPort: ports[SERVICES[key].lambda],
           env: {
             ...localServiceEnv(info, key),
+            SLS_OFFLINE_MAX_CONCURRENCY: String(LOCAL_FUNCTION_CONCURRENCY),
             ...(options.answerDeadlineSeconds === undefined
               ? {}
               : { ANSWER_DEADLINE_SECONDS: String(options.answerDeadlineSeconds) }),
