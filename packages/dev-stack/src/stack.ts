@@ -33,6 +33,7 @@ import {
 import { createScopedCredentialsProvider } from '@tenant-assistant/tenant-context/credentials';
 import type { CfnTemplate } from '@tenant-assistant/testing';
 import { startLocalCognito } from './cognito';
+import { dynamodbFaults, jwksFault, type StackFaults } from './faults';
 import { invokeLocalLambda, LambdaInvokeError, type RunningProcess, startServerlessOffline } from './offline';
 import { assertPortsFree, resolvePorts, type StackPorts } from './ports';
 import {
@@ -184,10 +185,7 @@ export interface RunningStack {
   /** The dead-letter queues (local SQS stand-in). */
   sqs: LocalSqs;
   /** TEST-ONLY FAULTS for the fault tests (never used by the run command). */
-  faults: {
-    /** The STS stand-in stops answering (connections refused) for `ms`, then comes back. */
-    stsOutage(ms: number): Promise<void>;
-  };
+  faults: StackFaults;
   /** Milliseconds from start to ready. */
   startupMs: number;
   close(): Promise<void>;
@@ -253,13 +251,22 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
         async (key) => [key, await packagedTemplate(join(REPO_ROOT, SERVICES[key].dir), STAGE)] as const,
       ),
     );
-    const dynamo = await startDynamoDbLocal({
-      host: '127.0.0.1',
-      port: ports.dynamodb,
-      ...(options.inMemory ? { inMemory: true } : { dbPath: join(dataDir, 'dynamodb') }),
-      onLog: (line) => log('dynamodb', line),
-    });
+    const startDynamo = () =>
+      startDynamoDbLocal({
+        host: '127.0.0.1',
+        port: ports.dynamodb,
+        ...(options.inMemory ? { inMemory: true } : { dbPath: join(dataDir, 'dynamodb') }),
+        onLog: (line) => log('dynamodb', line),
+      });
+    let dynamo = await startDynamo();
     running.push({ name: 'dynamodb', close: () => dynamo.close() });
+    const dynamoFaults = dynamodbFaults(
+      () => dynamo,
+      async () => {
+        dynamo = await startDynamo();
+      },
+      !options.inMemory,
+    );
 
     // Every role as packaged (the functions' execution roles, TenantDataAccessRole, …), which
     // function runs as which role, and the bus policies: what every stand-in evaluates.
@@ -509,7 +516,7 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
       bedrock,
       scheduler,
       sqs,
-      faults: { stsOutage },
+      faults: { stsOutage, ...dynamoFaults, jwks: jwksFault(dataDir) },
       startupMs: Date.now() - started,
       close: async () => {
         await closeAll();
