@@ -1,7 +1,14 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/tokens.ts', 'src/middleware.ts', 'src/credentials.ts', 'src/logger.ts'],
+  entry: [
+    'src/index.ts',
+    'src/tokens.ts',
+    'src/middleware.ts',
+    'src/credentials.ts',
+    'src/logger.ts',
+    'src/membership.ts',
+  ],
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

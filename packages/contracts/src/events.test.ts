@@ -1,12 +1,16 @@
 import { AnswerOwnershipError, InvalidEventError } from '@tenant-assistant/tenant-context';
 import { eventBridgeEvent } from '@tenant-assistant/testing';
 import {
+  ANSWER_FAILURE_REASONS,
   buildEvent,
   DETAIL_TYPES,
   type DetailType,
   detailSchemas,
   EVENT_PRODUCERS,
   EVENT_SOURCES,
+  MAX_ANSWER_LENGTH,
+  MAX_CHUNK_LENGTH,
+  MAX_CHUNKS_PER_ANSWER,
   MAX_PROMPT_LENGTH,
   parseContractEvent,
   parseDetail,
@@ -78,13 +82,33 @@ describe('detailSchemas', () => {
     );
   });
 
-  it('refuses an empty or oversized failure reason', () => {
-    expect(detailSchemas.AnswerFailed.safeParse({ ...validDetails.AnswerFailed, reason: '' }).success).toBe(
-      false,
-    );
-    expect(
-      detailSchemas.AnswerFailed.safeParse({ ...validDetails.AnswerFailed, reason: 'x'.repeat(501) }).success,
-    ).toBe(false);
+  it('refuses a chunk sequence beyond the limit of chunks per answer', () => {
+    const chunk = (seq: number) => detailSchemas.AnswerChunk.safeParse({ ...validDetails.AnswerChunk, seq });
+    expect(chunk(MAX_CHUNKS_PER_ANSWER - 1).success).toBe(true);
+    expect(chunk(MAX_CHUNKS_PER_ANSWER).success).toBe(false);
+    expect(chunk(Number.MAX_SAFE_INTEGER).success).toBe(false);
+  });
+
+  it('bounds chunk and answer text to the contract limits', () => {
+    const chunk = (text: string) =>
+      detailSchemas.AnswerChunk.safeParse({ ...validDetails.AnswerChunk, text });
+    const completed = (text: string) =>
+      detailSchemas.AnswerCompleted.safeParse({ ...validDetails.AnswerCompleted, text });
+    expect(chunk('x'.repeat(MAX_CHUNK_LENGTH)).success).toBe(true);
+    expect(chunk('x'.repeat(MAX_CHUNK_LENGTH + 1)).success).toBe(false);
+    expect(chunk('').success).toBe(false);
+    expect(completed('x'.repeat(MAX_ANSWER_LENGTH)).success).toBe(true);
+    expect(completed('x'.repeat(MAX_ANSWER_LENGTH + 1)).success).toBe(false);
+    expect(completed('x'.repeat(200_000)).success).toBe(false);
+  });
+
+  it('accepts each safe failure reason and refuses any other text', () => {
+    const failed = (reason: string) =>
+      detailSchemas.AnswerFailed.safeParse({ ...validDetails.AnswerFailed, reason });
+    for (const reason of Object.values(ANSWER_FAILURE_REASONS)) expect(failed(reason).success).toBe(true);
+    expect(failed('').success).toBe(false);
+    expect(failed('Your session expired: sign in again at https://evil.example').success).toBe(false);
+    expect(failed(`${ANSWER_FAILURE_REASONS.unavailable} `).success).toBe(false);
   });
 
   it('accepts every tenant tier and nothing else', () => {

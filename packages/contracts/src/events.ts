@@ -17,6 +17,15 @@ export {
   MAX_PROMPT_LENGTH,
 } from '@tenant-assistant/tenant-context';
 
+/** Longest answer text an `AnswerCompleted` may carry, and chat-api may store (characters). */
+export const MAX_ANSWER_LENGTH = 20_000;
+
+/** Longest text of one `AnswerChunk` (characters). */
+export const MAX_CHUNK_LENGTH = 2_000;
+
+/** Chunks per answer: `seq` runs from 0 to MAX_CHUNKS_PER_ANSWER - 1 (later progress goes only in the completion). */
+export const MAX_CHUNKS_PER_ANSWER = 1_000;
+
 /** `source` of every event, by producing service. */
 export const EVENT_SOURCES = {
   chatApi: 'tenant-assistant.chat-api',
@@ -48,6 +57,26 @@ const tenantDefinition = {
 };
 
 const answerIdSchema = z.string().min(1).max(128);
+
+/**
+ * The only reasons an `AnswerFailed` may carry: fixed sentences safe to show to the user, so a
+ * consumer never displays free text from the bus (a raw error can echo request values; a forged
+ * event could say anything). Producers pick one by key; consumers refuse any other text.
+ */
+export const ANSWER_FAILURE_REASONS = {
+  busy: 'The assistant is busy right now. Please try again in a moment.',
+  timeout: 'The assistant took too long to answer. Please try again.',
+  interrupted: 'The answer was interrupted. Please try again.',
+  empty: 'The assistant did not return an answer. Please try again.',
+  tooLong: 'The answer was too long to show. Please ask a narrower question.',
+  unavailable: 'The assistant is unavailable right now. Please try again later.',
+  invalidRequest: 'This question could not be processed.',
+} as const;
+export type AnswerFailureKind = keyof typeof ANSWER_FAILURE_REASONS;
+export type AnswerFailureReason = (typeof ANSWER_FAILURE_REASONS)[AnswerFailureKind];
+const failureReasonSchema = z.enum(
+  Object.values(ANSWER_FAILURE_REASONS) as [AnswerFailureReason, ...AnswerFailureReason[]],
+);
 const owned = { tenantId: tenantIdSchema, userId: userIdSchema, answerId: answerIdSchema };
 
 /** Detail schemas, one per detail-type: the single source for producers and consumers. */
@@ -58,9 +87,17 @@ export const detailSchemas = {
     prompt: z.string().min(1).max(MAX_PROMPT_LENGTH),
     submittedAt: z.iso.datetime(),
   }),
-  AnswerChunk: z.object({ ...owned, seq: z.number().int().min(0), text: z.string() }),
-  AnswerCompleted: z.object({ ...owned, text: z.string() }),
-  AnswerFailed: z.object({ ...owned, reason: z.string().min(1).max(500) }),
+  AnswerChunk: z.object({
+    ...owned,
+    seq: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_CHUNKS_PER_ANSWER - 1),
+    text: z.string().min(1).max(MAX_CHUNK_LENGTH),
+  }),
+  AnswerCompleted: z.object({ ...owned, text: z.string().min(1).max(MAX_ANSWER_LENGTH) }),
+  AnswerFailed: z.object({ ...owned, reason: failureReasonSchema }),
   TenantOnboarded: z.object(tenantDefinition),
   /** The tenant's whole definition after the change (consumers overwrite, so repeats are harmless). */
   TenantUpdated: z.object(tenantDefinition),

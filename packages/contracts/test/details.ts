@@ -1,4 +1,4 @@
-import type { DetailType, EventDetailInput } from '../src/events';
+import { ANSWER_FAILURE_REASONS, type DetailType, type EventDetailInput } from '../src/events';
 
 /** Valid details of every detail-type, for tests. */
 export const userId = '6f1c2e4a-0b7d-4c1e-9a53-2d8e7f6a5b4c';
@@ -15,7 +15,7 @@ export const validDetails: { [T in DetailType]: EventDetailInput<T> } = {
   },
   AnswerChunk: { ...owned, seq: 0, text: 'Your order' },
   AnswerCompleted: { ...owned, text: 'Your order ships tomorrow.' },
-  AnswerFailed: { ...owned, reason: 'The assistant is unavailable.' },
+  AnswerFailed: { ...owned, reason: ANSWER_FAILURE_REASONS.unavailable },
   TenantOnboarded: { tenantId: 'tenant1', name: 'Tenant One', returnPolicyDays: 30, tier: 'premium' },
   TenantUpdated: { tenantId: 'tenant1', name: 'Tenant One', returnPolicyDays: 14, tier: 'basic' },
   TenantSuspended: { tenantId: 'tenant1' },

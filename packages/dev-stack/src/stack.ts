@@ -150,6 +150,8 @@ export interface StartStackOptions {
   web?: boolean;
   /** The agent's model: default the deterministic intent router. */
   model?: AgentModel;
+  /** Function calls per agent turn the Bedrock stand-in allows (default 5; the hostile model makes more). */
+  maxAgentSteps?: number;
   /**
    * TEST-ONLY FAULT INJECTION: rewrites each action-group event on its way from the local Bedrock
    * stand-in to the real handler (e.g. another tenant's id with the caller's credentials), to show
@@ -401,6 +403,7 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
       host: '127.0.0.1',
       port: ports.bedrock,
       model: options.model ?? modelFromEnv(),
+      ...(options.maxAgentSteps === undefined ? {} : { maxSteps: options.maxAgentSteps }),
       agents: { [LOCAL_AGENT_ID]: { name: 'tenant-assistant-local', aliases: [LOCAL_AGENT_ALIAS_ID] } },
       iam: { sessions: sts.sessions, roles: iam.roles, admins: [ADMIN_KEY] },
       invokeActionGroup: (event) =>

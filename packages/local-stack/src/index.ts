@@ -3,6 +3,7 @@
  * Nothing here is deployed or bundled into a Lambda (it depends on @cloud-copilot/iam-simulate, AGPL-3.0).
  */
 
+export { createHostileModel, HOSTILE_VALUES, type HostileModelOptions } from './bedrock/hostile-model';
 export {
   createIntentRouterModel,
   FAILURE_ANSWER,

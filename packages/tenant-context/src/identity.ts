@@ -63,3 +63,6 @@ export const isUserId = (value: unknown): value is UserId =>
  */
 export const tenantContext = (input: { tenantId: unknown; userId: unknown }): TenantContext =>
   Object.freeze({ tenantId: parseTenantId(input.tenantId), userId: parseUserId(input.userId) });
+
+/** The user-pool attribute that holds a user's tenant (immutable, not writable by any app client). */
+export const TENANT_ID_ATTRIBUTE = 'custom:tenantId';

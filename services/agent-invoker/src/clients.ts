@@ -1,4 +1,5 @@
 import { BedrockAgentRuntimeClient } from '@aws-sdk/client-bedrock-agent-runtime';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -16,6 +17,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 const requestHandler = { connectionTimeout: 1_000, requestTimeout: 3_000 };
 export const clients = {
   agent: new BedrockAgentRuntimeClient({ maxAttempts: 1 }),
+  cognito: new CognitoIdentityProviderClient({ requestHandler }),
   dynamodb: new DynamoDBClient({ requestHandler }),
   eventBridge: new EventBridgeClient({ requestHandler }),
   sts: new STSClient({ requestHandler }),

@@ -11,6 +11,7 @@ const env = (overrides: Record<string, string | undefined> = {}): NodeJS.Process
   TENANT_CONFIG_TABLE_ARN: 'arn:aws:dynamodb:us-east-1:123456789012:table/t-tenant-config',
   ORDERS_TABLE_ARN_PREFIX: 'arn:aws:dynamodb:us-east-1:123456789012:table/t-orders-',
   STREAM_FINAL_RESPONSE: 'true',
+  COGNITO_USER_POOL_ID: 'us-east-1_AbCdEf123',
   ...overrides,
 });
 
@@ -29,6 +30,7 @@ describe('readConfig', () => {
       tenantConfigTableArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/t-tenant-config',
       ordersTableArnPrefix: 'arn:aws:dynamodb:us-east-1:123456789012:table/t-orders-',
       streamFinalResponse: true,
+      cognitoUserPoolId: 'us-east-1_AbCdEf123',
     });
   });
 
@@ -46,6 +48,7 @@ describe('readConfig', () => {
     'TENANT_CONFIG_TABLE_ARN',
     'ORDERS_TABLE_ARN_PREFIX',
     'STREAM_FINAL_RESPONSE',
+    'COGNITO_USER_POOL_ID',
   ])('refuses a missing %s, naming it', (name) => {
     // Act
     const reading = () => readConfig(env({ [name]: undefined }));
@@ -56,6 +59,7 @@ describe('readConfig', () => {
 
   test.each([
     ['STREAM_FINAL_RESPONSE', 'yes'],
+    ['COGNITO_USER_POOL_ID', 'pool*'],
     ['TENANT_DATA_ACCESS_ROLE_ARN', 'arn:aws:iam::123456789012:user/someone'],
     ['AGENT_ID', 'agent/../other'],
     ['AGENT_ALIAS_ID', '*'],

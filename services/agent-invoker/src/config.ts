@@ -19,9 +19,12 @@ export interface Config {
   readonly ordersTableArnPrefix: string;
   /** Whether Bedrock streams the final response (`STREAM_FINAL_RESPONSE`, "true" | "false"). */
   readonly streamFinalResponse: boolean;
+  /** The Cognito user pool whose users' `custom:tenantId` decides membership (`COGNITO_USER_POOL_ID`). */
+  readonly cognitoUserPoolId: string;
 }
 
 const AGENT_ID = /^[0-9A-Za-z]{1,10}$/;
+const USER_POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 
 const configEnv = z.object({
@@ -33,6 +36,7 @@ const configEnv = z.object({
   TENANT_CONFIG_TABLE_ARN: env.string(),
   ORDERS_TABLE_ARN_PREFIX: env.string(),
   STREAM_FINAL_RESPONSE: env.boolean(),
+  COGNITO_USER_POOL_ID: env.matching(USER_POOL_ID),
 });
 
 /**
@@ -52,5 +56,6 @@ export const readConfig = (source: Env = process.env): Config => {
     tenantConfigTableArn: values.TENANT_CONFIG_TABLE_ARN,
     ordersTableArnPrefix: values.ORDERS_TABLE_ARN_PREFIX,
     streamFinalResponse: values.STREAM_FINAL_RESPONSE,
+    cognitoUserPoolId: values.COGNITO_USER_POOL_ID,
   });
 };

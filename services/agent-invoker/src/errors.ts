@@ -44,6 +44,22 @@ export class EmptyAnswerError extends AgentInvokerError {
   }
 }
 
+/** The agent's answer grew past the contract's MAX_ANSWER_LENGTH. */
+export class AnswerTooLongError extends AgentInvokerError {
+  constructor() {
+    super('The agent returned more text than an answer may carry', { code: 'ANSWER_TOO_LONG' });
+    this.name = 'AnswerTooLongError';
+  }
+}
+
+/** The prompt names a tenant its user does not belong to (a forged or broken PromptSubmitted). */
+export class NotATenantMemberError extends AgentInvokerError {
+  constructor() {
+    super("The prompt's user is not a member of its tenant", { code: 'NOT_A_TENANT_MEMBER' });
+    this.name = 'NotATenantMemberError';
+  }
+}
+
 /** Publishing an AnswerChunk failed after its retries (the agent is not asked again for it). */
 export class AnswerPublishError extends AgentInvokerError {
   constructor(cause: unknown) {

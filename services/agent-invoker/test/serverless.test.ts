@@ -164,7 +164,7 @@ describe('serverless package (dev)', () => {
     });
   });
 
-  test('grants least privilege: the data-access role, the agent alias, the bus and its own table only', () => {
+  test('grants least privilege: the data-access role, one user look-up in the pool, the agent alias, the bus and its own table only', () => {
     // Act
     const granted = statements(dev).filter((s) => !actionsOf(s).every((a) => a.startsWith('logs:')));
     // Assess
@@ -174,6 +174,12 @@ describe('serverless package (dev)', () => {
         Effect: 'Allow',
         Action: ['sts:AssumeRole', 'sts:TagSession'],
         Resource: importOf('tenant-assistant-order-action-group-dev-TenantDataAccessRoleArn'),
+      },
+      {
+        Sid: 'VerifyTenantMembership',
+        Effect: 'Allow',
+        Action: ['cognito-idp:AdminGetUser'],
+        Resource: importOf('tenant-assistant-auth-dev-UserPoolArn'),
       },
       {
         Sid: 'InvokeConfiguredAgentAlias',
@@ -195,6 +201,12 @@ describe('serverless package (dev)', () => {
         Effect: 'Allow',
         Action: ['events:PutEvents'],
         Resource: importOf('tenant-assistant-chat-api-dev-EventBusArn'),
+        Condition: {
+          'ForAllValues:StringEquals': {
+            'events:source': ['tenant-assistant.agent-invoker'],
+            'events:detail-type': ['AnswerChunk', 'AnswerCompleted', 'AnswerFailed'],
+          },
+        },
       },
       {
         Sid: 'IdempotencyRecords',

@@ -11,6 +11,10 @@ import {
 } from '@tenant-assistant/testing';
 import { actionsOf, effectiveTemplate, findCycle, roleStatements, type Statement } from './cfn';
 
+const controlBusArnSub =
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+  'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/tenant-assistant-control-dev';
+
 const serviceDir = join(__dirname, '..');
 const smsRoleArn = 'arn:aws:iam::123456789012:role/cognito-sms';
 
@@ -463,10 +467,10 @@ describe('function roles', () => {
         Sid: 'PublishTenantLifecycle',
         Effect: 'Allow',
         Action: 'events:PutEvents',
-        Resource: { 'Fn::GetAtt': ['ControlEventBus', 'Arn'] },
+        Resource: { 'Fn::Sub': controlBusArnSub },
         Condition: {
           'ForAllValues:StringEquals': {
-            'events:source': 'tenant-assistant.auth',
+            'events:source': ['tenant-assistant.auth'],
             'events:detail-type': ['TenantOnboarded', 'TenantUpdated', 'TenantSuspended', 'TenantResumed'],
           },
         },
@@ -555,11 +559,11 @@ describe('function roles', () => {
         Sid: 'PublishTenantOnboarded',
         Effect: 'Allow',
         Action: 'events:PutEvents',
-        Resource: { 'Fn::GetAtt': ['ControlEventBus', 'Arn'] },
+        Resource: { 'Fn::Sub': controlBusArnSub },
         Condition: {
           'ForAllValues:StringEquals': {
-            'events:source': 'tenant-assistant.auth',
-            'events:detail-type': 'TenantOnboarded',
+            'events:source': ['tenant-assistant.auth'],
+            'events:detail-type': ['TenantOnboarded'],
           },
         },
       },

@@ -170,10 +170,21 @@ describe('chat-api template', () => {
   });
 
   describe('event bus', () => {
-    it('owns the data bus tenant-assistant-<stage>', () => {
-      // Assess
-      expect(props(dev, 'EventBus')).toEqual({ Name: 'tenant-assistant-dev' });
-      expect(props(prod, 'EventBus')).toEqual({ Name: 'tenant-assistant-prod' });
+    it('owns the data bus tenant-assistant-<stage>, with a resource policy binding entries to producers', () => {
+      // Assess (the policy itself is judged by packages/dev-stack/test/bus-policies.test.ts)
+      expect(props(dev, 'EventBus')).toMatchObject({ Name: 'tenant-assistant-dev' });
+      expect(props(prod, 'EventBus')).toMatchObject({ Name: 'tenant-assistant-prod' });
+      const statements = (props(dev, 'EventBus').Policy as { Statement: { Sid: string; Effect: string }[] })
+        .Statement;
+      expect(statements.map((statement) => statement.Effect)).toEqual(statements.map(() => 'Deny'));
+      expect(statements.map((statement) => statement.Sid)).toEqual([
+        'PromptSubmittedOnlyFromSubmitPrompt',
+        'ChatApiSourceOnlyFromSubmitPrompt',
+        'AnswerEventsOnlyFromAgentInvoker',
+        'AgentInvokerSourceOnlyFromAgentInvoker',
+        'NoControlSourceHere',
+        'NoControlEventsHere',
+      ]);
     });
 
     it('delivers only answer events from the agent-invoker to onAnswerEvent, with retries and a dead-letter queue', () => {
@@ -463,8 +474,8 @@ describe('chat-api template', () => {
         Resource: { 'Fn::GetAtt': ['EventBus', 'Arn'] },
         Condition: {
           'ForAllValues:StringEquals': {
-            'events:source': 'tenant-assistant.chat-api',
-            'events:detail-type': 'PromptSubmitted',
+            'events:source': ['tenant-assistant.chat-api'],
+            'events:detail-type': ['PromptSubmitted'],
           },
         },
       });

@@ -5,23 +5,69 @@
  * agent-invoker → STS → Bedrock stand-in with the rules model → action group → gateway →
  * DynamoDB Local → chat-api → WebSocket) and prints latency, throughput, AssumeRole calls, the
  * integrity counts (lost, unfinished, wrong-user pushes, request errors), the peak memory of the
- * whole local system and start-up time. Prints numbers; asserts nothing.
+ * whole local system, start-up time and the cost of the agent-invoker's membership check. Prints
+ * numbers; asserts nothing.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  cognitoMembershipLookup,
+  createMembershipVerifier,
+} from '@tenant-assistant/tenant-context/membership';
 import { awaitAnswer, submitPrompt } from '../client';
 import { LOAD_PROMPTS, runLoad, signInLoadUsers } from '../load';
 import { watchPeakMemory } from '../memory';
+import { findTenantUser } from '../orders';
 import { resolvePorts } from '../ports';
 import { KNOWN_DEV_PASSWORD, SEED_USERS, seedStack } from '../seed';
-import { startStack } from '../stack';
+import { type RunningStack, startStack } from '../stack';
 
 const percentile = (sorted: number[], p: number) =>
   sorted.length === 0
     ? Number.NaN
     : (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN);
+
+/**
+ * The agent-invoker's membership check, as it runs before any AssumeRole: a cold check is one
+ * AdminGetUser on the (local) Cognito; a warm one is served by the container's cache.
+ */
+const benchMembership = async (info: RunningStack['info']) => {
+  const cognito = new CognitoIdentityProviderClient({
+    region: info.region,
+    endpoint: info.cognitoUrl,
+    credentials: info.adminCredentials,
+  });
+  const members = await Promise.all(
+    SEED_USERS.map((u) => findTenantUser(cognito, info.userPoolId, u.username)),
+  );
+  const lookup = cognitoMembershipLookup(cognito, info.userPoolId);
+  const time = async (count: number, check: (index: number) => Promise<boolean>) => {
+    const durations: number[] = [];
+    for (let index = 0; index < count; index += 1) {
+      const member = members[index % members.length];
+      const t0 = performance.now();
+      if (!(await check(index)) || !member) throw new Error('a seeded user was refused');
+      durations.push(performance.now() - t0);
+    }
+    return durations.sort((a, b) => a - b);
+  };
+  const at = (index: number) => members[index % members.length] as (typeof members)[number];
+  // Cold: a fresh verifier per check (what the first prompt of a user in a container pays).
+  const cold = await time(100, (i) =>
+    createMembershipVerifier({ lookup }).isMember(at(i).tenantId, at(i).userId),
+  );
+  const warmVerifier = createMembershipVerifier({ lookup });
+  for (const member of members) await warmVerifier.isMember(member.tenantId, member.userId);
+  const warm = await time(20_000, (i) => warmVerifier.isMember(at(i).tenantId, at(i).userId));
+  const ms = (n: number) => n.toFixed(2);
+  const us = (n: number) => (n * 1000).toFixed(1);
+  console.log(
+    `membership check before STS: cold (AdminGetUser on local Cognito) p50 ${ms(percentile(cold, 50))} ms, p99 ${ms(percentile(cold, 99))} ms; warm (cached per user, 5 min) p50 ${us(percentile(warm, 50))} µs, p99 ${us(percentile(warm, 99))} µs; look-ups by the warm cache: ${warmVerifier.lookups} for ${warm.length + members.length} checks`,
+  );
+};
 
 const main = async () => {
   const { values } = parseArgs({
@@ -100,6 +146,7 @@ const main = async () => {
     console.log(
       `distinct (tenant, user) pairs: ${users.length}; AssumeRole calls in all: ${stack.sts.stats().assumeRoleCalls} (the agent-invoker caches credentials per pair)`,
     );
+    await benchMembership(stack.info);
     await Promise.all(users.map((u) => u.socket.close()));
   } finally {
     await stack.close();

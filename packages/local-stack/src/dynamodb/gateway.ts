@@ -65,11 +65,18 @@ export interface GatewayDecision {
   /** Error type sent back, when not allowed. */
   errorType?: string;
   message?: string;
+  /** The STS session's tags (`tenantId`, `userId`), for requests signed with session credentials. */
+  sessionTags?: Readonly<Record<string, string>>;
 }
 
 export interface DynamoDbIamGateway extends LocalEndpoint {
   /** Most recent decisions, oldest first (for tests and for debugging a refusal). */
   decisions(): readonly GatewayDecision[];
+  /**
+   * Calls `listener` with every decision from now on (none is dropped, unlike `decisions()`); returns
+   * the function that stops it. For tests that count what a whole run asked for and what IAM refused.
+   */
+  onDecision(listener: (decision: GatewayDecision) => void): () => void;
   /** Forgets cached key schemas (they are also dropped when a table is created/updated/deleted through the gateway). */
   clearSchemaCache(): void;
 }
@@ -139,9 +146,11 @@ export const startDynamoDbIamGateway = async (
   const log: GatewayDecision[] = [];
   const logSize = options.decisionLogSize ?? 500;
 
+  const listeners = new Set<(decision: GatewayDecision) => void>();
   const record = (decision: GatewayDecision) => {
     log.push(decision);
     if (log.length > logSize) log.shift();
+    for (const listener of listeners) listener(decision);
   };
 
   const schemaOf = (tableName: string): Promise<TableKeySchema | undefined> => {
@@ -431,12 +440,21 @@ export const startDynamoDbIamGateway = async (
           checks,
           errorType: 'AccessDeniedException',
           message: decision.message,
+          sessionTags: activeSession.tags,
         });
         sendError(res, 400, 'AccessDeniedException', decision.message, true);
         return;
       }
     }
-    record({ time: now(), operation, principal, allowed: true, via: 'iam', checks });
+    record({
+      time: now(),
+      operation,
+      principal,
+      allowed: true,
+      via: 'iam',
+      checks,
+      sessionTags: activeSession.tags,
+    });
     forward(req, res, body);
   };
 
@@ -451,6 +469,12 @@ export const startDynamoDbIamGateway = async (
   return {
     url,
     decisions: () => [...log],
+    onDecision: (listener) => {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
     clearSchemaCache: () => schemas.clear(),
     close: async () => {
       describer.destroy();

@@ -55,6 +55,11 @@ export class InMemorySessionStore implements SessionStore {
     return removed;
   }
 
+  /** Every session kept (for tests that look for leaked secrets). */
+  all(): StsSession[] {
+    return [...this.sessions.values()];
+  }
+
   get size(): number {
     return this.sessions.size;
   }

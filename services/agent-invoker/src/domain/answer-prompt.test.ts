@@ -5,7 +5,7 @@ import {
   ValidationException,
 } from '@aws-sdk/client-bedrock-agent-runtime';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { parseDetail } from '@tenant-assistant/contracts/events';
+import { MAX_ANSWER_LENGTH, MAX_CHUNK_LENGTH, parseDetail } from '@tenant-assistant/contracts/events';
 import { ScopedCredentialsError, tenantContext } from '@tenant-assistant/tenant-context';
 import { createLogger } from '@tenant-assistant/tenant-context/logger';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -41,7 +41,12 @@ const refused = () =>
   );
 
 const setup = (
-  options: { credentialsFail?: Error; credentialsFailTimes?: number; deadlineInMs?: number } = {},
+  options: {
+    credentialsFail?: Error;
+    credentialsFailTimes?: number;
+    deadlineInMs?: number;
+    member?: boolean;
+  } = {},
 ) => {
   const clock = fakeClock();
   const fake = fakeSleep();
@@ -51,6 +56,7 @@ const setup = (
     await fake.sleep(ms);
     clock.advance(ms);
   };
+  const isMember = jest.fn(async () => options.member ?? true);
   let credentialCalls = 0;
   const getCredentials = jest.fn(async () => {
     credentialCalls += 1;
@@ -59,6 +65,7 @@ const setup = (
     return credentials;
   });
   const ports: AnswerPorts = {
+    membership: { isMember },
     credentials: { get: getCredentials },
     agent: new BedrockAgentRuntimeClient({ region: 'us-east-1' }),
     eventBridge: new EventBridgeClient({ region: 'us-east-1' }),
@@ -76,7 +83,7 @@ const setup = (
       deadline,
       ...(failureDeadline === undefined ? {} : { failureDeadline }),
     });
-  return { clock, delays, getCredentials, detail, tenant, deadline, run };
+  return { clock, delays, getCredentials, isMember, detail, tenant, deadline, run };
 };
 
 /** Each InvokeAgent call answers with the next script (the last one repeats). */
@@ -234,6 +241,45 @@ describe('answerPrompt', () => {
     expect(outcome.reason).toBe('busy');
     const failed = publishedEvents(eventBridgeMock).filter((e) => e.detailType === 'AnswerFailed');
     expect(failed.map((e) => e.detail.reason)).toEqual([FAILURE_REASONS.busy]);
+  });
+
+  test("refuses a user who is not a member of the prompt's tenant before asking for credentials", async () => {
+    // Prepare
+    const { run, isMember, getCredentials, tenant } = setup({ member: false });
+    // Act
+    const outcome = await run();
+    // Assess
+    expect(isMember).toHaveBeenCalledWith(tenant.tenantId, tenant.userId);
+    expect(getCredentials).not.toHaveBeenCalled();
+    expect(agentMock.commandCalls(InvokeAgentCommand)).toHaveLength(0);
+    expect(publishedEvents(eventBridgeMock).map((e) => [e.detailType, e.detail.reason])).toEqual([
+      ['AnswerFailed', FAILURE_REASONS.invalidRequest],
+    ]);
+    expect(outcome).toMatchObject({ outcome: 'failed', reason: 'invalidRequest' });
+  });
+
+  test('fails an answer longer than the contract allows (tooLong), its chunks bounded by the contract', async () => {
+    // Prepare
+    const { clock, run } = setup();
+    agentAnswers(clock, [
+      { text: 'x'.repeat(MAX_CHUNK_LENGTH * 3), afterMs: 0 },
+      { text: 'y'.repeat(MAX_ANSWER_LENGTH), afterMs: 0 },
+    ]);
+    // Act
+    const outcome = await run();
+    // Assess
+    const events = publishedEvents(eventBridgeMock);
+    const chunks = events.filter((e) => e.detailType === 'AnswerChunk');
+    expect(chunks.map((e) => (e.detail.text as string).length)).toEqual([
+      MAX_CHUNK_LENGTH,
+      MAX_CHUNK_LENGTH,
+      MAX_CHUNK_LENGTH,
+    ]);
+    expect(events.at(-1)).toMatchObject({
+      detailType: 'AnswerFailed',
+      detail: { reason: FAILURE_REASONS.interrupted },
+    });
+    expect(outcome.outcome).toBe('failed');
   });
 
   test('publishes AnswerFailed and never calls the agent when STS refuses credentials', async () => {

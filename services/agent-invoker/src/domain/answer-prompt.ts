@@ -5,7 +5,8 @@ import { putEvents } from '@tenant-assistant/contracts/eventbridge';
 import type { EventDetail, OutgoingEvent } from '@tenant-assistant/contracts/events';
 import type { TenantContext } from '@tenant-assistant/tenant-context';
 import type { ScopedCredentialsProvider } from '@tenant-assistant/tenant-context/credentials';
-import { AnswerPublishError, EmptyAnswerError } from '../errors';
+import type { MembershipVerifier } from '@tenant-assistant/tenant-context/membership';
+import { AnswerPublishError, EmptyAnswerError, NotATenantMemberError } from '../errors';
 import { type AgentSettings, agentAnswerText, invokeAgentInput } from './agent';
 import { createChunkCoalescer } from './coalescer';
 import {
@@ -19,6 +20,8 @@ import { withRetry } from './retry';
 
 /** What answering a prompt needs from the outside world. */
 export interface AnswerPorts {
+  /** Whether the prompt's user belongs to its tenant, asked before anything else (tenant-context). */
+  membership: Pick<MembershipVerifier, 'isMember'>;
   /** tenant-context's scoped-credentials provider (one per container: its cache lives with it). */
   credentials: Pick<ScopedCredentialsProvider, 'get'>;
   agent: BedrockAgentRuntimeClient;
@@ -55,7 +58,8 @@ export interface AnswerDeadlines {
 }
 
 /**
- * Answers one prompt: scoped credentials for (tenant, user) → InvokeAgent → coalesced
+ * Answers one prompt: membership of the user in the tenant (refused → one AnswerFailed, nothing
+ * else) → scoped credentials for (tenant, user) → InvokeAgent → coalesced
  * `AnswerChunk`s → `AnswerCompleted` with the full text (the last chunk and the completion go out
  * together, in one PutEvents call). Every dependency call — STS through the credentials provider,
  * InvokeAgent, and each PutEvents — is retried on throttling, timeouts, network errors and 5xx
@@ -106,6 +110,12 @@ export const answerPrompt = async (
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), Math.max(0, options.deadline - clock()));
   try {
+    // The event names the tenant; the identity provider says whether the user belongs to it.
+    // No credentials are asked for, and the agent is not called, for a user of another tenant.
+    const member = await retrying('AdminGetUser', () =>
+      ports.membership.isMember(tenant.tenantId, tenant.userId),
+    );
+    if (!member) throw new NotATenantMemberError();
     const credentials = await retrying('AssumeRole', () => ports.credentials.get(tenant));
     const input = invokeAgentInput(ports.settings, tenant, detail, credentials, new Date(clock()));
     const { text, rest } = await retrying(
@@ -150,7 +160,12 @@ export const answerPrompt = async (
     return { answerId: detail.answerId, outcome: 'completed', chunks: published };
   } catch (error) {
     const reason = failureKindOf(error, { partial: published > 0 });
-    logger.error('Answer failed', { reason, chunks: published, error: describeError(error) });
+    logger.error('Answer failed', {
+      reason,
+      chunks: published,
+      error: describeError(error),
+      ...(error instanceof NotATenantMemberError ? { security_event: 'TENANT_MEMBERSHIP_REFUSED' } : {}),
+    });
     await publish(
       [{ detailType: 'AnswerFailed', detail: { ...owner, reason: FAILURE_REASONS[reason] } }],
       failureDeadline,

@@ -1,3 +1,9 @@
+import {
+  MAX_ANSWER_LENGTH,
+  MAX_CHUNK_LENGTH,
+  MAX_CHUNKS_PER_ANSWER,
+} from '@tenant-assistant/contracts/events';
+import { AnswerTooLongError } from '../errors';
 /** Options of {@link createChunkCoalescer}. */
 export interface ChunkCoalescerOptions {
   /** Publishes one coalesced piece of text as chunk number `seq` (0, 1, 2, …). */
@@ -38,31 +44,37 @@ export interface ChunkCoalescer {
  * await coalescer.flush();
  */
 export const createChunkCoalescer = (options: ChunkCoalescerOptions): ChunkCoalescer => {
-  const { publish, clock, intervalMs = 250, maxChars = 300 } = options;
+  const { publish, clock, intervalMs = 250 } = options;
+  const maxChars = Math.min(options.maxChars ?? 300, MAX_CHUNK_LENGTH);
   let pending = '';
   let text = '';
   let seq = 0;
   let lastPublishedAt = Number.NEGATIVE_INFINITY;
 
+  // Pieces of at most MAX_CHUNK_LENGTH; past MAX_CHUNKS_PER_ANSWER chunks the rest of the text
+  // goes only in the completion (chunks are progress, the completion is authoritative).
   const publishPending = async () => {
     if (pending === '') return;
-    const piece = pending;
+    const pieces = pending;
     pending = '';
-    await publish(seq, piece);
-    seq += 1;
+    for (let start = 0; start < pieces.length && seq < MAX_CHUNKS_PER_ANSWER; start += MAX_CHUNK_LENGTH) {
+      await publish(seq, pieces.slice(start, start + MAX_CHUNK_LENGTH));
+      seq += 1;
+    }
     lastPublishedAt = clock();
   };
 
   return {
     async push(value) {
       if (value === '') return;
+      if (text.length + value.length > MAX_ANSWER_LENGTH) throw new AnswerTooLongError();
       pending += value;
       text += value;
       if (pending.length >= maxChars || clock() - lastPublishedAt >= intervalMs) await publishPending();
     },
     flush: publishPending,
     takeRest() {
-      if (pending === '') return undefined;
+      if (pending === '' || seq >= MAX_CHUNKS_PER_ANSWER) return undefined;
       const rest = { seq, text: pending };
       pending = '';
       seq += 1;

@@ -1,20 +1,19 @@
 import { isThrottlingError, isTransientError } from '@smithy/core/retry';
+import { ANSWER_FAILURE_REASONS, type AnswerFailureKind } from '@tenant-assistant/contracts/events';
 import { PutEventsFailedError } from '@tenant-assistant/tenant-context';
-import { DeadlineExceededError, EmptyAnswerError } from '../errors';
+import {
+  AnswerTooLongError,
+  DeadlineExceededError,
+  EmptyAnswerError,
+  NotATenantMemberError,
+} from '../errors';
 
 /**
- * The only reasons an `AnswerFailed` event may carry: fixed strings that are safe to show to the
- * user. Raw error messages never leave this service (they can echo request values).
+ * The only reasons an `AnswerFailed` event may carry (the contract's closed set, in @tenant-assistant/contracts):
+ * fixed strings that are safe to show to the user. Raw error messages never leave this service.
  */
-export const FAILURE_REASONS = {
-  busy: 'The assistant is busy right now. Please try again in a moment.',
-  timeout: 'The assistant took too long to answer. Please try again.',
-  interrupted: 'The answer was interrupted. Please try again.',
-  empty: 'The assistant did not return an answer. Please try again.',
-  unavailable: 'The assistant is unavailable right now. Please try again later.',
-  invalidRequest: 'This question could not be processed.',
-} as const;
-export type FailureKind = keyof typeof FAILURE_REASONS;
+export const FAILURE_REASONS = ANSWER_FAILURE_REASONS;
+export type FailureKind = AnswerFailureKind;
 
 /** Bedrock Agent Runtime errors that mean "too many requests right now". */
 const BUSY_ERRORS = new Set(['ServiceQuotaExceededException', 'ConflictException']);
@@ -82,7 +81,9 @@ export const failureKindOf = (error: unknown, options: { partial: boolean }): Fa
   const errors = chain(error);
   if (errors.some((e) => e instanceof DeadlineExceededError)) return 'timeout';
   if (options.partial) return 'interrupted';
+  if (errors.some((e) => e instanceof NotATenantMemberError)) return 'invalidRequest';
   if (errors.some((e) => e instanceof EmptyAnswerError)) return 'empty';
+  if (errors.some((e) => e instanceof AnswerTooLongError)) return 'tooLong';
   if (errors.some(isBusy)) return 'busy';
   if (errors.some((e) => TIMEOUT_ERRORS.has(String(e.name)))) return 'timeout';
   return 'unavailable';

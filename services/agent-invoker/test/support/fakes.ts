@@ -1,5 +1,10 @@
 import type { ResponseStream } from '@aws-sdk/client-bedrock-agent-runtime';
 import {
+  AdminGetUserCommand,
+  type CognitoIdentityProviderClient,
+  UserNotFoundException,
+} from '@aws-sdk/client-cognito-identity-provider';
+import {
   type AttributeValue,
   ConditionalCheckFailedException,
   DeleteItemCommand,
@@ -33,15 +38,42 @@ export const testConfig: Config = Object.freeze({
   ordersTableArnPrefix:
     'arn:aws:dynamodb:us-east-1:123456789012:table/tenant-assistant-order-action-group-test-orders-',
   streamFinalResponse: true,
+  cognitoUserPoolId: 'us-east-1_TestPool1',
 });
+
+/** Tenant of each user that {@link promptDetail} made (what the fake user pool knows). */
+export const memberships = new Map<string, string>();
+
+/**
+ * A Cognito user pool fake for `AdminGetUser` by sub: every user {@link promptDetail} made is a
+ * member of the tenant it was made for; any other sub does not exist.
+ */
+export const fakeUserPool = (cognito: AwsClientStub<CognitoIdentityProviderClient>) => {
+  cognito.on(AdminGetUserCommand).callsFake(async (input: { Username: string }) => {
+    const tenantId = memberships.get(input.Username);
+    if (!tenantId) throw new UserNotFoundException({ message: 'User does not exist.', $metadata: {} });
+    return {
+      Username: input.Username,
+      Enabled: true,
+      UserAttributes: [
+        { Name: 'sub', Value: input.Username },
+        { Name: 'custom:tenantId', Value: tenantId },
+      ],
+    };
+  });
+};
 
 /** A PromptSubmitted detail for a fresh (or the given) tenant and user. */
 export const promptDetail = (
   overrides: Partial<EventDetailInput<'PromptSubmitted'>> = {},
 ): EventDetailInput<'PromptSubmitted'> => {
   const userId = overrides.userId ?? randomUserId();
+  const tenantId = overrides.tenantId ?? randomTenantId();
+  if (typeof userId === 'string' && typeof tenantId === 'string' && !memberships.has(userId)) {
+    memberships.set(userId, tenantId);
+  }
   return {
-    tenantId: randomTenantId(),
+    tenantId,
     userId,
     answerId: newAnswerId(userId as UserId),
     conversationId: 'conv-01JHB3Y8Z4K2N5P7Q9R1S3T5V6',

@@ -1,3 +1,4 @@
+import { ANSWER_FAILURE_REASONS } from '@tenant-assistant/contracts/events';
 import type { AnswerId } from '@tenant-assistant/tenant-context';
 import { anAnswer } from '../../test/support/answers';
 import { silentLogger } from '../../test/support/deps';
@@ -115,7 +116,12 @@ describe('applyAnswerEvent', () => {
     const lateCompletion = await applyAnswerEvent(deps, completionOf(answer, 'Other text.'));
     const lateFailure = await applyAnswerEvent(deps, {
       detailType: 'AnswerFailed',
-      detail: { tenantId: answer.tenantId, userId: answer.userId, answerId: answer.answerId, reason: 'No.' },
+      detail: {
+        tenantId: answer.tenantId,
+        userId: answer.userId,
+        answerId: answer.answerId,
+        reason: ANSWER_FAILURE_REASONS.busy,
+      },
     });
 
     // Assess
@@ -215,7 +221,7 @@ describe('applyAnswerEvent', () => {
         tenantId: answer.tenantId,
         userId: answer.userId,
         answerId: answer.answerId,
-        reason: 'Sorry.',
+        reason: ANSWER_FAILURE_REASONS.unavailable,
       },
     });
 

@@ -12,6 +12,7 @@ import {
   type ActionGroupEvent,
   type ActionGroupEventWithTenant,
   type ActionGroupResponse,
+  bedrockResponseOnly,
   failureResponse,
   functionResponse,
 } from './envelope';
@@ -83,7 +84,7 @@ export const createActionGroupResolver = (deps: ActionGroupDeps): BedrockAgentFu
         try {
           const args = parseParameters(action.parameters, params);
           const answer = await action.run(tenantDataDeps(deps, request), request.tenant, args);
-          return functionResponse(request, answer);
+          return functionResponse(answer);
         } catch (error) {
           return failureResponse(deps.logger, request, error);
         }
@@ -104,5 +105,5 @@ export const resolveAction = async (
   context: Parameters<BedrockAgentFunctionResolver['resolve']>[1],
 ): Promise<ActionGroupResponse> => {
   if (!isActionGroupFunction(event.function)) throw new UnknownFunctionError(String(event.function));
-  return resolver.resolve(event as ActionGroupEvent, context);
+  return bedrockResponseOnly(await resolver.resolve(event as ActionGroupEvent, context));
 };

@@ -53,41 +53,32 @@ export const failureBody = (error: unknown): FailureBody => {
   return message ? { error: error.code, message } : INTERNAL;
 };
 
-const stringRecord = (value: unknown): Record<string, string> | undefined =>
-  value && typeof value === 'object' && !Array.isArray(value)
-    ? Object.fromEntries(
-        Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
-      )
-    : undefined;
-
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
 
 /**
- * A response for Bedrock (build it with {@link buildResponse}, or return it from a resolver tool).
- * Session attributes are handed back unchanged (as Powertools does), so a later action in the same
- * turn still has the tenant's context.
+ * A response for Bedrock: the body and, for a refusal, the FAILURE state. It never carries session or
+ * prompt session attributes — they hold the scoped credentials and the tenant's identity, which Bedrock
+ * already has and keeps for the session when a response leaves them out.
  */
-export const functionResponse = (
-  event: Partial<ActionGroupEvent> | undefined,
-  body: unknown,
-  responseState?: 'FAILURE',
-): BedrockFunctionResponse => {
-  const sessionAttributes = stringRecord(event?.sessionAttributes);
-  const promptSessionAttributes = stringRecord(event?.promptSessionAttributes);
-  return new BedrockFunctionResponse({
-    body: JSON.stringify(body),
-    ...(responseState ? { responseState } : {}),
-    ...(sessionAttributes ? { sessionAttributes } : {}),
-    ...(promptSessionAttributes ? { promptSessionAttributes } : {}),
-  });
-};
+export const functionResponse = (body: unknown, responseState?: 'FAILURE'): BedrockFunctionResponse =>
+  new BedrockFunctionResponse({ body: JSON.stringify(body), ...(responseState ? { responseState } : {}) });
+
+/**
+ * Only what Bedrock needs back: `messageVersion` and `response`. Powertools' builder adds
+ * `sessionAttributes` / `promptSessionAttributes` (empty, or the event's when a tool returns plain
+ * data); they are dropped here so no credentials or identity ever travel back to the agent.
+ */
+export const bedrockResponseOnly = (built: ActionGroupResponse): ActionGroupResponse => ({
+  messageVersion: built.messageVersion,
+  response: built.response,
+});
 
 /** The function-details response envelope of `response` for `event`'s action group and function. */
 export const buildResponse = (
   event: Partial<ActionGroupEvent> | undefined,
   response: BedrockFunctionResponse,
 ): ActionGroupResponse =>
-  response.build({ actionGroup: text(event?.actionGroup), func: text(event?.function) });
+  bedrockResponseOnly(response.build({ actionGroup: text(event?.actionGroup), func: text(event?.function) }));
 
 /**
  * Logs a refused or failed action as an error (code, error and function; never the event or the
@@ -107,5 +98,5 @@ export const failureResponse = (
     ...(body.error === 'ACCESS_DENIED' ? { security_event: 'TENANT_DATA_ACCESS_DENIED' } : {}),
     error,
   });
-  return functionResponse(event, body, 'FAILURE');
+  return functionResponse(body, 'FAILURE');
 };

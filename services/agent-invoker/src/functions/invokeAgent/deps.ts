@@ -3,6 +3,10 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { putEvents } from '@tenant-assistant/contracts/eventbridge';
 import { createScopedCredentialsProvider } from '@tenant-assistant/tenant-context/credentials';
+import {
+  cognitoMembershipLookup,
+  createMembershipVerifier,
+} from '@tenant-assistant/tenant-context/membership';
 import type { Context } from 'aws-lambda';
 import type { clients as awsClients } from '../../clients';
 import type { Config } from '../../config';
@@ -50,7 +54,12 @@ export const createDeps = (options: CreateDepsOptions): Deps => {
       ordersTableArnPrefix: config.ordersTableArnPrefix,
     },
   });
+  // One per container, like the credentials cache: users' tenants are looked up once per TTL.
+  const membership = createMembershipVerifier({
+    lookup: cognitoMembershipLookup(clients.cognito, config.cognitoUserPoolId),
+  });
   const ports: AnswerPorts = {
+    membership,
     credentials,
     agent: clients.agent,
     eventBridge: clients.eventBridge,

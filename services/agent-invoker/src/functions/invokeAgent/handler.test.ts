@@ -1,4 +1,5 @@
 import { BedrockAgentRuntimeClient, InvokeAgentCommand } from '@aws-sdk/client-bedrock-agent-runtime';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
@@ -10,6 +11,7 @@ import {
   fakeClock,
   fakeIdempotencyTable,
   fakeSleep,
+  fakeUserPool,
   promptDetail,
   promptEvent,
   publishedEvents,
@@ -25,6 +27,7 @@ const stsMock = mockClient(STSClient);
 const agentMock = mockClient(BedrockAgentRuntimeClient);
 const eventBridgeMock = mockClient(EventBridgeClient);
 const dynamodbMock = mockClient(DynamoDBClient);
+const cognitoMock = mockClient(CognitoIdentityProviderClient);
 
 const secrets = {
   accessKeyId: 'ASIAQWERTYUIOPASDFGH',
@@ -55,8 +58,9 @@ const logLines = (output: string) =>
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 
 beforeEach(() => {
-  for (const mock of [stsMock, agentMock, eventBridgeMock, dynamodbMock]) mock.reset();
+  for (const mock of [stsMock, agentMock, eventBridgeMock, dynamodbMock, cognitoMock]) mock.reset();
   fakeIdempotencyTable(dynamodbMock);
+  fakeUserPool(cognitoMock);
   stsMock.on(AssumeRoleCommand).resolves({
     Credentials: { ...toSts(secrets), Expiration: new Date(Date.now() + 3_600_000) },
   });

@@ -3,6 +3,12 @@ import {
   GoneException,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
+import {
+  ANSWER_FAILURE_REASONS,
+  MAX_ANSWER_LENGTH,
+  MAX_CHUNK_LENGTH,
+  MAX_CHUNKS_PER_ANSWER,
+} from '@tenant-assistant/contracts/events';
 import type { TenantId, UserId } from '@tenant-assistant/tenant-context';
 import { captureOutput, eventBridgeEvent, lambdaContext } from '@tenant-assistant/testing';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -198,10 +204,7 @@ describe('onAnswerEvent handler', () => {
     const { handler, answer, stored } = await setup();
 
     // Act
-    const outcome = await handler(
-      failed(answer, 'The assistant timed out. Please try again.'),
-      lambdaContext(),
-    );
+    const outcome = await handler(failed(answer, ANSWER_FAILURE_REASONS.timeout), lambdaContext());
     const afterwards = await handler(completed(answer, 'too late'), lambdaContext());
 
     // Assess
@@ -209,12 +212,12 @@ describe('onAnswerEvent handler', () => {
     expect(afterwards).toEqual({ applied: false, reason: 'final' });
     expect(stored()).toMatchObject({
       status: 'FAILED',
-      reason: 'The assistant timed out. Please try again.',
+      reason: ANSWER_FAILURE_REASONS.timeout,
     });
     expect(pushes()[0]?.message).toEqual({
       type: 'answer.failed',
       answerId: answer.answerId,
-      reason: 'The assistant timed out. Please try again.',
+      reason: ANSWER_FAILURE_REASONS.timeout,
     });
   });
 
@@ -331,6 +334,36 @@ describe('onAnswerEvent handler', () => {
       expect(result).toEqual({ refused: true, code: 'ANSWER_TENANT_MISMATCH' });
       expect(output).toContain('ANSWER_TENANT_MISMATCH');
       expect(stored()).toMatchObject({ status: 'PENDING', chunks: {} });
+      expect(pushes()).toEqual([]);
+    });
+
+    it.each([
+      [
+        'a chunk longer than the contract allows',
+        (a: Answer) => chunk(a, 0, 'x'.repeat(MAX_CHUNK_LENGTH + 1)),
+      ],
+      [
+        'a chunk numbered past the chunks an answer may have',
+        (a: Answer) => chunk(a, MAX_CHUNKS_PER_ANSWER, 'x'),
+      ],
+      [
+        'a completion longer than the contract allows',
+        (a: Answer) => completed(a, 'x'.repeat(MAX_ANSWER_LENGTH + 1)),
+      ],
+      [
+        'a failure whose reason is free text',
+        (a: Answer) => failed(a, 'Session expired: sign in at https://evil.example'),
+      ],
+    ])('refuses %s and changes nothing', async (_case, build) => {
+      // Prepare
+      const { handler, answer, stored } = await setup();
+
+      // Act
+      const outcome = await handler(build(answer), lambdaContext());
+
+      // Assess
+      expect(outcome).toEqual({ refused: true, code: 'INVALID_EVENT' });
+      expect(stored()).toMatchObject({ status: 'PENDING', text: '' });
       expect(pushes()).toEqual([]);
     });
 

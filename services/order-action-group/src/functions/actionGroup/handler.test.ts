@@ -94,9 +94,47 @@ describe('actionGroup handler', () => {
           responseBody: { TEXT: { body: '{"returnPolicyDays":10,"tenantName":"Acme Outdoor"}' } },
         },
       },
-      sessionAttributes,
-      promptSessionAttributes: {},
     });
+  });
+
+  const nothing = (): void => undefined;
+  const denyReads = (): void => {
+    dbMock.on(GetCommand).rejects(awsError('AccessDeniedException', 'not authorized'));
+  };
+  it.each([
+    ['an answer', { function: 'listOrders' }, nothing],
+    ['a refused parameter', { function: 'getOrder', parameters: { orderId: '*'.repeat(500) } }, nothing],
+    ['a denied read', { function: 'getReturnPolicy' }, denyReads],
+    ['an unknown function', { function: 'exportEverything' }, nothing],
+  ])(
+    'returns only messageVersion and response for %s: no session attributes, no credentials',
+    async (_case, opts, arrange) => {
+      // Prepare
+      arrange();
+      // Act
+      const { response } = await invoke(event(opts));
+      // Assess
+      expect(Object.keys(response).sort()).toEqual(['messageVersion', 'response']);
+      const text = JSON.stringify(response);
+      for (const secret of [secretAccessKey, sessionToken, 'ASIATENANT1USER1KEY0', user1]) {
+        expect(text).not.toContain(secret);
+      }
+    },
+  );
+
+  it("ignores tenantId and userId parameters the model adds: reads only the session's tenant and user", async () => {
+    // Prepare
+    const input = event({
+      function: 'getOrder',
+      parameters: { orderId: 'o-1001', tenantId: 'tenant2', userId: user2 },
+    });
+    // Act
+    await invoke(input);
+    // Assess
+    expect(dbMock.commandCalls(GetCommand).map((call) => call.args[0].input)).toEqual([
+      { TableName: 'tenant-assistant-order-action-group-test-tenant-config', Key: { tenantId: 'tenant1' } },
+      { TableName: ordersTable, Key: { userId: user1, orderId: 'o-1001' } },
+    ]);
   });
 
   it('builds its DynamoDB client from the scoped credentials in the session attributes', async () => {
