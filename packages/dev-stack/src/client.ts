@@ -90,6 +90,22 @@ const api = async <T>(
   return body as T;
 };
 
+/** Signs each user in once (with `password`) and reuses the session: for tests and tools acting as several users. */
+export const sessionCache = (
+  stack: () => Pick<StackInfo, 'region' | 'cognitoUrl' | 'webClientId'>,
+  password: string,
+) => {
+  const sessions = new Map<string, Session>();
+  const session = async (username: string) => {
+    const existing = sessions.get(username);
+    if (existing) return existing;
+    const created = await signIn(stack(), username, password);
+    sessions.set(username, created);
+    return created;
+  };
+  return { sessions, session };
+};
+
 /** `POST /prompts` → `{answerId, conversationId}`. */
 export const submitPrompt = async (
   stack: Pick<StackInfo, 'chatApiUrl'>,

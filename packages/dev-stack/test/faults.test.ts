@@ -7,8 +7,7 @@ import {
   ChatApiError,
   listAnswers,
   listConversations,
-  type Session,
-  signIn,
+  sessionCache,
   submitPrompt,
 } from '../src/client';
 import { testPorts } from '../src/ports';
@@ -20,15 +19,7 @@ import { type RunningStack, startStack } from '../src/stack';
 // timings: every accepted prompt ends COMPLETED or FAILED with a reason within its deadline.
 let stack: RunningStack;
 let dataDir: string;
-const sessions = new Map<string, Session>();
-
-const session = async (username: string) => {
-  const existing = sessions.get(username);
-  if (existing) return existing;
-  const created = await signIn(stack.info, username, KNOWN_DEV_PASSWORD);
-  sessions.set(username, created);
-  return created;
-};
+const { session } = sessionCache(() => stack.info, KNOWN_DEV_PASSWORD);
 
 const ask = async (username: string, prompt = 'What is your return policy?'): Promise<Answer> => {
   const s = await session(username);
