@@ -68,8 +68,8 @@ const settle = () => stack.eventBridge.drain(60_000);
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'tenant-assistant-faults-'));
-  // A deadline of 90 s (default 240) keeps an answer that only the sweeper can end within the test's time.
-  stack = await startStack({ dataDir, web: false, ports: testPorts(26_000), answerDeadlineSeconds: 90 });
+  // A deadline of 60 s (default 240) keeps an answer that only the sweeper can end within the test's time.
+  stack = await startStack({ dataDir, web: false, ports: testPorts(26_000), answerDeadlineSeconds: 60 });
   await seedStack(stack.info, { knownPasswords: true, dataDir });
   // Warm one agent-invoker container (and tenant1-user's credentials in it).
   expect((await ask('tenant1-user')).status).toBe('COMPLETED');
