@@ -27,7 +27,7 @@ const MUTATIONS = [
   },
   {
     name: 'session policy without the user condition',
-    file: 'packages/tenant-context/src/credentials.ts',
+    file: 'packages/tenant-context/src/session-policy.ts',
     from: `        Resource: [ordersTableArn],
         Condition: leadingKeys(userId),`,
     to: `        Resource: [ordersTableArn],`,
@@ -41,7 +41,7 @@ const MUTATIONS = [
   return answerId.slice(0, answerId.indexOf('.')) === userId;`,
     to: `  return true;`,
     dir: 'packages/tenant-context',
-    tests: ['src/answer-id.test.ts', 'src/events.test.ts'],
+    tests: ['src/answer-id.test.ts'],
   },
   {
     name: 'tenant from the action-group parameters instead of the session attributes',
@@ -51,6 +51,16 @@ const MUTATIONS = [
           const answer = await action.run(tenantDataDeps(deps, request), fromParams, args);`,
     dir: 'services/order-action-group',
     tests: ['src/functions/actionGroup/handler.test.ts'],
+  },
+  {
+    name: 'tenant from the action-group parameters, end to end against the hostile model',
+    file: 'services/order-action-group/src/bedrock/action-group.ts',
+    from: `const answer = await action.run(tenantDataDeps(deps, request), request.tenant, args);`,
+    to: `const fromParams = { ...request.tenant, ...(typeof params.tenantId === 'string' ? { tenantId: params.tenantId } : {}), ...(typeof params.userId === 'string' ? { userId: params.userId } : {}) } as typeof request.tenant;
+          const answer = await action.run(tenantDataDeps(deps, request), fromParams, args);`,
+    dir: 'packages/dev-stack',
+    tests: ['test/hostile-model.test.ts'],
+    note: 'the same mutant as above, judged by the end-to-end suite alone (about 90 s): the gateway sees reads outside the session',
   },
   {
     name: "push to every connection of the answer's tenant (not only the owner's)",
@@ -107,6 +117,7 @@ for (const mutation of mutations) {
   const original = readFileSync(path, 'utf8');
   if (!original.includes(mutation.from)) {
     results.push({ mutation, outcome: 'does not apply (text changed: update the mutation)' });
+    console.log(`${'DOES NOT APPLY'.padEnd(24)} ${mutation.name} (${mutation.file})`);
     continue;
   }
   restore = () => writeFileSync(path, original);
@@ -120,12 +131,17 @@ for (const mutation of mutations) {
     });
     const output = `${run.stdout}\n${run.stderr}`;
     const failed = /Tests:\s+(\d+) failed/.exec(output)?.[1];
+    const failedSuites = /Test Suites:\s+(\d+) failed/.exec(output)?.[1];
+    // Only failing tests (or a suite that no longer compiles) kill a mutant; a run that found no
+    // tests or crashed says nothing about it.
     const outcome =
       run.status !== 0 && failed
         ? `killed (${failed} failing)`
-        : run.status !== 0
-          ? 'killed (the test run failed)'
-          : 'SURVIVED';
+        : run.status !== 0 && failedSuites
+          ? `killed (${failedSuites} suite failed to run)`
+          : run.status !== 0
+            ? `not judged (jest exited ${run.status} without a failing test)`
+            : 'SURVIVED';
     results.push({ mutation, outcome, seconds: Math.round((Date.now() - started) / 1000) });
   } finally {
     restore();
