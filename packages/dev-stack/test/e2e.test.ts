@@ -18,7 +18,7 @@ import {
   listAnswers,
   listConversations,
   openSocket,
-  type Session,
+  sessionCache,
   signIn,
   submitPrompt,
 } from '../src/client';
@@ -49,15 +49,7 @@ function openGate() {
 let stack: RunningStack;
 let dataDir: string;
 let tamperTenant: string | undefined;
-const sessions = new Map<string, Session>();
-
-const session = async (username: string) => {
-  const existing = sessions.get(username);
-  if (existing) return existing;
-  const created = await signIn(stack.info, username, KNOWN_DEV_PASSWORD);
-  sessions.set(username, created);
-  return created;
-};
+const { sessions, session } = sessionCache(() => stack.info, KNOWN_DEV_PASSWORD);
 
 const ask = async (username: string, prompt: string): Promise<Answer> => {
   const s = await session(username);
