@@ -24,7 +24,7 @@ import {
 } from '../src/client';
 import { latestTemporaryPassword } from '../src/mailbox';
 import { findTenantUser, listOrders, ordersTableOf } from '../src/orders';
-import { testPorts } from '../src/ports';
+import { TEST_PORT_OFFSETS, testPorts } from '../src/ports';
 import { KNOWN_DEV_PASSWORD, SEED_USERS, seedStack } from '../src/seed';
 import { localScopedCredentialsProvider, modelFromEnv, type RunningStack, startStack } from '../src/stack';
 
@@ -88,7 +88,7 @@ beforeAll(async () => {
     dataDir,
     inMemory: true,
     web: false,
-    ports: testPorts(20_000),
+    ports: testPorts(TEST_PORT_OFFSETS.e2e),
     model: stallingModel(),
     tamperActionGroupEvent: (event) =>
       tamperTenant

@@ -10,11 +10,11 @@ import {
   sessionCache,
   submitPrompt,
 } from '../src/client';
-import { testPorts } from '../src/ports';
+import { TEST_PORT_OFFSETS, testPorts } from '../src/ports';
 import { KNOWN_DEV_PASSWORD, seedStack } from '../src/seed';
 import { type RunningStack, startStack } from '../src/stack';
 
-// Faults while prompts are in flight, against a whole system the test starts (ports +26000, data
+// Faults while prompts are in flight, against a whole system the test starts (ports +22000, data
 // on disk so that DynamoDB Local can be killed and started again). Final states are asserted, never
 // timings: every accepted prompt ends COMPLETED or FAILED with a reason within its deadline.
 let stack: RunningStack;
@@ -69,7 +69,12 @@ const settle = () => stack.eventBridge.drain(60_000);
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'tenant-assistant-faults-'));
   // A deadline of 60 s (default 240) keeps an answer that only the sweeper can end within the test's time.
-  stack = await startStack({ dataDir, web: false, ports: testPorts(26_000), answerDeadlineSeconds: 60 });
+  stack = await startStack({
+    dataDir,
+    web: false,
+    ports: testPorts(TEST_PORT_OFFSETS.faults),
+    answerDeadlineSeconds: 60,
+  });
   await seedStack(stack.info, { knownPasswords: true, dataDir });
   // Warm one agent-invoker container (and tenant1-user's credentials in it).
   expect((await ask('tenant1-user')).status).toBe('COMPLETED');

@@ -8,7 +8,7 @@ import { createHostileModel, type GatewayDecision } from '@tenant-assistant/loca
 import { SESSION_ATTRIBUTE_KEYS } from '@tenant-assistant/tenant-context/credentials';
 import { type Answer, awaitAnswer, sessionCache, submitPrompt } from '../src/client';
 import { addOrder, findTenantUser, listOrders, ordersTableOf } from '../src/orders';
-import { testPorts } from '../src/ports';
+import { TEST_PORT_OFFSETS, testPorts } from '../src/ports';
 import { KNOWN_DEV_PASSWORD, SEED_USERS, seedStack } from '../src/seed';
 import { type RunningStack, startStack } from '../src/stack';
 
@@ -104,7 +104,7 @@ beforeAll(async () => {
     dataDir,
     inMemory: true,
     web: false,
-    ports: testPorts(34_000),
+    ports: testPorts(TEST_PORT_OFFSETS.hostileModel),
     model: createHostileModel({ maxCalls: MAX_CALLS }),
     maxAgentSteps: MAX_CALLS,
     log: (source, line) => logs.push(`${source}: ${line}`),

@@ -2,12 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LoadUser, runLoad, signInLoadUsers } from '../src/load';
-import { testPorts } from '../src/ports';
+import { TEST_PORT_OFFSETS, testPorts } from '../src/ports';
 import { KNOWN_DEV_PASSWORD, seedStack } from '../src/seed';
 import { type RunningStack, startStack } from '../src/stack';
 
 // 50 concurrent clients, 100 prompts, the 4 seeded users across the 3 tenants, against a whole
-// system the test starts (ports +27000). Counts are asserted, never timings: every accepted prompt
+// system the test starts (ports +22500). Counts are asserted, never timings: every accepted prompt
 // ends, none is lost or left unfinished, and no push reaches a user it does not belong to.
 const USERS = ['tenant1-user', 'tenant1-user2', 'tenant2-user', 'tenant3-user'];
 let stack: RunningStack;
@@ -19,7 +19,7 @@ beforeAll(async () => {
   // The per-user prompt limit (a documented 429) is not what this test measures.
   process.env.PROMPTS_PER_MINUTE = '1000000';
   dataDir = await mkdtemp(join(tmpdir(), 'tenant-assistant-load-'));
-  stack = await startStack({ dataDir, inMemory: true, web: false, ports: testPorts(27_000) });
+  stack = await startStack({ dataDir, inMemory: true, web: false, ports: testPorts(TEST_PORT_OFFSETS.load) });
   await seedStack(stack.info, { knownPasswords: true, dataDir });
   users = await signInLoadUsers(stack.info, USERS, KNOWN_DEV_PASSWORD);
 }, 300_000);

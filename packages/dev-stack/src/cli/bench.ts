@@ -21,7 +21,7 @@ import { awaitAnswer, submitPrompt } from '../client';
 import { LOAD_PROMPTS, runLoad, signInLoadUsers } from '../load';
 import { watchPeakMemory } from '../memory';
 import { findTenantUser } from '../orders';
-import { resolvePorts } from '../ports';
+import { resolvePorts, TEST_PORT_OFFSETS } from '../ports';
 import { KNOWN_DEV_PASSWORD, SEED_USERS, seedStack } from '../seed';
 import { type RunningStack, startStack } from '../stack';
 
@@ -84,7 +84,10 @@ const main = async () => {
     dataDir,
     inMemory: true,
     web: false,
-    ports: resolvePorts({ ...process.env, TA_PORT_OFFSET: process.env.TA_PORT_OFFSET ?? '21000' }),
+    ports: resolvePorts({
+      ...process.env,
+      TA_PORT_OFFSET: process.env.TA_PORT_OFFSET ?? String(TEST_PORT_OFFSETS.bench),
+    }),
   });
   try {
     await seedStack(stack.info, { knownPasswords: true, dataDir });
