@@ -90,6 +90,22 @@ const api = async <T>(
   return body as T;
 };
 
+/** Signs each user in once (with `password`) and reuses the session: for tests and tools acting as several users. */
+export const sessionCache = (
+  stack: () => Pick<StackInfo, 'region' | 'cognitoUrl' | 'webClientId'>,
+  password: string,
+) => {
+  const sessions = new Map<string, Session>();
+  const session = async (username: string) => {
+    const existing = sessions.get(username);
+    if (existing) return existing;
+    const created = await signIn(stack(), username, password);
+    sessions.set(username, created);
+    return created;
+  };
+  return { sessions, session };
+};
+
 /** `POST /prompts` → `{answerId, conversationId}`. */
 export const submitPrompt = async (
   stack: Pick<StackInfo, 'chatApiUrl'>,
@@ -124,6 +140,8 @@ export interface Answer {
   reason?: string;
   /** When chat-api stops waiting for the answer (ISO instant). */
   deadlineAt?: string;
+  /** Set on the timed-out answer `awaitAnswer` makes itself when chat-api could not be reached at the deadline. */
+  decidedByClient?: true;
   [key: string]: unknown;
 }
 
@@ -277,6 +295,7 @@ export const awaitAnswer = (
           answerId,
           status: 'FAILED',
           reason: 'No answer arrived before its deadline (timed out). Please try again.',
+          decidedByClient: true,
         },
       });
     };
@@ -293,7 +312,11 @@ export const awaitAnswer = (
         const answer = await getAnswer(stack, session, answerId);
         if (answer.status === 'COMPLETED' || answer.status === 'FAILED') return finish({ answer });
       } catch (error) {
-        return finish({ error });
+        // A refusal is final (404: not this caller's answer); a 5xx, 429 or network error is
+        // transient and the next poll (or the deadline) decides.
+        if (error instanceof ChatApiError && error.status < 500 && error.status !== 429) {
+          return finish({ error });
+        }
       }
       if (!done) pollTimer = setTimeout(poll, pollEveryMs);
     };

@@ -10,8 +10,11 @@
 //  - sign-in of a disabled user is refused as Cognito does (NotAuthorizedException "User is
 //    disabled."); cognito-local lets disabled users sign in;
 //  - AdminSetUserMFAPreference, which cognito-local lacks: sets or clears the user's TOTP preference
-//    (and, when disabling, forgets the enrolled secret, so the user enrols again).
-const { appendFileSync } = require('node:fs');
+//    (and, when disabling, forgets the enrolled secret, so the user enrols again);
+//  - TEST-ONLY FAULT for the fault tests: while TA_JWKS_FAULT_FILE holds `{"delayMs":…}` or
+//    `{"status":…}`, requests for the pool's JWKS are answered that late or with that status.
+const { appendFileSync, readFileSync } = require('node:fs');
+const http = require('node:http');
 const { randomInt } = require('node:crypto');
 const { dirname, join } = require('node:path');
 
@@ -120,6 +123,28 @@ Targets.AdminSetUserMFAPreference = (services) => async (ctx, req) => {
   if (!totp.Enabled) delete updated.SoftwareTokenMfaConfiguration;
   await userPool.saveUser(ctx, updated);
   return {};
+};
+
+const jwksFault = () => {
+  const file = process.env.TA_JWKS_FAULT_FILE;
+  if (!file) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined; // no fault
+  }
+};
+const emit = http.Server.prototype.emit;
+http.Server.prototype.emit = function emitWithJwksFault(event, request, response, ...rest) {
+  const fault = event === 'request' && /\/\.well-known\/jwks\.json$/.test(request.url ?? '') && jwksFault();
+  if (!fault) return emit.call(this, event, request, response, ...rest);
+  if (fault.status) {
+    response.writeHead(fault.status, { 'content-type': 'text/plain' });
+    response.end('JWKS unavailable (local fault)');
+    return true;
+  }
+  setTimeout(() => emit.call(this, event, request, response, ...rest), fault.delayMs ?? 0);
+  return true;
 };
 
 require(join(root, 'lib', 'bin', 'start.js'));

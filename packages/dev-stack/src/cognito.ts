@@ -9,6 +9,7 @@ import {
   DescribeUserPoolClientCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { CfnTemplate } from '@tenant-assistant/testing';
+import { jwksFaultFile } from './faults';
 import { mailboxFile } from './mailbox';
 import { type RunningProcess, stopProcessGroup } from './offline';
 
@@ -154,6 +155,7 @@ export const startLocalCognito = async (options: LocalCognitoOptions): Promise<L
       HOST: '127.0.0.1',
       DEBUG: '',
       TA_MAILBOX_FILE: mailboxFile(options.dataDir),
+      TA_JWKS_FAULT_FILE: jwksFaultFile(options.dataDir),
       TA_INVITE_SUBJECT: invite.InviteMessageTemplate?.EmailSubject ?? '',
       TA_INVITE_MESSAGE: invite.InviteMessageTemplate?.EmailMessage ?? '',
     },

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:net';
-import { assertPortsFree, DEFAULT_PORTS, resolvePorts } from './ports';
+import { assertPortsFree, DEFAULT_PORTS, resolvePorts, TEST_PORT_OFFSETS, testPorts } from './ports';
 
 describe('resolvePorts', () => {
   test('returns the documented defaults without overrides', () => {
@@ -25,6 +25,25 @@ describe('resolvePorts', () => {
       /Ports clash: chatApiHttp and web both use 3000/,
     );
     expect(() => resolvePorts({ TA_PORT_OFFSET: '-1' })).toThrow(/TA_PORT_OFFSET/);
+  });
+});
+
+describe('testPorts', () => {
+  test('keeps every suite below the ephemeral port range, and no two suites on one port', () => {
+    // Prepare
+    const used = new Map<number, string>();
+    const clashes: string[] = [];
+    // Act
+    for (const [suite, offset] of Object.entries(TEST_PORT_OFFSETS)) {
+      for (const port of Object.values(testPorts(offset, {}))) {
+        const other = used.get(port);
+        if (other) clashes.push(`${suite} and ${other} on ${port}`);
+        used.set(port, suite);
+      }
+    }
+    // Assess
+    expect(clashes).toEqual([]);
+    expect(Math.max(...used.keys())).toBeLessThan(32_768);
   });
 });
 

@@ -80,9 +80,24 @@ export const resolvePorts = (
 };
 
 /**
+ * Where each suite (and the benchmark) that starts a whole system puts it: the defaults shifted by
+ * these offsets. Every port stays below 32768, where Linux's ephemeral range starts (the source ports
+ * of the machine's own outgoing connections, which would otherwise take a server port at random),
+ * and no two suites share a port (ports.test.ts checks both).
+ */
+export const TEST_PORT_OFFSETS = {
+  hostileModel: 12_000,
+  e2e: 20_000,
+  bench: 21_000,
+  faults: 22_000,
+  load: 22_500,
+  web: 23_000,
+} as const;
+
+/**
  * Ports for a system a test or benchmark starts on its own: the defaults shifted by `baseOffset`
- * plus `TA_TEST_PORT_SHIFT` (default 0), so several checkouts can run their suites side by side
- * (give each its own multiple of 100).
+ * (one of {@link TEST_PORT_OFFSETS}) plus `TA_TEST_PORT_SHIFT` (default 0), so several checkouts can
+ * run their suites side by side (give each its own multiple of 100).
  */
 export const testPorts = (baseOffset: number, env: NodeJS.ProcessEnv = process.env): StackPorts => {
   const shift = Number(env.TA_TEST_PORT_SHIFT ?? 0);

@@ -33,6 +33,7 @@ import {
 import { createScopedCredentialsProvider } from '@tenant-assistant/tenant-context/credentials';
 import type { CfnTemplate } from '@tenant-assistant/testing';
 import { startLocalCognito } from './cognito';
+import { dynamodbFaults, jwksFault, type StackFaults } from './faults';
 import { invokeLocalLambda, LambdaInvokeError, type RunningProcess, startServerlessOffline } from './offline';
 import { assertPortsFree, resolvePorts, type StackPorts } from './ports';
 import {
@@ -52,7 +53,12 @@ export const LOCAL_AGENT_ID = 'LOCALAGENT';
 export const LOCAL_AGENT_ALIAS_ID = 'LOCALALIAS';
 /** The local alias of the premium tiers (agent-invoker's `premiumAgentAliasId` on the local stage). */
 export const LOCAL_PREMIUM_AGENT_ALIAS_ID = 'LOCALPREM1';
-/** Most asynchronous invocations of one function at once locally, unless it reserves its own (README). */
+/**
+ * Most invocations of one function running at once locally (its reservedConcurrency when lower):
+ * asynchronous ones wait in the function's queue, synchronous ones (HTTP, WebSocket, Invoke) wait
+ * for a free instance in serverless-offline (patched: patches/serverless-offline@*.patch). On AWS
+ * more containers would start; two cores cannot start fifty worker isolates at once (README).
+ */
 export const LOCAL_FUNCTION_CONCURRENCY = 10;
 
 /** The four services, their folders and which serverless-offline ports they use. */
@@ -183,10 +189,7 @@ export interface RunningStack {
   /** The dead-letter queues (local SQS stand-in). */
   sqs: LocalSqs;
   /** TEST-ONLY FAULTS for the fault tests (never used by the run command). */
-  faults: {
-    /** The STS stand-in stops answering (connections refused) for `ms`, then comes back. */
-    stsOutage(ms: number): Promise<void>;
-  };
+  faults: StackFaults;
   /** Milliseconds from start to ready. */
   startupMs: number;
   close(): Promise<void>;
@@ -252,13 +255,22 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
         async (key) => [key, await packagedTemplate(join(REPO_ROOT, SERVICES[key].dir), STAGE)] as const,
       ),
     );
-    const dynamo = await startDynamoDbLocal({
-      host: '127.0.0.1',
-      port: ports.dynamodb,
-      ...(options.inMemory ? { inMemory: true } : { dbPath: join(dataDir, 'dynamodb') }),
-      onLog: (line) => log('dynamodb', line),
-    });
+    const startDynamo = () =>
+      startDynamoDbLocal({
+        host: '127.0.0.1',
+        port: ports.dynamodb,
+        ...(options.inMemory ? { inMemory: true } : { dbPath: join(dataDir, 'dynamodb') }),
+        onLog: (line) => log('dynamodb', line),
+      });
+    let dynamo = await startDynamo();
     running.push({ name: 'dynamodb', close: () => dynamo.close() });
+    const dynamoFaults = dynamodbFaults(
+      () => dynamo,
+      async () => {
+        dynamo = await startDynamo();
+      },
+      !options.inMemory,
+    );
 
     // Every role as packaged (the functions' execution roles, TenantDataAccessRole, …), which
     // function runs as which role, and the bus policies: what every stand-in evaluates.
@@ -462,6 +474,7 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
           lambdaPort: ports[SERVICES[key].lambda],
           env: {
             ...localServiceEnv(info, key),
+            SLS_OFFLINE_MAX_CONCURRENCY: String(LOCAL_FUNCTION_CONCURRENCY),
             ...(options.answerDeadlineSeconds === undefined
               ? {}
               : { ANSWER_DEADLINE_SECONDS: String(options.answerDeadlineSeconds) }),
@@ -513,7 +526,7 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
       bedrock,
       scheduler,
       sqs,
-      faults: { stsOutage },
+      faults: { stsOutage, ...dynamoFaults, jwks: jwksFault(dataDir) },
       startupMs: Date.now() - started,
       close: async () => {
         await closeAll();

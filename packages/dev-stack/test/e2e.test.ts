@@ -18,13 +18,13 @@ import {
   listAnswers,
   listConversations,
   openSocket,
-  type Session,
+  sessionCache,
   signIn,
   submitPrompt,
 } from '../src/client';
 import { latestTemporaryPassword } from '../src/mailbox';
 import { findTenantUser, listOrders, ordersTableOf } from '../src/orders';
-import { testPorts } from '../src/ports';
+import { TEST_PORT_OFFSETS, testPorts } from '../src/ports';
 import { KNOWN_DEV_PASSWORD, SEED_USERS, seedStack } from '../src/seed';
 import { localScopedCredentialsProvider, modelFromEnv, type RunningStack, startStack } from '../src/stack';
 
@@ -49,15 +49,7 @@ function openGate() {
 let stack: RunningStack;
 let dataDir: string;
 let tamperTenant: string | undefined;
-const sessions = new Map<string, Session>();
-
-const session = async (username: string) => {
-  const existing = sessions.get(username);
-  if (existing) return existing;
-  const created = await signIn(stack.info, username, KNOWN_DEV_PASSWORD);
-  sessions.set(username, created);
-  return created;
-};
+const { sessions, session } = sessionCache(() => stack.info, KNOWN_DEV_PASSWORD);
 
 const ask = async (username: string, prompt: string): Promise<Answer> => {
   const s = await session(username);
@@ -96,7 +88,7 @@ beforeAll(async () => {
     dataDir,
     inMemory: true,
     web: false,
-    ports: testPorts(20_000),
+    ports: testPorts(TEST_PORT_OFFSETS.e2e),
     model: stallingModel(),
     tamperActionGroupEvent: (event) =>
       tamperTenant

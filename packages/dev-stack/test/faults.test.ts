@@ -1,24 +1,25 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Answer, awaitAnswer, type Session, signIn, submitPrompt } from '../src/client';
-import { testPorts } from '../src/ports';
+import {
+  type Answer,
+  awaitAnswer,
+  ChatApiError,
+  listAnswers,
+  listConversations,
+  sessionCache,
+  submitPrompt,
+} from '../src/client';
+import { TEST_PORT_OFFSETS, testPorts } from '../src/ports';
 import { KNOWN_DEV_PASSWORD, seedStack } from '../src/seed';
 import { type RunningStack, startStack } from '../src/stack';
 
-// Faults while prompts are in flight, against a whole system the test starts (ports +26000).
-// Counts and final states are asserted, never timings.
+// Faults while prompts are in flight, against a whole system the test starts (ports +22000, data
+// on disk so that DynamoDB Local can be killed and started again). Final states are asserted, never
+// timings: every accepted prompt ends COMPLETED or FAILED with a reason within its deadline.
 let stack: RunningStack;
 let dataDir: string;
-const sessions = new Map<string, Session>();
-
-const session = async (username: string) => {
-  const existing = sessions.get(username);
-  if (existing) return existing;
-  const created = await signIn(stack.info, username, KNOWN_DEV_PASSWORD);
-  sessions.set(username, created);
-  return created;
-};
+const { session } = sessionCache(() => stack.info, KNOWN_DEV_PASSWORD);
 
 const ask = async (username: string, prompt = 'What is your return policy?'): Promise<Answer> => {
   const s = await session(username);
@@ -26,12 +27,54 @@ const ask = async (username: string, prompt = 'What is your return policy?'): Pr
   return awaitAnswer(stack.info, s, answerId, { timeoutMs: 90_000 });
 };
 
+/** Submits one prompt per user at once; resolves when all are accepted (answers still in flight). */
+const submitAll = (usernames: string[]) =>
+  Promise.all(
+    usernames.map(async (username) => {
+      const s = await session(username);
+      return { session: s, accepted: await submitPrompt(stack.info, s, 'What is your return policy?') };
+    }),
+  );
+
+/** Waits for each answer until its own deadline (awaitAnswer asks chat-api once more there). */
+const finishAll = (inFlight: Awaited<ReturnType<typeof submitAll>>) =>
+  Promise.all(
+    inFlight.map(({ session: s, accepted }) =>
+      awaitAnswer(stack.info, s, accepted.answerId, { deadlineAt: accepted.deadlineAt ?? '' }),
+    ),
+  );
+
+/** Ended by the system, COMPLETED or FAILED with a reason — never left open, never given up on by the client. */
+const expectEnded = (answers: Answer[]) => {
+  for (const answer of answers) {
+    expect(answer.decidedByClient).toBeUndefined();
+    expect(['COMPLETED', 'FAILED']).toContain(answer.status);
+    if (answer.status === 'FAILED') expect(answer.reason).toMatch(/\S/);
+  }
+};
+
+const refusalOf = async (call: () => Promise<unknown>) => {
+  try {
+    await call();
+    return 'served';
+  } catch (error) {
+    if (error instanceof ChatApiError) return `${error.status} ${error.code}`;
+    throw error;
+  }
+};
+
 /** Waits until no InvokeAgent call is in flight, so an injected fault hits the next prompt. */
 const settle = () => stack.eventBridge.drain(60_000);
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'tenant-assistant-faults-'));
-  stack = await startStack({ dataDir, inMemory: true, web: false, ports: testPorts(26_000) });
+  // A deadline of 60 s (default 240) keeps an answer that only the sweeper can end within the test's time.
+  stack = await startStack({
+    dataDir,
+    web: false,
+    ports: testPorts(TEST_PORT_OFFSETS.faults),
+    answerDeadlineSeconds: 60,
+  });
   await seedStack(stack.info, { knownPasswords: true, dataDir });
   // Warm one agent-invoker container (and tenant1-user's credentials in it).
   expect((await ask('tenant1-user')).status).toBe('COMPLETED');
@@ -41,6 +84,33 @@ afterAll(async () => {
   await stack?.close();
   await rm(dataDir, { recursive: true, force: true });
 }, 60_000);
+
+// First, while listConversations and listAnswers have not run yet: their cold start fetches the keys.
+describe("the identity provider's keys (JWKS) slow or unavailable", () => {
+  test('JWKS answering 503: a signed-in user gets 503 AUTH_UNAVAILABLE, never 401, and is served once it is back', async () => {
+    // Prepare
+    const s = await session('tenant2-user');
+    stack.faults.jwks({ status: 503 });
+    // Act
+    const whileDown = await refusalOf(() => listConversations(stack.info, s));
+    stack.faults.jwks(undefined);
+    const afterwards = await refusalOf(() => listConversations(stack.info, s));
+    // Assess
+    expect(whileDown).toBe('503 AUTH_UNAVAILABLE');
+    expect(afterwards).toBe('served');
+  });
+
+  test('JWKS answering after 2 s: a cold function still serves signed-in users', async () => {
+    // Prepare
+    const s = await session('tenant3-user');
+    stack.faults.jwks({ delayMs: 2_000 });
+    // Act: a conversation of nobody's — the token verified, the caller learns it is not theirs
+    const outcome = await refusalOf(() => listAnswers(stack.info, s, 'some-conversation'));
+    stack.faults.jwks(undefined);
+    // Assess
+    expect(outcome).toBe('404 CONVERSATION_NOT_FOUND');
+  });
+});
 
 describe('faults while prompts are in flight', () => {
   test('STS down for 3 s: prompts of users whose credentials are not cached complete once it is back', async () => {
@@ -81,4 +151,32 @@ describe('faults while prompts are in flight', () => {
     expect(['COMPLETED', 'FAILED']).toContain(answer.status);
     if (answer.status === 'FAILED') expect(answer.reason).toMatch(/\S/);
   });
+});
+
+describe('DynamoDB faults while prompts are in flight', () => {
+  const users = ['tenant1-user', 'tenant1-user2', 'tenant2-user', 'tenant3-user'];
+
+  test('DynamoDB paused for 15 s: every accepted prompt ends COMPLETED or FAILED with a reason', async () => {
+    // Prepare
+    await settle();
+    const inFlight = await submitAll(users);
+    // Act
+    await stack.faults.dynamodbPause(15_000);
+    const answers = await finishAll(inFlight);
+    // Assess
+    expectEnded(answers);
+  }, 240_000);
+
+  test('DynamoDB killed and started again after 3 s: every accepted prompt ends COMPLETED or FAILED with a reason', async () => {
+    // Prepare
+    await settle();
+    const inFlight = await submitAll(users);
+    // Act
+    await stack.faults.dynamodbCrash(3_000);
+    const answers = await finishAll(inFlight);
+    // Assess
+    expectEnded(answers);
+    // …and the system serves new prompts once DynamoDB is back.
+    expect((await ask('tenant2-user')).status).toBe('COMPLETED');
+  }, 240_000);
 });

@@ -15,6 +15,11 @@
  * Without the variable the plugin changes nothing; with it, any stage but `local` is refused, and
  * a function without credentials in the file is an error (it would otherwise run with whatever the
  * process has).
+ *
+ * With the variable, `serverless offline` also stops esbuild's service process once
+ * serverless-esbuild has bundled the functions (this plugin is listed after it, so its hook runs
+ * later): the idle Go process otherwise keeps ~400 MB per service for the system's whole life.
+ * esbuild starts a new one by itself when serverless-esbuild's watcher rebuilds.
  */
 const { readFileSync } = require('node:fs');
 
@@ -25,7 +30,24 @@ class LocalFunctionCredentials {
   constructor(serverless, options) {
     this.serverless = serverless;
     this.options = options ?? {};
-    this.hooks = { initialize: () => this.apply() };
+    this.hooks = {
+      initialize: () => this.apply(),
+      'before:offline:start:init': () => this.releaseEsbuild(),
+    };
+  }
+
+  releaseEsbuild() {
+    if (!process.env[VARIABLE]) return undefined;
+    let esbuild;
+    try {
+      const bundler = require.resolve('serverless-esbuild', {
+        paths: [this.serverless.serviceDir ?? process.cwd()],
+      });
+      esbuild = require(require.resolve('esbuild', { paths: [bundler] }));
+    } catch {
+      return undefined; // the service does not bundle with serverless-esbuild
+    }
+    return esbuild.stop?.();
   }
 
   apply() {

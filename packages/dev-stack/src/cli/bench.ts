@@ -13,19 +13,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { isOwnedBy } from '@tenant-assistant/tenant-context';
 import {
   cognitoMembershipLookup,
   createMembershipVerifier,
 } from '@tenant-assistant/tenant-context/membership';
-import { awaitAnswer, ChatApiError, openSocket, signIn, submitPrompt } from '../client';
+import { awaitAnswer, submitPrompt } from '../client';
+import { LOAD_PROMPTS, runLoad, signInLoadUsers } from '../load';
 import { watchPeakMemory } from '../memory';
 import { findTenantUser } from '../orders';
-import { resolvePorts } from '../ports';
+import { resolvePorts, TEST_PORT_OFFSETS } from '../ports';
 import { KNOWN_DEV_PASSWORD, SEED_USERS, seedStack } from '../seed';
 import { type RunningStack, startStack } from '../stack';
-
-const PROMPTS = ['What is your return policy?', 'Which orders did I place?'];
 
 const percentile = (sorted: number[], p: number) =>
   sorted.length === 0
@@ -85,25 +83,18 @@ const main = async () => {
     dataDir,
     inMemory: true,
     web: false,
-    ports: resolvePorts({ ...process.env, TA_PORT_OFFSET: process.env.TA_PORT_OFFSET ?? '21000' }),
+    ports: resolvePorts({
+      ...process.env,
+      TA_PORT_OFFSET: process.env.TA_PORT_OFFSET ?? String(TEST_PORT_OFFSETS.bench),
+    }),
   });
   try {
     // The enterprise tier, so that the tiers' rate limits never throttle the latency levels.
     await seedStack(stack.info, { knownPasswords: true, dataDir, tier: 'enterprise' });
-    const users = await Promise.all(
-      SEED_USERS.map(async (u) => {
-        const session = await signIn(stack.info, u.username, KNOWN_DEV_PASSWORD);
-        const socket = await openSocket(stack.info, session);
-        const user = { session, socket, wrongUserPushes: 0 };
-        // Every push must be for one of this user's own answers (answerId = <sub>.<ulid>).
-        const sub = String(
-          JSON.parse(Buffer.from(session.idToken.split('.')[1] ?? '', 'base64url').toString()).sub,
-        );
-        socket.onMessage((message) => {
-          if (!isOwnedBy(message.answerId, sub)) user.wrongUserPushes += 1;
-        });
-        return user;
-      }),
+    const users = await signInLoadUsers(
+      stack.info,
+      SEED_USERS.map((u) => u.username),
+      KNOWN_DEV_PASSWORD,
     );
     console.log(
       `Tenant Assistant local benchmark — ${total} prompts per level, ${users.length} users in 3 tenants`,
@@ -116,7 +107,7 @@ const main = async () => {
     const cold: number[] = [];
     for (const user of users) {
       const t0 = performance.now();
-      const { answerId } = await submitPrompt(stack.info, user.session, PROMPTS[0] ?? '');
+      const { answerId } = await submitPrompt(stack.info, user.session, LOAD_PROMPTS[0] ?? '');
       await awaitAnswer(stack.info, user.session, answerId, { socket: user.socket });
       cold.push(performance.now() - t0);
     }
@@ -130,52 +121,14 @@ const main = async () => {
     const peaks: string[] = [];
     for (const concurrency of levels) {
       memory.reset();
-      const latencies: number[] = [];
-      let failed = 0;
-      let lost = 0;
-      let unfinished = 0;
-      const errors = new Map<string, number>();
-      const wrongBefore = users.reduce((sum, u) => sum + u.wrongUserPushes, 0);
-      let next = 0;
-      const started = Date.now();
-      const worker = async () => {
-        for (;;) {
-          const index = next++;
-          if (index >= total) return;
-          const user = users[index % users.length];
-          if (!user) return;
-          const t0 = performance.now();
-          let answerId: string;
-          try {
-            ({ answerId } = await submitPrompt(
-              stack.info,
-              user.session,
-              PROMPTS[index % PROMPTS.length] ?? '',
-            ));
-          } catch (error) {
-            const key = error instanceof ChatApiError ? String(error.status) : 'network';
-            errors.set(key, (errors.get(key) ?? 0) + 1);
-            continue;
-          }
-          try {
-            const answer = await awaitAnswer(stack.info, user.session, answerId, { socket: user.socket });
-            if (answer.status === 'FAILED') failed += 1;
-            else if (answer.status !== 'COMPLETED') unfinished += 1;
-            latencies.push(performance.now() - t0);
-          } catch {
-            lost += 1; // no final answer within the client's wait
-          }
-        }
-      };
-      await Promise.all(Array.from({ length: concurrency }, worker));
-      const seconds = (Date.now() - started) / 1000;
-      const sorted = [...latencies].sort((a, b) => a - b);
+      const outcome = await runLoad(stack.info, users, { total, concurrency });
+      const sorted = [...outcome.latencies].sort((a, b) => a - b);
       const fmt = (n: number) => n.toFixed(0).padStart(6);
-      const wrongUser = users.reduce((sum, u) => sum + u.wrongUserPushes, 0) - wrongBefore;
-      const errorText = errors.size === 0 ? '0' : [...errors].map(([k, v]) => `${v}×${k}`).join(',');
+      const errorText =
+        outcome.errors.size === 0 ? '0' : [...outcome.errors].map(([k, v]) => `${v}×${k}`).join(',');
       const peak = memory.peak();
       console.log(
-        `${String(concurrency).padStart(11)}  ${String(total).padStart(7)}  ${fmt(percentile(sorted, 50))}  ${fmt(percentile(sorted, 95))}  ${fmt(percentile(sorted, 99))}  ${(latencies.length / seconds).toFixed(1).padStart(9)}  ${String(failed).padStart(6)}  ${String(lost).padStart(4)}  ${String(unfinished).padStart(10)}  ${String(wrongUser).padStart(10)}  ${errorText.padStart(6)}  ${(peak.totalBytes / 1e6).toFixed(0).padStart(7)}  ${stack.sts.stats().assumeRoleCalls}`,
+        `${String(concurrency).padStart(11)}  ${String(total).padStart(7)}  ${fmt(percentile(sorted, 50))}  ${fmt(percentile(sorted, 95))}  ${fmt(percentile(sorted, 99))}  ${(outcome.latencies.length / outcome.seconds).toFixed(1).padStart(9)}  ${String(outcome.failed).padStart(6)}  ${String(outcome.lost).padStart(4)}  ${String(outcome.unfinished).padStart(10)}  ${String(outcome.wrongUser).padStart(10)}  ${errorText.padStart(6)}  ${(peak.totalBytes / 1e6).toFixed(0).padStart(7)}  ${stack.sts.stats().assumeRoleCalls}`,
       );
       const byName = new Map<string, number>();
       for (const p of peak.processes) byName.set(p.name, (byName.get(p.name) ?? 0) + p.rssBytes);

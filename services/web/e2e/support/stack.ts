@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { seedStack, startStack, testPorts } from '@tenant-assistant/dev-stack';
+import { seedStack, startStack, TEST_PORT_OFFSETS, testPorts } from '@tenant-assistant/dev-stack';
 
 /** The password the browser tests choose at each user's first sign-in. */
 export const NEW_PASSWORD = 'E2e-N3w-Passw0rd!';
@@ -17,7 +17,7 @@ export const startE2eStack = async () => {
     dataDir,
     inMemory: true,
     web: true,
-    ports: testPorts(Number(process.env.TA_E2E_PORT_OFFSET ?? 23_000)),
+    ports: testPorts(Number(process.env.TA_E2E_PORT_OFFSET ?? TEST_PORT_OFFSETS.web)),
   });
   try {
     const users = await seedStack(stack.info, { dataDir });
