@@ -5,6 +5,7 @@ import { monotonicFactory } from 'ulid';
 import { createAnswersTable } from './adapters/answers-table';
 import { documentClient, eventBridgeClient, managementApiClient } from './adapters/clients';
 import { createConnectionsTable } from './adapters/connections-table';
+import { createPromptMetrics } from './adapters/prompt-metrics';
 import { createPromptLimiter } from './adapters/rate-limit-table';
 import { createTenantTiers } from './adapters/tenant-tiers';
 import { createUsageReader } from './adapters/usage-table';
@@ -63,6 +64,7 @@ export const defaults = {
     slotSeconds: config.answerDeadlineSeconds,
   }),
   usage: createUsageReader(documentClient, config.usageTableName),
+  metrics: createPromptMetrics(),
   publish: ((events) => putEvents(eventBridgeClient, config.eventBusName(), events)) satisfies PublishEvents,
   pusher: createWebSocketPusher(managementApiClient),
   answerTtlDays: config.answerTtlDays,

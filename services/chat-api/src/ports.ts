@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { OutgoingEvent } from '@tenant-assistant/contracts/events';
 import type { ServerMessage as ContractServerMessage } from '@tenant-assistant/contracts/websocket';
 import type { AnswerId, TenantId, UserId } from '@tenant-assistant/tenant-context';
-import type { TenantTier, TierLimits } from '@tenant-assistant/tenant-context/tiers';
+import type { LimitCode, TenantTier, TierLimits } from '@tenant-assistant/tenant-context/tiers';
 import type { Answer, AnswerKey } from './answers/model';
 
 /**
@@ -113,6 +113,12 @@ export interface PromptLimiter {
  */
 export interface TenantTiers {
   tierOf(tenantId: TenantId): Promise<TenantTier>;
+}
+
+/** Counts prompt outcomes per tenant and tier (CloudWatch metrics). */
+export interface PromptMetrics {
+  accepted(tenantId: TenantId, tier: TenantTier): void;
+  throttled(tenantId: TenantId, tier: TenantTier, code: LimitCode): void;
 }
 
 /** Token usage recorded by the agent-invoker (the usage table). */

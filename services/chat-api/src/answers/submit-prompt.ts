@@ -19,6 +19,7 @@ import type {
   IdGenerator,
   Logger,
   PromptLimiter,
+  PromptMetrics,
   PublishEvents,
   TenantTiers,
   UsageReader,
@@ -57,6 +58,7 @@ export interface SubmitPromptDeps {
   tiers: TenantTiers;
   limiter: PromptLimiter;
   usage: UsageReader;
+  metrics: PromptMetrics;
   publish: PublishEvents;
   clock: Clock;
   newId: IdGenerator;
@@ -109,10 +111,15 @@ export const submitPrompt = async (
   ]);
   const limits = tierLimits(tier);
   checkPromptLength(input, limits);
-  checkTokenBudget(usedTokens, limits, now);
 
   const answerId = newAnswerId(tenant.userId, deps.newId);
-  await deps.limiter.admit({ tenantId: tenant.tenantId, userId: tenant.userId, answerId, limits, now });
+  try {
+    checkTokenBudget(usedTokens, limits, now);
+    await deps.limiter.admit({ tenantId: tenant.tenantId, userId: tenant.userId, answerId, limits, now });
+  } catch (error) {
+    if (error instanceof LimitExceededError) deps.metrics.throttled(tenant.tenantId, tier, error.code);
+    throw error;
+  }
   const release = () =>
     deps.limiter.release(tenant.tenantId, answerId).catch((error: unknown) => {
       deps.logger.error('Freeing the in-flight slot failed (it lapses by itself)', { answerId, error });
@@ -166,5 +173,6 @@ export const submitPrompt = async (
     await release();
     throw new PromptNotAcceptedError(answerId, error);
   }
+  deps.metrics.accepted(tenant.tenantId, tier);
   return { answerId, conversationId, deadlineAt: answer.deadlineAt };
 };

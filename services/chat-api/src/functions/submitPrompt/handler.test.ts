@@ -26,6 +26,7 @@ import { ulid } from 'ulid';
 import { bodyOf, expectError, expectSecurityHeaders, WEB_ORIGIN } from '../../../test/support/http';
 import { audibleLogger } from '../../../test/support/logger';
 import { createAnswersTable } from '../../adapters/answers-table';
+import { createPromptMetrics, METRICS_NAMESPACE } from '../../adapters/prompt-metrics';
 import { createPromptLimiter } from '../../adapters/rate-limit-table';
 import { createUsageReader } from '../../adapters/usage-table';
 import { PUBLISH_FAILED_REASON } from '../../answers/submit-prompt';
@@ -72,6 +73,7 @@ const makeDeps = (overrides: Partial<Deps> & { tier?: TenantTier } = {}): Deps =
     tiers: { tierOf: async () => tier },
     limiter: createPromptLimiter(documentClient, { tableName: () => 'rate-limits', slotSeconds: () => 240 }),
     usage: createUsageReader(documentClient, () => 'usage'),
+    metrics: { accepted: () => {}, throttled: () => {} },
     publish: (events) => putEvents(eventBridgeClient, BUS, events),
     clock: () => NOW,
     newId: ulid,
@@ -733,6 +735,65 @@ describe('submitPrompt handler', () => {
       expect(result.statusCode).toBe(202);
       expect(result.headers?.['Access-Control-Allow-Origin']).toBeUndefined();
     });
+  });
+});
+
+describe('submitPrompt handler metrics', () => {
+  /** The embedded-metric-format lines in captured output (one JSON object per line with `_aws`). */
+  const metricLines = (output: string) =>
+    output
+      .split('\n')
+      .filter((line) => line.includes('"_aws"'))
+      .map(
+        (line) => JSON.parse(line) as Record<string, unknown> & { _aws: { CloudWatchMetrics: unknown[] } },
+      );
+
+  it('writes one EMF line per accepted prompt with the tenant and its tier as dimensions', async () => {
+    // Prepare
+    const token = await issuer.idToken({ tenantId: 'tenant-a' });
+    const handler = createHandler(makeDeps({ tier: 'standard', metrics: createPromptMetrics() }));
+
+    // Act
+    const { result, output } = await captureOutput(() =>
+      handler(post({ token, body: { prompt: 'hi' } }), lambdaContext()),
+    );
+
+    // Assess
+    expect(result.statusCode).toBe(202);
+    const lines = metricLines(output);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ tenant: 'tenant-a', tier: 'standard', PromptAccepted: 1 });
+    expect(lines[0]?._aws.CloudWatchMetrics).toEqual([
+      {
+        Namespace: METRICS_NAMESPACE,
+        Dimensions: [expect.arrayContaining(['tenant', 'tier'])],
+        Metrics: [{ Name: 'PromptAccepted', Unit: 'Count' }],
+      },
+    ]);
+  });
+
+  it('writes a PromptThrottled line with the limit code for a refused prompt, and no PromptAccepted', async () => {
+    // Prepare
+    ddb.on(TransactWriteCommand).rejects(cancelled('None', 'ConditionalCheckFailed', 'None'));
+    const token = await issuer.idToken({ tenantId: 'tenant-b' });
+    const handler = createHandler(makeDeps({ tier: 'basic', metrics: createPromptMetrics() }));
+
+    // Act
+    const { result, output } = await captureOutput(() =>
+      handler(post({ token, body: { prompt: 'hi' } }), lambdaContext()),
+    );
+
+    // Assess
+    expectError(result, 429, 'USER_RATE_LIMITED');
+    const lines = metricLines(output);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      tenant: 'tenant-b',
+      tier: 'basic',
+      limit: 'USER_RATE_LIMITED',
+      PromptThrottled: 1,
+    });
+    expect(lines[0]).not.toHaveProperty('PromptAccepted');
   });
 });
 
