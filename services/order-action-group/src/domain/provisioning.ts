@@ -173,8 +173,9 @@ export const applyTenantUpdate = async (
 };
 
 /**
- * Applies `TenantSuspended` / `TenantResumed` to the tenant's TenantConfig item (`status`), which
- * chat-api reads with the tenant's tier: a suspended tenant's prompts are refused. Idempotent.
+ * Applies `TenantSuspended` / `TenantResumed` to the tenant's TenantConfig item (`status`), so the
+ * tenant's run-time configuration says it too (chat-api refuses a suspended tenant's prompts from
+ * auth's tenant registry, the source of the status). Idempotent.
  */
 export const applyTenantStatus = async (
   deps: Pick<ProvisioningDeps, 'documents' | 'tables' | 'now'>,
