@@ -17,26 +17,44 @@ export interface LoadUser {
   wrongUserPushes: number;
 }
 
-export const signInLoadUsers = (
+/**
+ * Signs the users in and opens their sockets one at a time, as clients that arrive over a while
+ * would: the driver measures prompts, not a burst of cold sign-ins. A socket refused with a 5xx is
+ * reconnected (twice at most, after a pause), as the web client does.
+ */
+export const signInLoadUsers = async (
   info: StackInfo,
   usernames: string[],
   password: string,
-): Promise<LoadUser[]> =>
-  Promise.all(
-    usernames.map(async (username) => {
-      const session = await signIn(info, username, password);
-      const socket = await openSocket(info, session);
-      const user: LoadUser = { username, session, socket, wrongUserPushes: 0 };
-      // Every push must be for one of this user's own answers (answerId = <sub>.<ulid>).
-      const sub = String(
-        JSON.parse(Buffer.from(session.idToken.split('.')[1] ?? '', 'base64url').toString()).sub,
-      );
-      socket.onMessage((message) => {
-        if (!isOwnedBy(message.answerId, sub)) user.wrongUserPushes += 1;
-      });
-      return user;
-    }),
-  );
+): Promise<LoadUser[]> => {
+  const users: LoadUser[] = [];
+  for (const username of usernames) {
+    const session = await signIn(info, username, password);
+    const socket = await openSocketReconnecting(info, session);
+    const user: LoadUser = { username, session, socket, wrongUserPushes: 0 };
+    // Every push must be for one of this user's own answers (answerId = <sub>.<ulid>).
+    const sub = String(
+      JSON.parse(Buffer.from(session.idToken.split('.')[1] ?? '', 'base64url').toString()).sub,
+    );
+    socket.onMessage((message) => {
+      if (!isOwnedBy(message.answerId, sub)) user.wrongUserPushes += 1;
+    });
+    users.push(user);
+  }
+  return users;
+};
+
+const openSocketReconnecting = async (info: StackInfo, session: Session, attempts = 3) => {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await openSocket(info, session);
+    } catch (error) {
+      const refusedBy5xx = error instanceof Error && /WebSocket refused: HTTP 5\d\d/.test(error.message);
+      if (!refusedBy5xx || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+    }
+  }
+};
 
 export interface LoadOutcome {
   /** Prompts sent (accepted or not). */
