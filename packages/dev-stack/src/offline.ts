@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 
@@ -62,6 +63,9 @@ export const startServerlessOffline = async (options: ServerlessOfflineOptions):
   const bin = join(options.serviceDir, 'node_modules', '.bin', 'serverless');
   if (!existsSync(bin))
     throw new Error(`serverless is not installed in ${options.serviceDir} (run pnpm install)`);
+  // Its own esbuild work folder (serverless.yml reads TA_ESBUILD_WORK_FOLDER): another system's
+  // `serverless offline` in the same service folder would otherwise rebuild this one's bundles away.
+  const workFolder = `.esbuild-offline-${options.lambdaPort}`;
   const child = spawn(
     bin,
     [
@@ -78,8 +82,17 @@ export const startServerlessOffline = async (options: ServerlessOfflineOptions):
       '--lambdaPort',
       String(options.lambdaPort),
     ],
-    { cwd: options.serviceDir, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      cwd: options.serviceDir,
+      env: { ...options.env, TA_ESBUILD_WORK_FOLDER: workFolder },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
+  const close = async () => {
+    await stopProcessGroup(child);
+    await rm(join(options.serviceDir, workFolder), { recursive: true, force: true });
+  };
   const output: string[] = [];
   const onData = (data: Buffer) => {
     for (const line of data.toString().split('\n')) {
@@ -100,12 +113,12 @@ export const startServerlessOffline = async (options: ServerlessOfflineOptions):
       );
     }
     if (Date.now() > deadline) {
-      await stopProcessGroup(child);
+      await close();
       throw new Error(`${options.name}: serverless offline was not ready in time:\n${output.join('\n')}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return { name: options.name, pid: child.pid, close: () => stopProcessGroup(child) };
+  return { name: options.name, pid: child.pid, close };
 };
 
 /** Error raised when a local Lambda invocation fails (handler error or unreachable endpoint). */

@@ -59,7 +59,7 @@ export const packageService = (
   return pending;
 };
 
-/** Folder entries never copied into the throw-away copy (build output, tests' output, links). */
+/** Folder entries never copied into the throw-away copy (build output, tests' output, links; also `.esbuild-offline-*`, the local system's). */
 const SKIPPED = new Set([
   'node_modules',
   '.serverless',
@@ -80,7 +80,8 @@ const packageOnce = async (serviceDir: string, options: PackageServiceOptions): 
   const out = join(work, 'out');
   try {
     for (const entry of await readdir(serviceDir)) {
-      if (!SKIPPED.has(entry)) await cp(join(serviceDir, entry), join(copy, entry), { recursive: true });
+      if (!SKIPPED.has(entry) && !entry.startsWith('.esbuild-offline-'))
+        await cp(join(serviceDir, entry), join(copy, entry), { recursive: true });
     }
     await symlink(join(serviceDir, 'node_modules'), join(copy, 'node_modules'), 'dir');
     const args = ['package', '--stage', options.stage ?? 'dev', '--package', out];
