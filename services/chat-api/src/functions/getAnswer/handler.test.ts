@@ -1,24 +1,16 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { UserId } from '@tenant-assistant/tenant-context';
-import { httpApiEvent, lambdaContext, randomUserId, type TestIssuer } from '@tenant-assistant/testing';
+import { httpApiEvent, lambdaContext, randomUserId } from '@tenant-assistant/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { anAnswer } from '../../../test/support/answers';
-import { readDeps } from '../../../test/support/deps';
+import { readHandlerSetup } from '../../../test/support/deps';
 import { bodyOf, expectError, expectSecurityHeaders } from '../../../test/support/http';
-import { testAuth } from '../../../test/support/tokens';
 import { TIMED_OUT_REASON } from '../../answers/model';
 import { createHandler } from './handler';
 
 const ddb = mockClient(DynamoDBDocumentClient);
-let issuer: TestIssuer;
-let handler: ReturnType<typeof createHandler>;
-
-beforeAll(async () => {
-  const auth = await testAuth();
-  issuer = auth.issuer;
-  handler = createHandler(readDeps(auth.verifier));
-});
+const setup = readHandlerSetup(createHandler);
 
 beforeEach(() => {
   ddb.reset();
@@ -40,10 +32,10 @@ describe('getAnswer handler', () => {
     const sub = randomUserId() as UserId;
     const answer = anAnswer({ userId: sub, status: 'COMPLETED', text: 'Your order shipped.' });
     ddb.on(GetCommand, { Key: { userId: sub, answerId: answer.answerId } }).resolves({ Item: { ...answer } });
-    const token = await issuer.idToken({ sub, tenantId: answer.tenantId });
+    const token = await setup.issuer.idToken({ sub, tenantId: answer.tenantId });
 
     // Act
-    const result = await handler(get(answer.answerId, token), lambdaContext());
+    const result = await setup.handler(get(answer.answerId, token), lambdaContext());
 
     // Assess
     expect(result.statusCode).toBe(200);
@@ -78,10 +70,10 @@ describe('getAnswer handler', () => {
     });
     ddb.on(GetCommand).resolves({ Item: { ...answer } });
     ddb.on(UpdateCommand).resolves({});
-    const token = await issuer.idToken({ sub, tenantId: answer.tenantId });
+    const token = await setup.issuer.idToken({ sub, tenantId: answer.tenantId });
 
     // Act
-    const result = await handler(get(answer.answerId, token), lambdaContext());
+    const result = await setup.handler(get(answer.answerId, token), lambdaContext());
 
     // Assess
     expect(bodyOf(result)).toMatchObject({ status: 'FAILED', reason: TIMED_OUT_REASON, text: '' });
@@ -102,10 +94,10 @@ describe('getAnswer handler', () => {
       .resolvesOnce({ Item: { ...answer } })
       .resolves({ Item: { ...answer, status: 'COMPLETED', text: 'Just in time.' } });
     ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'refused', $metadata: {} }));
-    const token = await issuer.idToken({ sub, tenantId: answer.tenantId });
+    const token = await setup.issuer.idToken({ sub, tenantId: answer.tenantId });
 
     // Act
-    const result = await handler(get(answer.answerId, token), lambdaContext());
+    const result = await setup.handler(get(answer.answerId, token), lambdaContext());
 
     // Assess
     expect(bodyOf(result)).toMatchObject({ status: 'COMPLETED', text: 'Just in time.' });
@@ -116,10 +108,10 @@ describe('getAnswer handler', () => {
       // Prepare
       const victim = anAnswer();
       ddb.on(GetCommand).resolves({ Item: { ...victim } });
-      const token = await issuer.idToken({ tenantId: victim.tenantId });
+      const token = await setup.issuer.idToken({ tenantId: victim.tenantId });
 
       // Act
-      const result = await handler(get(victim.answerId, token), lambdaContext());
+      const result = await setup.handler(get(victim.answerId, token), lambdaContext());
 
       // Assess
       expectError(result, 404, 'ANSWER_NOT_FOUND');
@@ -129,7 +121,7 @@ describe('getAnswer handler', () => {
     it('answers the same 404 for a missing, a malformed and a foreign answer id', async () => {
       // Prepare
       const sub = randomUserId() as UserId;
-      const token = await issuer.idToken({ sub });
+      const token = await setup.issuer.idToken({ sub });
       const missing = anAnswer({ userId: sub }).answerId;
       const ids = [
         missing,
@@ -140,7 +132,7 @@ describe('getAnswer handler', () => {
       ];
 
       // Act
-      const results = await Promise.all(ids.map((id) => handler(get(id, token), lambdaContext())));
+      const results = await Promise.all(ids.map((id) => setup.handler(get(id, token), lambdaContext())));
 
       // Assess
       const bodies = results.map((result) => {
@@ -155,10 +147,10 @@ describe('getAnswer handler', () => {
       const sub = randomUserId() as UserId;
       const answer = anAnswer({ userId: sub, tenantId: anAnswer().tenantId });
       ddb.on(GetCommand).resolves({ Item: { ...answer, tenantId: 'tenant-other' } });
-      const token = await issuer.idToken({ sub, tenantId: answer.tenantId });
+      const token = await setup.issuer.idToken({ sub, tenantId: answer.tenantId });
 
       // Act
-      const result = await handler(get(answer.answerId, token), lambdaContext());
+      const result = await setup.handler(get(answer.answerId, token), lambdaContext());
 
       // Assess
       expectError(result, 404, 'ANSWER_NOT_FOUND');
@@ -170,8 +162,11 @@ describe('getAnswer handler', () => {
 
       // Act
       const results = [
-        await handler(get(answer.answerId), lambdaContext()),
-        await handler(get(answer.answerId, await issuer.idToken({ expiresInSeconds: -1 })), lambdaContext()),
+        await setup.handler(get(answer.answerId), lambdaContext()),
+        await setup.handler(
+          get(answer.answerId, await setup.issuer.idToken({ expiresInSeconds: -1 })),
+          lambdaContext(),
+        ),
       ];
 
       // Assess
@@ -181,10 +176,10 @@ describe('getAnswer handler', () => {
 
     it('answers 403 for a token without a tenant', async () => {
       // Prepare
-      const token = await issuer.idToken({ tenantId: null });
+      const token = await setup.issuer.idToken({ tenantId: null });
 
       // Act
-      const result = await handler(get(anAnswer().answerId, token), lambdaContext());
+      const result = await setup.handler(get(anAnswer().answerId, token), lambdaContext());
 
       // Assess
       expectError(result, 403, 'FORBIDDEN');
@@ -194,10 +189,10 @@ describe('getAnswer handler', () => {
       // Prepare
       const sub = randomUserId() as UserId;
       ddb.on(GetCommand).rejects(new Error('Requested resource not found: Table answers'));
-      const token = await issuer.idToken({ sub });
+      const token = await setup.issuer.idToken({ sub });
 
       // Act
-      const result = await handler(get(anAnswer({ userId: sub }).answerId, token), lambdaContext());
+      const result = await setup.handler(get(anAnswer({ userId: sub }).answerId, token), lambdaContext());
 
       // Assess
       expect(expectError(result, 500, 'INTERNAL_ERROR').message).toBe('Internal server error');

@@ -1,24 +1,16 @@
 import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { UserId } from '@tenant-assistant/tenant-context';
-import { httpApiEvent, lambdaContext, randomUserId, type TestIssuer } from '@tenant-assistant/testing';
+import { httpApiEvent, lambdaContext, randomUserId } from '@tenant-assistant/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { anAnswer, TENANT } from '../../../test/support/answers';
-import { readDeps } from '../../../test/support/deps';
+import { readHandlerSetup } from '../../../test/support/deps';
 import { bodyOf, expectError, expectSecurityHeaders } from '../../../test/support/http';
-import { testAuth } from '../../../test/support/tokens';
 import { TIMED_OUT_REASON } from '../../answers/model';
 import { encodeCursor } from '../../answers/read-answers';
 import { createHandler } from './handler';
 
 const ddb = mockClient(DynamoDBDocumentClient);
-let issuer: TestIssuer;
-let handler: ReturnType<typeof createHandler>;
-
-beforeAll(async () => {
-  const auth = await testAuth();
-  issuer = auth.issuer;
-  handler = createHandler(readDeps(auth.verifier));
-});
+const setup = readHandlerSetup(createHandler);
 
 beforeEach(() => {
   ddb.reset();
@@ -53,10 +45,13 @@ describe('listAnswers handler', () => {
         conversationSk: `conv-1#${second.answerId}`,
       },
     });
-    const token = await issuer.idToken({ sub, tenantId: TENANT });
+    const token = await setup.issuer.idToken({ sub, tenantId: TENANT });
 
     // Act
-    const result = await handler(list({ conversationId: 'conv-1', limit: '2' }, token), lambdaContext());
+    const result = await setup.handler(
+      list({ conversationId: 'conv-1', limit: '2' }, token),
+      lambdaContext(),
+    );
 
     // Assess
     expect(result.statusCode).toBe(200);
@@ -87,10 +82,10 @@ describe('listAnswers handler', () => {
     // Prepare
     const sub = randomUserId() as UserId;
     const after = anAnswer({ userId: sub, conversationId: 'conv-1' }).answerId;
-    const token = await issuer.idToken({ sub });
+    const token = await setup.issuer.idToken({ sub });
 
     // Act
-    const result = await handler(
+    const result = await setup.handler(
       list({ conversationId: 'conv-1', cursor: encodeCursor(after) }, token),
       lambdaContext(),
     );
@@ -106,10 +101,10 @@ describe('listAnswers handler', () => {
 
   it("answers 404 for a conversation the caller has no answer in (another user's among them)", async () => {
     // Prepare
-    const token = await issuer.idToken();
+    const token = await setup.issuer.idToken();
 
     // Act
-    const result = await handler(list({ conversationId: 'someone-elses' }, token), lambdaContext());
+    const result = await setup.handler(list({ conversationId: 'someone-elses' }, token), lambdaContext());
 
     // Assess
     expectError(result, 404, 'CONVERSATION_NOT_FOUND');
@@ -122,10 +117,10 @@ describe('listAnswers handler', () => {
     const stale = anAnswer({ userId: sub, conversationId: 'conv-1', deadlineAt: '2025-01-01T10:04:00.000Z' });
     ddb.on(QueryCommand).resolves({ Items: [{ ...done }, { ...stale }] });
     ddb.on(UpdateCommand).resolves({});
-    const token = await issuer.idToken({ sub, tenantId: TENANT });
+    const token = await setup.issuer.idToken({ sub, tenantId: TENANT });
 
     // Act
-    const result = await handler(list({ conversationId: 'conv-1' }, token), lambdaContext());
+    const result = await setup.handler(list({ conversationId: 'conv-1' }, token), lambdaContext());
 
     // Assess
     expect(bodyOf<{ answers: { status: string; reason?: string }[] }>(result).answers).toEqual([
@@ -145,10 +140,10 @@ describe('listAnswers handler', () => {
       tenantId: 'tenant-z' as typeof TENANT,
     });
     ddb.on(QueryCommand).resolves({ Items: [{ ...own }, { ...foreign }] });
-    const token = await issuer.idToken({ sub, tenantId: TENANT });
+    const token = await setup.issuer.idToken({ sub, tenantId: TENANT });
 
     // Act
-    const result = await handler(list({ conversationId: 'conv-1' }, token), lambdaContext());
+    const result = await setup.handler(list({ conversationId: 'conv-1' }, token), lambdaContext());
 
     // Assess
     expect(
@@ -165,10 +160,10 @@ describe('listAnswers handler', () => {
       ['a limit that is not a number', { conversationId: 'c', limit: 'ten' }],
     ])('answers 400 for %s', async (_case, query) => {
       // Prepare
-      const token = await issuer.idToken();
+      const token = await setup.issuer.idToken();
 
       // Act
-      const result = await handler(list(query, token), lambdaContext());
+      const result = await setup.handler(list(query, token), lambdaContext());
 
       // Assess
       expectError(result, 400, 'VALIDATION_FAILED');
@@ -177,13 +172,13 @@ describe('listAnswers handler', () => {
 
     it("answers 400 for a cursor into another user's answers", async () => {
       // Prepare
-      const token = await issuer.idToken();
+      const token = await setup.issuer.idToken();
       const foreignCursor = encodeCursor(anAnswer().answerId);
 
       // Act
       const results = [
-        await handler(list({ conversationId: 'c', cursor: foreignCursor }, token), lambdaContext()),
-        await handler(list({ conversationId: 'c', cursor: 'garbage' }, token), lambdaContext()),
+        await setup.handler(list({ conversationId: 'c', cursor: foreignCursor }, token), lambdaContext()),
+        await setup.handler(list({ conversationId: 'c', cursor: 'garbage' }, token), lambdaContext()),
       ];
 
       // Assess
@@ -193,11 +188,11 @@ describe('listAnswers handler', () => {
 
     it('answers 401 without a token and 403 without a tenant', async () => {
       // Prepare
-      const tenantless = await issuer.idToken({ tenantId: null });
+      const tenantless = await setup.issuer.idToken({ tenantId: null });
 
       // Act
-      const anonymous = await handler(list({ conversationId: 'c' }), lambdaContext());
-      const noTenant = await handler(list({ conversationId: 'c' }, tenantless), lambdaContext());
+      const anonymous = await setup.handler(list({ conversationId: 'c' }), lambdaContext());
+      const noTenant = await setup.handler(list({ conversationId: 'c' }, tenantless), lambdaContext());
 
       // Assess
       expectError(anonymous, 401, 'UNAUTHORIZED');

@@ -1,23 +1,15 @@
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { UserId } from '@tenant-assistant/tenant-context';
-import { httpApiEvent, lambdaContext, randomUserId, type TestIssuer } from '@tenant-assistant/testing';
+import { httpApiEvent, lambdaContext, randomUserId } from '@tenant-assistant/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { TENANT } from '../../../test/support/answers';
-import { readDeps } from '../../../test/support/deps';
+import { readHandlerSetup } from '../../../test/support/deps';
 import { bodyOf, expectError, expectSecurityHeaders } from '../../../test/support/http';
-import { testAuth } from '../../../test/support/tokens';
 import { encodeConversationCursor } from '../../answers/list-conversations';
 import { createHandler } from './handler';
 
 const ddb = mockClient(DynamoDBDocumentClient);
-let issuer: TestIssuer;
-let handler: ReturnType<typeof createHandler>;
-
-beforeAll(async () => {
-  const auth = await testAuth();
-  issuer = auth.issuer;
-  handler = createHandler(readDeps(auth.verifier));
-});
+const setup = readHandlerSetup(createHandler);
 
 beforeEach(() => {
   ddb.reset();
@@ -59,10 +51,10 @@ describe('listConversations handler', () => {
       ],
       LastEvaluatedKey: { userId: sub, conversationId: 'c-1', lastPromptAt: '2025-03-01T11:00:00.000Z' },
     });
-    const token = await issuer.idToken({ sub, tenantId: TENANT });
+    const token = await setup.issuer.idToken({ sub, tenantId: TENANT });
 
     // Act
-    const result = await handler(list({ limit: '2' }, token), lambdaContext());
+    const result = await setup.handler(list({ limit: '2' }, token), lambdaContext());
 
     // Assess
     expect(result.statusCode).toBe(200);
@@ -108,10 +100,10 @@ describe('listConversations handler', () => {
         userId: randomUserId(),
       }),
     ).toString('base64url');
-    const token = await issuer.idToken({ sub, tenantId: TENANT });
+    const token = await setup.issuer.idToken({ sub, tenantId: TENANT });
 
     // Act
-    const result = await handler(list({ cursor: forged }, token), lambdaContext());
+    const result = await setup.handler(list({ cursor: forged }, token), lambdaContext());
 
     // Assess
     expect(result.statusCode).toBe(200);
@@ -130,10 +122,10 @@ describe('listConversations handler', () => {
         conversation(sub, 'foreign', '2025-03-01T11:00:00.000Z', 'tenant-z'),
       ],
     });
-    const token = await issuer.idToken({ sub, tenantId: TENANT });
+    const token = await setup.issuer.idToken({ sub, tenantId: TENANT });
 
     // Act
-    const result = await handler(list({}, token), lambdaContext());
+    const result = await setup.handler(list({}, token), lambdaContext());
 
     // Assess
     expect(
@@ -150,10 +142,10 @@ describe('listConversations handler', () => {
       ['a cursor that is not ours', { cursor: 'bm90LWpzb24' }, 'INVALID_CURSOR'],
     ])('answers 400 for %s', async (_case, query, code) => {
       // Prepare
-      const token = await issuer.idToken();
+      const token = await setup.issuer.idToken();
 
       // Act
-      const result = await handler(list(query, token), lambdaContext());
+      const result = await setup.handler(list(query, token), lambdaContext());
 
       // Assess
       expectError(result, 400, code);
@@ -162,11 +154,11 @@ describe('listConversations handler', () => {
 
     it('answers 401 without a token and 403 without a tenant', async () => {
       // Prepare
-      const noTenant = await issuer.idToken({ tenantId: null });
+      const noTenant = await setup.issuer.idToken({ tenantId: null });
 
       // Act
-      const anonymous = await handler(list({}), lambdaContext());
-      const tenantless = await handler(list({}, noTenant), lambdaContext());
+      const anonymous = await setup.handler(list({}), lambdaContext());
+      const tenantless = await setup.handler(list({}, noTenant), lambdaContext());
 
       // Assess
       expectError(anonymous, 401, 'UNAUTHORIZED');
