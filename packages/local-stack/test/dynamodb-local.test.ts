@@ -172,7 +172,7 @@ describe('startDynamoDbLocal lifecycle', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 90_000); // two JVM starts (each may take up to its 30 s start timeout on a busy machine) and stops
 
   it('refuses a non-loopback host and contradictory storage options', async () => {
     await expect(startDynamoDbLocal({ host: '0.0.0.0' })).rejects.toBeInstanceOf(LoopbackOnlyError);
