@@ -27,6 +27,7 @@ import {
   KNOWN_OPERATIONS,
   type TableKeySchema,
 } from './authorization';
+import { createTableSettings } from './table-settings';
 
 export interface AdminCredentials {
   accessKeyId: string;
@@ -52,6 +53,11 @@ export interface DynamoDbIamGatewayOptions extends ListenOptions {
   now?: () => Date;
   /** How many decisions `decisions()` keeps (default 500). */
   decisionLogSize?: number;
+  /**
+   * Where the tables' tags and point-in-time-recovery settings are kept across restarts (answered
+   * by the gateway: DynamoDB Local lacks them, see `table-settings.ts`); default: in memory only.
+   */
+  tableSettingsFile?: string;
 }
 
 export interface GatewayDecision {
@@ -96,7 +102,21 @@ const ERROR_TYPES: Record<string, string> = {
   SerializationException: `${CORAL}SerializationException`,
   ValidationException: 'com.amazon.coral.validate#ValidationException',
   ResourceNotFoundException: 'com.amazonaws.dynamodb.v20120810#ResourceNotFoundException',
+  TableNotFoundException: 'com.amazonaws.dynamodb.v20120810#TableNotFoundException',
+  LimitExceededException: 'com.amazonaws.dynamodb.v20120810#LimitExceededException',
   InternalServerError: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
+};
+
+/** The request's JSON object, or `{}` (admin requests go on unparsed; DynamoDB Local judges them). */
+const parsedOrEmpty = (body: Buffer): Record<string, unknown> => {
+  try {
+    const parsed: unknown = JSON.parse(body.toString('utf8') || '{}');
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : {};
+  } catch {
+    return {};
+  }
 };
 
 const HOP_BY_HOP = new Set([
@@ -143,6 +163,10 @@ export const startDynamoDbIamGateway = async (
   // Own keep-alive pool to DynamoDB Local, destroyed on close so no idle socket outlives the gateway.
   const upstreamAgent = new Agent({ keepAlive: true });
   const schemas = new Map<string, Promise<TableKeySchema | undefined>>();
+  const tableSettings = createTableSettings({
+    ...(options.tableSettingsFile ? { file: options.tableSettingsFile } : {}),
+    now,
+  });
   const log: GatewayDecision[] = [];
   const logSize = options.decisionLogSize ?? 500;
 
@@ -208,7 +232,12 @@ export const startDynamoDbIamGateway = async (
     res.end(body);
   };
 
-  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
+  const forward = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer,
+    onStatus?: (status: number) => void,
+  ) => {
     const headers: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
@@ -230,6 +259,7 @@ export const startDynamoDbIamGateway = async (
           if (value !== undefined && !HOP_BY_HOP.has(name)) responseHeaders[name] = value;
         }
         res.writeHead(response.statusCode ?? 502, responseHeaders);
+        onStatus?.(response.statusCode ?? 502);
         response.pipe(res);
       },
     );
@@ -246,6 +276,50 @@ export const startDynamoDbIamGateway = async (
       }
     });
     upstream.end(body);
+  };
+
+  /**
+   * Sends an allowed request on: the operations DynamoDB Local lacks are answered from the table
+   * settings; a CreateTable or DeleteTable that DynamoDB Local accepts updates them.
+   */
+  const deliver = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer,
+    operation: string,
+    payload: Record<string, unknown>,
+  ) => {
+    if (tableSettings.answers(operation)) {
+      const answer = await tableSettings.answer(
+        operation,
+        payload,
+        async (table) => (await schemaOf(table)) !== undefined,
+      );
+      if (!answer.ok) {
+        sendError(res, 400, answer.type, answer.message);
+        return;
+      }
+      const json = JSON.stringify(answer.body);
+      res.writeHead(200, {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amzn-requestid': requestId(),
+        'content-length': Buffer.byteLength(json),
+      });
+      res.end(json);
+      return;
+    }
+    const settingsChange =
+      operation === 'CreateTable'
+        ? tableSettings.created
+        : operation === 'DeleteTable'
+          ? tableSettings.deleted
+          : undefined;
+    forward(
+      req,
+      res,
+      body,
+      settingsChange && ((status) => (status === 200 ? settingsChange(payload) : undefined)),
+    );
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -347,7 +421,7 @@ export const startDynamoDbIamGateway = async (
       if (operation === 'CreateTable' || operation === 'DeleteTable' || operation === 'UpdateTable')
         schemas.clear();
       record({ time: now(), operation, principal, allowed: true, via: 'admin', checks: [] });
-      forward(req, res, body);
+      await deliver(req, res, body, operation, parsedOrEmpty(body));
       return;
     }
     let payload: Record<string, unknown>;
@@ -455,7 +529,7 @@ export const startDynamoDbIamGateway = async (
       checks,
       sessionTags: activeSession.tags,
     });
-    forward(req, res, body);
+    await deliver(req, res, body, operation, payload);
   };
 
   const server = createServer((req, res) => {
