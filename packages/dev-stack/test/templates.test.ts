@@ -1,0 +1,222 @@
+import { join } from 'node:path';
+import { type CloudFormationTemplate, resolveIntrinsics } from '@tenant-assistant/local-stack';
+import {
+  type CfnTemplate,
+  checkStackImports,
+  checkTemplateSchema,
+  packageService,
+  resourcesOfType,
+  type StackTemplate,
+} from '@tenant-assistant/testing';
+
+// Every service's packaged template, judged before anything is deployed: against AWS's CloudFormation
+// resource specification (@aws-cdk/aws-service-spec, offline) and, across the stacks, every
+// Fn::ImportValue against the exports of the stacks deployed before it. Each service is packaged once;
+// the refusals are shown on copies of those templates.
+
+jest.setTimeout(300_000);
+
+const accountId = '123456789012';
+const region = 'us-east-1';
+const stage = 'dev';
+const SERVICES = ['auth', 'order-action-group', 'chat-api', 'agent-invoker', 'web'] as const; // deploy order
+const servicesDir = join(__dirname, '..', '..', '..', 'services');
+
+const stacks: StackTemplate[] = [];
+
+beforeAll(async () => {
+  // One at a time: each `serverless package` bundles with esbuild, and two cores are shared.
+  for (const service of SERVICES) {
+    const template = await packageService(join(servicesDir, service), { stage, env: { AWS_REGION: region } });
+    stacks.push({ stack: `tenant-assistant-${service}-${stage}`, template });
+  }
+});
+
+/** A name expression as CloudFormation resolves it in `stack` (undefined when it cannot offline). */
+const resolveName = (value: unknown, stack: StackTemplate): string | undefined => {
+  try {
+    const resolved = resolveIntrinsics(value, {
+      accountId,
+      region,
+      stackName: stack.stack,
+      template: stack.template as CloudFormationTemplate,
+    });
+    return typeof resolved === 'string' ? resolved : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const copyOf = (service: (typeof SERVICES)[number]): CfnTemplate => {
+  const stack = stacks.find((candidate) => candidate.stack === `tenant-assistant-${service}-${stage}`);
+  if (!stack) throw new Error(`${service} was not packaged`);
+  return structuredClone(stack.template);
+};
+
+const firstOfType = (template: CfnTemplate, type: string) => {
+  const [found] = resourcesOfType(template, type);
+  if (!found) throw new Error(`no ${type} in the template`);
+  const [id, resource] = found;
+  return { id, properties: resource.Properties as Record<string, unknown> };
+};
+
+describe('packaged templates against the CloudFormation specification', () => {
+  it.each(SERVICES)(
+    '%s: every resource type, property, required property, value shape and reference is valid',
+    (service) => {
+      // Act
+      const problems = checkTemplateSchema(copyOf(service));
+
+      // Assess
+      expect(problems).toEqual([]);
+    },
+  );
+
+  it('every Fn::ImportValue names an export of a stack deployed before it', () => {
+    // Act
+    const { problems, imports } = checkStackImports(stacks, resolveName);
+
+    // Assess
+    expect(problems).toEqual([]);
+    const importers = new Set(imports.map((entry) => entry.stack));
+    expect([...importers].sort()).toEqual(
+      ['agent-invoker', 'chat-api', 'order-action-group', 'web'].map((s) => `tenant-assistant-${s}-${stage}`),
+    );
+  });
+
+  it('finds a misspelt property at any depth, naming where it is', () => {
+    // Prepare
+    const template = copyOf('chat-api');
+    const fn = firstOfType(template, 'AWS::Lambda::Function');
+    (fn.properties.Environment as Record<string, unknown>).Variabels = { A: 'b' };
+    const table = firstOfType(template, 'AWS::DynamoDB::Table');
+    (table.properties.AttributeDefinitions as Record<string, unknown>[])[0] = {
+      AttributeName: 'pk',
+      AttributeTyp: 'S',
+    };
+
+    // Act
+    const problems = checkTemplateSchema(template);
+
+    // Assess
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        {
+          at: `Resources.${fn.id}.Properties.Environment.Variabels`,
+          message: 'Environment has no property Variabels (it has Variables)',
+        },
+        expect.objectContaining({
+          at: `Resources.${table.id}.Properties.AttributeDefinitions[0].AttributeTyp`,
+        }),
+        {
+          at: `Resources.${table.id}.Properties.AttributeDefinitions[0]`,
+          message: 'required property AttributeType of AttributeDefinition is missing',
+        },
+      ]),
+    );
+  });
+
+  it('finds a missing required property, a wrong value shape and an unknown resource type', () => {
+    // Prepare
+    const template = copyOf('order-action-group');
+    const fn = firstOfType(template, 'AWS::Lambda::Function');
+    delete fn.properties.Role;
+    fn.properties.MemorySize = 'a lot';
+    fn.properties.Layers = 'arn:aws:lambda:us-east-1:123456789012:layer:one:1';
+    template.Resources.Extra = { Type: 'AWS::Lambda::Functions', Properties: {} };
+
+    // Act
+    const problems = checkTemplateSchema(template);
+
+    // Assess
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        {
+          at: `Resources.${fn.id}.Properties`,
+          message: 'required property Role of AWS::Lambda::Function is missing',
+        },
+        { at: `Resources.${fn.id}.Properties.MemorySize`, message: 'expected a number, got string "a lot"' },
+        expect.objectContaining({ at: `Resources.${fn.id}.Properties.Layers` }),
+        {
+          at: 'Resources.Extra',
+          message: 'resource type AWS::Lambda::Functions does not exist in the CloudFormation specification',
+        },
+      ]),
+    );
+  });
+
+  it('finds an attribute Fn::GetAtt or Fn::Sub asks of a resource that has none such, and a Ref to nothing', () => {
+    // Prepare
+    const template = copyOf('agent-invoker');
+    const table = firstOfType(template, 'AWS::DynamoDB::Table');
+    const fn = firstOfType(template, 'AWS::Lambda::Function');
+    fn.properties.Description = { 'Fn::GetAtt': [table.id, 'TableArn'] };
+    fn.properties.Handler = { 'Fn::Sub': `\${${table.id}.Name}` };
+    fn.properties.KmsKeyArn = { Ref: 'NoSuchKey' };
+
+    // Act
+    const problems = checkTemplateSchema(template);
+
+    // Assess
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        {
+          at: `Resources.${fn.id}.Properties.Description`,
+          message: `Fn::GetAtt "${table.id}.TableArn": AWS::DynamoDB::Table has no attribute TableArn (it has Arn, StreamArn)`,
+        },
+        expect.objectContaining({
+          at: `Resources.${fn.id}.Properties.Handler`,
+          message: expect.stringContaining('has no attribute Name'),
+        }),
+        {
+          at: `Resources.${fn.id}.Properties.KmsKeyArn`,
+          message: 'Ref "NoSuchKey" is neither a resource, a parameter nor a pseudo parameter',
+        },
+      ]),
+    );
+  });
+
+  it('finds a dependency cycle', () => {
+    // Prepare
+    const template = copyOf('agent-invoker');
+    const table = firstOfType(template, 'AWS::DynamoDB::Table');
+    const fn = firstOfType(template, 'AWS::Lambda::Function');
+    (template.Resources[table.id] as { DependsOn?: string[] }).DependsOn = [fn.id];
+
+    // Act
+    const problems = checkTemplateSchema(template);
+
+    // Assess
+    expect(problems).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/^dependency cycle: .*→.*→/) }),
+    ]);
+  });
+
+  it('finds an import no stack exports and an import of a stack deployed later', () => {
+    // Prepare
+    const copies = stacks.map((stack) => ({ ...stack, template: structuredClone(stack.template) }));
+    const agentInvoker = copies[3] as StackTemplate;
+    const fn = firstOfType(agentInvoker.template, 'AWS::Lambda::Function');
+    fn.properties.Description = { 'Fn::ImportValue': `tenant-assistant-chat-api-${stage}-NoSuchOutput` };
+    const auth = copies[0] as StackTemplate;
+    const pool = firstOfType(auth.template, 'AWS::Cognito::UserPool');
+    pool.properties.UserPoolName = { 'Fn::ImportValue': `tenant-assistant-chat-api-${stage}-EventBusName` };
+
+    // Act
+    const { problems } = checkStackImports(copies, resolveName);
+
+    // Assess
+    expect(problems).toEqual([
+      {
+        stack: `tenant-assistant-auth-${stage}`,
+        at: `Resources.${pool.id}.Properties.UserPoolName`,
+        message: `Fn::ImportValue tenant-assistant-chat-api-${stage}-EventBusName: exported by tenant-assistant-chat-api-${stage}, which deploys after tenant-assistant-auth-${stage}`,
+      },
+      {
+        stack: `tenant-assistant-agent-invoker-${stage}`,
+        at: `Resources.${fn.id}.Properties.Description`,
+        message: `Fn::ImportValue tenant-assistant-chat-api-${stage}-NoSuchOutput: no stack exports it`,
+      },
+    ]);
+  });
+});

@@ -1,0 +1,485 @@
+import { loadAwsServiceSpecSync } from '@aws-cdk/aws-service-spec';
+import type {
+  Property,
+  PropertyType,
+  Resource,
+  SpecDatabase,
+  TypeDefinition,
+} from '@aws-cdk/service-spec-types';
+import type { CfnTemplate } from './serverless-package';
+
+/**
+ * Packaged templates judged against AWS's CloudFormation resource specification (the offline
+ * database of `@aws-cdk/aws-service-spec`, the one the CDK generates its L1 classes from), before
+ * anything is deployed: resource types, property names at every depth, required properties, value
+ * shapes, `Ref` / `Fn::GetAtt` / `Fn::Sub` targets and attributes, `DependsOn` and `Condition`
+ * names, dependency cycles; and, across stacks, every `Fn::ImportValue` against the other stacks'
+ * exports (`checkStackImports`).
+ */
+
+/** One problem, located as `<Resources|Outputs>.<LogicalId>.<path>`. */
+export interface TemplateProblem {
+  at: string;
+  message: string;
+}
+
+let database: SpecDatabase | undefined;
+/** The specification database, loaded once per process (~1.5 s, ~150 MB). */
+export const cloudFormationSpec = (): SpecDatabase => {
+  database ??= loadAwsServiceSpecSync();
+  return database;
+};
+
+const PSEUDO_PARAMETERS = new Set([
+  'AWS::AccountId',
+  'AWS::NotificationARNs',
+  'AWS::NoValue',
+  'AWS::Partition',
+  'AWS::Region',
+  'AWS::StackId',
+  'AWS::StackName',
+  'AWS::URLSuffix',
+]);
+
+/** Functions whose result is one string (or number) at deploy time. */
+const SCALAR_FUNCTIONS = new Set([
+  'Ref',
+  'Fn::GetAtt',
+  'Fn::Sub',
+  'Fn::Join',
+  'Fn::ImportValue',
+  'Fn::Select',
+  'Fn::FindInMap',
+  'Fn::Base64',
+]);
+/** Functions whose result is a list. */
+const LIST_FUNCTIONS = new Set(['Fn::Split', 'Fn::GetAZs', 'Fn::Cidr']);
+const INTRINSICS = new Set([...SCALAR_FUNCTIONS, ...LIST_FUNCTIONS, 'Fn::If', 'Fn::Transform']);
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The intrinsic function a value is (`{ "Fn::X": … }` with one key), if it is one. */
+const intrinsicOf = (value: unknown): string | undefined => {
+  if (!isRecord(value)) return undefined;
+  const keys = Object.keys(value);
+  return keys.length === 1 && INTRINSICS.has(keys[0] as string) ? keys[0] : undefined;
+};
+
+/** What a Ref, GetAtt or Sub variable names: a logical id and, for GetAtt, an attribute. */
+interface Reference {
+  at: string;
+  id: string;
+  attribute?: string;
+  via: 'Ref' | 'Fn::GetAtt' | 'Fn::Sub';
+}
+
+/** Every Ref / Fn::GetAtt / Fn::Sub reference inside a value (Fn::Sub's own variables excluded). */
+export const referencesIn = (value: unknown, at = ''): Reference[] => {
+  const found: Reference[] = [];
+  const visit = (node: unknown, path: string): void => {
+    if (Array.isArray(node)) {
+      for (const [index, item] of node.entries()) visit(item, `${path}[${index}]`);
+      return;
+    }
+    if (!isRecord(node)) return;
+    if (typeof node.Ref === 'string') found.push({ at: path, id: node.Ref, via: 'Ref' });
+    const getAtt = node['Fn::GetAtt'];
+    if (getAtt !== undefined) {
+      const [id, ...attribute] =
+        typeof getAtt === 'string' ? getAtt.split('.') : Array.isArray(getAtt) ? getAtt.map(String) : [];
+      if (id) found.push({ at: path, id, attribute: attribute.join('.'), via: 'Fn::GetAtt' });
+    }
+    const sub = node['Fn::Sub'];
+    if (sub !== undefined) {
+      const [text, variables] = Array.isArray(sub) ? sub : [sub, {}];
+      const own = new Set(isRecord(variables) ? Object.keys(variables) : []);
+      if (typeof text === 'string')
+        for (const match of text.matchAll(/\$\{([^!}][^}]*)\}/g)) {
+          const [id, ...attribute] = (match[1] as string).trim().split('.');
+          if (id && !own.has(match[1] as string))
+            found.push({ at: path, id, attribute: attribute.join('.') || undefined, via: 'Fn::Sub' });
+        }
+      if (isRecord(variables))
+        for (const [name, variable] of Object.entries(variables)) visit(variable, `${path}.Fn::Sub.${name}`);
+      return;
+    }
+    for (const [key, child] of Object.entries(node)) visit(child, `${path}.${key}`);
+  };
+  visit(value, at);
+  return found;
+};
+
+class SchemaChecker {
+  readonly problems: TemplateProblem[] = [];
+  private readonly resources: Record<string, { Type: string } & Record<string, unknown>>;
+
+  constructor(
+    private readonly spec: SpecDatabase,
+    private readonly template: CfnTemplate,
+  ) {
+    this.resources = template.Resources as never;
+  }
+
+  private problem(at: string, message: string): void {
+    this.problems.push({ at, message });
+  }
+
+  private resourceSpec(type: string): Resource | undefined {
+    return this.spec.lookup('resource', 'cloudFormationType', 'equals', type)[0];
+  }
+
+  check(): TemplateProblem[] {
+    const conditions = new Set(Object.keys(this.template.Conditions ?? {}));
+    for (const [id, resource] of Object.entries(this.template.Resources)) {
+      const at = `Resources.${id}`;
+      if (resource.Condition !== undefined && !conditions.has(resource.Condition))
+        this.problem(at, `Condition "${resource.Condition}" is not defined in Conditions`);
+      for (const dependency of resource.DependsOn === undefined ? [] : [resource.DependsOn].flat())
+        if (!(dependency in this.template.Resources))
+          this.problem(`${at}.DependsOn`, `DependsOn "${dependency}" is not a resource of this template`);
+      if (resource.Type.startsWith('Custom::') || resource.Type === 'AWS::CloudFormation::CustomResource')
+        continue;
+      const spec = this.resourceSpec(resource.Type);
+      if (!spec) {
+        this.problem(at, `resource type ${resource.Type} does not exist in the CloudFormation specification`);
+        continue;
+      }
+      this.checkObject(resource.Properties ?? {}, spec.properties, `${at}.Properties`, resource.Type);
+    }
+    for (const [id, output] of Object.entries(this.template.Outputs ?? {}))
+      this.checkReferences(output, `Outputs.${id}`);
+    for (const [id, resource] of Object.entries(this.template.Resources))
+      this.checkReferences(resource.Properties ?? {}, `Resources.${id}.Properties`);
+    this.checkConditionNames();
+    this.checkCycles();
+    return this.problems;
+  }
+
+  /** Ref, GetAtt and Sub name a parameter, a pseudo parameter or a resource (with an attribute it has). */
+  private checkReferences(value: unknown, at: string): void {
+    const parameters = this.template.Parameters ?? {};
+    for (const reference of referencesIn(value, at)) {
+      if (reference.attribute === undefined) {
+        if (
+          reference.id in parameters ||
+          PSEUDO_PARAMETERS.has(reference.id) ||
+          reference.id in this.resources
+        )
+          continue;
+        this.problem(
+          reference.at,
+          `${reference.via} "${reference.id}" is neither a resource, a parameter nor a pseudo parameter`,
+        );
+        continue;
+      }
+      const target = this.resources[reference.id];
+      if (!target) {
+        this.problem(
+          reference.at,
+          `${reference.via} "${reference.id}.${reference.attribute}": no resource ${reference.id} in this template`,
+        );
+        continue;
+      }
+      if (target.Type.startsWith('Custom::') || target.Type === 'AWS::CloudFormation::CustomResource')
+        continue;
+      const spec = this.resourceSpec(target.Type);
+      if (spec && !(reference.attribute in spec.attributes))
+        this.problem(
+          reference.at,
+          `${reference.via} "${reference.id}.${reference.attribute}": ${target.Type} has no attribute ${reference.attribute} (it has ${Object.keys(spec.attributes).sort().join(', ') || 'none'})`,
+        );
+    }
+  }
+
+  /** Fn::If and Condition name conditions the template defines. */
+  private checkConditionNames(): void {
+    const conditions = new Set(Object.keys(this.template.Conditions ?? {}));
+    const visit = (node: unknown, path: string): void => {
+      if (Array.isArray(node)) {
+        for (const [index, item] of node.entries()) visit(item, `${path}[${index}]`);
+        return;
+      }
+      if (!isRecord(node)) return;
+      const named = Array.isArray(node['Fn::If']) ? node['Fn::If'][0] : node.Condition;
+      if (typeof named === 'string' && !conditions.has(named) && 'Fn::If' in node)
+        this.problem(path, `Fn::If names condition "${named}", which is not defined in Conditions`);
+      if (
+        typeof node.Condition === 'string' &&
+        Object.keys(node).length === 1 &&
+        !conditions.has(node.Condition)
+      )
+        this.problem(path, `Condition "${node.Condition}" is not defined in Conditions`);
+      for (const [key, child] of Object.entries(node)) visit(child, `${path}.${key}`);
+    };
+    visit(this.template.Resources, 'Resources');
+    visit(this.template.Outputs ?? {}, 'Outputs');
+    visit(this.template.Conditions ?? {}, 'Conditions');
+  }
+
+  /** Resources must not depend on each other in a circle (through Ref, GetAtt, Sub or DependsOn). */
+  private checkCycles(): void {
+    const edges = new Map<string, Set<string>>();
+    for (const [id, resource] of Object.entries(this.template.Resources)) {
+      const targets = new Set<string>([resource.DependsOn ?? []].flat());
+      for (const reference of referencesIn(resource.Properties ?? {})) targets.add(reference.id);
+      edges.set(id, new Set([...targets].filter((target) => target in this.resources)));
+    }
+    const state = new Map<string, 'visiting' | 'done'>();
+    const path: string[] = [];
+    const visit = (id: string): boolean => {
+      if (state.get(id) === 'done') return false;
+      if (state.get(id) === 'visiting') {
+        const cycle = [...path.slice(path.indexOf(id)), id];
+        this.problem(`Resources.${id}`, `dependency cycle: ${cycle.join(' → ')}`);
+        return true;
+      }
+      state.set(id, 'visiting');
+      path.push(id);
+      for (const next of edges.get(id) ?? []) if (visit(next)) return true;
+      path.pop();
+      state.set(id, 'done');
+      return false;
+    };
+    for (const id of edges.keys()) if (visit(id)) return;
+  }
+
+  /** An object of named properties against their specification (a resource's or a nested type's). */
+  private checkObject(
+    value: unknown,
+    properties: Record<string, Property>,
+    at: string,
+    typeName: string,
+  ): void {
+    if (intrinsicOf(value) === 'Fn::If') {
+      this.checkBranches(value, at, (branch, path) => this.checkObject(branch, properties, path, typeName));
+      return;
+    }
+    if (!isRecord(value) || intrinsicOf(value) !== undefined) {
+      this.problem(at, `expected an object of type ${typeName}, got ${describe(value)}`);
+      return;
+    }
+    for (const [name, property] of Object.entries(properties))
+      if (property.required && !(name in value))
+        this.problem(at, `required property ${name} of ${typeName} is missing`);
+    for (const [name, child] of Object.entries(value)) {
+      const property = properties[name];
+      if (!property) {
+        const known = Object.keys(properties).sort().join(', ');
+        this.problem(`${at}.${name}`, `${typeName} has no property ${name} (it has ${known || 'none'})`);
+        continue;
+      }
+      if (isRecord(child) && child.Ref === 'AWS::NoValue') continue;
+      this.checkValue(child, [property.type, ...(property.previousTypes ?? [])], `${at}.${name}`);
+    }
+  }
+
+  /** Both branches of an Fn::If, each where the value would be (AWS::NoValue drops the property). */
+  private checkBranches(value: unknown, at: string, check: (branch: unknown, at: string) => void): void {
+    const args = (value as Record<string, unknown>)['Fn::If'];
+    if (!Array.isArray(args) || args.length !== 3 || typeof args[0] !== 'string') {
+      this.problem(at, 'Fn::If takes [condition, value if true, value if false]');
+      return;
+    }
+    for (const [index, branch] of [args[1], args[2]].entries()) {
+      if (isRecord(branch) && branch.Ref === 'AWS::NoValue') continue;
+      check(branch, `${at}.Fn::If[${index + 1}]`);
+    }
+  }
+
+  /** A value that must fit one of `types` (the current type and its previous ones, as the CDK allows). */
+  private checkValue(value: unknown, types: PropertyType[], at: string): void {
+    const attempts = types.map((type) => {
+      const trial = new SchemaChecker(this.spec, this.template);
+      trial.checkValueOfType(value, type, at);
+      return trial.problems;
+    });
+    const fits = attempts.find((problems) => problems.length === 0);
+    if (fits) return;
+    this.problems.push(...(attempts.sort((a, b) => a.length - b.length)[0] ?? []));
+  }
+
+  private checkValueOfType(value: unknown, type: PropertyType, at: string): void {
+    const fn = intrinsicOf(value);
+    if (fn === 'Fn::If') {
+      this.checkBranches(value, at, (branch, path) => this.checkValueOfType(branch, type, path));
+      return;
+    }
+    switch (type.type) {
+      case 'json':
+        return;
+      case 'union': {
+        const attempts = type.types.map((member) => {
+          const trial = new SchemaChecker(this.spec, this.template);
+          trial.checkValueOfType(value, member, at);
+          return trial.problems;
+        });
+        if (attempts.some((problems) => problems.length === 0)) return;
+        this.problems.push(...(attempts.sort((a, b) => a.length - b.length)[0] ?? []));
+        return;
+      }
+      case 'string':
+      case 'date-time':
+        if (fn && SCALAR_FUNCTIONS.has(fn)) return;
+        if (typeof value === 'string' || typeof value === 'number') {
+          if (
+            type.type === 'string' &&
+            type.allowedValues &&
+            typeof value === 'string' &&
+            !type.allowedValues.includes(value)
+          )
+            this.problem(at, `"${value}" is not one of ${type.allowedValues.join(', ')}`);
+          return;
+        }
+        this.problem(at, `expected a string, got ${describe(value)}`);
+        return;
+      case 'number':
+      case 'integer':
+        if (fn && SCALAR_FUNCTIONS.has(fn)) return;
+        if (
+          typeof value === 'number' ||
+          (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))
+        ) {
+          if (type.type === 'integer' && !Number.isInteger(Number(value)))
+            this.problem(at, `expected an integer, got ${value}`);
+          return;
+        }
+        this.problem(at, `expected a number, got ${describe(value)}`);
+        return;
+      case 'boolean':
+        if (fn && SCALAR_FUNCTIONS.has(fn)) return;
+        if (typeof value === 'boolean' || value === 'true' || value === 'false') return;
+        this.problem(at, `expected a boolean, got ${describe(value)}`);
+        return;
+      case 'null':
+        if (value !== null) this.problem(at, `expected null, got ${describe(value)}`);
+        return;
+      case 'tag':
+        this.checkObject(value, TAG_PROPERTIES, at, 'Tag');
+        return;
+      case 'array':
+        if (fn && (LIST_FUNCTIONS.has(fn) || fn === 'Ref' || fn === 'Fn::GetAtt' || fn === 'Fn::ImportValue'))
+          return;
+        if (!Array.isArray(value)) {
+          this.problem(at, `expected a list, got ${describe(value)}`);
+          return;
+        }
+        for (const [index, item] of value.entries())
+          this.checkValueOfType(item, type.element, `${at}[${index}]`);
+        return;
+      case 'map':
+        if (!isRecord(value) || fn) {
+          this.problem(at, `expected a map, got ${describe(value)}`);
+          return;
+        }
+        for (const [key, item] of Object.entries(value))
+          this.checkValueOfType(item, type.element, `${at}.${key}`);
+        return;
+      case 'ref': {
+        const definition = this.spec.get('typeDefinition', type.reference.$ref) as TypeDefinition;
+        this.checkObject(value, definition.properties, at, definition.name);
+        return;
+      }
+      default:
+        this.problem(at, `unknown specification type ${JSON.stringify(type)}`);
+        return;
+    }
+  }
+}
+
+const TAG_PROPERTIES: Record<string, Property> = {
+  Key: { type: { type: 'string' }, required: true },
+  Value: { type: { type: 'string' }, required: true },
+};
+
+const describe = (value: unknown): string => {
+  const fn = intrinsicOf(value);
+  if (fn) return fn;
+  if (Array.isArray(value)) return 'a list';
+  if (value === null) return 'null';
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
+};
+
+/**
+ * Every problem of one template against the CloudFormation specification; none means CloudFormation's
+ * own template validation would find nothing of these kinds either.
+ * @example expect(checkTemplateSchema(template)).toEqual([]);
+ */
+export const checkTemplateSchema = (template: CfnTemplate, spec = cloudFormationSpec()): TemplateProblem[] =>
+  new SchemaChecker(spec, template).check();
+
+/** One stack of a deployment: its name, template and position in the deploy order. */
+export interface StackTemplate {
+  stack: string;
+  template: CfnTemplate;
+}
+
+/**
+ * Every `Fn::ImportValue` of every stack against the exports of the stacks deployed before it
+ * (`stacks` in deploy order): an import that names no export, or an export of a later stack (which
+ * would make the stacks depend on each other in a circle or in the wrong order), is a problem, as
+ * is an export name two stacks share. `resolve` turns a name expression into its string at deploy
+ * time (the repo's intrinsic resolver) and returns undefined when it cannot.
+ */
+export const checkStackImports = (
+  stacks: readonly StackTemplate[],
+  resolve: (value: unknown, stack: StackTemplate) => string | undefined,
+): {
+  problems: (TemplateProblem & { stack: string })[];
+  imports: { stack: string; at: string; name: string; from: string }[];
+} => {
+  const exporters = new Map<string, { stack: string; index: number }>();
+  const problems: (TemplateProblem & { stack: string })[] = [];
+  stacks.forEach((stack, index) => {
+    for (const [key, output] of Object.entries(stack.template.Outputs ?? {})) {
+      if (output.Export === undefined) continue;
+      const name = resolve(output.Export.Name, stack);
+      const at = `Outputs.${key}.Export.Name`;
+      if (name === undefined)
+        problems.push({ stack: stack.stack, at, message: 'export name does not resolve' });
+      else if (exporters.has(name))
+        problems.push({
+          stack: stack.stack,
+          at,
+          message: `export ${name} is already exported by ${exporters.get(name)?.stack}`,
+        });
+      else exporters.set(name, { stack: stack.stack, index });
+    }
+  });
+  const imports: { stack: string; at: string; name: string; from: string }[] = [];
+  stacks.forEach((stack, index) => {
+    const visit = (node: unknown, at: string): void => {
+      if (Array.isArray(node)) {
+        for (const [i, item] of node.entries()) visit(item, `${at}[${i}]`);
+        return;
+      }
+      if (!isRecord(node)) return;
+      if ('Fn::ImportValue' in node) {
+        const name = resolve(node['Fn::ImportValue'], stack);
+        const exporter = name === undefined ? undefined : exporters.get(name);
+        if (name === undefined)
+          problems.push({ stack: stack.stack, at, message: 'Fn::ImportValue name does not resolve' });
+        else if (!exporter)
+          problems.push({ stack: stack.stack, at, message: `Fn::ImportValue ${name}: no stack exports it` });
+        else if (exporter.stack === stack.stack)
+          problems.push({
+            stack: stack.stack,
+            at,
+            message: `Fn::ImportValue ${name}: a stack cannot import its own export`,
+          });
+        else if (exporter.index > index)
+          problems.push({
+            stack: stack.stack,
+            at,
+            message: `Fn::ImportValue ${name}: exported by ${exporter.stack}, which deploys after ${stack.stack}`,
+          });
+        else imports.push({ stack: stack.stack, at, name, from: exporter.stack });
+        return;
+      }
+      for (const [key, child] of Object.entries(node)) visit(child, `${at}.${key}`);
+    };
+    visit(stack.template.Resources, 'Resources');
+    visit(stack.template.Outputs ?? {}, 'Outputs');
+  });
+  return { problems, imports };
+};
