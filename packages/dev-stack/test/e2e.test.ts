@@ -395,9 +395,9 @@ describe('the local system, end to end', () => {
       const backups = await db.send(new DescribeContinuousBackupsCommand({ TableName: table }));
       // Assess
       expect(tags.Tags).toContainEqual({ Key: TENANT_TAG_KEY, Value: tenantId });
-      expect(backups.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus).toBe(
-        'ENABLED',
-      );
+      expect(
+        backups.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus,
+      ).toBe('ENABLED');
     }
   });
 
