@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/errors.ts', 'src/config.ts', 'src/middlewares.ts', 'src/http.ts'],
+  entry: ['src/errors.ts', 'src/config.ts', 'src/middlewares.ts', 'src/http.ts', 'src/metrics.ts'],
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

@@ -62,3 +62,24 @@ export const captureLogs = async <T>(
     .map((line) => JSON.parse(line) as LogLine);
   return { ...result, lines, output };
 };
+
+/** One CloudWatch embedded-metric-format line: its values and dimensions, and the `_aws` metadata. */
+export type MetricLine = Record<string, unknown> & {
+  _aws: {
+    CloudWatchMetrics: {
+      Namespace: string;
+      Dimensions: string[][];
+      Metrics: { Name: string; Unit: string }[];
+    }[];
+  };
+};
+
+/**
+ * The embedded-metric-format lines (JSON objects with `_aws`) in captured output, in order.
+ * @example const lines = metricLines((await captureOutput(() => handler(event, context))).output);
+ */
+export const metricLines = (output: string): MetricLine[] =>
+  output
+    .split('\n')
+    .filter((line) => line.startsWith('{') && line.includes('"_aws"'))
+    .map((line) => JSON.parse(line) as MetricLine);

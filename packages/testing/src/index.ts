@@ -1,5 +1,5 @@
-export type { LogLine } from './capture';
-export { captureLogs, captureOutput } from './capture';
+export type { LogLine, MetricLine } from './capture';
+export { captureLogs, captureOutput, metricLines } from './capture';
 export { lambdaContext } from './context';
 export type { BedrockActionGroupEvent, WebSocketEvent } from './events';
 export {

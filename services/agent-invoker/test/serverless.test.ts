@@ -20,7 +20,11 @@ beforeAll(async () => {
   dev = await packageService(serviceDir, { stage: 'dev' });
   prod = await packageService(serviceDir, {
     stage: 'prod',
-    params: { tenantDataAccessRoleArn: roleOverride, streamFinalResponse: 'false' },
+    params: {
+      tenantDataAccessRoleArn: roleOverride,
+      streamFinalResponse: 'false',
+      alarmTopicArn: 'arn:aws:sns:us-east-1:123456789012:ops-alarms',
+    },
   });
   local = await packageService(serviceDir, { stage: 'local', params: { reservedConcurrency: '3' } });
 });
@@ -317,5 +321,106 @@ describe('serverless package (other stages and parameters)', () => {
   test('lets --param override the reserved concurrency', () => {
     // Act / Assess
     expect(props(only(local, 'AWS::Lambda::Function')).ReservedConcurrentExecutions).toBe(3);
+  });
+});
+
+describe('dead-letter alarm', () => {
+  const alarmOf = (template: CfnTemplate) =>
+    (template.Resources?.InvokeAgentDeadLetterAlarm as { Properties: Record<string, unknown> } | undefined)
+      ?.Properties;
+
+  it('alarms as soon as one message waits in the dead-letter queue', () => {
+    // Act
+    const alarm = alarmOf(dev);
+    // Assess
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': ['InvokeAgentDeadLetterQueue', 'QueueName'] } },
+      ],
+      Statistic: 'Maximum',
+      Period: 60,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('notifies the alarmTopicArn parameter when one is given, and nobody otherwise', () => {
+    // Act
+    const withTopic = alarmOf(prod);
+    // Assess
+    expect(withTopic?.AlarmActions).toEqual({
+      'Fn::If': ['HasAlarmTopic', ['arn:aws:sns:us-east-1:123456789012:ops-alarms'], { Ref: 'AWS::NoValue' }],
+    });
+    expect(prod.Conditions?.HasAlarmTopic).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': ['arn:aws:sns:us-east-1:123456789012:ops-alarms', ''] }],
+    });
+    expect(dev.Conditions?.HasAlarmTopic).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+  });
+});
+
+describe('answer failure-rate alarm and the dashboard', () => {
+  it('alarms when more than 20 % of at least 10 answers in 5 minutes failed, from the service-wide lines', () => {
+    // Act
+    const alarm = (
+      (dev.Resources ?? {}).AnswerFailureRateAlarm as unknown as { Properties: Record<string, unknown> }
+    ).Properties;
+    const metrics = alarm.Metrics as { Id: string; Expression?: string; MetricStat?: { Metric: unknown } }[];
+    // Assess
+    expect(alarm).toMatchObject({
+      Threshold: 20,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+    });
+    expect(metrics.map((metric) => metric.MetricStat?.Metric)).toEqual([
+      {
+        Namespace: 'TenantAssistant',
+        MetricName: 'AnswerFailed',
+        Dimensions: [{ Name: 'service', Value: 'agent-invoker' }],
+      },
+      {
+        Namespace: 'TenantAssistant',
+        MetricName: 'AnswerCompleted',
+        Dimensions: [{ Name: 'service', Value: 'agent-invoker' }],
+      },
+      undefined,
+    ]);
+    expect(metrics[2]?.Expression).toContain('>= 10');
+  });
+
+  it("draws the stage's dashboard from the metrics the functions write and every dead-letter queue", () => {
+    // Act
+    const body = (
+      (dev.Resources ?? {}).OperationsDashboard as unknown as {
+        Properties: { DashboardName: string; DashboardBody: { 'Fn::Sub': string } };
+      }
+    ).Properties;
+    const dashboard = JSON.parse(body.DashboardBody['Fn::Sub']) as {
+      widgets: { properties: { metrics: unknown[] } }[];
+    };
+    const text = JSON.stringify(dashboard);
+    // Assess
+    expect(body.DashboardName).toBe('tenant-assistant-dev');
+    for (const metric of [
+      'PromptAccepted',
+      'PromptThrottled',
+      'AnswerCompleted',
+      'AnswerFailed',
+      'AnswerLatency',
+      'InputTokens',
+      'OutputTokens',
+    ]) {
+      expect(text).toContain(metric);
+    }
+    for (const queue of [
+      'tenant-assistant-chat-api-dev-answer-events-dlq',
+      'tenant-assistant-agent-invoker-dev-invoke-agent-dlq',
+      'tenant-assistant-order-action-group-dev-provision-tenant-dlq',
+    ]) {
+      expect(text).toContain(queue);
+    }
+    expect(body.DashboardBody['Fn::Sub']).not.toMatch(/\$\{(?!AWS::Region\})/);
   });
 });

@@ -30,7 +30,11 @@ beforeAll(async () => {
     packageService(serviceDir, { stage: 'dev' }),
     packageService(serviceDir, {
       stage: 'prod',
-      params: { webOrigin: 'https://chat.example.com', cognitoWebClientId: 'prodwebclient123' },
+      params: {
+        webOrigin: 'https://chat.example.com',
+        cognitoWebClientId: 'prodwebclient123',
+        alarmTopicArn: 'arn:aws:sns:us-east-1:123456789012:ops-alarms',
+      },
     }),
   ]);
 });
@@ -525,5 +529,42 @@ describe('chat-api template', () => {
         expect([key, output.Export?.Name]).toEqual([key, `tenant-assistant-chat-api-dev-${key}`]);
       }
     });
+  });
+});
+
+describe('dead-letter alarm', () => {
+  const alarmOf = (template: CfnTemplate) =>
+    (template.Resources?.AnswerEventsDeadLetterAlarm as { Properties: Record<string, unknown> } | undefined)
+      ?.Properties;
+
+  it('alarms as soon as one message waits in the dead-letter queue', () => {
+    // Act
+    const alarm = alarmOf(dev);
+    // Assess
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': ['AnswerEventsDeadLetterQueue', 'QueueName'] } },
+      ],
+      Statistic: 'Maximum',
+      Period: 60,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('notifies the alarmTopicArn parameter when one is given, and nobody otherwise', () => {
+    // Act
+    const withTopic = alarmOf(prod);
+    // Assess
+    expect(withTopic?.AlarmActions).toEqual({
+      'Fn::If': ['HasAlarmTopic', ['arn:aws:sns:us-east-1:123456789012:ops-alarms'], { Ref: 'AWS::NoValue' }],
+    });
+    expect(prod.Conditions?.HasAlarmTopic).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': ['arn:aws:sns:us-east-1:123456789012:ops-alarms', ''] }],
+    });
+    expect(dev.Conditions?.HasAlarmTopic).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
   });
 });

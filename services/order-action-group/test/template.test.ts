@@ -49,6 +49,7 @@ beforeAll(async () => {
         agentInvokerRoleArn: 'arn:aws:iam::123456789012:role/custom-agent-invoker',
         controlBusArn: 'arn:aws:events:us-east-1:123456789012:event-bus/custom-control',
         agentModel: 'anthropic.claude-3-5-haiku-20241022-v1:0',
+        alarmTopicArn: 'arn:aws:sns:us-east-1:123456789012:ops-alarms',
       },
     }),
     packageService(serviceDir, { stage: 'local' }),
@@ -469,5 +470,45 @@ describe('provisionTenant function', () => {
     expect(env.ORDERS_TABLE_ARN_PREFIX).toBe(
       `arn:aws:dynamodb:us-east-1:000000000000:table/${service}-local-orders-`,
     );
+  });
+});
+
+describe('dead-letter alarm', () => {
+  const alarmOf = (template: CfnTemplate) =>
+    (
+      template.Resources?.ProvisionTenantDeadLetterAlarm as
+        | { Properties: Record<string, unknown> }
+        | undefined
+    )?.Properties;
+
+  it('alarms as soon as one message waits in the dead-letter queue', () => {
+    // Act
+    const alarm = alarmOf(dev);
+    // Assess
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': ['ProvisionTenantDeadLetterQueue', 'QueueName'] } },
+      ],
+      Statistic: 'Maximum',
+      Period: 60,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('notifies the alarmTopicArn parameter when one is given, and nobody otherwise', () => {
+    // Act
+    const withTopic = alarmOf(prod);
+    // Assess
+    expect(withTopic?.AlarmActions).toEqual({
+      'Fn::If': ['HasAlarmTopic', ['arn:aws:sns:us-east-1:123456789012:ops-alarms'], { Ref: 'AWS::NoValue' }],
+    });
+    expect(prod.Conditions?.HasAlarmTopic).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': ['arn:aws:sns:us-east-1:123456789012:ops-alarms', ''] }],
+    });
+    expect(dev.Conditions?.HasAlarmTopic).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
   });
 });

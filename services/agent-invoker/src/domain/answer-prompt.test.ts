@@ -47,6 +47,7 @@ const setup = (
     deadlineInMs?: number;
     member?: boolean;
     meter?: AnswerPorts['meter'];
+    metrics?: AnswerPorts['metrics'];
   } = {},
 ) => {
   const clock = fakeClock();
@@ -76,6 +77,7 @@ const setup = (
     sleep,
     random: () => 0.5,
     ...(options.meter ? { meter: options.meter } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
   };
   const detail = parseDetail('PromptSubmitted', promptDetail());
   const tenant = tenantContext(detail);
@@ -572,5 +574,55 @@ describe('answerPrompt metering', () => {
     // Assess
     expect(outcome.outcome).toBe('completed');
     expect(publishedEvents(eventBridgeMock).map((event) => event.detailType)).toContain('AnswerCompleted');
+  });
+});
+
+describe('answerPrompt metrics', () => {
+  test('reports a completed answer with its tenant, tier (basic when the event names none), latency from submit and tokens', async () => {
+    // Prepare
+    const answered = jest.fn();
+    const { clock, detail, run } = setup({ metrics: { answered } });
+    agentAnswers(clock, ['The policy is 30 days.']);
+    // Act
+    await run();
+    // Assess
+    expect(answered).toHaveBeenCalledTimes(1);
+    expect(answered).toHaveBeenCalledWith({
+      tenantId: detail.tenantId,
+      tier: 'basic',
+      outcome: 'completed',
+      latencyMs: clock.now() - Date.parse(detail.submittedAt),
+      inputTokens: 0,
+      outputTokens: 0,
+    });
+    expect(answered.mock.calls[0]?.[0]).not.toHaveProperty('userId');
+  });
+
+  test('reports a failed answer with its reason', async () => {
+    // Prepare
+    const answered = jest.fn();
+    const { clock, run } = setup({ metrics: { answered }, member: false });
+    agentAnswers(clock, ['never asked']);
+    // Act
+    const outcome = await run();
+    // Assess
+    expect(outcome.outcome).toBe('failed');
+    expect(answered).toHaveBeenCalledWith(
+      expect.objectContaining({ outcome: 'failed', reason: outcome.reason }),
+    );
+  });
+
+  test('still completes the answer when writing the metrics fails', async () => {
+    // Prepare
+    const answered = jest.fn(() => {
+      throw new Error('EMF serializer failed');
+    });
+    const { clock, run } = setup({ metrics: { answered } });
+    agentAnswers(clock, ['Hello.']);
+    // Act
+    const outcome = await run();
+    // Assess
+    expect(answered).toHaveBeenCalledTimes(1);
+    expect(outcome.outcome).toBe('completed');
   });
 });

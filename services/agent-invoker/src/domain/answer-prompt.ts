@@ -37,6 +37,26 @@ export interface AnswerPorts {
   chunking?: { intervalMs?: number; maxChars?: number };
   /** Records the answer's token usage once (absent: not metered). */
   meter?: UsageMeter;
+  /** Reports each answer's outcome, latency and tokens as metrics (absent: none). */
+  metrics?: AnswerMetrics;
+}
+
+/** What one answer did, for metrics: no text, no user id. */
+export interface AnswerReport {
+  tenantId: string;
+  /** The tenant's tier as the prompt was accepted (`basic` when the event names none). */
+  tier: string;
+  outcome: 'completed' | 'failed';
+  reason?: FailureKind;
+  /** From `submittedAt` to the answer's end, ms. */
+  latencyMs: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** The metrics port of {@link answerPrompt}. */
+export interface AnswerMetrics {
+  answered(report: AnswerReport): void;
 }
 
 /** What happened to one prompt (stored by the idempotency layer; never holds the answer text). */
@@ -166,6 +186,7 @@ export const answerPrompt = async (
       input_tokens: usage.inputTokens,
       output_tokens: usage.outputTokens,
     });
+    report(ports, detail, { tenantId: owner.tenantId, outcome: 'completed', ...usage });
     await meterOnce(ports, owner, usage);
     return { answerId: detail.answerId, outcome: 'completed', chunks: published, ...usage };
   } catch (error) {
@@ -180,10 +201,29 @@ export const answerPrompt = async (
       [{ detailType: 'AnswerFailed', detail: { ...owner, reason: FAILURE_REASONS[reason] } }],
       failureDeadline,
     );
+    report(ports, detail, { tenantId: owner.tenantId, outcome: 'failed', reason, ...usage });
     await meterOnce(ports, owner, usage);
     return { answerId: detail.answerId, outcome: 'failed', chunks: published, reason, ...usage };
   } finally {
     clearTimeout(timer);
+  }
+};
+
+/** Reports the answer to the metrics port; a metrics failure is logged, never the answer's. */
+const report = (
+  ports: AnswerPorts,
+  detail: EventDetail<'PromptSubmitted'>,
+  outcome: Omit<AnswerReport, 'tier' | 'latencyMs'>,
+) => {
+  if (!ports.metrics) return;
+  try {
+    ports.metrics.answered({
+      ...outcome,
+      tier: detail.tier ?? 'basic',
+      latencyMs: Math.max(0, ports.clock() - Date.parse(detail.submittedAt)),
+    });
+  } catch (error) {
+    ports.logger.error('Reporting answer metrics failed', { error: describeError(error) });
   }
 };
 

@@ -1,28 +1,23 @@
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { createMetrics, type MetricsWriter } from '@tenant-assistant/lambda-kit/metrics';
 import type { PromptMetrics } from '../ports';
 
-/** CloudWatch namespace of every Tenant Assistant metric. */
-export const METRICS_NAMESPACE = 'TenantAssistant';
+export { METRICS_NAMESPACE } from '@tenant-assistant/lambda-kit/metrics';
+
+const once = (name: string) => [{ name, unit: MetricUnit.Count, value: 1 }];
 
 /**
- * Prompt outcomes as CloudWatch embedded-metric-format lines (Powertools Metrics): one line per
+ * Prompt outcomes as CloudWatch embedded-metric-format lines (lambda-kit's metrics): one line per
  * prompt, with the tenant and its tier as dimensions (and the limit's code for a throttle), so each
- * tenant's prompts and throttles can be graphed and alarmed on. Each line is written at once
- * (`singleMetric`), so nothing depends on a flush at the end of the invocation.
+ * tenant's prompts and throttles can be graphed and alarmed on.
  *
  * @example const metrics = createPromptMetrics(); metrics.accepted('tenant1', 'basic');
  */
-export const createPromptMetrics = (
-  metrics: Metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'chat-api' }),
-): PromptMetrics => ({
+export const createPromptMetrics = (metrics: MetricsWriter = createMetrics('chat-api')): PromptMetrics => ({
   accepted(tenantId, tier) {
-    const line = metrics.singleMetric();
-    line.addDimensions({ tenant: tenantId, tier });
-    line.addMetric('PromptAccepted', MetricUnit.Count, 1);
+    metrics.emit({ tenant: tenantId, tier }, once('PromptAccepted'));
   },
   throttled(tenantId, tier, code) {
-    const line = metrics.singleMetric();
-    line.addDimensions({ tenant: tenantId, tier, limit: code });
-    line.addMetric('PromptThrottled', MetricUnit.Count, 1);
+    metrics.emit({ tenant: tenantId, tier, limit: code }, once('PromptThrottled'));
   },
 });

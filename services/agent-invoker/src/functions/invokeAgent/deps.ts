@@ -9,6 +9,7 @@ import {
   createMembershipVerifier,
 } from '@tenant-assistant/tenant-context/membership';
 import type { Context } from 'aws-lambda';
+import { createAnswerMetrics } from '../../adapters/answer-metrics';
 import type { clients as awsClients } from '../../clients';
 import type { Config } from '../../config';
 import type { AnswerPorts } from '../../domain/answer-prompt';
@@ -34,10 +35,13 @@ export interface CreateDepsOptions {
   clients: typeof awsClients;
   logger: Logger;
   /** Overrides of the answering ports (tests pass a fake clock, sleep and random). */
-  ports?: Partial<Pick<AnswerPorts, 'clock' | 'sleep' | 'random' | 'chunking' | 'meter'>>;
+  ports?: Partial<Pick<AnswerPorts, 'clock' | 'sleep' | 'random' | 'chunking' | 'meter' | 'metrics'>>;
   /** Overrides the idempotency deadline margin (default 10 s). */
   deadlineMarginMs?: number;
 }
+
+/** One metrics writer per container (module scope, like the AWS clients). */
+const answerMetrics = createAnswerMetrics();
 
 /**
  * Wires the handler's dependencies once per container: the scoped-credentials provider (its cache
@@ -71,6 +75,7 @@ export const createDeps = (options: CreateDepsOptions): Deps => {
     sleep: (ms) => sleep(ms),
     random: Math.random,
     meter: createUsageMeter(DynamoDBDocumentClient.from(clients.dynamodb), config.usageTableName),
+    metrics: answerMetrics,
     ...options.ports,
   };
   const persistenceStore = new DynamoDBPersistenceLayer({

@@ -17,6 +17,7 @@ import {
   createTestIssuer,
   httpApiEvent,
   lambdaContext,
+  metricLines,
   randomUserId,
   serveJwks,
   type TestIssuer,
@@ -739,15 +740,6 @@ describe('submitPrompt handler', () => {
 });
 
 describe('submitPrompt handler metrics', () => {
-  /** The embedded-metric-format lines in captured output (one JSON object per line with `_aws`). */
-  const metricLines = (output: string) =>
-    output
-      .split('\n')
-      .filter((line) => line.includes('"_aws"'))
-      .map(
-        (line) => JSON.parse(line) as Record<string, unknown> & { _aws: { CloudWatchMetrics: unknown[] } },
-      );
-
   it('writes one EMF line per accepted prompt with the tenant and its tier as dimensions', async () => {
     // Prepare
     const token = await issuer.idToken({ tenantId: 'tenant-a' });
