@@ -1,4 +1,6 @@
 import { Agent, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { parseJsonObject, sendAwsJson } from '../common/server';
+import type { TableSettings } from './table-settings';
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -25,7 +27,13 @@ const endToEnd = (headers: IncomingMessage['headers']) => {
  */
 export const forwarder = (target: URL, onUnreachable: (res: ServerResponse, error: Error) => void) => {
   const agent = new Agent({ keepAlive: true });
-  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
+  /** `onStatus` hears DynamoDB Local's status code before the answer streams back. */
+  const forward = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer,
+    onStatus?: (status: number) => void,
+  ) => {
     const headers = { ...endToEnd(req.headers), 'content-length': String(body.length) };
     const upstream = httpRequest(
       {
@@ -39,6 +47,7 @@ export const forwarder = (target: URL, onUnreachable: (res: ServerResponse, erro
       },
       (response) => {
         res.writeHead(response.statusCode ?? 502, endToEnd(response.headers));
+        onStatus?.(response.statusCode ?? 502);
         response.pipe(res);
       },
     );
@@ -49,4 +58,39 @@ export const forwarder = (target: URL, onUnreachable: (res: ServerResponse, erro
     upstream.end(body);
   };
   return { forward, close: () => agent.destroy() };
+};
+
+/**
+ * Sends an allowed request on to DynamoDB Local — except the operations it lacks, which are
+ * answered from the table settings (`table-settings.ts`); a CreateTable or DeleteTable that DynamoDB
+ * Local accepts updates them.
+ */
+export const deliver = async (
+  {
+    req,
+    res,
+    body,
+    operation,
+  }: { req: IncomingMessage; res: ServerResponse; body: Buffer; operation: string },
+  to: {
+    upstream: ReturnType<typeof forwarder>;
+    settings: TableSettings;
+    tableExists: (table: string) => Promise<boolean>;
+    sendError: (res: ServerResponse, status: number, type: string, message: string) => void;
+  },
+) => {
+  const payload = parseJsonObject(body) ?? {};
+  if (to.settings.answers(operation)) {
+    const answer = await to.settings.answer(operation, payload, to.tableExists);
+    if (answer.ok) sendAwsJson(res, 200, answer.body);
+    else to.sendError(res, 400, answer.type, answer.message);
+    return;
+  }
+  const change =
+    operation === 'CreateTable'
+      ? to.settings.created
+      : operation === 'DeleteTable'
+        ? to.settings.deleted
+        : undefined;
+  to.upstream.forward(req, res, body, change && ((status) => (status === 200 ? change(payload) : undefined)));
 };

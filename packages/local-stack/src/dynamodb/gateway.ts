@@ -20,8 +20,9 @@ import {
   KNOWN_OPERATIONS,
   type TableKeySchema,
 } from './authorization';
-import { forwarder } from './forward';
+import { deliver, forwarder } from './forward';
 import { tableSchemaCache } from './table-schemas';
+import { createTableSettings } from './table-settings';
 
 export interface AdminCredentials {
   accessKeyId: string;
@@ -47,6 +48,11 @@ export interface DynamoDbIamGatewayOptions extends ListenOptions {
   now?: () => Date;
   /** How many decisions `decisions()` keeps (default 500). */
   decisionLogSize?: number;
+  /**
+   * Where the tables' tags and point-in-time-recovery settings are kept across restarts (answered
+   * by the gateway: DynamoDB Local lacks them, see `table-settings.ts`); default: in memory only.
+   */
+  tableSettingsFile?: string;
 }
 
 export interface GatewayDecision {
@@ -91,6 +97,8 @@ const ERROR_TYPES: Record<string, string> = {
   SerializationException: `${CORAL}SerializationException`,
   ValidationException: 'com.amazon.coral.validate#ValidationException',
   ResourceNotFoundException: 'com.amazonaws.dynamodb.v20120810#ResourceNotFoundException',
+  TableNotFoundException: 'com.amazonaws.dynamodb.v20120810#TableNotFoundException',
+  LimitExceededException: 'com.amazonaws.dynamodb.v20120810#LimitExceededException',
   InternalServerError: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
 };
 
@@ -278,7 +286,8 @@ const refusalDecision = (refusal: Refusal, operation: string, time: Date): Gatew
  * from the STS stand-in (or an admin key); the gateway verifies the signature with the session's
  * secret, derives action, resource ARN and `dynamodb:LeadingKeys` from the request, and evaluates the
  * role's identity policies plus the session policy with the session tags as `aws:PrincipalTag/*`.
- * Refusals are answered like DynamoDB does; allowed requests go to DynamoDB Local unchanged.
+ * Refusals are answered like DynamoDB does; allowed requests go to DynamoDB Local unchanged, but for
+ * the tag and continuous-backup operations it lacks (answered from `table-settings.ts`).
  */
 export const startDynamoDbIamGateway = async (
   options: DynamoDbIamGatewayOptions,
@@ -295,6 +304,11 @@ export const startDynamoDbIamGateway = async (
     schemaOf: schemas.schemaOf,
   };
   const log = decisionLog(options.decisionLogSize ?? 500);
+  const tableSettings = createTableSettings({
+    ...(options.tableSettingsFile ? { file: options.tableSettingsFile } : {}),
+    now,
+  });
+  const tableExists = async (table: string) => (await schemas.schemaOf(table)) !== undefined;
   const upstream = forwarder(new URL(options.target), (res, error) =>
     sendError(
       res,
@@ -304,7 +318,7 @@ export const startDynamoDbIamGateway = async (
     ),
   );
 
-  /** authenticate → operation → (admin: forward) → access checks → IAM evaluation → forward. */
+  /** authenticate → operation → (admin: deliver) → access checks → IAM evaluation → deliver. */
   const pass = async (exchange: Exchange, header: string) => {
     const caller = await authenticate(exchange, directory);
     checkOperation(exchange, header, caller.principalArn);
@@ -350,7 +364,8 @@ export const startDynamoDbIamGateway = async (
       );
       return;
     }
-    upstream.forward(req, res, body);
+    // 5. On to DynamoDB Local, or answered from the table settings for what it lacks.
+    await deliver(exchange, { upstream, settings: tableSettings, tableExists, sendError });
   };
 
   const endpoint = await serveStandIn(options, handle, (res, error) =>
