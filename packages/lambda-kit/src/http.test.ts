@@ -140,6 +140,8 @@ describe('httpEdge', () => {
     expect(value?.statusCode).toBe(429);
     expect(value?.headers?.['Access-Control-Allow-Origin']).toBeUndefined();
     expect(value?.headers).toMatchObject({ 'Strict-Transport-Security': expect.any(String) });
-    expect(value?.body).toBe(JSON.stringify({ error: { code: 'RATE_LIMITED', message: 'Too many prompts' } }));
+    expect(value?.body).toBe(
+      JSON.stringify({ error: { code: 'RATE_LIMITED', message: 'Too many prompts' } }),
+    );
   });
 });
