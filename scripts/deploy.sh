@@ -23,8 +23,18 @@ while [ $# -gt 0 ]; do
     *) echo "Unknown argument: $1 (usage: deploy.sh --stage <stage> [--region <region>] [--web-origin <url>] [--dry-run])" >&2; exit 2 ;;
   esac
 done
-if [[ ! "$stage" =~ ^[a-z][a-z0-9-]{0,15}$ ]]; then
-  echo "--stage is required: lowercase letters, digits and dashes (e.g. dev, prod)" >&2
+if [ -z "$stage" ]; then
+  echo "--stage is required (e.g. dev, prod)" >&2
+  exit 2
+fi
+# The one stage and region rule (lambda-kit), which every serverless.yml applies at package time too.
+problem="$(node -e '
+  const rule = require(process.argv[1]);
+  const problem = rule.stageProblem(process.argv[2]) ?? rule.regionProblem(process.argv[3]);
+  if (problem) console.log(problem);
+' "$PWD/packages/lambda-kit/serverless/stage.cjs" "$stage" "$region")"
+if [ -n "$problem" ]; then
+  echo "$problem" >&2
   exit 2
 fi
 if [ "$stage" = "local" ]; then

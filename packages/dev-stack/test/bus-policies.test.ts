@@ -145,7 +145,7 @@ const roleArn = (service: string, name: string) => {
 /** The roles allowed to put each detail-type, and the bus it goes to. */
 const producers = (): Record<string, { bus: 'data' | 'control'; roles: string[] }> => {
   const submitPrompt = roleArn('chat-api', `tenant-assistant-chat-api-${stage}-submitPrompt`);
-  const answers = roleArn('agent-invoker', `tenant-assistant-agent-invoker-${stage}-${region}-lambdaRole`);
+  const answers = roleArn('agent-invoker', `tenant-assistant-agent-invoker-${stage}-${region}`);
   const onboard = roleArn('auth', `tenant-assistant-auth-${stage}-OnboardTenantRole`);
   const tenantsAdmin = roleArn('auth', `tenant-assistant-auth-${stage}-TenantsAdminRole`);
   return {

@@ -28,6 +28,8 @@ export interface CfnTemplate {
 export interface PackageServiceOptions {
   /** Stage to package (default `dev`). */
   stage?: string;
+  /** Region to package for (`--region`; default: the service's own default, us-east-1). */
+  region?: string;
   /** Stage parameters passed as `--param key=value`. */
   params?: Record<string, string>;
   /** Extra environment for the framework. */
@@ -85,6 +87,7 @@ const packageOnce = async (serviceDir: string, options: PackageServiceOptions): 
     }
     await symlink(join(serviceDir, 'node_modules'), join(copy, 'node_modules'), 'dir');
     const args = ['package', '--stage', options.stage ?? 'dev', '--package', out];
+    if (options.region) args.push('--region', options.region);
     for (const [name, value] of Object.entries(options.params ?? {}))
       args.push('--param', `${name}=${value}`);
     const env: NodeJS.ProcessEnv = { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', ...options.env };
