@@ -17,7 +17,9 @@ import {
   resourcesOfType,
   roleNamesReferenced,
   type StackTemplate,
+  webAddressParams,
 } from '@tenant-assistant/testing';
+import { type DeployedService, planDeployment } from '../src/deploy-plan';
 
 // Every service's packaged template, judged before anything is deployed: against AWS's CloudFormation
 // resource specification (@aws-cdk/aws-service-spec, offline) and, across the stacks, every
@@ -39,7 +41,11 @@ const stacks: StackTemplate[] = [];
 beforeAll(async () => {
   // One at a time: each `serverless package` bundles with esbuild, and two cores are shared.
   for (const service of SERVICES) {
-    const template = await packageService(join(servicesDir, service), { stage, region });
+    const template = await packageService(join(servicesDir, service), {
+      stage,
+      region,
+      params: webAddressParams,
+    });
     stacks.push({ stack: `tenant-assistant-${service}-${stage}`, template });
   }
 });
@@ -315,6 +321,19 @@ describe('physical names for the longest stage in the longest region', () => {
 });
 
 describe('the stage rule at package time', () => {
+  it('stops `serverless package` of a deployed stage without its web addresses, naming each missing one', async () => {
+    // Act
+    const packaging = packageService(join(servicesDir, 'auth'), {
+      stage: 'dev',
+      params: { callbackUrls: 'https://chat.example.com/' },
+    });
+
+    // Assess
+    await expect(packaging).rejects.toThrow(
+      /Stage "dev" cannot be packaged or deployed: --param logoutUrls=… is missing \(the web client's sign-out URLs \(comma-separated\)\); --param corsOrigins=… is missing .*; --param webOrigin=… is missing/,
+    );
+  });
+
   it('stops `serverless package` of a stage one character too long, with the reason', async () => {
     // Act
     const packaging = packageService(join(servicesDir, 'web'), { stage: 'production1' });
@@ -322,6 +341,66 @@ describe('the stage rule at package time', () => {
     // Assess
     await expect(packaging).rejects.toThrow(
       /Stage "production1" is not accepted: 1–10 characters, a lowercase letter first/,
+    );
+  });
+});
+
+describe('the deployment plan (scripts/deploy.sh, --dry-run)', () => {
+  const options = { stage, region, webOrigin: 'https://chat.example.com' };
+  const packaged = (copies: StackTemplate[]) => async (service: DeployedService) =>
+    (copies.find((entry) => entry.stack === `tenant-assistant-${service}-${stage}`) as StackTemplate)
+      .template;
+
+  it('prints per service the parameters it passes and the stack each import comes from', async () => {
+    // Act
+    const plan = await planDeployment(options, packaged(stacks));
+
+    // Assess
+    const chatApi = plan.find((entry) => entry.service === 'chat-api');
+    expect(chatApi?.params).toEqual(
+      expect.arrayContaining([
+        { name: 'webOrigin', value: 'https://chat.example.com', from: 'deploy' },
+        {
+          name: 'cognitoUserPoolId',
+          value: `import tenant-assistant-auth-${stage}-UserPoolId`,
+          from: 'default',
+        },
+        { name: 'tableDeletionPolicy', value: 'Delete', from: 'default' },
+      ]),
+    );
+    expect(chatApi?.imports).toEqual(
+      expect.arrayContaining([
+        {
+          name: `tenant-assistant-auth-${stage}-UserPoolId`,
+          from: `tenant-assistant-auth-${stage}`,
+          output: 'UserPoolId',
+        },
+      ]),
+    );
+    expect(plan.find((entry) => entry.service === 'auth')?.params).toEqual(
+      expect.arrayContaining([
+        { name: 'callbackUrls', value: 'https://chat.example.com/', from: 'deploy' },
+        { name: 'corsOrigins', value: 'https://chat.example.com', from: 'deploy' },
+      ]),
+    );
+    expect(plan.find((entry) => entry.service === 'web')?.imports.map((entry) => entry.from)).toEqual(
+      expect.arrayContaining([`tenant-assistant-auth-${stage}`, `tenant-assistant-chat-api-${stage}`]),
+    );
+  });
+
+  it('stops before deploying when an import has no exporter, and without a web origin', async () => {
+    // Prepare
+    const copies = stacks.map((entry) => ({ ...entry, template: structuredClone(entry.template) }));
+    const web = copies[4] as StackTemplate;
+    const bucket = firstOfType(web.template, 'AWS::S3::Bucket');
+    bucket.properties.BucketName = { 'Fn::ImportValue': `tenant-assistant-chat-api-${stage}-WebBucketName` };
+
+    // Act / Assess
+    await expect(planDeployment(options, packaged(copies))).rejects.toThrow(
+      `tenant-assistant-web-${stage} Resources.${bucket.id}.Properties.BucketName: Fn::ImportValue tenant-assistant-chat-api-${stage}-WebBucketName: no stack exports it`,
+    );
+    await expect(planDeployment({ ...options, webOrigin: '' }, packaged(stacks))).rejects.toThrow(
+      /--web-origin is required/,
     );
   });
 });

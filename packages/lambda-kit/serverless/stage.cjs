@@ -50,7 +50,43 @@ const checked = async ({ resolveVariable }) => {
   return stage;
 };
 
+/**
+ * Why the web addresses a stage is given cannot be used, or undefined when they can: outside the
+ * `local` stage each parameter named in `required` (name → what it is) must be set — the services
+ * default them to localhost in the local stage only, so a deployed stage never silently allows a
+ * developer's machine as its sign-in callback or CORS origin.
+ */
+const deployParamsProblem = (stage, values, required) => {
+  if (stage === 'local') return undefined;
+  const problems = [];
+  for (const [name, what] of Object.entries(required)) {
+    const value = values[name];
+    if (value === undefined || value === null || String(value).trim() === '')
+      problems.push(`--param ${name}=… is missing (${what})`);
+  }
+  return problems.length === 0
+    ? undefined
+    : `Stage "${stage}" cannot be packaged or deployed: ${problems.join('; ')}`;
+};
+
+/**
+ * For `${file(…/stage.cjs):checkedDeployParams}`: the parameters named in the service's
+ * `custom.deployParams` (name → description), once every one is set for a stage other than `local`;
+ * otherwise packaging and deploying stop, naming each missing one.
+ */
+const checkedDeployParams = async ({ resolveVariable }) => {
+  const stage = await resolveVariable('sls:stage');
+  const required = (await resolveVariable('self:custom.deployParams')) ?? {};
+  const values = {};
+  for (const name of Object.keys(required)) values[name] = await resolveVariable(`param:${name}, ''`);
+  const problem = deployParamsProblem(stage, values, required);
+  if (problem) throw refusal(problem);
+  return Object.keys(required);
+};
+
 module.exports = {
+  deployParamsProblem,
+  checkedDeployParams,
   STAGE_PATTERN,
   STAGE_MAX_LENGTH,
   RESERVED_STAGE_WORDS,

@@ -11,3 +11,12 @@ export declare const regionProblem: (region: unknown) => string | undefined;
 export declare const checked: (context: {
   resolveVariable: (address: string) => Promise<unknown>;
 }) => Promise<string>;
+/** Why a stage's web addresses (name → value) cannot be used, given the required names (name → what it is). */
+export declare const deployParamsProblem: (
+  stage: string,
+  values: Readonly<Record<string, unknown>>,
+  required: Readonly<Record<string, string>>,
+) => string | undefined;
+export declare const checkedDeployParams: (context: {
+  resolveVariable: (address: string) => Promise<unknown>;
+}) => Promise<string[]>;

@@ -1,4 +1,9 @@
-import { regionProblem, STAGE_MAX_LENGTH, stageProblem } from '@tenant-assistant/lambda-kit/stage';
+import {
+  deployParamsProblem,
+  regionProblem,
+  STAGE_MAX_LENGTH,
+  stageProblem,
+} from '@tenant-assistant/lambda-kit/stage';
 
 describe('stageProblem', () => {
   it.each(['dev', 'prod', 'production', 'qa1', 'x'])('accepts %s', (stage) => {
@@ -40,5 +45,35 @@ describe('regionProblem', () => {
   it.each(['us-east', 'US-EAST-1', 'useast1', 'ap-southeasts-1', '', undefined])('refuses %s', (region) => {
     // Act / Assess
     expect(regionProblem(region)).toContain(`Region "${region}" is not accepted`);
+  });
+});
+
+describe('deployParamsProblem', () => {
+  const required = { webOrigin: 'the chat UI origin', callbackUrls: 'sign-in callback URLs' };
+
+  it('names every missing or empty parameter of a deployed stage', () => {
+    // Act
+    const problem = deployParamsProblem('prod', { webOrigin: ' ' }, required);
+
+    // Assess
+    expect(problem).toBe(
+      'Stage "prod" cannot be packaged or deployed: --param webOrigin=… is missing (the chat UI origin); --param callbackUrls=… is missing (sign-in callback URLs)',
+    );
+  });
+
+  it('accepts a deployed stage with every parameter set', () => {
+    // Act / Assess
+    expect(
+      deployParamsProblem(
+        'prod',
+        { webOrigin: 'https://a.example', callbackUrls: 'https://a.example/' },
+        required,
+      ),
+    ).toBeUndefined();
+  });
+
+  it('asks nothing of the local stage, whose defaults are localhost', () => {
+    // Act / Assess
+    expect(deployParamsProblem('local', {}, required)).toBeUndefined();
   });
 });

@@ -13,7 +13,7 @@ export { randomTenantId, randomUserId } from './ids';
 export type { JwksServer } from './jwks-server';
 export { serveJwks } from './jwks-server';
 export type { CfnResource, CfnTemplate, PackageServiceOptions } from './serverless-package';
-export { packageService, resourcesOfType } from './serverless-package';
+export { packageService, resourcesOfType, webAddressParams } from './serverless-package';
 export type { PhysicalName } from './template-names';
 export { NAME_LIMITS, overlongNames, physicalNames, roleNamesReferenced } from './template-names';
 export type { StackTemplate, TemplateProblem } from './template-schema';

@@ -36,6 +36,18 @@ export interface PackageServiceOptions {
   env?: Record<string, string>;
 }
 
+/**
+ * Web addresses for packaging a stage other than `local`: auth and chat-api have no defaults for
+ * them there (they refuse to package without them) and ignore what they do not declare.
+ * @example packageService(dir, { stage: 'dev', params: webAddressParams })
+ */
+export const webAddressParams: Readonly<Record<string, string>> = {
+  callbackUrls: 'https://chat.example.com/',
+  logoutUrls: 'https://chat.example.com/',
+  corsOrigins: 'https://chat.example.com',
+  webOrigin: 'https://chat.example.com',
+};
+
 const cache = new Map<string, Promise<CfnTemplate>>();
 
 /**
