@@ -60,7 +60,7 @@ const MUTATIONS = [
           const answer = await action.run(tenantDataDeps(deps, request), fromParams, args);`,
     dir: 'packages/dev-stack',
     tests: ['test/hostile-model.test.ts'],
-    note: 'the same mutant as above, judged by the end-to-end suite alone (about 90 s): the gateway sees reads outside the session',
+    note: 'the same mutant as above, judged by the end-to-end suite alone (about 3 minutes): the gateway sees reads outside the session',
   },
   {
     name: "push to every connection of the answer's tenant (not only the owner's)",

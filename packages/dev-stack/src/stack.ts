@@ -311,6 +311,8 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
       sessions: sts.sessions,
       roles: iam.roles,
       adminCredentials: [ADMIN_KEY],
+      // Tags and PITR settings (which DynamoDB Local lacks) live as long as its data does.
+      ...(options.inMemory ? {} : { tableSettingsFile: join(dataDir, 'dynamodb-table-settings.json') }),
     });
     running.push({ name: 'dynamodb-gateway', close: () => gateway.close() });
 

@@ -5,10 +5,15 @@ import {
   AdminGetUserCommand,
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeContinuousBackupsCommand,
+  DynamoDBClient,
+  ListTagsOfResourceCommand,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createIntentRouterModel } from '@tenant-assistant/local-stack';
-import { ordersTableName, parseTenantId } from '@tenant-assistant/tenant-context';
+import { ordersTableName, parseTenantId, TENANT_TAG_KEY } from '@tenant-assistant/tenant-context';
 import {
   type Answer,
   adminRequest,
@@ -373,6 +378,26 @@ describe('the local system, end to end', () => {
       // Assess
       expect(user.tenantId).toBe(seed.tenantId);
       expect(await listOrders(db, table, user.userId)).toHaveLength(seed.orders.length);
+    }
+  });
+
+  test("provisions each tenant's orders table tagged with its tenant id, with point-in-time recovery on", async () => {
+    // Prepare
+    const { db } = adminClients();
+    for (const tenantId of new Set(SEED_USERS.map((seed) => seed.tenantId))) {
+      const table = await ordersTableOf(db, stack.info, tenantId);
+      // Act
+      const tags = await db.send(
+        new ListTagsOfResourceCommand({
+          ResourceArn: `arn:aws:dynamodb:${stack.info.region}:${stack.info.accountId}:table/${table}`,
+        }),
+      );
+      const backups = await db.send(new DescribeContinuousBackupsCommand({ TableName: table }));
+      // Assess
+      expect(tags.Tags).toContainEqual({ Key: TENANT_TAG_KEY, Value: tenantId });
+      expect(
+        backups.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus,
+      ).toBe('ENABLED');
     }
   });
 

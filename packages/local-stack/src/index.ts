@@ -44,6 +44,18 @@ export {
   ORDER_ACTION_GROUP,
 } from './bedrock/types';
 export {
+  arnOfResource,
+  type CloudFormationTemplate,
+  cloudFormationYamlTags,
+  effectiveTemplate,
+  evaluateConditions,
+  type IntrinsicContext,
+  intrinsicResolver,
+  parseCloudFormationYaml,
+  resolveIntrinsics,
+  resolvePolicyDocument,
+} from './cloudformation';
+export {
   type CognitoLocal,
   type CognitoLocalOptions,
   type CognitoMessage,
@@ -108,15 +120,6 @@ export {
   loadRulesFromServerlessYml,
 } from './eventbridge/serverless-rules';
 export {
-  type CloudFormationTemplate,
-  cloudFormationYamlTags,
-  type IntrinsicContext,
-  parseCloudFormationYaml,
-  resolveIntrinsics,
-  resolvePolicyDocument,
-  rolesFromCloudFormationTemplate,
-} from './iam/cloudformation';
-export {
   type AuthorizationDecision,
   type AuthorizationRequest,
   authorize,
@@ -129,6 +132,7 @@ export {
   functionRolesFromTemplate,
 } from './iam/packaged-template';
 export { multivaluedKeyProblems, type PolicyProblem } from './iam/policy-lint';
+export { rolesFromCloudFormationTemplate } from './iam/template-roles';
 export * from './iam/types';
 export {
   type AsyncInvocation,

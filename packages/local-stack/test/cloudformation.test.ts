@@ -1,5 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub and IAM policy variables are literal ${…} strings
 import {
+  effectiveTemplate,
+  evaluateConditions,
   parseCloudFormationYaml,
   resolveIntrinsics,
   resolvePolicyDocument,
@@ -82,6 +84,93 @@ describe('resolveIntrinsics', () => {
   it('names what it cannot resolve', () => {
     expect(() => resolveIntrinsics({ 'Fn::ImportValue': 'missing' })).toThrow(/missing/);
     expect(() => resolveIntrinsics({ Ref: 'Nope' })).toThrow(/Nope/);
+  });
+});
+
+describe('evaluateConditions', () => {
+  it('evaluates Equals, Not, And, Or and named conditions', () => {
+    // Prepare
+    const template = {
+      Parameters: { Stage: { Default: 'dev' } },
+      Conditions: {
+        Empty: { 'Fn::Equals': ['', ''] },
+        NotEmpty: { 'Fn::Not': [{ Condition: 'Empty' }] },
+        Both: { 'Fn::And': [{ Condition: 'Empty' }, { Condition: 'NotEmpty' }] },
+        Either: { 'Fn::Or': [{ Condition: 'Empty' }, { Condition: 'NotEmpty' }] },
+        IsDev: { 'Fn::Equals': [{ Ref: 'Stage' }, 'dev'] },
+        SameAsString: { 'Fn::Equals': [1, '1'] },
+      },
+    };
+
+    // Act
+    const result = evaluateConditions(template);
+
+    // Assess
+    expect(result).toEqual({
+      Empty: true,
+      NotEmpty: false,
+      Both: false,
+      Either: true,
+      IsDev: true,
+      SameAsString: true,
+    });
+  });
+
+  it('refuses a condition that refers to itself', () => {
+    // Prepare
+    const template = { Conditions: { Loop: { 'Fn::Not': [{ Condition: 'Loop' }] } } };
+
+    // Act
+    const evaluate = () => evaluateConditions(template);
+
+    // Assess
+    expect(evaluate).toThrow(UnresolvedIntrinsicError);
+    expect(evaluate).toThrow(/circular/);
+  });
+});
+
+describe('effectiveTemplate', () => {
+  it('decides Fn::If, drops AWS::NoValue and what a false condition guards, keeps other intrinsics', () => {
+    // Prepare
+    const template = {
+      Conditions: { Yes: { 'Fn::Equals': ['1', '1'] }, No: { 'Fn::Equals': ['1', '2'] } },
+      Resources: {
+        Kept: {
+          Type: 'T',
+          Properties: {
+            A: { 'Fn::If': ['Yes', 'a', 'b'] },
+            B: { 'Fn::If': ['No', 'x', { Ref: 'AWS::NoValue' }] },
+            C: { 'Fn::Sub': ['${X}', { X: { 'Fn::If': ['Yes', { Ref: 'Dropped' }, 'z'] } }] },
+          },
+        },
+        Dropped: { Type: 'T', Condition: 'No' },
+      },
+      Outputs: { Gone: { Condition: 'No', Value: 'v' }, Shown: { Value: { Ref: 'Kept' } } },
+    };
+
+    // Act
+    const result = effectiveTemplate(template);
+
+    // Assess
+    expect(result.Resources).toEqual({
+      Kept: {
+        Type: 'T',
+        Properties: { A: 'a', C: { 'Fn::Sub': ['${X}', { X: { Ref: 'Dropped' } }] } },
+      },
+    });
+    expect(result.Outputs).toEqual({ Shown: { Value: { Ref: 'Kept' } } });
+    expect(result.Conditions).toBe(template.Conditions);
+  });
+
+  it('names an undefined condition', () => {
+    // Prepare
+    const template = { Resources: { A: { Type: 'T', Properties: { X: { 'Fn::If': ['Nope', 1, 2] } } } } };
+
+    // Act
+    const apply = () => effectiveTemplate(template);
+
+    // Assess
+    expect(apply).toThrow(/condition "Nope" is not defined/);
   });
 });
 

@@ -95,6 +95,23 @@ describe('accessChecksFor', () => {
     });
   });
 
+  it('asks for dynamodb:TagResource too when CreateTable carries tags, as AWS does', async () => {
+    // Act
+    const tagged = await accessChecksFor(
+      'CreateTable',
+      { TableName: 't', Tags: [{ Key: 'k', Value: 'v' }] },
+      ctx,
+    );
+    const untagged = await accessChecksFor('CreateTable', { TableName: 't' }, ctx);
+
+    // Assess
+    expect(tagged).toEqual([
+      { action: 'dynamodb:CreateTable', resourceArn: arn },
+      { action: 'dynamodb:TagResource', resourceArn: arn },
+    ]);
+    expect(untagged).toEqual([{ action: 'dynamodb:CreateTable', resourceArn: arn }]);
+  });
+
   it('uses * for account-level operations', async () => {
     expect(await accessChecksFor('ListTables', {}, ctx)).toEqual([
       { action: 'dynamodb:ListTables', resourceArn: '*' },

@@ -1,9 +1,13 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders are literal ${…} strings
 import {
   CreateTableCommand,
+  DescribeContinuousBackupsCommand,
   DynamoDBClient,
   ExecuteStatementCommand,
+  ListTagsOfResourceCommand,
   ScanCommand,
+  TagResourceCommand,
+  UpdateContinuousBackupsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import {
@@ -450,5 +454,76 @@ describe('startDynamoDbIamGateway', () => {
     expect(Item?.returnPolicyDays).toBe(20);
     expect(gateway.decisions().at(-1)).toMatchObject({ operation: 'GetItem', allowed: true, via: 'admin' });
     expect(gateway.decisions().some((d) => !d.allowed && d.errorType === 'AccessDeniedException')).toBe(true);
+  });
+
+  describe('tags and point-in-time recovery (answered by the gateway: DynamoDB Local lacks them)', () => {
+    const raw = () => new DynamoDBClient({ endpoint: gateway.url, region: REGION, credentials: ADMIN });
+    const table = 'tenant-assistant-settings-test';
+    const arn = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${table}`;
+
+    it('keeps the tags given to CreateTable and TagResource, and turns PITR on', async () => {
+      // Prepare
+      await raw().send(
+        new CreateTableCommand({
+          TableName: table,
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+          BillingMode: 'PAY_PER_REQUEST',
+          Tags: [{ Key: 'tenant', Value: 'tenant1' }],
+        }),
+      );
+
+      // Act
+      await raw().send(
+        new TagResourceCommand({ ResourceArn: arn, Tags: [{ Key: 'service', Value: 'orders' }] }),
+      );
+      const before = await raw().send(new DescribeContinuousBackupsCommand({ TableName: table }));
+      await raw().send(
+        new UpdateContinuousBackupsCommand({
+          TableName: table,
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        }),
+      );
+      const after = await raw().send(new DescribeContinuousBackupsCommand({ TableName: table }));
+      const { Tags } = await raw().send(new ListTagsOfResourceCommand({ ResourceArn: arn }));
+
+      // Assess
+      expect(Tags).toEqual([
+        { Key: 'tenant', Value: 'tenant1' },
+        { Key: 'service', Value: 'orders' },
+      ]);
+      expect(
+        before.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus,
+      ).toBe('DISABLED');
+      expect(
+        after.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus,
+      ).toBe('ENABLED');
+    });
+
+    it('answers a missing table as DynamoDB does', async () => {
+      // Act
+      const error = await errorOf(
+        raw().send(new ListTagsOfResourceCommand({ ResourceArn: `${arn}-missing` })),
+      );
+
+      // Assess
+      expect(error.name).toBe('ResourceNotFoundException');
+    });
+
+    it('evaluates the tag operations against the caller’s role like any other', async () => {
+      // Prepare
+      const credentials = await assume('tenant1', 'user-1');
+
+      // Act
+      const error = await errorOf(
+        new DynamoDBClient({ endpoint: gateway.url, region: REGION, credentials, maxAttempts: 1 }).send(
+          new TagResourceCommand({ ResourceArn: arn, Tags: [{ Key: 'tenant', Value: 'tenant2' }] }),
+        ),
+      );
+
+      // Assess
+      expect(error.name).toBe('AccessDeniedException');
+      expect(error.message).toContain('dynamodb:TagResource');
+    });
   });
 });

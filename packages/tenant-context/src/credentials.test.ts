@@ -238,6 +238,61 @@ describe('createScopedCredentialsProvider', () => {
     expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(2);
   });
 
+  it('shares one AssumeRole among concurrent callers when the cached credentials need a refresh', async () => {
+    // Prepare
+    assumeRoleSucceeds();
+    const cache = provider();
+    const first = await cache.get(tenantA);
+    now += 55 * 60_000;
+
+    // Act
+    const refreshed = await Promise.all(Array.from({ length: 20 }, () => cache.get(tenantA)));
+
+    // Assess
+    expect(new Set(refreshed).size).toBe(1);
+    expect(refreshed[0]).not.toBe(first);
+    expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(2);
+  });
+
+  it('does not serve expiring credentials when their refresh fails, nor cache the failure', async () => {
+    // Prepare
+    assumeRoleSucceeds();
+    const cache = provider();
+    await cache.get(tenantA);
+    now += 55 * 60_000;
+    stsMock.on(AssumeRoleCommand).rejectsOnce(new Error('Throttling'));
+
+    // Act
+    const failed = await Promise.allSettled([cache.get(tenantA), cache.get(tenantA)]);
+    const sizeAfterFailure = cache.size;
+
+    // Assess
+    expect(failed.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    expect(sizeAfterFailure).toBe(0);
+    expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(2);
+  });
+
+  it('does not keep credentials that arrive already inside the refresh margin', async () => {
+    // Prepare
+    stsMock.on(AssumeRoleCommand).resolves({
+      Credentials: {
+        AccessKeyId: 'ASIAEXAMPLE000000001',
+        SecretAccessKey: 'secret',
+        SessionToken: 'token',
+        Expiration: new Date(now + 4 * 60_000),
+      },
+    });
+    const cache = provider();
+
+    // Act
+    await cache.get(tenantA);
+    await cache.get(tenantA);
+
+    // Assess
+    expect(cache.size).toBe(0);
+    expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(2);
+  });
+
   it('honours a custom refresh margin', async () => {
     // Prepare
     assumeRoleSucceeds();

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AssumeRoleCommand, type AssumeRoleCommandOutput, type STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { LRUCache } from 'lru-cache';
 import * as z from 'zod';
 import { InvalidSessionAttributesError, ScopedCredentialsError } from './errors';
 import { parseTenantId, parseUserId, type TenantContext, tenantIdSchema, userIdSchema } from './identity';
@@ -68,12 +69,6 @@ export const createScopedCredentialsProvider = (
     maxEntries = 1000,
     clock = Date.now,
   } = options;
-  type Entry = { promise: Promise<ScopedCredentials>; value?: ScopedCredentials };
-  const cache = new Map<string, Entry>();
-
-  const fresh = (credentials: ScopedCredentials) =>
-    credentials.expiration.getTime() - refreshBeforeExpiryMs > clock();
-
   const assumeRole = async (tenant: TenantContext): Promise<ScopedCredentials> => {
     const policy = tenantSessionPolicy(tenant, tables);
     let output: AssumeRoleCommandOutput;
@@ -105,33 +100,30 @@ export const createScopedCredentialsProvider = (
     });
   };
 
+  // lru-cache shares one fetch among concurrent callers of a key and drops a rejected fetch;
+  // `ignoreFetchAbort` lets an evicted in-flight call settle for its callers without touching the
+  // entry that replaced it. Each entry lives until `refreshBeforeExpiryMs` before it expires.
+  const cache = new LRUCache<string, ScopedCredentials, TenantContext>({
+    max: maxEntries,
+    ttl: Math.max(1, durationSeconds * 1000 - refreshBeforeExpiryMs),
+    ttlResolution: 0,
+    perf: { now: clock },
+    ignoreFetchAbort: true,
+    fetchMethod: async (_key, _stale, { options: entry, context }) => {
+      const credentials = await assumeRole(context);
+      // lru-cache keeps an entry while its age is at most `ttl`: stale from `expiration - margin` on.
+      entry.ttl = Math.max(1, credentials.expiration.getTime() - refreshBeforeExpiryMs - clock() - 1);
+      return credentials;
+    },
+  });
+
   return {
     async get(tenant) {
       const key = `${parseTenantId(tenant.tenantId)}/${parseUserId(tenant.userId)}`;
-      const entry = cache.get(key);
-      if (entry && !entry.value) return entry.promise; // in flight: share it
-      if (entry?.value && fresh(entry.value)) {
-        cache.delete(key); // re-insert: most recently used last
-        cache.set(key, entry);
-        return entry.value;
-      }
-      const created: Entry = { promise: assumeRole(tenant) };
-      cache.delete(key);
-      cache.set(key, created);
-      created.promise.then(
-        (value) => {
-          created.value = value;
-        },
-        () => {
-          if (cache.get(key) === created) cache.delete(key); // never cache a failure
-        },
-      );
-      while (cache.size > maxEntries) {
-        const oldest = cache.keys().next().value;
-        if (oldest === undefined) break;
-        cache.delete(oldest);
-      }
-      return created.promise;
+      const credentials = (await cache.fetch(key, { context: tenant })) as ScopedCredentials;
+      // Credentials that arrive already inside the refresh margin serve this call only.
+      if (credentials.expiration.getTime() - refreshBeforeExpiryMs <= clock()) cache.delete(key);
+      return credentials;
     },
     get size() {
       return cache.size;

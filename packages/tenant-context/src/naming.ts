@@ -19,3 +19,9 @@ export const ordersTableName = (ordersTablePrefix: string, tenantId: TenantId | 
  */
 export const ordersTableArn = (ordersTableArnPrefix: string, tenantId: TenantId | string): string =>
   ordersTableName(ordersTableArnPrefix, tenantId);
+
+/**
+ * The tag key that names the tenant on each of its resources (its orders table): activate it as a
+ * cost-allocation tag to see each tenant's cost, or select a tenant's resources by it.
+ */
+export const TENANT_TAG_KEY = 'tenant-assistant:tenantId';

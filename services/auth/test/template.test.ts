@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { effectiveTemplate } from '@tenant-assistant/local-stack';
 import {
   type CfnResource,
   type CfnTemplate,
@@ -10,7 +11,7 @@ import {
   resourcesOfType,
   webAddressParams,
 } from '@tenant-assistant/testing';
-import { actionsOf, effectiveTemplate, findCycle, roleStatements, type Statement } from './cfn';
+import { actionsOf, findCycle, roleStatements, type Statement } from './cfn';
 
 const controlBusArnSub =
   // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax

@@ -1,4 +1,5 @@
-import { env, readEnv } from '@tenant-assistant/lambda-kit/config';
+import { type Env, env, readEnv } from '@tenant-assistant/lambda-kit/config';
+import { ConfigurationError } from '@tenant-assistant/lambda-kit/errors';
 import * as z from 'zod';
 
 export { once } from '@tenant-assistant/lambda-kit/config';
@@ -9,6 +10,9 @@ export const ENV = {
   ordersTablePrefix: 'ORDERS_TABLE_PREFIX',
   dataTimeoutMs: 'DATA_TIMEOUT_MS',
   provisioningMaxWaitSeconds: 'PROVISIONING_MAX_WAIT_SECONDS',
+  ordersTableArnPrefix: 'ORDERS_TABLE_ARN_PREFIX',
+  ordersTableKmsKeyArn: 'ORDERS_TABLE_KMS_KEY_ARN',
+  ordersTableDeletionProtection: 'ORDERS_TABLE_DELETION_PROTECTION',
 } as const;
 
 /** Where tenant data lives. */
@@ -48,16 +52,53 @@ export const readActionGroupConfig = (): ActionGroupConfig => {
   return { tables: tablesOf(values), dataTimeoutMs: values[ENV.dataTimeoutMs] };
 };
 
+/** How each tenant's orders table is created (besides its name and key schema). */
+export interface OrdersTableSettings {
+  /** `arn:<partition>:dynamodb:<region>:<account>:table/<ordersTablePrefix>`: a table's ARN is this plus the tenant id. */
+  arnPrefix: string;
+  /** A customer managed KMS key (ARN) that encrypts the tables; undefined: DynamoDB's AWS owned key. */
+  kmsKeyArn?: string;
+  /** Deletion protection on each table (on where the stage keeps its data when the stack is removed). */
+  deletionProtection: boolean;
+}
+
 /** Configuration of the provisioning function. */
 export interface ProvisioningConfig {
   tables: TableNames;
+  ordersTables: OrdersTableSettings;
   /** Longest to wait for a new orders table to become ACTIVE (default 120 s). */
   maxWaitSeconds: number;
 }
 
-export const readProvisioningConfig = (): ProvisioningConfig => {
+const ORDERS_TABLE_ARN_PREFIX = /^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/[A-Za-z0-9_.-]{1,190}$/;
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+
+export const readProvisioningConfig = (source: Env = process.env): ProvisioningConfig => {
   const values = readEnv(
-    z.object({ ...tableEnv, [ENV.provisioningMaxWaitSeconds]: env.optional(env.positiveInteger(), 120) }),
+    z.object({
+      ...tableEnv,
+      [ENV.provisioningMaxWaitSeconds]: env.optional(env.positiveInteger(), 120),
+      [ENV.ordersTableArnPrefix]: env.matching(ORDERS_TABLE_ARN_PREFIX),
+      // Unset or blank: the AWS owned key (DynamoDB's default encryption at rest).
+      [ENV.ordersTableKmsKeyArn]: env.optional(env.matching(KMS_KEY_ARN), undefined),
+      [ENV.ordersTableDeletionProtection]: env.optional(env.boolean(), true),
+    }),
+    source,
   );
-  return { tables: tablesOf(values), maxWaitSeconds: values[ENV.provisioningMaxWaitSeconds] };
+  const arnPrefix = values[ENV.ordersTableArnPrefix];
+  if (!arnPrefix.endsWith(`:table/${values[ENV.ordersTablePrefix]}`)) {
+    throw new ConfigurationError(
+      `${ENV.ordersTableArnPrefix} must name the tables of ${ENV.ordersTablePrefix} (end with ":table/${values[ENV.ordersTablePrefix]}"), got "${arnPrefix}"`,
+    );
+  }
+  const kmsKeyArn = values[ENV.ordersTableKmsKeyArn];
+  return {
+    tables: tablesOf(values),
+    ordersTables: {
+      arnPrefix,
+      ...(kmsKeyArn ? { kmsKeyArn } : {}),
+      deletionProtection: values[ENV.ordersTableDeletionProtection],
+    },
+    maxWaitSeconds: values[ENV.provisioningMaxWaitSeconds],
+  };
 };

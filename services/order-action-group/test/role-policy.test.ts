@@ -1,6 +1,6 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { resolveIntrinsics } from '@tenant-assistant/local-stack';
 import { type CfnTemplate, packageService } from '@tenant-assistant/testing';
-import { resolveIntrinsics } from './cfn';
 import { serviceDir } from './isolated-service';
 
 // The policies exactly as written in the packaged template, intrinsics resolved for one account,
@@ -28,7 +28,10 @@ let role: Role;
 
 beforeAll(async () => {
   const template: CfnTemplate = await packageService(serviceDir, { stage: 'dev' });
-  role = resolveIntrinsics(template, target, template.Resources.TenantDataAccessRole?.Properties) as Role;
+  role = resolveIntrinsics(template.Resources.TenantDataAccessRole?.Properties, {
+    ...target,
+    template,
+  }) as Role;
 }, 120_000);
 
 const decide = async (request: {

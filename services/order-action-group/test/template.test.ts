@@ -176,7 +176,7 @@ describe('function roles', () => {
     expect(actions.sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
   });
 
-  it('let provisionTenant create and describe only orders tables and write only TenantConfig', () => {
+  it('let provisionTenant create, describe, tag and back up only orders tables and write only TenantConfig', () => {
     // Act
     const statements = policyStatements(dev, 'ProvisionTenantRole');
     // Assess
@@ -188,7 +188,12 @@ describe('function roles', () => {
       {
         Sid: 'CreateOrdersTables',
         Effect: 'Allow',
-        Action: ['dynamodb:CreateTable', 'dynamodb:DescribeTable'],
+        Action: [
+          'dynamodb:CreateTable',
+          'dynamodb:DescribeTable',
+          'dynamodb:TagResource',
+          'dynamodb:UpdateContinuousBackups',
+        ],
         Resource: {
           'Fn::Sub': `arn:\${AWS::Partition}:dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/${service}-dev-orders-*`,
         },
@@ -425,5 +430,43 @@ describe('actionGroup function', () => {
       DATA_TIMEOUT_MS: '3000',
       AWS_MAX_ATTEMPTS: '2',
     });
+  });
+});
+
+describe('provisionTenant function', () => {
+  const envOf = (template: CfnTemplate) =>
+    properties<{ Environment: { Variables: Record<string, unknown> } }>(
+      template,
+      'ProvisionTenantLambdaFunction',
+    ).Environment.Variables;
+
+  it("tells the function the orders tables' ARN prefix, the AWS owned key and no deletion protection outside prod", () => {
+    // Act
+    const env = envOf(dev);
+    // Assess
+    expect(env).toMatchObject({
+      ORDERS_TABLE_PREFIX: `${service}-dev-orders-`,
+      ORDERS_TABLE_ARN_PREFIX: {
+        'Fn::Sub': `arn:\${AWS::Partition}:dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/${service}-dev-orders-`,
+      },
+      ORDERS_TABLE_KMS_KEY_ARN: '',
+      ORDERS_TABLE_DELETION_PROTECTION: 'false',
+    });
+  });
+
+  it('deletion-protects the orders tables in prod, where the stage keeps its data', () => {
+    // Act
+    const env = envOf(prod);
+    // Assess
+    expect(env.ORDERS_TABLE_DELETION_PROTECTION).toBe('true');
+  });
+
+  it('gives the local stage a literal ARN prefix (the local system resolves no intrinsics in the environment)', () => {
+    // Act
+    const env = envOf(local);
+    // Assess
+    expect(env.ORDERS_TABLE_ARN_PREFIX).toBe(
+      `arn:aws:dynamodb:us-east-1:000000000000:table/${service}-local-orders-`,
+    );
   });
 });

@@ -1,27 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
-import { EventStreamCodec } from '@smithy/eventstream-codec';
-import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { type AdminKey, AuthenticationFault, authenticateCaller, sessionContext } from '../common/caller';
-import {
-  BodyTooLargeError,
-  type ListenOptions,
-  type LocalEndpoint,
-  listen,
-  readBody,
-  trackConnections,
-} from '../common/net';
+import { BodyTooLargeError, type ListenOptions, type LocalEndpoint, readBody } from '../common/net';
+import { serveStandInHttp2, signedRequestOf } from '../common/server';
 import { authorize } from '../iam/evaluate';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION, type RoleRegistry } from '../iam/types';
 import type { SessionStore } from '../sts/session-store';
+import { chunkEvent, exceptionEvent, splitIntoChunks, traceEvent } from './event-stream';
+import { AgentFault, type BedrockErrorType, sendError } from './faults';
 import { createIntentRouterModel } from './intent-router';
+import { type AgentSetup, orchestrate, type Turn } from './orchestration';
+import { checkIds, type InvokeAgentIds, invokeAgentRoute, parseInvokeAgentBody } from './request';
 import {
   type ActionGroupDefinition,
-  type AgentDecision,
   type AgentModel,
-  type AgentStep,
-  type BedrockActionGroupEvent,
-  type BedrockActionGroupResponse,
   type ConversationTurn,
   type FunctionCall,
   type FunctionResult,
@@ -29,38 +21,8 @@ import {
   ORDER_ACTION_GROUP,
 } from './types';
 
-export type BedrockErrorType =
-  | 'ValidationException'
-  | 'ThrottlingException'
-  | 'AccessDeniedException'
-  | 'ResourceNotFoundException'
-  | 'DependencyFailedException'
-  | 'InternalServerException'
-  | 'ServiceQuotaExceededException'
-  | 'BadGatewayException'
-  | 'ConflictException'
-  | 'UnrecognizedClientException'
-  | 'InvalidSignatureException'
-  | 'MissingAuthenticationTokenException'
-  | 'IncompleteSignatureException'
-  | 'ExpiredTokenException';
-
-const ERROR_STATUS: Record<BedrockErrorType, number> = {
-  ValidationException: 400,
-  ThrottlingException: 429,
-  AccessDeniedException: 403,
-  ResourceNotFoundException: 404,
-  DependencyFailedException: 424,
-  InternalServerException: 500,
-  ServiceQuotaExceededException: 400,
-  BadGatewayException: 502,
-  ConflictException: 409,
-  UnrecognizedClientException: 403,
-  InvalidSignatureException: 403,
-  MissingAuthenticationTokenException: 403,
-  IncompleteSignatureException: 403,
-  ExpiredTokenException: 403,
-};
+export { estimateUsage, ORCHESTRATION_TEMPLATE_TOKENS, splitIntoChunks } from './event-stream';
+export type { BedrockErrorType } from './faults';
 
 export interface InjectedFault {
   type: BedrockErrorType;
@@ -125,55 +87,79 @@ export interface LocalBedrockAgent extends LocalEndpoint {
   injectFault(fault: InjectedFault): void;
 }
 
-const ROUTE = /^\/agents\/([^/]+)\/agentAliases\/([^/]+)\/sessions\/([^/]+)\/text$/;
-const ID_PATTERN = /^[0-9a-zA-Z]{10}$/;
-const SESSION_PATTERN = /^[0-9a-zA-Z._:-]{2,100}$/;
-const MAX_INPUT = 25_000;
+type Session = { turns: ConversationTurn[]; sessionAttributes: Record<string, string> };
 
-class AgentFault extends Error {
-  constructor(
-    readonly type: BedrockErrorType,
-    message: string,
-  ) {
-    super(message);
+/** Authentication first, then `bedrock:InvokeAgent` on the alias for a role session. */
+const authorizeInvokeAgent = async (
+  iam: NonNullable<LocalBedrockAgentOptions['iam']>,
+  req: Http2ServerRequest,
+  body: Buffer,
+  { agentId, agentAliasId }: InvokeAgentIds,
+) => {
+  let caller: Awaited<ReturnType<typeof authenticateCaller>>;
+  try {
+    caller = await authenticateCaller(signedRequestOf(req, body), {
+      sessions: iam.sessions,
+      admins: iam.admins ?? [],
+    });
+  } catch (error) {
+    if (error instanceof AuthenticationFault) throw new AgentFault(error.code, error.message);
+    throw error;
   }
-}
-
-type Json = Record<string, unknown>;
-const isRecord = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const stringMap = (value: unknown, field: string): Record<string, string> => {
-  if (value === undefined || value === null) return {};
-  if (!isRecord(value)) throw new AgentFault('ValidationException', `${field} must be a map of strings`);
-  const result: Record<string, string> = {};
-  for (const [key, item] of Object.entries(value)) {
-    if (typeof item !== 'string')
-      throw new AgentFault('ValidationException', `${field}.${key} must be a string`);
-    result[key] = item;
-  }
-  return result;
+  if (caller.kind !== 'session') return;
+  const accountId = iam.accountId ?? LOCAL_ACCOUNT_ID;
+  const decision = await authorize(
+    {
+      principalArn: caller.principalArn,
+      action: 'bedrock:InvokeAgent',
+      resourceArn: `arn:aws:bedrock:${iam.region ?? LOCAL_REGION}:${accountId}:agent-alias/${agentId}/${agentAliasId}`,
+      resourceAccountId: accountId,
+      context: sessionContext(caller.session, caller.region, new Date()),
+    },
+    {
+      identityPolicies: iam.roles[caller.session.roleArn]?.policies ?? [],
+      ...(caller.session.sessionPolicy ? { sessionPolicy: caller.session.sessionPolicy } : {}),
+    },
+  );
+  if (!decision.allowed) throw new AgentFault('AccessDeniedException', decision.message);
 };
 
-const constraint = (value: string, field: string, rule: string) =>
-  new AgentFault(
-    'ValidationException',
-    `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: ${rule}`,
-  );
-
-/** Splits an answer into chunks on word boundaries where possible. */
-export const splitIntoChunks = (text: string, size: number): string[] => {
-  const chunks: string[] = [];
-  let rest = text;
-  while (rest.length > size) {
-    let cut = rest.lastIndexOf(' ', size);
-    if (cut <= 0) cut = size;
-    else cut += 1;
-    chunks.push(rest.slice(0, cut));
-    rest = rest.slice(cut);
+/** The next injected fault, counted down (a fault with `times: n` fails n requests). */
+const takeFault = (faults: InjectedFault[]): InjectedFault | undefined => {
+  const fault = faults[0];
+  if (fault) {
+    fault.times = (fault.times ?? 1) - 1;
+    if (fault.times <= 0) faults.shift();
   }
-  if (rest) chunks.push(rest);
-  return chunks;
+  if (fault && !fault.midStream) throw new AgentFault(fault.type, fault.message ?? `Injected ${fault.type}`);
+  return fault;
+};
+
+/** Streams the answer as Bedrock does: traces (if asked for), then the chunks; a mid-stream fault cuts it. */
+const streamAnswer = async (
+  res: Http2ServerResponse,
+  answer: { text: string; chunks: string[]; traces: Record<string, unknown>[] },
+  ids: InvokeAgentIds & { agentVersion: string },
+  fault: InjectedFault | undefined,
+  record: AgentInvocation,
+) => {
+  res.writeHead(200, {
+    'content-type': 'application/vnd.amazon.eventstream',
+    'x-amzn-bedrock-agent-content-type': 'application/json',
+    'x-amz-bedrock-agent-session-id': ids.sessionId,
+    'x-amzn-requestid': randomUUID(),
+  });
+  for (const trace of answer.traces) res.write(traceEvent(trace, ids));
+  for (const [index, chunk] of answer.chunks.entries()) {
+    if (fault?.midStream && index === Math.floor(answer.chunks.length / 2)) {
+      record.error = fault.type;
+      res.end(exceptionEvent(fault.type, fault.message ?? `Injected ${fault.type}`));
+      return;
+    }
+    res.write(chunkEvent(chunk));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  res.end();
 };
 
 /**
@@ -183,199 +169,79 @@ export const splitIntoChunks = (text: string, size: number): string[] => {
  * function-details event, feeds the result back to the model and streams the final answer in chunks.
  * Sessions keep their previous turns and session attributes.
  */
-/**
- * Tokens of a text as models count them, roughly (about four characters a token for English).
- * The local stand-in has no tokenizer: this is an estimate, documented as such.
- */
-const tokensOf = (text: string) => Math.ceil(text.length / 4);
-
-/**
- * Instructions and formatting a Bedrock agent's orchestration prompt template adds around the
- * conversation (≈ 1,000 tokens with Anthropic models and the default template): every model call
- * pays them.
- */
-export const ORCHESTRATION_TEMPLATE_TOKENS = 1000;
-
-/**
- * The token usage one model call of the agent reports, estimated the way Bedrock counts it: the
- * input is the whole orchestration prompt (template, the action groups' schema, the conversation
- * so far, this turn's input and the results of this turn's calls), the output the model's decision.
- */
-export const estimateUsage = (
-  turn: {
-    inputText: string;
-    history: readonly ConversationTurn[];
-    steps: readonly AgentStep[];
-    actionGroups: readonly ActionGroupDefinition[];
-  },
-  decision: AgentDecision,
-) => ({
-  inputTokens:
-    ORCHESTRATION_TEMPLATE_TOKENS +
-    tokensOf(JSON.stringify(turn.actionGroups)) +
-    tokensOf(turn.history.map((t) => `${t.user}\n${t.assistant}`).join('\n')) +
-    tokensOf(turn.inputText) +
-    tokensOf(turn.steps.map((step) => JSON.stringify(step)).join('\n')),
-  outputTokens: tokensOf(decision.type === 'answer' ? decision.text : JSON.stringify(decision.call)) + 12,
-});
-
-/** The orchestration trace Bedrock emits after each model call, with its token usage. */
-const modelInvocationTrace = (usage: { inputTokens: number; outputTokens: number }) => ({
-  orchestrationTrace: {
-    modelInvocationOutput: {
-      traceId: randomUUID().replace(/-/g, '').slice(0, 16),
-      metadata: { usage },
-    },
-  },
-});
-
 export const startLocalBedrockAgent = async (
   options: LocalBedrockAgentOptions,
 ): Promise<LocalBedrockAgent> => {
-  const model = options.model ?? createIntentRouterModel();
-  const actionGroups = options.actionGroups ?? [ORDER_ACTION_GROUP];
-  const maxSteps = options.maxSteps ?? 5;
+  const agentVersion = options.agentVersion ?? 'DRAFT';
+  const setup: AgentSetup = {
+    model: options.model ?? createIntentRouterModel(),
+    actionGroups: options.actionGroups ?? [ORDER_ACTION_GROUP],
+    maxSteps: options.maxSteps ?? 5,
+    invokeActionGroup: options.invokeActionGroup,
+    agentName: (agentId) => options.agents?.[agentId]?.name ?? options.agentName ?? 'local-agent',
+    agentVersion,
+  };
   const chunkSize = Math.max(1, options.chunkSize ?? 24);
   const maxHistory = options.maxHistory ?? 20;
-  const codec = new EventStreamCodec(toUtf8, fromUtf8);
-  const sessions = new Map<
-    string,
-    { turns: ConversationTurn[]; sessionAttributes: Record<string, string> }
-  >();
+  const sessions = new Map<string, Session>();
   const invocations: AgentInvocation[] = [];
   const faults: InjectedFault[] = [];
 
-  const message = (headers: Record<string, string>, body: unknown) =>
-    codec.encode({
-      headers: Object.fromEntries(
-        Object.entries(headers).map(([k, v]) => [k, { type: 'string' as const, value: v }]),
-      ),
-      body: fromUtf8(JSON.stringify(body)),
-    });
-
-  const chunkEvent = (text: string) =>
-    message(
-      { ':event-type': 'chunk', ':message-type': 'event', ':content-type': 'application/json' },
-      { bytes: Buffer.from(text, 'utf8').toString('base64') },
-    );
-
-  const exceptionEvent = (type: BedrockErrorType, text: string) =>
-    message(
-      {
-        ':exception-type': `${type.charAt(0).toLowerCase()}${type.slice(1)}`,
-        ':message-type': 'exception',
-        ':content-type': 'application/json',
-      },
-      { message: text },
-    );
-
-  const traceEvent = (trace: Json, ids: { agentId: string; agentAliasId: string; sessionId: string }) =>
-    message(
-      { ':event-type': 'trace', ':message-type': 'event', ':content-type': 'application/json' },
-      { ...ids, agentVersion: options.agentVersion ?? 'DRAFT', trace },
-    );
-
-  /** Authentication first, then `bedrock:InvokeAgent` on the alias for a role session. */
-  const authorizeInvokeAgent = async (
-    req: Http2ServerRequest,
-    body: Buffer,
-    agentId: string,
-    agentAliasId: string,
-  ) => {
-    const iam = options.iam as NonNullable<LocalBedrockAgentOptions['iam']>;
-    let caller: Awaited<ReturnType<typeof authenticateCaller>>;
-    try {
-      caller = await authenticateCaller(
-        {
-          method: req.method,
-          url: req.url,
-          headers: req.headers,
-          body,
-        },
-        { sessions: iam.sessions, admins: iam.admins ?? [] },
-      );
-    } catch (error) {
-      if (error instanceof AuthenticationFault) throw new AgentFault(error.code, error.message);
-      throw error;
-    }
-    if (caller.kind !== 'session') return;
-    const resourceArn = `arn:aws:bedrock:${iam.region ?? LOCAL_REGION}:${iam.accountId ?? LOCAL_ACCOUNT_ID}:agent-alias/${agentId}/${agentAliasId}`;
-    const decision = await authorize(
-      {
-        principalArn: caller.principalArn,
-        action: 'bedrock:InvokeAgent',
-        resourceArn,
-        resourceAccountId: iam.accountId ?? LOCAL_ACCOUNT_ID,
-        context: sessionContext(caller.session, caller.region, new Date()),
-      },
-      {
-        identityPolicies: iam.roles[caller.session.roleArn]?.policies ?? [],
-        ...(caller.session.sessionPolicy ? { sessionPolicy: caller.session.sessionPolicy } : {}),
-      },
-    );
-    if (!decision.allowed) throw new AgentFault('AccessDeniedException', decision.message);
-  };
-
-  const sendError = (res: Http2ServerResponse, type: BedrockErrorType, text: string) => {
-    const body = JSON.stringify({ message: text });
-    res.writeHead(ERROR_STATUS[type], {
-      'content-type': 'application/json',
-      'x-amzn-errortype': type,
-      'x-amzn-requestid': randomUUID(),
-    });
-    res.end(body);
-  };
-
-  const callActionGroup = async (
-    call: FunctionCall,
-    context: {
-      agentId: string;
-      agentAliasId: string;
-      sessionId: string;
-      inputText: string;
-      sessionAttributes: Record<string, string>;
-      promptSessionAttributes: Record<string, string>;
-    },
-  ): Promise<{ result: FunctionResult; response: BedrockActionGroupResponse }> => {
-    const definition = actionGroups
-      .find((group) => group.name === call.actionGroup)
-      ?.functions.find((fn) => fn.name === call.function);
-    const event: BedrockActionGroupEvent = {
-      messageVersion: '1.0',
-      agent: {
-        name: options.agents?.[context.agentId]?.name ?? options.agentName ?? 'local-agent',
-        id: context.agentId,
-        alias: context.agentAliasId,
-        version: options.agentVersion ?? 'DRAFT',
-      },
-      inputText: context.inputText,
-      sessionId: context.sessionId,
-      actionGroup: call.actionGroup,
-      function: call.function,
-      parameters: Object.entries(call.parameters).map(([name, value]) => ({
-        name,
-        type: definition?.parameters?.find((p) => p.name === name)?.type ?? 'string',
-        value,
-      })),
-      sessionAttributes: { ...context.sessionAttributes },
-      promptSessionAttributes: { ...context.promptSessionAttributes },
-    };
-    const response = await options.invokeActionGroup(event);
-    const functionResponse = response?.response?.functionResponse;
-    const body = functionResponse?.responseBody?.TEXT?.body;
-    if (typeof body !== 'string') {
+  const checkAgentExists = ({ agentId, agentAliasId }: InvokeAgentIds) => {
+    const agent = options.agents ? options.agents[agentId] : undefined;
+    if (options.agents && (!agent || (agent.aliases && !agent.aliases.includes(agentAliasId)))) {
       throw new AgentFault(
-        'DependencyFailedException',
-        'The server encountered an error processing the Lambda response. Check the Lambda response and retry the request',
+        'ResourceNotFoundException',
+        `Failed to retrieve resource because it doesn't exist. Agent ${agentId} or alias ${agentAliasId}`,
       );
     }
-    const state = functionResponse?.responseState ?? 'OK';
-    return { result: { body, state }, response };
+  };
+
+  /** Keeps the turn in the session (at most `maxHistory` turns), or ends the session. */
+  const remember = (turn: Turn, text: string, endSession: boolean) => {
+    const { session } = turn;
+    session.turns.push({ user: turn.inputText, assistant: text, calls: turn.steps.map((s) => s.call) });
+    if (session.turns.length > maxHistory) session.turns.splice(0, session.turns.length - maxHistory);
+    if (endSession) sessions.delete(turn.ids.sessionId);
+    else sessions.set(turn.ids.sessionId, session);
+  };
+
+  /** authorize → validate → injected fault → orchestrate → remember → stream. */
+  const invokeAgent = async (
+    req: Http2ServerRequest,
+    res: Http2ServerResponse,
+    ids: InvokeAgentIds,
+    record: AgentInvocation,
+  ) => {
+    const raw = await readBody(req, 1024 * 1024);
+    if (options.iam) await authorizeInvokeAgent(options.iam, req, raw, ids);
+    checkIds(ids);
+    checkAgentExists(ids);
+    const request = parseInvokeAgentBody(raw);
+    record.inputText = request.inputText;
+    const fault = takeFault(faults);
+    const session = sessions.get(ids.sessionId) ?? { turns: [], sessionAttributes: {} };
+    if (request.sessionAttributes) session.sessionAttributes = request.sessionAttributes;
+    const turn: Turn = {
+      ids,
+      inputText: request.inputText,
+      promptSessionAttributes: request.promptSessionAttributes,
+      session,
+      steps: [],
+      traces: [],
+      calls: record.calls,
+    };
+    const text = (await orchestrate(setup, turn)) ?? "I'm sorry, I couldn't complete that request.";
+    record.answer = text;
+    remember(turn, text, request.endSession);
+    const chunks = request.streamFinalResponse ? splitIntoChunks(text, chunkSize) : [text];
+    const traces = request.enableTrace ? turn.traces : [];
+    await streamAnswer(res, { text, chunks, traces }, { ...ids, agentVersion }, fault, record);
   };
 
   const handle = async (req: Http2ServerRequest, res: Http2ServerResponse) => {
-    const route = ROUTE.exec((req.url ?? '').split('?')[0] ?? '');
-    if (req.method !== 'POST' || !route) {
+    const ids = invokeAgentRoute(req.method, req.url ?? '');
+    if (!ids) {
       sendError(
         res,
         'ResourceNotFoundException',
@@ -383,223 +249,27 @@ export const startLocalBedrockAgent = async (
       );
       return;
     }
-    const [agentId, agentAliasId, sessionId] = route.slice(1).map((part) => decodeURIComponent(part)) as [
-      string,
-      string,
-      string,
-    ];
-    const record: AgentInvocation = { sessionId, agentId, agentAliasId, inputText: '', calls: [] };
+    const record: AgentInvocation = { ...ids, inputText: '', calls: [] };
     invocations.push(record);
-    const fail = (type: BedrockErrorType, text: string) => {
-      record.error = type;
-      sendError(res, type, text);
-    };
     try {
-      const raw = await readBody(req, 1024 * 1024);
-      if (options.iam) await authorizeInvokeAgent(req, raw, agentId, agentAliasId);
-      if (!ID_PATTERN.test(agentId))
-        throw constraint(agentId, 'agentId', 'Member must satisfy regular expression pattern: [0-9a-zA-Z]+');
-      if (!ID_PATTERN.test(agentAliasId)) {
-        throw constraint(
-          agentAliasId,
-          'agentAliasId',
-          'Member must satisfy regular expression pattern: [0-9a-zA-Z]+',
-        );
-      }
-      if (!SESSION_PATTERN.test(sessionId)) {
-        throw constraint(
-          sessionId,
-          'sessionId',
-          'Member must satisfy regular expression pattern: [0-9a-zA-Z._:-]+ and have length between 2 and 100',
-        );
-      }
-      const agent = options.agents ? options.agents[agentId] : undefined;
-      if (options.agents && (!agent || (agent.aliases && !agent.aliases.includes(agentAliasId)))) {
-        throw new AgentFault(
-          'ResourceNotFoundException',
-          `Failed to retrieve resource because it doesn't exist. Agent ${agentId} or alias ${agentAliasId}`,
-        );
-      }
-      let body: Json;
-      try {
-        const parsed: unknown = JSON.parse(raw.toString('utf8') || '{}');
-        if (!isRecord(parsed)) throw new Error('not an object');
-        body = parsed;
-      } catch {
-        throw new AgentFault('ValidationException', 'The request body is not valid JSON');
-      }
-      const state = isRecord(body.sessionState) ? body.sessionState : {};
-      if (state.returnControlInvocationResults !== undefined) {
-        throw new AgentFault(
-          'ValidationException',
-          'Return of control is not supported by the local Bedrock stand-in',
-        );
-      }
-      const inputText = body.inputText;
-      if (typeof inputText !== 'string' || inputText.length === 0) {
-        throw new AgentFault('ValidationException', 'inputText is required');
-      }
-      if (inputText.length > MAX_INPUT) {
-        throw constraint('…', 'inputText', `Member must have length less than or equal to ${MAX_INPUT}`);
-      }
-      record.inputText = inputText;
-      const requestAttributes =
-        state.sessionAttributes === undefined
-          ? undefined
-          : stringMap(state.sessionAttributes, 'sessionAttributes');
-      const promptSessionAttributes = stringMap(state.promptSessionAttributes, 'promptSessionAttributes');
-
-      const fault = faults[0];
-      if (fault) {
-        fault.times = (fault.times ?? 1) - 1;
-        if (fault.times <= 0) faults.shift();
-      }
-      if (fault && !fault.midStream)
-        throw new AgentFault(fault.type, fault.message ?? `Injected ${fault.type}`);
-
-      const session = sessions.get(sessionId) ?? { turns: [], sessionAttributes: {} };
-      if (requestAttributes) session.sessionAttributes = requestAttributes;
-      const steps: AgentStep[] = [];
-      const traces: Json[] = [];
-      let answer: string | undefined;
-      for (let step = 0; step <= maxSteps && answer === undefined; step += 1) {
-        let decision: Awaited<ReturnType<AgentModel['next']>>;
-        try {
-          decision = await model.next({
-            inputText,
-            history: session.turns,
-            actionGroups,
-            steps,
-            promptSessionAttributes,
-          });
-        } catch (error) {
-          throw new AgentFault('InternalServerException', `The model failed: ${(error as Error).message}`);
-        }
-        traces.push(
-          modelInvocationTrace(
-            estimateUsage({ inputText, history: session.turns, steps, actionGroups }, decision),
-          ),
-        );
-        if (decision.type === 'answer') {
-          answer = decision.text;
-          break;
-        }
-        if (step === maxSteps) break;
-        const known = actionGroups.some(
-          (group) =>
-            group.name === decision.call.actionGroup &&
-            group.functions.some((fn) => fn.name === decision.call.function),
-        );
-        if (!known) {
-          steps.push({
-            call: decision.call,
-            result: { body: `Unknown function ${decision.call.function}`, state: 'FAILURE' },
-          });
-          record.calls.push({ ...decision.call, state: 'FAILURE', error: 'unknown function' });
-          continue;
-        }
-        traces.push({
-          orchestrationTrace: {
-            invocationInput: {
-              invocationType: 'ACTION_GROUP',
-              traceId: randomUUID(),
-              actionGroupInvocationInput: {
-                actionGroupName: decision.call.actionGroup,
-                function: decision.call.function,
-                parameters: Object.entries(decision.call.parameters).map(([name, value]) => ({
-                  name,
-                  type: 'string',
-                  value,
-                })),
-                executionType: 'LAMBDA',
-              },
-            },
-          },
-        });
-        let outcome: Awaited<ReturnType<typeof callActionGroup>>;
-        try {
-          outcome = await callActionGroup(decision.call, {
-            agentId,
-            agentAliasId,
-            sessionId,
-            inputText,
-            sessionAttributes: session.sessionAttributes,
-            promptSessionAttributes,
-          });
-        } catch (error) {
-          record.calls.push({
-            ...decision.call,
-            error: error instanceof Error ? error.message : String(error),
-          });
-          if (error instanceof AgentFault) throw error;
-          throw new AgentFault(
-            'DependencyFailedException',
-            `Received failed response from the action group Lambda: ${error instanceof Error ? error.name : 'Error'}`,
-          );
-        }
-        if (outcome.response.sessionAttributes) {
-          session.sessionAttributes = stringMap(outcome.response.sessionAttributes, 'sessionAttributes');
-        }
-        steps.push({ call: decision.call, result: outcome.result });
-        record.calls.push({ ...decision.call, state: outcome.result.state });
-        traces.push({
-          orchestrationTrace: {
-            observation: {
-              type: 'ACTION_GROUP',
-              traceId: randomUUID(),
-              actionGroupInvocationOutput: { text: outcome.result.body },
-            },
-          },
-        });
-      }
-      const text = answer ?? "I'm sorry, I couldn't complete that request.";
-      record.answer = text;
-      session.turns.push({ user: inputText, assistant: text, calls: steps.map((s) => s.call) });
-      if (session.turns.length > maxHistory) session.turns.splice(0, session.turns.length - maxHistory);
-      if (body.endSession === true) sessions.delete(sessionId);
-      else sessions.set(sessionId, session);
-
-      const stream = (body.streamingConfigurations as Json | undefined)?.streamFinalResponse === true;
-      const chunks = stream ? splitIntoChunks(text, chunkSize) : [text];
-      res.writeHead(200, {
-        'content-type': 'application/vnd.amazon.eventstream',
-        'x-amzn-bedrock-agent-content-type': 'application/json',
-        'x-amz-bedrock-agent-session-id': sessionId,
-        'x-amzn-requestid': randomUUID(),
-      });
-      const ids = { agentId, agentAliasId, sessionId };
-      if (body.enableTrace === true) {
-        for (const trace of traces) res.write(traceEvent(trace, ids));
-      }
-      for (const [index, chunk] of chunks.entries()) {
-        if (fault?.midStream && index === Math.floor(chunks.length / 2)) {
-          record.error = fault.type;
-          res.end(exceptionEvent(fault.type, fault.message ?? `Injected ${fault.type}`));
-          return;
-        }
-        res.write(chunkEvent(chunk));
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      res.end();
+      await invokeAgent(req, res, ids, record);
     } catch (error) {
-      if (error instanceof AgentFault) fail(error.type, error.message);
-      else if (error instanceof BodyTooLargeError)
-        fail('ValidationException', 'The request body is too large');
-      else fail('InternalServerException', 'The local Bedrock Agent Runtime stand-in failed');
+      const fault =
+        error instanceof AgentFault
+          ? error
+          : error instanceof BodyTooLargeError
+            ? new AgentFault('ValidationException', 'The request body is too large')
+            : new AgentFault('InternalServerException', 'The local Bedrock Agent Runtime stand-in failed');
+      record.error = fault.type;
+      sendError(res, fault.type, fault.message);
     }
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent)
-        sendError(res, 'InternalServerException', 'The local Bedrock Agent Runtime stand-in failed');
-      else res.end();
-    });
-  });
-  const close = trackConnections(server);
-  const { url } = await listen(server, options);
+  const endpoint = await serveStandInHttp2(options, handle, (res) =>
+    sendError(res, 'InternalServerException', 'The local Bedrock Agent Runtime stand-in failed'),
+  );
   return {
-    url,
+    url: endpoint.url,
     invocations: () => [...invocations],
     session: (sessionId) => {
       const session = sessions.get(sessionId);
@@ -610,6 +280,6 @@ export const startLocalBedrockAgent = async (
     injectFault: (fault) => {
       faults.push({ ...fault, times: fault.times ?? 1 });
     },
-    close,
+    close: endpoint.close,
   };
 };

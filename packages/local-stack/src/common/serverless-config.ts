@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
+import { parseCloudFormationYaml } from '../cloudformation';
 import { ConfigurationError } from '../errors';
-import { parseCloudFormationYaml } from '../iam/cloudformation';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../iam/types';
 
 /** How to resolve a serverless.yml the way `serverless package --stage <stage>` would. */

@@ -376,6 +376,12 @@ export const accessChecksFor = async (
       }
       return checks;
     }
+    case 'CreateTable': {
+      // Tags given at creation need dynamodb:TagResource too, as in AWS.
+      const resourceArn = tableArn(requireString(body, 'TableName'), ctx);
+      const tagged = Array.isArray(body.Tags) && body.Tags.length > 0;
+      return [{ action, resourceArn }, ...(tagged ? [{ action: 'dynamodb:TagResource', resourceArn }] : [])];
+    }
     case 'TagResource':
     case 'UntagResource':
     case 'ListTagsOfResource':

@@ -1,21 +1,14 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  Agent,
-  createServer,
-  request as httpRequest,
-  type IncomingMessage,
-  type ServerResponse,
-} from 'node:http';
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { requestId } from '../common/ids';
-import {
-  BodyTooLargeError,
-  type ListenOptions,
-  type LocalEndpoint,
-  listen,
-  readBody,
-  trackConnections,
-} from '../common/net';
-import { parseAuthorizationHeader, verifySignature } from '../common/sigv4';
+  type AuthenticatedCaller,
+  AuthenticationFault,
+  authenticateCaller,
+  type CallerDirectory,
+  sessionContext,
+} from '../common/caller';
+import { BodyTooLargeError, type ListenOptions, type LocalEndpoint, readBody } from '../common/net';
+import { parseJsonObject, sendAwsJson, serveStandIn, signedRequestOf } from '../common/server';
 import { authorize, denialMessage } from '../iam/evaluate';
 import { LOCAL_ACCOUNT_ID, type RoleRegistry } from '../iam/types';
 import type { SessionStore, StsSession } from '../sts/session-store';
@@ -27,6 +20,9 @@ import {
   KNOWN_OPERATIONS,
   type TableKeySchema,
 } from './authorization';
+import { deliver, forwarder } from './forward';
+import { tableSchemaCache } from './table-schemas';
+import { createTableSettings } from './table-settings';
 
 export interface AdminCredentials {
   accessKeyId: string;
@@ -52,6 +48,11 @@ export interface DynamoDbIamGatewayOptions extends ListenOptions {
   now?: () => Date;
   /** How many decisions `decisions()` keeps (default 500). */
   decisionLogSize?: number;
+  /**
+   * Where the tables' tags and point-in-time-recovery settings are kept across restarts (answered
+   * by the gateway: DynamoDB Local lacks them, see `table-settings.ts`); default: in memory only.
+   */
+  tableSettingsFile?: string;
 }
 
 export interface GatewayDecision {
@@ -96,390 +97,289 @@ const ERROR_TYPES: Record<string, string> = {
   SerializationException: `${CORAL}SerializationException`,
   ValidationException: 'com.amazon.coral.validate#ValidationException',
   ResourceNotFoundException: 'com.amazonaws.dynamodb.v20120810#ResourceNotFoundException',
+  TableNotFoundException: 'com.amazonaws.dynamodb.v20120810#TableNotFoundException',
+  LimitExceededException: 'com.amazonaws.dynamodb.v20120810#LimitExceededException',
   InternalServerError: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
 };
 
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'transfer-encoding',
-  'upgrade',
-  'proxy-connection',
-  'te',
-  'trailer',
-]);
+/** Answers like DynamoDB: `__type` and `message` (`Message` for AccessDeniedException). */
+const sendError = (res: ServerResponse, status: number, type: string, message: string, capital = false) =>
+  sendAwsJson(res, status, { __type: ERROR_TYPES[type] ?? type, [capital ? 'Message' : 'message']: message });
+
+/** A request the gateway refuses; `via: 'iam'` when IAM evaluation refused it. */
+class Refusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    message: string,
+    readonly principal = 'unknown',
+    readonly evaluated?: { checks: AccessCheck[]; sessionTags?: Readonly<Record<string, string>> },
+  ) {
+    super(message);
+  }
+}
+
+interface Exchange {
+  req: IncomingMessage;
+  res: ServerResponse;
+  body: Buffer;
+  operation: string;
+}
+
+const adminKeysOf = (credentials: DynamoDbIamGatewayOptions['adminCredentials']): AdminCredentials[] =>
+  Array.isArray(credentials) ? [...credentials] : credentials ? [credentials as AdminCredentials] : [];
+
+/** A client for DescribeTable (key schemas), signed with the first admin key. */
+const describerFor = (target: string, admin: AdminCredentials | undefined) =>
+  new DynamoDBClient({
+    endpoint: target,
+    region: 'us-east-1',
+    credentials: {
+      accessKeyId: admin?.accessKeyId ?? 'localstackgateway',
+      secretAccessKey: admin?.secretAccessKey ?? 'localstackgateway',
+    },
+    maxAttempts: 2,
+  });
+
+/** 1. Who signed this, and is the signature right? (the shared caller authentication) */
+const authenticate = async (exchange: Exchange, directory: CallerDirectory) => {
+  try {
+    return await authenticateCaller(signedRequestOf(exchange.req, exchange.body), directory);
+  } catch (error) {
+    if (!(error instanceof AuthenticationFault)) throw error;
+    throw new Refusal(400, error.code, error.message, error.principalArn);
+  }
+};
+
+/** 2. The operation must be one DynamoDB has, and the payload a JSON object. */
+const checkOperation = (exchange: Exchange, header: string, principal: string) => {
+  if (!header.startsWith(TARGET_PREFIX) || !KNOWN_OPERATIONS.has(exchange.operation)) {
+    throw new Refusal(400, 'UnknownOperationException', '', principal);
+  }
+};
+
+const payloadOf = (exchange: Exchange, principal: string): Record<string, unknown> => {
+  const payload = parseJsonObject(exchange.body);
+  if (!payload) {
+    throw new Refusal(
+      400,
+      'SerializationException',
+      'Start of structure or map found where not expected',
+      principal,
+    );
+  }
+  return payload;
+};
+
+/** PartiQL is refused for role sessions: its statements name no key the gateway could check. */
+const refusePartiQl = (operation: string, principal: string, accountId: string): never => {
+  const check = { action: `dynamodb:${operation}`, resourceArn: '*' };
+  const message = denialMessage(
+    {
+      principalArn: principal,
+      action: check.action,
+      resourceArn: '*',
+      resourceAccountId: accountId,
+      context: {},
+    },
+    'evaluation-error',
+    'PartiQL requests from role sessions are not modelled by the local gateway',
+  );
+  throw new Refusal(400, 'AccessDeniedException', message, principal, { checks: [check] });
+};
+
+interface Evaluation {
+  roles: RoleRegistry;
+  accountId: string;
+  now: () => Date;
+  schemaOf: (tableName: string) => Promise<TableKeySchema | undefined>;
+}
+
+/** 3. What the request touches: one access check per action and resource (with its leading keys). */
+const accessChecks = async (
+  exchange: Exchange,
+  caller: AuthenticatedCaller,
+  evaluation: Evaluation,
+): Promise<AccessCheck[]> => {
+  const { operation } = exchange;
+  const payload = payloadOf(exchange, caller.principalArn);
+  if (isPartiQl(operation)) refusePartiQl(operation, caller.principalArn, evaluation.accountId);
+  try {
+    return await accessChecksFor(operation, payload, {
+      region: caller.region,
+      accountId: evaluation.accountId,
+      schemaOf: evaluation.schemaOf,
+    });
+  } catch (error) {
+    if (error instanceof DynamoDbRequestFault) {
+      throw new Refusal(400, error.type, error.message, caller.principalArn);
+    }
+    const message = `The local DynamoDB gateway failed: ${(error as Error).message}`;
+    throw new Refusal(500, 'InternalServerError', message, caller.principalArn);
+  }
+};
+
+/** 4. Authorization, like IAM: the role's policies and the session policy must allow every check. */
+const evaluate = async (
+  session: StsSession,
+  region: string,
+  checks: AccessCheck[],
+  evaluation: Evaluation,
+): Promise<void> => {
+  const context = sessionContext(session, region, evaluation.now());
+  const policies = {
+    identityPolicies: evaluation.roles[session.roleArn]?.policies ?? [],
+    sessionPolicy: session.sessionPolicy,
+  };
+  for (const check of checks) {
+    const request = {
+      principalArn: session.assumedRoleArn,
+      action: check.action,
+      resourceArn: check.resourceArn,
+      resourceAccountId: evaluation.accountId,
+      context: check.leadingKeys ? { ...context, 'dynamodb:LeadingKeys': check.leadingKeys } : context,
+    };
+    const decision = await authorize(request, policies);
+    if (!decision.allowed) {
+      throw new Refusal(400, 'AccessDeniedException', decision.message, session.assumedRoleArn, {
+        checks,
+        sessionTags: session.tags,
+      });
+    }
+  }
+};
+
+/** The decision log: the most recent decisions, and every one to the listeners. */
+const decisionLog = (size: number) => {
+  const log: GatewayDecision[] = [];
+  const listeners = new Set<(decision: GatewayDecision) => void>();
+  return {
+    record: (decision: GatewayDecision) => {
+      log.push(decision);
+      if (log.length > size) log.shift();
+      for (const listener of listeners) listener(decision);
+    },
+    decisions: () => [...log],
+    onDecision: (listener: (decision: GatewayDecision) => void) => {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+  };
+};
+
+const refusalDecision = (refusal: Refusal, operation: string, time: Date): GatewayDecision => ({
+  time,
+  operation,
+  principal: refusal.principal,
+  allowed: false,
+  via: refusal.evaluated ? 'iam' : 'refused',
+  checks: refusal.evaluated?.checks ?? [],
+  errorType: refusal.type,
+  message: refusal.message,
+  ...(refusal.evaluated?.sessionTags ? { sessionTags: refusal.evaluated.sessionTags } : {}),
+});
 
 /**
  * Local stand-in for IAM in front of DynamoDB Local. Every request must be SigV4-signed by a session
  * from the STS stand-in (or an admin key); the gateway verifies the signature with the session's
  * secret, derives action, resource ARN and `dynamodb:LeadingKeys` from the request, and evaluates the
  * role's identity policies plus the session policy with the session tags as `aws:PrincipalTag/*`.
- * Refusals are answered like DynamoDB does; allowed requests go to DynamoDB Local unchanged.
+ * Refusals are answered like DynamoDB does; allowed requests go to DynamoDB Local unchanged, but for
+ * the tag and continuous-backup operations it lacks (answered from `table-settings.ts`).
  */
 export const startDynamoDbIamGateway = async (
   options: DynamoDbIamGatewayOptions,
 ): Promise<DynamoDbIamGateway> => {
   const now = options.now ?? (() => new Date());
-  const accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
-  const target = new URL(options.target);
-  const admins = new Map(
-    (Array.isArray(options.adminCredentials)
-      ? options.adminCredentials
-      : options.adminCredentials
-        ? [options.adminCredentials]
-        : []
-    ).map((c: AdminCredentials) => [c.accessKeyId, c]),
-  );
-  const firstAdmin = [...admins.values()][0];
-  const describer = new DynamoDBClient({
-    endpoint: options.target,
-    region: 'us-east-1',
-    credentials: {
-      accessKeyId: firstAdmin?.accessKeyId ?? 'localstackgateway',
-      secretAccessKey: firstAdmin?.secretAccessKey ?? 'localstackgateway',
-    },
-    maxAttempts: 2,
+  const admins = adminKeysOf(options.adminCredentials);
+  const directory: CallerDirectory = { sessions: options.sessions, admins, now };
+  const describer = describerFor(options.target, admins[0]);
+  const schemas = tableSchemaCache(describer);
+  const evaluation: Evaluation = {
+    roles: options.roles,
+    accountId: options.accountId ?? LOCAL_ACCOUNT_ID,
+    now,
+    schemaOf: schemas.schemaOf,
+  };
+  const log = decisionLog(options.decisionLogSize ?? 500);
+  const tableSettings = createTableSettings({
+    ...(options.tableSettingsFile ? { file: options.tableSettingsFile } : {}),
+    now,
   });
-  // Own keep-alive pool to DynamoDB Local, destroyed on close so no idle socket outlives the gateway.
-  const upstreamAgent = new Agent({ keepAlive: true });
-  const schemas = new Map<string, Promise<TableKeySchema | undefined>>();
-  const log: GatewayDecision[] = [];
-  const logSize = options.decisionLogSize ?? 500;
+  const tableExists = async (table: string) => (await schemas.schemaOf(table)) !== undefined;
+  const upstream = forwarder(new URL(options.target), (res, error) =>
+    sendError(
+      res,
+      500,
+      'InternalServerError',
+      `The local DynamoDB gateway cannot reach DynamoDB Local: ${error.message}`,
+    ),
+  );
 
-  const listeners = new Set<(decision: GatewayDecision) => void>();
-  const record = (decision: GatewayDecision) => {
-    log.push(decision);
-    if (log.length > logSize) log.shift();
-    for (const listener of listeners) listener(decision);
-  };
-
-  const schemaOf = (tableName: string): Promise<TableKeySchema | undefined> => {
-    let cached = schemas.get(tableName);
-    if (!cached) {
-      cached = describer.send(new DescribeTableCommand({ TableName: tableName })).then(
-        ({ Table }) => {
-          const hashOf = (keys: { AttributeName?: string; KeyType?: string }[] | undefined) =>
-            keys?.find((k) => k.KeyType === 'HASH')?.AttributeName;
-          const partitionKey = hashOf(Table?.KeySchema);
-          if (!partitionKey) return undefined;
-          const indexPartitionKeys: Record<string, string> = {};
-          for (const index of Table?.GlobalSecondaryIndexes ?? []) {
-            const key = hashOf(index.KeySchema);
-            if (index.IndexName && key) indexPartitionKeys[index.IndexName] = key;
-          }
-          for (const index of Table?.LocalSecondaryIndexes ?? []) {
-            if (index.IndexName) indexPartitionKeys[index.IndexName] = partitionKey;
-          }
-          return { partitionKey, indexPartitionKeys };
-        },
-        (error: Error) => {
-          if (error.name === 'ResourceNotFoundException') return undefined;
-          throw error;
-        },
-      );
-      schemas.set(tableName, cached);
-      // Misses and failures are not cached: the table may be created a moment later.
-      cached.then(
-        (schema) => {
-          if (!schema) schemas.delete(tableName);
-        },
-        () => schemas.delete(tableName),
-      );
+  /** authenticate → operation → (admin: deliver) → access checks → IAM evaluation → deliver. */
+  const pass = async (exchange: Exchange, header: string) => {
+    const caller = await authenticate(exchange, directory);
+    checkOperation(exchange, header, caller.principalArn);
+    const base = {
+      time: now(),
+      operation: exchange.operation,
+      principal: caller.principalArn,
+      allowed: true,
+    };
+    if (caller.kind === 'admin') {
+      if (['CreateTable', 'DeleteTable', 'UpdateTable'].includes(exchange.operation)) schemas.clear();
+      log.record({ ...base, via: 'admin', checks: [] });
+      return;
     }
-    return cached;
-  };
-
-  const sendError = (
-    res: ServerResponse,
-    status: number,
-    type: string,
-    message: string,
-    capitalMessage = false,
-  ) => {
-    const body = JSON.stringify({
-      __type: ERROR_TYPES[type] ?? type,
-      [capitalMessage ? 'Message' : 'message']: message,
-    });
-    res.writeHead(status, {
-      'content-type': 'application/x-amz-json-1.0',
-      'x-amzn-requestid': requestId(),
-      'content-length': Buffer.byteLength(body),
-    });
-    res.end(body);
-  };
-
-  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
-    const headers: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
-    }
-    headers['content-length'] = String(body.length);
-    const upstream = httpRequest(
-      {
-        protocol: target.protocol,
-        hostname: target.hostname,
-        port: target.port,
-        method: req.method,
-        path: req.url,
-        headers,
-        agent: upstreamAgent,
-      },
-      (response) => {
-        const responseHeaders: Record<string, string | string[]> = {};
-        for (const [name, value] of Object.entries(response.headers)) {
-          if (value !== undefined && !HOP_BY_HOP.has(name)) responseHeaders[name] = value;
-        }
-        res.writeHead(response.statusCode ?? 502, responseHeaders);
-        response.pipe(res);
-      },
-    );
-    upstream.on('error', (error) => {
-      if (!res.headersSent) {
-        sendError(
-          res,
-          500,
-          'InternalServerError',
-          `The local DynamoDB gateway cannot reach DynamoDB Local: ${error.message}`,
-        );
-      } else {
-        res.destroy(error);
-      }
-    });
-    upstream.end(body);
+    const checks = await accessChecks(exchange, caller, evaluation);
+    await evaluate(caller.session, caller.region, checks, evaluation);
+    log.record({ ...base, time: now(), via: 'iam', checks, sessionTags: caller.session.tags });
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    let body: Buffer;
-    try {
-      body = await readBody(req, MAX_BODY);
-    } catch (error) {
+    const body = await readBody(req, MAX_BODY).catch((error: unknown) => {
       if (error instanceof BodyTooLargeError) {
         sendError(res, 413, 'ValidationException', 'Request size exceeded the limit of 16 MB');
       } else {
         res.destroy();
       }
-      return;
-    }
-    const operationHeader = String(req.headers['x-amz-target'] ?? '');
-    const operation = operationHeader.startsWith(TARGET_PREFIX)
-      ? operationHeader.slice(TARGET_PREFIX.length)
-      : operationHeader;
-    const refuse = (
-      status: number,
-      type: string,
-      message: string,
-      principal = 'unknown',
-      capital = false,
-    ) => {
-      record({
-        time: now(),
-        operation,
-        principal,
-        allowed: false,
-        via: 'refused',
-        checks: [],
-        errorType: type,
-        message,
-      });
-      sendError(res, status, type, message, capital);
-    };
-
-    // 1. Authentication: who signed this, and is the signature right?
-    const header = req.headers.authorization;
-    if (!header) {
-      refuse(400, 'MissingAuthenticationTokenException', 'Request is missing Authentication Token');
-      return;
-    }
-    const auth = parseAuthorizationHeader(header);
-    if (!auth) {
-      refuse(
-        400,
-        'IncompleteSignatureException',
-        `Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters.`,
-      );
-      return;
-    }
-    const admin = admins.get(auth.accessKeyId);
-    const session: StsSession | undefined = admin ? undefined : options.sessions.get(auth.accessKeyId);
-    if (!admin && !session) {
-      refuse(400, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
-      return;
-    }
-    if (session && req.headers['x-amz-security-token'] !== session.sessionToken) {
-      refuse(400, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
-      return;
-    }
-    const principal = session ? session.assumedRoleArn : `admin:${auth.accessKeyId}`;
-    if (session && session.expiration.getTime() <= now().getTime()) {
-      refuse(
-        400,
-        'ExpiredTokenException',
-        'The security token included in the request is expired',
-        principal,
-      );
-      return;
-    }
-    const failure = await verifySignature(
-      { method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body },
-      auth,
-      {
-        accessKeyId: auth.accessKeyId,
-        secretAccessKey: (admin?.secretAccessKey ?? session?.secretAccessKey) as string,
-      },
-      now(),
-    );
-    if (failure) {
-      refuse(
-        400,
-        failure.code === 'IncompleteSignature' ? 'IncompleteSignatureException' : 'InvalidSignatureException',
-        failure.message,
-        principal,
-      );
-      return;
-    }
-
-    // 2. Operation and payload.
-    if (!operationHeader.startsWith(TARGET_PREFIX) || !KNOWN_OPERATIONS.has(operation)) {
-      refuse(400, 'UnknownOperationException', '', principal);
-      return;
-    }
-    if (admin) {
-      if (operation === 'CreateTable' || operation === 'DeleteTable' || operation === 'UpdateTable')
-        schemas.clear();
-      record({ time: now(), operation, principal, allowed: true, via: 'admin', checks: [] });
-      forward(req, res, body);
-      return;
-    }
-    let payload: Record<string, unknown>;
-    try {
-      const parsed: unknown = JSON.parse(body.toString('utf8') || '{}');
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-        throw new Error('not an object');
-      payload = parsed as Record<string, unknown>;
-    } catch {
-      refuse(400, 'SerializationException', 'Start of structure or map found where not expected', principal);
-      return;
-    }
-
-    // 3. Authorization, like IAM: every check must be allowed.
-    const activeSession = session as StsSession;
-    let checks: AccessCheck[];
-    try {
-      if (isPartiQl(operation)) {
-        const check = { action: `dynamodb:${operation}`, resourceArn: '*' };
-        const message = denialMessage(
-          {
-            principalArn: principal,
-            action: check.action,
-            resourceArn: '*',
-            resourceAccountId: accountId,
-            context: {},
-          },
-          'evaluation-error',
-          'PartiQL requests from role sessions are not modelled by the local gateway',
-        );
-        record({
-          time: now(),
-          operation,
-          principal,
-          allowed: false,
-          via: 'iam',
-          checks: [check],
-          errorType: 'AccessDeniedException',
-          message,
-        });
-        sendError(res, 400, 'AccessDeniedException', message, true);
-        return;
-      }
-      checks = await accessChecksFor(operation, payload, { region: auth.region, accountId, schemaOf });
-    } catch (error) {
-      if (error instanceof DynamoDbRequestFault) {
-        refuse(400, error.type, error.message, principal);
-      } else {
-        refuse(
-          500,
-          'InternalServerError',
-          `The local DynamoDB gateway failed: ${(error as Error).message}`,
-          principal,
-        );
-      }
-      return;
-    }
-    const role = options.roles[activeSession.roleArn];
-    const context: Record<string, string | string[]> = {
-      'aws:PrincipalArn': activeSession.roleArn,
-      'aws:PrincipalAccount': activeSession.accountId,
-      'aws:PrincipalType': 'AssumedRole',
-      'aws:userid': activeSession.assumedRoleId,
-      'aws:SecureTransport': 'true',
-      'aws:CurrentTime': now().toISOString(),
-      'aws:EpochTime': String(Math.floor(now().getTime() / 1000)),
-      'aws:TokenIssueTime': activeSession.issuedAt.toISOString(),
-      'aws:RequestedRegion': auth.region,
-    };
-    for (const [key, value] of Object.entries(activeSession.tags)) context[`aws:PrincipalTag/${key}`] = value;
-    for (const check of checks) {
-      const request = {
-        principalArn: principal,
-        action: check.action,
-        resourceArn: check.resourceArn,
-        resourceAccountId: accountId,
-        context: check.leadingKeys ? { ...context, 'dynamodb:LeadingKeys': check.leadingKeys } : context,
-      };
-      const decision = await authorize(request, {
-        identityPolicies: role?.policies ?? [],
-        sessionPolicy: activeSession.sessionPolicy,
-      });
-      if (!decision.allowed) {
-        record({
-          time: now(),
-          operation,
-          principal,
-          allowed: false,
-          via: 'iam',
-          checks,
-          errorType: 'AccessDeniedException',
-          message: decision.message,
-          sessionTags: activeSession.tags,
-        });
-        sendError(res, 400, 'AccessDeniedException', decision.message, true);
-        return;
-      }
-    }
-    record({
-      time: now(),
-      operation,
-      principal,
-      allowed: true,
-      via: 'iam',
-      checks,
-      sessionTags: activeSession.tags,
     });
-    forward(req, res, body);
+    if (!body) return;
+    const header = String(req.headers['x-amz-target'] ?? '');
+    const operation = header.startsWith(TARGET_PREFIX) ? header.slice(TARGET_PREFIX.length) : header;
+    const exchange = { req, res, body, operation };
+    try {
+      await pass(exchange, header);
+    } catch (error) {
+      if (!(error instanceof Refusal)) throw error;
+      log.record(refusalDecision(error, operation, now()));
+      sendError(
+        res,
+        error.status,
+        error.type,
+        error.message,
+        error.type === 'AccessDeniedException' && !!error.evaluated,
+      );
+      return;
+    }
+    // 5. On to DynamoDB Local, or answered from the table settings for what it lacks.
+    await deliver(exchange, { upstream, settings: tableSettings, tableExists, sendError });
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: Error) => {
-      if (!res.headersSent)
-        sendError(res, 500, 'InternalServerError', `The local DynamoDB gateway failed: ${error.message}`);
-    });
-  });
-  const closeServer = trackConnections(server);
-  const { url } = await listen(server, options);
+  const endpoint = await serveStandIn(options, handle, (res, error) =>
+    sendError(res, 500, 'InternalServerError', `The local DynamoDB gateway failed: ${error.message}`),
+  );
   return {
-    url,
-    decisions: () => [...log],
-    onDecision: (listener) => {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
-    },
-    clearSchemaCache: () => schemas.clear(),
+    url: endpoint.url,
+    decisions: log.decisions,
+    onDecision: log.onDecision,
+    clearSchemaCache: schemas.clear,
     close: async () => {
       describer.destroy();
-      await closeServer();
-      upstreamAgent.destroy();
+      await endpoint.close();
+      upstream.close();
     },
   };
 };

@@ -1,20 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   type AdminKey,
   type AuthenticatedCaller,
   AuthenticationFault,
   authenticateCaller,
 } from '../common/caller';
-import { requestId } from '../common/ids';
-import {
-  BodyTooLargeError,
-  type ListenOptions,
-  type LocalEndpoint,
-  listen,
-  readBody,
-  trackConnections,
-} from '../common/net';
+import { BodyTooLargeError, type ListenOptions, type LocalEndpoint, readBody } from '../common/net';
+import { parseJsonObject, sendAwsJson, serveStandIn, signedRequestOf } from '../common/server';
 import { ConfigurationError } from '../errors';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION, type PolicyDocument, type RoleRegistry } from '../iam/types';
 import {
@@ -332,15 +325,8 @@ export const startLocalEventBridge = async (options: LocalEventBridgeOptions): P
     return { FailedEntryCount: failed, Entries: results };
   };
 
-  const send = (res: ServerResponse, status: number, body: Json) => {
-    const text = JSON.stringify(body);
-    res.writeHead(status, {
-      'content-type': 'application/x-amz-json-1.1',
-      'x-amzn-requestid': requestId(),
-      'content-length': Buffer.byteLength(text),
-    });
-    res.end(text);
-  };
+  const send = (res: ServerResponse, status: number, body: Json) =>
+    sendAwsJson(res, status, body, 'application/x-amz-json-1.1');
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     try {
@@ -348,10 +334,11 @@ export const startLocalEventBridge = async (options: LocalEventBridgeOptions): P
       const raw = await readBody(req, MAX_REQUEST_SIZE * 2);
       // Authentication comes first, as in AWS: an unsigned or unknown caller learns nothing more.
       const caller = options.iam
-        ? await authenticateCaller(
-            { method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body: raw },
-            { sessions: options.iam.sessions, admins: options.iam.admins ?? [], now },
-          )
+        ? await authenticateCaller(signedRequestOf(req, raw), {
+            sessions: options.iam.sessions,
+            admins: options.iam.admins ?? [],
+            now,
+          })
         : undefined;
       if (target !== 'AWSEvents.PutEvents') {
         throw new EventsFault(
@@ -360,22 +347,14 @@ export const startLocalEventBridge = async (options: LocalEventBridgeOptions): P
           `The local EventBridge stand-in does not support ${target || 'this request'}`,
         );
       }
-      let body: unknown;
-      try {
-        body = JSON.parse(raw.toString('utf8') || '{}');
-      } catch {
+      const body = parseJsonObject(raw);
+      if (!body) {
         throw new EventsFault(
           400,
           'SerializationException',
           'Start of structure or map found where not expected.',
         );
       }
-      if (!isRecord(body))
-        throw new EventsFault(
-          400,
-          'SerializationException',
-          'Start of structure or map found where not expected.',
-        );
       send(res, 200, await putEvents(body, caller));
     } catch (error) {
       if (error instanceof AuthenticationFault) {
@@ -390,11 +369,7 @@ export const startLocalEventBridge = async (options: LocalEventBridgeOptions): P
     }
   };
 
-  const server = createServer((req, res) => {
-    void handle(req, res);
-  });
-  const closeServer = trackConnections(server);
-  const { url } = await listen(server, options);
+  const { url, close: closeServer } = await serveStandIn(options, handle);
 
   return {
     url,

@@ -1,10 +1,10 @@
-import { ConfigurationError } from '../errors';
 import {
   type CloudFormationTemplate,
   type IntrinsicContext,
   resolveIntrinsics,
   resolvePolicyDocument,
-} from './cloudformation';
+} from '../cloudformation';
+import { ConfigurationError } from '../errors';
 import type { PolicyDocument, PolicyStatement } from './types';
 
 /**

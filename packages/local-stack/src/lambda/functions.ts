@@ -1,6 +1,6 @@
+import { type CloudFormationTemplate, resolveIntrinsics } from '../cloudformation';
 import { ServerlessConfig, type ServerlessConfigOptions } from '../common/serverless-config';
 import { ConfigurationError, UnresolvedIntrinsicError } from '../errors';
-import { type CloudFormationTemplate, resolveIntrinsics } from '../iam/cloudformation';
 
 /** A function's asynchronous invocation settings, as Lambda applies them (serverless.yml names). */
 export interface AsyncInvocationSettings {

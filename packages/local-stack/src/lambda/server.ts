@@ -1,13 +1,6 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { requestId } from '../common/ids';
-import {
-  BodyTooLargeError,
-  type ListenOptions,
-  type LocalEndpoint,
-  listen,
-  readBody,
-  trackConnections,
-} from '../common/net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BodyTooLargeError, type ListenOptions, type LocalEndpoint, readBody } from '../common/net';
+import { sendAwsJson, serveStandIn } from '../common/server';
 import type { AsyncInvoker, AsyncTarget } from './async-invocation';
 import type { LocalLambdaFunction } from './functions';
 
@@ -25,16 +18,8 @@ export interface LocalLambda extends LocalEndpoint {}
 const MAX_PAYLOAD = 6 * 1024 * 1024;
 const MAX_ASYNC_PAYLOAD = 256 * 1024;
 
-const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-  const text = body === undefined ? '' : JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'x-amzn-requestid': requestId(),
-    'content-length': Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
-};
+const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>
+  sendAwsJson(res, status, body, 'application/json', headers);
 
 const fault = (res: ServerResponse, status: number, type: string, message: string) =>
   send(res, status, { Type: 'User', message }, { 'x-amzn-errortype': type });
@@ -115,10 +100,6 @@ export const startLocalLambda = async (options: LocalLambdaOptions): Promise<Loc
     }
   };
 
-  const server = createServer((req, res) => {
-    void handle(req, res);
-  });
-  const closeServer = trackConnections(server);
-  const { url } = await listen(server, options);
+  const { url, close: closeServer } = await serveStandIn(options, handle);
   return { url, close: closeServer };
 };

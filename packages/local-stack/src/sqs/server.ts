@@ -1,16 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname } from 'node:path';
-import { requestId } from '../common/ids';
-import {
-  BodyTooLargeError,
-  type ListenOptions,
-  type LocalEndpoint,
-  listen,
-  readBody,
-  trackConnections,
-} from '../common/net';
+import { BodyTooLargeError, type ListenOptions, type LocalEndpoint, readBody } from '../common/net';
+import { parseJson, sendAwsJson, serveStandIn } from '../common/server';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../iam/types';
 
 /** One message as the stand-in keeps it. */
@@ -274,16 +267,14 @@ export const startLocalSqs = async (options: LocalSqsOptions = {}): Promise<Loca
     },
   };
 
-  const send = (res: ServerResponse, status: number, body: Json) => {
-    const text = JSON.stringify(body);
-    res.writeHead(status, {
-      'content-type': 'application/x-amz-json-1.0',
-      'x-amzn-requestid': requestId(),
-      ...(status >= 400 ? { 'x-amzn-query-error': `${String(body.__type)};Sender` } : {}),
-      'content-length': Buffer.byteLength(text),
-    });
-    res.end(text);
-  };
+  const send = (res: ServerResponse, status: number, body: Json) =>
+    sendAwsJson(
+      res,
+      status,
+      body,
+      'application/x-amz-json-1.0',
+      status >= 400 ? { 'x-amzn-query-error': `${String(body.__type)};Sender` } : {},
+    );
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     try {
@@ -297,13 +288,9 @@ export const startLocalSqs = async (options: LocalSqsOptions = {}): Promise<Loca
           `The local SQS stand-in does not support ${target || 'this request'}`,
         );
       }
-      let body: unknown;
-      try {
-        body = JSON.parse(raw.toString('utf8') || '{}');
-      } catch {
-        throw new SqsFault(400, 'SerializationException', 'The request body is not valid JSON.');
-      }
-      send(res, 200, action(isRecord(body) ? body : {}));
+      const body = parseJson(raw);
+      if (!body.ok) throw new SqsFault(400, 'SerializationException', 'The request body is not valid JSON.');
+      send(res, 200, action(isRecord(body.value) ? body.value : {}));
     } catch (error) {
       if (error instanceof SqsFault) send(res, error.status, { __type: error.type, message: error.message });
       else if (error instanceof BodyTooLargeError)
@@ -312,11 +299,7 @@ export const startLocalSqs = async (options: LocalSqsOptions = {}): Promise<Loca
     }
   };
 
-  const server = createServer((req, res) => {
-    void handle(req, res);
-  });
-  const closeServer = trackConnections(server);
-  const { url } = await listen(server, options);
+  const { url, close: closeServer } = await serveStandIn(options, handle);
   baseUrl = url;
 
   return {

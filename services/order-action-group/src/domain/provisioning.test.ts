@@ -5,6 +5,8 @@ import {
   DynamoDBClient,
   type KeySchemaElement,
   type TableStatus,
+  TagResourceCommand,
+  UpdateContinuousBackupsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventDetail } from '@tenant-assistant/contracts/events';
@@ -37,6 +39,10 @@ const deps: ProvisioningDeps = {
   dynamodb,
   documents,
   tables,
+  ordersTables: {
+    arnPrefix: 'arn:aws:dynamodb:us-east-1:123456789012:table/svc-test-orders-',
+    deletionProtection: true,
+  },
   maxWaitSeconds: 2,
   waiterDelays: { minDelay: 0.01, maxDelay: 0.02 },
   now: () => new Date('2025-01-01T00:00:00.000Z'),
@@ -47,11 +53,18 @@ beforeEach(() => {
   documentsMock.reset();
   dynamodbMock.on(CreateTableCommand).resolves({});
   dynamodbMock.on(DescribeTableCommand).resolves(table('ACTIVE'));
+  dynamodbMock.on(TagResourceCommand).resolves({});
+  dynamodbMock.on(UpdateContinuousBackupsCommand).resolves({});
   documentsMock.on(PutCommand).resolves({});
 });
 
+const tenantTags = [
+  { Key: 'tenant-assistant:tenantId', Value: 'tenant1' },
+  { Key: 'tenant-assistant:service', Value: 'order-action-group' },
+];
+
 describe('provisionTenant', () => {
-  it("creates the tenant's orders table, waits for it, then writes the TenantConfig item", async () => {
+  it("creates the tenant's orders table (tagged, deletion-protected, AWS owned key), waits for it, turns PITR on, then writes the TenantConfig item", async () => {
     // Act
     const outcome = await provisionTenant(deps, detail);
     // Assess
@@ -72,7 +85,14 @@ describe('provisionTenant', () => {
         { AttributeName: 'orderId', AttributeType: 'S' },
       ],
       BillingMode: 'PAY_PER_REQUEST',
+      DeletionProtectionEnabled: true,
+      Tags: tenantTags,
     });
+    expect(dynamodbMock.commandCalls(UpdateContinuousBackupsCommand)[0]?.args[0].input).toEqual({
+      TableName: 'svc-test-orders-tenant1',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+    expect(dynamodbMock.commandCalls(TagResourceCommand)).toHaveLength(0);
     expect(documentsMock.commandCalls(PutCommand)[0]?.args[0].input).toEqual({
       TableName: tables.tenantConfigTableName,
       Item: {
@@ -85,6 +105,60 @@ describe('provisionTenant', () => {
       },
       ConditionExpression: 'attribute_not_exists(tenantId)',
     });
+  });
+
+  it('encrypts the table with the configured customer managed KMS key', async () => {
+    // Prepare
+    const kmsKeyArn = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    // Act
+    await provisionTenant({ ...deps, ordersTables: { ...deps.ordersTables, kmsKeyArn } }, detail);
+    // Assess
+    expect(dynamodbMock.commandCalls(CreateTableCommand)[0]?.args[0].input.SSESpecification).toEqual({
+      Enabled: true,
+      SSEType: 'KMS',
+      KMSMasterKeyId: kmsKeyArn,
+    });
+  });
+
+  it('creates the table without deletion protection where the stage does not keep its data', async () => {
+    // Act
+    await provisionTenant(
+      { ...deps, ordersTables: { ...deps.ordersTables, deletionProtection: false } },
+      detail,
+    );
+    // Assess
+    const input = dynamodbMock.commandCalls(CreateTableCommand)[0]?.args[0].input;
+    expect(input?.DeletionProtectionEnabled).toBe(false);
+    expect(input?.SSESpecification).toBeUndefined();
+  });
+
+  it('tags an existing table again and keeps PITR on for a repeated event', async () => {
+    // Prepare
+    dynamodbMock.on(CreateTableCommand).rejects(awsError('ResourceInUseException'));
+    // Act
+    await provisionTenant(deps, detail);
+    // Assess
+    expect(dynamodbMock.commandCalls(TagResourceCommand)[0]?.args[0].input).toEqual({
+      ResourceArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/svc-test-orders-tenant1',
+      Tags: tenantTags,
+    });
+    expect(dynamodbMock.commandCalls(UpdateContinuousBackupsCommand)).toHaveLength(1);
+  });
+
+  it.each([
+    ['tagging', TagResourceCommand, 'Could not tag the orders table'],
+    ['turning PITR on', UpdateContinuousBackupsCommand, 'Could not turn on point-in-time recovery'],
+  ] as const)('fails before writing the TenantConfig item when %s fails', async (_, command, message) => {
+    // Prepare
+    dynamodbMock.on(CreateTableCommand).rejects(awsError('ResourceInUseException'));
+    const cause = awsError('AccessDeniedException');
+    dynamodbMock.on(command as typeof TagResourceCommand).rejects(cause);
+    // Act
+    const provisioning = provisionTenant(deps, detail);
+    // Assess
+    await expect(provisioning).rejects.toThrow(message);
+    await expect(provisioning).rejects.toMatchObject({ cause });
+    expect(documentsMock.commandCalls(PutCommand)).toHaveLength(0);
   });
 
   it('waits while the new table is CREATING', async () => {

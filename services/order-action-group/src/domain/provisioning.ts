@@ -2,11 +2,14 @@ import {
   CreateTableCommand,
   type DescribeTableCommandOutput,
   type DynamoDBClient,
+  TagResourceCommand,
+  UpdateContinuousBackupsCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventDetail } from '@tenant-assistant/contracts/events';
-import type { TableNames } from '../config';
+import { ordersTableArn, TENANT_TAG_KEY } from '@tenant-assistant/tenant-context';
+import type { OrdersTableSettings, TableNames } from '../config';
 import { ProvisioningError } from '../errors';
 import { ordersTableName } from './tenant-data';
 
@@ -15,6 +18,8 @@ export interface ProvisioningDeps {
   dynamodb: DynamoDBClient;
   documents: DynamoDBDocumentClient;
   tables: TableNames;
+  /** Encryption, deletion protection and the ARN of each orders table. */
+  ordersTables: OrdersTableSettings;
   /** Longest to wait for the orders table to become ACTIVE, seconds. */
   maxWaitSeconds: number;
   /** Polling delays of the table waiter, seconds (tests shorten them). */
@@ -48,7 +53,18 @@ const hasOrdersKeySchema = (output: DescribeTableCommandOutput | undefined) => {
   );
 };
 
-const createOrdersTable = async (deps: ProvisioningDeps, tableName: string): Promise<boolean> => {
+/** The tags of a tenant's orders table: the tenant id (cost allocation) and the owning service. */
+export const ordersTableTags = (tenantId: string) => [
+  { Key: TENANT_TAG_KEY, Value: tenantId },
+  { Key: 'tenant-assistant:service', Value: 'order-action-group' },
+];
+
+/**
+ * Creates the orders table — tagged, encrypted with the configured KMS key (else the AWS owned key),
+ * deletion-protected where configured; false when it exists already (a repeated event).
+ */
+const createOrdersTable = async (deps: ProvisioningDeps, tableName: string, tenantId: string) => {
+  const { kmsKeyArn, deletionProtection } = deps.ordersTables;
   try {
     await deps.dynamodb.send(
       new CreateTableCommand({
@@ -59,12 +75,42 @@ const createOrdersTable = async (deps: ProvisioningDeps, tableName: string): Pro
           { AttributeName: 'orderId', AttributeType: 'S' },
         ],
         BillingMode: 'PAY_PER_REQUEST',
+        ...(kmsKeyArn
+          ? { SSESpecification: { Enabled: true, SSEType: 'KMS', KMSMasterKeyId: kmsKeyArn } }
+          : {}),
+        DeletionProtectionEnabled: deletionProtection,
+        Tags: ordersTableTags(tenantId),
       }),
     );
     return true;
   } catch (error) {
     if (errorName(error) === 'ResourceInUseException') return false; // exists already: a repeated event
     throw new ProvisioningError(`Could not create the orders table ${tableName}`, error);
+  }
+};
+
+/** Tags an orders table that existed already (created before it was tagged, or a repeated event). */
+const tagOrdersTable = async (deps: ProvisioningDeps, tableArn: string, tenantId: string) => {
+  try {
+    await deps.dynamodb.send(
+      new TagResourceCommand({ ResourceArn: tableArn, Tags: ordersTableTags(tenantId) }),
+    );
+  } catch (error) {
+    throw new ProvisioningError(`Could not tag the orders table ${tableArn}`, error);
+  }
+};
+
+/** Turns point-in-time recovery on (idempotent: a table that has it keeps it). */
+const enablePointInTimeRecovery = async (deps: ProvisioningDeps, tableName: string) => {
+  try {
+    await deps.dynamodb.send(
+      new UpdateContinuousBackupsCommand({
+        TableName: tableName,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      }),
+    );
+  } catch (error) {
+    throw new ProvisioningError(`Could not turn on point-in-time recovery for ${tableName}`, error);
   }
 };
 
@@ -116,10 +162,12 @@ const writeTenantConfig = async (
 
 /**
  * Provisions an onboarded tenant: creates its orders table `<ordersTablePrefix><tenantId>`
- * (`userId` + `orderId`, on demand), waits until it is ACTIVE, then writes its TenantConfig item —
- * in that order, so a TenantConfig item always names a usable table. Idempotent: an existing table
- * is reused (if its key schema is right) and an existing TenantConfig item is never overwritten, so
- * a repeated event changes nothing. Failures throw ProvisioningError (the event is retried).
+ * (`userId` + `orderId`, on demand, tagged with the tenant id, encrypted, deletion-protected where
+ * configured), waits until it is ACTIVE, turns point-in-time recovery on, then writes its TenantConfig
+ * item — in that order, so a TenantConfig item always names a usable, backed-up table. Idempotent: an
+ * existing table is reused (if its key schema is right) and tagged again, and an existing TenantConfig
+ * item is never overwritten, so a repeated event changes nothing. Failures throw ProvisioningError
+ * (the event is retried).
  *
  * @example await provisionTenant(deps, { tenantId: 'tenant1', name: 'Acme', returnPolicyDays: 10, tier: 'basic' });
  */
@@ -128,8 +176,12 @@ export const provisionTenant = async (
   detail: EventDetail<'TenantOnboarded'>,
 ): Promise<ProvisioningOutcome> => {
   const tableName = ordersTableName(deps.tables, detail.tenantId);
-  const tableCreated = await createOrdersTable(deps, tableName);
+  const tableCreated = await createOrdersTable(deps, tableName, detail.tenantId);
   await waitUntilActive(deps, tableName);
+  if (!tableCreated) {
+    await tagOrdersTable(deps, ordersTableArn(deps.ordersTables.arnPrefix, detail.tenantId), detail.tenantId);
+  }
+  await enablePointInTimeRecovery(deps, tableName);
   const configWritten = await writeTenantConfig(deps, detail, tableName);
   return { tenantId: detail.tenantId, ordersTableName: tableName, tableCreated, configWritten };
 };

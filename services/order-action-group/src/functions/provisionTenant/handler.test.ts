@@ -1,4 +1,9 @@
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  UpdateContinuousBackupsCommand,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ContractEventWithTenant } from '@tenant-assistant/contracts/eventbridge';
 import { InvalidEventError } from '@tenant-assistant/tenant-context';
@@ -31,6 +36,8 @@ beforeAll(() => {
   process.env.AWS_REGION = 'us-east-1';
   process.env.TENANT_CONFIG_TABLE_NAME = 'tenant-assistant-order-action-group-test-tenant-config';
   process.env.ORDERS_TABLE_PREFIX = 'tenant-assistant-order-action-group-test-orders-';
+  process.env.ORDERS_TABLE_ARN_PREFIX =
+    'arn:aws:dynamodb:us-east-1:123456789012:table/tenant-assistant-order-action-group-test-orders-';
 });
 
 beforeEach(() => {
@@ -46,6 +53,7 @@ beforeEach(() => {
       ],
     },
   });
+  dynamodbMock.on(UpdateContinuousBackupsCommand).resolves({});
   documentsMock.on(PutCommand).resolves({});
 });
 

@@ -21,6 +21,7 @@ export const defaultDeps = (): ProvisioningDeps => ({
   dynamodb,
   documents,
   tables: config().tables,
+  ordersTables: config().ordersTables,
   maxWaitSeconds: config().maxWaitSeconds,
 });
 

@@ -1,0 +1,104 @@
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttp2Server,
+  type Http2ServerRequest,
+  type Http2ServerResponse,
+} from 'node:http2';
+import { requestId } from './ids';
+import { type ListenOptions, type LocalEndpoint, listen, trackConnections } from './net';
+
+type Response = ServerResponse | Http2ServerResponse;
+
+/** Answers a request its handler failed on, if nothing was sent yet; else ends what was sent. */
+const answerCrash = <Res extends Response>(
+  res: Res,
+  error: unknown,
+  onCrash?: (res: Res, error: Error) => void,
+) => {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const failure = error instanceof Error ? error : new Error(String(error));
+  if (onCrash) onCrash(res, failure);
+  else {
+    res.writeHead(500);
+    res.end();
+  }
+};
+
+/**
+ * The skeleton every local stand-in shares: one request handler, an HTTP server on loopback only,
+ * open connections tracked so `close()` does not wait for idle keep-alive sockets, and a handler
+ * that throws answered with `onCrash` (default: a bare 500) instead of a hanging request.
+ */
+export const serveStandIn = async (
+  options: ListenOptions,
+  handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+  onCrash?: (res: ServerResponse, error: Error) => void,
+): Promise<LocalEndpoint> => {
+  const server = createHttpServer((req, res) => {
+    handle(req, res).catch((error: unknown) => answerCrash(res, error, onCrash));
+  });
+  const close = trackConnections(server);
+  const { url } = await listen(server, options);
+  return { url, close };
+};
+
+/** The same skeleton over cleartext HTTP/2 (what the AWS SDK speaks to some services). */
+export const serveStandInHttp2 = async (
+  options: ListenOptions,
+  handle: (req: Http2ServerRequest, res: Http2ServerResponse) => Promise<void>,
+  onCrash?: (res: Http2ServerResponse, error: Error) => void,
+): Promise<LocalEndpoint> => {
+  const server = createHttp2Server((req, res) => {
+    handle(req, res).catch((error: unknown) => answerCrash(res, error, onCrash));
+  });
+  const close = trackConnections(server);
+  const { url } = await listen(server, options);
+  return { url, close };
+};
+
+/** Writes an AWS JSON-protocol answer (`{"__type": …, "message": …}` for errors). */
+export const sendAwsJson = (
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  contentType = 'application/x-amz-json-1.0',
+  headers: Record<string, string> = {},
+) => {
+  const text = body === undefined ? '' : JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': contentType,
+    'x-amzn-requestid': requestId(),
+    ...headers,
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+};
+
+/** A JSON request body (an empty one is `{}`), or `{ ok: false }` when it is not JSON. */
+export const parseJson = (raw: Buffer): { ok: true; value: unknown } | { ok: false } => {
+  try {
+    return { ok: true, value: JSON.parse(raw.toString('utf8') || '{}') };
+  } catch {
+    return { ok: false };
+  }
+};
+
+export const isJsonObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A JSON request body as an object, or undefined when it is not JSON or not an object. */
+export const parseJsonObject = (raw: Buffer): Record<string, unknown> | undefined => {
+  const parsed = parseJson(raw);
+  return parsed.ok && isJsonObject(parsed.value) ? parsed.value : undefined;
+};
+
+/** What a SigV4-verified request is made of (for `authenticateCaller`). */
+export const signedRequestOf = (req: IncomingMessage | Http2ServerRequest, body: Buffer) => ({
+  method: req.method ?? 'POST',
+  url: req.url ?? '/',
+  headers: req.headers,
+  body,
+});
