@@ -9,6 +9,7 @@ import {
   type CfnTemplate,
   packageService,
   resourcesOfType,
+  webAddressParams,
 } from '@tenant-assistant/testing';
 import { actionsOf, findCycle, roleStatements, type Statement } from './cfn';
 
@@ -28,12 +29,13 @@ beforeAll(async () => {
   // `serverless package` offline, with no AWS credentials, once per stage / parameter set. One at a
   // time: concurrent runs in one service folder share (and delete) its .esbuild build folder.
   const runs: [string, Record<string, string>][] = [
-    ['dev', {}],
-    ['prod', {}],
+    ['dev', webAddressParams],
+    ['prod', webAddressParams],
     ['local', {}],
     [
       'dev',
       {
+        ...webAddressParams,
         smsRoleArn,
         passwordMinimumLength: '16',
         passwordRequireSymbols: 'false',
@@ -766,7 +768,15 @@ describe('serverless invoke local', () => {
     // After the packaging above, never concurrently with it: both use the service's .esbuild folder.
     const { stdout } = await promisify(execFile)(
       join(serviceDir, 'node_modules', '.bin', 'serverless'),
-      ['invoke', 'local', '-f', 'preTokenGeneration', '-p', 'events/pre-token-generation.json'],
+      [
+        'invoke',
+        'local',
+        '-f',
+        'preTokenGeneration',
+        '-p',
+        'events/pre-token-generation.json',
+        ...Object.entries(webAddressParams).flatMap(([name, value]) => ['--param', `${name}=${value}`]),
+      ],
       { cwd: serviceDir, env, timeout: 60_000 },
     ).finally(() => registry.close());
 
