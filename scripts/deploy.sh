@@ -3,49 +3,20 @@
 # ones' CloudFormation exports): auth → order-action-group → chat-api → agent-invoker → web, then
 # uploads the chat UI. Needs AWS credentials in the environment. Each service can also be deployed
 # alone with `serverless deploy --stage <stage>` in its folder (see its README).
-#   ./scripts/deploy.sh --stage dev [--region us-east-1] [--web-origin https://chat.example.com] [--dry-run]
-# --web-origin is the chat UI's origin, which chat-api's CORS allows. With CloudFront's own domain,
-# deploy once, then again with --web-origin https://<distribution>.cloudfront.net (the web stack's
-# WebUrl output), since chat-api deploys before the web stack exists.
-set -euo pipefail
+#   ./scripts/deploy.sh --stage dev --web-origin https://chat.example.com [--region us-east-1] [--dry-run]
+# --web-origin (required) is the chat UI's origin: chat-api's and the admin API's CORS allow it, the
+# tenant-files bucket's CORS too, and the web client signs in and out at <origin>/ (auth's
+# callbackUrls, logoutUrls, corsOrigins, webOrigin; nothing defaults to localhost outside the local
+# stage). With CloudFront's own domain, deploy once, then again with
+# --web-origin https://<distribution>.cloudfront.net (the web stack's WebUrl output), since auth and
+# chat-api deploy before the web stack exists.
+# First every service is packaged for the stage and region (offline) and the plan printed: per
+# service the parameters it will use and which stack exports each import; a refused stage or
+# region, a missing parameter or a dangling import stops it before anything is deployed.
+# --dry-run stops after the plan and prints the commands. The work is done by
+# packages/dev-stack/src/cli/deploy.ts (Node); this wrapper only installs what it needs.
+set -eo pipefail
 cd "$(dirname "$0")/.."
-
-stage=""
-region="${AWS_REGION:-us-east-1}"
-dry_run=false
-web_origin=""
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --stage) stage="${2:-}"; shift 2 ;;
-    --region) region="${2:-}"; shift 2 ;;
-    --web-origin) web_origin="${2:-}"; shift 2 ;;
-    --dry-run) dry_run=true; shift ;;
-    *) echo "Unknown argument: $1 (usage: deploy.sh --stage <stage> [--region <region>] [--web-origin <url>] [--dry-run])" >&2; exit 2 ;;
-  esac
-done
-if [[ ! "$stage" =~ ^[a-z][a-z0-9-]{0,15}$ ]]; then
-  echo "--stage is required: lowercase letters, digits and dashes (e.g. dev, prod)" >&2
-  exit 2
-fi
-if [ "$stage" = "local" ]; then
-  echo "The local stage is not deployed: run ./scripts/dev.sh" >&2
-  exit 2
-fi
-
-run() {
-  echo "+ $*"
-  if [ "$dry_run" = false ]; then "$@"; fi
-}
-
-if [ "$dry_run" = false ]; then
-  # shellcheck source=scripts/setup.sh
-  source scripts/setup.sh
-fi
-for service in auth order-action-group chat-api agent-invoker web; do
-  # An empty array expanded under `set -u` fails on bash < 4.4 (macOS ships 3.2): expand only when set.
-  params=()
-  if [ "$service" = chat-api ] && [ -n "$web_origin" ]; then params=(--param "webOrigin=$web_origin"); fi
-  run pnpm --dir "services/$service" exec serverless deploy --stage "$stage" --region "$region" ${params[@]+"${params[@]}"}
-done
-run pnpm --dir services/web run build
-run pnpm --dir services/web run upload -- --stage "$stage" --region "$region"
+# shellcheck source=scripts/setup.sh
+source scripts/setup.sh >/dev/null
+exec scripts/tsx-run.sh deploy "$@"

@@ -1,11 +1,8 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { STSClient } from '@aws-sdk/client-sts';
 import {
   type AgentModel,
   type BedrockActionGroupEvent,
-  createAsyncInvoker,
   createIntentRouterModel,
   createOpenAiCompatibleModel,
   type DynamoDbIamGateway,
@@ -16,130 +13,49 @@ import {
   type LocalScheduler,
   type LocalSqs,
   type LocalSts,
-  loadFunctionsFromServerlessYml,
-  loadRulesFromServerlessYml,
-  loadSchedulesFromServerlessYml,
   ServerlessConfig,
-  startDynamoDbIamGateway,
-  startDynamoDbLocal,
-  startLocalBedrockAgent,
-  startLocalEventBridge,
-  startLocalLambda,
-  startLocalScheduler,
-  startLocalSqs,
-  startLocalSts,
-  TargetUnreachableError,
 } from '@tenant-assistant/local-stack';
-import { createScopedCredentialsProvider } from '@tenant-assistant/tenant-context/credentials';
 import type { CfnTemplate } from '@tenant-assistant/testing';
 import { startLocalCognito } from './cognito';
-import { dynamodbFaults, jwksFault, type StackFaults } from './faults';
-import { invokeLocalLambda, LambdaInvokeError, type RunningProcess, startServerlessOffline } from './offline';
+import { jwksFault, type StackFaults } from './faults';
+import { type RunningProcess, startServerlessOffline } from './offline';
 import { assertPortsFree, resolvePorts, type StackPorts } from './ports';
+import { type LocalIam, localIamOf, packagedTemplate } from './roles';
 import {
-  functionCredentialsFile,
-  issueFunctionCredentials,
-  type LocalIam,
-  localIamOf,
-  packagedTemplate,
-  readFunctionCredentials,
-} from './roles';
+  ADMIN_KEY,
+  LOCAL_FUNCTION_CONCURRENCY,
+  LOCAL_SCHEDULE_SPEED_UP,
+  localServiceEnv,
+  SERVICES,
+  type ServiceKey,
+  STAGE,
+} from './services';
+import {
+  type StackContext,
+  startAgent,
+  startAsyncDelivery,
+  startDataGateway,
+  startDynamoDb,
+  startIdentity,
+  startSchedules,
+} from './stand-ins';
 import { defaultDataDir, REPO_ROOT, type StackInfo, writeStackInfo } from './state';
-import { createTablesOfTemplate } from './tables';
 import { serveWeb } from './web';
 
-export const STAGE = 'local';
-export const LOCAL_AGENT_ID = 'LOCALAGENT';
-export const LOCAL_AGENT_ALIAS_ID = 'LOCALALIAS';
-/** The local alias of the premium tiers (agent-invoker's `premiumAgentAliasId` on the local stage). */
-export const LOCAL_PREMIUM_AGENT_ALIAS_ID = 'LOCALPREM1';
-/**
- * Most invocations of one function running at once locally (its reservedConcurrency when lower):
- * asynchronous ones wait in the function's queue, synchronous ones (HTTP, WebSocket, Invoke) wait
- * for a free instance in serverless-offline (patched: patches/serverless-offline@*.patch). On AWS
- * more containers would start; two cores cannot start fifty worker isolates at once (README).
- */
-export const LOCAL_FUNCTION_CONCURRENCY = 10;
+export {
+  LOCAL_AGENT_ALIAS_ID,
+  LOCAL_AGENT_ID,
+  LOCAL_FUNCTION_CONCURRENCY,
+  LOCAL_PREMIUM_AGENT_ALIAS_ID,
+  LOCAL_SCHEDULE_SPEED_UP,
+  localScopedCredentialsProvider,
+  localServiceEnv,
+  SERVICES,
+  type ServiceKey,
+  STAGE,
+} from './services';
 
-/** The four services, their folders and which serverless-offline ports they use. */
-export const SERVICES = {
-  auth: { dir: 'services/auth', http: 'authHttp', ws: 'authWebSocket', lambda: 'authLambda' },
-  orderActionGroup: {
-    dir: 'services/order-action-group',
-    http: 'orderActionGroupHttp',
-    ws: 'orderActionGroupWebSocket',
-    lambda: 'orderActionGroupLambda',
-  },
-  chatApi: { dir: 'services/chat-api', http: 'chatApiHttp', ws: 'chatApiWebSocket', lambda: 'chatApiLambda' },
-  agentInvoker: {
-    dir: 'services/agent-invoker',
-    http: 'agentInvokerHttp',
-    ws: 'agentInvokerWebSocket',
-    lambda: 'agentInvokerLambda',
-  },
-} as const satisfies Record<
-  string,
-  { dir: string; http: keyof StackPorts; ws: keyof StackPorts; lambda: keyof StackPorts }
->;
-export type ServiceKey = keyof typeof SERVICES;
-
-/**
- * The dev tools' key (seeding, manage-orders): authenticated by the stand-ins but never evaluated.
- * No function uses it: each function runs with a session of its own execution role as packaged
- * (see roles.ts), and every call made with it is evaluated against that role.
- */
-const ADMIN_KEY = { accessKeyId: 'LOCALADMIN', secretAccessKey: 'local-admin-secret' };
-
-/**
- * The environment a service's handlers get locally: the local endpoints through the SDK's standard
- * `AWS_ENDPOINT_URL_<SERVICE>` variables, the file with each function's own role credentials (the
- * local serverless plugin puts them into each function's environment), and the values its `local`
- * stage parameters read from the environment. The same for serverless-offline and `invoke local`.
- */
-export const localServiceEnv = (info: StackInfo, _key: ServiceKey, base: NodeJS.ProcessEnv = process.env) => {
-  const env: NodeJS.ProcessEnv = {
-    ...base,
-    AWS_REGION: info.region,
-    AWS_DEFAULT_REGION: info.region,
-    AWS_EC2_METADATA_DISABLED: 'true',
-    TA_LOCAL_FUNCTION_CREDENTIALS: info.functionCredentialsFile,
-    AWS_ENDPOINT_URL_DYNAMODB: info.dynamodbUrl,
-    AWS_ENDPOINT_URL_STS: info.stsUrl,
-    AWS_ENDPOINT_URL_EVENTBRIDGE: info.eventBridgeUrl,
-    AWS_ENDPOINT_URL_BEDROCK_AGENT_RUNTIME: info.bedrockUrl,
-    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: info.cognitoUrl,
-    AWS_ENDPOINT_URL_SQS: info.sqsUrl,
-    AWS_ENDPOINT_URL_LAMBDA: info.lambdaUrl,
-    COGNITO_WEB_CLIENT_ID: info.webClientId,
-    COGNITO_ISSUER_URL: info.cognitoIssuer,
-    WEB_ORIGIN: info.webUrl,
-    WEBSOCKET_API_ENDPOINT: info.webSocketUrl.replace(/^ws/, 'http'),
-  };
-  for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'])
-    delete env[name];
-  return env;
-};
-
-/** The agent-invoker's function, whose role TenantDataAccessRole trusts. */
-const AGENT_INVOKER_FUNCTION = `tenant-assistant-agent-invoker-${STAGE}-invokeAgent`;
-
-/**
- * tenant-context's scoped-credentials provider exactly as the agent-invoker configures it against
- * the running local system: AssumeRole on TenantDataAccessRole through the STS stand-in, as the
- * agent-invoker function's own role (for tools and tests that need a user's tenant-scoped credentials).
- */
-export const localScopedCredentialsProvider = (info: StackInfo) => {
-  const tableArn = (name: string) => `arn:aws:dynamodb:${info.region}:${info.accountId}:table/${name}`;
-  const invoker = readFunctionCredentials(info.functionCredentialsFile, AGENT_INVOKER_FUNCTION);
-  return createScopedCredentialsProvider({
-    roleArn: `arn:aws:iam::${info.accountId}:role/tenant-assistant-order-action-group-${STAGE}-data-access`,
-    sts: new STSClient({ region: info.region, endpoint: info.stsUrl, credentials: invoker }),
-    tables: {
-      tenantConfigTableArn: tableArn(info.tenantConfigTableName),
-      ordersTableArnPrefix: tableArn(info.ordersTablePrefix),
-    },
-  });
-};
+const SERVICE_KEYS = Object.keys(SERVICES) as ServiceKey[];
 
 export interface StartStackOptions {
   dataDir?: string;
@@ -172,9 +88,6 @@ export interface StartStackOptions {
   scheduleIntervalMs?: number;
   log?: (source: string, line: string) => void;
 }
-
-/** Scheduled functions run this many times more often locally than their rate says. */
-export const LOCAL_SCHEDULE_SPEED_UP = 6;
 
 export interface RunningStack {
   info: StackInfo;
@@ -212,7 +125,7 @@ export const modelFromEnv = (env: NodeJS.ProcessEnv = process.env): AgentModel =
  */
 const loadTemplates = (): Record<ServiceKey, CfnTemplate> =>
   Object.fromEntries(
-    (Object.keys(SERVICES) as ServiceKey[]).map((key) => {
+    SERVICE_KEYS.map((key) => {
       const config = ServerlessConfig.load(join(REPO_ROOT, SERVICES[key].dir, 'serverless.yml'), {
         stage: STAGE,
         region: LOCAL_REGION,
@@ -222,6 +135,81 @@ const loadTemplates = (): Record<ServiceKey, CfnTemplate> =>
       return [key, config.resolve(config.resources()) as CfnTemplate];
     }),
   ) as Record<ServiceKey, CfnTemplate>;
+
+/** Every service's packaged template (cached on disk after the first time). */
+const packagedTemplates = async () =>
+  Object.fromEntries(
+    await Promise.all(
+      SERVICE_KEYS.map(
+        async (key) => [key, await packagedTemplate(join(REPO_ROOT, SERVICES[key].dir), STAGE)] as const,
+      ),
+    ),
+  );
+
+/** Where the system is reached: what `stack.json` tells the tools, tests and the web app. */
+const stackInfoOf = (
+  ports: StackPorts,
+  endpoints: Pick<
+    StackInfo,
+    | 'dynamodbUrl'
+    | 'eventBridgeUrl'
+    | 'stsUrl'
+    | 'bedrockUrl'
+    | 'sqsUrl'
+    | 'lambdaUrl'
+    | 'functionCredentialsFile'
+  > & { cognito: { userPoolId: string; webClientId: string; url: string; issuer: string } },
+): StackInfo => ({
+  region: LOCAL_REGION,
+  accountId: LOCAL_ACCOUNT_ID,
+  stage: STAGE,
+  userPoolId: endpoints.cognito.userPoolId,
+  webClientId: endpoints.cognito.webClientId,
+  cognitoUrl: endpoints.cognito.url,
+  cognitoIssuer: endpoints.cognito.issuer,
+  chatApiUrl: `http://127.0.0.1:${ports.chatApiHttp}`,
+  adminApiUrl: `http://127.0.0.1:${ports.authHttp}`,
+  webSocketUrl: `ws://127.0.0.1:${ports.chatApiWebSocket}`,
+  webUrl: `http://127.0.0.1:${ports.web}`,
+  dynamodbUrl: endpoints.dynamodbUrl,
+  eventBridgeUrl: endpoints.eventBridgeUrl,
+  stsUrl: endpoints.stsUrl,
+  bedrockUrl: endpoints.bedrockUrl,
+  sqsUrl: endpoints.sqsUrl,
+  lambdaUrl: endpoints.lambdaUrl,
+  functionCredentialsFile: endpoints.functionCredentialsFile,
+  adminCredentials: ADMIN_KEY,
+  tenantConfigTableName: `tenant-assistant-order-action-group-${STAGE}-tenant-config`,
+  ordersTablePrefix: `tenant-assistant-order-action-group-${STAGE}-orders-`,
+  ports,
+  pid: process.pid,
+});
+
+/** Every service's real handlers under serverless-offline (stage `local`). */
+const startServices = (ctx: StackContext, info: StackInfo, answerDeadlineSeconds: number | undefined) =>
+  Promise.all(
+    SERVICE_KEYS.map((key) =>
+      startServerlessOffline({
+        serviceDir: join(REPO_ROOT, SERVICES[key].dir),
+        name: key,
+        stage: STAGE,
+        httpPort: ctx.ports[SERVICES[key].http],
+        websocketPort: ctx.ports[SERVICES[key].ws],
+        lambdaPort: ctx.ports[SERVICES[key].lambda],
+        env: {
+          ...localServiceEnv(info, key),
+          SLS_OFFLINE_MAX_CONCURRENCY: String(LOCAL_FUNCTION_CONCURRENCY),
+          ...(answerDeadlineSeconds === undefined
+            ? {}
+            : { ANSWER_DEADLINE_SECONDS: String(answerDeadlineSeconds) }),
+        },
+        log: (line) => ctx.log(key, line),
+      }).then((process_: RunningProcess) => {
+        ctx.running.push(process_);
+        return process_;
+      }),
+    ),
+  );
 
 /**
  * Starts the whole system on 127.0.0.1: DynamoDB Local behind the IAM-enforcing gateway, the STS,
@@ -237,193 +225,33 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
   await assertPortsFree(ports);
   if (options.reset) rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
-
-  const running: { name: string; close(): Promise<void> }[] = [];
+  const ctx: StackContext = { ports, dataDir, inMemory: options.inMemory ?? false, log, running: [] };
   const closeAll = async () => {
-    for (const item of running.reverse()) {
+    for (const item of ctx.running.reverse()) {
       await item.close().catch((error: unknown) => log(item.name, `close failed: ${String(error)}`));
     }
-    running.length = 0;
+    ctx.running.length = 0;
   };
 
   try {
     const templates = loadTemplates();
-    // Packaged before anything starts (cached on disk after the first time): packaging next to
-    // DynamoDB Local's start would starve the JVM of CPU on a small machine.
-    const packaged = await Promise.all(
-      (Object.keys(SERVICES) as ServiceKey[]).map(
-        async (key) => [key, await packagedTemplate(join(REPO_ROOT, SERVICES[key].dir), STAGE)] as const,
-      ),
-    );
-    const startDynamo = () =>
-      startDynamoDbLocal({
-        host: '127.0.0.1',
-        port: ports.dynamodb,
-        ...(options.inMemory ? { inMemory: true } : { dbPath: join(dataDir, 'dynamodb') }),
-        onLog: (line) => log('dynamodb', line),
-      });
-    let dynamo = await startDynamo();
-    running.push({ name: 'dynamodb', close: () => dynamo.close() });
-    const dynamoFaults = dynamodbFaults(
-      () => dynamo,
-      async () => {
-        dynamo = await startDynamo();
-      },
-      !options.inMemory,
-    );
-
+    // Packaged before anything starts: packaging next to DynamoDB Local's start would starve the
+    // JVM of CPU on a small machine.
+    const packaged = await packagedTemplates();
+    const dynamo = await startDynamoDb(ctx);
     // Every role as packaged (the functions' execution roles, TenantDataAccessRole, …), which
     // function runs as which role, and the bus policies: what every stand-in evaluates.
-    const iam = localIamOf(Object.fromEntries(packaged), {
-      accountId: LOCAL_ACCOUNT_ID,
-      region: LOCAL_REGION,
-      stage: STAGE,
-    });
+    const iam = localIamOf(packaged, { accountId: LOCAL_ACCOUNT_ID, region: LOCAL_REGION, stage: STAGE });
     log('stack', `packaged templates read after ${Date.now() - started} ms`);
-    const stsOptions = {
-      host: '127.0.0.1',
-      port: ports.sts,
-      roles: iam.roles,
-      callers: {
-        [ADMIN_KEY.accessKeyId]: {
-          arn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/local-admin`,
-          secretAccessKey: ADMIN_KEY.secretAccessKey,
-        },
-      },
-      requireKnownCallers: true,
-    };
-    const sts = await startLocalSts(stsOptions);
-    let stsNow: LocalSts | undefined = sts;
-    running.push({ name: 'sts', close: async () => stsNow?.close() });
-    /** TEST-ONLY FAULT: STS refuses connections for `ms`, then answers again (same sessions). */
-    const stsOutage = async (ms: number) => {
-      await stsNow?.close();
-      stsNow = undefined;
-      await new Promise((resolve) => setTimeout(resolve, ms));
-      stsNow = await startLocalSts({ ...stsOptions, sessions: sts.sessions });
-    };
-    const functionCredentials = functionCredentialsFile(dataDir);
-    await issueFunctionCredentials(sts, iam.functions, functionCredentials);
-    const gateway = await startDynamoDbIamGateway({
-      host: '127.0.0.1',
-      port: ports.dynamodbGateway,
-      target: dynamo.url,
-      sessions: sts.sessions,
-      roles: iam.roles,
-      adminCredentials: [ADMIN_KEY],
-      // Tags and PITR settings (which DynamoDB Local lacks) live as long as its data does.
-      ...(options.inMemory ? {} : { tableSettingsFile: join(dataDir, 'dynamodb-table-settings.json') }),
-    });
-    running.push({ name: 'dynamodb-gateway', close: () => gateway.close() });
-
+    const { sts, stsOutage, functionCredentials } = await startIdentity(ctx, iam);
+    const gateway = await startDataGateway(ctx, dynamo.url(), sts, iam, templates);
     log('stack', `data stores ready after ${Date.now() - started} ms`);
-    const adminDynamo = new DynamoDBClient({
-      region: LOCAL_REGION,
-      endpoint: dynamo.url,
-      credentials: ADMIN_KEY,
-    });
-    for (const template of Object.values(templates)) await createTablesOfTemplate(adminDynamo, template);
-
-    const lambdaPortOf = (service: string) => {
-      const key = (Object.keys(SERVICES) as ServiceKey[]).find(
-        (k) => `tenant-assistant-${SERVICES[k].dir.split('/')[1]}` === service,
-      );
-      if (!key) throw new Error(`No local service ${service}`);
-      return ports[SERVICES[key].lambda];
-    };
-    const configOptions = {
-      stage: STAGE,
-      region: LOCAL_REGION,
-      accountId: LOCAL_ACCOUNT_ID,
-      env: process.env,
-    };
-    const serviceFiles = (Object.keys(SERVICES) as ServiceKey[]).map((key) =>
-      join(REPO_ROOT, SERVICES[key].dir, 'serverless.yml'),
-    );
-    const rules = serviceFiles.flatMap((file) => loadRulesFromServerlessYml(file, configOptions));
-    const functions = serviceFiles.flatMap((file) => loadFunctionsFromServerlessYml(file, configOptions));
-
-    // Dead-letter queues and on-failure destinations: every AWS::SQS::Queue the services declare,
-    // kept with the local data (except for in-memory stacks).
-    const queues = Object.values(templates).flatMap((template) =>
-      Object.values(template.Resources).flatMap((resource) =>
-        resource.Type === 'AWS::SQS::Queue' && typeof resource.Properties?.QueueName === 'string'
-          ? [{ name: resource.Properties.QueueName }]
-          : [],
-      ),
-    );
-    const sqs = await startLocalSqs({
-      host: '127.0.0.1',
-      port: ports.sqs,
-      queues,
-      ...(options.inMemory ? {} : { dataFile: join(dataDir, 'sqs', 'queues.json') }),
-    });
-    running.push({ name: 'sqs', close: () => sqs.close() });
-
-    // Lambda's asynchronous invocation, shared by the bus and by Invoke(Event) callers (scripts/dlq):
-    // retries, reserved concurrency, event age and on-failure destinations from serverless.yml.
-    const runFunction = async (target: { service: string; functionName: string }, payload: unknown) => {
-      try {
-        return await invokeLocalLambda(
-          lambdaPortOf(target.service),
-          `${target.service}-${STAGE}-${target.functionName}`,
-          payload,
-        );
-      } catch (error) {
-        if (error instanceof LambdaInvokeError && error.functionError) throw error; // it ran and failed
-        throw new TargetUnreachableError(`${target.service}.${target.functionName} could not be reached`, {
-          cause: error,
-        });
-      }
-    };
-    // A function without reservedConcurrency runs at most LOCAL_FUNCTION_CONCURRENCY asynchronous
-    // invocations at once (the rest wait in its queue, as under an account's concurrency limit): on
-    // one machine each running invocation is a serverless-offline worker with its own warm state.
-    const asyncInvoker = createAsyncInvoker({
-      invoke: runFunction,
-      deadLetters: sqs,
-      defaultConcurrency: LOCAL_FUNCTION_CONCURRENCY,
-    });
-    running.push({ name: 'async-invocations', close: async () => asyncInvoker.close() });
-    const eventBridge = await startLocalEventBridge({
-      host: '127.0.0.1',
-      port: ports.eventBridge,
-      rules,
-      iam: { sessions: sts.sessions, roles: iam.roles, busPolicies: iam.busPolicies, admins: [ADMIN_KEY] },
-      asyncInvoker,
-      invoke: (rule, event) => runFunction(rule, event),
-    });
-    running.push({ name: 'eventbridge', close: () => eventBridge.close() });
-    const lambda = await startLocalLambda({
-      host: '127.0.0.1',
-      port: ports.lambda,
-      functions,
-      invoke: runFunction,
-      asyncInvoker,
-    });
-    running.push({ name: 'lambda', close: () => lambda.close() });
-
-    const bedrock = await startLocalBedrockAgent({
-      host: '127.0.0.1',
-      port: ports.bedrock,
+    const { sqs, eventBridge, lambda, runFunction } = await startAsyncDelivery(ctx, sts, iam, templates);
+    const bedrock = await startAgent(ctx, sts, iam, {
       model: options.model ?? modelFromEnv(),
       ...(options.maxAgentSteps === undefined ? {} : { maxSteps: options.maxAgentSteps }),
-      agents: {
-        [LOCAL_AGENT_ID]: {
-          name: 'tenant-assistant-local',
-          aliases: [LOCAL_AGENT_ALIAS_ID, LOCAL_PREMIUM_AGENT_ALIAS_ID],
-        },
-      },
-      iam: { sessions: sts.sessions, roles: iam.roles, admins: [ADMIN_KEY] },
-      invokeActionGroup: (event) =>
-        invokeLocalLambda(
-          ports.orderActionGroupLambda,
-          `tenant-assistant-order-action-group-${STAGE}-actionGroup`,
-          options.tamperActionGroupEvent ? options.tamperActionGroupEvent(event) : event,
-        ) as never,
+      ...(options.tamperActionGroupEvent ? { tamperActionGroupEvent: options.tamperActionGroupEvent } : {}),
     });
-    running.push({ name: 'bedrock', close: () => bedrock.close() });
-
     const cognito = await startLocalCognito({
       dataDir,
       port: ports.cognito,
@@ -433,91 +261,22 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
       accountId: LOCAL_ACCOUNT_ID,
       log: (line) => log('cognito', line),
     });
-    running.push(cognito);
-
+    ctx.running.push(cognito);
     log('stack', `stand-ins ready after ${Date.now() - started} ms`);
-    const webUrl = `http://127.0.0.1:${ports.web}`;
-    const chatApiUrl = `http://127.0.0.1:${ports.chatApiHttp}`;
-    const webSocketUrl = `ws://127.0.0.1:${ports.chatApiWebSocket}`;
-    const info: StackInfo = {
-      region: LOCAL_REGION,
-      accountId: LOCAL_ACCOUNT_ID,
-      stage: STAGE,
-      userPoolId: cognito.userPoolId,
-      webClientId: cognito.webClientId,
-      cognitoUrl: cognito.url,
-      cognitoIssuer: cognito.issuer,
-      chatApiUrl,
-      adminApiUrl: `http://127.0.0.1:${ports.authHttp}`,
-      webSocketUrl,
-      webUrl,
+    const info = stackInfoOf(ports, {
+      cognito,
       dynamodbUrl: gateway.url,
       eventBridgeUrl: eventBridge.url,
       stsUrl: sts.url,
       bedrockUrl: bedrock.url,
       sqsUrl: sqs.url,
       lambdaUrl: lambda.url,
-      adminCredentials: ADMIN_KEY,
       functionCredentialsFile: functionCredentials,
-      tenantConfigTableName: `tenant-assistant-order-action-group-${STAGE}-tenant-config`,
-      ordersTablePrefix: `tenant-assistant-order-action-group-${STAGE}-orders-`,
-      ports,
-      pid: process.pid,
-    };
-
-    const offline = await Promise.all(
-      (Object.keys(SERVICES) as ServiceKey[]).map((key) =>
-        startServerlessOffline({
-          serviceDir: join(REPO_ROOT, SERVICES[key].dir),
-          name: key,
-          stage: STAGE,
-          httpPort: ports[SERVICES[key].http],
-          websocketPort: ports[SERVICES[key].ws],
-          lambdaPort: ports[SERVICES[key].lambda],
-          env: {
-            ...localServiceEnv(info, key),
-            SLS_OFFLINE_MAX_CONCURRENCY: String(LOCAL_FUNCTION_CONCURRENCY),
-            ...(options.answerDeadlineSeconds === undefined
-              ? {}
-              : { ANSWER_DEADLINE_SECONDS: String(options.answerDeadlineSeconds) }),
-          },
-          log: (line) => log(key, line),
-        }).then((process_: RunningProcess) => {
-          running.push(process_);
-          return process_;
-        }),
-      ),
-    );
-    void offline;
-    log('stack', `services ready after ${Date.now() - started} ms`);
-
-    // EventBridge scheduled rules (chat-api's sweeper), read from the services' serverless.yml.
-    const schedules = (Object.keys(SERVICES) as ServiceKey[]).flatMap((key) =>
-      loadSchedulesFromServerlessYml(join(REPO_ROOT, SERVICES[key].dir, 'serverless.yml'), {
-        stage: STAGE,
-        region: LOCAL_REGION,
-        accountId: LOCAL_ACCOUNT_ID,
-        env: process.env,
-      }),
-    );
-    const intervalFromEnv = Number(process.env.TA_SCHEDULE_INTERVAL_MS);
-    const scheduler = startLocalScheduler({
-      schedules,
-      region: LOCAL_REGION,
-      accountId: LOCAL_ACCOUNT_ID,
-      stage: STAGE,
-      intervalMs: (schedule) =>
-        options.scheduleIntervalMs ??
-        (intervalFromEnv > 0 ? intervalFromEnv : Math.ceil(schedule.rateMs / LOCAL_SCHEDULE_SPEED_UP)),
-      invoke: (schedule, event) => runFunction(schedule, event),
-      onError: (schedule, error) => log('scheduler', `${schedule.functionName} failed: ${String(error)}`),
     });
-    running.push({ name: 'scheduler', close: () => scheduler.close() });
-
-    if (options.web !== false) {
-      const web = await serveWeb({ port: ports.web, info });
-      running.push(web);
-    }
+    await startServices(ctx, info, options.answerDeadlineSeconds);
+    log('stack', `services ready after ${Date.now() - started} ms`);
+    const scheduler = startSchedules(ctx, runFunction, options.scheduleIntervalMs);
+    if (options.web !== false) ctx.running.push(await serveWeb({ port: ports.web, info }));
     writeStackInfo(info, dataDir);
     return {
       info,
@@ -528,7 +287,7 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
       bedrock,
       scheduler,
       sqs,
-      faults: { stsOutage, ...dynamoFaults, jwks: jwksFault(dataDir) },
+      faults: { stsOutage, ...dynamo.faults, jwks: jwksFault(dataDir) },
       startupMs: Date.now() - started,
       close: async () => {
         await closeAll();

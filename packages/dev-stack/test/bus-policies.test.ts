@@ -9,7 +9,7 @@ import {
   resolveIntrinsics,
   rolesFromCloudFormationTemplate,
 } from '@tenant-assistant/local-stack';
-import { type CfnTemplate, packageService } from '@tenant-assistant/testing';
+import { type CfnTemplate, packageService, webAddressParams } from '@tenant-assistant/testing';
 
 // Both event buses' resource policies and every role of the project, exactly as packaged (dev stage),
 // judged by an IAM policy simulator: each contract entry is allowed to its producer's role only, on its
@@ -113,7 +113,9 @@ const busOf = (template: CloudFormationTemplate, logicalId: string, context: obj
 
 beforeAll(async () => {
   const templates = await Promise.all(
-    SERVICES.map((service) => packageService(join(servicesDir, service), { stage })),
+    SERVICES.map((service) =>
+      packageService(join(servicesDir, service), { stage, params: webAddressParams }),
+    ),
   );
   const imports: Record<string, unknown> = {};
   SERVICES.forEach((service, index) => {
@@ -145,7 +147,7 @@ const roleArn = (service: string, name: string) => {
 /** The roles allowed to put each detail-type, and the bus it goes to. */
 const producers = (): Record<string, { bus: 'data' | 'control'; roles: string[] }> => {
   const submitPrompt = roleArn('chat-api', `tenant-assistant-chat-api-${stage}-submitPrompt`);
-  const answers = roleArn('agent-invoker', `tenant-assistant-agent-invoker-${stage}-${region}-lambdaRole`);
+  const answers = roleArn('agent-invoker', `tenant-assistant-agent-invoker-${stage}-${region}`);
   const onboard = roleArn('auth', `tenant-assistant-auth-${stage}-OnboardTenantRole`);
   const tenantsAdmin = roleArn('auth', `tenant-assistant-auth-${stage}-TenantsAdminRole`);
   return {

@@ -1,7 +1,14 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { captureLogs, lambdaContext } from '@tenant-assistant/testing';
 import { AppError } from './errors';
-import { httpBodyLimit, httpErrorResponses, jsonResponse, lambdaHandler, middlewareChain } from './http';
+import {
+  httpBodyLimit,
+  httpEdge,
+  httpErrorResponses,
+  jsonResponse,
+  lambdaHandler,
+  middlewareChain,
+} from './http';
 
 type Raw = { body?: string; isBase64Encoded?: boolean };
 type Parsed = Raw & { parsed: true };
@@ -84,5 +91,57 @@ describe('httpBodyLimit', () => {
 
     // Assess
     expect(value).toMatchObject({ statusCode: 413, body: expect.stringContaining('BODY_TOO_LARGE') });
+  });
+});
+
+describe('httpEdge', () => {
+  const edgeRoute = (act: () => Promise<unknown>) =>
+    lambdaHandler(
+      middlewareChain(
+        ...httpEdge({
+          logger: new Logger({ serviceName: 'kit-test' }),
+          webOrigins: () => ['https://app.example.com'],
+        }),
+      ),
+      async () => jsonResponse(200, await act()),
+    );
+  const event = (origin: string) => ({
+    version: '2.0',
+    rawPath: '/x',
+    headers: { Origin: origin },
+    requestContext: { http: { method: 'GET', path: '/x' } },
+  });
+
+  it('answers an allowed origin with CORS and security headers', async () => {
+    // Prepare
+    const handler = edgeRoute(async () => ({ ok: true }));
+
+    // Act
+    const response = await handler(event('https://app.example.com'), lambdaContext());
+
+    // Assess
+    expect(response.headers).toMatchObject({
+      'Access-Control-Allow-Origin': 'https://app.example.com',
+      Vary: 'Origin',
+      'Strict-Transport-Security': expect.any(String),
+    });
+  });
+
+  it('names no other origin, and keeps the headers on an error answer', async () => {
+    // Prepare
+    const handler = edgeRoute(async () => {
+      throw new AppError('Too many prompts', { code: 'RATE_LIMITED', statusCode: 429 });
+    });
+
+    // Act
+    const { value } = await captureLogs(() => handler(event('https://evil.example.com'), lambdaContext()));
+
+    // Assess
+    expect(value?.statusCode).toBe(429);
+    expect(value?.headers?.['Access-Control-Allow-Origin']).toBeUndefined();
+    expect(value?.headers).toMatchObject({ 'Strict-Transport-Security': expect.any(String) });
+    expect(value?.body).toBe(
+      JSON.stringify({ error: { code: 'RATE_LIMITED', message: 'Too many prompts' } }),
+    );
   });
 });

@@ -1,6 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj, type MiddyfiedHandler, type Request } from '@middy/core';
+import httpCors from '@middy/http-cors';
 import httpErrorHandler from '@middy/http-error-handler';
+import httpEventNormalizer from '@middy/http-event-normalizer';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpSecurityHeaders from '@middy/http-security-headers';
 import type { Context } from 'aws-lambda';
 import { type ErrorBody, PayloadTooLargeError } from './errors';
 import { logFailure } from './middlewares';
@@ -153,4 +158,33 @@ export const httpErrorEnvelope = (): MiddlewareObj => {
 export const httpErrorResponses = (logger: Logger): MiddlewareObj[] => [
   httpErrorEnvelope(),
   httpErrorHandler({ logger: logFailure(logger, 'Request'), fallbackMessage: GENERIC_ERROR_MESSAGE }),
+];
+
+export interface HttpEdgeOptions {
+  logger: Logger;
+  /** Browser origins allowed by CORS (asked per request, so configuration can be read lazily). */
+  webOrigins: () => readonly string[];
+  /** Drop the log keys a route appended (e.g. the caller) at the end of each invocation. */
+  resetKeys?: boolean;
+}
+
+/**
+ * The edge every HTTP API route of every service starts with, in order: Lambda context in logs,
+ * normalized headers and event, CORS (only the allowed origins, `Vary: Origin`) and security headers
+ * on every response, errors included, then {@link httpErrorResponses}. A service adds its own
+ * authentication and body parsing after it.
+ *
+ * @example middlewareChain(...httpEdge({ logger, webOrigins }), httpTenantContext({ verifier, logger }))
+ */
+export const httpEdge = ({ logger, webOrigins, resetKeys = false }: HttpEdgeOptions): AnyMiddleware[] => [
+  injectLambdaContext(logger, resetKeys ? { resetKeys } : undefined),
+  httpHeaderNormalizer(),
+  httpEventNormalizer(),
+  httpCors({
+    getOrigin: (incoming: string | undefined) =>
+      incoming !== undefined && webOrigins().includes(incoming) ? incoming : null,
+    vary: 'Origin',
+  }),
+  httpSecurityHeaders(),
+  ...httpErrorResponses(logger),
 ];

@@ -11,7 +11,7 @@ import {
   type LocalBedrockAgent,
   startLocalBedrockAgent,
 } from '../src';
-import { LOCAL_CREDENTIALS, REGION } from './fixtures';
+import { errorOf, LOCAL_CREDENTIALS, REGION } from './fixtures';
 
 const SESSION_ATTRIBUTES = {
   tenantId: 'tenant1',
@@ -65,15 +65,6 @@ const fakeActionGroup = async (event: BedrockActionGroupEvent): Promise<BedrockA
     default:
       return respond(event, { error: 'UNKNOWN_FUNCTION', message: 'unknown' }, 'FAILURE');
   }
-};
-
-const errorOf = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { $metadata?: { httpStatusCode?: number } };
-  }
-  throw new Error('expected a refusal');
 };
 
 describe('startLocalBedrockAgent', () => {

@@ -11,16 +11,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { type CognitoLocal, StandInStartError, startCognitoLocal } from '../src';
-import { LOCAL_CREDENTIALS } from './fixtures';
-
-const errorOf = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a refusal');
-};
+import { errorOf, LOCAL_CREDENTIALS } from './fixtures';
 
 /** Signs a user in with USER_PASSWORD_AUTH, answering NEW_PASSWORD_REQUIRED when asked. */
 const signIn = async (

@@ -31,6 +31,7 @@ import {
 import {
   ACCOUNT,
   CONFIG_TABLE,
+  errorOf,
   LOCAL_CREDENTIALS,
   ordersTable,
   REGION,
@@ -69,15 +70,6 @@ const documentClient = (url: string, credentials: Credentials) =>
   DynamoDBDocumentClient.from(
     new DynamoDBClient({ endpoint: url, region: REGION, credentials, maxAttempts: 1 }),
   );
-
-const errorOf = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { $metadata?: { httpStatusCode?: number } };
-  }
-  throw new Error('expected a refusal');
-};
 
 describe('startDynamoDbIamGateway', () => {
   let clock = new Date();

@@ -6,7 +6,7 @@ import {
   type LocalEventBridge,
   startLocalEventBridge,
 } from '../src';
-import { LOCAL_CREDENTIALS, REGION } from './fixtures';
+import { errorOf, LOCAL_CREDENTIALS, REGION } from './fixtures';
 
 const promptRule: EventBridgeRule = {
   service: 'tenant-assistant-agent-invoker',
@@ -28,15 +28,6 @@ const entry = (overrides: Partial<PutEventsRequestEntry> = {}): PutEventsRequest
   Detail: JSON.stringify({ tenantId: 'tenant1', userId: 'u1', answerId: 'u1.01', prompt: 'hi' }),
   ...overrides,
 });
-
-const errorOf = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { $metadata?: { httpStatusCode?: number } };
-  }
-  throw new Error('expected a refusal');
-};
 
 describe('startLocalEventBridge', () => {
   let bus: LocalEventBridge;

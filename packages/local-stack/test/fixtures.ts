@@ -84,3 +84,13 @@ export const tenantRoles: RoleRegistry = {
 };
 
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/** The error an AWS SDK call was refused with (fails the test if it was not refused). */
+export const errorOf = async (promise: Promise<unknown>) => {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error & { $metadata?: { httpStatusCode?: number } };
+  }
+  throw new Error('expected a refusal');
+};

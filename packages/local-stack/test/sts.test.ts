@@ -1,6 +1,14 @@
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { type LocalSts, LoopbackOnlyError, startLocalSts } from '../src';
-import { ACCOUNT, LOCAL_CREDENTIALS, REGION, ROLE_ARN, tenantRoles, tenantTrustPolicy } from './fixtures';
+import {
+  ACCOUNT,
+  errorOf,
+  LOCAL_CREDENTIALS,
+  REGION,
+  ROLE_ARN,
+  tenantRoles,
+  tenantTrustPolicy,
+} from './fixtures';
 
 const client = (
   url: string,
@@ -9,15 +17,6 @@ const client = (
 
 const tags = (values: Record<string, string>) =>
   Object.entries(values).map(([Key, Value]) => ({ Key, Value }));
-
-const errorOf = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { $metadata?: { httpStatusCode?: number } };
-  }
-  throw new Error('expected a refusal');
-};
 
 describe('startLocalSts', () => {
   let clock = new Date();

@@ -33,6 +33,20 @@ const refusal = async (promise: Promise<unknown>) => {
 const unauthorized = { name: 'UnauthorizedError', statusCode: 401 };
 const forbidden = { name: 'ForbiddenError', statusCode: 403 };
 
+/** A token shaped like an ID token of `issuer` but signed by a key its JWKS does not hold. */
+const unknownKidToken = (issuer: TestIssuer, claims: Record<string, unknown> = {}) =>
+  badTokens.unknownKid(
+    {
+      sub: randomUserId(),
+      aud: issuer.clientId,
+      token_use: 'id',
+      iss: issuer.issuer,
+      exp: Math.floor(Date.now() / 1000) + 60,
+      ...claims,
+    },
+    issuer,
+  );
+
 /** The tokens every verifier must accept and refuse, for one issuer. */
 const describeVerifier = (
   mode: string,
@@ -273,17 +287,7 @@ describe('token verification', () => {
         clientId: issuer.clientId,
         jwks: issuer.jwks as Jwks,
       });
-      const token = await badTokens.unknownKid(
-        {
-          sub: randomUserId(),
-          aud: issuer.clientId,
-          token_use: 'id',
-          iss: issuer.issuer,
-          tenantId: 'tenant-a',
-          exp: Math.floor(Date.now() / 1000) + 60,
-        },
-        issuer,
-      );
+      const token = await unknownKidToken(issuer, { tenantId: 'tenant-a' });
 
       // Act
       const result = await refusal(verifier.verify(token));
@@ -483,17 +487,7 @@ describe('token verification', () => {
       try {
         const verifier = verifierFor(issuer, jwks.url);
         await verifier.verify(await issuer.idToken());
-        const forged = await badTokens.unknownKid(
-          {
-            sub: randomUserId(),
-            aud: issuer.clientId,
-            token_use: 'id',
-            iss: issuer.issuer,
-            tenantId: 'tenant-a',
-            exp: Math.floor(Date.now() / 1000) + 60,
-          },
-          issuer,
-        );
+        const forged = await unknownKidToken(issuer, { tenantId: 'tenant-a' });
 
         // Act
         const forgedResult = await refusal(verifier.verify(forged));
@@ -514,18 +508,11 @@ describe('token verification', () => {
       try {
         const verifier = verifierFor(issuer, jwks.url, 60);
         await verifier.verify(await issuer.idToken());
-        const claims = {
-          sub: randomUserId(),
-          aud: issuer.clientId,
-          token_use: 'id',
-          iss: issuer.issuer,
-          exp: Math.floor(Date.now() / 1000) + 60,
-        };
 
         // Act
         const results = [];
         for (let index = 0; index < 5; index += 1) {
-          results.push(await refusal(verifier.verify(await badTokens.unknownKid(claims, issuer))));
+          results.push(await refusal(verifier.verify(await unknownKidToken(issuer))));
         }
 
         // Assess

@@ -28,11 +28,25 @@ export interface CfnTemplate {
 export interface PackageServiceOptions {
   /** Stage to package (default `dev`). */
   stage?: string;
+  /** Region to package for (`--region`; default: the service's own default, us-east-1). */
+  region?: string;
   /** Stage parameters passed as `--param key=value`. */
   params?: Record<string, string>;
   /** Extra environment for the framework. */
   env?: Record<string, string>;
 }
+
+/**
+ * Web addresses for packaging a stage other than `local`: auth and chat-api have no defaults for
+ * them there (they refuse to package without them) and ignore what they do not declare.
+ * @example packageService(dir, { stage: 'dev', params: webAddressParams })
+ */
+export const webAddressParams: Readonly<Record<string, string>> = {
+  callbackUrls: 'https://chat.example.com/',
+  logoutUrls: 'https://chat.example.com/',
+  corsOrigins: 'https://chat.example.com',
+  webOrigin: 'https://chat.example.com',
+};
 
 const cache = new Map<string, Promise<CfnTemplate>>();
 
@@ -85,6 +99,7 @@ const packageOnce = async (serviceDir: string, options: PackageServiceOptions): 
     }
     await symlink(join(serviceDir, 'node_modules'), join(copy, 'node_modules'), 'dir');
     const args = ['package', '--stage', options.stage ?? 'dev', '--package', out];
+    if (options.region) args.push('--region', options.region);
     for (const [name, value] of Object.entries(options.params ?? {}))
       args.push('--param', `${name}=${value}`);
     const env: NodeJS.ProcessEnv = { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', ...options.env };

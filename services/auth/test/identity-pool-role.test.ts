@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { authorize, resolveIntrinsics, rolesFromCloudFormationTemplate } from '@tenant-assistant/local-stack';
-import { type CfnTemplate, packageService } from '@tenant-assistant/testing';
+import { type CfnTemplate, packageService, webAddressParams } from '@tenant-assistant/testing';
 
 /**
  * The identity pool's authenticated role as packaged, judged with IAM's evaluation logic
@@ -23,7 +23,7 @@ let judge: (
 ) => Promise<boolean>;
 
 beforeAll(async () => {
-  template = await packageService(join(__dirname, '..'), { stage: 'dev' });
+  template = await packageService(join(__dirname, '..'), { stage: 'dev', params: webAddressParams });
   const context = { accountId: ACCOUNT, region: REGION, stackName: STACK };
   const roles = rolesFromCloudFormationTemplate(template as never, context);
   const [roleArn, role] = Object.entries(roles).find(([arn]) => arn.endsWith('-AuthenticatedRole')) ?? [];

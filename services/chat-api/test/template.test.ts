@@ -5,6 +5,7 @@ import {
   type CfnTemplate,
   packageService,
   resourcesOfType,
+  webAddressParams,
 } from '@tenant-assistant/testing';
 
 jest.setTimeout(180_000);
@@ -27,11 +28,14 @@ let prod: CfnTemplate;
 // The local stage's template is checked in local-stage.test.ts (it packages that stage anyway).
 beforeAll(async () => {
   [dev, prod] = await Promise.all([
-    packageService(serviceDir, { stage: 'dev' }),
+    packageService(serviceDir, {
+      stage: 'dev',
+      params: { ...webAddressParams, webOrigin: 'https://dev.chat.example.com' },
+    }),
     packageService(serviceDir, {
       stage: 'prod',
       params: {
-        webOrigin: 'https://chat.example.com',
+        ...webAddressParams,
         cognitoWebClientId: 'prodwebclient123',
         alarmTopicArn: 'arn:aws:sns:us-east-1:123456789012:ops-alarms',
       },
@@ -111,7 +115,7 @@ describe('chat-api template', () => {
 
       // Assess
       expect(devCors).toMatchObject({
-        AllowOrigins: ['http://localhost:5173'],
+        AllowOrigins: ['https://dev.chat.example.com'],
         AllowHeaders: ['authorization', 'content-type'],
       });
       expect(prodCors).toMatchObject({ AllowOrigins: ['https://chat.example.com'] });

@@ -14,7 +14,7 @@ const tenantConfigArn = `arn:aws:dynamodb:${region}:${accountId}:table/${service
 const ordersArn = (tenantId: string) =>
   `arn:aws:dynamodb:${region}:${accountId}:table/${service}-dev-orders-${tenantId}`;
 const roleArn = `arn:aws:iam::${accountId}:role/${service}-dev-data-access`;
-const agentInvokerRoleArn = `arn:aws:iam::${accountId}:role/tenant-assistant-agent-invoker-dev-${region}-lambdaRole`;
+const agentInvokerRoleArn = `arn:aws:iam::${accountId}:role/tenant-assistant-agent-invoker-dev-${region}`;
 const user1 = '3f0d6c1e-8a4b-4c2d-9e7f-1a2b3c4d5e6f';
 const user2 = '9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
 

@@ -98,7 +98,7 @@ describe('TenantDataAccessRole', () => {
       Condition: {
         ArnEquals: {
           'aws:PrincipalArn': {
-            'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/tenant-assistant-agent-invoker-dev-\${AWS::Region}-lambdaRole`,
+            'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/tenant-assistant-agent-invoker-dev-\${AWS::Region}`,
           },
         },
         StringLike: {
@@ -116,8 +116,7 @@ describe('TenantDataAccessRole', () => {
       'aws:PrincipalArn': 'arn:aws:iam::123456789012:role/custom-agent-invoker',
     });
     expect(trust(local).Statement[0]?.Condition?.ArnEquals).toEqual({
-      'aws:PrincipalArn':
-        'arn:aws:iam::000000000000:role/tenant-assistant-agent-invoker-local-us-east-1-lambdaRole',
+      'aws:PrincipalArn': 'arn:aws:iam::000000000000:role/tenant-assistant-agent-invoker-local-us-east-1',
     });
   });
 

@@ -12,6 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
+import { webAddressParams } from '@tenant-assistant/testing';
 import { REPO_ROOT } from '../state';
 
 const run = promisify(execFile);
@@ -86,11 +87,21 @@ const main = async () => {
     for (const service of services) {
       const dir = join(REPO_ROOT, 'services', service);
       if (!values['no-package']) {
-        await run(join(dir, 'node_modules', '.bin', 'serverless'), ['package', '--stage', 'dev'], {
-          cwd: dir,
-          env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' },
-          maxBuffer: 16 * 1024 * 1024,
-        });
+        await run(
+          join(dir, 'node_modules', '.bin', 'serverless'),
+          [
+            'package',
+            '--stage',
+            'dev',
+            // auth and chat-api need the web addresses outside the local stage (the others ignore them)
+            ...Object.entries(webAddressParams).flatMap(([name, value]) => ['--param', `${name}=${value}`]),
+          ],
+          {
+            cwd: dir,
+            env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' },
+            maxBuffer: 16 * 1024 * 1024,
+          },
+        );
       }
       const out = join(dir, '.serverless');
       if (!existsSync(out)) throw new Error(`${service}: no .serverless folder (package it first)`);

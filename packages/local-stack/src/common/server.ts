@@ -77,6 +77,17 @@ export const sendAwsJson = (
   res.end(text);
 };
 
+/** A refusal of a JSON-protocol stand-in, answered as `{"__type": type, "message": message}`. */
+export class AwsJsonFault extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** A JSON request body (an empty one is `{}`), or `{ ok: false }` when it is not JSON. */
 export const parseJson = (raw: Buffer): { ok: true; value: unknown } | { ok: false } => {
   try {

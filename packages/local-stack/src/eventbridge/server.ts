@@ -7,7 +7,14 @@ import {
   authenticateCaller,
 } from '../common/caller';
 import { BodyTooLargeError, type ListenOptions, type LocalEndpoint, readBody } from '../common/net';
-import { parseJsonObject, sendAwsJson, serveStandIn, signedRequestOf } from '../common/server';
+import {
+  AwsJsonFault,
+  isJsonObject,
+  parseJsonObject,
+  sendAwsJson,
+  serveStandIn,
+  signedRequestOf,
+} from '../common/server';
 import { ConfigurationError } from '../errors';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION, type PolicyDocument, type RoleRegistry } from '../iam/types';
 import {
@@ -124,18 +131,9 @@ const MAX_ENTRIES = 10;
 const MAX_REQUEST_SIZE = 256 * 1024;
 
 type Json = Record<string, unknown>;
-const isRecord = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = isJsonObject;
 
-class EventsFault extends Error {
-  constructor(
-    readonly status: number,
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+class EventsFault extends AwsJsonFault {}
 
 /** Entry size as EventBridge computes it (UTF-8 bytes of Source, DetailType, Detail, Resources; 14 for Time). */
 const entrySize = (entry: Json): number => {

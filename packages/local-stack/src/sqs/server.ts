@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname } from 'node:path';
 import { BodyTooLargeError, type ListenOptions, type LocalEndpoint, readBody } from '../common/net';
-import { parseJson, sendAwsJson, serveStandIn } from '../common/server';
+import { AwsJsonFault, isJsonObject, parseJson, sendAwsJson, serveStandIn } from '../common/server';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../iam/types';
 
 /** One message as the stand-in keeps it. */
@@ -48,18 +48,9 @@ export interface LocalSqs extends LocalEndpoint {
 }
 
 type Json = Record<string, unknown>;
-const isRecord = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = isJsonObject;
 
-class SqsFault extends Error {
-  constructor(
-    readonly status: number,
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+class SqsFault extends AwsJsonFault {}
 
 const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
 const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;

@@ -1,12 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { MiddlewareObj } from '@middy/core';
-import httpCors from '@middy/http-cors';
-import httpEventNormalizer from '@middy/http-event-normalizer';
-import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import httpSecurityHeaders from '@middy/http-security-headers';
 import { PayloadTooLargeError } from '@tenant-assistant/lambda-kit/errors';
-import { type AnyMiddleware, httpErrorResponses, MAX_BODY_BYTES } from '@tenant-assistant/lambda-kit/http';
+import { type AnyMiddleware, httpEdge, MAX_BODY_BYTES } from '@tenant-assistant/lambda-kit/http';
 import type { TokenVerifier } from '@tenant-assistant/tenant-context/tokens';
 import type { TenantDirectory } from '../adapters/cognito';
 import { InvalidInputError } from '../errors';
@@ -54,23 +49,14 @@ const optionalJsonBody = (): MiddlewareObj<{ body?: unknown; isBase64Encoded?: b
 });
 
 /**
- * The middlewares of every admin API route, in order: Lambda context in logs, normalized headers and
- * event, CORS and security headers on every response, errors as `{"error":{"code","message"}}` (the
- * envelope of chat-api), the verified admin caller, then (after authentication) the JSON body.
+ * The middlewares of every admin API route, in order: lambda-kit's {@link httpEdge} (Lambda context
+ * in logs, normalized event, CORS and security headers, errors as `{"error":{"code","message"}}`),
+ * the verified admin caller, then (after authentication) the JSON body.
  *
  * @example middy(makeHandler(deps)).use(adminApiMiddlewares(deps))
  */
 export const adminApiMiddlewares = (deps: AdminHttpDeps): AnyMiddleware[] => [
-  injectLambdaContext(deps.logger, { resetKeys: true }),
-  httpHeaderNormalizer(),
-  httpEventNormalizer(),
-  httpCors({
-    getOrigin: (incoming: string | undefined) =>
-      incoming !== undefined && deps.webOrigins().includes(incoming) ? incoming : null,
-    vary: 'Origin',
-  }),
-  httpSecurityHeaders(),
-  ...httpErrorResponses(deps.logger),
+  ...httpEdge({ logger: deps.logger, webOrigins: deps.webOrigins, resetKeys: true }),
   httpAdminContext({ verifier: deps.verifier, directory: deps.directory }),
   logCaller(deps.logger),
   optionalJsonBody(),

@@ -1,15 +1,12 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { MiddyfiedHandler } from '@middy/core';
-import httpCors from '@middy/http-cors';
-import httpEventNormalizer from '@middy/http-event-normalizer';
-import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
-import httpSecurityHeaders from '@middy/http-security-headers';
 import {
   type AnyMiddleware,
   type HttpResult,
   httpBodyLimit,
+  httpEdge,
   httpErrorResponses,
   type MiddlewareChain,
   middlewareChain,
@@ -45,23 +42,14 @@ const tenantContext = (deps: Pick<HttpDeps, 'verifier' | 'logger'>): AnyMiddlewa
   httpTenantContext({ verifier: deps.verifier, logger: deps.logger });
 
 const common = (deps: HttpDeps): AnyMiddleware[] => [
-  injectLambdaContext(deps.logger),
-  httpHeaderNormalizer(),
-  httpEventNormalizer(),
-  httpCors({
-    getOrigin: (incoming: string | undefined) =>
-      incoming !== undefined && deps.webOrigins().includes(incoming) ? incoming : null,
-    vary: 'Origin',
-  }),
-  httpSecurityHeaders(),
-  ...httpErrorResponses(deps.logger),
+  ...httpEdge({ logger: deps.logger, webOrigins: deps.webOrigins }),
   tenantContext(deps),
 ];
 
 /**
- * The middlewares of every HTTP API route, in order: Lambda context in logs, normalized headers and
- * event, CORS and security headers on every response (errors too), errors as
- * `{"error":{"code","message"}}`, then the verified tenant context.
+ * The middlewares of every HTTP API route, in order: lambda-kit's `httpEdge` (Lambda context in
+ * logs, normalized event, CORS and security headers on every response, errors too, errors as
+ * `{"error":{"code","message"}}`), then the verified tenant context.
  *
  * @example lambdaHandler(httpApiMiddlewares(deps), makeHandler(deps))
  */

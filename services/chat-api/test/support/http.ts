@@ -1,3 +1,4 @@
+import { httpApiEvent } from '@tenant-assistant/testing';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 
 export const WEB_ORIGIN = 'https://chat.example.com';
@@ -34,3 +35,13 @@ export const expectSecurityHeaders = (result: unknown) => {
     'X-Frame-Options': 'DENY',
   });
 };
+
+/** A `GET <path>?<query>` HTTP API event, signed with `token` when given (else the default user's). */
+export const listEvent = (path: string, query: Record<string, string>, token?: string) =>
+  httpApiEvent({
+    method: 'GET',
+    path,
+    routeKey: `GET ${path}`,
+    queryStringParameters: query,
+    ...(token ? { token } : {}),
+  });

@@ -1,10 +1,10 @@
 import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { UserId } from '@tenant-assistant/tenant-context';
-import { httpApiEvent, lambdaContext, randomUserId } from '@tenant-assistant/testing';
+import { lambdaContext, randomUserId } from '@tenant-assistant/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { anAnswer, TENANT } from '../../../test/support/answers';
 import { readHandlerSetup } from '../../../test/support/deps';
-import { bodyOf, expectError, expectSecurityHeaders } from '../../../test/support/http';
+import { bodyOf, expectError, expectSecurityHeaders, listEvent } from '../../../test/support/http';
 import { TIMED_OUT_REASON } from '../../answers/model';
 import { encodeCursor } from '../../answers/read-answers';
 import { createHandler } from './handler';
@@ -17,14 +17,7 @@ beforeEach(() => {
   ddb.on(QueryCommand).resolves({ Items: [] });
 });
 
-const list = (query: Record<string, string>, token?: string) =>
-  httpApiEvent({
-    method: 'GET',
-    path: '/answers',
-    routeKey: 'GET /answers',
-    queryStringParameters: query,
-    ...(token ? { token } : {}),
-  });
+const list = (query: Record<string, string>, token?: string) => listEvent('/answers', query, token);
 
 describe('listAnswers handler', () => {
   it("returns the caller's answers of one conversation, oldest first, with a cursor to the next page", async () => {

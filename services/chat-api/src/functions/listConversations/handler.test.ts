@@ -1,10 +1,10 @@
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { UserId } from '@tenant-assistant/tenant-context';
-import { httpApiEvent, lambdaContext, randomUserId } from '@tenant-assistant/testing';
+import { lambdaContext, randomUserId } from '@tenant-assistant/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { TENANT } from '../../../test/support/answers';
 import { readHandlerSetup } from '../../../test/support/deps';
-import { bodyOf, expectError, expectSecurityHeaders } from '../../../test/support/http';
+import { bodyOf, expectError, expectSecurityHeaders, listEvent } from '../../../test/support/http';
 import { encodeConversationCursor } from '../../answers/list-conversations';
 import { createHandler } from './handler';
 
@@ -16,14 +16,7 @@ beforeEach(() => {
   ddb.on(QueryCommand).resolves({ Items: [] });
 });
 
-const list = (query: Record<string, string>, token?: string) =>
-  httpApiEvent({
-    method: 'GET',
-    path: '/conversations',
-    routeKey: 'GET /conversations',
-    queryStringParameters: query,
-    ...(token ? { token } : {}),
-  });
+const list = (query: Record<string, string>, token?: string) => listEvent('/conversations', query, token);
 
 const conversation = (
   userId: string,
