@@ -145,10 +145,12 @@ describe('matchesPattern', () => {
     ],
     ['pattern values OR, event arrays intersect', d({ employees: { firstName: ['Nobody', 'Peter'] } }), true],
   ])('%s', (_name, pattern, expected) => {
+    // Act / Assess
     expect(matchesPattern(pattern, ec2Event)).toBe(expected);
   });
 
   it('matches the complex example of the user guide', () => {
+    // Prepare
     const pattern = {
       time: [{ prefix: '2017-10-02' }],
       detail: {
@@ -160,10 +162,12 @@ describe('matchesPattern', () => {
       },
     };
 
+    // Act / Assess
     expect(matchesPattern(pattern, ec2Event)).toBe(true);
   });
 
   it('matches the Tenant Assistant rules', () => {
+    // Prepare
     const prompt = {
       source: 'tenant-assistant.chat-api',
       'detail-type': 'PromptSubmitted',
@@ -174,6 +178,7 @@ describe('matchesPattern', () => {
       'detail-type': ['AnswerChunk', 'AnswerCompleted', 'AnswerFailed'],
     };
 
+    // Act / Assess
     expect(
       matchesPattern({ source: ['tenant-assistant.chat-api'], 'detail-type': ['PromptSubmitted'] }, prompt),
     ).toBe(true);
@@ -196,6 +201,7 @@ describe('validateEventPattern', () => {
     ['an invalid cidr', { n: [{ cidr: '10.0.0.0/33' }] }],
     ['$or with one branch', { $or: [{ a: ['x'] }] }],
   ])('refuses %s', (_name, pattern) => {
+    // Act / Assess
     expect(() => validateEventPattern(pattern)).toThrow(InvalidEventPatternError);
     expect(() => matchesPattern(pattern as Record<string, unknown>, ec2Event)).toThrow(
       InvalidEventPatternError,

@@ -12,6 +12,7 @@ const passwordEnv = {
 
 describe('userPoolIdFromEnv', () => {
   it('reads COGNITO_USER_POOL_ID', () => {
+    // Act / Assess
     expect(userPoolIdFromEnv({ COGNITO_USER_POOL_ID: 'us-east-1_LocalDev1' })).toBe('us-east-1_LocalDev1');
   });
 
@@ -19,12 +20,14 @@ describe('userPoolIdFromEnv', () => {
     ['missing', {}],
     ['blank', { COGNITO_USER_POOL_ID: '  ' }],
   ])('throws ConfigurationError when it is %s', (_, env) => {
+    // Act / Assess
     expect(() => userPoolIdFromEnv(env)).toThrow(new ConfigurationError('COGNITO_USER_POOL_ID is not set'));
   });
 });
 
 describe('eventBusNameFromEnv', () => {
   it('reads EVENT_BUS_NAME, and throws ConfigurationError without it', () => {
+    // Act / Assess
     expect(eventBusNameFromEnv({ EVENT_BUS_NAME: 'tenant-assistant-control-dev' })).toBe(
       'tenant-assistant-control-dev',
     );
@@ -34,6 +37,7 @@ describe('eventBusNameFromEnv', () => {
 
 describe('passwordPolicyFromEnv', () => {
   it('reads the policy', () => {
+    // Act / Assess
     expect(passwordPolicyFromEnv(passwordEnv)).toEqual({
       minimumLength: 12,
       requireUppercase: true,
@@ -54,27 +58,32 @@ describe('passwordPolicyFromEnv', () => {
     [{ PASSWORD_REQUIRE_SYMBOLS: 'yes' }, 'PASSWORD_REQUIRE_SYMBOLS must be "true" or "false", got "yes"'],
     [{ TEMPORARY_PASSWORD_VALIDITY_DAYS: '-1' }, 'TEMPORARY_PASSWORD_VALIDITY_DAYS must be an integer'],
   ])('throws ConfigurationError for %j', (override, message) => {
+    // Act / Assess
     expect(() => passwordPolicyFromEnv({ ...passwordEnv, ...override })).toThrow(message);
   });
 });
 
 describe('once', () => {
   it('reads on first use only and keeps the value', () => {
+    // Act
     const read = jest.fn(() => ({ value: 1 }));
     const config = once(read);
 
+    // Assess
     expect(read).not.toHaveBeenCalled();
     expect(config()).toBe(config());
     expect(read).toHaveBeenCalledTimes(1);
   });
 
   it('does not keep a failed read', () => {
+    // Act
     const read = jest.fn().mockImplementationOnce(() => {
       throw new ConfigurationError('X is not set');
     });
     read.mockReturnValue('ok');
     const config = once(read);
 
+    // Assess
     expect(() => config()).toThrow('X is not set');
     expect(config()).toBe('ok');
   });

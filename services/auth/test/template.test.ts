@@ -76,10 +76,13 @@ const functionEnv = (template: CfnTemplate, logicalId: string) =>
 
 describe('user pool', () => {
   it('keeps the tenant in an immutable custom attribute of 1 to 64 characters', () => {
+    // Prepare
     const schema = pool(dev).Schema as Record<string, unknown>[];
 
+    // Act
     const tenant = schema.find((attribute) => attribute.Name === 'tenantId');
 
+    // Assess
     expect(tenant).toEqual({
       Name: 'tenantId',
       AttributeDataType: 'String',
@@ -89,8 +92,10 @@ describe('user pool', () => {
   });
 
   it('signs in by username with a required, auto-verified email and verification messages', () => {
+    // Act
     const properties = pool(dev);
 
+    // Assess
     expect(properties.UsernameAttributes).toBeUndefined();
     expect(properties.AliasAttributes).toBeUndefined();
     expect(properties.UsernameConfiguration).toEqual({ CaseSensitive: false });
@@ -105,6 +110,7 @@ describe('user pool', () => {
   });
 
   it('allows only administrators to create users (no self sign-up)', () => {
+    // Act / Assess
     for (const template of [dev, prod, local]) {
       expect(pool(template).AdminCreateUserConfig).toEqual(
         expect.objectContaining({ AllowAdminCreateUserOnly: true }),
@@ -113,12 +119,14 @@ describe('user pool', () => {
   });
 
   it('recovers accounts by verified email only', () => {
+    // Act / Assess
     expect(pool(dev).AccountRecoverySetting).toEqual({
       RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }],
     });
   });
 
   it('requires 12 characters with upper, lower, digit and symbol and 3-day temporary passwords by default', () => {
+    // Act / Assess
     for (const template of [dev, prod, local]) {
       expect(pool(template).Policies).toEqual({
         PasswordPolicy: {
@@ -134,6 +142,7 @@ describe('user pool', () => {
   });
 
   it('takes the password policy from stage parameters', () => {
+    // Act / Assess
     expect(pool(custom).Policies).toEqual({
       PasswordPolicy: expect.objectContaining({
         MinimumLength: '16',
@@ -144,6 +153,7 @@ describe('user pool', () => {
   });
 
   it('gives createTenantUser the same password policy as the pool', () => {
+    // Act / Assess
     for (const template of [dev, custom]) {
       const policy = (pool(template).Policies as { PasswordPolicy: Record<string, string> }).PasswordPolicy;
 
@@ -163,6 +173,7 @@ describe('user pool', () => {
   });
 
   it('requires MFA in prod and makes it optional in dev and local, with TOTP enabled everywhere', () => {
+    // Act / Assess
     expect(pool(prod).MfaConfiguration).toBe('ON');
     expect(pool(dev).MfaConfiguration).toBe('OPTIONAL');
     expect(pool(local).MfaConfiguration).toBe('OPTIONAL');
@@ -172,16 +183,20 @@ describe('user pool', () => {
   });
 
   it('offers no SMS unless the stage supplies an SNS role', () => {
+    // Act
     const properties = pool(dev);
 
+    // Assess
     expect(properties.SmsConfiguration).toBeUndefined();
     expect(properties.SmsAuthenticationMessage).toBeUndefined();
     expect(properties.EnabledMfas).not.toContain('SMS_MFA');
   });
 
   it('enables SMS MFA, its configuration and its messages when the stage supplies an SNS role', () => {
+    // Act
     const properties = pool(custom);
 
+    // Assess
     expect(properties.EnabledMfas).toEqual(['SOFTWARE_TOKEN_MFA', 'SMS_MFA']);
     expect(properties.SmsConfiguration).toEqual(
       expect.objectContaining({ SnsCallerArn: smsRoleArn, ExternalId: 'tenant-assistant-auth-dev' }),
@@ -191,6 +206,7 @@ describe('user pool', () => {
   });
 
   it('is protected from deletion and retained in prod only', () => {
+    // Act / Assess
     expect(pool(prod).DeletionProtection).toBe('ACTIVE');
     expect(prod.Resources.UserPool?.DeletionPolicy).toBe('Retain');
     expect(pool(dev).DeletionProtection).toBe('INACTIVE');
@@ -198,16 +214,19 @@ describe('user pool', () => {
   });
 
   it('uses the feature plan that allows access-token customisation', () => {
+    // Act / Assess
     expect(['ESSENTIALS', 'PLUS']).toContain(pool(dev).UserPoolTier);
   });
 
   it('calls preTokenGeneration with the V2 event, and lets Cognito invoke it from this pool only', () => {
+    // Act
     const cognitoPermissions = resourcesOfType(dev, 'AWS::Lambda::Permission').filter(
       ([, resource]) => resource.Properties?.Principal === 'cognito-idp.amazonaws.com',
     );
     expect(cognitoPermissions).toHaveLength(1);
     const [, permission] = cognitoPermissions[0] as [string, CfnResource];
 
+    // Assess
     expect(pool(dev).LambdaConfig).toEqual({
       PreTokenGenerationConfig: {
         LambdaArn: { 'Fn::GetAtt': ['PreTokenGenerationLambdaFunction', 'Arn'] },
@@ -227,6 +246,7 @@ describe('user pool', () => {
 
 describe('app clients', () => {
   it('lets no client write the tenant attribute', () => {
+    // Act / Assess
     for (const template of [dev, prod, local, custom]) {
       const clients = resourcesOfType(template, 'AWS::Cognito::UserPoolClient');
       expect(clients.length).toBeGreaterThan(0);
@@ -239,8 +259,10 @@ describe('app clients', () => {
   });
 
   it('makes the web client public with SRP and refresh flows, code grant and the openid scopes', () => {
+    // Act
     const web = client(dev, 'web');
 
+    // Assess
     expect(web.GenerateSecret).toBe(false);
     expect(web.ExplicitAuthFlows).toEqual(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
     expect(web.AllowedOAuthFlowsUserPoolClient).toBe(true);
@@ -255,12 +277,14 @@ describe('app clients', () => {
   });
 
   it('enables the username/password flow only in the local stage', () => {
+    // Act / Assess
     expect(client(local, 'web').ExplicitAuthFlows).toContain('ALLOW_USER_PASSWORD_AUTH');
     expect(client(dev, 'web').ExplicitAuthFlows).not.toContain('ALLOW_USER_PASSWORD_AUTH');
     expect(client(prod, 'web').ExplicitAuthFlows).not.toContain('ALLOW_USER_PASSWORD_AUTH');
   });
 
   it('takes callback and logout URLs from stage parameters', () => {
+    // Act / Assess
     expect(client(custom, 'web').CallbackURLs).toEqual({
       'Fn::Split': [',', 'https://app.example.com/callback,http://localhost:5173/'],
     });
@@ -268,8 +292,10 @@ describe('app clients', () => {
   });
 
   it('makes the admin client confidential with the admin user-password flow only', () => {
+    // Act
     const admin = client(dev, 'admin');
 
+    // Assess
     expect(admin.GenerateSecret).toBe(true);
     expect(admin.ExplicitAuthFlows).toEqual(['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
     expect(admin.AllowedOAuthFlowsUserPoolClient).toBe(false);
@@ -277,8 +303,10 @@ describe('app clients', () => {
   });
 
   it('gives the hosted UI a stage-specific domain prefix, overridable by a parameter', () => {
+    // Act
     const [, domain] = only(dev, 'AWS::Cognito::UserPoolDomain');
 
+    // Assess
     // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax, not a template literal
     expect(domain.Properties?.Domain).toEqual({ 'Fn::Sub': 'tenant-assistant-dev-${AWS::AccountId}' });
     expect(only(prod, 'AWS::Cognito::UserPoolDomain')[1].Properties?.Domain).toEqual({
@@ -291,8 +319,10 @@ describe('app clients', () => {
 
 describe('identity pool', () => {
   it('refuses unauthenticated identities and checks tokens server-side for the web client only', () => {
+    // Act
     const [, identityPool] = only(dev, 'AWS::Cognito::IdentityPool');
 
+    // Assess
     expect(identityPool.Properties?.AllowUnauthenticatedIdentities).toBe(false);
     expect(identityPool.Properties?.CognitoIdentityProviders).toEqual([
       {
@@ -304,8 +334,10 @@ describe('identity pool', () => {
   });
 
   it('attaches an authenticated role and no unauthenticated role', () => {
+    // Act
     const [, attachment] = only(dev, 'AWS::Cognito::IdentityPoolRoleAttachment');
 
+    // Assess
     expect(attachment.Properties?.Roles).toEqual({
       authenticated: { 'Fn::GetAtt': ['AuthenticatedRole', 'Arn'] },
     });
@@ -313,8 +345,10 @@ describe('identity pool', () => {
   });
 
   it('maps custom:tenantId to the principal tag tenantId', () => {
+    // Act
     const [, tags] = only(dev, 'AWS::Cognito::IdentityPoolPrincipalTag');
 
+    // Assess
     expect(tags.Properties).toEqual({
       IdentityPoolId: { Ref: 'IdentityPool' },
       IdentityProviderName: { 'Fn::GetAtt': ['UserPool', 'ProviderName'] },
@@ -324,8 +358,10 @@ describe('identity pool', () => {
   });
 
   it('lets only authenticated identities of this identity pool assume the authenticated role', () => {
+    // Act
     const trust = props(dev, 'AuthenticatedRole').AssumeRolePolicyDocument as { Statement: Statement[] };
 
+    // Assess
     expect(trust.Statement).toEqual([
       {
         Effect: 'Allow',
@@ -340,9 +376,13 @@ describe('identity pool', () => {
   });
 
   it("grants the authenticated role only GetObject/PutObject under its tenant's prefix of the tenant-files bucket", () => {
+    // Prepare
     const statements = roleStatements(dev.Resources.AuthenticatedRole as CfnResource);
 
+    // Act
     // In Fn::Sub, `${!x}` renders as the literal `${x}`: the IAM policy variable ${aws:PrincipalTag/tenantId}.
+
+    // Assess
     expect(statements).toEqual([
       {
         Sid: 'OwnTenantFiles',
@@ -358,9 +398,11 @@ describe('identity pool', () => {
 
 describe('tenant-files bucket', () => {
   it('is private, encrypted, owner-enforced and reachable over TLS only', () => {
+    // Act
     const bucket = props(dev, 'TenantFilesBucket');
     const policy = props(dev, 'TenantFilesBucketPolicy').PolicyDocument as { Statement: Statement[] };
 
+    // Assess
     expect(bucket.PublicAccessBlockConfiguration).toEqual({
       BlockPublicAcls: true,
       BlockPublicPolicy: true,
@@ -384,6 +426,7 @@ describe('tenant-files bucket', () => {
   });
 
   it('is retained in prod', () => {
+    // Act / Assess
     expect(prod.Resources.TenantFilesBucket?.DeletionPolicy).toBe('Retain');
   });
 });
@@ -403,6 +446,7 @@ describe('function roles', () => {
   });
 
   it('gives every function its own role and creates no shared one', () => {
+    // Prepare
     const roles = [
       'PreTokenGeneration',
       'OnboardTenant',
@@ -414,6 +458,7 @@ describe('function roles', () => {
       (name) => (props(dev, `${name}LambdaFunction`).Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0],
     );
 
+    // Act / Assess
     expect(new Set(roles).size).toBe(6);
     expect(dev.Resources.IamRoleLambdaExecution).toBeUndefined();
   });
@@ -426,6 +471,7 @@ describe('function roles', () => {
   });
 
   it('lets preTokenGeneration read one tenant registry item and write its own logs, nothing else', () => {
+    // Act / Assess
     expect(roleStatements(roleOf(dev, 'PreTokenGenerationLambdaFunction'))).toEqual([
       logStatement('preTokenGeneration'),
       registryStatement('ReadTenantStatus', 'dynamodb:GetItem'),
@@ -433,6 +479,7 @@ describe('function roles', () => {
   });
 
   it('lets adminMe read the groups of users of this pool only', () => {
+    // Act / Assess
     expect(roleStatements(roleOf(dev, 'AdminMeLambdaFunction'))).toEqual([
       logStatement('adminMe'),
       {
@@ -445,6 +492,7 @@ describe('function roles', () => {
   });
 
   it('lets tenantsAdmin manage the registry, the groups and first admins, and publish only tenant lifecycle events', () => {
+    // Act / Assess
     expect(roleStatements(roleOf(dev, 'TenantsAdminLambdaFunction'))).toEqual([
       logStatement('tenantsAdmin'),
       registryStatement('TenantRegistry', [
@@ -482,7 +530,10 @@ describe('function roles', () => {
   });
 
   it('lets usersAdmin manage users and groups of this pool only, and nothing else (no registry, no bus)', () => {
+    // Act
     const statements = roleStatements(roleOf(dev, 'UsersAdminLambdaFunction'));
+
+    // Assess
     expect(statements).toHaveLength(2);
     expect(statements[0]).toEqual(logStatement('usersAdmin'));
     expect(statements[1]).toMatchObject({
@@ -506,7 +557,10 @@ describe('function roles', () => {
   });
 
   it('keeps the tenant registry encrypted with point-in-time recovery, retained in prod', () => {
+    // Act
     const table = props(dev, 'TenantsTable');
+
+    // Assess
     expect(table.TableName).toBe('tenant-assistant-auth-dev-tenants');
     expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
     expect(table.SSESpecification).toEqual({ SSEEnabled: true });
@@ -515,6 +569,7 @@ describe('function roles', () => {
   });
 
   it('serves every admin route behind the Cognito JWT authorizer of the web client', () => {
+    // Act / Assess
     const routes = resourcesOfType(dev, 'AWS::ApiGatewayV2::Route').map(
       ([, route]) => route.Properties ?? {},
     );
@@ -549,6 +604,7 @@ describe('function roles', () => {
   });
 
   it('lets onboardTenant read and create groups of this pool and publish only TenantOnboarded from auth', () => {
+    // Act / Assess
     expect(roleStatements(roleOf(dev, 'OnboardTenantLambdaFunction'))).toEqual([
       logStatement('onboardTenant'),
       {
@@ -574,6 +630,7 @@ describe('function roles', () => {
   });
 
   it('lets createTenantUser read groups and create, group and delete users of this pool only', () => {
+    // Act / Assess
     expect(roleStatements(roleOf(dev, 'CreateTenantUserLambdaFunction'))).toEqual([
       logStatement('createTenantUser'),
       {
@@ -592,6 +649,7 @@ describe('function roles', () => {
   });
 
   it('grants no wildcard action or resource in any role', () => {
+    // Act / Assess
     for (const [, role] of resourcesOfType(dev, 'AWS::IAM::Role')) {
       for (const statement of roleStatements(role)) {
         expect(actionsOf(statement).filter((action) => action.includes('*'))).toEqual([]);
@@ -603,6 +661,7 @@ describe('function roles', () => {
 
 describe('functions', () => {
   it('point the control-plane functions at this stack’s pool in AWS stages and at cognito-local in local', () => {
+    // Act / Assess
     for (const id of ['OnboardTenantLambdaFunction', 'CreateTenantUserLambdaFunction']) {
       expect(functionEnv(dev, id).COGNITO_USER_POOL_ID).toEqual({ Ref: 'UserPool' });
       expect(functionEnv(prod, id).COGNITO_USER_POOL_ID).toEqual({ Ref: 'UserPool' });
@@ -611,8 +670,10 @@ describe('functions', () => {
   });
 
   it('publishes TenantOnboarded on the control-plane bus this service owns', () => {
+    // Act
     const [, bus] = only(dev, 'AWS::Events::EventBus');
 
+    // Assess
     expect(bus.Properties?.Name).toBe('tenant-assistant-control-dev');
     expect(functionEnv(dev, 'OnboardTenantLambdaFunction').EVENT_BUS_NAME).toBe(
       'tenant-assistant-control-dev',
@@ -623,6 +684,7 @@ describe('functions', () => {
   });
 
   it('run on nodejs22.x', () => {
+    // Act / Assess
     for (const [, fn] of resourcesOfType(dev, 'AWS::Lambda::Function')) {
       expect(fn.Properties?.Runtime).toBe('nodejs22.x');
     }
@@ -650,11 +712,13 @@ describe('outputs', () => {
   ];
 
   it.each(keys)('exports %s under the name tenant-assistant-auth-<stage>-<key>', (key) => {
+    // Act / Assess
     expect(dev.Outputs?.[key]?.Export?.Name).toBe(`tenant-assistant-auth-dev-${key}`);
     expect(prod.Outputs?.[key]?.Export?.Name).toBe(`tenant-assistant-auth-prod-${key}`);
   });
 
   it('builds the issuer and JWKS URLs from the pool', () => {
+    // Act / Assess
     expect(dev.Outputs?.IssuerUrl?.Value).toEqual({
       // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax, not a template literal
       'Fn::Sub': 'https://cognito-idp.${AWS::Region}.amazonaws.com/${UserPool}',
@@ -666,18 +730,21 @@ describe('outputs', () => {
   });
 
   it('never outputs a client secret', () => {
+    // Act / Assess
     expect(JSON.stringify(dev.Outputs)).not.toMatch(/ClientSecret/);
   });
 });
 
 describe('template', () => {
   it('has no dependency cycle in any stage', () => {
+    // Act / Assess
     for (const template of [dev, prod, local, custom]) expect(findCycle(template)).toBeUndefined();
   });
 });
 
 describe('serverless invoke local', () => {
   it('runs preTokenGeneration on the sample event offline and prints the added claims', async () => {
+    // Prepare
     // A stand-in for the tenant registry's GetItem (the trigger asks whether tenant1 is active).
     const registry = createServer((request, response) => {
       request.resume();
@@ -713,10 +780,13 @@ describe('serverless invoke local', () => {
       { cwd: serviceDir, env, timeout: 60_000 },
     ).finally(() => registry.close());
 
+    // Act
     const printed = JSON.parse(stdout.slice(stdout.indexOf('\n{\n') + 1)) as {
       response: { claimsAndScopeOverrideDetails: Record<string, unknown> };
     };
     const claims = { claimsToAddOrOverride: { tenantId: 'tenant1', tenantRole: 'tenant-tenant1' } };
+
+    // Assess
     expect(printed.response.claimsAndScopeOverrideDetails).toEqual({
       idTokenGeneration: claims,
       accessTokenGeneration: claims,

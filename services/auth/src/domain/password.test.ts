@@ -32,38 +32,49 @@ describe('generateTemporaryPassword', () => {
     ['the longest minimum (99)', policy({ minimumLength: 99 })],
     ['a policy without symbols', policy({ requireSymbols: false })],
   ])('satisfies %s on 2,000 draws', (_, given) => {
+    // Prepare
     const draws = Array.from({ length: 2000 }, () => generateTemporaryPassword(given));
 
+    // Act
     const failures = draws.filter((password) => !satisfies(password, given));
 
+    // Assess
     expect(failures).toEqual([]);
   });
 
   it('is at least 16 characters long even when the policy asks for fewer', () => {
+    // Act / Assess
     expect(generateTemporaryPassword(policy({ minimumLength: 8 }))).toHaveLength(MIN_GENERATED_LENGTH);
   });
 
   it('is exactly the minimum length when the policy asks for more than 16', () => {
+    // Act / Assess
     expect(generateTemporaryPassword(policy({ minimumLength: 31 }))).toHaveLength(31);
   });
 
   it('never repeats itself', () => {
+    // Act
     const draws = new Set(Array.from({ length: 1000 }, () => generateTemporaryPassword(policy())));
 
+    // Assess
     expect(draws.size).toBe(1000);
   });
 
   it('includes every character class even when the random source always picks the first option', () => {
+    // Act
     const password = generateTemporaryPassword(policy(), () => 0);
 
+    // Assess
     expect(satisfies(password, policy())).toBe(true);
   });
 
   it('uses characters that need no quoting in a shell or JSON', () => {
+    // Act
     const characters = new Set(
       Array.from({ length: 500 }, () => generateTemporaryPassword(policy())).join(''),
     );
 
+    // Assess
     for (const unsafe of ['"', "'", '\\', '`', '$', ' ', '&', '|', ';', '<', '>']) {
       expect(characters.has(unsafe)).toBe(false);
     }

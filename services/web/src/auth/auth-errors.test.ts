@@ -18,7 +18,10 @@ describe('authErrorFrom', () => {
     [new Error('boom'), 'signIn', 'Sign-in failed. Please try again.'],
     [undefined, 'signIn', 'Sign-in failed. Please try again.'],
   ] as const)('maps %j at %s to a sentence for the user', (failure, step, expected) => {
+    // Act
     const error = authErrorFrom(failure, step);
+
+    // Assess
     expect(error).toBeInstanceOf(AuthError);
     expect(error.name).toBe('AuthError');
     expect(error.userMessage).toContain(expected);
@@ -26,10 +29,13 @@ describe('authErrorFrom', () => {
   });
 
   it('never shows the raw Cognito message for unknown errors', () => {
+    // Act
     const error = authErrorFrom(
       { code: 'InternalErrorException', message: 'stack trace at line 3' },
       'signIn',
     );
+
+    // Assess
     expect(error.userMessage).not.toContain('stack');
   });
 });

@@ -58,8 +58,10 @@ beforeEach(() => {
 
 describe('createTenantUser', () => {
   it("creates the user with its tenant, in its tenant's group, and returns the temporary password once", async () => {
+    // Act
     const result = await run(ann);
 
+    // Assess
     expect(result).toEqual({
       tenantId: 'acme',
       username: 'ann',
@@ -93,6 +95,7 @@ describe('createTenantUser', () => {
   });
 
   it('generates the temporary password from the pool policy', async () => {
+    // Prepare
     const generatePassword = jest.fn((given: PasswordPolicy) => generateTemporaryPassword(given));
     const withGenerator = makeHandler({
       cognito: new CognitoIdentityProviderClient({ region: 'us-east-1' }),
@@ -102,8 +105,10 @@ describe('createTenantUser', () => {
       logger: silentLogger(),
     });
 
+    // Act
     const result = await withGenerator(ann);
 
+    // Assess
     expect(generatePassword).toHaveBeenCalledWith(expect.objectContaining({ minimumLength: 40 }));
     expect(result.temporaryPassword).toHaveLength(40);
     expect(cognitoMock.commandCalls(AdminCreateUserCommand)[0]?.args[0].input.TemporaryPassword).toBe(
@@ -112,22 +117,28 @@ describe('createTenantUser', () => {
   });
 
   it('refuses an unknown tenant without creating a user', async () => {
+    // Prepare
     documentsMock.on(GetCommand).resolves({});
 
+    // Act
     const error = await run({ ...ann, tenantId: 'globex' }).catch((caught: unknown) => caught);
 
+    // Assess
     expect(error).toBeInstanceOf(UnknownTenantError);
     expect((error as Error).message).toBe('Tenant globex is not onboarded: run onboardTenant first');
     expect(cognitoMock.commandCalls(AdminCreateUserCommand)).toHaveLength(0);
   });
 
   it('refuses a taken username and changes nothing', async () => {
+    // Prepare
     cognitoMock
       .on(AdminCreateUserCommand)
       .rejects(awsError('UsernameExistsException', 'User account already exists'));
 
+    // Act
     const error = await run(ann).catch((caught: unknown) => caught);
 
+    // Assess
     expect(error).toBeInstanceOf(UsernameTakenError);
     expect((error as Error).message).toBe('Username ann is already taken');
     expect(cognitoMock.commandCalls(AdminAddUserToGroupCommand)).toHaveLength(0);
@@ -135,10 +146,13 @@ describe('createTenantUser', () => {
   });
 
   it('deletes the user again when it cannot be added to its group', async () => {
+    // Prepare
     cognitoMock.on(AdminAddUserToGroupCommand).rejects(awsError('TooManyRequestsException'));
 
+    // Act
     const error = await run(ann).catch((caught: unknown) => caught);
 
+    // Assess
     expect(error).toBeInstanceOf(UserCreationFailedError);
     expect((error as Error).message).toBe(
       'User ann was not created: adding it to tenant-acme failed (it was deleted again)',
@@ -150,19 +164,23 @@ describe('createTenantUser', () => {
   });
 
   it('says so when the user can be neither grouped nor deleted', async () => {
+    // Act
     cognitoMock.on(AdminAddUserToGroupCommand).rejects(awsError('TooManyRequestsException'));
     cognitoMock.on(AdminDeleteUserCommand).rejects(awsError('TooManyRequestsException'));
 
+    // Assess
     await expect(run(ann)).rejects.toThrow(
       'User ann was created but could not be added to tenant-acme, and deleting it failed: delete it by hand',
     );
   });
 
   it('reports an unexpected AdminCreateUser failure as CognitoRequestError', async () => {
+    // Act
     cognitoMock
       .on(AdminCreateUserCommand)
       .rejects(awsError('InvalidPasswordException', 'Password does not conform'));
 
+    // Assess
     await expect(run(ann)).rejects.toThrow(
       'Cognito AdminCreateUser failed (InvalidPasswordException: Password does not conform)',
     );
@@ -184,8 +202,10 @@ describe('createTenantUser', () => {
     ['an attempt to set attributes', { ...ann, 'custom:tenantId': 'globex' }, 'Unrecognized key'],
     ['no object at all', 'ann', '(input):'],
   ])('refuses %s before touching Cognito', async (_, input, issue) => {
+    // Act
     const error = await run(input).catch((caught: unknown) => caught);
 
+    // Assess
     expect(error).toBeInstanceOf(InvalidInputError);
     expect((error as Error).message).toMatch(/^Invalid createTenantUser input: /);
     expect((error as Error).message).toContain(issue);
@@ -212,20 +232,25 @@ describe('createTenantUser deployed handler', () => {
   });
 
   it('returns a policy-compliant temporary password and never logs it', async () => {
+    // Act
     const { result, output } = await captureOutput(() => handler(ann, lambdaContext()));
 
+    // Assess
     expect(result.temporaryPassword).toMatch(/^(?=.*[A-Z])(?=.*[a-z])(?=.*\d)(?=.*[^A-Za-z0-9]).{16,}$/);
     expect(output).toContain('Tenant user created');
     expect(output).not.toContain(result.temporaryPassword);
   });
 
   it('logs a refusal without the password', async () => {
+    // Prepare
     cognitoMock.on(AdminCreateUserCommand).rejects(awsError('UsernameExistsException'));
 
+    // Act
     const { result, output } = await captureOutput(() =>
       handler(ann, lambdaContext()).catch((error: unknown) => error),
     );
 
+    // Assess
     expect(result).toBeInstanceOf(UsernameTakenError);
     expect(output).toContain('createTenantUser refused');
     const sent = cognitoMock.commandCalls(AdminCreateUserCommand)[0]?.args[0].input.TemporaryPassword ?? '';

@@ -56,8 +56,10 @@ beforeEach(() => {
 
 describe('onboardTenant', () => {
   it('stores the tenant ACTIVE, creates its user and admin groups and publishes TenantOnboarded', async () => {
+    // Act
     const result = await run(acme);
 
+    // Assess
     expect(result).toEqual({ tenant: acme, groupName: 'tenant-acme', created: true });
     expect(documentsMock.commandCalls(PutCommand)[0]?.args[0].input).toMatchObject({
       TableName: tenantsTableName,
@@ -79,32 +81,40 @@ describe('onboardTenant', () => {
   });
 
   it('trims the name before storing and publishing it', async () => {
+    // Act
     await run({ ...acme, name: '  Acme Corp ' });
 
+    // Assess
     expect(documentsMock.commandCalls(PutCommand)[0]?.args[0].input.Item?.name).toBe('Acme Corp');
     expect(publishedDetails()[0]?.Detail).toEqual(acme);
   });
 
   it('succeeds on the same request again without creating anything, and publishes the event again', async () => {
+    // Prepare
     documentsMock.on(PutCommand).rejects(alreadyStored());
     documentsMock.on(GetCommand).resolves({ Item: tenantRecord('acme', acme as never) });
     cognitoMock.on(GetGroupCommand).resolves({ Group: { GroupName: 'tenant-acme' } });
 
+    // Act
     const result = await run({ tier: 'standard', returnPolicyDays: 30, name: 'Acme Corp', tenantId: 'acme' });
 
+    // Assess
     expect(result.created).toBe(false);
     expect(cognitoMock.commandCalls(CreateGroupCommand)).toHaveLength(0);
     expect(publishedDetails().map((entry) => entry.Detail)).toEqual([acme]);
   });
 
   it('refuses a conflicting repeat, naming what differs, and publishes nothing', async () => {
+    // Prepare
     documentsMock.on(PutCommand).rejects(alreadyStored());
     documentsMock.on(GetCommand).resolves({ Item: tenantRecord('acme', acme as never) });
 
+    // Act
     const error = await run({ ...acme, returnPolicyDays: 10, tier: 'premium' }).catch(
       (caught: unknown) => caught,
     );
 
+    // Assess
     expect(error).toBeInstanceOf(TenantConflictError);
     expect((error as TenantConflictError).statusCode).toBe(409);
     expect((error as Error).message).toBe(
@@ -115,12 +125,15 @@ describe('onboardTenant', () => {
   });
 
   it('accepts a group that a concurrent onboarding created first', async () => {
+    // Prepare
     cognitoMock
       .on(CreateGroupCommand)
       .rejects(awsError('GroupExistsException', 'A group with the name already exists.'));
 
+    // Act
     const result = await run(acme);
 
+    // Assess
     expect(result.created).toBe(true);
     expect(publishedDetails()).toHaveLength(1);
   });
@@ -140,8 +153,10 @@ describe('onboardTenant', () => {
     ['no object at all', 'acme', '(input):'],
     ['null', null, '(input):'],
   ])('refuses %s before touching Cognito or EventBridge', async (_, input, issue) => {
+    // Act
     const error = await run(input).catch((caught: unknown) => caught);
 
+    // Assess
     expect(error).toBeInstanceOf(InvalidInputError);
     expect((error as Error).message).toMatch(/^Invalid onboardTenant input: /);
     expect((error as Error).message).toContain(issue);
@@ -151,19 +166,24 @@ describe('onboardTenant', () => {
   });
 
   it('fails with PutEventsFailedError when EventBridge rejects the event (a retry publishes again)', async () => {
+    // Act
     eventBridgeMock
       .on(PutEventsCommand)
       .resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'boom' }] });
 
+    // Assess
     await expect(run(acme)).rejects.toBeInstanceOf(PutEventsFailedError);
   });
 
   it('reports an unexpected Cognito failure as CognitoRequestError with its cause', async () => {
+    // Prepare
     const cause = awsError('TooManyRequestsException', 'Rate exceeded');
     cognitoMock.on(GetGroupCommand).rejects(cause);
 
+    // Act
     const error = await run(acme).catch((caught: unknown) => caught);
 
+    // Assess
     expect(error).toBeInstanceOf(CognitoRequestError);
     expect((error as Error).message).toBe(
       'Cognito GetGroup failed (TooManyRequestsException: Rate exceeded)',
@@ -173,8 +193,10 @@ describe('onboardTenant', () => {
   });
 
   it('reports a CreateGroup failure as CognitoRequestError and publishes nothing', async () => {
+    // Act
     cognitoMock.on(CreateGroupCommand).rejects(awsError('AccessDeniedException'));
 
+    // Assess
     await expect(run(acme)).rejects.toThrow('Cognito CreateGroup failed (AccessDeniedException');
     expect(eventBridgeMock.calls()).toHaveLength(0);
   });
@@ -192,8 +214,10 @@ describe('onboardTenant deployed handler', () => {
   });
 
   it('reads its configuration from the environment and onboards the tenant', async () => {
+    // Act
     const { result, output } = await captureOutput(() => handler(acme, lambdaContext()));
 
+    // Assess
     expect(result.created).toBe(true);
     expect(cognitoMock.commandCalls(CreateGroupCommand)[0]?.args[0].input.UserPoolId).toBe(userPoolId);
     expect(publishedDetails()[0]?.EventBusName).toBe(eventBusName);
@@ -201,10 +225,12 @@ describe('onboardTenant deployed handler', () => {
   });
 
   it('logs and rethrows a refusal', async () => {
+    // Act
     const { result, output } = await captureOutput(() =>
       handler({ ...acme, tenantId: '*' }, lambdaContext()).catch((error: unknown) => error),
     );
 
+    // Assess
     expect(result).toBeInstanceOf(InvalidInputError);
     expect(output).toContain('onboardTenant refused');
   });
@@ -212,6 +238,7 @@ describe('onboardTenant deployed handler', () => {
 
 describe('onboardTenant configuration', () => {
   it('fails clearly when the user pool id is not configured', async () => {
+    // Act
     const unconfigured = makeHandler({
       cognito: new CognitoIdentityProviderClient({ region: 'us-east-1' }),
       eventBridge: new EventBridgeClient({ region: 'us-east-1' }),
@@ -222,6 +249,7 @@ describe('onboardTenant configuration', () => {
       logger: silentLogger(),
     });
 
+    // Assess
     await expect(unconfigured(acme)).rejects.toThrow('COGNITO_USER_POOL_ID is not set');
   });
 });

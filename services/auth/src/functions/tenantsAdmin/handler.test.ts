@@ -122,6 +122,7 @@ const acme = {
 
 describe('tenantsAdmin', () => {
   it('lets a platform admin create a tenant and invites its first admin through Cognito’s own message', async () => {
+    // Act
     const response = await call({
       method: 'POST',
       path: '/admin/tenants',
@@ -130,6 +131,7 @@ describe('tenantsAdmin', () => {
       body: acme,
     });
 
+    // Assess
     expect(response.statusCode).toBe(201);
     expect(response.body).toMatchObject({
       created: true,
@@ -146,11 +148,13 @@ describe('tenantsAdmin', () => {
   });
 
   it('lists tenants a page at a time with an opaque cursor', async () => {
+    // Prepare
     documentsMock.on(ScanCommand).resolves({
       Items: [tenantRecord('tenant2'), tenantRecord('tenant1')],
       LastEvaluatedKey: { tenantId: 'tenant2' },
     });
 
+    // Act
     const response = await call({
       method: 'GET',
       path: '/admin/tenants',
@@ -158,6 +162,7 @@ describe('tenantsAdmin', () => {
       token: await tokenOf('platform-admin', platformSub),
     });
 
+    // Assess
     expect(response.statusCode).toBe(200);
     expect((response.body.items as { tenantId: string }[]).map((t) => t.tenantId)).toEqual([
       'tenant1',
@@ -167,10 +172,12 @@ describe('tenantsAdmin', () => {
   });
 
   it('updates a tenant and publishes TenantUpdated with the whole new definition', async () => {
+    // Prepare
     documentsMock
       .on(UpdateCommand)
       .resolves({ Attributes: tenantRecord('acme', { returnPolicyDays: 14, tier: 'premium' }) });
 
+    // Act
     const response = await call({
       method: 'PATCH',
       path: '/admin/tenants/acme',
@@ -180,6 +187,7 @@ describe('tenantsAdmin', () => {
       body: { returnPolicyDays: 14, tier: 'premium' },
     });
 
+    // Assess
     expect(response.statusCode).toBe(200);
     const entry = eventBridgeMock.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0];
     expect(entry?.DetailType).toBe('TenantUpdated');
@@ -192,8 +200,10 @@ describe('tenantsAdmin', () => {
   });
 
   it('suspends a tenant and publishes TenantSuspended', async () => {
+    // Prepare
     documentsMock.on(UpdateCommand).resolves({ Attributes: tenantRecord('acme', { status: 'SUSPENDED' }) });
 
+    // Act
     const response = await call({
       method: 'POST',
       path: '/admin/tenants/acme/suspend',
@@ -202,6 +212,7 @@ describe('tenantsAdmin', () => {
       token: await tokenOf('platform-admin', platformSub),
     });
 
+    // Assess
     expect(response.statusCode).toBe(200);
     expect(response.body.status).toBe('SUSPENDED');
     expect(
@@ -215,11 +226,13 @@ describe('tenantsAdmin', () => {
   });
 
   it('answers 404 for an unknown tenant and 400 for an invalid tier, changing nothing', async () => {
+    // Prepare
     documentsMock
       .on(UpdateCommand)
       .rejects(Object.assign(new Error('x'), { name: 'ConditionalCheckFailedException' }));
     const token = await tokenOf('platform-admin', platformSub);
 
+    // Act
     const missing = await call({
       method: 'POST',
       path: '/admin/tenants/nope/resume',
@@ -236,6 +249,7 @@ describe('tenantsAdmin', () => {
       body: { tier: 'gold' },
     });
 
+    // Assess
     expect(missing).toEqual({
       statusCode: 404,
       body: { error: { code: 'TENANT_NOT_FOUND', message: 'Tenant nope not found' } },
@@ -265,8 +279,10 @@ describe('tenantsAdmin', () => {
     ];
 
     it.each(routes)('refuses a tenant admin on $routeKey with 403', async (route) => {
+      // Act
       const response = await call({ ...route, token: await tokenOf('tenant1-admin', plainSub) });
 
+      // Assess
       expect(response).toEqual({
         statusCode: 403,
         body: {
@@ -278,41 +294,50 @@ describe('tenantsAdmin', () => {
     });
 
     it.each(routes)('refuses a plain user on $routeKey with 403', async (route) => {
+      // Act
       const response = await call({ ...route, token: await tokenOf('tenant1-user', plainSub) });
 
+      // Assess
       expect(response.statusCode).toBe(403);
       expect(writes()).toHaveLength(0);
     });
 
     it.each(routes)('refuses a forged token on $routeKey with 401', async (route) => {
+      // Prepare
       const forged = badTokens.algNone({
         sub: platformSub,
         'cognito:username': 'platform-admin',
         tenantId: 'tenant1',
       });
 
+      // Act
       const response = await call({ ...route, token: forged });
 
+      // Assess
       expect(response.statusCode).toBe(401);
       expect(cognitoMock.calls()).toHaveLength(0);
       expect(writes()).toHaveLength(0);
     });
 
     it.each(routes)('refuses a tenant-less token on $routeKey with 403', async (route) => {
+      // Act
       const response = await call({ ...route, token: await tokenOf('platform-admin', platformSub, null) });
 
+      // Assess
       expect(response.statusCode).toBe(403);
       expect(cognitoMock.calls()).toHaveLength(0);
       expect(writes()).toHaveLength(0);
     });
 
     it('refuses a missing token with 401 and a user that no longer exists with 401', async () => {
+      // Act
       const anonymous = await call(routes[0] as (typeof routes)[0]);
       const deleted = await call({
         ...(routes[0] as (typeof routes)[0]),
         token: await tokenOf('gone', plainSub),
       });
 
+      // Assess
       expect(anonymous.statusCode).toBe(401);
       expect(deleted.statusCode).toBe(401);
       expect(writes()).toHaveLength(0);

@@ -175,12 +175,14 @@ const onUser = (method: string, suffix: string, username: string) => ({
 
 describe('usersAdmin', () => {
   it("lists the users of the caller's own tenant only, with their admin flag", async () => {
+    // Act
     const response = await call({
       method: 'GET',
       routeKey: 'GET /admin/users',
       token: await tokenOf('tenant1-admin'),
     });
 
+    // Assess
     expect(response.statusCode).toBe(200);
     const items = response.body.items as { username: string; tenantAdmin: boolean }[];
     expect(items.map((u) => u.username).sort()).toEqual([
@@ -196,6 +198,7 @@ describe('usersAdmin', () => {
   });
 
   it('invites a user into the caller’s tenant through Cognito’s invitation, returning and logging no password', async () => {
+    // Act
     const { result, output } = await captureOutput(async () => {
       const real = createHandler({
         verifier: createTokenVerifier({ userPoolId, clientId: issuer.clientId, jwks: issuer.jwks as never }),
@@ -216,6 +219,7 @@ describe('usersAdmin', () => {
       );
     });
 
+    // Assess
     expect(result.statusCode).toBe(201);
     const input = cognitoMock.commandCalls(AdminCreateUserCommand)[0]?.args[0].input;
     expect(input?.UserAttributes).toContainEqual({ Name: 'custom:tenantId', Value: 'tenant1' });
@@ -236,11 +240,14 @@ describe('usersAdmin', () => {
   });
 
   it('resends an invitation only to a user who has not signed in', async () => {
+    // Prepare
     const token = await tokenOf('tenant1-admin');
 
+    // Act
     const pending = await call({ ...onUser('POST', '/resend-invitation', 'tenant1-new'), token });
     const signedIn = await call({ ...onUser('POST', '/resend-invitation', 'tenant1-user'), token });
 
+    // Assess
     expect(pending.statusCode).toBe(200);
     expect(cognitoMock.commandCalls(AdminCreateUserCommand)[0]?.args[0].input).toMatchObject({
       Username: 'tenant1-new',
@@ -255,11 +262,13 @@ describe('usersAdmin', () => {
     ['deletes', 'DELETE', '', AdminDeleteUserCommand],
     ['resets the MFA of', 'POST', '/reset-mfa', AdminSetUserMFAPreferenceCommand],
   ])('%s a user of the caller’s tenant', async (_, method, suffix, command) => {
+    // Act
     const response = await call({
       ...onUser(method, suffix, 'tenant1-user'),
       token: await tokenOf('tenant1-admin'),
     });
 
+    // Assess
     expect([200, 204]).toContain(response.statusCode);
     expect(cognitoMock.commandCalls(command as never)[0]?.args[0].input).toMatchObject({
       Username: 'tenant1-user',
@@ -267,8 +276,10 @@ describe('usersAdmin', () => {
   });
 
   it('turns TOTP off on reset-mfa so the user enrols again', async () => {
+    // Act
     await call({ ...onUser('POST', '/reset-mfa', 'tenant1-user'), token: await tokenOf('tenant1-admin') });
 
+    // Assess
     expect(
       cognitoMock.commandCalls(AdminSetUserMFAPreferenceCommand)[0]?.args[0].input.SoftwareTokenMfaSettings,
     ).toEqual({
@@ -278,8 +289,10 @@ describe('usersAdmin', () => {
   });
 
   it('grants and revokes tenant admin in the caller’s tenant only', async () => {
+    // Prepare
     const token = await tokenOf('tenant1-admin');
 
+    // Act
     const granted = await call({
       ...onUser('POST', '/roles', 'tenant1-user'),
       token,
@@ -293,6 +306,7 @@ describe('usersAdmin', () => {
       token,
     });
 
+    // Assess
     expect(granted.statusCode).toBe(200);
     expect(revoked.statusCode).toBe(200);
     expect(cognitoMock.commandCalls(AdminAddUserToGroupCommand)[0]?.args[0].input.GroupName).toBe(
@@ -325,8 +339,10 @@ describe('usersAdmin', () => {
     it.each(everyRoute('tenant2-user').filter((route) => route.routeKey.includes('{username}')))(
       "answers 404 to a tenant admin naming another tenant's user on $routeKey",
       async (route) => {
+        // Act
         const response = await call({ ...route, token: await tokenOf('tenant1-admin') });
 
+        // Assess
         expect(response).toEqual({
           statusCode: 404,
           body: { error: { code: 'USER_NOT_FOUND', message: 'User tenant2-user not found' } },
@@ -336,24 +352,29 @@ describe('usersAdmin', () => {
     );
 
     it.each(everyRoute('tenant1-user'))('refuses a plain user on $routeKey with 403', async (route) => {
+      // Act
       const response = await call({ ...route, token: await tokenOf('tenant1-user') });
 
+      // Assess
       expect(response.statusCode).toBe(403);
       expect((response.body.error as { code: string }).code).toBe('ADMIN_ROLE_REQUIRED');
       expect(writes()).toHaveLength(0);
     });
 
     it('refuses a member of another tenant’s admin group: their own tenant’s admin group is what counts', async () => {
+      // Act
       const response = await call({
         ...onUser('POST', '/disable', 'tenant2-user'),
         token: await tokenOf('tenant1-odd'),
       });
 
+      // Assess
       expect(response.statusCode).toBe(403);
       expect(writes()).toHaveLength(0);
     });
 
     it('refuses a tenant named in the query (400): the token’s tenant is the only one', async () => {
+      // Act
       const response = await call({
         method: 'GET',
         routeKey: 'GET /admin/users',
@@ -361,17 +382,20 @@ describe('usersAdmin', () => {
         queryStringParameters: { tenantId: 'tenant2' },
       });
 
+      // Assess
       expect(response.statusCode).toBe(400);
       expect(cognitoMock.commandCalls(ListUsersInGroupCommand)).toHaveLength(0);
     });
 
     it('refuses a tenant admin granting anyone, themselves included, platform admin (403)', async () => {
+      // Act
       const response = await call({
         ...onUser('POST', '/roles', 'tenant1-admin'),
         token: await tokenOf('tenant1-admin'),
         body: { role: 'platform-admin' },
       });
 
+      // Assess
       expect(response).toEqual({
         statusCode: 403,
         body: {
@@ -397,8 +421,10 @@ describe('usersAdmin', () => {
         },
       ],
     ])('refuses a tenant admin who would %s themselves (409)', async (_, route) => {
+      // Act
       const response = await call({ ...route, token: await tokenOf('tenant1-admin') });
 
+      // Assess
       expect(response.statusCode).toBe(409);
       expect(writes()).toHaveLength(0);
     });
@@ -406,15 +432,18 @@ describe('usersAdmin', () => {
     it.each(everyRoute('tenant1-user'))(
       'refuses forged and tenant-less tokens on $routeKey',
       async (route) => {
+        // Prepare
         const forged = badTokens.algNone({
           sub: users['tenant1-admin']?.sub,
           'cognito:username': 'tenant1-admin',
           tenantId: 'tenant1',
         });
 
+        // Act
         const withForged = await call({ ...route, token: forged });
         const tenantless = await call({ ...route, token: await tokenOf('tenant1-admin', null) });
 
+        // Assess
         expect(withForged.statusCode).toBe(401);
         expect(tenantless.statusCode).toBe(403);
         expect(writes()).toHaveLength(0);
