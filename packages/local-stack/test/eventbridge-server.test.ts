@@ -251,12 +251,12 @@ describe('startLocalEventBridge configuration', () => {
     }
   });
 
-  it('runs at most reservedConcurrency deliveries to one function at once; the others wait their turn', async () => {
-    // Prepare
+  /** Publishes `count` prompts to a bus with `rules` and tells how many deliveries ran at once at most. */
+  const mostAtOnce = async (rules: EventBridgeRule[], count: number) => {
     let running = 0;
     let most = 0;
     const bus = await startLocalEventBridge({
-      rules: [{ ...promptRule, reservedConcurrency: 2 }, answerRule],
+      rules,
       invoke: async () => {
         running += 1;
         most = Math.max(most, running);
@@ -270,47 +270,31 @@ describe('startLocalEventBridge configuration', () => {
         region: REGION,
         credentials: LOCAL_CREDENTIALS,
       });
-
-      // Act
-      await client.send(new PutEventsCommand({ Entries: Array.from({ length: 7 }, () => entry()) }));
+      await client.send(new PutEventsCommand({ Entries: Array.from({ length: count }, () => entry()) }));
       await bus.drain();
-
-      // Assess
-      expect(most).toBe(2);
-      expect(bus.deliveries().map((delivery) => delivery.status)).toEqual(Array(7).fill('delivered'));
+      return { most, statuses: bus.deliveries().map((delivery) => delivery.status) };
     } finally {
       await bus.close();
     }
+  };
+
+  it('runs at most reservedConcurrency deliveries to one function at once; the others wait their turn', async () => {
+    // Prepare
+    const rules = [{ ...promptRule, reservedConcurrency: 2 }, answerRule];
+
+    // Act
+    const { most, statuses } = await mostAtOnce(rules, 7);
+
+    // Assess
+    expect(most).toBe(2);
+    expect(statuses).toEqual(Array(7).fill('delivered'));
   });
 
   it('leaves functions without reserved concurrency unbounded', async () => {
-    // Prepare
-    let running = 0;
-    let most = 0;
-    const bus = await startLocalEventBridge({
-      rules: [promptRule],
-      invoke: async () => {
-        running += 1;
-        most = Math.max(most, running);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        running -= 1;
-      },
-    });
-    try {
-      const client = new EventBridgeClient({
-        endpoint: bus.url,
-        region: REGION,
-        credentials: LOCAL_CREDENTIALS,
-      });
+    // Act
+    const { most } = await mostAtOnce([promptRule], 5);
 
-      // Act
-      await client.send(new PutEventsCommand({ Entries: Array.from({ length: 5 }, () => entry()) }));
-      await bus.drain();
-
-      // Assess
-      expect(most).toBe(5);
-    } finally {
-      await bus.close();
-    }
+    // Assess
+    expect(most).toBe(5);
   });
 });

@@ -405,8 +405,10 @@ const describe = (value: unknown): string => {
  * own template validation would find nothing of these kinds either.
  * @example expect(checkTemplateSchema(template)).toEqual([]);
  */
-export const checkTemplateSchema = (template: CfnTemplate, spec = cloudFormationSpec()): TemplateProblem[] =>
-  new SchemaChecker(spec, template).check();
+export const checkTemplateSchema = (
+  template: CfnTemplate,
+  spec: SpecDatabase = cloudFormationSpec(),
+): TemplateProblem[] => new SchemaChecker(spec, template).check();
 
 /** One stack of a deployment: its name, template and position in the deploy order. */
 export interface StackTemplate {
