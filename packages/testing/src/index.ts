@@ -1,3 +1,4 @@
+export { describeDeadLetterAlarm, TEST_ALARM_TOPIC_ARN } from './alarms';
 export type { LogLine, MetricLine } from './capture';
 export { captureLogs, captureOutput, metricLines } from './capture';
 export { lambdaContext } from './context';

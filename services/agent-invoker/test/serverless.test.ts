@@ -2,8 +2,10 @@ import { join } from 'node:path';
 import {
   type CfnResource,
   type CfnTemplate,
+  describeDeadLetterAlarm,
   packageService,
   resourcesOfType,
+  TEST_ALARM_TOPIC_ARN,
 } from '@tenant-assistant/testing';
 
 jest.setTimeout(180_000);
@@ -23,7 +25,7 @@ beforeAll(async () => {
     params: {
       tenantDataAccessRoleArn: roleOverride,
       streamFinalResponse: 'false',
-      alarmTopicArn: 'arn:aws:sns:us-east-1:123456789012:ops-alarms',
+      alarmTopicArn: TEST_ALARM_TOPIC_ARN,
     },
   });
   local = await packageService(serviceDir, { stage: 'local', params: { reservedConcurrency: '3' } });
@@ -322,42 +324,11 @@ describe('serverless package (other stages and parameters)', () => {
   });
 });
 
-describe('dead-letter alarm', () => {
-  const alarmOf = (template: CfnTemplate) =>
-    (template.Resources?.InvokeAgentDeadLetterAlarm as { Properties: Record<string, unknown> } | undefined)
-      ?.Properties;
-
-  it('alarms as soon as one message waits in the dead-letter queue', () => {
-    // Act
-    const alarm = alarmOf(dev);
-    // Assess
-    expect(alarm).toMatchObject({
-      Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [
-        { Name: 'QueueName', Value: { 'Fn::GetAtt': ['InvokeAgentDeadLetterQueue', 'QueueName'] } },
-      ],
-      Statistic: 'Maximum',
-      Period: 60,
-      Threshold: 0,
-      ComparisonOperator: 'GreaterThanThreshold',
-      TreatMissingData: 'notBreaching',
-    });
-  });
-
-  it('notifies the alarmTopicArn parameter when one is given, and nobody otherwise', () => {
-    // Act
-    const withTopic = alarmOf(prod);
-    // Assess
-    expect(withTopic?.AlarmActions).toEqual({
-      'Fn::If': ['HasAlarmTopic', ['arn:aws:sns:us-east-1:123456789012:ops-alarms'], { Ref: 'AWS::NoValue' }],
-    });
-    expect(prod.Conditions?.HasAlarmTopic).toEqual({
-      'Fn::Not': [{ 'Fn::Equals': ['arn:aws:sns:us-east-1:123456789012:ops-alarms', ''] }],
-    });
-    expect(dev.Conditions?.HasAlarmTopic).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
-  });
-});
+describeDeadLetterAlarm(
+  () => ({ without: dev, with: prod }),
+  'InvokeAgentDeadLetterAlarm',
+  'InvokeAgentDeadLetterQueue',
+);
 
 describe('answer failure-rate alarm and the dashboard', () => {
   it('alarms when more than 20 % of at least 10 answers in 5 minutes failed, from the service-wide lines', () => {

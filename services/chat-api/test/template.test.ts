@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import {
   type CfnResource,
   type CfnTemplate,
+  describeDeadLetterAlarm,
   packageService,
   resourcesOfType,
+  TEST_ALARM_TOPIC_ARN,
   webAddressParams,
 } from '@tenant-assistant/testing';
 
@@ -37,7 +39,7 @@ beforeAll(async () => {
       params: {
         ...webAddressParams,
         cognitoWebClientId: 'prodwebclient123',
-        alarmTopicArn: 'arn:aws:sns:us-east-1:123456789012:ops-alarms',
+        alarmTopicArn: TEST_ALARM_TOPIC_ARN,
       },
     }),
   ]);
@@ -536,39 +538,8 @@ describe('chat-api template', () => {
   });
 });
 
-describe('dead-letter alarm', () => {
-  const alarmOf = (template: CfnTemplate) =>
-    (template.Resources?.AnswerEventsDeadLetterAlarm as { Properties: Record<string, unknown> } | undefined)
-      ?.Properties;
-
-  it('alarms as soon as one message waits in the dead-letter queue', () => {
-    // Act
-    const alarm = alarmOf(dev);
-    // Assess
-    expect(alarm).toMatchObject({
-      Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [
-        { Name: 'QueueName', Value: { 'Fn::GetAtt': ['AnswerEventsDeadLetterQueue', 'QueueName'] } },
-      ],
-      Statistic: 'Maximum',
-      Period: 60,
-      Threshold: 0,
-      ComparisonOperator: 'GreaterThanThreshold',
-      TreatMissingData: 'notBreaching',
-    });
-  });
-
-  it('notifies the alarmTopicArn parameter when one is given, and nobody otherwise', () => {
-    // Act
-    const withTopic = alarmOf(prod);
-    // Assess
-    expect(withTopic?.AlarmActions).toEqual({
-      'Fn::If': ['HasAlarmTopic', ['arn:aws:sns:us-east-1:123456789012:ops-alarms'], { Ref: 'AWS::NoValue' }],
-    });
-    expect(prod.Conditions?.HasAlarmTopic).toEqual({
-      'Fn::Not': [{ 'Fn::Equals': ['arn:aws:sns:us-east-1:123456789012:ops-alarms', ''] }],
-    });
-    expect(dev.Conditions?.HasAlarmTopic).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
-  });
-});
+describeDeadLetterAlarm(
+  () => ({ without: dev, with: prod }),
+  'AnswerEventsDeadLetterAlarm',
+  'AnswerEventsDeadLetterQueue',
+);

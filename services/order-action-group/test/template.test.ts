@@ -2,8 +2,10 @@
 import {
   type CfnResource,
   type CfnTemplate,
+  describeDeadLetterAlarm,
   packageService,
   resourcesOfType,
+  TEST_ALARM_TOPIC_ARN,
 } from '@tenant-assistant/testing';
 import { serviceDir } from './isolated-service';
 
@@ -49,7 +51,7 @@ beforeAll(async () => {
         agentInvokerRoleArn: 'arn:aws:iam::123456789012:role/custom-agent-invoker',
         controlBusArn: 'arn:aws:events:us-east-1:123456789012:event-bus/custom-control',
         agentModel: 'anthropic.claude-3-5-haiku-20241022-v1:0',
-        alarmTopicArn: 'arn:aws:sns:us-east-1:123456789012:ops-alarms',
+        alarmTopicArn: TEST_ALARM_TOPIC_ARN,
       },
     }),
     packageService(serviceDir, { stage: 'local' }),
@@ -472,42 +474,8 @@ describe('provisionTenant function', () => {
   });
 });
 
-describe('dead-letter alarm', () => {
-  const alarmOf = (template: CfnTemplate) =>
-    (
-      template.Resources?.ProvisionTenantDeadLetterAlarm as
-        | { Properties: Record<string, unknown> }
-        | undefined
-    )?.Properties;
-
-  it('alarms as soon as one message waits in the dead-letter queue', () => {
-    // Act
-    const alarm = alarmOf(dev);
-    // Assess
-    expect(alarm).toMatchObject({
-      Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [
-        { Name: 'QueueName', Value: { 'Fn::GetAtt': ['ProvisionTenantDeadLetterQueue', 'QueueName'] } },
-      ],
-      Statistic: 'Maximum',
-      Period: 60,
-      Threshold: 0,
-      ComparisonOperator: 'GreaterThanThreshold',
-      TreatMissingData: 'notBreaching',
-    });
-  });
-
-  it('notifies the alarmTopicArn parameter when one is given, and nobody otherwise', () => {
-    // Act
-    const withTopic = alarmOf(prod);
-    // Assess
-    expect(withTopic?.AlarmActions).toEqual({
-      'Fn::If': ['HasAlarmTopic', ['arn:aws:sns:us-east-1:123456789012:ops-alarms'], { Ref: 'AWS::NoValue' }],
-    });
-    expect(prod.Conditions?.HasAlarmTopic).toEqual({
-      'Fn::Not': [{ 'Fn::Equals': ['arn:aws:sns:us-east-1:123456789012:ops-alarms', ''] }],
-    });
-    expect(dev.Conditions?.HasAlarmTopic).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
-  });
-});
+describeDeadLetterAlarm(
+  () => ({ without: dev, with: prod }),
+  'ProvisionTenantDeadLetterAlarm',
+  'ProvisionTenantDeadLetterQueue',
+);

@@ -1,0 +1,50 @@
+import type { CfnTemplate } from './serverless-package';
+
+/** The SNS topic the template tests give as the stage parameter `alarmTopicArn`. */
+export const TEST_ALARM_TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:ops-alarms';
+
+/**
+ * The template tests of a service's dead-letter alarm (every service alarms on its queue the same
+ * way): it fires at one waiting message, and notifies `alarmTopicArn` only when the stage sets it.
+ * `templates()` gives the service packaged without that parameter and with it (TEST_ALARM_TOPIC_ARN).
+ *
+ * @example describeDeadLetterAlarm(() => ({ without: dev, with: prod }), 'InvokeAgentDeadLetterAlarm', 'InvokeAgentDeadLetterQueue');
+ */
+export const describeDeadLetterAlarm = (
+  templates: () => { without: CfnTemplate; with: CfnTemplate },
+  alarmId: string,
+  queueId: string,
+) =>
+  describe(`dead-letter alarm ${alarmId}`, () => {
+    const alarmOf = (template: CfnTemplate) =>
+      (template.Resources?.[alarmId] as { Properties?: Record<string, unknown> } | undefined)?.Properties;
+
+    it('alarms as soon as one message waits in the dead-letter queue', () => {
+      // Act
+      const alarm = alarmOf(templates().without);
+      // Assess
+      expect(alarm).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+        Statistic: 'Maximum',
+        Period: 60,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+    });
+
+    it('notifies the alarmTopicArn parameter when one is given, and nobody otherwise', () => {
+      // Act
+      const { without, with: withTopic } = templates();
+      // Assess
+      const onlyWithTopic = { 'Fn::If': ['HasAlarmTopic', [TEST_ALARM_TOPIC_ARN], { Ref: 'AWS::NoValue' }] };
+      expect(alarmOf(withTopic)?.AlarmActions).toEqual(onlyWithTopic);
+      expect(alarmOf(withTopic)?.OKActions).toEqual(onlyWithTopic);
+      expect(withTopic.Conditions?.HasAlarmTopic).toEqual({
+        'Fn::Not': [{ 'Fn::Equals': [TEST_ALARM_TOPIC_ARN, ''] }],
+      });
+      expect(without.Conditions?.HasAlarmTopic).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+    });
+  });
