@@ -8,6 +8,7 @@ import {
   httpBodyLimit,
   httpEdge,
   httpErrorResponses,
+  lambdaHandler,
   type MiddlewareChain,
   middlewareChain,
 } from '@tenant-assistant/lambda-kit/http';
@@ -51,7 +52,7 @@ const common = (deps: HttpDeps): AnyMiddleware[] => [
  * logs, normalized event, CORS and security headers on every response, errors too, errors as
  * `{"error":{"code","message"}}`), then the verified tenant context.
  *
- * @example lambdaHandler(httpApiMiddlewares(deps), makeHandler(deps))
+ * @example lambdaHandler(httpApiMiddlewares(deps), makeHandler(deps)) (or {@link httpRoute})
  */
 export const httpApiMiddlewares = (deps: HttpDeps): MiddlewareChain<HttpApiEvent, HttpRouteEvent> =>
   middlewareChain(...common(deps));
@@ -60,7 +61,7 @@ export const httpApiMiddlewares = (deps: HttpDeps): MiddlewareChain<HttpApiEvent
  * {@link httpApiMiddlewares} plus, after authentication (so anonymous callers learn nothing), a
  * 16 KB body limit and the JSON body parser.
  *
- * @example lambdaHandler(httpJsonApiMiddlewares(deps), makeHandler(deps))
+ * @example lambdaHandler(httpJsonApiMiddlewares(deps), makeHandler(deps)) (or {@link httpJsonRoute})
  */
 export const httpJsonApiMiddlewares = (deps: HttpDeps): MiddlewareChain<HttpApiEvent, HttpJsonRouteEvent> =>
   middlewareChain(...common(deps), httpBodyLimit(), httpJsonBodyParser({ disableContentTypeCheck: true }));
@@ -81,3 +82,24 @@ export type HttpApiHandler = MiddyfiedHandler<HttpApiEvent, HttpResult>;
 
 /** WebSocket `$connect` as API Gateway invokes it. */
 export type WebSocketConnectHandler = MiddyfiedHandler<WebSocketConnectEvent, HttpResult>;
+
+/** A route's own step: the verified event in, one call into domain code, the HTTP result out. */
+type RouteFactory<D, E> = (deps: D) => (event: E) => Promise<HttpResult>;
+
+/**
+ * An HTTP API route without a body: {@link httpApiMiddlewares} around the route's own step.
+ * @example export const createHandler = httpRoute(makeHandler);
+ */
+export const httpRoute =
+  <D extends HttpDeps>(makeHandler: RouteFactory<D, HttpRouteEvent>) =>
+  (deps: D): HttpApiHandler =>
+    lambdaHandler(httpApiMiddlewares(deps), makeHandler(deps));
+
+/**
+ * An HTTP API route with a JSON body: {@link httpJsonApiMiddlewares} around the route's own step.
+ * @example export const createHandler = httpJsonRoute(makeHandler);
+ */
+export const httpJsonRoute =
+  <D extends HttpDeps>(makeHandler: RouteFactory<D, HttpJsonRouteEvent>) =>
+  (deps: D): HttpApiHandler =>
+    lambdaHandler(httpJsonApiMiddlewares(deps), makeHandler(deps));

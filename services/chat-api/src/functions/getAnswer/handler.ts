@@ -1,13 +1,6 @@
-import { lambdaHandler } from '@tenant-assistant/lambda-kit/http';
 import { getAnswer, type ReadAnswersDeps } from '../../answers/read-answers';
 import { defaults } from '../../defaults';
-import {
-  type HttpApiHandler,
-  type HttpDeps,
-  type HttpRouteEvent,
-  httpApiMiddlewares,
-  jsonResponse,
-} from '../../http/middlewares';
+import { type HttpDeps, type HttpRouteEvent, httpRoute, jsonResponse } from '../../http/middlewares';
 
 export type GetAnswerEvent = HttpRouteEvent;
 export type Deps = ReadAnswersDeps & HttpDeps;
@@ -18,7 +11,6 @@ export const makeHandler = (deps: Deps) => async (event: GetAnswerEvent) => {
   return jsonResponse(200, answer);
 };
 
-export const createHandler = (deps: Deps): HttpApiHandler =>
-  lambdaHandler(httpApiMiddlewares(deps), makeHandler(deps));
+export const createHandler = httpRoute(makeHandler);
 
 export const handler = createHandler(defaults);

@@ -1,13 +1,6 @@
-import { lambdaHandler } from '@tenant-assistant/lambda-kit/http';
 import { listConversations, parseListConversationsQuery } from '../../answers/list-conversations';
 import { defaults } from '../../defaults';
-import {
-  type HttpApiHandler,
-  type HttpDeps,
-  type HttpRouteEvent,
-  httpApiMiddlewares,
-  jsonResponse,
-} from '../../http/middlewares';
+import { type HttpDeps, type HttpRouteEvent, httpRoute, jsonResponse } from '../../http/middlewares';
 import type { AnswersRepository } from '../../ports';
 
 export type ListConversationsEvent = HttpRouteEvent;
@@ -20,7 +13,6 @@ export const makeHandler = (deps: Deps) => async (event: ListConversationsEvent)
   return jsonResponse(200, page);
 };
 
-export const createHandler = (deps: Deps): HttpApiHandler =>
-  lambdaHandler(httpApiMiddlewares(deps), makeHandler(deps));
+export const createHandler = httpRoute(makeHandler);
 
 export const handler = createHandler(defaults);

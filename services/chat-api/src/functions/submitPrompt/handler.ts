@@ -1,13 +1,6 @@
-import { lambdaHandler } from '@tenant-assistant/lambda-kit/http';
 import { parseSubmitPrompt, type SubmitPromptDeps, submitPrompt } from '../../answers/submit-prompt';
 import { defaults } from '../../defaults';
-import {
-  type HttpApiHandler,
-  type HttpDeps,
-  type HttpJsonRouteEvent,
-  httpJsonApiMiddlewares,
-  jsonResponse,
-} from '../../http/middlewares';
+import { type HttpDeps, type HttpJsonRouteEvent, httpJsonRoute, jsonResponse } from '../../http/middlewares';
 
 /** `POST /prompts` after the middlewares: JSON body parsed, caller verified. */
 export type SubmitPromptEvent = HttpJsonRouteEvent;
@@ -20,7 +13,6 @@ export const makeHandler = (deps: Deps) => async (event: SubmitPromptEvent) => {
   return jsonResponse(202, accepted);
 };
 
-export const createHandler = (deps: Deps): HttpApiHandler =>
-  lambdaHandler(httpJsonApiMiddlewares(deps), makeHandler(deps));
+export const createHandler = httpJsonRoute(makeHandler);
 
 export const handler = createHandler(defaults);
