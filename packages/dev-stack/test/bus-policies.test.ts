@@ -9,7 +9,7 @@ import {
   resolveIntrinsics,
   rolesFromCloudFormationTemplate,
 } from '@tenant-assistant/local-stack';
-import { type CfnTemplate, packageService, webAddressParams } from '@tenant-assistant/testing';
+import { packageServices, webAddressParams } from '@tenant-assistant/testing';
 
 // Both event buses' resource policies and every role of the project, exactly as packaged (dev stage),
 // judged by an IAM policy simulator: each contract entry is allowed to its producer's role only, on its
@@ -112,15 +112,10 @@ const busOf = (template: CloudFormationTemplate, logicalId: string, context: obj
 };
 
 beforeAll(async () => {
-  const templates = await Promise.all(
-    SERVICES.map((service) =>
-      packageService(join(servicesDir, service), { stage, params: webAddressParams }),
-    ),
-  );
+  const stacks = await packageServices(servicesDir, SERVICES, { stage, params: webAddressParams });
   const imports: Record<string, unknown> = {};
-  SERVICES.forEach((service, index) => {
-    const template = templates[index] as CfnTemplate as CloudFormationTemplate;
-    const stackName = `tenant-assistant-${service}-${stage}`;
+  for (const { service, stack: stackName, template: packaged } of stacks) {
+    const template = packaged as CloudFormationTemplate;
     const context = {
       accountId,
       region,
@@ -135,7 +130,7 @@ beforeAll(async () => {
     if (service === 'chat-api') busPolicies.data = busOf(template, 'EventBus', context);
     if (service === 'auth') busPolicies.control = busOf(template, 'ControlEventBus', context);
     addExports(template, stackName, imports);
-  });
+  }
 });
 
 const roleArn = (service: string, name: string) => {

@@ -13,6 +13,7 @@ import {
   checkTemplateSchema,
   overlongNames,
   packageService,
+  packageServices,
   physicalNames,
   resourcesOfType,
   roleNamesReferenced,
@@ -36,18 +37,10 @@ const stage = 'production';
 const SERVICES = ['auth', 'order-action-group', 'chat-api', 'agent-invoker', 'web'] as const; // deploy order
 const servicesDir = join(__dirname, '..', '..', '..', 'services');
 
-const stacks: StackTemplate[] = [];
+let stacks: StackTemplate[] = [];
 
 beforeAll(async () => {
-  // One at a time: each `serverless package` bundles with esbuild, and two cores are shared.
-  for (const service of SERVICES) {
-    const template = await packageService(join(servicesDir, service), {
-      stage,
-      region,
-      params: webAddressParams,
-    });
-    stacks.push({ stack: `tenant-assistant-${service}-${stage}`, template });
-  }
+  stacks = await packageServices(servicesDir, SERVICES, { stage, region, params: webAddressParams });
 });
 
 /** A name expression as CloudFormation resolves it in `stack` (undefined when it cannot offline). */

@@ -124,3 +124,34 @@ const packageOnce = async (serviceDir: string, options: PackageServiceOptions): 
  */
 export const resourcesOfType = (template: CfnTemplate, type: string): [string, CfnResource][] =>
   Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
+
+/** One stack of a deployment: its name and packaged template. */
+export interface StackTemplate {
+  stack: string;
+  template: CfnTemplate;
+}
+
+/** A service of the project packaged as the stack it deploys as. */
+export interface PackagedStack extends StackTemplate {
+  service: string;
+}
+
+/**
+ * Packages each service folder of `servicesDir` named in `services`, one at a time (each run bundles
+ * with esbuild, and the machine's cores are shared), and names each as the stack it deploys as,
+ * `tenant-assistant-<service>-<stage>`; the order given (the deploy order) is kept.
+ *
+ * @example const stacks = await packageServices(servicesDir, ['auth', 'chat-api'], { stage: 'dev', params: webAddressParams });
+ */
+export const packageServices = async (
+  servicesDir: string,
+  services: readonly string[],
+  options: PackageServiceOptions = {},
+): Promise<PackagedStack[]> => {
+  const stacks: PackagedStack[] = [];
+  for (const service of services) {
+    const template = await packageService(join(servicesDir, service), options);
+    stacks.push({ service, stack: `tenant-assistant-${service}-${options.stage ?? 'dev'}`, template });
+  }
+  return stacks;
+};

@@ -1,5 +1,6 @@
-import type { CfnTemplate } from './serverless-package';
-import type { StackTemplate, TemplateProblem } from './template-schema';
+import type { CfnTemplate, StackTemplate } from './serverless-package';
+import { isRecord } from './template-references';
+import type { TemplateProblem } from './template-schema';
 
 /**
  * The AWS limits on the physical names a template gives its resources (the CloudFormation resource
@@ -46,9 +47,6 @@ export interface PhysicalName {
   name: string;
   limit: number;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Every physical name `stack` gives a resource (and every inline policy name), resolved with

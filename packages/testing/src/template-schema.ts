@@ -7,14 +7,22 @@ import type {
   TypeDefinition,
 } from '@aws-cdk/service-spec-types';
 import type { CfnTemplate } from './serverless-package';
+import {
+  dependencyCycle,
+  intrinsicOf,
+  isRecord,
+  LIST_FUNCTIONS,
+  PSEUDO_PARAMETERS,
+  referencesIn,
+  SCALAR_FUNCTIONS,
+} from './template-references';
 
 /**
  * Packaged templates judged against AWS's CloudFormation resource specification (the offline
  * database of `@aws-cdk/aws-service-spec`, the one the CDK generates its L1 classes from), before
  * anything is deployed: resource types, property names at every depth, required properties, value
  * shapes, `Ref` / `Fn::GetAtt` / `Fn::Sub` targets and attributes, `DependsOn` and `Condition`
- * names, dependency cycles; and, across stacks, every `Fn::ImportValue` against the other stacks'
- * exports (`checkStackImports`).
+ * names, dependency cycles. Across stacks, every `Fn::ImportValue` is judged in `stack-imports.ts`.
  */
 
 /** One problem, located as `<Resources|Outputs>.<LogicalId>.<path>`. */
@@ -28,86 +36,6 @@ let database: SpecDatabase | undefined;
 export const cloudFormationSpec = (): SpecDatabase => {
   database ??= loadAwsServiceSpecSync();
   return database;
-};
-
-const PSEUDO_PARAMETERS = new Set([
-  'AWS::AccountId',
-  'AWS::NotificationARNs',
-  'AWS::NoValue',
-  'AWS::Partition',
-  'AWS::Region',
-  'AWS::StackId',
-  'AWS::StackName',
-  'AWS::URLSuffix',
-]);
-
-/** Functions whose result is one string (or number) at deploy time. */
-const SCALAR_FUNCTIONS = new Set([
-  'Ref',
-  'Fn::GetAtt',
-  'Fn::Sub',
-  'Fn::Join',
-  'Fn::ImportValue',
-  'Fn::Select',
-  'Fn::FindInMap',
-  'Fn::Base64',
-]);
-/** Functions whose result is a list. */
-const LIST_FUNCTIONS = new Set(['Fn::Split', 'Fn::GetAZs', 'Fn::Cidr']);
-const INTRINSICS = new Set([...SCALAR_FUNCTIONS, ...LIST_FUNCTIONS, 'Fn::If', 'Fn::Transform']);
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** The intrinsic function a value is (`{ "Fn::X": … }` with one key), if it is one. */
-const intrinsicOf = (value: unknown): string | undefined => {
-  if (!isRecord(value)) return undefined;
-  const keys = Object.keys(value);
-  return keys.length === 1 && INTRINSICS.has(keys[0] as string) ? keys[0] : undefined;
-};
-
-/** What a Ref, GetAtt or Sub variable names: a logical id and, for GetAtt, an attribute. */
-interface Reference {
-  at: string;
-  id: string;
-  attribute?: string;
-  via: 'Ref' | 'Fn::GetAtt' | 'Fn::Sub';
-}
-
-/** Every Ref / Fn::GetAtt / Fn::Sub reference inside a value (Fn::Sub's own variables excluded). */
-export const referencesIn = (value: unknown, at = ''): Reference[] => {
-  const found: Reference[] = [];
-  const visit = (node: unknown, path: string): void => {
-    if (Array.isArray(node)) {
-      for (const [index, item] of node.entries()) visit(item, `${path}[${index}]`);
-      return;
-    }
-    if (!isRecord(node)) return;
-    if (typeof node.Ref === 'string') found.push({ at: path, id: node.Ref, via: 'Ref' });
-    const getAtt = node['Fn::GetAtt'];
-    if (getAtt !== undefined) {
-      const [id, ...attribute] =
-        typeof getAtt === 'string' ? getAtt.split('.') : Array.isArray(getAtt) ? getAtt.map(String) : [];
-      if (id) found.push({ at: path, id, attribute: attribute.join('.'), via: 'Fn::GetAtt' });
-    }
-    const sub = node['Fn::Sub'];
-    if (sub !== undefined) {
-      const [text, variables] = Array.isArray(sub) ? sub : [sub, {}];
-      const own = new Set(isRecord(variables) ? Object.keys(variables) : []);
-      if (typeof text === 'string')
-        for (const match of text.matchAll(/\$\{([^!}][^}]*)\}/g)) {
-          const [id, ...attribute] = (match[1] as string).trim().split('.');
-          if (id && !own.has(match[1] as string))
-            found.push({ at: path, id, attribute: attribute.join('.') || undefined, via: 'Fn::Sub' });
-        }
-      if (isRecord(variables))
-        for (const [name, variable] of Object.entries(variables)) visit(variable, `${path}.Fn::Sub.${name}`);
-      return;
-    }
-    for (const [key, child] of Object.entries(node)) visit(child, `${path}.${key}`);
-  };
-  visit(value, at);
-  return found;
 };
 
 class SchemaChecker {
@@ -219,29 +147,8 @@ class SchemaChecker {
 
   /** Resources must not depend on each other in a circle (through Ref, GetAtt, Sub or DependsOn). */
   private checkCycles(): void {
-    const edges = new Map<string, Set<string>>();
-    for (const [id, resource] of Object.entries(this.template.Resources)) {
-      const targets = new Set<string>([resource.DependsOn ?? []].flat());
-      for (const reference of referencesIn(resource.Properties ?? {})) targets.add(reference.id);
-      edges.set(id, new Set([...targets].filter((target) => target in this.resources)));
-    }
-    const state = new Map<string, 'visiting' | 'done'>();
-    const path: string[] = [];
-    const visit = (id: string): boolean => {
-      if (state.get(id) === 'done') return false;
-      if (state.get(id) === 'visiting') {
-        const cycle = [...path.slice(path.indexOf(id)), id];
-        this.problem(`Resources.${id}`, `dependency cycle: ${cycle.join(' → ')}`);
-        return true;
-      }
-      state.set(id, 'visiting');
-      path.push(id);
-      for (const next of edges.get(id) ?? []) if (visit(next)) return true;
-      path.pop();
-      state.set(id, 'done');
-      return false;
-    };
-    for (const id of edges.keys()) if (visit(id)) return;
+    const cycle = dependencyCycle(this.template);
+    if (cycle) this.problem(`Resources.${cycle[0]}`, `dependency cycle: ${cycle.join(' → ')}`);
   }
 
   /** An object of named properties against their specification (a resource's or a nested type's). */
@@ -409,79 +316,3 @@ export const checkTemplateSchema = (
   template: CfnTemplate,
   spec: SpecDatabase = cloudFormationSpec(),
 ): TemplateProblem[] => new SchemaChecker(spec, template).check();
-
-/** One stack of a deployment: its name, template and position in the deploy order. */
-export interface StackTemplate {
-  stack: string;
-  template: CfnTemplate;
-}
-
-/**
- * Every `Fn::ImportValue` of every stack against the exports of the stacks deployed before it
- * (`stacks` in deploy order): an import that names no export, or an export of a later stack (which
- * would make the stacks depend on each other in a circle or in the wrong order), is a problem, as
- * is an export name two stacks share. `resolve` turns a name expression into its string at deploy
- * time (the repo's intrinsic resolver) and returns undefined when it cannot.
- */
-export const checkStackImports = (
-  stacks: readonly StackTemplate[],
-  resolve: (value: unknown, stack: StackTemplate) => string | undefined,
-): {
-  problems: (TemplateProblem & { stack: string })[];
-  imports: { stack: string; at: string; name: string; from: string }[];
-} => {
-  const exporters = new Map<string, { stack: string; index: number }>();
-  const problems: (TemplateProblem & { stack: string })[] = [];
-  stacks.forEach((stack, index) => {
-    for (const [key, output] of Object.entries(stack.template.Outputs ?? {})) {
-      if (output.Export === undefined) continue;
-      const name = resolve(output.Export.Name, stack);
-      const at = `Outputs.${key}.Export.Name`;
-      if (name === undefined)
-        problems.push({ stack: stack.stack, at, message: 'export name does not resolve' });
-      else if (exporters.has(name))
-        problems.push({
-          stack: stack.stack,
-          at,
-          message: `export ${name} is already exported by ${exporters.get(name)?.stack}`,
-        });
-      else exporters.set(name, { stack: stack.stack, index });
-    }
-  });
-  const imports: { stack: string; at: string; name: string; from: string }[] = [];
-  stacks.forEach((stack, index) => {
-    const visit = (node: unknown, at: string): void => {
-      if (Array.isArray(node)) {
-        for (const [i, item] of node.entries()) visit(item, `${at}[${i}]`);
-        return;
-      }
-      if (!isRecord(node)) return;
-      if ('Fn::ImportValue' in node) {
-        const name = resolve(node['Fn::ImportValue'], stack);
-        const exporter = name === undefined ? undefined : exporters.get(name);
-        if (name === undefined)
-          problems.push({ stack: stack.stack, at, message: 'Fn::ImportValue name does not resolve' });
-        else if (!exporter)
-          problems.push({ stack: stack.stack, at, message: `Fn::ImportValue ${name}: no stack exports it` });
-        else if (exporter.stack === stack.stack)
-          problems.push({
-            stack: stack.stack,
-            at,
-            message: `Fn::ImportValue ${name}: a stack cannot import its own export`,
-          });
-        else if (exporter.index > index)
-          problems.push({
-            stack: stack.stack,
-            at,
-            message: `Fn::ImportValue ${name}: exported by ${exporter.stack}, which deploys after ${stack.stack}`,
-          });
-        else imports.push({ stack: stack.stack, at, name, from: exporter.stack });
-        return;
-      }
-      for (const [key, child] of Object.entries(node)) visit(child, `${at}.${key}`);
-    };
-    visit(stack.template.Resources, 'Resources');
-    visit(stack.template.Outputs ?? {}, 'Outputs');
-  });
-  return { problems, imports };
-};

@@ -5,13 +5,16 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { effectiveTemplate } from '@tenant-assistant/local-stack';
 import {
+  actionsOf,
   type CfnResource,
   type CfnTemplate,
+  dependencyCycle,
   packageService,
   resourcesOfType,
+  roleStatements,
+  type PolicyStatement as Statement,
   webAddressParams,
 } from '@tenant-assistant/testing';
-import { actionsOf, findCycle, roleStatements, type Statement } from './cfn';
 
 const controlBusArnSub =
   // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
@@ -738,7 +741,7 @@ describe('outputs', () => {
 describe('template', () => {
   it('has no dependency cycle in any stage', () => {
     // Act / Assess
-    for (const template of [dev, prod, local, custom]) expect(findCycle(template)).toBeUndefined();
+    for (const template of [dev, prod, local, custom]) expect(dependencyCycle(template)).toBeUndefined();
   });
 });
 

@@ -1,42 +1,28 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub strings are compared verbatim
 import {
-  type CfnResource,
+  actionsOf,
   type CfnTemplate,
   describeDeadLetterAlarm,
   packageService,
+  resourceOf as resource,
   resourcesOfType,
+  roleStatements,
+  type PolicyStatement as Statement,
   TEST_ALARM_TOPIC_ARN,
 } from '@tenant-assistant/testing';
 import { serviceDir } from './isolated-service';
 
 const service = 'tenant-assistant-order-action-group';
 
-type Statement = {
-  Sid?: string;
-  Effect: string;
-  Principal?: unknown;
-  Action: string | string[];
-  Resource?: unknown;
-  Condition?: Record<string, Record<string, unknown>>;
-};
 type Role = {
   AssumeRolePolicyDocument: { Statement: Statement[] };
   Policies?: { PolicyDocument: { Statement: Statement[] } }[];
 };
 
-const resource = (template: CfnTemplate, logicalId: string): CfnResource => {
-  const found = template.Resources[logicalId];
-  if (!found) throw new Error(`${logicalId} is not in the template`);
-  return found;
-};
 const properties = <T = Record<string, unknown>>(template: CfnTemplate, logicalId: string) =>
   resource(template, logicalId).Properties as T;
 const policyStatements = (template: CfnTemplate, roleId: string): Statement[] =>
-  (properties<Role>(template, roleId).Policies ?? []).flatMap((policy) => policy.PolicyDocument.Statement);
-const actionsOf = (statements: Statement[]) =>
-  statements.flatMap((statement) =>
-    Array.isArray(statement.Action) ? statement.Action : [statement.Action],
-  );
+  roleStatements(resource(template, roleId));
 
 let dev: CfnTemplate;
 let prod: CfnTemplate;

@@ -4,6 +4,7 @@ import {
   resolveIntrinsics,
   resolvePolicyDocument,
 } from '../cloudformation';
+import { isRecord } from '../cloudformation/template';
 import { ConfigurationError } from '../errors';
 import type { PolicyDocument, PolicyStatement } from './types';
 
@@ -21,9 +22,6 @@ export interface FunctionRole {
   logicalId: string;
   roleArn: string;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Every `AWS::Lambda::Function` of the template with its `FunctionName` and `Role` resolved (the
