@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { captureOutput, metricLines } from '@tenant-assistant/testing';
+import { captureOutput, expectMetricLines } from '@tenant-assistant/testing';
 import { createMetrics, METRICS_NAMESPACE } from './metrics';
 
 describe('createMetrics', () => {
@@ -16,19 +16,12 @@ describe('createMetrics', () => {
     );
 
     // Assess
-    const lines = metricLines(output);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({
-      service: 'test-service',
-      tenant: 'acme',
-      AnswerCompleted: 1,
-      AnswerLatency: 250,
-    });
-    expect(lines[0]?._aws.CloudWatchMetrics).toEqual([
+    expectMetricLines(output, [
       {
-        Namespace: METRICS_NAMESPACE,
-        Dimensions: [expect.arrayContaining(['service', 'tenant'])],
-        Metrics: [
+        values: { service: 'test-service', tenant: 'acme', AnswerCompleted: 1, AnswerLatency: 250 },
+        namespace: METRICS_NAMESPACE,
+        dimensions: ['service', 'tenant'],
+        metrics: [
           { Name: 'AnswerCompleted', Unit: 'Count' },
           { Name: 'AnswerLatency', Unit: 'Milliseconds' },
         ],
@@ -43,7 +36,7 @@ describe('createMetrics', () => {
     );
 
     // Assess
-    expect(metricLines(output)[0]?._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([['service']]);
+    expectMetricLines(output, [{ values: { AnswerFailed: 1 }, dimensions: ['service'] }]);
   });
 
   it('leaves out values that are not finite numbers, and writes nothing without a value', async () => {
@@ -60,9 +53,6 @@ describe('createMetrics', () => {
     });
 
     // Assess
-    const lines = metricLines(output);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toHaveProperty('OutputTokens', 12);
-    expect(lines[0]).not.toHaveProperty('InputTokens');
+    expectMetricLines(output, [{ values: { OutputTokens: 12 }, absent: ['InputTokens'] }]);
   });
 });

@@ -6,6 +6,8 @@ export * from './events';
 export { randomTenantId, randomUserId } from './ids';
 export type { JwksServer } from './jwks-server';
 export { serveJwks } from './jwks-server';
+export type { ExpectedMetricLine } from './metric-lines';
+export { expectMetricLines } from './metric-lines';
 export type {
   CfnResource,
   CfnTemplate,

@@ -1,4 +1,4 @@
-import { captureOutput, metricLines } from '@tenant-assistant/testing';
+import { captureOutput, expectMetricLines } from '@tenant-assistant/testing';
 import { createAnswerMetrics } from './answer-metrics';
 
 const report = {
@@ -17,19 +17,21 @@ describe('createAnswerMetrics', () => {
     );
 
     // Assess
-    const lines = metricLines(output);
-    expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatchObject({
-      service: 'agent-invoker',
-      tenant: 'acme',
-      tier: 'standard',
-      AnswerCompleted: 1,
-      AnswerLatency: 1234,
-      InputTokens: 2500,
-      OutputTokens: 65,
-    });
-    expect(lines[1]).toMatchObject({ AnswerCompleted: 1, AnswerLatency: 1234 });
-    expect(lines[1]?._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([['service']]);
+    expectMetricLines(output, [
+      {
+        values: {
+          service: 'agent-invoker',
+          tenant: 'acme',
+          tier: 'standard',
+          AnswerCompleted: 1,
+          AnswerLatency: 1234,
+          InputTokens: 2500,
+          OutputTokens: 65,
+        },
+        dimensions: ['service', 'tenant', 'tier'],
+      },
+      { values: { AnswerCompleted: 1, AnswerLatency: 1234 }, dimensions: ['service'] },
+    ]);
     expect(output).not.toContain('AnswerFailed');
   });
 
@@ -40,13 +42,10 @@ describe('createAnswerMetrics', () => {
     );
 
     // Assess
-    const lines = metricLines(output);
-    expect(lines.map((line) => line._aws.CloudWatchMetrics[0]?.Dimensions[0]?.slice().sort())).toEqual([
-      ['service', 'tenant', 'tier'],
-      ['reason', 'service'],
-      ['service'],
+    expectMetricLines(output, [
+      { values: { AnswerFailed: 1 }, dimensions: ['service', 'tenant', 'tier'] },
+      { values: { AnswerFailed: 1, reason: 'timeout' }, dimensions: ['reason', 'service'] },
+      { values: { AnswerFailed: 1 }, dimensions: ['service'] },
     ]);
-    expect(lines.every((line) => line.AnswerFailed === 1)).toBe(true);
-    expect(lines[1]).toMatchObject({ reason: 'timeout' });
   });
 });

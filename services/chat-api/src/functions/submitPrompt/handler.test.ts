@@ -15,9 +15,9 @@ import {
   badTokens,
   captureOutput,
   createTestIssuer,
+  expectMetricLines,
   httpApiEvent,
   lambdaContext,
-  metricLines,
   randomUserId,
   serveJwks,
   type TestIssuer,
@@ -752,14 +752,12 @@ describe('submitPrompt handler metrics', () => {
 
     // Assess
     expect(result.statusCode).toBe(202);
-    const lines = metricLines(output);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ tenant: 'tenant-a', tier: 'standard', PromptAccepted: 1 });
-    expect(lines[0]?._aws.CloudWatchMetrics).toEqual([
+    expectMetricLines(output, [
       {
-        Namespace: METRICS_NAMESPACE,
-        Dimensions: [expect.arrayContaining(['tenant', 'tier'])],
-        Metrics: [{ Name: 'PromptAccepted', Unit: 'Count' }],
+        values: { service: 'chat-api', tenant: 'tenant-a', tier: 'standard', PromptAccepted: 1 },
+        namespace: METRICS_NAMESPACE,
+        dimensions: ['service', 'tenant', 'tier'],
+        metrics: [{ Name: 'PromptAccepted', Unit: 'Count' }],
       },
     ]);
   });
@@ -777,15 +775,12 @@ describe('submitPrompt handler metrics', () => {
 
     // Assess
     expectError(result, 429, 'USER_RATE_LIMITED');
-    const lines = metricLines(output);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({
-      tenant: 'tenant-b',
-      tier: 'basic',
-      limit: 'USER_RATE_LIMITED',
-      PromptThrottled: 1,
-    });
-    expect(lines[0]).not.toHaveProperty('PromptAccepted');
+    expectMetricLines(output, [
+      {
+        values: { tenant: 'tenant-b', tier: 'basic', limit: 'USER_RATE_LIMITED', PromptThrottled: 1 },
+        absent: ['PromptAccepted'],
+      },
+    ]);
   });
 });
 
