@@ -6,42 +6,24 @@
  * (fail closed): `ForAllValues:StringEquals` is true for an absent key, so guessing "none" would allow it.
  */
 
-export interface TableKeySchema {
-  /** Partition-key attribute of the table. */
-  partitionKey: string;
-  /** Partition-key attribute of each index (a local secondary index shares the table's). */
-  indexPartitionKeys: Readonly<Record<string, string>>;
-}
+import { isJsonObject } from '../common/server';
+import { indexPartitionKey, keyValueOf, queryLeadingKeys } from './leading-keys';
+import {
+  type AccessCheck,
+  DynamoDbRequestFault,
+  type TableKeySchema,
+  type TableSchemaLookup,
+} from './request-fault';
 
-export type TableSchemaLookup = (tableName: string) => Promise<TableKeySchema | undefined>;
+export { partitionKeyValuesFromExpression } from './leading-keys';
+export {
+  type AccessCheck,
+  type DynamoDbFaultType,
+  DynamoDbRequestFault,
+  type TableKeySchema,
+  type TableSchemaLookup,
+} from './request-fault';
 
-export interface AccessCheck {
-  action: string;
-  resourceArn: string;
-  /** Present for item-level actions; every value must be allowed. */
-  leadingKeys?: string[];
-}
-
-export type DynamoDbFaultType =
-  | 'ValidationException'
-  | 'SerializationException'
-  | 'UnknownOperationException'
-  | 'ResourceNotFoundException'
-  | 'AccessDeniedException';
-
-/** A request the gateway answers itself, with DynamoDB's error type and wording. */
-export class DynamoDbRequestFault extends Error {
-  override name = 'DynamoDbRequestFault';
-
-  constructor(
-    readonly type: DynamoDbFaultType,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-type AttributeValue = Record<string, unknown>;
 type Json = Record<string, unknown>;
 
 export interface AccessCheckContext {
@@ -50,8 +32,7 @@ export interface AccessCheckContext {
   schemaOf: TableSchemaLookup;
 }
 
-const isRecord = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = isJsonObject;
 
 /** Operations whose resource is `*` (no table). */
 const ACCOUNT_LEVEL = new Set([
@@ -141,16 +122,6 @@ const tableArn = (nameOrArn: string, ctx: AccessCheckContext): string =>
     ? nameOrArn
     : `arn:aws:dynamodb:${ctx.region}:${ctx.accountId}:table/${nameOrArn}`;
 
-/** The partition-key value as IAM sees it in `dynamodb:LeadingKeys` (S, N or B as sent). */
-const keyString = (value: unknown): string | undefined => {
-  if (!isRecord(value)) return undefined;
-  const entries = Object.entries(value as AttributeValue);
-  if (entries.length !== 1) return undefined;
-  const [type, raw] = entries[0] as [string, unknown];
-  if ((type === 'S' || type === 'N' || type === 'B') && typeof raw === 'string') return raw;
-  return undefined;
-};
-
 const requireString = (body: Json, field: string): string => {
   const value = body[field];
   if (typeof value !== 'string' || value.length === 0) {
@@ -168,113 +139,6 @@ const schemaFor = async (nameOrArn: string, ctx: AccessCheckContext): Promise<Ta
     throw new DynamoDbRequestFault('ResourceNotFoundException', 'Requested resource not found');
   }
   return schema;
-};
-
-const keyValueOf = (item: unknown, schema: TableKeySchema): string => {
-  const value = isRecord(item) ? keyString(item[schema.partitionKey]) : undefined;
-  if (value === undefined) {
-    throw new DynamoDbRequestFault(
-      'ValidationException',
-      'The provided key element does not match the schema',
-    );
-  }
-  return value;
-};
-
-const TOKEN = /#[A-Za-z0-9_]+|:[A-Za-z0-9_]+|[A-Za-z_][A-Za-z0-9_]*|<=|>=|<>|[=<>(),]/g;
-const KEYWORDS = new Set(['and', 'between', 'begins_with']);
-
-/**
- * Every value the partition key is compared with in a KeyConditionExpression. The partition key may
- * only appear as `pk = :v` / `:v = pk`; any other use, or any character we cannot tokenize, fails closed.
- */
-export const partitionKeyValuesFromExpression = (
-  expression: string,
-  partitionKey: string,
-  names: Json | undefined,
-  values: Json | undefined,
-): string[] | undefined => {
-  if (expression.replace(TOKEN, '').trim() !== '') return undefined;
-  const tokens = expression.match(TOKEN) ?? [];
-  const nameOf = (token: string | undefined): string | undefined => {
-    if (token === undefined) return undefined;
-    if (token.startsWith('#')) {
-      const name = names?.[token];
-      return typeof name === 'string' ? name : undefined;
-    }
-    if (/^[A-Za-z_]/.test(token) && !KEYWORDS.has(token.toLowerCase())) return token;
-    return undefined;
-  };
-  const placeholderValue = (token: string | undefined): string | undefined =>
-    token?.startsWith(':') ? keyString(values?.[token]) : undefined;
-  const found: string[] = [];
-  for (let i = 0; i < tokens.length; i += 1) {
-    if (nameOf(tokens[i]) !== partitionKey) continue;
-    if (tokens[i + 1] === '=' && placeholderValue(tokens[i + 2]) !== undefined && tokens[i - 1] !== '=') {
-      found.push(placeholderValue(tokens[i + 2]) as string);
-    } else if (
-      tokens[i - 1] === '=' &&
-      placeholderValue(tokens[i - 2]) !== undefined &&
-      tokens[i + 1] !== '='
-    ) {
-      found.push(placeholderValue(tokens[i - 2]) as string);
-    } else {
-      return undefined;
-    }
-  }
-  return found.length > 0 ? found : undefined;
-};
-
-const queryLeadingKeys = (body: Json, partitionKey: string): string[] => {
-  const missed = () =>
-    new DynamoDbRequestFault(
-      'ValidationException',
-      `Query condition missed key schema element: ${partitionKey}`,
-    );
-  if (typeof body.KeyConditionExpression === 'string') {
-    if (body.KeyConditions !== undefined) {
-      throw new DynamoDbRequestFault(
-        'ValidationException',
-        'Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {KeyConditions} Expression parameters: {KeyConditionExpression}',
-      );
-    }
-    const keys = partitionKeyValuesFromExpression(
-      body.KeyConditionExpression,
-      partitionKey,
-      isRecord(body.ExpressionAttributeNames) ? body.ExpressionAttributeNames : undefined,
-      isRecord(body.ExpressionAttributeValues) ? body.ExpressionAttributeValues : undefined,
-    );
-    if (!keys) throw missed();
-    return keys;
-  }
-  if (isRecord(body.KeyConditions)) {
-    const condition = body.KeyConditions[partitionKey];
-    if (
-      !isRecord(condition) ||
-      condition.ComparisonOperator !== 'EQ' ||
-      !Array.isArray(condition.AttributeValueList)
-    ) {
-      throw missed();
-    }
-    const value = keyString(condition.AttributeValueList[0]);
-    if (value === undefined || condition.AttributeValueList.length !== 1) throw missed();
-    return [value];
-  }
-  throw new DynamoDbRequestFault(
-    'ValidationException',
-    'Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.',
-  );
-};
-
-const indexPartitionKey = (schema: TableKeySchema, indexName: string): string => {
-  const key = schema.indexPartitionKeys[indexName];
-  if (key === undefined) {
-    throw new DynamoDbRequestFault(
-      'ValidationException',
-      `The table does not have the specified index: ${indexName}`,
-    );
-  }
-  return key;
 };
 
 /** The IAM checks a request needs; throws DynamoDbRequestFault for requests DynamoDB would reject. */

@@ -1,5 +1,5 @@
 import { Agent, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import { parseJsonObject, sendAwsJson } from '../common/server';
+import { sendAwsJson } from '../common/server';
 import type { TableSettings } from './table-settings';
 
 const HOP_BY_HOP = new Set([
@@ -71,7 +71,15 @@ export const deliver = async (
     res,
     body,
     operation,
-  }: { req: IncomingMessage; res: ServerResponse; body: Buffer; operation: string },
+    payload = {},
+  }: {
+    req: IncomingMessage;
+    res: ServerResponse;
+    body: Buffer;
+    operation: string;
+    /** The body as parsed by the gateway (none when it is not a JSON object). */
+    payload: Record<string, unknown> | undefined;
+  },
   to: {
     upstream: ReturnType<typeof forwarder>;
     settings: TableSettings;
@@ -79,7 +87,6 @@ export const deliver = async (
     sendError: (res: ServerResponse, status: number, type: string, message: string) => void;
   },
 ) => {
-  const payload = parseJsonObject(body) ?? {};
   if (to.settings.answers(operation)) {
     const answer = await to.settings.answer(operation, payload, to.tableExists);
     if (answer.ok) sendAwsJson(res, 200, answer.body);

@@ -124,6 +124,8 @@ interface Exchange {
   res: ServerResponse;
   body: Buffer;
   operation: string;
+  /** The body parsed once, when it is a JSON object. */
+  payload: Record<string, unknown> | undefined;
 }
 
 const adminKeysOf = (credentials: DynamoDbIamGatewayOptions['adminCredentials']): AdminCredentials[] =>
@@ -159,7 +161,7 @@ const checkOperation = (exchange: Exchange, header: string, principal: string) =
 };
 
 const payloadOf = (exchange: Exchange, principal: string): Record<string, unknown> => {
-  const payload = parseJsonObject(exchange.body);
+  const { payload } = exchange;
   if (!payload) {
     throw new Refusal(
       400,
@@ -349,7 +351,7 @@ export const startDynamoDbIamGateway = async (
     if (!body) return;
     const header = String(req.headers['x-amz-target'] ?? '');
     const operation = header.startsWith(TARGET_PREFIX) ? header.slice(TARGET_PREFIX.length) : header;
-    const exchange = { req, res, body, operation };
+    const exchange = { req, res, body, operation, payload: parseJsonObject(body) };
     try {
       await pass(exchange, header);
     } catch (error) {
