@@ -5,6 +5,8 @@
  * write in embedded metric format (namespace TenantAssistant; lambda-kit's metrics): prompts and
  * throttles per tenant (chat-api), answers completed and failed, failure reasons, answer latency
  * p50/p95, tokens per tenant (agent-invoker), and the depth of every dead-letter queue.
+ * The queues are named where their services declare them: the services deployed before this stack
+ * export their queue's name, and this one's own queue is read from its resource.
  */
 const NAMESPACE = 'TenantAssistant';
 const PERIOD = 300;
@@ -26,12 +28,16 @@ const widget = (title, metrics, x, y, extra = {}) => ({
 
 const service = (name) => ['service', name];
 
-/** The dead-letter queues of the stage, by the names their services give them. */
-const deadLetterQueues = (stage) => [
-  `tenant-assistant-chat-api-${stage}-answer-events-dlq`,
-  `tenant-assistant-agent-invoker-${stage}-invoke-agent-dlq`,
-  `tenant-assistant-order-action-group-${stage}-provision-tenant-dlq`,
-];
+/** The dead-letter queues of the stage as `Fn::Sub` variables: each one's name as its stack gives it. */
+const deadLetterQueues = (stage) => ({
+  AnswerEventsDeadLetterQueue: {
+    'Fn::ImportValue': `tenant-assistant-chat-api-${stage}-AnswerEventsDeadLetterQueueName`,
+  },
+  InvokeAgentDeadLetterQueue: { 'Fn::GetAtt': ['InvokeAgentDeadLetterQueue', 'QueueName'] },
+  ProvisionTenantDeadLetterQueue: {
+    'Fn::ImportValue': `tenant-assistant-order-action-group-${stage}-ProvisionTenantDeadLetterQueueName`,
+  },
+});
 
 const dashboard = (stage) => ({
   widgets: [
@@ -77,12 +83,12 @@ const dashboard = (stage) => ({
     ),
     widget(
       'Dead-letter queues (messages waiting)',
-      deadLetterQueues(stage).map((queue) => [
+      Object.keys(deadLetterQueues(stage)).map((queue) => [
         'AWS/SQS',
         'ApproximateNumberOfMessagesVisible',
         'QueueName',
-        queue,
-        { stat: 'Maximum', label: queue },
+        `\${${queue}}`,
+        { stat: 'Maximum', label: `\${${queue}}` },
       ]),
       0,
       18,
@@ -94,7 +100,8 @@ const dashboard = (stage) => ({
 module.exports = {
   dashboard,
   deadLetterQueues,
-  body: async ({ resolveVariable }) => ({
-    'Fn::Sub': JSON.stringify(dashboard(await resolveVariable('sls:stage'))),
-  }),
+  body: async ({ resolveVariable }) => {
+    const stage = await resolveVariable('sls:stage');
+    return { 'Fn::Sub': [JSON.stringify(dashboard(stage)), deadLetterQueues(stage)] };
+  },
 };

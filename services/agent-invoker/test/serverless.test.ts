@@ -363,13 +363,14 @@ describe('answer failure-rate alarm and the dashboard', () => {
     // Act
     const body = (
       (dev.Resources ?? {}).OperationsDashboard as unknown as {
-        Properties: { DashboardName: string; DashboardBody: { 'Fn::Sub': string } };
+        Properties: {
+          DashboardName: string;
+          DashboardBody: { 'Fn::Sub': [string, Record<string, unknown>] };
+        };
       }
     ).Properties;
-    const dashboard = JSON.parse(body.DashboardBody['Fn::Sub']) as {
-      widgets: { properties: { metrics: unknown[] } }[];
-    };
-    const text = JSON.stringify(dashboard);
+    const [text, variables] = body.DashboardBody['Fn::Sub'];
+    const dashboard = JSON.parse(text) as { widgets: { properties: { metrics: unknown[] } }[] };
     // Assess
     expect(body.DashboardName).toBe('tenant-assistant-dev');
     for (const metric of [
@@ -381,15 +382,26 @@ describe('answer failure-rate alarm and the dashboard', () => {
       'InputTokens',
       'OutputTokens',
     ]) {
-      expect(text).toContain(metric);
+      expect(JSON.stringify(dashboard)).toContain(metric);
     }
-    for (const queue of [
-      'tenant-assistant-chat-api-dev-answer-events-dlq',
-      'tenant-assistant-agent-invoker-dev-invoke-agent-dlq',
-      'tenant-assistant-order-action-group-dev-provision-tenant-dlq',
-    ]) {
-      expect(text).toContain(queue);
-    }
-    expect(body.DashboardBody['Fn::Sub']).not.toMatch(/\$\{(?!AWS::Region\})/);
+    // Each queue's name as its own stack gives it: the earlier stacks' exports, this stack's queue.
+    expect(variables).toEqual({
+      AnswerEventsDeadLetterQueue: {
+        'Fn::ImportValue': 'tenant-assistant-chat-api-dev-AnswerEventsDeadLetterQueueName',
+      },
+      InvokeAgentDeadLetterQueue: { 'Fn::GetAtt': ['InvokeAgentDeadLetterQueue', 'QueueName'] },
+      ProvisionTenantDeadLetterQueue: {
+        'Fn::ImportValue': 'tenant-assistant-order-action-group-dev-ProvisionTenantDeadLetterQueueName',
+      },
+    });
+    const queues = dashboard.widgets.flatMap((widget) =>
+      widget.properties.metrics.filter((metric) => Array.isArray(metric) && metric[0] === 'AWS/SQS'),
+    );
+    expect(queues.map((metric) => (metric as unknown[])[3])).toEqual(
+      Object.keys(variables).map((name) => `\${${name}}`),
+    );
+    // Nothing else is substituted: no framework variable left unresolved.
+    const substituted = [...text.matchAll(/\$\{([^}]*)\}/g)].map((match) => match[1]);
+    expect(new Set(substituted)).toEqual(new Set(['AWS::Region', ...Object.keys(variables)]));
   });
 });
