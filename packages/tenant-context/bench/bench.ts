@@ -11,7 +11,6 @@ import { performance } from 'node:perf_hooks';
 import type { STSClient } from '@aws-sdk/client-sts';
 import middy from '@middy/core';
 import { createTestIssuer, httpApiEvent, lambdaContext, randomUserId } from '@tenant-assistant/testing';
-import type { Jwks } from 'aws-jwt-verify/jwk';
 import { createScopedCredentialsProvider } from '../src/credentials';
 import { tenantContext } from '../src/identity';
 import { createLogger } from '../src/logger';
@@ -44,11 +43,7 @@ const main = async () => {
 
   // 1. Token verifications per second, JWKS cached (CognitoJwtVerifier with a pre-loaded JWKS).
   const issuer = await createTestIssuer();
-  const verifier = createTokenVerifier({
-    userPoolId: issuer.userPoolId,
-    clientId: issuer.clientId,
-    jwks: issuer.jwks as Jwks,
-  });
+  const verifier = createTokenVerifier(issuer.preloaded);
   const tokens = await Promise.all(
     Array.from({ length: 200 }, (_, index) =>
       index % 2 ? issuer.idToken({ tenantId: 'tenant-a' }) : issuer.accessToken({ tenantId: 'tenant-a' }),

@@ -7,7 +7,6 @@ import {
   httpApiEvent,
   lambdaContext,
 } from '@tenant-assistant/testing';
-import type { Jwks } from 'aws-jwt-verify/jwk';
 import fc from 'fast-check';
 import { toSessionAttributes } from './credentials';
 import { tenantContext } from './identity';
@@ -192,11 +191,7 @@ describe('createLogger', () => {
   it('never writes a refused token when a verification error is logged', async () => {
     // Prepare
     const issuer = await createTestIssuer();
-    const verifier = createTokenVerifier({
-      userPoolId: issuer.userPoolId,
-      clientId: issuer.clientId,
-      jwks: issuer.jwks as Jwks,
-    });
+    const verifier = createTokenVerifier(issuer.preloaded);
     const valid = await issuer.idToken();
     const refused = [
       await issuer.idToken({ expiresInSeconds: -60 }),

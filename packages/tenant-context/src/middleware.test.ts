@@ -11,7 +11,6 @@ import {
   type TestIssuer,
   webSocketConnectEvent,
 } from '@tenant-assistant/testing';
-import type { Jwks } from 'aws-jwt-verify/jwk';
 import type { Context } from 'aws-lambda';
 import { type ScopedCredentials, toSessionAttributes } from './credentials';
 import { InvalidSessionAttributesError } from './errors';
@@ -52,11 +51,7 @@ describe('httpTenantContext', () => {
 
   beforeAll(async () => {
     issuer = await createTestIssuer();
-    verifier = createTokenVerifier({
-      userPoolId: issuer.userPoolId,
-      clientId: issuer.clientId,
-      jwks: issuer.jwks as Jwks,
-    });
+    verifier = createTokenVerifier(issuer.preloaded);
   });
 
   beforeEach(() => {

@@ -35,6 +35,12 @@ export interface TestIssuer {
   /** Public JWKS (`use: 'sig'`, `alg: 'RS256'`, `kid`). */
   jwks: { keys: JsonWebKey[] };
   publicKeyPem: string;
+  /**
+   * What a token verifier needs to trust this issuer with its keys pre-loaded, so that it fetches
+   * nothing: `createTokenVerifier({ ...issuer.preloaded })`. The JWKS is typed `never` so that it
+   * fits the verifier's own JWKS type, which this package does not depend on.
+   */
+  preloaded: { userPoolId: string; clientId: string; jwks: never };
   /** Cognito-shaped ID token: sub, aud=clientId, token_use 'id', iss, iat/exp (1h), auth_time, cognito:username, email, 'custom:tenantId' and 'tenantId' when there is a tenant. */
   idToken(opts?: TokenOptions): Promise<string>;
   /** Cognito-shaped access token: sub, client_id, token_use 'access', scope, iss, iat/exp, username, tenantId claim when there is a tenant. */
@@ -94,6 +100,7 @@ export const createTestIssuer = async (
     kid,
     jwks: { keys: [jwk] },
     publicKeyPem,
+    preloaded: { userPoolId, clientId, jwks: { keys: [jwk] } as never },
     sign: signClaims,
     idToken: (tokenOpts = {}) => {
       const sub = tokenOpts.sub ?? randomUserId();

@@ -43,11 +43,7 @@ let verifier: TokenVerifier;
 
 beforeAll(async () => {
   issuer = await createTestIssuer();
-  verifier = createTokenVerifier({
-    userPoolId: issuer.userPoolId,
-    clientId: issuer.clientId,
-    jwks: issuer.jwks as never,
-  });
+  verifier = createTokenVerifier(issuer.preloaded);
 });
 
 beforeEach(() => {
