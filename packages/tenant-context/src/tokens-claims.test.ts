@@ -1,5 +1,4 @@
-import { createTestIssuer, serveJwks } from '@tenant-assistant/testing';
-import { localIssuer, refusal, unauthorized } from '../test/verifiers';
+import { localIssuer, refusal, unauthorized, withServedJwks } from '../test/verifiers';
 import { ConfigurationError, ForbiddenError, UnauthorizedError } from './errors';
 import { bearerToken, tenantContextFromClaims, tokenVerifierFromEnv } from './tokens';
 
@@ -92,9 +91,7 @@ describe('tokenVerifierFromEnv', () => {
 
   it('verifies against a local issuer and JWKS and accepts every listed client', async () => {
     // Prepare
-    const issuer = await createTestIssuer({ issuer: localIssuer, clientId: 'client-b' });
-    const jwks = await serveJwks(issuer);
-    try {
+    await withServedJwks({ issuer: localIssuer, clientId: 'client-b' }, async ({ issuer, jwks }) => {
       const verifier = tokenVerifierFromEnv({
         ...baseEnv,
         COGNITO_ISSUER: localIssuer,
@@ -108,9 +105,7 @@ describe('tokenVerifierFromEnv', () => {
       // Assess
       expect(tenant.tenantId).toBe('tenant-a');
       expect(await refusal(verifier.verify(await issuer.idToken()))).toEqual(unauthorized);
-    } finally {
-      await jwks.close();
-    }
+    });
   });
 
   it('uses CognitoJwtVerifier without an issuer override', async () => {

@@ -1,7 +1,14 @@
 import { createTestIssuer, type JwksServer, serveJwks } from '@tenant-assistant/testing';
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import { describeVerifier } from '../test/verifier-contract';
-import { localIssuer, offlineFetch, refusal, unauthorized, unknownKidToken } from '../test/verifiers';
+import {
+  localIssuer,
+  offlineFetch,
+  refusal,
+  unauthorized,
+  unknownKidToken,
+  withServedJwks,
+} from '../test/verifiers';
 import { UnauthorizedError } from './errors';
 import { createTokenVerifier } from './tokens';
 
@@ -69,9 +76,7 @@ describe('token verification', () => {
 
     it('fetches the JWKS from the jwksUri override', async () => {
       // Prepare
-      const issuer = await createTestIssuer();
-      const server = await serveJwks(issuer);
-      try {
+      await withServedJwks(undefined, async ({ issuer, jwks: server }) => {
         const verifier = createTokenVerifier({
           userPoolId: issuer.userPoolId,
           clientId: issuer.clientId,
@@ -84,9 +89,7 @@ describe('token verification', () => {
         // Assess
         expect(tenant.tenantId).toBe('tenant-a');
         expect(fetchSpy()).toHaveBeenCalledWith(server.jwksUri, expect.anything());
-      } finally {
-        await server.close();
-      }
+      });
     });
 
     it('uses a pre-loaded JWKS before fetching from the jwksUri override', async () => {
@@ -134,9 +137,7 @@ describe('token verification', () => {
   describe('in issuer override mode', () => {
     it('fetches the JWKS once over http and caches it', async () => {
       // Prepare
-      const issuer = await createTestIssuer({ issuer: localIssuer });
-      const jwks = await serveJwks(issuer);
-      try {
+      await withServedJwks({ issuer: localIssuer }, async ({ issuer, jwks }) => {
         const verifier = createTokenVerifier({
           userPoolId: 'us-east-1_LocalDev1',
           clientId: issuer.clientId,
@@ -149,16 +150,12 @@ describe('token verification', () => {
 
         // Assess
         expect(fetchSpy()).toHaveBeenCalledTimes(1);
-      } finally {
-        await jwks.close();
-      }
+      });
     });
 
     it('derives the JWKS URI from the issuer, with or without a trailing slash', async () => {
       // Prepare
-      const issuer = await createTestIssuer();
-      const jwks = await serveJwks(issuer);
-      try {
+      await withServedJwks(undefined, async ({ issuer, jwks }) => {
         const plain = createTokenVerifier({
           userPoolId: issuer.userPoolId,
           clientId: issuer.clientId,
@@ -177,16 +174,12 @@ describe('token verification', () => {
         // Assess
         expect([first.tenant, second.tenant]).toHaveLength(2);
         expect(fetchSpy().mock.calls.map(([url]) => String(url))).toEqual([jwks.jwksUri, jwks.jwksUri]);
-      } finally {
-        await jwks.close();
-      }
+      });
     });
 
     it('answers 503, not 401, when the JWKS cannot be fetched (a wrong JWKS URI is not the caller’s fault)', async () => {
       // Prepare
-      const issuer = await createTestIssuer({ issuer: localIssuer });
-      const jwks = await serveJwks(issuer);
-      try {
+      await withServedJwks({ issuer: localIssuer }, async ({ issuer, jwks }) => {
         const verifier = createTokenVerifier({
           userPoolId: 'us-east-1_LocalDev1',
           clientId: issuer.clientId,
@@ -200,9 +193,7 @@ describe('token verification', () => {
           name: 'KeysUnavailableError',
           statusCode: 503,
         });
-      } finally {
-        await jwks.close();
-      }
+      });
     });
   });
 });

@@ -1,6 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { badTokens, createTestIssuer, randomUserId, type TestIssuer } from '@tenant-assistant/testing';
+import {
+  badTokens,
+  createTestIssuer,
+  type JwksServer,
+  randomUserId,
+  serveJwks,
+  type TestIssuer,
+} from '@tenant-assistant/testing';
 import type { UnauthorizedError } from '../src/errors';
 
 /** The issuer of the local stage's Cognito (an http issuer, as the issuer override mode serves). */
@@ -87,6 +94,20 @@ export const withTroubledJwks = async (
 ) => {
   const issuer = await createTestIssuer({ issuer: localIssuer });
   const jwks = await troubledJwks(issuer, plan);
+  try {
+    await use({ issuer, jwks });
+  } finally {
+    await jwks.close();
+  }
+};
+
+/** Runs `use` with a test issuer (made with `options`) and its JWKS served over http, closed afterwards. */
+export const withServedJwks = async (
+  options: Parameters<typeof createTestIssuer>[0],
+  use: (scene: { issuer: TestIssuer; jwks: JwksServer }) => Promise<void>,
+) => {
+  const issuer = await createTestIssuer(options);
+  const jwks = await serveJwks(issuer);
   try {
     await use({ issuer, jwks });
   } finally {
