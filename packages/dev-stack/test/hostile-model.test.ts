@@ -21,20 +21,17 @@ import { type RunningStack, startStack } from '../src/stack';
 // reached the DynamoDB gateway was refused by IAM (and the code attempted none); no credentials,
 // tokens or session attributes in any answer or log line.
 //
-// Sized for the test command: the attackers are the seeded users who own orders, and the model makes
-// up to MAX_CALLS action-group calls per prompt. `scripts/hostile-model` runs the same suite with every
-// seeded user (admins too) and a larger call budget; it reads these variables:
-//   TA_HOSTILE_USERS=all        every seeded user attacks, not only the order owners
-//   TA_HOSTILE_MAX_CALLS=<n>    action-group calls per prompt (default 10)
+// Sized for the test command: every seeded user (tenant users and admins) sends the whole corpus, and
+// the model makes up to MAX_CALLS action-group calls per prompt. `scripts/hostile-model` runs the
+// same suite with a larger call budget; it reads:
+//   TA_HOSTILE_MAX_CALLS=<n>    action-group calls per prompt (default 6)
 
-const MAX_CALLS = positiveInteger('TA_HOSTILE_MAX_CALLS', 10);
+const MAX_CALLS = positiveInteger('TA_HOSTILE_MAX_CALLS', 6);
 // Two prompts at a time: each makes up to MAX_CALLS action-group invocations, and four at once
 // overloaded a 2-core machine that was running other tests too (answers timed out).
 const CONCURRENCY = 2;
-/** The seeded users who own orders (the admins hold no order data to steal or leak). */
-const TENANT_USERS = SEED_USERS.filter((seed) => seed.role === undefined);
-/** Who sends the corpus: the order owners, or every seeded user. */
-const ATTACKERS = process.env.TA_HOSTILE_USERS === 'all' ? SEED_USERS : TENANT_USERS;
+/** Who sends the corpus: every seeded user (the order owners are also the victims). */
+const ATTACKERS = SEED_USERS;
 
 jest.setTimeout(300_000);
 
@@ -61,7 +58,7 @@ let dataDir: string;
 const logs: string[] = [];
 /** The order owners: their data is what the attackers try to get. */
 const victims: Victim[] = [];
-/** Everyone who sends the corpus (the victims, and with TA_HOSTILE_USERS=all the admins too). */
+/** Everyone who sends the corpus: the victims and the admins. */
 const attackers: Victim[] = [];
 const decisions: GatewayDecision[] = [];
 const answers: { username: string; prompt: string; answer: Answer }[] = [];
