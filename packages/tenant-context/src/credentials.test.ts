@@ -82,16 +82,24 @@ describe('tenantSessionPolicy', () => {
     expect(() => tenantSessionPolicy(unchecked(tenantId, userId), tables)).toThrow(errorType);
   });
 
+  const configMessage = 'tenantConfigTableArn is not a DynamoDB table ARN';
+  const prefixMessage = 'ordersTableArnPrefix is not a DynamoDB table ARN prefix';
   it.each([
     [
       'a wildcard config table',
       { ...tables, tenantConfigTableArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/*' },
+      configMessage,
     ],
-    ['a non-table config ARN', { ...tables, tenantConfigTableArn: 'arn:aws:s3:::bucket' }],
-    ['a config index ARN', { ...tables, tenantConfigTableArn: `${tables.tenantConfigTableArn}/index/x` }],
+    ['a non-table config ARN', { ...tables, tenantConfigTableArn: 'arn:aws:s3:::bucket' }, configMessage],
+    [
+      'a config index ARN',
+      { ...tables, tenantConfigTableArn: `${tables.tenantConfigTableArn}/index/x` },
+      configMessage,
+    ],
     [
       'a wildcard orders prefix',
       { ...tables, ordersTableArnPrefix: 'arn:aws:dynamodb:us-east-1:123456789012:table/*' },
+      prefixMessage,
     ],
     [
       'an orders prefix with a variable',
@@ -99,13 +107,15 @@ describe('tenantSessionPolicy', () => {
         ...tables,
         ordersTableArnPrefix: `arn:aws:dynamodb:us-east-1:123456789012:table/${policyVariable('x')}-`,
       },
+      prefixMessage,
     ],
     [
       'an orders prefix without a table part',
       { ...tables, ordersTableArnPrefix: 'arn:aws:dynamodb:us-east-1:123456789012:' },
+      prefixMessage,
     ],
-  ])('refuses %s', (_label, badTables) => {
-    expect(() => tenantSessionPolicy(tenantA, badTables)).toThrow(ScopedCredentialsError);
+  ])('refuses %s', (_label, badTables, message) => {
+    expect(() => tenantSessionPolicy(tenantA, badTables)).toThrow(new ScopedCredentialsError(message));
   });
 });
 
@@ -293,6 +303,27 @@ describe('createScopedCredentialsProvider', () => {
     expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(2);
   });
 
+  it('does not keep credentials that arrive exactly at the refresh margin', async () => {
+    // Prepare
+    stsMock.on(AssumeRoleCommand).resolves({
+      Credentials: {
+        AccessKeyId: 'ASIAEXAMPLE000000002',
+        SecretAccessKey: 'secret',
+        SessionToken: 'token',
+        Expiration: new Date(now + 5 * 60_000),
+      },
+    });
+    const cache = provider();
+
+    // Act
+    await cache.get(tenantA);
+    await cache.get(tenantA);
+
+    // Assess
+    expect(cache.size).toBe(0);
+    expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(2);
+  });
+
   it('honours a custom refresh margin', async () => {
     // Prepare
     assumeRoleSucceeds();
@@ -367,6 +398,7 @@ describe('createScopedCredentialsProvider', () => {
     expect(concurrent.map((result) => result.status)).toEqual(['rejected', 'rejected']);
     const reason = (concurrent[0] as PromiseRejectedResult).reason as ScopedCredentialsError;
     expect(reason).toBeInstanceOf(ScopedCredentialsError);
+    expect(reason.message).toBe('AssumeRole for tenant-scoped credentials failed');
     expect(reason.cause).toEqual(new Error('AccessDenied'));
     expect(sizeAfterFailure).toBe(0);
     expect(retried.accessKeyId).toBe('ASIAEXAMPLE000000009');
@@ -625,14 +657,17 @@ describe('scopedDocumentClient', () => {
     expect(scopedDocumentClient({ ...credentials })).toBe(scopedDocumentClient(credentials));
   });
 
-  it('never hands out a client for the same access key id with another secret', async () => {
+  it.each([
+    ['another secret', { secretAccessKey: 'forged-secret-access-key-000000' }],
+    ['another session token', { sessionToken: 'forged-session-token-00000' }],
+    [
+      'another secret and session token',
+      { secretAccessKey: 'forged-secret-access-key-000000', sessionToken: 'forged-session-token-00000' },
+    ],
+  ])('never hands out a client for the same access key id with %s', async (_case, changed) => {
     // Prepare
     const genuine = scopedDocumentClient(credentials);
-    const forged: ScopedCredentials = {
-      ...credentials,
-      secretAccessKey: 'forged-secret-access-key-000000',
-      sessionToken: 'forged-session-token-00000',
-    };
+    const forged: ScopedCredentials = { ...credentials, ...changed };
 
     // Act
     const client = scopedDocumentClient(forged);
@@ -642,6 +677,12 @@ describe('scopedDocumentClient', () => {
     expect(await client.config.credentials()).toMatchObject({
       secretAccessKey: forged.secretAccessKey,
       sessionToken: forged.sessionToken,
+    });
+  });
+
+  it('drops undefined attribute values when writing (document client marshalling)', () => {
+    expect(scopedDocumentClient(credentials).config.translateConfig?.marshallOptions).toMatchObject({
+      removeUndefinedValues: true,
     });
   });
 
@@ -656,5 +697,58 @@ describe('scopedDocumentClient', () => {
 
     // Assess
     expect(scopedDocumentClient({ ...credentials, accessKeyId: 'ASIAEVICTED000000000' })).not.toBe(first);
+  });
+
+  const fill = (tag: string, count: number) => {
+    for (let index = 0; index < count; index += 1) {
+      scopedDocumentClient({ ...credentials, accessKeyId: `ASIA${tag}${String(index).padStart(12, '0')}` });
+    }
+  };
+
+  it('keeps a client while fewer than 100 others were made after it', () => {
+    // Prepare
+    const kept = scopedDocumentClient({ ...credentials, accessKeyId: 'ASIAKEPT000000000000' });
+
+    // Act
+    fill('KEEP', 99);
+
+    // Assess
+    expect(scopedDocumentClient({ ...credentials, accessKeyId: 'ASIAKEPT000000000000' })).toBe(kept);
+  });
+
+  it('drops the least recently used client, not the oldest made', () => {
+    // Prepare
+    const used = scopedDocumentClient({ ...credentials, accessKeyId: 'ASIAUSED000000000000' });
+    fill('LRUA', 99);
+
+    // Act
+    scopedDocumentClient({ ...credentials, accessKeyId: 'ASIAUSED000000000000' });
+    fill('LRUB', 1);
+
+    // Assess
+    expect(scopedDocumentClient({ ...credentials, accessKeyId: 'ASIAUSED000000000000' })).toBe(used);
+  });
+
+  it('counts a client replaced for new credentials as the most recently used', () => {
+    // Prepare
+    scopedDocumentClient({ ...credentials, accessKeyId: 'ASIARENEW00000000000' });
+    fill('RENA', 99);
+    const renewed = scopedDocumentClient({
+      ...credentials,
+      accessKeyId: 'ASIARENEW00000000000',
+      sessionToken: 'renewed-session-token-0000',
+    });
+
+    // Act
+    fill('RENB', 1);
+
+    // Assess
+    expect(
+      scopedDocumentClient({
+        ...credentials,
+        accessKeyId: 'ASIARENEW00000000000',
+        sessionToken: 'renewed-session-token-0000',
+      }),
+    ).toBe(renewed);
   });
 });

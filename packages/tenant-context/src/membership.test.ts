@@ -124,6 +124,30 @@ describe('cognitoMembershipLookup', () => {
     expect(await lookup(user2)).toBeUndefined();
   });
 
+  it('finds the sub wherever it is among the attributes, and reads a disabled user as not enabled', async () => {
+    // Prepare
+    cognitoMock.on(AdminGetUserCommand).resolves({
+      Enabled: false,
+      UserAttributes: [
+        { Name: 'email', Value: 'tenant1-user@example.com' },
+        { Name: 'custom:tenantId', Value: 'tenant1' },
+        { Name: 'sub', Value: user1 },
+      ],
+    });
+    // Act
+    const membership = await lookup(user1);
+    // Assess
+    expect(membership).toEqual({ tenantId: 'tenant1', enabled: false });
+  });
+
+  it('answers "no such user" for a UserNotFoundException known only by its name (another copy of the SDK)', async () => {
+    // Prepare
+    const notFound = Object.assign(new Error('User does not exist.'), { name: 'UserNotFoundException' });
+    cognitoMock.on(AdminGetUserCommand).rejects(notFound);
+    // Act / Assess
+    expect(await lookup(user1)).toBeUndefined();
+  });
+
   it('passes any other failure of the identity provider on, never reading it as "no such user"', async () => {
     // Prepare
     cognitoMock.on(AdminGetUserCommand).rejects(new Error('Rate exceeded'));

@@ -115,6 +115,19 @@ describe('httpTenantContext', () => {
     expect(error).toBeUndefined();
   });
 
+  it('reads the token query parameter of a $connect route without an event type', async () => {
+    // Prepare
+    const token = await issuer.idToken({ sub: userB, tenantId: 'tenant-b' });
+    const event = { queryStringParameters: { token }, requestContext: { routeKey: '$connect' } };
+
+    // Act
+    const { error } = await run(() => makeHandler()(event, lambdaContext()));
+
+    // Assess
+    expect(error).toBeUndefined();
+    expect(seen).toEqual([{ tenantId: 'tenant-b', userId: userB }]);
+  });
+
   it('ignores the token query parameter outside $connect', async () => {
     // Prepare
     const token = await issuer.idToken({ sub: userA });
@@ -236,9 +249,10 @@ describe('httpTenantContext', () => {
     // Prepare
     logger.appendKeys({ tenant_id: 'tenant-stale', user_id: userB });
     const probe: MiddlewareObj = { onError: async () => logger.warn('refused') };
+    // Inside the tenant context: its onError runs first, so it sees what the before phase left.
     const handler = middy(async () => 'unreachable')
-      .use(probe)
-      .use(httpTenantContext({ verifier, logger }));
+      .use(httpTenantContext({ verifier, logger }))
+      .use(probe);
 
     // Act
     const { lines } = await run(() => handler({ headers: {} } as never, lambdaContext()));
@@ -413,6 +427,42 @@ describe('sessionAttributesTenantContext', () => {
     expect(second.output).not.toContain(userA);
     expect(refused.error).toBeInstanceOf(InvalidSessionAttributesError);
     expect(tenantKeysOf(after.lines[0])).toEqual({ tenant_id: undefined, user_id: undefined });
+  });
+
+  it('removes the tenant log keys after the handler threw', async () => {
+    // Prepare
+    await run(() =>
+      makeHandler({ fail: true })(
+        bedrockActionGroupEvent({
+          function: 'f',
+          sessionAttributes: toSessionAttributes(tenantA, credentials),
+        }),
+        lambdaContext(),
+      ),
+    );
+
+    // Act
+    const { lines } = await run(async () => logger.info('after'));
+
+    // Assess
+    expect(tenantKeysOf(lines[0])).toEqual({ tenant_id: undefined, user_id: undefined });
+  });
+
+  it('drops stale tenant keys left by someone else before reading the session attributes', async () => {
+    // Prepare
+    logger.appendKeys({ tenant_id: 'tenant-stale', user_id: userB });
+    const probe: MiddlewareObj = { onError: async () => logger.warn('refused') };
+    const handler = middy(async () => 'unreachable')
+      .use(sessionAttributesTenantContext({ logger }))
+      .use(probe);
+
+    // Act
+    const { lines } = await run(() =>
+      handler(bedrockActionGroupEvent({ function: 'f' }) as never, lambdaContext()),
+    );
+
+    // Assess
+    expect(tenantKeysOf(lines[0])).toEqual({ tenant_id: undefined, user_id: undefined });
   });
 
   it('removes the tenant log keys after a successful invocation', async () => {

@@ -69,6 +69,8 @@ describe('bearerToken', () => {
     'abc.def.ghi',
     'Bearer a b',
     'Token abc',
+    'NotBearer abc',
+    'X-Bearer abc',
   ])('finds no token in %p', (header) => {
     expect(bearerToken(header)).toBeUndefined();
   });

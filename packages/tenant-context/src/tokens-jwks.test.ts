@@ -137,6 +137,108 @@ describe('token verification when the identity provider is in trouble', () => {
     );
   });
 
+  it('fetches at once, then waits backoffMs before the second attempt and twice that before the third', async () => {
+    // Prepare
+    await withTroubledJwks(
+      (n) => (n < 2 ? 503 : 'ok'),
+      async ({ issuer, jwks }) => {
+        const verifier = createTokenVerifier({
+          userPoolId: issuer.userPoolId,
+          clientId: issuer.clientId,
+          issuer: issuer.issuer,
+          jwksUri: jwks.url,
+          fetch: { attempts: 3, timeoutMs: 300, backoffMs: 600 },
+        });
+        const token = await issuer.idToken();
+        const started = Date.now();
+
+        // Act
+        await verifier.verify(token);
+
+        // Assess
+        const [first, second, third] = jwks.arrivals() as [number, number, number];
+        expect(first - started).toBeLessThan(250);
+        expect(second - first).toBeGreaterThanOrEqual(590);
+        expect(third - second).toBeGreaterThanOrEqual(1190);
+      },
+    );
+  }, 15_000);
+
+  it('keeps why the keys could not be had: the JWKS address and the last failure, as the cause', async () => {
+    // Prepare
+    await withTroubledJwks(
+      () => 503,
+      async ({ issuer, jwks }) => {
+        // Act
+        const error = await verifierFor(issuer, jwks.url)
+          .verify(await issuer.idToken())
+          .catch((caught: unknown) => caught);
+
+        // Assess
+        expect(error).toBeInstanceOf(KeysUnavailableError);
+        const cause = (error as Error).cause as Error;
+        expect(cause).toMatchObject({
+          name: 'JwksFetchFailedError',
+          message: `Fetching the JWKS from ${jwks.url} failed`,
+        });
+        expect((cause.cause as Error).message).toBe('JWKS fetch failed with HTTP 503');
+      },
+    );
+  });
+
+  it('refuses an unknown kid with 401 on a cold verifier whose JWKS answered (the keys were had)', async () => {
+    // Prepare
+    await withTroubledJwks(
+      () => 'ok',
+      async ({ issuer, jwks }) => {
+        // Act
+        const result = await refusal(verifierFor(issuer, jwks.url).verify(await unknownKidToken(issuer)));
+
+        // Assess
+        expect(result).toEqual(unauthorized);
+        expect(jwks.requests()).toBe(1);
+      },
+    );
+  });
+
+  it('rejects preload with 503 while the JWKS is down, and preloads once it is back', async () => {
+    // Prepare
+    await withTroubledJwks(
+      (n) => (n < 3 ? 503 : 'ok'),
+      async ({ issuer, jwks }) => {
+        const verifier = verifierFor(issuer, jwks.url);
+
+        // Act
+        const down = await verifier.preload?.().catch((caught: unknown) => caught);
+        await verifier.preload?.();
+
+        // Assess
+        expect(down).toBeInstanceOf(KeysUnavailableError);
+        expect(jwks.requests()).toBe(4);
+        await expect(verifier.verify(await issuer.idToken())).resolves.toBeDefined();
+        expect(jwks.requests()).toBe(4);
+      },
+    );
+  });
+
+  it('refuses an unknown kid with 401, not 503, when the JWKS fails after a preload', async () => {
+    // Prepare
+    await withTroubledJwks(
+      (n) => (n === 0 ? 'ok' : 503),
+      async ({ issuer, jwks }) => {
+        const verifier = verifierFor(issuer, jwks.url);
+        await verifier.preload?.();
+
+        // Act
+        const result = await refusal(verifier.verify(await unknownKidToken(issuer)));
+
+        // Assess
+        expect(result).toEqual(unauthorized);
+        expect(jwks.requests()).toBeGreaterThan(1);
+      },
+    );
+  });
+
   it('is a KeysUnavailableError the middleware passes on as it is', () => {
     expect(new KeysUnavailableError()).toMatchObject({
       statusCode: 503,

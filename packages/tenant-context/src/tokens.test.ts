@@ -58,6 +58,18 @@ describe('token verification', () => {
       expect(fetchSpy()).toHaveBeenCalledWith(`${issuer.issuer}/.well-known/jwks.json`, expect.anything());
     });
 
+    it('tolerates clock skew up to graceSeconds with an issuer override too', async () => {
+      // Prepare
+      const issuer = await createTestIssuer({ issuer: localIssuer });
+      const lenient = createTokenVerifier({ ...issuer.preloaded, issuer: issuer.issuer, graceSeconds: 30 });
+
+      // Act / Assess
+      await expect(lenient.verify(await issuer.idToken({ expiresInSeconds: -10 }))).resolves.toBeDefined();
+      await expect(lenient.verify(await issuer.idToken({ expiresInSeconds: -60 }))).rejects.toThrow(
+        UnauthorizedError,
+      );
+    });
+
     it('tolerates clock skew up to graceSeconds', async () => {
       // Prepare
       const issuer = await createTestIssuer();

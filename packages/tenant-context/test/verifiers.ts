@@ -67,7 +67,9 @@ export type JwksStep = 'ok' | 'slow' | 503 | 'html';
 /** A JWKS endpoint whose behaviour each test scripts: `plan` answers request number n. */
 export const troubledJwks = async (issuer: TestIssuer, plan: (n: number) => JwksStep) => {
   let requests = 0;
+  const arrivals: number[] = [];
   const server: Server = createServer((_request, response) => {
+    arrivals.push(Date.now());
     const step = plan(requests++);
     if (step === 'slow') return void setTimeout(() => response.end(JSON.stringify(issuer.jwks)), 1000);
     if (step === 503) return void response.writeHead(503).end('Service Unavailable');
@@ -79,6 +81,8 @@ export const troubledJwks = async (issuer: TestIssuer, plan: (n: number) => Jwks
   return {
     url,
     requests: () => requests,
+    /** When each request arrived (epoch ms), in order. */
+    arrivals: () => [...arrivals],
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
