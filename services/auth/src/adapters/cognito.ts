@@ -119,179 +119,170 @@ const errorName = (error: unknown): string | undefined =>
 export const cognitoTenantDirectory = (
   client: CognitoIdentityProviderClient,
   userPoolId: string,
-): TenantDirectory => {
-  const groupsOf = cognitoGroupsOf(client, userPoolId);
-  return {
-    async getGroupDescription(groupName) {
-      try {
-        const { Group } = await client.send(
-          new GetGroupCommand({ UserPoolId: userPoolId, GroupName: groupName }),
-        );
-        return Group?.Description ?? null;
-      } catch (error) {
-        if (errorName(error) === 'ResourceNotFoundException') return undefined;
-        throw new CognitoRequestError('GetGroup', error);
-      }
-    },
+): TenantDirectory => ({
+  async getGroupDescription(groupName) {
+    try {
+      const { Group } = await client.send(
+        new GetGroupCommand({ UserPoolId: userPoolId, GroupName: groupName }),
+      );
+      return Group?.Description ?? null;
+    } catch (error) {
+      if (errorName(error) === 'ResourceNotFoundException') return undefined;
+      throw new CognitoRequestError('GetGroup', error);
+    }
+  },
 
-    async createGroup(groupName, description) {
-      try {
-        await client.send(
-          new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: groupName, Description: description }),
-        );
-        return 'created';
-      } catch (error) {
-        if (errorName(error) === 'GroupExistsException') return 'exists';
-        throw new CognitoRequestError('CreateGroup', error);
-      }
-    },
+  async createGroup(groupName, description) {
+    try {
+      await client.send(
+        new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: groupName, Description: description }),
+      );
+      return 'created';
+    } catch (error) {
+      if (errorName(error) === 'GroupExistsException') return 'exists';
+      throw new CognitoRequestError('CreateGroup', error);
+    }
+  },
 
-    async ensureGroup(groupName, description) {
-      if ((await this.getGroupDescription(groupName)) !== undefined) return 'exists';
-      return this.createGroup(groupName, description);
-    },
+  async ensureGroup(groupName, description) {
+    if ((await this.getGroupDescription(groupName)) !== undefined) return 'exists';
+    return this.createGroup(groupName, description);
+  },
 
-    async groupsOf(username) {
-      try {
-        return await groupsOf(username);
-      } catch (error) {
-        throw new CognitoRequestError('AdminListGroupsForUser', error);
-      }
-    },
+  async groupsOf(username) {
+    try {
+      return await cognitoGroupsOf(client, userPoolId)(username);
+    } catch (error) {
+      throw new CognitoRequestError('AdminListGroupsForUser', error);
+    }
+  },
 
-    async createUser({ username, email, tenantId, temporaryPassword }) {
-      try {
-        const { User } = await client.send(
-          new AdminCreateUserCommand({
-            UserPoolId: userPoolId,
-            Username: username,
-            ...(temporaryPassword !== undefined
-              ? { TemporaryPassword: temporaryPassword, MessageAction: 'SUPPRESS' as const }
-              : { DesiredDeliveryMediums: ['EMAIL' as const] }),
-            UserAttributes: [
-              { Name: 'email', Value: email },
-              { Name: 'email_verified', Value: 'true' },
-              { Name: TENANT_ATTRIBUTE, Value: tenantId },
-            ],
-          }),
-        );
-        return { userId: User?.Attributes?.find((attribute) => attribute.Name === 'sub')?.Value };
-      } catch (error) {
-        if (errorName(error) === 'UsernameExistsException') throw new UsernameTakenError(username, error);
-        throw new CognitoRequestError('AdminCreateUser', error);
-      }
-    },
+  async createUser({ username, email, tenantId, temporaryPassword }) {
+    try {
+      const { User } = await client.send(
+        new AdminCreateUserCommand({
+          UserPoolId: userPoolId,
+          Username: username,
+          ...(temporaryPassword !== undefined
+            ? { TemporaryPassword: temporaryPassword, MessageAction: 'SUPPRESS' as const }
+            : { DesiredDeliveryMediums: ['EMAIL' as const] }),
+          UserAttributes: [
+            { Name: 'email', Value: email },
+            { Name: 'email_verified', Value: 'true' },
+            { Name: TENANT_ATTRIBUTE, Value: tenantId },
+          ],
+        }),
+      );
+      return { userId: User?.Attributes?.find((attribute) => attribute.Name === 'sub')?.Value };
+    } catch (error) {
+      if (errorName(error) === 'UsernameExistsException') throw new UsernameTakenError(username, error);
+      throw new CognitoRequestError('AdminCreateUser', error);
+    }
+  },
 
-    async addUserToGroup(username, groupName) {
-      try {
-        await client.send(
-          new AdminAddUserToGroupCommand({
-            UserPoolId: userPoolId,
-            Username: username,
-            GroupName: groupName,
-          }),
-        );
-      } catch (error) {
-        throw new CognitoRequestError('AdminAddUserToGroup', error);
-      }
-    },
+  async addUserToGroup(username, groupName) {
+    try {
+      await client.send(
+        new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: username, GroupName: groupName }),
+      );
+    } catch (error) {
+      throw new CognitoRequestError('AdminAddUserToGroup', error);
+    }
+  },
 
-    async deleteUser(username) {
-      try {
-        await client.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: username }));
-      } catch (error) {
-        throw new CognitoRequestError('AdminDeleteUser', error);
-      }
-    },
+  async deleteUser(username) {
+    try {
+      await client.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: username }));
+    } catch (error) {
+      throw new CognitoRequestError('AdminDeleteUser', error);
+    }
+  },
 
-    async removeUserFromGroup(username, groupName) {
-      try {
-        await client.send(
-          new AdminRemoveUserFromGroupCommand({
-            UserPoolId: userPoolId,
-            Username: username,
-            GroupName: groupName,
-          }),
-        );
-      } catch (error) {
-        throw new CognitoRequestError('AdminRemoveUserFromGroup', error);
-      }
-    },
+  async removeUserFromGroup(username, groupName) {
+    try {
+      await client.send(
+        new AdminRemoveUserFromGroupCommand({
+          UserPoolId: userPoolId,
+          Username: username,
+          GroupName: groupName,
+        }),
+      );
+    } catch (error) {
+      throw new CognitoRequestError('AdminRemoveUserFromGroup', error);
+    }
+  },
 
-    async getUser(username) {
-      try {
-        const user = await client.send(
-          new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }),
-        );
-        return toDirectoryUser(user);
-      } catch (error) {
-        if (errorName(error) === 'UserNotFoundException') return undefined;
-        throw new CognitoRequestError('AdminGetUser', error);
-      }
-    },
+  async getUser(username) {
+    try {
+      const user = await client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }));
+      return toDirectoryUser(user);
+    } catch (error) {
+      if (errorName(error) === 'UserNotFoundException') return undefined;
+      throw new CognitoRequestError('AdminGetUser', error);
+    }
+  },
 
-    async listUsersInGroup(groupName, { limit, nextToken }) {
-      try {
-        const page = await client.send(
-          new ListUsersInGroupCommand({
-            UserPoolId: userPoolId,
-            GroupName: groupName,
-            Limit: limit,
-            ...(nextToken ? { NextToken: nextToken } : {}),
-          }),
-        );
-        return {
-          users: (page.Users ?? []).map(toDirectoryUser),
-          ...(page.NextToken ? { nextToken: page.NextToken } : {}),
-        };
-      } catch (error) {
-        throw new CognitoRequestError('ListUsersInGroup', error);
-      }
-    },
+  async listUsersInGroup(groupName, { limit, nextToken }) {
+    try {
+      const page = await client.send(
+        new ListUsersInGroupCommand({
+          UserPoolId: userPoolId,
+          GroupName: groupName,
+          Limit: limit,
+          ...(nextToken ? { NextToken: nextToken } : {}),
+        }),
+      );
+      return {
+        users: (page.Users ?? []).map(toDirectoryUser),
+        ...(page.NextToken ? { nextToken: page.NextToken } : {}),
+      };
+    } catch (error) {
+      throw new CognitoRequestError('ListUsersInGroup', error);
+    }
+  },
 
-    async disableUser(username) {
-      try {
-        await client.send(new AdminDisableUserCommand({ UserPoolId: userPoolId, Username: username }));
-      } catch (error) {
-        throw new CognitoRequestError('AdminDisableUser', error);
-      }
-    },
+  async disableUser(username) {
+    try {
+      await client.send(new AdminDisableUserCommand({ UserPoolId: userPoolId, Username: username }));
+    } catch (error) {
+      throw new CognitoRequestError('AdminDisableUser', error);
+    }
+  },
 
-    async enableUser(username) {
-      try {
-        await client.send(new AdminEnableUserCommand({ UserPoolId: userPoolId, Username: username }));
-      } catch (error) {
-        throw new CognitoRequestError('AdminEnableUser', error);
-      }
-    },
+  async enableUser(username) {
+    try {
+      await client.send(new AdminEnableUserCommand({ UserPoolId: userPoolId, Username: username }));
+    } catch (error) {
+      throw new CognitoRequestError('AdminEnableUser', error);
+    }
+  },
 
-    async resendInvitation(username) {
-      try {
-        await client.send(
-          new AdminCreateUserCommand({
-            UserPoolId: userPoolId,
-            Username: username,
-            MessageAction: 'RESEND',
-            DesiredDeliveryMediums: ['EMAIL'],
-          }),
-        );
-      } catch (error) {
-        throw new CognitoRequestError('AdminCreateUser (RESEND)', error);
-      }
-    },
+  async resendInvitation(username) {
+    try {
+      await client.send(
+        new AdminCreateUserCommand({
+          UserPoolId: userPoolId,
+          Username: username,
+          MessageAction: 'RESEND',
+          DesiredDeliveryMediums: ['EMAIL'],
+        }),
+      );
+    } catch (error) {
+      throw new CognitoRequestError('AdminCreateUser (RESEND)', error);
+    }
+  },
 
-    async resetMfa(username) {
-      try {
-        await client.send(
-          new AdminSetUserMFAPreferenceCommand({
-            UserPoolId: userPoolId,
-            Username: username,
-            SoftwareTokenMfaSettings: { Enabled: false, PreferredMfa: false },
-          }),
-        );
-      } catch (error) {
-        throw new CognitoRequestError('AdminSetUserMFAPreference', error);
-      }
-    },
-  };
-};
+  async resetMfa(username) {
+    try {
+      await client.send(
+        new AdminSetUserMFAPreferenceCommand({
+          UserPoolId: userPoolId,
+          Username: username,
+          SoftwareTokenMfaSettings: { Enabled: false, PreferredMfa: false },
+        }),
+      );
+    } catch (error) {
+      throw new CognitoRequestError('AdminSetUserMFAPreference', error);
+    }
+  },
+});
