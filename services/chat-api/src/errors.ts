@@ -126,8 +126,12 @@ export class PromptNotAcceptedError extends ChatApiError {
 
 /** No tenant of this id is in the tenant registry (usage API, platform admins): HTTP 404. */
 export class TenantNotFoundError extends ChatApiError {
-  constructor(tenantId: string) {
-    super(`Tenant ${tenantId} not found`, { code: 'TENANT_NOT_FOUND', statusCode: 404 });
+  /** `tenantId` only when it is a valid tenant id (anything else is never echoed back). */
+  constructor(tenantId?: string) {
+    super(tenantId ? `Tenant ${tenantId} not found` : 'Tenant not found', {
+      code: 'TENANT_NOT_FOUND',
+      statusCode: 404,
+    });
     this.name = 'TenantNotFoundError';
   }
 }

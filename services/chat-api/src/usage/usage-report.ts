@@ -42,7 +42,7 @@ export const parseTenantsUsageQuery = (query: unknown): TenantsUsageQuery =>
 /** A tenant id from a path: 404 when it cannot be a tenant id (no such tenant can exist). */
 export const tenantIdFromPath = (value: string): TenantId => {
   const parsed = tenantIdSchema.safeParse(value);
-  if (!parsed.success) throw new TenantNotFoundError(value.slice(0, 63));
+  if (!parsed.success) throw new TenantNotFoundError();
   return parsed.data as TenantId;
 };
 

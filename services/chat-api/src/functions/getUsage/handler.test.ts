@@ -340,7 +340,8 @@ describe('getUsage handler', () => {
       });
 
       // Assess
-      expectError(result, 404, 'TENANT_NOT_FOUND');
+      const error = expectError(result, 404, 'TENANT_NOT_FOUND');
+      expect(error.message).toBe(tenantId === 'tenant-z' ? 'Tenant tenant-z not found' : 'Tenant not found');
       expect(tenantsRead()).toEqual([]);
     });
   });
