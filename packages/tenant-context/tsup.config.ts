@@ -9,6 +9,7 @@ export default defineConfig({
     'src/logger.ts',
     'src/membership.ts',
     'src/tiers.ts',
+    'src/admin.ts',
   ],
   format: ['esm', 'cjs'],
   dts: true,

@@ -80,3 +80,70 @@ export interface AnswerPage {
   /** Pass as `cursor` to read the next page; absent on the last page. */
   nextCursor?: string;
 }
+
+/** A calendar month (UTC), `YYYY-MM`: the period of usage reports and of the token budget. */
+export const usageMonthSchema = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month written YYYY-MM (e.g. 2026-03)');
+
+/**
+ * Query of `GET /usage` and `GET /usage/tenants/{tenantId}`: the month (default: the current one).
+ * Strict: an unknown parameter (a `tenantId` among them) is refused, never ignored, so no query can
+ * widen what a tenant admin sees.
+ */
+export const usageQuerySchema = z.strictObject({ month: usageMonthSchema.optional() });
+export type UsageQuery = z.output<typeof usageQuerySchema>;
+
+/** Tenants per page of `GET /usage/tenants` unless `limit` says otherwise, and the most it allows. */
+export const DEFAULT_USAGE_PAGE_SIZE = 25;
+export const MAX_USAGE_PAGE_SIZE = 100;
+
+/** Query of `GET /usage/tenants` (platform admins): the month and one page of tenants. */
+export const tenantsUsageQuerySchema = z.strictObject({
+  month: usageMonthSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_USAGE_PAGE_SIZE).default(DEFAULT_USAGE_PAGE_SIZE),
+  cursor: z.string().min(1).max(256).optional(),
+});
+export type TenantsUsageQuery = z.output<typeof tenantsUsageQuerySchema>;
+
+/** Tokens and prompts of a period (answers metered by the agent-invoker, once each). */
+export interface UsageTotals {
+  inputTokens: number;
+  outputTokens: number;
+  /** `inputTokens + outputTokens`: what the monthly token budget counts. */
+  totalTokens: number;
+  /** Answers metered (one per answered prompt). */
+  prompts: number;
+}
+
+/** One tenant's month, as the list of every tenant shows it. */
+export interface TenantUsageSummary {
+  tenantId: string;
+  /** The tenant's tier now (its limits: tenant-context's tiers). */
+  tier: string;
+  /** The registry's status, e.g. `ACTIVE` or `SUSPENDED`. */
+  status: string;
+  month: string;
+  totals: UsageTotals;
+  /** The tier's monthly token budget, and how much of it is used (0..1, may pass 1). */
+  monthlyTokenBudget: number;
+  budgetUsed: number;
+}
+
+/** One tenant's month in detail (`GET /usage`, `GET /usage/tenants/{tenantId}`). */
+export interface TenantUsageView extends TenantUsageSummary {
+  /** Today (UTC) when `month` is the current month; absent for another month. */
+  today?: UsageTotals & { day: string };
+  /** Every day of the month up to today (the whole month when it is over), zeros included, oldest first. */
+  days: (UsageTotals & { day: string })[];
+  /** Each user with usage in the month, most tokens first. */
+  users: (UsageTotals & { userId: string })[];
+}
+
+/** `GET /usage/tenants`: one page of every tenant's month. */
+export interface TenantsUsagePage {
+  month: string;
+  tenants: TenantUsageSummary[];
+  /** Pass as `cursor` to read the next page; absent on the last page. */
+  nextCursor?: string;
+}

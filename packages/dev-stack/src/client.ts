@@ -3,6 +3,7 @@ import {
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import type { TenantsUsagePage, TenantUsageView } from '@tenant-assistant/contracts/http';
 import WebSocket from 'ws';
 import type { StackInfo } from './state';
 
@@ -68,7 +69,7 @@ export class ChatApiError extends Error {
 
 const api = async <T>(
   stack: Pick<StackInfo, 'chatApiUrl'>,
-  session: Session,
+  session: Pick<Session, 'idToken'>,
   path: string,
   init: RequestInit = {},
 ) => {
@@ -175,6 +176,39 @@ export const listConversations = (
     stack,
     session,
     `/conversations?${new URLSearchParams({ ...(page.limit ? { limit: String(page.limit) } : {}), ...(page.cursor ? { cursor: page.cursor } : {}) })}`,
+  );
+
+/**
+ * chat-api's usage API as an admin: `GET /usage` (no `tenantId`: the tenant of the caller's token)
+ * or `GET /usage/tenants/{tenantId}` (platform admins). Throws ChatApiError for a refusal.
+ */
+export const getUsage = (
+  stack: Pick<StackInfo, 'chatApiUrl'>,
+  session: Pick<Session, 'idToken'>,
+  options: { tenantId?: string; month?: string } = {},
+) =>
+  api<TenantUsageView>(
+    stack,
+    session,
+    `${options.tenantId ? `/usage/tenants/${encodeURIComponent(options.tenantId)}` : '/usage'}${
+      options.month ? `?${new URLSearchParams({ month: options.month })}` : ''
+    }`,
+  );
+
+/** `GET /usage/tenants` (platform admins): one page of every tenant's month. */
+export const listTenantsUsage = (
+  stack: Pick<StackInfo, 'chatApiUrl'>,
+  session: Pick<Session, 'idToken'>,
+  page: { month?: string; limit?: number; cursor?: string } = {},
+) =>
+  api<TenantsUsagePage>(
+    stack,
+    session,
+    `/usage/tenants?${new URLSearchParams({
+      ...(page.month ? { month: page.month } : {}),
+      ...(page.limit ? { limit: String(page.limit) } : {}),
+      ...(page.cursor ? { cursor: page.cursor } : {}),
+    })}`,
   );
 
 /** A WebSocket message pushed by chat-api. */

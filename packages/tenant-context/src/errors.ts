@@ -72,6 +72,17 @@ export class ForbiddenError extends TenantContextError {
   }
 }
 
+/**
+ * The caller's verified token does not carry the admin role this route needs: HTTP 403 (the admin
+ * API of auth and chat-api's usage API).
+ */
+export class AdminRoleRequiredError extends TenantContextError {
+  constructor(role: 'platform admin' | 'tenant admin') {
+    super(`This action requires the ${role} role`, { code: 'ADMIN_ROLE_REQUIRED', statusCode: 403 });
+    this.name = 'AdminRoleRequiredError';
+  }
+}
+
 /** An event does not satisfy its contract (schema, source or detail-type). */
 export class InvalidEventError extends TenantContextError {
   readonly issues: readonly string[];

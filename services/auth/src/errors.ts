@@ -60,13 +60,8 @@ export class TenantNotFoundError extends AuthServiceError {
   }
 }
 
-/** The caller's verified token does not carry the admin role this route needs: HTTP 403. */
-export class AdminRoleRequiredError extends AuthServiceError {
-  constructor(role: 'platform admin' | 'tenant admin') {
-    super(`This action requires the ${role} role`, { code: 'ADMIN_ROLE_REQUIRED', statusCode: 403 });
-    this.name = 'AdminRoleRequiredError';
-  }
-}
+/** The caller's verified token does not carry the admin role this route needs: HTTP 403 (tenant-context's). */
+export { AdminRoleRequiredError } from '@tenant-assistant/tenant-context';
 
 /** The request body is larger than the admin API accepts: HTTP 413. */
 export { PayloadTooLargeError };

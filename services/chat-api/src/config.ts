@@ -15,6 +15,8 @@ export const config = {
   conversationsTableName: envValue('CONVERSATIONS_TABLE_NAME', env.string()),
   /** auth's tenant registry: each tenant's current `tier` and `status`. */
   tenantRegistryTableName: envValue('TENANT_REGISTRY_TABLE_NAME', env.string()),
+  /** The Cognito user pool (admin roles are its groups). */
+  userPoolId: envValue('COGNITO_USER_POOL_ID', env.string()),
   /** Token usage per tenant, user, day and month (written by the agent-invoker). */
   usageTableName: envValue('USAGE_TABLE_NAME', env.string()),
   answerTtlDays: envValue('ANSWER_TTL_DAYS', env.positiveInteger()),

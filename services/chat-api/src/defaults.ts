@@ -1,14 +1,16 @@
 import { putEvents } from '@tenant-assistant/contracts/eventbridge';
 import { once } from '@tenant-assistant/lambda-kit/config';
+import { cognitoGroupsOf } from '@tenant-assistant/tenant-context/admin';
 import { type TokenVerifier, tokenVerifierFromEnv } from '@tenant-assistant/tenant-context/tokens';
 import { monotonicFactory } from 'ulid';
 import { createAnswersTable } from './adapters/answers-table';
-import { documentClient, eventBridgeClient, managementApiClient } from './adapters/clients';
+import { cognitoClient, documentClient, eventBridgeClient, managementApiClient } from './adapters/clients';
 import { createConnectionsTable } from './adapters/connections-table';
 import { createPromptMetrics } from './adapters/prompt-metrics';
 import { createPromptLimiter } from './adapters/rate-limit-table';
+import { createTenantStandings } from './adapters/tenant-standings';
 import { createTenantTiers } from './adapters/tenant-tiers';
-import { createUsageReader } from './adapters/usage-table';
+import { createUsageReader, createUsageReports } from './adapters/usage-table';
 import { createWebSocketPusher } from './adapters/websocket-pusher';
 import { config } from './config';
 import { logger } from './logger';
@@ -64,6 +66,11 @@ export const defaults = {
     slotSeconds: config.answerDeadlineSeconds,
   }),
   usage: createUsageReader(documentClient, config.usageTableName),
+  /** The usage API's reports (the usage table) and tenants (auth's tenant registry). */
+  usageReports: createUsageReports(documentClient, config.usageTableName),
+  standings: createTenantStandings(documentClient, config.tenantRegistryTableName),
+  /** The caller's groups in the user pool (pool id read on first use). */
+  groupsOf: once(() => cognitoGroupsOf(cognitoClient, config.userPoolId())),
   metrics: createPromptMetrics(),
   publish: ((events) => putEvents(eventBridgeClient, config.eventBusName(), events)) satisfies PublishEvents,
   pusher: createWebSocketPusher(managementApiClient),

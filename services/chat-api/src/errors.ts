@@ -124,6 +124,36 @@ export class PromptNotAcceptedError extends ChatApiError {
   }
 }
 
+/** No tenant of this id is in the tenant registry (usage API, platform admins): HTTP 404. */
+export class TenantNotFoundError extends ChatApiError {
+  /** `tenantId` only when it is a valid tenant id (anything else is never echoed back). */
+  constructor(tenantId?: string) {
+    super(tenantId ? `Tenant ${tenantId} not found` : 'Tenant not found', {
+      code: 'TENANT_NOT_FOUND',
+      statusCode: 404,
+    });
+    this.name = 'TenantNotFoundError';
+  }
+}
+
+/** No such route in this function (a misrouted call): HTTP 404. */
+export class RouteNotFoundError extends ChatApiError {
+  constructor() {
+    super('Not found', { code: 'NOT_FOUND', statusCode: 404 });
+    this.name = 'RouteNotFoundError';
+  }
+}
+
+/** DynamoDB kept leaving usage items unprocessed (throttled) after every retry: HTTP 500. */
+export class UsageReadError extends ChatApiError {
+  constructor(unprocessed: number) {
+    super(`The usage table left ${unprocessed} item(s) unprocessed after every retry`, {
+      code: 'USAGE_READ_FAILED',
+    });
+    this.name = 'UsageReadError';
+  }
+}
+
 /** An answer with this id already exists (the conditional write refused it). */
 export class AnswerAlreadyExistsError extends ChatApiError {
   constructor(cause?: unknown) {

@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { OutgoingEvent } from '@tenant-assistant/contracts/events';
+import type { UsageTotals } from '@tenant-assistant/contracts/http';
 import type { ServerMessage as ContractServerMessage } from '@tenant-assistant/contracts/websocket';
 import type { AnswerId, TenantId, UserId } from '@tenant-assistant/tenant-context';
 import type { LimitCode, TenantTier, TierLimits } from '@tenant-assistant/tenant-context/tiers';
@@ -125,6 +126,37 @@ export interface PromptMetrics {
 export interface UsageReader {
   /** Tokens (input + output) the tenant used in the month `YYYY-MM`. */
   monthTokens(tenantId: TenantId, month: string): Promise<number>;
+}
+
+/**
+ * Reads the usage the agent-invoker records (the usage table: per tenant, its and each user's day
+ * and month). Periods without usage read as zeros or are absent from the maps.
+ */
+export interface UsageReports {
+  /** The tenant's totals of the month `YYYY-MM`. */
+  month(tenantId: TenantId, month: string): Promise<UsageTotals>;
+  /** Several tenants' totals of one month (tenants without usage are absent). */
+  months(tenantIds: readonly TenantId[], month: string): Promise<Map<TenantId, UsageTotals>>;
+  /** The tenant's totals per day (`YYYY-MM-DD`) of the month (days without usage are absent). */
+  days(tenantId: TenantId, month: string): Promise<Map<string, UsageTotals>>;
+  /** The tenant's totals per user (`sub`) of the month (users without usage are absent). */
+  users(tenantId: TenantId, month: string): Promise<Map<string, UsageTotals>>;
+}
+
+/** A tenant as auth's tenant registry holds it: that it exists, its tier and its status. */
+export interface TenantStanding {
+  readonly tenantId: TenantId;
+  readonly tier: TenantTier;
+  /** e.g. `ACTIVE`, `SUSPENDED`. */
+  readonly status: string;
+}
+
+/** Reads tenants from auth's tenant registry (control-plane data, never tenant data). */
+export interface TenantStandings {
+  /** The tenant, or undefined when it is not in the registry. */
+  get(tenantId: TenantId): Promise<TenantStanding | undefined>;
+  /** One page of every tenant (at most `limit`), after the tenant `after`; `last` when there are more. */
+  list(page: { limit: number; after?: TenantId }): Promise<{ tenants: TenantStanding[]; last?: TenantId }>;
 }
 
 /** Messages the server pushes over the WebSocket (the contract's, with branded answer ids). */

@@ -18,6 +18,7 @@ const FUNCTIONS = [
   'getAnswer',
   'listAnswers',
   'listConversations',
+  'getUsage',
   'wsConnect',
   'wsDisconnect',
   'onAnswerEvent',
@@ -89,7 +90,7 @@ describe('chat-api template', () => {
       });
     });
 
-    it('serves exactly the four routes, each behind the JWT authorizer', () => {
+    it('serves exactly the seven routes, each behind the JWT authorizer', () => {
       // Act
       const routes = resourcesOfType(dev, 'AWS::ApiGatewayV2::Route')
         .map(([, route]) => route.Properties ?? {})
@@ -100,6 +101,9 @@ describe('chat-api template', () => {
         'GET /answers',
         'GET /answers/{answerId}',
         'GET /conversations',
+        'GET /usage',
+        'GET /usage/tenants',
+        'GET /usage/tenants/{tenantId}',
         'POST /prompts',
       ]);
       for (const route of routes) {
@@ -435,6 +439,18 @@ describe('chat-api template', () => {
       ['listAnswers', ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']],
       ['listConversations', ['dynamodb:Query']],
       [
+        'getUsage',
+        [
+          // caller's groups; usage: month, months, days and users; registry: one tenant, every tenant
+          'cognito-idp:AdminListGroupsForUser',
+          'dynamodb:BatchGetItem',
+          'dynamodb:GetItem',
+          'dynamodb:GetItem',
+          'dynamodb:Query',
+          'dynamodb:Scan',
+        ],
+      ],
+      [
         'sweepAnswers',
         [
           'dynamodb:DeleteItem',
@@ -498,6 +514,21 @@ describe('chat-api template', () => {
             'events:detail-type': ['PromptSubmitted'],
           },
         },
+      });
+    });
+
+    it("lets getUsage read only the usage table, auth's registry and the groups of auth's pool", () => {
+      // Act
+      const statements = statementsOf(dev, roleOf(dev, 'getUsage'));
+      const resourceOfSid = (sid: string) => statements.find((statement) => statement.Sid === sid)?.Resource;
+
+      // Assess
+      expect(resourceOfSid('ReadCallerGroups')).toEqual({
+        'Fn::ImportValue': 'tenant-assistant-auth-dev-UserPoolArn',
+      });
+      expect(resourceOfSid('ReadUsage')).toEqual({ 'Fn::GetAtt': ['UsageTable', 'Arn'] });
+      expect(resourceOfSid('ReadTenantRegistry')).toEqual({
+        'Fn::ImportValue': 'tenant-assistant-auth-dev-TenantsTableArn',
       });
     });
 

@@ -2,6 +2,8 @@
  * The UI in a real browser against a fake Cognito and chat-api (Playwright routes), served by
  * `vite preview` with the production CSP. Needs `pnpm run build` and /usr/bin/chromium; no stack.
  */
+
+import type { TenantUsageView } from '@tenant-assistant/contracts/http';
 import { generateSync } from 'otplib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ask, enterCode, setNewPassword, signIn, signOut, waitForChat } from './support/app';
@@ -35,6 +37,37 @@ const reply = (prompt: string, user: FakeUser): FakeReply => {
   return { chunks: ['Returns are accepted ', `within ${days} `, 'days of delivery.'], order: [1, 0, 2] };
 };
 
+/** The fake usage API: a month of `<tenant>-admin`'s tenant (3 days, the 2nd without usage); anyone else is refused. */
+const usage = (user: FakeUser, month: string | null): TenantUsageView | undefined => {
+  if (!user.username.endsWith('-admin')) return undefined;
+  const totals = (totalTokens: number, prompts: number) => ({
+    inputTokens: totalTokens - prompts * 50,
+    outputTokens: prompts * 50,
+    totalTokens,
+    prompts,
+  });
+  const shown = month ?? '2026-03';
+  const current = shown === '2026-03';
+  return {
+    tenantId: user.tenantId,
+    tier: 'basic',
+    status: 'ACTIVE',
+    month: shown,
+    totals: totals(current ? 6_000 : 0, current ? 3 : 0),
+    monthlyTokenBudget: 200_000,
+    budgetUsed: current ? 0.03 : 0,
+    ...(current ? { today: { day: '2026-03-03', ...totals(4_000, 2) } } : {}),
+    days: current
+      ? [
+          { day: '2026-03-01', ...totals(2_000, 1) },
+          { day: '2026-03-02', ...totals(0, 0) },
+          { day: '2026-03-03', ...totals(4_000, 2) },
+        ]
+      : [{ day: `${shown}-01`, ...totals(0, 0) }],
+    users: current ? [{ userId: user.sub, ...totals(6_000, 3) }] : [],
+  };
+};
+
 let preview: Awaited<ReturnType<typeof startPreview>>;
 let browser: Browser;
 
@@ -55,6 +88,7 @@ const open = async (users: FakeUser[], size: 'phone' | 'desktop' = 'desktop') =>
     webSocketUrl: CONFIG.webSocketUrl,
     users,
     reply,
+    usage,
   });
   const page: Page = await context.newPage();
   const problems = watchProblems(page);
@@ -266,6 +300,61 @@ describe('web chat (fake backend)', () => {
     expect(await page.getByRole('status').first().textContent()).toBe(
       'Your session has expired. Please sign in again.',
     );
+    await context.close();
+  });
+
+  it("shows a tenant admin their tenant's usage with a bar per day, and steps to another month", async () => {
+    // Prepare
+    const admin = fakeUser('tenant1-admin', 'tenant1');
+    const { page, context, problems, backend } = await signedIn(admin);
+    // Act
+    await page.getByRole('button', { name: 'Usage' }).click();
+    await page.getByRole('heading', { name: 'Usage · 2026-03' }).waitFor();
+    const chart = page.getByRole('img', { name: 'Tokens per day' });
+    const bars = await chart
+      .locator('rect')
+      .evaluateAll((rects) =>
+        rects.map((rect) => [rect.getAttribute('data-day'), Number(rect.getAttribute('height'))]),
+      );
+    const totalsText = await page.getByTestId('usage-totals').textContent();
+    const userRow = await page.getByRole('row', { name: new RegExp(admin.sub) }).textContent();
+    await screenshot(page, 'fake-usage-desktop');
+    await page.getByRole('button', { name: 'Previous month' }).click();
+    await page.getByRole('heading', { name: 'Usage · 2026-02' }).waitFor();
+    const quiet = await page.getByText('Nobody has used the assistant this month.').isVisible();
+    await page.getByRole('button', { name: 'Back to the chat' }).click();
+    // Assess
+    expect(bars).toEqual([
+      ['2026-03-01', 80],
+      ['2026-03-02', 0],
+      ['2026-03-03', 160],
+    ]);
+    expect(totalsText).toContain('6,000 tokens · 3 prompts');
+    expect(totalsText).toContain('3.0% of 200.0k tokens');
+    expect(totalsText).toContain('Today4,000 tokens · 2 prompts');
+    expect(userRow).toContain('6,000');
+    expect(quiet).toBe(true);
+    expect(backend.seen.api.filter((call) => call.startsWith('GET /usage'))).toEqual([
+      'GET /usage',
+      'GET /usage?month=2026-02',
+    ]);
+    await page.getByLabel('Your question').waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('tells a user who is no admin that usage is for administrators, and shows no figures', async () => {
+    // Prepare
+    const user = fakeUser('tenant1-user', 'tenant1');
+    const { page, context, problems } = await signedIn(user, 'phone');
+    // Act
+    await page.getByRole('button', { name: 'Usage' }).click();
+    const alert = await page.getByRole('alert').filter({ hasText: 'administrators' }).textContent();
+    // Assess
+    expect(alert).toBe("Usage is shown to your organisation's administrators only.");
+    expect(await page.getByRole('img', { name: 'Tokens per day' }).count()).toBe(0);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    expect(problems).toEqual([]);
     await context.close();
   });
 });

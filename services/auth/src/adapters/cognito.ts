@@ -5,7 +5,6 @@ import {
   AdminDisableUserCommand,
   AdminEnableUserCommand,
   AdminGetUserCommand,
-  AdminListGroupsForUserCommand,
   AdminRemoveUserFromGroupCommand,
   AdminSetUserMFAPreferenceCommand,
   type AttributeType,
@@ -15,6 +14,7 @@ import {
   ListUsersInGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { TENANT_ATTRIBUTE } from '@tenant-assistant/tenant-context';
+import { cognitoGroupsOf } from '@tenant-assistant/tenant-context/admin';
 import { CognitoRequestError, UsernameTakenError } from '../errors';
 
 /** The user attribute that holds a user's tenant (tenant-context's claim names). */
@@ -150,26 +150,11 @@ export const cognitoTenantDirectory = (
   },
 
   async groupsOf(username) {
-    const groups: string[] = [];
-    let nextToken: string | undefined;
     try {
-      do {
-        const page = await client.send(
-          new AdminListGroupsForUserCommand({
-            UserPoolId: userPoolId,
-            Username: username,
-            Limit: 60,
-            ...(nextToken ? { NextToken: nextToken } : {}),
-          }),
-        );
-        for (const group of page.Groups ?? []) if (group.GroupName) groups.push(group.GroupName);
-        nextToken = page.NextToken;
-      } while (nextToken);
+      return await cognitoGroupsOf(client, userPoolId)(username);
     } catch (error) {
-      if (errorName(error) === 'UserNotFoundException') return undefined;
       throw new CognitoRequestError('AdminListGroupsForUser', error);
     }
-    return groups;
   },
 
   async createUser({ username, email, tenantId, temporaryPassword }) {

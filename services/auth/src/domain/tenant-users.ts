@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { tenantAdminGroupName, tenantGroupName } from '@tenant-assistant/tenant-context';
+import type { AdminCaller } from '@tenant-assistant/tenant-context/admin';
 import * as z from 'zod';
 import type { DirectoryUser, TenantDirectory } from '../adapters/cognito';
 import {
@@ -9,7 +10,6 @@ import {
   UserNotFoundError,
   UserStateConflictError,
 } from '../errors';
-import type { AdminCaller } from '../http/admin-context';
 import { invitationInput, inviteUser } from './invitations';
 import { USERNAME_PATTERN } from './users';
 import { parseInput } from './validation';

@@ -2,10 +2,10 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
 import { PayloadTooLargeError } from '@tenant-assistant/lambda-kit/errors';
 import { type AnyMiddleware, httpEdge, MAX_BODY_BYTES } from '@tenant-assistant/lambda-kit/http';
+import { httpAdminContext } from '@tenant-assistant/tenant-context/admin';
 import type { TokenVerifier } from '@tenant-assistant/tenant-context/tokens';
 import type { TenantDirectory } from '../adapters/cognito';
 import { InvalidInputError } from '../errors';
-import { type AdminCaller, httpAdminContext } from './admin-context';
 
 export { type HttpResult, jsonResponse, MAX_BODY_BYTES } from '@tenant-assistant/lambda-kit/http';
 
@@ -16,14 +16,6 @@ export interface AdminHttpDeps {
   /** Browser origins allowed by CORS. */
   webOrigins: () => readonly string[];
 }
-
-/** Appends the caller to the logs of the invocation (reset by injectLambdaContext's resetKeys). */
-const logCaller = (logger: Logger): MiddlewareObj<{ caller?: AdminCaller }> => ({
-  before: (request) => {
-    const caller = request.event.caller;
-    if (caller) logger.appendKeys({ tenant_id: caller.tenant.tenantId, user_id: caller.tenant.userId });
-  },
-});
 
 /**
  * Parses a JSON body when there is one (admin routes without a body, e.g. GET or suspend, have
@@ -51,13 +43,16 @@ const optionalJsonBody = (): MiddlewareObj<{ body?: unknown; isBase64Encoded?: b
 /**
  * The middlewares of every admin API route, in order: lambda-kit's {@link httpEdge} (Lambda context
  * in logs, normalized event, CORS and security headers, errors as `{"error":{"code","message"}}`),
- * the verified admin caller, then (after authentication) the JSON body.
+ * the verified admin caller (tenant-context's; its tenant in the logs), then (after authentication) the JSON body.
  *
  * @example middy(makeHandler(deps)).use(adminApiMiddlewares(deps))
  */
 export const adminApiMiddlewares = (deps: AdminHttpDeps): AnyMiddleware[] => [
   ...httpEdge({ logger: deps.logger, webOrigins: deps.webOrigins, resetKeys: true }),
-  httpAdminContext({ verifier: deps.verifier, directory: deps.directory }),
-  logCaller(deps.logger),
+  httpAdminContext({
+    verifier: deps.verifier,
+    groupsOf: () => (username) => deps.directory().groupsOf(username),
+    logger: deps.logger,
+  }),
   optionalJsonBody(),
 ];

@@ -1,5 +1,5 @@
+import type { AdminCaller } from '@tenant-assistant/tenant-context/admin';
 import { RouteNotFoundError } from '../errors';
-import type { AdminCaller } from './admin-context';
 import type { HttpResult } from './middlewares';
 
 /** An admin API event after the middlewares: caller established, body parsed. */

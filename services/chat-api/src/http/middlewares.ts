@@ -12,6 +12,11 @@ import {
   type MiddlewareChain,
   middlewareChain,
 } from '@tenant-assistant/lambda-kit/http';
+import {
+  type GroupsOf,
+  httpAdminContext,
+  type WithAdminCaller,
+} from '@tenant-assistant/tenant-context/admin';
 import { httpTenantContext, type WithTenant } from '@tenant-assistant/tenant-context/middleware';
 import type { TokenVerifier } from '@tenant-assistant/tenant-context/tokens';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
@@ -103,3 +108,35 @@ export const httpJsonRoute =
   <D extends HttpDeps>(makeHandler: RouteFactory<D, HttpJsonRouteEvent>) =>
   (deps: D): HttpApiHandler =>
     lambdaHandler(httpJsonApiMiddlewares(deps), makeHandler(deps));
+
+export interface AdminHttpDeps extends HttpDeps {
+  /** The caller's groups in the user pool, read on every request (tenant-context's admin rule). */
+  groupsOf: () => GroupsOf;
+}
+
+/** What an admin route's handler reads: the caller verified, with their admin roles (`caller`). */
+export type HttpAdminRouteEvent = WithAdminCaller<HttpApiEvent>;
+
+/**
+ * The middlewares of admin routes (the usage API): lambda-kit's `httpEdge`, then tenant-context's
+ * `httpAdminContext` (token verified in code, the caller's groups read, `event.caller` set; their
+ * tenant in the logs). Each route then requires the role it needs.
+ *
+ * @example lambdaHandler(httpAdminApiMiddlewares(deps), makeHandler(deps)) (or {@link httpAdminRoute})
+ */
+export const httpAdminApiMiddlewares = (
+  deps: AdminHttpDeps,
+): MiddlewareChain<HttpApiEvent, HttpAdminRouteEvent> =>
+  middlewareChain(
+    ...httpEdge({ logger: deps.logger, webOrigins: deps.webOrigins }),
+    httpAdminContext({ verifier: deps.verifier, groupsOf: deps.groupsOf, logger: deps.logger }),
+  );
+
+/**
+ * An admin HTTP API route without a body: {@link httpAdminApiMiddlewares} around the route's own step.
+ * @example export const createHandler = httpAdminRoute(makeHandler);
+ */
+export const httpAdminRoute =
+  <D extends AdminHttpDeps>(makeHandler: RouteFactory<D, HttpAdminRouteEvent>) =>
+  (deps: D): HttpApiHandler =>
+    lambdaHandler(httpAdminApiMiddlewares(deps), makeHandler(deps));

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { TenantUsageView } from '@tenant-assistant/contracts/http';
 import { generateSecret, verifySync } from 'otplib';
 import type { BrowserContext, Route, WebSocketRoute } from 'playwright-core';
 
@@ -33,6 +34,8 @@ export interface FakeBackendOptions {
   readonly reply: (prompt: string, user: FakeUser) => FakeReply;
   /** Delay between pushed chunks (ms). */
   readonly chunkDelayMs?: number;
+  /** `GET /usage?month=` for an admin; `undefined` for anyone else (403, as chat-api refuses them). */
+  readonly usage?: (user: FakeUser, month: string | null) => TenantUsageView | undefined;
 }
 
 /** chat-api's reason for an answer that did not end before its deadline. */
@@ -321,6 +324,14 @@ export const installFakeBackend = async (context: BrowserContext, options: FakeB
       if (items.length === 0)
         return json(404, { error: { code: 'CONVERSATION_NOT_FOUND', message: 'Conversation not found' } });
       return json(200, { conversationId, answers: items.map((answer) => visible(settle(answer))) });
+    }
+    if (request.method() === 'GET' && url.pathname === '/usage') {
+      const view = options.usage?.(user, url.searchParams.get('month'));
+      if (!view)
+        return json(403, {
+          error: { code: 'ADMIN_ROLE_REQUIRED', message: 'This action requires the tenant admin role' },
+        });
+      return json(200, view);
     }
     const match = /^\/answers\/([^/]+)$/.exec(url.pathname);
     if (request.method() === 'GET' && match) {

@@ -8,7 +8,7 @@ import {
   SessionExpiredError,
 } from '../errors';
 import { answerIdOf, USER_SUB } from '../testing/fakes';
-import { createApiClient, errorFromResponse, MAX_PROMPT_LENGTH } from './api-client';
+import { ADMIN_ONLY_MESSAGE, createApiClient, errorFromResponse, MAX_PROMPT_LENGTH } from './api-client';
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
@@ -326,5 +326,54 @@ describe('errorFromResponse', () => {
       json(404, { error: { code: 'CONVERSATION_NOT_FOUND', message: 'Conversation not found' } }),
     );
     await expect(api.listAnswers('theirs')).rejects.toBeInstanceOf(ConversationNotFoundError);
+  });
+
+  describe('getUsage', () => {
+    const totals = { inputTokens: 2, outputTokens: 1, totalTokens: 3, prompts: 1 };
+    const view = {
+      tenantId: 'tenant1',
+      tier: 'basic',
+      status: 'ACTIVE',
+      month: '2026-03',
+      totals,
+      monthlyTokenBudget: 200_000,
+      budgetUsed: 0.000015,
+      days: [{ day: '2026-03-01', ...totals }],
+      users: [{ userId: USER_SUB, ...totals }],
+    };
+
+    it('reads the month of the caller’s tenant', async () => {
+      // Prepare
+      const { api, fetchFn } = setup(json(200, view));
+      // Act
+      const usage = await api.getUsage('2026-03');
+      // Assess
+      expect(usage).toEqual(view);
+      expect(fetchFn.mock.calls[0]?.[0]).toBe('https://api.example.com/usage?month=2026-03');
+    });
+
+    it('tells a user who is no admin that usage is for administrators', async () => {
+      // Prepare
+      const { api } = setup(
+        json(403, {
+          error: { code: 'ADMIN_ROLE_REQUIRED', message: 'This action requires the tenant admin role' },
+        }),
+      );
+      // Act
+      const refusal = (await api.getUsage().catch((error: unknown) => error)) as ApiError;
+      // Assess
+      expect(refusal.statusCode).toBe(403);
+      expect(refusal.userMessage).toBe(ADMIN_ONLY_MESSAGE);
+    });
+
+    it('refuses a malformed month without calling the API', async () => {
+      // Prepare
+      const { api, fetchFn } = setup(json(200, view));
+      // Act
+      const refusal = (await api.getUsage('2026-3').catch((error: unknown) => error)) as ApiError;
+      // Assess
+      expect(refusal.code).toBe('INVALID_MONTH');
+      expect(fetchFn).not.toHaveBeenCalled();
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { errorBodySchema } from '@tenant-assistant/contracts/http';
+import { errorBodySchema, type TenantUsageView, usageMonthSchema } from '@tenant-assistant/contracts/http';
 import { MAX_PROMPT_LENGTH } from '@tenant-assistant/tenant-context';
 import * as z from 'zod';
 import {
@@ -65,6 +65,8 @@ export interface ApiClient {
   ): Promise<{ answers: AnswerRecord[]; nextCursor?: string }>;
   /** One page of the caller's conversations, the most recent prompt first. */
   listConversations(cursor?: string): Promise<{ conversations: ConversationSummary[]; nextCursor?: string }>;
+  /** The month (`YYYY-MM`, default the current one) of the caller's tenant: admins only (else 403). */
+  getUsage(month?: string): Promise<TenantUsageView>;
 }
 
 const submittedSchema = z
@@ -121,6 +123,27 @@ const answerSchema = z
     }),
   );
 
+const totalsShape = {
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  totalTokens: z.number(),
+  prompts: z.number(),
+};
+
+/** chat-api's `TenantUsageView` (`GET /usage`). */
+const usageSchema = z.looseObject({
+  tenantId: z.string(),
+  tier: z.string(),
+  status: z.string(),
+  month: z.string(),
+  totals: z.looseObject(totalsShape),
+  monthlyTokenBudget: z.number(),
+  budgetUsed: z.number(),
+  today: z.looseObject({ day: z.string(), ...totalsShape }).optional(),
+  days: z.array(z.looseObject({ day: z.string(), ...totalsShape })),
+  users: z.array(z.looseObject({ userId: z.string(), ...totalsShape })),
+}) satisfies z.ZodType<TenantUsageView>;
+
 /** Conversations per page of the list. */
 export const CONVERSATIONS_PAGE_SIZE = 20;
 
@@ -136,6 +159,9 @@ const historySchema = z
 export const HISTORY_PAGE_SIZE = 100;
 
 const envelopeSchema = errorBodySchema;
+
+/** What a user who is not an admin is told when they open the usage page. */
+export const ADMIN_ONLY_MESSAGE = "Usage is shown to your organisation's administrators only.";
 
 const GENERIC: Record<number, string> = {
   400: 'The request was not accepted.',
@@ -187,6 +213,7 @@ export const errorFromResponse = async (response: Response): Promise<WebError> =
   const serverMessage = envelope.success ? envelope.data.error.message : undefined;
   const message =
     (status === 400 ? serverMessage : undefined) ??
+    (status === 403 && code === 'ADMIN_ROLE_REQUIRED' ? ADMIN_ONLY_MESSAGE : undefined) ??
     // the tenant's tier may allow fewer characters than the contract: chat-api says how many
     (status === 413 && code === 'PROMPT_TOO_LONG' && serverMessage
       ? `Your prompt is too long: ${serverMessage}.`
@@ -279,6 +306,12 @@ export const createApiClient = (deps: ApiClientDeps): ApiClient => {
         ...(cursor ? { cursor } : {}),
       });
       return parse(conversationsSchema, await request('GET', `/conversations?${query.toString()}`));
+    },
+    async getUsage(month) {
+      if (month !== undefined && !usageMonthSchema.safeParse(month).success)
+        throw new ApiError(400, 'INVALID_MONTH', 'Choose a month written YYYY-MM.');
+      const query = month ? `?${new URLSearchParams({ month }).toString()}` : '';
+      return parse(usageSchema, await request('GET', `/usage${query}`));
     },
   };
 };

@@ -25,6 +25,9 @@ const setup = (api: Partial<ApiClient> = {}) => {
     getAnswer: jest.fn(async (answerId: string): Promise<AnswerRecord> => ({ answerId, status: 'PENDING' })),
     listAnswers: jest.fn(async () => ({ answers: [] })),
     listConversations: jest.fn(async () => ({ conversations: [] })),
+    getUsage: jest.fn(async () => {
+      throw new Error('the chat never reads usage');
+    }),
     ...api,
   };
   const onConversationChange = jest.fn();

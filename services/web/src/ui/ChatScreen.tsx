@@ -3,23 +3,26 @@ import type { SignedInUser } from '../auth/claims';
 import type { AuthSession } from '../auth/session';
 import { createAnswerSocket } from '../chat/answer-socket';
 import type { ConversationSummary } from '../chat/api-client';
-import { createApiClient, MAX_PROMPT_LENGTH } from '../chat/api-client';
+import { type ApiClient, createApiClient, MAX_PROMPT_LENGTH } from '../chat/api-client';
 import { ChatSession, type Turn } from '../chat/chat-session';
 import type { AppConfig } from '../config';
 import { readLocation, writeLocation } from './location';
 import { TotpEnrolment } from './TotpEnrolment';
+import { UsageScreen } from './UsageScreen';
 import { useStore } from './use-store';
 
 type Props = { auth: AuthSession; config: AppConfig; user: SignedInUser };
 
-const createChat = ({ auth, config, user }: Props) => {
-  const getIdToken = () => auth.getIdToken();
-  const api = createApiClient({
+const createApi = ({ auth, config }: Props): ApiClient =>
+  createApiClient({
     apiUrl: config.apiUrl,
     fetch: window.fetch.bind(window),
-    getIdToken,
+    getIdToken: () => auth.getIdToken(),
     onUnauthorized: () => auth.expire(),
   });
+
+const createChat = ({ auth, config, user }: Props, api: ApiClient) => {
+  const getIdToken = () => auth.getIdToken();
   return new ChatSession({
     api,
     userId: user.sub,
@@ -38,9 +41,11 @@ const createChat = ({ auth, config, user }: Props) => {
 /** The chat: who is signed in, the conversation with streaming answers, the prompt box. */
 export const ChatScreen = (props: Props) => {
   const { auth, user } = props;
-  const [chat] = useState(() => createChat(props));
+  const [api] = useState(() => createApi(props));
+  const [chat] = useState(() => createChat(props, api));
   const state = useStore(chat);
   const [enrolling, setEnrolling] = useState(false);
+  const [showingUsage, setShowingUsage] = useState(false);
   const prompt = useRef<HTMLTextAreaElement>(null);
   const promptId = useId();
   const hintId = useId();
@@ -92,11 +97,15 @@ export const ChatScreen = (props: Props) => {
           <button
             type="button"
             onClick={() => {
+              setShowingUsage(false);
               chat.newConversation();
               prompt.current?.focus();
             }}
           >
             New conversation
+          </button>
+          <button type="button" aria-pressed={showingUsage} onClick={() => setShowingUsage(true)}>
+            Usage
           </button>
           <button type="button" onClick={() => setEnrolling(true)}>
             Authenticator app
@@ -107,65 +116,76 @@ export const ChatScreen = (props: Props) => {
         </nav>
       </header>
 
-      <Conversations
-        conversations={state.conversations}
-        current={state.conversationId}
-        onOpen={(conversationId) => {
-          writeLocation({ conversationId });
-          void chat.openConversation(conversationId);
-        }}
-      />
+      {showingUsage && (
+        <UsageScreen
+          api={api}
+          onClose={() => {
+            setShowingUsage(false);
+            document.title = 'Chat · Tenant Assistant';
+          }}
+        />
+      )}
+      <div className="chat-body" hidden={showingUsage}>
+        <Conversations
+          conversations={state.conversations}
+          current={state.conversationId}
+          onOpen={(conversationId) => {
+            writeLocation({ conversationId });
+            void chat.openConversation(conversationId);
+          }}
+        />
 
-      <main className="conversation">
-        <h1 className="visually-hidden">Conversation</h1>
-        <Connection status={state.connection} onReconnect={() => chat.reconnect()} />
-        {state.loading && <p role="status">Loading the conversation…</p>}
-        {!state.loading && state.turns.length === 0 && !state.error && (
-          <p className="empty">
-            Ask about the return policy or your orders, for example “What is your return policy?”
+        <main className="conversation">
+          <h1 className="visually-hidden">Conversation</h1>
+          <Connection status={state.connection} onReconnect={() => chat.reconnect()} />
+          {state.loading && <p role="status">Loading the conversation…</p>}
+          {!state.loading && state.turns.length === 0 && !state.error && (
+            <p className="empty">
+              Ask about the return policy or your orders, for example “What is your return policy?”
+            </p>
+          )}
+          <ol className="log" role="log" aria-live="polite" aria-label="Messages">
+            {state.turns.map((turn) => (
+              <TurnView
+                key={turn.answerId}
+                turn={turn}
+                sending={state.sending}
+                onRetry={() => void chat.retry(turn.answerId)}
+              />
+            ))}
+          </ol>
+        </main>
+
+        <form
+          className="composer"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void send();
+          }}
+        >
+          <p id={errorId} className="error" role="alert" hidden={!state.error}>
+            {state.error}
           </p>
-        )}
-        <ol className="log" role="log" aria-live="polite" aria-label="Messages">
-          {state.turns.map((turn) => (
-            <TurnView
-              key={turn.answerId}
-              turn={turn}
-              sending={state.sending}
-              onRetry={() => void chat.retry(turn.answerId)}
+          <label htmlFor={promptId}>Your question</label>
+          <div className="composer-row">
+            <textarea
+              id={promptId}
+              ref={prompt}
+              name="prompt"
+              rows={2}
+              maxLength={MAX_PROMPT_LENGTH}
+              aria-describedby={`${hintId} ${errorId}`}
+              onKeyDown={onKeyDown}
             />
-          ))}
-        </ol>
-      </main>
-
-      <form
-        className="composer"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void send();
-        }}
-      >
-        <p id={errorId} className="error" role="alert" hidden={!state.error}>
-          {state.error}
-        </p>
-        <label htmlFor={promptId}>Your question</label>
-        <div className="composer-row">
-          <textarea
-            id={promptId}
-            ref={prompt}
-            name="prompt"
-            rows={2}
-            maxLength={MAX_PROMPT_LENGTH}
-            aria-describedby={`${hintId} ${errorId}`}
-            onKeyDown={onKeyDown}
-          />
-          <button type="submit" className="primary" disabled={state.sending} aria-busy={state.sending}>
-            {state.sending ? 'Sending…' : 'Send'}
-          </button>
-        </div>
-        <p id={hintId} className="hint">
-          Enter sends, Shift+Enter starts a new line.
-        </p>
-      </form>
+            <button type="submit" className="primary" disabled={state.sending} aria-busy={state.sending}>
+              {state.sending ? 'Sending…' : 'Send'}
+            </button>
+          </div>
+          <p id={hintId} className="hint">
+            Enter sends, Shift+Enter starts a new line.
+          </p>
+        </form>
+      </div>
 
       {enrolling && <TotpEnrolment auth={auth} onClose={() => setEnrolling(false)} />}
     </div>

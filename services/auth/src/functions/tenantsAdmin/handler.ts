@@ -2,6 +2,7 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import { tenantIdSchema } from '@tenant-assistant/tenant-context';
+import { requirePlatformAdmin } from '@tenant-assistant/tenant-context/admin';
 import { tokenVerifierFromEnv } from '@tenant-assistant/tenant-context/tokens';
 import { cognito, documents, eventBridge } from '../../adapters/clients';
 import { cognitoTenantDirectory } from '../../adapters/cognito';
@@ -13,7 +14,6 @@ import {
   userPoolIdFromEnv,
   webOriginsFromEnv,
 } from '../../config';
-import { requirePlatformAdmin } from '../../domain/authorization';
 import {
   createTenant,
   getTenant,

@@ -1,9 +1,9 @@
 import middy from '@middy/core';
+import { requireTenantAdmin } from '@tenant-assistant/tenant-context/admin';
 import { tokenVerifierFromEnv } from '@tenant-assistant/tenant-context/tokens';
 import { cognito } from '../../adapters/clients';
 import { cognitoTenantDirectory } from '../../adapters/cognito';
 import { once, userPoolIdFromEnv, webOriginsFromEnv } from '../../config';
-import { requireTenantAdmin } from '../../domain/authorization';
 import {
   deleteTenantUser,
   getUser,

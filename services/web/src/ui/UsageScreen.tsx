@@ -1,0 +1,153 @@
+import type { TenantUsageView } from '@tenant-assistant/contracts/http';
+import { useEffect, useId, useRef, useState } from 'react';
+import type { ApiClient } from '../chat/api-client';
+import { userMessageOf } from '../errors';
+import { CHART, chartBars, formatShare, formatTokens, shiftMonth } from '../usage/usage-chart';
+
+type Load =
+  | { kind: 'loading' }
+  | { kind: 'shown'; view: TenantUsageView }
+  | { kind: 'failed'; message: string };
+
+/**
+ * The tenant's usage for its admins (chat-api's `GET /usage`): the month against the tier's token
+ * budget, today, a bar per day of tokens (prompts in each bar's title) and each user. Anyone else is
+ * told it is for administrators (the API refuses them; nothing is hidden only in the browser).
+ */
+export const UsageScreen = ({ api, onClose }: { api: ApiClient; onClose: () => void }) => {
+  const [month, setMonth] = useState<string>();
+  const [load, setLoad] = useState<Load>({ kind: 'loading' });
+  const heading = useRef<HTMLHeadingElement>(null);
+  const chartTitleId = useId();
+
+  useEffect(() => {
+    document.title = 'Usage · Tenant Assistant';
+    heading.current?.focus();
+  }, []);
+
+  useEffect(() => {
+    let current = true;
+    setLoad({ kind: 'loading' });
+    api
+      .getUsage(month)
+      .then((view) => current && setLoad({ kind: 'shown', view }))
+      .catch((error: unknown) => current && setLoad({ kind: 'failed', message: userMessageOf(error) }));
+    return () => {
+      current = false;
+    };
+  }, [api, month]);
+
+  const shownMonth = load.kind === 'shown' ? load.view.month : month;
+  return (
+    <main className="usage">
+      <div className="usage-head">
+        <h1 ref={heading} tabIndex={-1}>
+          Usage{shownMonth ? ` · ${shownMonth}` : ''}
+        </h1>
+        <nav aria-label="Month" className="actions">
+          <button
+            type="button"
+            disabled={!shownMonth}
+            onClick={() => shownMonth && setMonth(shiftMonth(shownMonth, -1))}
+          >
+            Previous month
+          </button>
+          <button
+            type="button"
+            disabled={!shownMonth}
+            onClick={() => shownMonth && setMonth(shiftMonth(shownMonth, 1))}
+          >
+            Next month
+          </button>
+          <button type="button" onClick={onClose}>
+            Back to the chat
+          </button>
+        </nav>
+      </div>
+      {load.kind === 'loading' && <p role="status">Loading usage…</p>}
+      {load.kind === 'failed' && (
+        <p className="error" role="alert">
+          {load.message}
+        </p>
+      )}
+      {load.kind === 'shown' && <UsageView view={load.view} chartTitleId={chartTitleId} />}
+    </main>
+  );
+};
+
+const UsageView = ({ view, chartTitleId }: { view: TenantUsageView; chartTitleId: string }) => {
+  const bars = chartBars(view.days);
+  return (
+    <>
+      <dl className="usage-totals" data-testid="usage-totals">
+        <div>
+          <dt>This month</dt>
+          <dd>
+            {formatTokens(view.totals.totalTokens)} tokens · {view.totals.prompts} prompts
+          </dd>
+        </div>
+        <div>
+          <dt>Budget ({view.tier})</dt>
+          <dd>
+            <meter
+              min={0}
+              max={1}
+              value={Math.min(1, view.budgetUsed)}
+              aria-label="Share of the monthly budget used"
+            />{' '}
+            {formatShare(view.budgetUsed)} of {formatTokens(view.monthlyTokenBudget)} tokens
+          </dd>
+        </div>
+        {view.today && (
+          <div>
+            <dt>Today</dt>
+            <dd>
+              {formatTokens(view.today.totalTokens)} tokens · {view.today.prompts} prompts
+            </dd>
+          </div>
+        )}
+      </dl>
+
+      <h2 id={chartTitleId}>Tokens per day</h2>
+      <svg
+        className="usage-chart"
+        viewBox={`0 0 ${CHART.width} ${CHART.height}`}
+        role="img"
+        aria-labelledby={chartTitleId}
+        data-testid="usage-chart"
+      >
+        <title>{`Tokens per day of ${view.month}`}</title>
+        {bars.map((bar) => (
+          <rect key={bar.day} data-day={bar.day} x={bar.x} y={bar.y} width={bar.width} height={bar.height}>
+            <title>{`${bar.day}: ${bar.totalTokens.toLocaleString('en-US')} tokens, ${bar.prompts} prompts`}</title>
+          </rect>
+        ))}
+      </svg>
+      {bars.length === 0 && <p className="empty">This month has not begun.</p>}
+
+      <h2>Per user</h2>
+      {view.users.length === 0 ? (
+        <p className="empty">Nobody has used the assistant this month.</p>
+      ) : (
+        <table className="usage-users">
+          <thead>
+            <tr>
+              <th scope="col">User</th>
+              <th scope="col">Tokens</th>
+              <th scope="col">Prompts</th>
+            </tr>
+          </thead>
+          <tbody>
+            {view.users.map((user) => (
+              <tr key={user.userId}>
+                <td>{user.userId}</td>
+                <td>{formatTokens(user.totalTokens)}</td>
+                <td>{user.prompts}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+};
