@@ -9,6 +9,7 @@ import {
   type CfnResource,
   type CfnTemplate,
   dependencyCycle,
+  invokeLocalResponse,
   packageService,
   resourcesOfType,
   roleStatements,
@@ -784,7 +785,7 @@ describe('serverless invoke local', () => {
     ).finally(() => registry.close());
 
     // Act
-    const printed = JSON.parse(stdout.slice(stdout.indexOf('\n{\n') + 1)) as {
+    const printed = invokeLocalResponse(stdout) as {
       response: { claimsAndScopeOverrideDetails: Record<string, unknown> };
     };
     const claims = { claimsToAddOrOverride: { tenantId: 'tenant1', tenantRole: 'tenant-tenant1' } };
