@@ -633,7 +633,7 @@ describe('function roles', () => {
     ]);
   });
 
-  it('lets createTenantUser read groups and create, group and delete users of this pool only', () => {
+  it('lets createTenantUser create, group and delete users of this pool only', () => {
     // Act / Assess
     expect(roleStatements(roleOf(dev, 'CreateTenantUserLambdaFunction'))).toEqual([
       logStatement('createTenantUser'),
@@ -641,7 +641,6 @@ describe('function roles', () => {
         Sid: 'TenantUsers',
         Effect: 'Allow',
         Action: [
-          'cognito-idp:GetGroup',
           'cognito-idp:AdminCreateUser',
           'cognito-idp:AdminAddUserToGroup',
           'cognito-idp:AdminDeleteUser',
