@@ -87,6 +87,7 @@ export const resolvePorts = (
  */
 export const TEST_PORT_OFFSETS = {
   hostileModel: 12_000,
+  invokeLocal: 13_500,
   e2e: 20_000,
   bench: 21_000,
   faults: 22_000,

@@ -132,6 +132,7 @@ export {
   functionRolesFromTemplate,
 } from './iam/packaged-template';
 export { multivaluedKeyProblems, type PolicyProblem } from './iam/policy-lint';
+export { iamActionsOf, SDK_CLIENT_PACKAGES } from './iam/sdk-actions';
 export { rolesFromCloudFormationTemplate } from './iam/template-roles';
 export * from './iam/types';
 export {

@@ -15,7 +15,13 @@ export type {
   PackageServiceOptions,
   StackTemplate,
 } from './serverless-package';
-export { packageService, packageServices, resourcesOfType, webAddressParams } from './serverless-package';
+export {
+  invokeLocalResponse,
+  packageService,
+  packageServices,
+  resourcesOfType,
+  webAddressParams,
+} from './serverless-package';
 export { checkStackImports } from './stack-imports';
 export type { PhysicalName } from './template-names';
 export { NAME_LIMITS, overlongNames, physicalNames, roleNamesReferenced } from './template-names';

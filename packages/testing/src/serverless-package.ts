@@ -73,7 +73,7 @@ export const packageService = (
   return pending;
 };
 
-/** Folder entries never copied into the throw-away copy (build output, tests' output, links; also `.esbuild-offline-*`, the local system's). */
+/** Folder entries never copied into the throw-away copy (build output, tests' output, links; also `.esbuild-*`, the local system's and invoke-local's work folders). */
 const SKIPPED = new Set([
   'node_modules',
   '.serverless',
@@ -94,7 +94,7 @@ const packageOnce = async (serviceDir: string, options: PackageServiceOptions): 
   const out = join(work, 'out');
   try {
     for (const entry of await readdir(serviceDir)) {
-      if (!SKIPPED.has(entry) && !entry.startsWith('.esbuild-offline-'))
+      if (!SKIPPED.has(entry) && !entry.startsWith('.esbuild-'))
         await cp(join(serviceDir, entry), join(copy, entry), { recursive: true });
     }
     await symlink(join(serviceDir, 'node_modules'), join(copy, 'node_modules'), 'dir');
@@ -154,4 +154,16 @@ export const packageServices = async (
     stacks.push({ service, stack: `tenant-assistant-${service}-${options.stage ?? 'dev'}`, template });
   }
   return stacks;
+};
+
+/**
+ * What `serverless invoke local` printed as the function's result: the pretty-printed JSON it ends
+ * its output with (log lines before it are one-line JSON). `undefined` when the function returned
+ * nothing it prints.
+ *
+ * @example const response = invokeLocalResponse(stdout) as { statusCode: number };
+ */
+export const invokeLocalResponse = (stdout: string): unknown => {
+  const start = `\n${stdout}`.lastIndexOf('\n{\n');
+  return start < 0 ? undefined : JSON.parse(stdout.slice(start));
 };

@@ -1,9 +1,16 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { invokeLocalResponse } from '@tenant-assistant/testing';
 import { inIsolatedCopy } from './isolated-service';
 
 const run = promisify(execFile);
+
+/** What the action group answers Bedrock (the parts these tests read). */
+interface ActionGroupResponse {
+  messageVersion: string;
+  response: { functionResponse: { responseBody: { TEXT: { body: string } } } } & Record<string, unknown>;
+}
 
 /** `serverless invoke local` of a sample event, offline, with no credentials but the sample's own. */
 const invokeLocal = (fn: string, sample: string, env: Record<string, string> = {}) =>
@@ -18,10 +25,8 @@ const invokeLocal = (fn: string, sample: string, env: Record<string, string> = {
       ['invoke', 'local', '-f', fn, '-p', join('events', sample)],
       { cwd: dir, env: childEnv, timeout: 90_000, maxBuffer: 16 * 1024 * 1024 },
     );
-    // The response is the pretty-printed JSON at the end; log lines before it are one-line JSON.
-    const start = stdout.lastIndexOf('\n{\n');
     return {
-      response: JSON.parse(stdout.slice(start + 1)),
+      response: invokeLocalResponse(stdout) as ActionGroupResponse,
       logs: `${stdout}\n${stderr}`.split('\n').filter((line) => line.startsWith('{"level"')),
       seconds: (Date.now() - started) / 1000,
     };
