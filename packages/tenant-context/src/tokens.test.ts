@@ -58,6 +58,16 @@ describe('token verification', () => {
       expect(fetchSpy()).toHaveBeenCalledWith(`${issuer.issuer}/.well-known/jwks.json`, expect.anything());
     });
 
+    it('refuses a token that never expires as a missing or invalid token (401)', async () => {
+      // Prepare
+      const issuer = await createTestIssuer();
+      const verifier = createTokenVerifier(issuer.preloaded);
+      const token = await issuer.idToken({ extraClaims: { exp: undefined } });
+
+      // Act / Assess
+      await expect(verifier.verify(token)).rejects.toThrow(new UnauthorizedError('Missing or invalid token'));
+    });
+
     it('tolerates clock skew up to graceSeconds with an issuer override too', async () => {
       // Prepare
       const issuer = await createTestIssuer({ issuer: localIssuer });
