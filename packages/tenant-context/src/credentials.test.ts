@@ -282,35 +282,17 @@ describe('createScopedCredentialsProvider', () => {
     expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(2);
   });
 
-  it('does not keep credentials that arrive already inside the refresh margin', async () => {
+  it.each([
+    ['already inside the refresh margin', 4 * 60_000],
+    ['exactly at the refresh margin', 5 * 60_000],
+  ])('does not keep credentials that arrive %s', async (_case, validForMs) => {
     // Prepare
     stsMock.on(AssumeRoleCommand).resolves({
       Credentials: {
         AccessKeyId: 'ASIAEXAMPLE000000001',
         SecretAccessKey: 'secret',
         SessionToken: 'token',
-        Expiration: new Date(now + 4 * 60_000),
-      },
-    });
-    const cache = provider();
-
-    // Act
-    await cache.get(tenantA);
-    await cache.get(tenantA);
-
-    // Assess
-    expect(cache.size).toBe(0);
-    expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(2);
-  });
-
-  it('does not keep credentials that arrive exactly at the refresh margin', async () => {
-    // Prepare
-    stsMock.on(AssumeRoleCommand).resolves({
-      Credentials: {
-        AccessKeyId: 'ASIAEXAMPLE000000002',
-        SecretAccessKey: 'secret',
-        SessionToken: 'token',
-        Expiration: new Date(now + 5 * 60_000),
+        Expiration: new Date(now + validForMs),
       },
     });
     const cache = provider();
