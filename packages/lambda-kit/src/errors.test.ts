@@ -1,5 +1,12 @@
 import * as z from 'zod';
-import { AppError, ConfigurationError, isRefusal, issuesOf, PayloadTooLargeError } from './errors';
+import {
+  AppError,
+  ConfigurationError,
+  isRefusal,
+  issuesOf,
+  PayloadTooLargeError,
+  RouteNotFoundError,
+} from './errors';
 
 describe('AppError', () => {
   it('exposes 4xx messages and hides 5xx ones', () => {
@@ -17,12 +24,17 @@ describe('AppError', () => {
 
   it('names its subclasses', () => {
     // Act
-    const errors = [new ConfigurationError('X is not set'), new PayloadTooLargeError('too big')];
+    const errors = [
+      new ConfigurationError('X is not set'),
+      new PayloadTooLargeError('too big'),
+      new RouteNotFoundError(),
+    ];
 
     // Assess
     expect(errors.map((error) => [error.name, error.code, error.statusCode])).toEqual([
       ['ConfigurationError', 'CONFIGURATION', 500],
       ['PayloadTooLargeError', 'PAYLOAD_TOO_LARGE', 413],
+      ['RouteNotFoundError', 'NOT_FOUND', 404],
     ]);
   });
 });

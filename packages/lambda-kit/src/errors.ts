@@ -98,6 +98,14 @@ export class PayloadTooLargeError extends AppError {
   }
 }
 
+/** No route of this function matches the request (a misrouted call): HTTP 404. */
+export class RouteNotFoundError extends AppError {
+  constructor() {
+    super('Not found', { code: 'NOT_FOUND', statusCode: 404 });
+    this.name = 'RouteNotFoundError';
+  }
+}
+
 /** The body of every HTTP error response: `{"error":{"code","message"}}`. */
 export interface ErrorBody {
   error: { code: string; message: string };

@@ -1,13 +1,16 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { captureLogs, lambdaContext } from '@tenant-assistant/testing';
-import { AppError } from './errors';
+import { AppError, RouteNotFoundError } from './errors';
 import {
+  dispatchRoute,
   httpBodyLimit,
   httpEdge,
   httpErrorResponses,
   jsonResponse,
   lambdaHandler,
   middlewareChain,
+  pathParameter,
+  type Routes,
 } from './http';
 
 type Raw = { body?: string; isBase64Encoded?: boolean };
@@ -143,5 +146,38 @@ describe('httpEdge', () => {
     expect(value?.body).toBe(
       JSON.stringify({ error: { code: 'RATE_LIMITED', message: 'Too many prompts' } }),
     );
+  });
+});
+
+describe('dispatchRoute', () => {
+  const routes: Routes<string, { routeKey?: string; pathParameters?: Record<string, string> }> = {
+    'GET /things/{id}': async (deps, event) => jsonResponse(200, { deps, id: pathParameter(event, 'id') }),
+  };
+
+  it('answers with the route of the routeKey, given the deps and the event', async () => {
+    // Act
+    const result = await dispatchRoute(routes, 'deps', {
+      routeKey: 'GET /things/{id}',
+      pathParameters: { id: 'a1' },
+    });
+
+    // Assess
+    expect(JSON.parse(result.body ?? '')).toEqual({ deps: 'deps', id: 'a1' });
+  });
+
+  it.each([
+    ['an unknown routeKey', { routeKey: 'DELETE /things/{id}' }],
+    ['no routeKey', {}],
+    ['an inherited property name', { routeKey: 'constructor' }],
+    ['a declared path parameter missing', { routeKey: 'GET /things/{id}' }],
+  ])('refuses %s with 404 NOT_FOUND', async (_case, event) => {
+    // Act
+    const error = await Promise.resolve()
+      .then(() => dispatchRoute(routes, 'deps', event))
+      .catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(RouteNotFoundError);
+    expect(error).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
   });
 });

@@ -7,7 +7,7 @@ import httpEventNormalizer from '@middy/http-event-normalizer';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import type { Context } from 'aws-lambda';
-import { type ErrorBody, PayloadTooLargeError } from './errors';
+import { type ErrorBody, PayloadTooLargeError, RouteNotFoundError } from './errors';
 import { logFailure } from './middlewares';
 
 /** Any middleware middy's `use` accepts (middy's own constraint, so no call site needs a cast). */
@@ -52,6 +52,37 @@ export interface HttpResult {
   headers?: Record<string, string>;
   body?: string;
 }
+
+/** A function's HTTP routes by API Gateway's `routeKey` (`'GET /usage/tenants/{tenantId}'`). */
+export type Routes<D, E> = Record<string, (deps: D, event: E) => Promise<HttpResult>>;
+
+/**
+ * Answers an HTTP API event with the route of its `routeKey`; none (a misrouted call) is
+ * RouteNotFoundError (404).
+ * @example export const makeHandler = (deps: Deps) => (event: Event) => dispatchRoute(routes, deps, event);
+ */
+export const dispatchRoute = <D, E extends { routeKey?: string }>(
+  routes: Routes<D, E>,
+  deps: D,
+  event: E,
+): Promise<HttpResult> => {
+  const route =
+    event.routeKey !== undefined && Object.hasOwn(routes, event.routeKey)
+      ? routes[event.routeKey]
+      : undefined;
+  if (!route) throw new RouteNotFoundError();
+  return route(deps, event);
+};
+
+/** A path parameter of the route (API Gateway fills every declared one; absent = misrouted: 404). */
+export const pathParameter = (
+  event: { pathParameters?: Record<string, string | undefined> | null },
+  name: string,
+): string => {
+  const value = event.pathParameters?.[name];
+  if (!value) throw new RouteNotFoundError();
+  return value;
+};
 
 /** A JSON response that is never cached (answers are private). */
 export const jsonResponse = (statusCode: number, body: unknown): HttpResult => ({

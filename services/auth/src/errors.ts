@@ -104,14 +104,6 @@ export class RoleNotGrantableError extends AuthServiceError {
   }
 }
 
-/** No such route in the admin API: HTTP 404. */
-export class RouteNotFoundError extends AuthServiceError {
-  constructor() {
-    super('Not found', { code: 'NOT_FOUND', statusCode: 404 });
-    this.name = 'RouteNotFoundError';
-  }
-}
-
 /** The tenant registry (DynamoDB) failed for a reason the caller cannot fix. */
 export class TenantRegistryError extends AuthServiceError {
   constructor(operation: string, cause: unknown) {

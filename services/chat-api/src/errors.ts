@@ -136,14 +136,6 @@ export class TenantNotFoundError extends ChatApiError {
   }
 }
 
-/** No such route in this function (a misrouted call): HTTP 404. */
-export class RouteNotFoundError extends ChatApiError {
-  constructor() {
-    super('Not found', { code: 'NOT_FOUND', statusCode: 404 });
-    this.name = 'RouteNotFoundError';
-  }
-}
-
 /** DynamoDB kept leaving usage items unprocessed (throttled) after every retry: HTTP 500. */
 export class UsageReadError extends ChatApiError {
   constructor(unprocessed: number) {

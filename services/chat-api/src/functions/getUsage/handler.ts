@@ -1,10 +1,9 @@
+import { dispatchRoute, type Routes } from '@tenant-assistant/lambda-kit/http';
 import { requirePlatformAdmin, requireTenantAdmin } from '@tenant-assistant/tenant-context/admin';
 import { defaults } from '../../defaults';
-import { RouteNotFoundError } from '../../errors';
 import {
   type AdminHttpDeps,
   type HttpAdminRouteEvent,
-  type HttpResult,
   httpAdminRoute,
   jsonResponse,
 } from '../../http/middlewares';
@@ -24,7 +23,7 @@ export type Deps = UsageReportDeps & AdminHttpDeps;
  * The usage API's routes, by API Gateway's routeKey. Each authorizes first (a caller without the
  * role learns nothing, not even that the query was bad), then parses, then makes one call.
  */
-const routes: Record<string, (deps: Deps, event: GetUsageEvent) => Promise<HttpResult>> = {
+const routes: Routes<Deps, GetUsageEvent> = {
   /** The caller's own tenant: its tenant admins, and platform admins (for the tenant of their token). */
   'GET /usage': async (deps, { caller, queryStringParameters }) => {
     if (!caller.roles.platformAdmin) requireTenantAdmin(caller);
@@ -45,11 +44,7 @@ const routes: Record<string, (deps: Deps, event: GetUsageEvent) => Promise<HttpR
 };
 
 /** `GET /usage`, `GET /usage/tenants`, `GET /usage/tenants/{tenantId}` → token usage for admins. */
-export const makeHandler = (deps: Deps) => async (event: GetUsageEvent) => {
-  const route = routes[event.routeKey];
-  if (!route) throw new RouteNotFoundError();
-  return route(deps, event);
-};
+export const makeHandler = (deps: Deps) => (event: GetUsageEvent) => dispatchRoute(routes, deps, event);
 
 export const createHandler = httpAdminRoute(makeHandler);
 
