@@ -1,19 +1,23 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import { tenantIdSchema } from '@tenant-assistant/tenant-context';
 import { tokenVerifierFromEnv } from '@tenant-assistant/tenant-context/tokens';
-import { cognito, documents, eventBridge } from '../../adapters/clients';
+import { cognito, documents, eventBridge, s3 } from '../../adapters/clients';
 import { cognitoTenantDirectory } from '../../adapters/cognito';
+import { s3TenantFiles } from '../../adapters/tenant-files';
 import { dynamoTenantRegistry } from '../../adapters/tenants-table';
 import {
   eventBusNameFromEnv,
   once,
+  tenantFilesBucketFromEnv,
   tenantsTableNameFromEnv,
   userPoolIdFromEnv,
   webOriginsFromEnv,
 } from '../../config';
 import { requirePlatformAdmin } from '../../domain/authorization';
+import { type OffboardingDeps, offboardTenant } from '../../domain/offboarding';
 import {
   createTenant,
   getTenant,
@@ -28,7 +32,7 @@ import { type AdminHttpDeps, adminApiMiddlewares, jsonResponse } from '../../htt
 import { type AdminRequest, dispatch, pathParameter, type Routes } from '../../http/routes';
 import { logger } from '../../logger';
 
-export type Deps = AdminHttpDeps & { lifecycle: () => TenantLifecycleDeps };
+export type Deps = AdminHttpDeps & { lifecycle: () => TenantLifecycleDeps & OffboardingDeps };
 
 const tenantIdOf = (request: AdminRequest) =>
   parseInput('request', tenantIdSchema, pathParameter(request, 'tenantId'));
@@ -49,6 +53,11 @@ const routes: Routes<Deps> = {
     jsonResponse(200, await suspendTenant(deps.lifecycle(), tenantIdOf(request))),
   'POST /admin/tenants/{tenantId}/resume': async (deps, request) =>
     jsonResponse(200, await resumeTenant(deps.lifecycle(), tenantIdOf(request))),
+  'POST /admin/tenants/{tenantId}/offboard': async (deps, request) =>
+    jsonResponse(
+      202,
+      await offboardTenant(deps.lifecycle(), request.caller.tenant, tenantIdOf(request), request.body),
+    ),
 };
 
 /** The tenant routes of the admin API; every one needs the platform admin role. */
@@ -63,6 +72,7 @@ const config = once(() => ({
   userPoolId: userPoolIdFromEnv(),
   eventBusName: eventBusNameFromEnv(),
   tenantsTableName: tenantsTableNameFromEnv(),
+  tenantFilesBucket: tenantFilesBucketFromEnv(),
   webOrigins: webOriginsFromEnv(),
 }));
 const verifier = once(() => tokenVerifierFromEnv());
@@ -71,6 +81,7 @@ const directory = once(() => cognitoTenantDirectory(cognito, config().userPoolId
 export const defaultDeps = (clients: {
   eventBridge: EventBridgeClient;
   documents: DynamoDBDocumentClient;
+  s3: S3Client;
 }): Deps => ({
   verifier: { verify: (token) => verifier().verify(token) },
   directory,
@@ -79,10 +90,11 @@ export const defaultDeps = (clients: {
   lifecycle: () => ({
     registry: dynamoTenantRegistry(clients.documents, config().tenantsTableName),
     directory: directory(),
+    files: s3TenantFiles(clients.s3, config().tenantFilesBucket),
     eventBridge: clients.eventBridge,
     eventBusName: config().eventBusName,
     logger,
   }),
 });
 
-export const handler = createHandler(defaultDeps({ eventBridge, documents }));
+export const handler = createHandler(defaultDeps({ eventBridge, documents, s3 }));
