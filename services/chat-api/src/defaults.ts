@@ -7,6 +7,7 @@ import { documentClient, eventBridgeClient, managementApiClient } from './adapte
 import { createConnectionsTable } from './adapters/connections-table';
 import { createPromptMetrics } from './adapters/prompt-metrics';
 import { createPromptLimiter } from './adapters/rate-limit-table';
+import { createTenantData } from './adapters/tenant-data';
 import { createTenantTiers } from './adapters/tenant-tiers';
 import { createUsageReader } from './adapters/usage-table';
 import { createWebSocketPusher } from './adapters/websocket-pusher';
@@ -66,6 +67,16 @@ export const defaults = {
   usage: createUsageReader(documentClient, config.usageTableName),
   metrics: createPromptMetrics(),
   publish: ((events) => putEvents(eventBridgeClient, config.eventBusName(), events)) satisfies PublishEvents,
+  /** Publishes to auth's control bus (offboarding reports only). */
+  publishControl: ((events) =>
+    putEvents(eventBridgeClient, config.controlBusName(), events)) satisfies PublishEvents,
+  tenantData: createTenantData(documentClient, managementApiClient, () => ({
+    answers: config.answersTableName(),
+    conversations: config.conversationsTableName(),
+    connections: config.connectionsTableName(),
+    rateLimits: config.rateLimitsTableName(),
+    usage: config.usageTableName(),
+  })),
   pusher: createWebSocketPusher(managementApiClient),
   answerTtlDays: config.answerTtlDays,
   answerDeadlineSeconds: config.answerDeadlineSeconds,
