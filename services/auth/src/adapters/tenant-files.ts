@@ -53,6 +53,9 @@ export const s3TenantFiles = (client: S3Client, bucket: string): TenantFiles => 
   },
 });
 
+/** The {@link TenantFiles} of a stage without a bucket (the local stage): nothing to delete. */
+export const noTenantFiles: TenantFiles = { deleteAll: async () => 0 };
+
 const send = async <T>(operation: string, call: () => Promise<T>): Promise<T> => {
   try {
     return await call();

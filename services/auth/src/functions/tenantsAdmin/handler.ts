@@ -6,7 +6,7 @@ import { tenantIdSchema } from '@tenant-assistant/tenant-context';
 import { tokenVerifierFromEnv } from '@tenant-assistant/tenant-context/tokens';
 import { cognito, documents, eventBridge, s3 } from '../../adapters/clients';
 import { cognitoTenantDirectory } from '../../adapters/cognito';
-import { s3TenantFiles } from '../../adapters/tenant-files';
+import { noTenantFiles, s3TenantFiles } from '../../adapters/tenant-files';
 import { dynamoTenantRegistry } from '../../adapters/tenants-table';
 import {
   eventBusNameFromEnv,
@@ -78,6 +78,11 @@ const config = once(() => ({
 const verifier = once(() => tokenVerifierFromEnv());
 const directory = once(() => cognitoTenantDirectory(cognito, config().userPoolId));
 
+const tenantFiles = (client: S3Client) => {
+  const bucket = config().tenantFilesBucket;
+  return bucket ? s3TenantFiles(client, bucket) : noTenantFiles;
+};
+
 export const defaultDeps = (clients: {
   eventBridge: EventBridgeClient;
   documents: DynamoDBDocumentClient;
@@ -90,7 +95,7 @@ export const defaultDeps = (clients: {
   lifecycle: () => ({
     registry: dynamoTenantRegistry(clients.documents, config().tenantsTableName),
     directory: directory(),
-    files: s3TenantFiles(clients.s3, config().tenantFilesBucket),
+    files: tenantFiles(clients.s3),
     eventBridge: clients.eventBridge,
     eventBusName: config().eventBusName,
     logger,
