@@ -134,13 +134,11 @@ describe('offboardTenant', () => {
 
   it('retries unprocessed deletes and fails (no report) when they never go through', async () => {
     // Prepare
-    documentsMock
-      .on(BatchWriteCommand)
-      .resolves({
-        UnprocessedItems: {
-          answers: [{ DeleteRequest: { Key: { userId: userA, answerId: `${userA}.01` } } }],
-        },
-      });
+    documentsMock.on(BatchWriteCommand).resolves({
+      UnprocessedItems: {
+        answers: [{ DeleteRequest: { Key: { userId: userA, answerId: `${userA}.01` } } }],
+      },
+    });
 
     // Act
     const failed = handler(offboarded(), lambdaContext());
