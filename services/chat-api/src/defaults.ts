@@ -70,6 +70,8 @@ export const defaults = {
   /** Publishes to auth's control bus (offboarding reports only). */
   publishControl: ((events) =>
     putEvents(eventBridgeClient, config.controlBusName(), events)) satisfies PublishEvents,
+  /** Offboarding waits out the tier cache, so no container admits a prompt of the tenant any more. */
+  settle: () => new Promise<void>((resolve) => setTimeout(resolve, TIER_CACHE_MS)),
   tenantData: createTenantData(documentClient, managementApiClient, () => ({
     answers: config.answersTableName(),
     conversations: config.conversationsTableName(),

@@ -92,12 +92,12 @@ export const recordOffboardingStep = async (
   if (!updated) {
     deps.logger.info('Offboarding report ignored (not offboarding, or already recorded)', {
       tenant_id: tenantId,
-      service,
+      offboarding_service: service,
     });
     const current = await deps.registry.get(tenantId);
     return current && completeIfDone(deps, current, now);
   }
-  deps.logger.info('Offboarding step done', { tenant_id: tenantId, service, deleted });
+  deps.logger.info('Offboarding step done', { tenant_id: tenantId, offboarding_service: service, deleted });
   return completeIfDone(deps, updated, now);
 };
 

@@ -8,6 +8,11 @@ export interface OffboardingDeps {
   /** Publishes to auth's control bus (the report). */
   publishControl: PublishEvents;
   logger: Logger;
+  /**
+   * Waits until no container can still admit the tenant's prompts from a cached standing (the
+   * tier cache's lifetime), so that nothing is written after the deletion.
+   */
+  settle: () => Promise<void>;
 }
 
 /**
@@ -18,6 +23,7 @@ export interface OffboardingDeps {
  */
 export const deleteTenantData = async (deps: OffboardingDeps, tenantId: string) => {
   const { tenantData } = deps;
+  await deps.settle();
   const answers = await tenantData.deleteAnswers(tenantId);
   const conversations = await tenantData.deleteConversations(tenantId);
   const connectionIds = await tenantData.deleteConnections(tenantId);

@@ -33,6 +33,7 @@ const handler = createHandler({
     published.push(...events);
   },
   logger: createLogger({ serviceName: 'chat-api-test', logLevel: 'SILENT' }),
+  settle: async () => {},
 });
 
 const offboarded = (source = 'tenant-assistant.auth') =>
