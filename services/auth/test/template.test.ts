@@ -576,7 +576,7 @@ describe('function roles', () => {
       source: ['tenant-assistant.chat-api', 'tenant-assistant.order-action-group'],
       'detail-type': ['TenantChatDataDeleted', 'TenantOrderDataDeleted'],
     });
-    expect(rule?.Properties?.EventBusName).toEqual({ Ref: 'ControlEventBus' });
+    expect(rule?.Properties?.EventBusName).toEqual({ 'Fn::GetAtt': ['ControlEventBus', 'Name'] });
   });
 
   it('lets usersAdmin manage users and groups of this pool only, and nothing else (no registry, no bus)', () => {
