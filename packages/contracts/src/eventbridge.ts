@@ -65,7 +65,14 @@ export const putEvents = async (
  * `detail.tenantId`).
  */
 /** Detail-types about a whole tenant: they carry no user. */
-type TenantLevelDetailType = 'TenantOnboarded' | 'TenantUpdated' | 'TenantSuspended' | 'TenantResumed';
+type TenantLevelDetailType =
+  | 'TenantOnboarded'
+  | 'TenantUpdated'
+  | 'TenantSuspended'
+  | 'TenantResumed'
+  | 'TenantOffboarded'
+  | 'TenantChatDataDeleted'
+  | 'TenantOrderDataDeleted';
 
 export type ContractEventWithTenant<T extends DetailType> = ContractEvent &
   {

@@ -128,6 +128,25 @@ describe('detailSchemas', () => {
     expect(schema.safeParse({ ...validDetails.TenantOnboarded, returnPolicyDays: -1 }).success).toBe(false);
     expect(schema.safeParse({ ...validDetails.TenantOnboarded, returnPolicyDays: 3651 }).success).toBe(false);
   });
+
+  it.each(['TenantChatDataDeleted', 'TenantOrderDataDeleted'] as const)(
+    'refuses a %s report with an invalid tenant, a negative or fractional count or a strange kind',
+    (detailType) => {
+      const report = (patch: object) =>
+        detailSchemas[detailType].safeParse({ ...validDetails[detailType], ...patch }).success;
+      expect(report({ tenantId: '*' })).toBe(false);
+      expect(report({ deleted: { answers: -1 } })).toBe(false);
+      expect(report({ deleted: { answers: 1.5 } })).toBe(false);
+      expect(report({ deleted: { 'answers; drop': 1 } })).toBe(false);
+      expect(report({ deleted: {} })).toBe(true);
+    },
+  );
+
+  it('names a producer for each offboarding report other than auth', () => {
+    expect(EVENT_PRODUCERS.TenantOffboarded).toBe(EVENT_SOURCES.auth);
+    expect(EVENT_PRODUCERS.TenantChatDataDeleted).toBe(EVENT_SOURCES.chatApi);
+    expect(EVENT_PRODUCERS.TenantOrderDataDeleted).toBe(EVENT_SOURCES.orderActionGroup);
+  });
 });
 
 describe('parseDetail', () => {

@@ -32,6 +32,7 @@ export const EVENT_SOURCES = {
   chatApi: 'tenant-assistant.chat-api',
   agentInvoker: 'tenant-assistant.agent-invoker',
   auth: 'tenant-assistant.auth',
+  orderActionGroup: 'tenant-assistant.order-action-group',
 } as const;
 
 /** Every detail-type of the contract. */
@@ -44,8 +45,23 @@ export const DETAIL_TYPES = {
   TenantUpdated: 'TenantUpdated',
   TenantSuspended: 'TenantSuspended',
   TenantResumed: 'TenantResumed',
+  TenantOffboarded: 'TenantOffboarded',
+  TenantChatDataDeleted: 'TenantChatDataDeleted',
+  TenantOrderDataDeleted: 'TenantOrderDataDeleted',
 } as const;
 export type DetailType = keyof typeof DETAIL_TYPES;
+
+/**
+ * A tenant's lifecycle in auth's registry: ACTIVE tenants sign in and chat; SUSPENDED ones do
+ * neither and can be resumed; OFFBOARDING ones are being deleted by every service; OFFBOARDED ones
+ * are gone (only their tombstone is kept). Only ACTIVE may sign in or chat.
+ */
+export const TENANT_STATUSES = ['ACTIVE', 'SUSPENDED', 'OFFBOARDING', 'OFFBOARDED'] as const;
+export type TenantStatus = (typeof TENANT_STATUSES)[number];
+
+/** The services that delete a tenant's data on `TenantOffboarded`, each reporting back (auth does its own part first). */
+export const OFFBOARDING_SERVICES = ['auth', 'chat-api', 'order-action-group'] as const;
+export type OffboardingService = (typeof OFFBOARDING_SERVICES)[number];
 
 /** Tenant tiers (what each allows is in `@tenant-assistant/tenant-context/tiers`). */
 export { TENANT_TIERS } from '@tenant-assistant/tenant-context';
@@ -79,6 +95,8 @@ const failureReasonSchema = z.enum(
   Object.values(ANSWER_FAILURE_REASONS) as [AnswerFailureReason, ...AnswerFailureReason[]],
 );
 const owned = { tenantId: tenantIdSchema, userId: userIdSchema, answerId: answerIdSchema };
+/** What an offboarding report deleted: item kind → count. */
+const deletedCounts = z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9]{0,39}$/), z.number().int().min(0));
 
 /** Detail schemas, one per detail-type: the single source for producers and consumers. */
 export const detailSchemas = {
@@ -106,6 +124,12 @@ export const detailSchemas = {
   TenantUpdated: z.object(tenantDefinition),
   TenantSuspended: z.object({ tenantId: tenantIdSchema }),
   TenantResumed: z.object({ tenantId: tenantIdSchema }),
+  /** Every service deletes what it owns of the tenant, idempotently, and reports back. */
+  TenantOffboarded: z.object({ tenantId: tenantIdSchema }),
+  /** chat-api's report: how many items of each kind it deleted (0 on a repeat). */
+  TenantChatDataDeleted: z.object({ tenantId: tenantIdSchema, deleted: deletedCounts }),
+  /** order-action-group's report: its TenantConfig item and orders table (1 = deleted, 0 = already gone). */
+  TenantOrderDataDeleted: z.object({ tenantId: tenantIdSchema, deleted: deletedCounts }),
 } as const;
 
 /** The parsed detail of a detail-type, e.g. `EventDetail<'PromptSubmitted'>`. */
@@ -126,7 +150,17 @@ export const EVENT_PRODUCERS: { readonly [T in DetailType]: string } = {
   TenantUpdated: EVENT_SOURCES.auth,
   TenantSuspended: EVENT_SOURCES.auth,
   TenantResumed: EVENT_SOURCES.auth,
+  TenantOffboarded: EVENT_SOURCES.auth,
+  TenantChatDataDeleted: EVENT_SOURCES.chatApi,
+  TenantOrderDataDeleted: EVENT_SOURCES.orderActionGroup,
 };
+
+/** The offboarding report of each service other than auth, by its detail-type. */
+export const OFFBOARDING_REPORTS = {
+  TenantChatDataDeleted: 'chat-api',
+  TenantOrderDataDeleted: 'order-action-group',
+} as const satisfies Partial<Record<DetailType, OffboardingService>>;
+export type OffboardingReport = keyof typeof OFFBOARDING_REPORTS;
 
 const isDetailType = (value: unknown): value is DetailType =>
   typeof value === 'string' && Object.hasOwn(DETAIL_TYPES, value);

@@ -20,4 +20,7 @@ export const validDetails: { [T in DetailType]: EventDetailInput<T> } = {
   TenantUpdated: { tenantId: 'tenant1', name: 'Tenant One', returnPolicyDays: 14, tier: 'basic' },
   TenantSuspended: { tenantId: 'tenant1' },
   TenantResumed: { tenantId: 'tenant1' },
+  TenantOffboarded: { tenantId: 'tenant1' },
+  TenantChatDataDeleted: { tenantId: 'tenant1', deleted: { answers: 3, connections: 1 } },
+  TenantOrderDataDeleted: { tenantId: 'tenant1', deleted: { tenantConfig: 1, ordersTable: 1 } },
 };

@@ -11,6 +11,8 @@
 //    disabled."); cognito-local lets disabled users sign in;
 //  - AdminSetUserMFAPreference, which cognito-local lacks: sets or clears the user's TOTP preference
 //    (and, when disabling, forgets the enrolled secret, so the user enrols again);
+//  - AdminUserGlobalSignOut, which cognito-local lacks: forgets the user's refresh tokens (as
+//    Cognito revokes them), so a refresh fails afterwards;
 //  - TEST-ONLY FAULT for the fault tests: while TA_JWKS_FAULT_FILE holds `{"delayMs":…}` or
 //    `{"status":…}`, requests for the pool's JWKS are answered that late or with that status.
 const { appendFileSync, readFileSync } = require('node:fs');
@@ -122,6 +124,14 @@ Targets.AdminSetUserMFAPreference = (services) => async (ctx, req) => {
   };
   if (!totp.Enabled) delete updated.SoftwareTokenMfaConfiguration;
   await userPool.saveUser(ctx, updated);
+  return {};
+};
+
+Targets.AdminUserGlobalSignOut = (services) => async (ctx, req) => {
+  const userPool = await services.cognito.getUserPool(ctx, req.UserPoolId);
+  const user = await userPool.getUserByUsername(ctx, req.Username);
+  if (!user) throw new UserNotFoundError('User does not exist.');
+  await userPool.saveUser(ctx, { ...user, RefreshTokens: [], UserLastModifiedDate: services.clock.get() });
   return {};
 };
 

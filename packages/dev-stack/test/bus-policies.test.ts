@@ -31,6 +31,8 @@ const CONTROL_DETAIL_TYPES = [
   'TenantSuspended',
   'TenantResumed',
   'TenantOffboarded',
+  DETAIL_TYPES.TenantChatDataDeleted,
+  DETAIL_TYPES.TenantOrderDataDeleted,
 ];
 
 interface Role {
@@ -145,6 +147,11 @@ const producers = (): Record<string, { bus: 'data' | 'control'; roles: string[] 
   const answers = roleArn('agent-invoker', `tenant-assistant-agent-invoker-${stage}-${region}`);
   const onboard = roleArn('auth', `tenant-assistant-auth-${stage}-OnboardTenantRole`);
   const tenantsAdmin = roleArn('auth', `tenant-assistant-auth-${stage}-TenantsAdminRole`);
+  const chatOffboarding = roleArn('chat-api', `tenant-assistant-chat-api-${stage}-offboardTenant`);
+  const provisionTenant = roleArn(
+    'order-action-group',
+    `tenant-assistant-order-action-group-${stage}-provisionTenant`,
+  );
   return {
     [DETAIL_TYPES.PromptSubmitted]: { bus: 'data', roles: [submitPrompt] },
     [DETAIL_TYPES.AnswerChunk]: { bus: 'data', roles: [answers] },
@@ -154,6 +161,10 @@ const producers = (): Record<string, { bus: 'data' | 'control'; roles: string[] 
     [DETAIL_TYPES.TenantUpdated]: { bus: 'control', roles: [tenantsAdmin] },
     [DETAIL_TYPES.TenantSuspended]: { bus: 'control', roles: [tenantsAdmin] },
     [DETAIL_TYPES.TenantResumed]: { bus: 'control', roles: [tenantsAdmin] },
+    [DETAIL_TYPES.TenantOffboarded]: { bus: 'control', roles: [tenantsAdmin] },
+    // Each service's offboarding report: its own source, only from the role that deletes its data.
+    [DETAIL_TYPES.TenantChatDataDeleted]: { bus: 'control', roles: [chatOffboarding] },
+    [DETAIL_TYPES.TenantOrderDataDeleted]: { bus: 'control', roles: [provisionTenant] },
   };
 };
 
@@ -278,7 +289,7 @@ describe('event bus policies (iam-simulate over the packaged templates)', () => 
     }
 
     // Assess
-    expect(producerRoles).toHaveLength(4);
+    expect(producerRoles).toHaveLength(6);
     expect(allowed).toEqual([]);
   });
 

@@ -143,6 +143,7 @@ const SAMPLES: Sample[] = [
   ['auth', 'adminMe', 'events/admin-me.json', 'tenant1-admin'],
   ['auth', 'tenantsAdmin', 'events/get-tenant.json', 'platform-admin'],
   ['auth', 'usersAdmin', 'events/list-users.json', 'tenant1-admin'],
+  ['auth', 'offboardingReports', 'events/offboarding-report.json'],
   ['chat-api', 'submitPrompt', 'events/submitPrompt.json', 'tenant1-user'],
   ['chat-api', 'getAnswer', 'events/getAnswer.json', 'tenant1-user'],
   ['chat-api', 'sweepAnswers', 'events/sweepAnswers.json'],
@@ -151,6 +152,7 @@ const SAMPLES: Sample[] = [
   ['chat-api', 'onAnswerEvent', 'events/onAnswerEvent.json', 'tenant1-user'],
   ['chat-api', 'onAnswerEvent', 'events/onAnswerEvent-forged.json'],
   ['chat-api', 'getUsage', 'events/getUsage.json', 'tenant1-admin'],
+  ['chat-api', 'offboardTenant', 'events/offboardTenant.json'],
   ['agent-invoker', 'invokeAgent', 'events/prompt-submitted.json', 'tenant2-user'],
   ['agent-invoker', 'invokeAgent', 'events/prompt-submitted-not-owned.json'],
   ['order-action-group', 'actionGroup', 'events/get-return-policy.json', 'tenant2-user'],
@@ -219,7 +221,7 @@ describe('scripts/invoke-local against the running local system', () => {
     const run = [...new Set([...SAMPLES, ...FOLLOW_UPS].map(([service, fn]) => `${service}/${fn}`))];
     // Assess
     expect(run.sort()).toEqual(declared);
-    expect(declared).toHaveLength(18);
+    expect(declared).toHaveLength(20);
   });
 
   test('leaves no esbuild work folder of its own behind', async () => {
@@ -348,6 +350,24 @@ describe('scripts/invoke-local against the running local system', () => {
     expect(statusCode).toBe(200);
     expect(body).toMatchObject({ tenantId: 'tenant1', month: '2025-03' });
     expect((body as { days: unknown[] }).days).toHaveLength(31);
+  });
+
+  test('auth: offboardingReports ignores a report for a tenant that is not being offboarded', () => {
+    // Act
+    const { response } = result('auth', 'offboardingReports', 'events/offboarding-report.json');
+    // Assess
+    expect(response).toEqual({ tenantId: 'tenant3', status: 'ACTIVE' });
+  });
+
+  test('chat-api: offboardTenant deletes nothing of a tenant that has no data, and says so', () => {
+    // Act
+    const { response } = result('chat-api', 'offboardTenant', 'events/offboardTenant.json') as {
+      response: { tenantId: string; deleted: Record<string, number> };
+    };
+    // Assess
+    expect(response.tenantId).toBe('tenant9');
+    expect(Object.values(response.deleted).every((count) => count === 0)).toBe(true);
+    expect(Object.keys(response.deleted).length).toBeGreaterThan(0);
   });
 
   test('chat-api: listAnswers and listConversations return the caller’s history', () => {

@@ -197,7 +197,7 @@ describe('each function’s role, judged against what its code sends', () => {
     // Act
     const functions = new Set(rows.map((row) => row.fn));
     // Assess
-    expect(functions.size).toBe(18);
+    expect(functions.size).toBe(20);
   });
 
   test('allows every action the code sends, and each granted for a reason', () => {

@@ -1,4 +1,10 @@
-import { eventBusNameFromEnv, once, passwordPolicyFromEnv, userPoolIdFromEnv } from './config';
+import {
+  eventBusNameFromEnv,
+  once,
+  passwordPolicyFromEnv,
+  tenantFilesBucketFromEnv,
+  userPoolIdFromEnv,
+} from './config';
 import { ConfigurationError } from './errors';
 
 const passwordEnv = {
@@ -86,5 +92,14 @@ describe('once', () => {
     // Assess
     expect(() => config()).toThrow('X is not set');
     expect(config()).toBe('ok');
+  });
+});
+
+describe('tenantFilesBucketFromEnv', () => {
+  it('reads the bucket, and no bucket when unset or blank (the local stage)', () => {
+    // Act / Assess
+    expect(tenantFilesBucketFromEnv({ TENANT_FILES_BUCKET: 'files-bucket' })).toBe('files-bucket');
+    expect(tenantFilesBucketFromEnv({ TENANT_FILES_BUCKET: '' })).toBeUndefined();
+    expect(tenantFilesBucketFromEnv({})).toBeUndefined();
   });
 });

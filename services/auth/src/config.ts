@@ -26,6 +26,14 @@ export const eventBusNameFromEnv = (source: Env = process.env): string =>
 export const tenantsTableNameFromEnv = (source: Env = process.env): string =>
   readEnv(z.object({ TENANTS_TABLE_NAME: env.string() }), source).TENANTS_TABLE_NAME;
 
+/**
+ * Reads `TENANT_FILES_BUCKET` (the tenant-files bucket); unset or blank = no bucket (the local
+ * stage, which has no S3 stand-in: offboarding then has no files to delete).
+ */
+export const tenantFilesBucketFromEnv = (source: Env = process.env): string | undefined =>
+  readEnv(z.object({ TENANT_FILES_BUCKET: env.optional(env.string(), undefined) }), source)
+    .TENANT_FILES_BUCKET;
+
 /** Reads the browser origins CORS allows (comma-separated `WEB_ORIGIN`); throws when none is set. */
 export const webOriginsFromEnv = (source: Env = process.env): string[] =>
   readEnv(z.object({ WEB_ORIGIN: env.list() }), source).WEB_ORIGIN;

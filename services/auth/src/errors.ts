@@ -104,6 +104,26 @@ export class RoleNotGrantableError extends AuthServiceError {
   }
 }
 
+/** The tenant is being offboarded or has been: nothing may change it any more: HTTP 409. */
+export class TenantOffboardedError extends AuthServiceError {
+  constructor(tenantId: string) {
+    super(`Tenant ${tenantId} is being offboarded or has been offboarded; it can no longer be changed`, {
+      code: 'TENANT_OFFBOARDED',
+      statusCode: 409,
+    });
+    this.name = 'TenantOffboardedError';
+  }
+}
+
+/** The tenant-files bucket (S3) failed for a reason the caller cannot fix. */
+export class TenantFilesError extends AuthServiceError {
+  constructor(operation: string, cause: unknown) {
+    const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    super(`Tenant files ${operation} failed (${reason})`, { code: 'TENANT_FILES_FAILED', cause });
+    this.name = 'TenantFilesError';
+  }
+}
+
 /** The tenant registry (DynamoDB) failed for a reason the caller cannot fix. */
 export class TenantRegistryError extends AuthServiceError {
   constructor(operation: string, cause: unknown) {

@@ -495,7 +495,7 @@ describe('function roles', () => {
     ]);
   });
 
-  it('lets tenantsAdmin manage the registry, the groups and first admins, and publish only tenant lifecycle events', () => {
+  it('lets tenantsAdmin manage the registry, the groups and first admins, offboard a tenant’s users and files, and publish only tenant lifecycle events', () => {
     // Act / Assess
     expect(roleStatements(roleOf(dev, 'TenantsAdminLambdaFunction'))).toEqual([
       logStatement('tenantsAdmin'),
@@ -519,6 +519,29 @@ describe('function roles', () => {
         Resource: { 'Fn::GetAtt': ['UserPool', 'Arn'] },
       },
       {
+        Sid: 'OffboardTenantUsersAndGroups',
+        Effect: 'Allow',
+        Action: [
+          'cognito-idp:ListUsersInGroup',
+          'cognito-idp:AdminUserGlobalSignOut',
+          'cognito-idp:DeleteGroup',
+        ],
+        Resource: { 'Fn::GetAtt': ['UserPool', 'Arn'] },
+      },
+      {
+        Sid: 'OffboardTenantFilesList',
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: { 'Fn::GetAtt': ['TenantFilesBucket', 'Arn'] },
+      },
+      {
+        Sid: 'OffboardTenantFilesDelete',
+        Effect: 'Allow',
+        Action: 's3:DeleteObject',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
+        Resource: { 'Fn::Sub': '${TenantFilesBucket.Arn}/*' },
+      },
+      {
         Sid: 'PublishTenantLifecycle',
         Effect: 'Allow',
         Action: 'events:PutEvents',
@@ -526,11 +549,35 @@ describe('function roles', () => {
         Condition: {
           'ForAllValues:StringEquals': {
             'events:source': ['tenant-assistant.auth'],
-            'events:detail-type': ['TenantOnboarded', 'TenantUpdated', 'TenantSuspended', 'TenantResumed'],
+            'events:detail-type': [
+              'TenantOnboarded',
+              'TenantUpdated',
+              'TenantSuspended',
+              'TenantResumed',
+              'TenantOffboarded',
+            ],
           },
         },
       },
     ]);
+  });
+
+  it('lets offboardingReports read and write the registry only, and invokes it only for the two reports', () => {
+    // Act
+    const statements = roleStatements(roleOf(dev, 'OffboardingReportsLambdaFunction'));
+    const [, rule] =
+      resourcesOfType(dev, 'AWS::Events::Rule').find(([id]) => id === 'OffboardingReportsRule') ?? [];
+
+    // Assess
+    expect(statements).toEqual([
+      logStatement('offboardingReports'),
+      registryStatement('TenantRegistry', ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem']),
+    ]);
+    expect(rule?.Properties?.EventPattern).toEqual({
+      source: ['tenant-assistant.chat-api', 'tenant-assistant.order-action-group'],
+      'detail-type': ['TenantChatDataDeleted', 'TenantOrderDataDeleted'],
+    });
+    expect(rule?.Properties?.EventBusName).toEqual({ 'Fn::GetAtt': ['ControlEventBus', 'Name'] });
   });
 
   it('lets usersAdmin manage users and groups of this pool only, and nothing else (no registry, no bus)', () => {
@@ -586,6 +633,7 @@ describe('function roles', () => {
         'PATCH /admin/tenants/{tenantId}',
         'POST /admin/tenants/{tenantId}/suspend',
         'POST /admin/tenants/{tenantId}/resume',
+        'POST /admin/tenants/{tenantId}/offboard',
         'GET /admin/users',
         'POST /admin/users',
         'GET /admin/users/{username}',

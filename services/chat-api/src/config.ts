@@ -10,6 +10,8 @@ export const config = {
   connectionsTableName: envValue('CONNECTIONS_TABLE_NAME', env.string()),
   rateLimitsTableName: envValue('RATE_LIMITS_TABLE_NAME', env.string()),
   eventBusName: envValue('EVENT_BUS_NAME', env.string()),
+  /** auth's control bus, where offboarding reports go. */
+  controlBusName: envValue('CONTROL_EVENT_BUS_NAME', env.string()),
   /** Browser origins allowed by CORS (comma-separated `WEB_ORIGIN`). */
   webOrigins: envValue('WEB_ORIGIN', env.list()),
   conversationsTableName: envValue('CONVERSATIONS_TABLE_NAME', env.string()),

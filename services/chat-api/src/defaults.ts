@@ -9,6 +9,7 @@ import { createConnectionsTable } from './adapters/connections-table';
 import { createPromptMetrics } from './adapters/prompt-metrics';
 import { createPromptLimiter } from './adapters/rate-limit-table';
 import { createTenantStandings } from './adapters/tenant-standings';
+import { createTenantData } from './adapters/tenant-data';
 import { createTenantTiers } from './adapters/tenant-tiers';
 import { createUsageReader, createUsageReports } from './adapters/usage-table';
 import { createWebSocketPusher } from './adapters/websocket-pusher';
@@ -73,6 +74,18 @@ export const defaults = {
   groupsOf: once(() => cognitoGroupsOf(cognitoClient, config.userPoolId())),
   metrics: createPromptMetrics(),
   publish: ((events) => putEvents(eventBridgeClient, config.eventBusName(), events)) satisfies PublishEvents,
+  /** Publishes to auth's control bus (offboarding reports only). */
+  publishControl: ((events) =>
+    putEvents(eventBridgeClient, config.controlBusName(), events)) satisfies PublishEvents,
+  /** Offboarding waits out the tier cache, so no container admits a prompt of the tenant any more. */
+  settle: () => new Promise<void>((resolve) => setTimeout(resolve, TIER_CACHE_MS)),
+  tenantData: createTenantData(documentClient, managementApiClient, () => ({
+    answers: config.answersTableName(),
+    conversations: config.conversationsTableName(),
+    connections: config.connectionsTableName(),
+    rateLimits: config.rateLimitsTableName(),
+    usage: config.usageTableName(),
+  })),
   pusher: createWebSocketPusher(managementApiClient),
   answerTtlDays: config.answerTtlDays,
   answerDeadlineSeconds: config.answerDeadlineSeconds,

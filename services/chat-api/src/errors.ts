@@ -18,6 +18,15 @@ export class ChatApiError extends AppError {
   }
 }
 
+/** Deleting an offboarded tenant's data failed (the event is retried; what is gone stays gone). */
+export class TenantDataDeletionError extends ChatApiError {
+  constructor(operation: string, cause: unknown) {
+    const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    super(`Offboarding ${operation} failed (${reason})`, { code: 'TENANT_DATA_DELETION_FAILED', cause });
+    this.name = 'TenantDataDeletionError';
+  }
+}
+
 /** The request is malformed or fails validation: HTTP 400. */
 export class BadRequestError extends ChatApiError {
   /** What was wrong, by field (never echoes the submitted values); also appended to the message. */

@@ -23,6 +23,7 @@ const FUNCTIONS = [
   'wsDisconnect',
   'onAnswerEvent',
   'sweepAnswers',
+  'offboardTenant',
 ];
 
 let dev: CfnTemplate;
@@ -207,6 +208,7 @@ describe('chat-api template', () => {
     it('delivers only answer events from the agent-invoker to onAnswerEvent, with retries and a dead-letter queue', () => {
       // Act
       const rules = resourcesOfType(dev, 'AWS::Events::Rule')
+        .filter(([logicalId]) => logicalId !== 'TenantOffboardedRule') // auth's bus (its own test)
         .map(([, rule]) => rule.Properties ?? {})
         .filter((rule) => rule.EventPattern !== undefined);
 
@@ -460,6 +462,17 @@ describe('chat-api template', () => {
           'execute-api:ManageConnections',
         ],
       ],
+      [
+        'offboardTenant',
+        [
+          'dynamodb:Scan',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:Query',
+          'dynamodb:BatchWriteItem',
+          'execute-api:ManageConnections',
+          'events:PutEvents',
+        ],
+      ],
       ['wsConnect', ['dynamodb:PutItem']],
       ['wsDisconnect', ['dynamodb:DeleteItem']],
       [
@@ -497,6 +510,30 @@ describe('chat-api template', () => {
           `/aws/lambda/tenant-assistant-chat-api-dev-${name}:*`,
         );
       }
+    });
+
+    it('lets offboardTenant publish only its report from the chat-api source, on auth’s control bus, and routes only TenantOffboarded from auth to it', () => {
+      // Act
+      const publish = statementsOf(dev, roleOf(dev, 'offboardTenant')).find((statement) =>
+        String(statement.Action).includes('events:PutEvents'),
+      );
+      const rule = props(dev, 'TenantOffboardedRule');
+
+      // Assess
+      expect(publish).toMatchObject({
+        Resource: { 'Fn::ImportValue': 'tenant-assistant-auth-dev-ControlEventBusArn' },
+        Condition: {
+          'ForAllValues:StringEquals': {
+            'events:source': ['tenant-assistant.chat-api'],
+            'events:detail-type': ['TenantChatDataDeleted'],
+          },
+        },
+      });
+      expect(rule).toMatchObject({
+        EventBusName: { 'Fn::ImportValue': 'tenant-assistant-auth-dev-ControlEventBusArn' },
+        EventPattern: { source: ['tenant-assistant.auth'], 'detail-type': ['TenantOffboarded'] },
+      });
+      expect(props(dev, 'OffboardTenantRole').RoleName).toBe('tenant-assistant-chat-api-dev-offboardTenant');
     });
 
     it('lets submitPrompt publish only PromptSubmitted from the chat-api source, on its own bus', () => {

@@ -5,6 +5,7 @@ const base = {
   TENANT_CONFIG_TABLE_NAME: 'svc-test-tenant-config',
   ORDERS_TABLE_PREFIX: 'svc-test-orders-',
   ORDERS_TABLE_ARN_PREFIX: 'arn:aws:dynamodb:eu-west-1:123456789012:table/svc-test-orders-',
+  CONTROL_EVENT_BUS_NAME: 'tenant-assistant-control-test',
 };
 
 describe('readProvisioningConfig', () => {
@@ -17,6 +18,7 @@ describe('readProvisioningConfig', () => {
       tables: { tenantConfigTableName: 'svc-test-tenant-config', ordersTablePrefix: 'svc-test-orders-' },
       ordersTables: { arnPrefix: base.ORDERS_TABLE_ARN_PREFIX, deletionProtection: true },
       maxWaitSeconds: 120,
+      controlBusName: 'tenant-assistant-control-test',
     });
   });
 

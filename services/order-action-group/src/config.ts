@@ -13,6 +13,7 @@ export const ENV = {
   ordersTableArnPrefix: 'ORDERS_TABLE_ARN_PREFIX',
   ordersTableKmsKeyArn: 'ORDERS_TABLE_KMS_KEY_ARN',
   ordersTableDeletionProtection: 'ORDERS_TABLE_DELETION_PROTECTION',
+  controlBusName: 'CONTROL_EVENT_BUS_NAME',
 } as const;
 
 /** Where tenant data lives. */
@@ -68,6 +69,8 @@ export interface ProvisioningConfig {
   ordersTables: OrdersTableSettings;
   /** Longest to wait for a new orders table to become ACTIVE (default 120 s). */
   maxWaitSeconds: number;
+  /** The auth service's control bus, where the offboarding report goes. */
+  controlBusName: string;
 }
 
 const ORDERS_TABLE_ARN_PREFIX = /^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/[A-Za-z0-9_.-]{1,190}$/;
@@ -82,6 +85,7 @@ export const readProvisioningConfig = (source: Env = process.env): ProvisioningC
       // Unset or blank: the AWS owned key (DynamoDB's default encryption at rest).
       [ENV.ordersTableKmsKeyArn]: env.optional(env.matching(KMS_KEY_ARN), undefined),
       [ENV.ordersTableDeletionProtection]: env.optional(env.boolean(), true),
+      [ENV.controlBusName]: env.string(),
     }),
     source,
   );
@@ -100,5 +104,6 @@ export const readProvisioningConfig = (source: Env = process.env): ProvisioningC
       deletionProtection: values[ENV.ordersTableDeletionProtection],
     },
     maxWaitSeconds: values[ENV.provisioningMaxWaitSeconds],
+    controlBusName: values[ENV.controlBusName],
   };
 };

@@ -165,7 +165,7 @@ describe('function roles', () => {
     expect(actions.sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
   });
 
-  it('let provisionTenant create, describe, tag and back up only orders tables and write only TenantConfig', () => {
+  it('let provisionTenant create, describe, tag, back up and delete only orders tables, write only TenantConfig and publish only its offboarding report', () => {
     // Act
     const statements = policyStatements(dev, 'ProvisionTenantRole');
     // Assess
@@ -188,12 +188,33 @@ describe('function roles', () => {
         },
       },
       {
+        Sid: 'DeleteOrdersTables',
+        Effect: 'Allow',
+        Action: ['dynamodb:UpdateTable', 'dynamodb:DeleteTable'],
+        Resource: {
+          'Fn::Sub': `arn:\${AWS::Partition}:dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/${service}-dev-orders-*`,
+        },
+      },
+      {
         Sid: 'WriteTenantConfig',
         Effect: 'Allow',
-        Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
         Resource: { 'Fn::GetAtt': ['TenantConfigTable', 'Arn'] },
       },
     ]);
+    expect(statements.find((s) => s.Sid === 'PublishOffboardingReport')).toEqual({
+      Sid: 'PublishOffboardingReport',
+      Effect: 'Allow',
+      Action: 'events:PutEvents',
+      Resource: { 'Fn::ImportValue': 'tenant-assistant-auth-dev-ControlEventBusArn' },
+      Condition: {
+        'ForAllValues:StringEquals': {
+          'events:source': ['tenant-assistant.order-action-group'],
+          'events:detail-type': ['TenantOrderDataDeleted'],
+        },
+      },
+    });
+    expect(properties(dev, 'ProvisionTenantRole').RoleName).toBe(`${service}-dev-provisionTenant`);
   });
 
   it('use no shared framework role', () => {
@@ -211,7 +232,13 @@ describe('TenantOnboarded subscription', () => {
       EventBusName: { 'Fn::ImportValue': 'tenant-assistant-auth-dev-ControlEventBusArn' },
       EventPattern: {
         source: ['tenant-assistant.auth'],
-        'detail-type': ['TenantOnboarded', 'TenantUpdated', 'TenantSuspended', 'TenantResumed'],
+        'detail-type': [
+          'TenantOnboarded',
+          'TenantUpdated',
+          'TenantSuspended',
+          'TenantResumed',
+          'TenantOffboarded',
+        ],
       },
       State: 'ENABLED',
       Targets: [

@@ -70,6 +70,8 @@ export const runAdminCli = async (
 /** Options of the tenant and user commands (names, policy, tier, email, role). */
 const EXTRA_OPTIONS = {
   name: { type: 'string' },
+  /** `tenants offboard`: the tenant id typed again. */
+  confirm: { type: 'string' },
   'return-policy-days': { type: 'string' },
   tier: { type: 'string' },
   'admin-username': { type: 'string' },

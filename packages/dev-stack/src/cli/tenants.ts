@@ -1,5 +1,5 @@
 /**
- * tenants list|get|create|update|suspend|resume … — platform admins' side of the admin API, against
+ * tenants list|get|create|update|suspend|resume|offboard … — platform admins' side of the admin API, against
  * the running local system (--as platform-admin) or a deployed stage (--url, --token).
  */
 import { numberOption, pageQuery, runAdminCli } from './admin-cli';
@@ -8,7 +8,8 @@ const usage = `Usage: tenants list [--limit N] [--cursor C]
        tenants get <tenantId>
        tenants create <tenantId> --name N --return-policy-days D --tier T --admin-username U --admin-email E
        tenants update <tenantId> [--name N] [--return-policy-days D] [--tier T]
-       tenants suspend|resume <tenantId>`;
+       tenants suspend|resume <tenantId>
+       tenants offboard <tenantId> --confirm <tenantId>   (deletes the tenant everywhere, for good)`;
 
 const defined = (record: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
@@ -49,6 +50,10 @@ await runAdminCli(usage, (command, [tenantId], values) => {
     case 'suspend':
     case 'resume':
       return tenant ? { method: 'POST', path: `${tenant}/${command}` } : undefined;
+    case 'offboard':
+      return tenant
+        ? { method: 'POST', path: `${tenant}/offboard`, body: { confirm: values.confirm } }
+        : undefined;
     default:
       return undefined;
   }

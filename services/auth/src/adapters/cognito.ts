@@ -7,9 +7,11 @@ import {
   AdminGetUserCommand,
   AdminRemoveUserFromGroupCommand,
   AdminSetUserMFAPreferenceCommand,
+  AdminUserGlobalSignOutCommand,
   type AttributeType,
   type CognitoIdentityProviderClient,
   CreateGroupCommand,
+  DeleteGroupCommand,
   GetGroupCommand,
   ListUsersInGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -82,6 +84,13 @@ export interface TenantDirectory {
   enableUser(username: string): Promise<void>;
   /** Sends the invitation again (Cognito generates a new temporary password and mails it). */
   resendInvitation(username: string): Promise<void>;
+  /**
+   * Signs the user out everywhere (refresh tokens revoked) and deletes it; `'absent'` when there is
+   * no such user (already removed).
+   */
+  removeUser(username: string): Promise<'removed' | 'absent'>;
+  /** Deletes the group (its members stay users); `'absent'` when there is none. */
+  deleteGroup(groupName: string): Promise<'deleted' | 'absent'>;
   /** Turns the user's TOTP MFA off, so they enrol again (an MFA-required pool asks at next sign-in). */
   resetMfa(username: string): Promise<void>;
 }
@@ -269,6 +278,36 @@ export const cognitoTenantDirectory = (
       );
     } catch (error) {
       throw new CognitoRequestError('AdminCreateUser (RESEND)', error);
+    }
+  },
+
+  async removeUser(username) {
+    const absent = async (operation: string, call: () => Promise<unknown>) => {
+      try {
+        await call();
+        return false;
+      } catch (error) {
+        if (errorName(error) === 'UserNotFoundException') return true;
+        throw new CognitoRequestError(operation, error);
+      }
+    };
+    const input = { UserPoolId: userPoolId, Username: username };
+    if (
+      (await absent('AdminUserGlobalSignOut', () => client.send(new AdminUserGlobalSignOutCommand(input)))) ||
+      (await absent('AdminDeleteUser', () => client.send(new AdminDeleteUserCommand(input))))
+    ) {
+      return 'absent';
+    }
+    return 'removed';
+  },
+
+  async deleteGroup(groupName) {
+    try {
+      await client.send(new DeleteGroupCommand({ UserPoolId: userPoolId, GroupName: groupName }));
+      return 'deleted';
+    } catch (error) {
+      if (errorName(error) === 'ResourceNotFoundException') return 'absent';
+      throw new CognitoRequestError('DeleteGroup', error);
     }
   },
 

@@ -6,12 +6,20 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { TenantDefinition, TenantRecord, TenantStatus } from '../domain/tenant-record';
-import { InvalidInputError, TenantRegistryError } from '../errors';
+import type { OffboardingService } from '@tenant-assistant/contracts/events';
+import {
+  newOffboardingRecord,
+  type OffboardingStep,
+  type StoredTenant,
+  type TenantDefinition,
+  type TenantRecord,
+  type TenantTombstone,
+} from '../domain/tenant-record';
+import { InvalidInputError, TenantOffboardedError, TenantRegistryError } from '../errors';
 
 /** A page of tenants and the cursor of the next page (absent on the last). */
 export interface TenantPage {
-  items: TenantRecord[];
+  items: StoredTenant[];
   nextCursor?: string;
 }
 
@@ -20,20 +28,41 @@ export interface TenantPage {
  * item per tenant, key `tenantId`. It holds no tenant data, only what the control plane needs.
  */
 export interface TenantRegistry {
-  get(tenantId: string): Promise<TenantRecord | undefined>;
+  get(tenantId: string): Promise<StoredTenant | undefined>;
   /** Stores a new ACTIVE tenant; returns the stored record when one exists already (nothing written). */
   create(
     definition: TenantDefinition,
     now: string,
-  ): Promise<{ created: true } | { created: false; existing: TenantRecord }>;
-  /** Changes some definition fields of an existing tenant; `undefined` when there is none. */
+  ): Promise<{ created: true } | { created: false; existing: StoredTenant }>;
+  /**
+   * Changes some definition fields of an existing tenant; `undefined` when there is none,
+   * TenantOffboardedError when it is being or has been offboarded.
+   */
   update(
     tenantId: string,
     changes: Partial<Omit<TenantDefinition, 'tenantId'>>,
     now: string,
   ): Promise<TenantRecord | undefined>;
-  /** Sets the status of an existing tenant; `undefined` when there is none. */
-  setStatus(tenantId: string, status: TenantStatus, now: string): Promise<TenantRecord | undefined>;
+  /** Sets ACTIVE or SUSPENDED (as {@link update}: `undefined` or TenantOffboardedError otherwise). */
+  setStatus(tenantId: string, status: 'ACTIVE' | 'SUSPENDED', now: string): Promise<TenantRecord | undefined>;
+  /**
+   * Marks the tenant OFFBOARDING with a new offboarding record (every service PENDING), or keeps the
+   * record of an offboarding already under way; the tombstone of an offboarded tenant is returned
+   * unchanged; `undefined` when there is no such tenant.
+   */
+  beginOffboarding(tenantId: string, now: string): Promise<StoredTenant | undefined>;
+  /**
+   * Records a service's part as DONE with its counts (the first report wins; a repeated one changes
+   * nothing); the record after it, or `undefined` when the tenant is not OFFBOARDING.
+   */
+  markOffboardingStep(
+    tenantId: string,
+    service: OffboardingService,
+    deleted: Record<string, number>,
+    now: string,
+  ): Promise<TenantRecord | undefined>;
+  /** Replaces the item of an OFFBOARDING tenant by its tombstone; false when it is not OFFBOARDING. */
+  storeTombstone(tombstone: TenantTombstone): Promise<boolean>;
   list(options: { limit: number; cursor?: string }): Promise<TenantPage>;
 }
 
@@ -49,6 +78,11 @@ const decodeCursor = (cursor: string): Record<string, unknown> => {
   }
   throw new InvalidInputError('listTenants', ['cursor: is not a cursor this API returned']);
 };
+
+/** A change of definition or status applies only to a live (ACTIVE or SUSPENDED) tenant. */
+const LIVE = 'attribute_exists(tenantId) AND #status IN (:active, :suspended)';
+const LIVE_NAMES = { '#status': 'status' };
+const LIVE_VALUES = { ':active': 'ACTIVE', ':suspended': 'SUSPENDED' };
 
 const isConditionFailure = (error: unknown) =>
   error instanceof ConditionalCheckFailedException ||
@@ -71,12 +105,21 @@ export const dynamoTenantRegistry = (
     }
   };
 
+  /** After a refused change: `undefined` when there is no tenant, else it is being offboarded. */
+  const notLive = async (tenantId: string): Promise<undefined> => {
+    const { Item } = await request('GetItem', () =>
+      documents.send(new GetCommand({ TableName: tableName, Key: { tenantId }, ConsistentRead: true })),
+    );
+    if (Item) throw new TenantOffboardedError(tenantId);
+    return undefined;
+  };
+
   return {
     async get(tenantId) {
       const { Item } = await request('GetItem', () =>
         documents.send(new GetCommand({ TableName: tableName, Key: { tenantId }, ConsistentRead: true })),
       );
-      return Item as TenantRecord | undefined;
+      return Item as StoredTenant | undefined;
     },
 
     async create(definition, now) {
@@ -117,16 +160,16 @@ export const dynamoTenantRegistry = (
               TableName: tableName,
               Key: { tenantId },
               UpdateExpression: `SET ${sets.join(', ')}`,
-              ConditionExpression: 'attribute_exists(tenantId)',
-              ExpressionAttributeNames: names,
-              ExpressionAttributeValues: values,
+              ConditionExpression: LIVE,
+              ExpressionAttributeNames: { ...names, ...LIVE_NAMES },
+              ExpressionAttributeValues: { ...values, ...LIVE_VALUES },
               ReturnValues: 'ALL_NEW',
             }),
           ),
         );
         return Attributes as TenantRecord;
       } catch (error) {
-        if (isConditionFailure(error)) return undefined;
+        if (isConditionFailure(error)) return notLive(tenantId);
         throw error;
       }
     },
@@ -139,9 +182,76 @@ export const dynamoTenantRegistry = (
               TableName: tableName,
               Key: { tenantId },
               UpdateExpression: 'SET #status = :status, #updatedAt = :updatedAt',
-              ConditionExpression: 'attribute_exists(tenantId)',
-              ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'updatedAt' },
-              ExpressionAttributeValues: { ':status': status, ':updatedAt': now },
+              ConditionExpression: LIVE,
+              ExpressionAttributeNames: { '#updatedAt': 'updatedAt', ...LIVE_NAMES },
+              ExpressionAttributeValues: { ':status': status, ':updatedAt': now, ...LIVE_VALUES },
+              ReturnValues: 'ALL_NEW',
+            }),
+          ),
+        );
+        return Attributes as TenantRecord;
+      } catch (error) {
+        if (isConditionFailure(error)) return notLive(tenantId);
+        throw error;
+      }
+    },
+
+    async beginOffboarding(tenantId, now) {
+      try {
+        const { Attributes } = await request('UpdateItem', () =>
+          documents.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: { tenantId },
+              UpdateExpression:
+                'SET #status = :offboarding, #updatedAt = :updatedAt, #offboarding = if_not_exists(#offboarding, :record)',
+              ConditionExpression: 'attribute_exists(tenantId) AND #status <> :offboarded',
+              ExpressionAttributeNames: {
+                '#status': 'status',
+                '#updatedAt': 'updatedAt',
+                '#offboarding': 'offboarding',
+              },
+              ExpressionAttributeValues: {
+                ':offboarding': 'OFFBOARDING',
+                ':offboarded': 'OFFBOARDED',
+                ':updatedAt': now,
+                ':record': newOffboardingRecord(now),
+              },
+              ReturnValues: 'ALL_NEW',
+            }),
+          ),
+        );
+        return Attributes as TenantRecord;
+      } catch (error) {
+        if (isConditionFailure(error)) return this.get(tenantId);
+        throw error;
+      }
+    },
+
+    async markOffboardingStep(tenantId, service, deleted, now) {
+      const step: OffboardingStep = { status: 'DONE', doneAt: now, deleted };
+      try {
+        const { Attributes } = await request('UpdateItem', () =>
+          documents.send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: { tenantId },
+              UpdateExpression: 'SET #offboarding.#services.#service = :step, #updatedAt = :updatedAt',
+              ConditionExpression:
+                '#status = :offboarding AND #offboarding.#services.#service.#status <> :done',
+              ExpressionAttributeNames: {
+                '#status': 'status',
+                '#updatedAt': 'updatedAt',
+                '#offboarding': 'offboarding',
+                '#services': 'services',
+                '#service': service,
+              },
+              ExpressionAttributeValues: {
+                ':offboarding': 'OFFBOARDING',
+                ':done': 'DONE',
+                ':step': step,
+                ':updatedAt': now,
+              },
               ReturnValues: 'ALL_NEW',
             }),
           ),
@@ -149,6 +259,26 @@ export const dynamoTenantRegistry = (
         return Attributes as TenantRecord;
       } catch (error) {
         if (isConditionFailure(error)) return undefined;
+        throw error;
+      }
+    },
+
+    async storeTombstone(tombstone) {
+      try {
+        await request('PutItem', () =>
+          documents.send(
+            new PutCommand({
+              TableName: tableName,
+              Item: tombstone,
+              ConditionExpression: '#status = :offboarding',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':offboarding': 'OFFBOARDING' },
+            }),
+          ),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
         throw error;
       }
     },
@@ -164,7 +294,7 @@ export const dynamoTenantRegistry = (
         ),
       );
       return {
-        items: ((Items ?? []) as TenantRecord[]).sort((a, b) => a.tenantId.localeCompare(b.tenantId)),
+        items: ((Items ?? []) as StoredTenant[]).sort((a, b) => a.tenantId.localeCompare(b.tenantId)),
         ...(LastEvaluatedKey ? { nextCursor: encodeCursor(LastEvaluatedKey) } : {}),
       };
     },

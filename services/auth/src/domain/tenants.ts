@@ -5,14 +5,15 @@ import { tenantAdminGroupName, tenantGroupName } from '@tenant-assistant/tenant-
 import * as z from 'zod';
 import type { TenantDirectory } from '../adapters/cognito';
 import type { TenantPage, TenantRegistry } from '../adapters/tenants-table';
-import { TenantConflictError, TenantNotFoundError } from '../errors';
+import { TenantConflictError, TenantNotFoundError, TenantOffboardedError } from '../errors';
 import { invitationInput, inviteUser } from './invitations';
 import {
   definitionOf,
+  isLive,
+  type StoredTenant,
   type TenantChanges,
   type TenantDefinition,
   type TenantRecord,
-  type TenantStatus,
   tenantChangesInput,
   tenantDefinitionInput,
 } from './tenant-record';
@@ -67,6 +68,7 @@ export const onboardTenant = async (
   const tenant = parseInput('onboardTenant', onboardTenantInput, input);
   const stored = await deps.registry.create(tenant, nowOf(deps));
   if (!stored.created) {
+    if (!isLive(stored.existing)) throw new TenantOffboardedError(tenant.tenantId);
     const changed = differences(stored.existing, tenant);
     if (changed.length > 0) {
       throw new TenantConflictError(
@@ -93,7 +95,7 @@ export const onboardTenant = async (
 export const getTenant = async (
   deps: Pick<TenantLifecycleDeps, 'registry'>,
   tenantId: string,
-): Promise<TenantRecord> => {
+): Promise<StoredTenant> => {
   const tenant = await deps.registry.get(tenantId);
   if (!tenant) throw new TenantNotFoundError(tenantId);
   return tenant;
@@ -137,7 +139,7 @@ export const updateTenant = async (
 const setStatus = async (
   deps: TenantLifecycleDeps,
   tenantId: string,
-  status: TenantStatus,
+  status: 'ACTIVE' | 'SUSPENDED',
 ): Promise<TenantRecord> => {
   const updated = await deps.registry.setStatus(tenantId, status, nowOf(deps));
   if (!updated) throw new TenantNotFoundError(tenantId);

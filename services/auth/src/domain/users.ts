@@ -5,6 +5,7 @@ import type { TenantDirectory } from '../adapters/cognito';
 import type { TenantRegistry } from '../adapters/tenants-table';
 import type { PasswordPolicy } from '../config';
 import { UnknownTenantError, UserCreationFailedError } from '../errors';
+import { isLive } from './tenant-record';
 import { parseInput } from './validation';
 
 /** Usernames: 1–128 of letters, digits and `._@+-`, starting with a letter or digit. */
@@ -58,7 +59,8 @@ export const createTenantUser = async (
 ): Promise<CreateTenantUserResult> => {
   const { tenantId, username, email } = parseInput('createTenantUser', createTenantUserInput, input);
   const groupName = tenantGroupName(tenantId);
-  if (!(await deps.registry.get(tenantId))) {
+  const tenant = await deps.registry.get(tenantId);
+  if (!tenant || !isLive(tenant)) {
     throw new UnknownTenantError(tenantId);
   }
 

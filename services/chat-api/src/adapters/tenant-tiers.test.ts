@@ -65,6 +65,21 @@ describe('tenant tiers', () => {
     await expect(refusal).rejects.toMatchObject({ statusCode: 403, code: 'TENANT_NOT_PROVISIONED' });
   });
 
+  it.each(['OFFBOARDING', 'OFFBOARDED'])(
+    'refuses a tenant whose status is %s as not provisioned (403)',
+    async (status) => {
+      // Prepare: an offboarded tenant's tombstone has no tier
+      ddb.on(GetCommand).resolves({ Item: { tier: 'premium', status } });
+      const tiers = createTenantTiers(client(), { tableName: () => 'tenants', ttlMs: 60_000 });
+
+      // Act
+      const refusal = tiers.tierOf(tenant);
+
+      // Assess
+      await expect(refusal).rejects.toBeInstanceOf(TenantNotProvisionedError);
+    },
+  );
+
   it('refuses a suspended tenant (403), and admits it again once resumed and the cached status expired', async () => {
     // Prepare
     ddb

@@ -11,7 +11,7 @@ type Standing = TenantTier | 'missing' | 'suspended';
  * Reads a tenant's tier and status from auth's tenant registry (the item the admin API's tenant
  * update and suspension change; control-plane data, not tenant data) and keeps them for `ttlMs` per
  * container, so a change reaches every container within that time without a read per prompt. A
- * tenant not in the registry (never onboarded, or offboarded) is refused with
+ * tenant not in the registry (never onboarded), or being or having been offboarded, is refused with
  * TenantNotProvisionedError, a suspended one with TenantSuspendedError; an item with an unknown tier
  * is treated as the lowest tier and reported.
  *
@@ -33,7 +33,8 @@ export const createTenantTiers = (
           ExpressionAttributeNames: { '#status': 'status' },
         }),
       );
-      if (!Item) return 'missing';
+      // Offboarding or offboarded: only a tombstone is left, as good as never onboarded.
+      if (!Item || Item.status === 'OFFBOARDING' || Item.status === 'OFFBOARDED') return 'missing';
       if (Item.status === 'SUSPENDED') return 'suspended';
       if (isTenantTier(Item.tier)) return Item.tier;
       options.onUnknownTier?.(tenantId);

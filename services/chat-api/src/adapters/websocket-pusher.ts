@@ -5,7 +5,8 @@ import {
 import { ConnectionGoneError } from '../errors';
 import type { ConnectionPusher } from '../ports';
 
-const isGone = (error: unknown) => {
+/** Whether a management API error says the connection is gone (410). */
+export const isGone = (error: unknown) => {
   const { name, $metadata } = (error ?? {}) as { name?: string; $metadata?: { httpStatusCode?: number } };
   return name === 'GoneException' || $metadata?.httpStatusCode === 410;
 };

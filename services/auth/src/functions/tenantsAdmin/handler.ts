@@ -1,19 +1,23 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import { tenantIdSchema } from '@tenant-assistant/tenant-context';
 import { requirePlatformAdmin } from '@tenant-assistant/tenant-context/admin';
 import { tokenVerifierFromEnv } from '@tenant-assistant/tenant-context/tokens';
-import { cognito, documents, eventBridge } from '../../adapters/clients';
+import { cognito, documents, eventBridge, s3 } from '../../adapters/clients';
 import { cognitoTenantDirectory } from '../../adapters/cognito';
+import { noTenantFiles, s3TenantFiles } from '../../adapters/tenant-files';
 import { dynamoTenantRegistry } from '../../adapters/tenants-table';
 import {
   eventBusNameFromEnv,
   once,
+  tenantFilesBucketFromEnv,
   tenantsTableNameFromEnv,
   userPoolIdFromEnv,
   webOriginsFromEnv,
 } from '../../config';
+import { type OffboardingDeps, offboardTenant } from '../../domain/offboarding';
 import {
   createTenant,
   getTenant,
@@ -28,7 +32,7 @@ import { type AdminHttpDeps, adminApiMiddlewares, jsonResponse } from '../../htt
 import { type AdminRequest, dispatch, pathParameter, type Routes } from '../../http/routes';
 import { logger } from '../../logger';
 
-export type Deps = AdminHttpDeps & { lifecycle: () => TenantLifecycleDeps };
+export type Deps = AdminHttpDeps & { lifecycle: () => TenantLifecycleDeps & OffboardingDeps };
 
 const tenantIdOf = (request: AdminRequest) =>
   parseInput('request', tenantIdSchema, pathParameter(request, 'tenantId'));
@@ -49,6 +53,11 @@ const routes: Routes<Deps> = {
     jsonResponse(200, await suspendTenant(deps.lifecycle(), tenantIdOf(request))),
   'POST /admin/tenants/{tenantId}/resume': async (deps, request) =>
     jsonResponse(200, await resumeTenant(deps.lifecycle(), tenantIdOf(request))),
+  'POST /admin/tenants/{tenantId}/offboard': async (deps, request) =>
+    jsonResponse(
+      202,
+      await offboardTenant(deps.lifecycle(), request.caller.tenant, tenantIdOf(request), request.body),
+    ),
 };
 
 /** The tenant routes of the admin API; every one needs the platform admin role. */
@@ -63,14 +72,21 @@ const config = once(() => ({
   userPoolId: userPoolIdFromEnv(),
   eventBusName: eventBusNameFromEnv(),
   tenantsTableName: tenantsTableNameFromEnv(),
+  tenantFilesBucket: tenantFilesBucketFromEnv(),
   webOrigins: webOriginsFromEnv(),
 }));
 const verifier = once(() => tokenVerifierFromEnv());
 const directory = once(() => cognitoTenantDirectory(cognito, config().userPoolId));
 
+const tenantFiles = (client: S3Client) => {
+  const bucket = config().tenantFilesBucket;
+  return bucket ? s3TenantFiles(client, bucket) : noTenantFiles;
+};
+
 export const defaultDeps = (clients: {
   eventBridge: EventBridgeClient;
   documents: DynamoDBDocumentClient;
+  s3: S3Client;
 }): Deps => ({
   verifier: { verify: (token) => verifier().verify(token) },
   directory,
@@ -79,10 +95,11 @@ export const defaultDeps = (clients: {
   lifecycle: () => ({
     registry: dynamoTenantRegistry(clients.documents, config().tenantsTableName),
     directory: directory(),
+    files: tenantFiles(clients.s3),
     eventBridge: clients.eventBridge,
     eventBusName: config().eventBusName,
     logger,
   }),
 });
 
-export const handler = createHandler(defaultDeps({ eventBridge, documents }));
+export const handler = createHandler(defaultDeps({ eventBridge, documents, s3 }));

@@ -1,10 +1,13 @@
 import {
   CreateTableCommand,
+  DeleteTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
   UpdateContinuousBackupsCommand,
+  UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ContractEventWithTenant } from '@tenant-assistant/contracts/eventbridge';
 import { InvalidEventError } from '@tenant-assistant/tenant-context';
 import { captureOutput, eventBridgeEvent, lambdaContext } from '@tenant-assistant/testing';
@@ -21,6 +24,7 @@ const onboarded = (overrides: { source?: string; detailType?: string; detail?: u
 
 const dynamodbMock = mockClient(DynamoDBClient);
 const documentsMock = mockClient(DynamoDBDocumentClient);
+const eventBridgeMock = mockClient(EventBridgeClient);
 
 /** Invokes the deployed handler (middlewares included) and captures its logs. */
 const invoke = (event: ContractEventWithTenant<'TenantOnboarded'>) =>
@@ -38,11 +42,14 @@ beforeAll(() => {
   process.env.ORDERS_TABLE_PREFIX = 'tenant-assistant-order-action-group-test-orders-';
   process.env.ORDERS_TABLE_ARN_PREFIX =
     'arn:aws:dynamodb:us-east-1:123456789012:table/tenant-assistant-order-action-group-test-orders-';
+  process.env.CONTROL_EVENT_BUS_NAME = 'tenant-assistant-control-test';
 });
 
 beforeEach(() => {
   dynamodbMock.reset();
   documentsMock.reset();
+  eventBridgeMock.reset();
+  eventBridgeMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
   dynamodbMock.on(CreateTableCommand).resolves({});
   dynamodbMock.on(DescribeTableCommand).resolves({
     Table: {
@@ -58,6 +65,78 @@ beforeEach(() => {
 });
 
 describe('provisionTenant handler', () => {
+  describe('on TenantOffboarded', () => {
+    const offboarded = () => onboarded({ detailType: 'TenantOffboarded', detail: { tenantId: 'tenant1' } });
+    const ordersTable = 'tenant-assistant-order-action-group-test-orders-tenant1';
+
+    it('deletes the TenantConfig item, then the orders table (protection off first), and reports the counts', async () => {
+      // Prepare
+      documentsMock.on(DeleteCommand).resolves({ Attributes: { tenantId: 'tenant1' } });
+      dynamodbMock
+        .on(DescribeTableCommand)
+        .resolves({ Table: { TableStatus: 'ACTIVE', DeletionProtectionEnabled: true } });
+      dynamodbMock.on(UpdateTableCommand).resolves({});
+      dynamodbMock.on(DeleteTableCommand).resolves({});
+
+      // Act
+      const { result } = await invoke(offboarded());
+
+      // Assess
+      expect(result.error).toBeUndefined();
+      expect(result.outcome).toEqual({ tenantId: 'tenant1', deleted: { tenantConfig: 1, ordersTable: 1 } });
+      expect(documentsMock.commandCalls(DeleteCommand)[0]?.args[0].input.Key).toEqual({
+        tenantId: 'tenant1',
+      });
+      expect(dynamodbMock.commandCalls(UpdateTableCommand)[0]?.args[0].input).toEqual({
+        TableName: ordersTable,
+        DeletionProtectionEnabled: false,
+      });
+      expect(dynamodbMock.commandCalls(DeleteTableCommand)[0]?.args[0].input).toEqual({
+        TableName: ordersTable,
+      });
+      expect(eventBridgeMock.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries).toEqual([
+        {
+          EventBusName: 'tenant-assistant-control-test',
+          Source: 'tenant-assistant.order-action-group',
+          DetailType: 'TenantOrderDataDeleted',
+          Detail: JSON.stringify({ tenantId: 'tenant1', deleted: { tenantConfig: 1, ordersTable: 1 } }),
+        },
+      ]);
+    });
+
+    it('counts what is already gone as 0 and reports again (a repeat)', async () => {
+      // Prepare
+      documentsMock.on(DeleteCommand).resolves({});
+      dynamodbMock
+        .on(DescribeTableCommand)
+        .rejects(Object.assign(new Error('gone'), { name: 'ResourceNotFoundException' }));
+
+      // Act
+      const { result } = await invoke(offboarded());
+
+      // Assess
+      expect(result.outcome).toEqual({ tenantId: 'tenant1', deleted: { tenantConfig: 0, ordersTable: 0 } });
+      expect(dynamodbMock.commandCalls(DeleteTableCommand)).toHaveLength(0);
+      expect(eventBridgeMock.commandCalls(PutEventsCommand)).toHaveLength(1);
+    });
+
+    it('fails without a report when the table cannot be deleted, so the event is retried', async () => {
+      // Prepare
+      documentsMock.on(DeleteCommand).resolves({});
+      dynamodbMock.on(DescribeTableCommand).resolves({ Table: { TableStatus: 'ACTIVE' } });
+      dynamodbMock
+        .on(DeleteTableCommand)
+        .rejects(Object.assign(new Error('busy'), { name: 'ResourceInUseException' }));
+
+      // Act
+      const { result } = await invoke(offboarded());
+
+      // Assess
+      expect(result.error).toBeDefined();
+      expect(eventBridgeMock.commandCalls(PutEventsCommand)).toHaveLength(0);
+    });
+  });
+
   it('applies TenantUpdated to the TenantConfig item of an existing tenant only', async () => {
     documentsMock.on(UpdateCommand).resolves({});
     const updated = { ...detail, returnPolicyDays: 14, tier: 'premium' };

@@ -1,10 +1,12 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import { type ContractEventWithTenant, eventTenantContext } from '@tenant-assistant/contracts/eventbridge';
 import { logFailures } from '@tenant-assistant/lambda-kit/middlewares';
 import { once, readProvisioningConfig } from '../../config';
+import { type OffboardingDeps, offboardTenantData } from '../../domain/offboarding';
 import {
   applyTenantStatus,
   applyTenantUpdate,
@@ -15,24 +17,39 @@ import { logger } from '../../logger';
 
 const dynamodb = new DynamoDBClient({});
 const documents = DynamoDBDocumentClient.from(dynamodb);
+const eventBridge = new EventBridgeClient({});
 const config = once(readProvisioningConfig);
 
-export const defaultDeps = (): ProvisioningDeps => ({
+export const defaultDeps = (): ProvisioningDeps & OffboardingDeps => ({
   dynamodb,
   documents,
+  eventBridge,
   tables: config().tables,
   ordersTables: config().ordersTables,
   maxWaitSeconds: config().maxWaitSeconds,
+  controlBusName: config().controlBusName,
 });
 
-type TenantEvent = 'TenantOnboarded' | 'TenantUpdated' | 'TenantSuspended' | 'TenantResumed';
+const ACCEPTED = [
+  'TenantOnboarded',
+  'TenantUpdated',
+  'TenantSuspended',
+  'TenantResumed',
+  'TenantOffboarded',
+] as const;
+type TenantEvent = (typeof ACCEPTED)[number];
 
 /**
- * Provisions a tenant on TenantOnboarded, applies TenantUpdated and TenantSuspended/TenantResumed to its TenantConfig (control-plane
- * bus); failures are retried, then dead-lettered.
+ * Provisions a tenant on TenantOnboarded, applies TenantUpdated and TenantSuspended/TenantResumed to its TenantConfig, deletes
+ * its config and orders table on TenantOffboarded and reports it (control-plane bus); failures are retried, then dead-lettered.
  */
 export const makeHandler =
-  (deps: () => ProvisioningDeps) => async (event: ContractEventWithTenant<TenantEvent>) => {
+  (deps: () => ProvisioningDeps & OffboardingDeps) => async (event: ContractEventWithTenant<TenantEvent>) => {
+    if (event['detail-type'] === 'TenantOffboarded') {
+      const report = await offboardTenantData(deps(), event.detail.tenantId);
+      logger.info('Tenant data deleted', { ...report });
+      return report;
+    }
     if (event['detail-type'] === 'TenantSuspended' || event['detail-type'] === 'TenantResumed') {
       const status = event['detail-type'] === 'TenantSuspended' ? 'SUSPENDED' : 'ACTIVE';
       const outcome = await applyTenantStatus(deps(), event.detail.tenantId, status);
@@ -51,10 +68,5 @@ export const makeHandler =
 
 export const handler = middy(makeHandler(defaultDeps))
   .use(injectLambdaContext(logger))
-  .use(
-    eventTenantContext({
-      accept: ['TenantOnboarded', 'TenantUpdated', 'TenantSuspended', 'TenantResumed'],
-      logger,
-    }),
-  )
+  .use(eventTenantContext({ accept: ACCEPTED, logger }))
   .use(logFailures({ logger, operation: 'Tenant provisioning' }));

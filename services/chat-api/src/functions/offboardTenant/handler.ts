@@ -1,0 +1,24 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { type ContractEventWithTenant, eventTenantContext } from '@tenant-assistant/contracts/eventbridge';
+import { logFailures } from '@tenant-assistant/lambda-kit/middlewares';
+import { defaults } from '../../defaults';
+import { deleteTenantData, type OffboardingDeps } from '../../offboarding/delete-tenant-data';
+
+export type Deps = OffboardingDeps;
+
+/**
+ * `TenantOffboarded` from auth's control bus: deletes the tenant's answers, conversations,
+ * connections (closed), rate-limit counters and usage items, then reports `TenantChatDataDeleted`.
+ * Failures are retried by Lambda (a repeat finishes what is left).
+ */
+export const makeHandler = (deps: Deps) => async (event: ContractEventWithTenant<'TenantOffboarded'>) =>
+  deleteTenantData(deps, event.detail.tenantId);
+
+export const createHandler = (deps: Deps) =>
+  middy(makeHandler(deps))
+    .use(injectLambdaContext(deps.logger, { resetKeys: true }))
+    .use(eventTenantContext({ accept: ['TenantOffboarded'], logger: deps.logger }))
+    .use(logFailures({ logger: deps.logger, operation: 'Tenant offboarding' }));
+
+export const handler = createHandler(defaults);
