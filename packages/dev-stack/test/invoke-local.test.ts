@@ -345,7 +345,9 @@ describe('scripts/invoke-local against the running local system', () => {
 
   test('chat-api: getUsage shows a tenant admin their own tenant’s month, every day of it', () => {
     // Act
-    const { statusCode, body } = http(result('chat-api', 'getUsage', 'events/getUsage.json', 'tenant1-admin'));
+    const { statusCode, body } = http(
+      result('chat-api', 'getUsage', 'events/getUsage.json', 'tenant1-admin'),
+    );
     // Assess
     expect(statusCode).toBe(200);
     expect(body).toMatchObject({ tenantId: 'tenant1', month: '2025-03' });

@@ -8,8 +8,8 @@ import { cognitoClient, documentClient, eventBridgeClient, managementApiClient }
 import { createConnectionsTable } from './adapters/connections-table';
 import { createPromptMetrics } from './adapters/prompt-metrics';
 import { createPromptLimiter } from './adapters/rate-limit-table';
-import { createTenantStandings } from './adapters/tenant-standings';
 import { createTenantData } from './adapters/tenant-data';
+import { createTenantStandings } from './adapters/tenant-standings';
 import { createTenantTiers } from './adapters/tenant-tiers';
 import { createUsageReader, createUsageReports } from './adapters/usage-table';
 import { createWebSocketPusher } from './adapters/websocket-pusher';
