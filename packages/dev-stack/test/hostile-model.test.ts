@@ -24,9 +24,9 @@ import { type RunningStack, startStack } from '../src/stack';
 // Sized for the test command: every seeded user (tenant users and admins) sends the whole corpus, and
 // the model makes up to MAX_CALLS action-group calls per prompt. `scripts/hostile-model` runs the
 // same suite with a larger call budget; it reads:
-//   TA_HOSTILE_MAX_CALLS=<n>    action-group calls per prompt (default 6)
+//   TA_HOSTILE_MAX_CALLS=<n>    action-group calls per prompt (default 10)
 
-const MAX_CALLS = positiveInteger('TA_HOSTILE_MAX_CALLS', 6);
+const MAX_CALLS = positiveInteger('TA_HOSTILE_MAX_CALLS', 10);
 // Two prompts at a time: each makes up to MAX_CALLS action-group invocations, and four at once
 // overloaded a 2-core machine that was running other tests too (answers timed out).
 const CONCURRENCY = 2;
