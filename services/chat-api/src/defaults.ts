@@ -1,8 +1,8 @@
 import { putEvents } from '@tenant-assistant/contracts/eventbridge';
 import { once } from '@tenant-assistant/lambda-kit/config';
-import { cognitoGroupsOf } from '@tenant-assistant/tenant-context/admin';
 import { type TokenVerifier, tokenVerifierFromEnv } from '@tenant-assistant/tenant-context/tokens';
 import { monotonicFactory } from 'ulid';
+import { createAdminGroups } from './adapters/admin-groups';
 import { createAnswersTable } from './adapters/answers-table';
 import { cognitoClient, documentClient, eventBridgeClient, managementApiClient } from './adapters/clients';
 import { createConnectionsTable } from './adapters/connections-table';
@@ -71,7 +71,7 @@ export const defaults = {
   usageReports: createUsageReports(documentClient, config.usageTableName),
   standings: createTenantStandings(documentClient, config.tenantRegistryTableName),
   /** The caller's groups in the user pool (pool id read on first use). */
-  groupsOf: once(() => cognitoGroupsOf(cognitoClient, config.userPoolId())),
+  adminGroups: createAdminGroups(cognitoClient, config.userPoolId),
   metrics: createPromptMetrics(),
   publish: ((events) => putEvents(eventBridgeClient, config.eventBusName(), events)) satisfies PublishEvents,
   /** Publishes to auth's control bus (offboarding reports only). */

@@ -12,6 +12,8 @@ describe('iamActionsOf', () => {
     ['@aws-sdk/client-apigatewaymanagementapi', 'PostToConnectionCommand', 'execute-api:ManageConnections'],
     ['@aws-sdk/client-lambda', 'InvokeCommand', 'lambda:InvokeFunction'],
     ['@aws-sdk/client-dynamodb', 'waitUntilTableExists', 'dynamodb:DescribeTable'],
+    ['@aws-sdk/client-s3', 'ListObjectsV2Command', 's3:ListBucket'],
+    ['@aws-sdk/client-s3', 'DeleteObjectsCommand', 's3:DeleteObject'],
   ])('maps %s %s to %s', (clientPackage, command, action) => {
     // Act / Assess
     expect(iamActionsOf(clientPackage, command)).toEqual([action]);
@@ -32,5 +34,12 @@ describe('iamActionsOf', () => {
   test('knows no action for a package that is not an AWS client', () => {
     // Act / Assess
     expect(iamActionsOf('ulid', 'FooCommand')).toEqual([]);
+  });
+
+  test('refuses an AWS client package it does not know instead of finding no action', () => {
+    // Act / Assess
+    expect(() => iamActionsOf('@aws-sdk/client-kinesis', 'PutRecordCommand')).toThrow(
+      '@aws-sdk/client-kinesis: its IAM service prefix is not known',
+    );
   });
 });

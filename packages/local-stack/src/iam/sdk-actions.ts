@@ -18,6 +18,7 @@ const PREFIX_OF_PACKAGE: Readonly<Record<string, string>> = {
   '@aws-sdk/client-apigatewaymanagementapi': 'execute-api',
   '@aws-sdk/client-sqs': 'sqs',
   '@aws-sdk/client-lambda': 'lambda',
+  '@aws-sdk/client-s3': 's3',
 };
 
 /** lib-dynamodb's document commands, named after the item-level API they send. */
@@ -51,6 +52,9 @@ const SPECIAL_ACTIONS: Readonly<Record<string, string>> = {
   'execute-api:DeleteConnection': 'execute-api:ManageConnections',
   // Lambda's Invoke API is the lambda:InvokeFunction action.
   'lambda:Invoke': 'lambda:InvokeFunction',
+  // S3 authorizes listing a bucket as s3:ListBucket and a batch delete as s3:DeleteObject per key.
+  's3:ListObjectsV2': 's3:ListBucket',
+  's3:DeleteObjects': 's3:DeleteObject',
 };
 
 /** The operation each SDK waiter sends (`waitUntilTableExists` polls DescribeTable). */
@@ -65,7 +69,8 @@ export const SDK_CLIENT_PACKAGES = Object.keys(PREFIX_OF_PACKAGE);
 /**
  * The IAM actions of an SDK command or waiter (one, but for a DynamoDB transaction: one per kind of item it
  * holds, `transactItems` — the keys of its `TransactItems` entries). Empty for a package that is not
- * an AWS service client.
+ * an AWS service client; an AWS client package it does not know is a ConfigurationError (never
+ * silently no action).
  * @example iamActionsOf('@aws-sdk/lib-dynamodb', 'GetCommand') // ['dynamodb:GetItem']
  * @example iamActionsOf('@aws-sdk/lib-dynamodb', 'TransactWriteCommand', ['Put', 'Update'])
  */
@@ -75,7 +80,13 @@ export const iamActionsOf = (
   transactItems: readonly string[] = [],
 ): string[] => {
   const prefix = PREFIX_OF_PACKAGE[clientPackage];
-  if (!prefix) return [];
+  if (!prefix) {
+    if (clientPackage.startsWith('@aws-sdk/client-'))
+      throw new ConfigurationError(
+        `${clientPackage}: its IAM service prefix is not known (PREFIX_OF_PACKAGE)`,
+      );
+    return [];
+  }
   const name = WAITER_OPERATIONS[commandName] ?? commandName.replace(/Command$/, '');
   if (prefix === 'dynamodb' && TRANSACT_COMMANDS.has(name)) {
     if (transactItems.length === 0)

@@ -109,9 +109,13 @@ export const httpJsonRoute =
   (deps: D): HttpApiHandler =>
     lambdaHandler(httpJsonApiMiddlewares(deps), makeHandler(deps));
 
+/** The caller's groups in the user pool, read on every request (tenant-context's admin rule). */
+export interface AdminGroups {
+  groupsOf: GroupsOf;
+}
+
 export interface AdminHttpDeps extends HttpDeps {
-  /** The caller's groups in the user pool, read on every request (tenant-context's admin rule). */
-  groupsOf: () => GroupsOf;
+  adminGroups: AdminGroups;
 }
 
 /** What an admin route's handler reads: the caller verified, with their admin roles (`caller`). */
@@ -129,7 +133,11 @@ export const httpAdminApiMiddlewares = (
 ): MiddlewareChain<HttpApiEvent, HttpAdminRouteEvent> =>
   middlewareChain(
     ...httpEdge({ logger: deps.logger, webOrigins: deps.webOrigins }),
-    httpAdminContext({ verifier: deps.verifier, groupsOf: deps.groupsOf, logger: deps.logger }),
+    httpAdminContext({
+      verifier: deps.verifier,
+      groupsOf: () => (username) => deps.adminGroups.groupsOf(username),
+      logger: deps.logger,
+    }),
   );
 
 /**

@@ -10,12 +10,12 @@ import {
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { TenantsUsagePage, TenantUsageView } from '@tenant-assistant/contracts/http';
-import { cognitoGroupsOf } from '@tenant-assistant/tenant-context/admin';
 import { httpApiEvent, lambdaContext, randomUserId, type TestIssuer } from '@tenant-assistant/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { silentLogger, testDocumentClient } from '../../../test/support/deps';
 import { bodyOf, expectError, expectSecurityHeaders, WEB_ORIGIN } from '../../../test/support/http';
 import { testAuth } from '../../../test/support/tokens';
+import { createAdminGroups } from '../../adapters/admin-groups';
 import { createTenantStandings } from '../../adapters/tenant-standings';
 import { createUsageReports } from '../../adapters/usage-table';
 import { encodeTenantCursor } from '../../usage/usage-report';
@@ -66,7 +66,7 @@ beforeAll(async () => {
       verifier: auth.verifier,
       logger: silentLogger(),
       webOrigins: () => [WEB_ORIGIN],
-      groupsOf: () => cognitoGroupsOf(new CognitoIdentityProviderClient({}), 'us-east-1_Test'),
+      adminGroups: createAdminGroups(new CognitoIdentityProviderClient({}), () => 'us-east-1_Test'),
       usageReports: createUsageReports(client, () => 'usage', { backoffMs: 1 }),
       standings: createTenantStandings(client, () => 'tenants'),
       clock: () => NOW,
