@@ -18,7 +18,15 @@ jest.setTimeout(180_000);
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
-const context = { accountId: ACCOUNT, region: REGION, stackName: 'tenant-assistant-order-action-group-dev' };
+const context = {
+  accountId: ACCOUNT,
+  region: REGION,
+  stackName: 'tenant-assistant-order-action-group-dev',
+  // The provisioning role's offboarding report goes to auth's control bus (imported).
+  imports: {
+    'tenant-assistant-auth-dev-ControlEventBusArn': `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/tenant-assistant-control-dev`,
+  },
+};
 const PROFILE_ID = 'us.anthropic.claude-3-5-haiku-20241022-v1:0';
 const PROFILE_ARN = `arn:aws:bedrock:${REGION}:${ACCOUNT}:inference-profile/${PROFILE_ID}`;
 const UNDERLYING = 'anthropic.claude-3-5-haiku-20241022-v1:0';
