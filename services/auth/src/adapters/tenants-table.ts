@@ -5,6 +5,7 @@ import {
   PutCommand,
   ScanCommand,
   UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { OffboardingService } from '@tenant-assistant/contracts/events';
 import {
@@ -106,6 +107,21 @@ export const dynamoTenantRegistry = (
   };
 
   /** After a refused change: `undefined` when there is no tenant, else it is being offboarded. */
+  /** UpdateItem of one tenant's item, giving the item as it is now; undefined when its condition failed. */
+  const updateItem = async (
+    input: Omit<UpdateCommandInput, 'TableName' | 'ReturnValues'>,
+  ): Promise<TenantRecord | undefined> => {
+    try {
+      const { Attributes } = await request('UpdateItem', () =>
+        documents.send(new UpdateCommand({ TableName: tableName, ...input, ReturnValues: 'ALL_NEW' })),
+      );
+      return Attributes as TenantRecord;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  };
+
   const notLive = async (tenantId: string): Promise<undefined> => {
     const { Item } = await request('GetItem', () =>
       documents.send(new GetCommand({ TableName: tableName, Key: { tenantId }, ConsistentRead: true })),
@@ -153,114 +169,68 @@ export const dynamoTenantRegistry = (
         values[`:${field}`] = value;
         sets.push(`#${field} = :${field}`);
       }
-      try {
-        const { Attributes } = await request('UpdateItem', () =>
-          documents.send(
-            new UpdateCommand({
-              TableName: tableName,
-              Key: { tenantId },
-              UpdateExpression: `SET ${sets.join(', ')}`,
-              ConditionExpression: LIVE,
-              ExpressionAttributeNames: { ...names, ...LIVE_NAMES },
-              ExpressionAttributeValues: { ...values, ...LIVE_VALUES },
-              ReturnValues: 'ALL_NEW',
-            }),
-          ),
-        );
-        return Attributes as TenantRecord;
-      } catch (error) {
-        if (isConditionFailure(error)) return notLive(tenantId);
-        throw error;
-      }
+      const updated = await updateItem({
+        Key: { tenantId },
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: LIVE,
+        ExpressionAttributeNames: { ...names, ...LIVE_NAMES },
+        ExpressionAttributeValues: { ...values, ...LIVE_VALUES },
+      });
+      return updated ?? notLive(tenantId);
     },
 
     async setStatus(tenantId, status, now) {
-      try {
-        const { Attributes } = await request('UpdateItem', () =>
-          documents.send(
-            new UpdateCommand({
-              TableName: tableName,
-              Key: { tenantId },
-              UpdateExpression: 'SET #status = :status, #updatedAt = :updatedAt',
-              ConditionExpression: LIVE,
-              ExpressionAttributeNames: { '#updatedAt': 'updatedAt', ...LIVE_NAMES },
-              ExpressionAttributeValues: { ':status': status, ':updatedAt': now, ...LIVE_VALUES },
-              ReturnValues: 'ALL_NEW',
-            }),
-          ),
-        );
-        return Attributes as TenantRecord;
-      } catch (error) {
-        if (isConditionFailure(error)) return notLive(tenantId);
-        throw error;
-      }
+      const updated = await updateItem({
+        Key: { tenantId },
+        UpdateExpression: 'SET #status = :status, #updatedAt = :updatedAt',
+        ConditionExpression: LIVE,
+        ExpressionAttributeNames: { '#updatedAt': 'updatedAt', ...LIVE_NAMES },
+        ExpressionAttributeValues: { ':status': status, ':updatedAt': now, ...LIVE_VALUES },
+      });
+      return updated ?? notLive(tenantId);
     },
 
     async beginOffboarding(tenantId, now) {
-      try {
-        const { Attributes } = await request('UpdateItem', () =>
-          documents.send(
-            new UpdateCommand({
-              TableName: tableName,
-              Key: { tenantId },
-              UpdateExpression:
-                'SET #status = :offboarding, #updatedAt = :updatedAt, #offboarding = if_not_exists(#offboarding, :record)',
-              ConditionExpression: 'attribute_exists(tenantId) AND #status <> :offboarded',
-              ExpressionAttributeNames: {
-                '#status': 'status',
-                '#updatedAt': 'updatedAt',
-                '#offboarding': 'offboarding',
-              },
-              ExpressionAttributeValues: {
-                ':offboarding': 'OFFBOARDING',
-                ':offboarded': 'OFFBOARDED',
-                ':updatedAt': now,
-                ':record': newOffboardingRecord(now),
-              },
-              ReturnValues: 'ALL_NEW',
-            }),
-          ),
-        );
-        return Attributes as TenantRecord;
-      } catch (error) {
-        if (isConditionFailure(error)) return this.get(tenantId);
-        throw error;
-      }
+      const updated = await updateItem({
+        Key: { tenantId },
+        UpdateExpression:
+          'SET #status = :offboarding, #updatedAt = :updatedAt, #offboarding = if_not_exists(#offboarding, :record)',
+        ConditionExpression: 'attribute_exists(tenantId) AND #status <> :offboarded',
+        ExpressionAttributeNames: {
+          '#status': 'status',
+          '#updatedAt': 'updatedAt',
+          '#offboarding': 'offboarding',
+        },
+        ExpressionAttributeValues: {
+          ':offboarding': 'OFFBOARDING',
+          ':offboarded': 'OFFBOARDED',
+          ':updatedAt': now,
+          ':record': newOffboardingRecord(now),
+        },
+      });
+      return updated ?? this.get(tenantId);
     },
 
     async markOffboardingStep(tenantId, service, deleted, now) {
       const step: OffboardingStep = { status: 'DONE', doneAt: now, deleted };
-      try {
-        const { Attributes } = await request('UpdateItem', () =>
-          documents.send(
-            new UpdateCommand({
-              TableName: tableName,
-              Key: { tenantId },
-              UpdateExpression: 'SET #offboarding.#services.#service = :step, #updatedAt = :updatedAt',
-              ConditionExpression:
-                '#status = :offboarding AND #offboarding.#services.#service.#status <> :done',
-              ExpressionAttributeNames: {
-                '#status': 'status',
-                '#updatedAt': 'updatedAt',
-                '#offboarding': 'offboarding',
-                '#services': 'services',
-                '#service': service,
-              },
-              ExpressionAttributeValues: {
-                ':offboarding': 'OFFBOARDING',
-                ':done': 'DONE',
-                ':step': step,
-                ':updatedAt': now,
-              },
-              ReturnValues: 'ALL_NEW',
-            }),
-          ),
-        );
-        return Attributes as TenantRecord;
-      } catch (error) {
-        if (isConditionFailure(error)) return undefined;
-        throw error;
-      }
+      return updateItem({
+        Key: { tenantId },
+        UpdateExpression: 'SET #offboarding.#services.#service = :step, #updatedAt = :updatedAt',
+        ConditionExpression: '#status = :offboarding AND #offboarding.#services.#service.#status <> :done',
+        ExpressionAttributeNames: {
+          '#status': 'status',
+          '#updatedAt': 'updatedAt',
+          '#offboarding': 'offboarding',
+          '#services': 'services',
+          '#service': service,
+        },
+        ExpressionAttributeValues: {
+          ':offboarding': 'OFFBOARDING',
+          ':done': 'DONE',
+          ':step': step,
+          ':updatedAt': now,
+        },
+      });
     },
 
     async storeTombstone(tombstone) {
