@@ -27,6 +27,20 @@ export class TenantDataDeletionError extends ChatApiError {
   }
 }
 
+/**
+ * A `TenantOffboarded` named a tenant that auth's registry does not mark as offboarding (or does not
+ * know): nothing is deleted and the invocation fails.
+ */
+export class TenantNotOffboardingError extends ChatApiError {
+  constructor(tenantId: string, status: string | undefined) {
+    super(`Tenant ${tenantId} is not being offboarded (registry status: ${status ?? 'none'})`, {
+      code: 'TENANT_NOT_OFFBOARDING',
+      statusCode: 409,
+    });
+    this.name = 'TenantNotOffboardingError';
+  }
+}
+
 /** The request is malformed or fails validation: HTTP 400. */
 export class BadRequestError extends ChatApiError {
   /** What was wrong, by field (never echoes the submitted values); also appended to the message. */

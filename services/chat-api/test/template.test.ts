@@ -465,6 +465,7 @@ describe('chat-api template', () => {
       [
         'offboardTenant',
         [
+          'dynamodb:GetItem', // the tenant's status in auth's registry
           'dynamodb:Scan',
           'dynamodb:BatchWriteItem',
           'dynamodb:Query',

@@ -17,7 +17,7 @@ const standingOf = (item: Record<string, unknown>): TenantStanding => ({
 
 /**
  * Tenants as auth's tenant registry holds them (one item per tenant, key `tenantId`): read one
- * (GetItem) or page through all of them (Scan) for platform admins' usage reports.
+ * (GetItem, strongly consistent) or page through all of them (Scan) for platform admins' usage reports.
  *
  * @example const standings = createTenantStandings(documentClient, config.tenantRegistryTableName);
  */
@@ -27,7 +27,8 @@ export const createTenantStandings = (
 ): TenantStandings => ({
   async get(tenantId) {
     const { Item } = await client.send(
-      new GetCommand({ TableName: tableName(), Key: { tenantId }, ...PROJECTION }),
+      // Strongly consistent: offboarding reads the status auth has just written.
+      new GetCommand({ TableName: tableName(), Key: { tenantId }, ConsistentRead: true, ...PROJECTION }),
     );
     return Item ? standingOf(Item) : undefined;
   },

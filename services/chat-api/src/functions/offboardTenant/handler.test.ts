@@ -3,12 +3,19 @@ import {
   DeleteConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  ScanCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { OutgoingEvent } from '@tenant-assistant/contracts/events';
 import { createLogger } from '@tenant-assistant/tenant-context/logger';
 import { eventBridgeEvent, lambdaContext } from '@tenant-assistant/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createTenantData } from '../../adapters/tenant-data';
+import { createTenantStandings } from '../../adapters/tenant-standings';
 import { createHandler } from './handler';
 
 const documentsMock = mockClient(DynamoDBDocumentClient);
@@ -23,9 +30,11 @@ const tables = {
 const userA = '6f1c2e4a-0b7d-4c1e-9a53-2d8e7f6a5b4c';
 let published: OutgoingEvent[] = [];
 
+const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
 const handler = createHandler({
+  standings: createTenantStandings(documentClient, () => 'tenants'),
   tenantData: createTenantData(
-    DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })),
+    documentClient,
     () => new ApiGatewayManagementApiClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:1' }),
     () => tables,
   ),
@@ -50,6 +59,9 @@ beforeEach(() => {
   managementMock.reset();
   published = [];
   documentsMock.on(BatchWriteCommand).resolves({});
+  documentsMock
+    .on(GetCommand, { TableName: 'tenants', Key: { tenantId: 'acme' } })
+    .resolves({ Item: { tenantId: 'acme', tier: 'basic', status: 'OFFBOARDING' } });
   documentsMock.on(ScanCommand, { TableName: 'answers' }).resolves({
     Items: [{ userId: userA, answerId: `${userA}.01` }],
   });
@@ -146,6 +158,51 @@ describe('offboardTenant', () => {
 
     // Assess
     await expect(failed).rejects.toThrow(/unprocessed keys remain/);
+    expect(published).toHaveLength(0);
+  });
+
+  it('reads the tenant’s status strongly consistent before deleting anything', async () => {
+    // Act
+    await handler(offboarded(), lambdaContext());
+
+    // Assess
+    const [first] = documentsMock.calls();
+    expect(first?.args[0]).toBeInstanceOf(GetCommand);
+    expect(first?.args[0].input).toMatchObject({ TableName: 'tenants', ConsistentRead: true });
+  });
+
+  it('deletes again after the tombstone (a repeat reports zeros)', async () => {
+    // Prepare
+    documentsMock
+      .on(GetCommand, { TableName: 'tenants' })
+      .resolves({ Item: { tenantId: 'acme', status: 'OFFBOARDED' } });
+
+    // Act
+    const result = await handler(offboarded(), lambdaContext());
+
+    // Assess
+    expect(result.tenantId).toBe('acme');
+    expect(published).toHaveLength(1);
+  });
+
+  it.each([
+    ['an active tenant', { tenantId: 'acme', tier: 'basic', status: 'ACTIVE' }, /status: ACTIVE/],
+    ['a suspended tenant', { tenantId: 'acme', tier: 'basic', status: 'SUSPENDED' }, /status: SUSPENDED/],
+    ['a tenant the registry does not know', undefined, /status: none/],
+  ])('refuses a TenantOffboarded for %s, deleting and reporting nothing', async (_, item, reason) => {
+    // Prepare
+    documentsMock.on(GetCommand, { TableName: 'tenants' }).resolves({ Item: item });
+
+    // Act
+    const refused = handler(offboarded(), lambdaContext());
+
+    // Assess
+    await expect(refused).rejects.toMatchObject({
+      code: 'TENANT_NOT_OFFBOARDING',
+      message: expect.stringMatching(reason),
+    });
+    expect(documentsMock.calls().map((call) => call.args[0].constructor.name)).toEqual(['GetCommand']);
+    expect(managementMock.calls()).toHaveLength(0);
     expect(published).toHaveLength(0);
   });
 
