@@ -5,37 +5,12 @@
  * platform admin suspends tenant3 and tenant3-user's sign-in is refused with the reason.
  */
 import { adminRequest, signIn as apiSignIn, latestTemporaryPassword } from '@tenant-assistant/dev-stack';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ask, configOf, idTokenOf, setNewPassword, signIn, waitForChat } from './support/app';
-import { launchBrowser, newContext, screenshot, watchProblems } from './support/browser';
-import { type E2eStack, startE2eStack } from './support/stack';
+import type { Page } from 'playwright-core';
+import { ask, configOf, idTokenOf, setNewPassword, signIn } from './support/app';
+import { screenshot } from './support/browser';
+import { stackSuite } from './support/stack-suite';
 
-let env: E2eStack;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  [env, browser] = await Promise.all([startE2eStack(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await browser?.close();
-  await env?.close();
-});
-
-/** A seeded user's first sign-in in a fresh context (temporary password, then a new one). */
-const signedIn = async (username: string, password = env.passwordOf(username)) => {
-  const context = await newContext(browser);
-  contexts.push(context);
-  const page = await context.newPage();
-  const problems = watchProblems(page);
-  await page.goto(env.webUrl);
-  await signIn(page, username, password);
-  await setNewPassword(page, env.newPassword);
-  const who = await waitForChat(page);
-  return { page, problems, who };
-};
+const suite = stackSuite();
 
 const usernamesShown = (page: Page) => page.locator('tbody tr th[scope="row"]').allTextContents();
 
@@ -61,7 +36,7 @@ let tenantAdmin: Page;
 describe('admin area against the local stack', () => {
   it("tenant1's admin invites a user in the UI, who reads the temporary password from the local mailbox, signs in and chats", async () => {
     // Prepare
-    const admin = await signedIn('tenant1-admin');
+    const admin = await suite.firstSignIn('tenant1-admin');
     tenantAdmin = admin.page;
     // Act
     await tenantAdmin.getByRole('button', { name: 'Admin', exact: true }).click();
@@ -72,8 +47,8 @@ describe('admin area against the local stack', () => {
     await tenantAdmin.getByRole('button', { name: 'Send invitation', exact: true }).click();
     const notice = await tenantAdmin.getByRole('status').filter({ hasText: 'Invitation sent' }).textContent();
     await screenshot(tenantAdmin, 'stack-admin-users');
-    const password = latestTemporaryPassword({ dataDir: env.dataDir, username: 'tenant1-invitee' });
-    const invitee = await signedIn('tenant1-invitee', password);
+    const password = latestTemporaryPassword({ dataDir: suite.env.dataDir, username: 'tenant1-invitee' });
+    const invitee = await suite.firstSignIn('tenant1-invitee', { password });
     const answer = await ask(invitee.page, 'What is your return policy?');
     // Assess
     expect(notice).toContain('Invitation sent to invitee@tenant1.example');
@@ -86,11 +61,11 @@ describe('admin area against the local stack', () => {
 
   it("shows tenant1's admin none of tenant2's users, and refuses a URL or API request naming tenant2", async () => {
     // Act: the UI, and a URL naming tenant2
-    await tenantAdmin.goto(`${env.webUrl}/?admin=users&tenant=tenant2`);
+    await tenantAdmin.goto(`${suite.env.webUrl}/?admin=users&tenant=tenant2`);
     await tenantAdmin.getByRole('heading', { name: 'Users of tenant1' }).waitFor();
     await tenantAdmin.getByRole('row', { name: /^tenant1-invitee\b/ }).waitFor();
     const shown = await usernamesShown(tenantAdmin);
-    await tenantAdmin.goto(`${env.webUrl}/?admin=tenants&tenant=tenant2`);
+    await tenantAdmin.goto(`${suite.env.webUrl}/?admin=tenants&tenant=tenant2`);
     const refusedScreen = await tenantAdmin
       .getByRole('alert')
       .filter({ hasText: 'administrator role' })
@@ -109,13 +84,13 @@ describe('admin area against the local stack', () => {
     };
     // Assess: tenant2's admin reads their users back, unchanged
     const tenant2Admin = await apiSignIn(
-      env.info,
+      suite.env.info,
       'tenant2-admin',
-      env.passwordOf('tenant2-admin'),
-      env.newPassword,
+      suite.env.passwordOf('tenant2-admin'),
+      suite.env.newPassword,
     );
     const tenant2 = await adminRequest<{ items: { username: string; enabled: boolean }[] }>(
-      env.info,
+      suite.env.info,
       tenant2Admin,
       'GET',
       '/admin/users',
@@ -145,7 +120,7 @@ describe('admin area against the local stack', () => {
 
   it("lets a platform admin suspend tenant3 in the UI, after which tenant3-user's sign-in is refused with the reason", async () => {
     // Prepare
-    const platform = await signedIn('platform-admin');
+    const platform = await suite.firstSignIn('platform-admin');
     // Act
     await platform.page.getByRole('button', { name: 'Admin', exact: true }).click();
     await platform.page.getByRole('heading', { name: 'Tenants' }).waitFor();
@@ -154,15 +129,13 @@ describe('admin area against the local stack', () => {
     const row = await platform.page.getByRole('row', { name: /^tenant3\b/ }).textContent();
     await screenshot(platform.page, 'stack-admin-tenants');
     const tenant2 = await fetchAsPage(platform.page, 'GET', '/admin/tenants/tenant2');
-    const context = await newContext(browser);
-    contexts.push(context);
-    const user = await context.newPage();
-    await user.goto(env.webUrl);
-    await signIn(user, 'tenant3-user', env.passwordOf('tenant3-user'));
+    const user = await (await suite.context()).newPage();
+    await user.goto(suite.env.webUrl);
+    await signIn(user, 'tenant3-user', suite.env.passwordOf('tenant3-user'));
     const refusal = user.getByRole('alert').filter({ hasText: 'suspended' });
     const newPassword = user.getByRole('heading', { name: 'Choose a new password' });
     await refusal.or(newPassword).first().waitFor();
-    if (await newPassword.isVisible()) await setNewPassword(user, env.newPassword);
+    if (await newPassword.isVisible()) await setNewPassword(user, suite.env.newPassword);
     const message = await refusal.textContent();
     // Assess
     expect(row).toContain('SUSPENDED');

@@ -1,9 +1,9 @@
 import type { AdminRoles } from '@tenant-assistant/tenant-context';
-import { useEffect, useRef } from 'react';
 import type { AdminClient } from '../admin/admin-client';
 import { AdminTenants } from './AdminTenants';
 import { AdminUsers } from './AdminUsers';
 import type { AdminView } from './location';
+import { ScreenHead } from './ScreenHead';
 
 /**
  * The admin area: a tenant admin's Users, a platform admin's Tenants. Which screens are offered
@@ -25,34 +25,25 @@ export const AdminScreen = ({
   onView: (view: AdminView) => void;
   onClose: () => void;
 }) => {
-  const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => {
-    document.title = `Admin · ${view === 'users' ? 'Users' : 'Tenants'} · Tenant Assistant`;
-    heading.current?.focus();
-  }, [view]);
-
   return (
     <main className="admin">
-      <div className="usage-head">
-        <h1 ref={heading} tabIndex={-1}>
-          Admin
-        </h1>
-        <nav aria-label="Admin" className="actions">
-          {roles.tenantAdmin && (
-            <button type="button" aria-pressed={view === 'users'} onClick={() => onView('users')}>
-              Users
-            </button>
-          )}
-          {roles.platformAdmin && (
-            <button type="button" aria-pressed={view === 'tenants'} onClick={() => onView('tenants')}>
-              Tenants
-            </button>
-          )}
-          <button type="button" onClick={onClose}>
-            Back to the chat
+      <ScreenHead
+        heading="Admin"
+        pageTitle={`Admin · ${view === 'users' ? 'Users' : 'Tenants'} · Tenant Assistant`}
+        navLabel="Admin"
+        onClose={onClose}
+      >
+        {roles.tenantAdmin && (
+          <button type="button" aria-pressed={view === 'users'} onClick={() => onView('users')}>
+            Users
           </button>
-        </nav>
-      </div>
+        )}
+        {roles.platformAdmin && (
+          <button type="button" aria-pressed={view === 'tenants'} onClick={() => onView('tenants')}>
+            Tenants
+          </button>
+        )}
+      </ScreenHead>
       {view === 'users' ? (
         <AdminUsers key="users" admin={admin} tenantId={tenantId} />
       ) : (

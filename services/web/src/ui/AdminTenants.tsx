@@ -5,14 +5,13 @@ import {
 } from '@tenant-assistant/contracts/admin';
 import { detailSchemas } from '@tenant-assistant/contracts/events';
 import { TENANT_TIERS, type TenantTier } from '@tenant-assistant/tenant-context/tiers';
-import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
+import { type FormEvent, useId, useState } from 'react';
 import type { AdminClient, TenantFields } from '../admin/admin-client';
+import { Pager, usePages } from './Paged';
 import { noticeProps, useRequest } from './use-request';
 
 /** The contract's bounds of a return policy (the API checks them; the fields only hint). */
 const DAYS = detailSchemas.TenantOnboarded.shape.returnPolicyDays;
-
-type Page = { tenants: StoredTenant[]; cursor?: string; nextCursor?: string };
 
 const fieldsOf = (form: HTMLFormElement): TenantFields => {
   const data = new FormData(form);
@@ -67,40 +66,15 @@ const DefinitionFields = ({ tenant }: { tenant?: TenantRecord }) => {
 export const AdminTenants = ({ admin }: { admin: AdminClient }) => {
   const request = useRequest();
   const { run, busy } = request;
-  const [page, setPage] = useState<Page>();
+  const { page, load, show } = usePages(
+    request,
+    (cursor) => admin.listTenants(cursor),
+    (tenant: StoredTenant) => tenant.tenantId,
+  );
   const [editing, setEditing] = useState<string>();
   const [offboarding, setOffboarding] = useState<string>();
   const [typed, setTyped] = useState('');
   const id = useId();
-
-  const load = useCallback(
-    async (cursor?: string) => {
-      const loaded = await run(() => admin.listTenants(cursor));
-      if (loaded)
-        setPage({
-          tenants: loaded.items,
-          ...(cursor ? { cursor } : {}),
-          ...(loaded.nextCursor ? { nextCursor: loaded.nextCursor } : {}),
-        });
-    },
-    [admin, run],
-  );
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  const show = (tenant: StoredTenant) =>
-    setPage((current) => {
-      const tenants = current?.tenants ?? [];
-      const known = tenants.some((shown) => shown.tenantId === tenant.tenantId);
-      return {
-        ...current,
-        tenants: known
-          ? tenants.map((shown) => (shown.tenantId === tenant.tenantId ? tenant : shown))
-          : [tenant, ...tenants],
-      };
-    });
 
   const create = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -199,8 +173,8 @@ export const AdminTenants = ({ admin }: { admin: AdminClient }) => {
       {request.notice && <p {...noticeProps(request.notice)}>{request.notice.text}</p>}
 
       {!page && busy && <p role="status">Loading tenants…</p>}
-      {page && page.tenants.length === 0 && <p className="empty">No tenants on this page.</p>}
-      {page && page.tenants.length > 0 && (
+      {page && page.items.length === 0 && <p className="empty">No tenants on this page.</p>}
+      {page && page.items.length > 0 && (
         <div className="table-scroll">
           <table className="admin-table">
             <thead>
@@ -214,7 +188,7 @@ export const AdminTenants = ({ admin }: { admin: AdminClient }) => {
               </tr>
             </thead>
             <tbody>
-              {page.tenants.map((tenant) => (
+              {page.items.map((tenant) => (
                 <tr key={tenant.tenantId} data-tenant-id={tenant.tenantId}>
                   <th scope="row">{tenant.tenantId}</th>
                   <td>{isLive(tenant) ? tenant.name : '—'}</td>
@@ -305,18 +279,7 @@ export const AdminTenants = ({ admin }: { admin: AdminClient }) => {
           </table>
         </div>
       )}
-      <nav aria-label="Tenant pages" className="actions">
-        <button type="button" disabled={busy || !page?.cursor} onClick={() => void load()}>
-          First page
-        </button>
-        <button
-          type="button"
-          disabled={busy || !page?.nextCursor}
-          onClick={() => void load(page?.nextCursor)}
-        >
-          Next page
-        </button>
-      </nav>
+      <Pager label="Tenant pages" busy={busy} page={page} load={load} />
     </section>
   );
 };

@@ -1,6 +1,7 @@
 import type { TenantUserView } from '@tenant-assistant/contracts/admin';
-import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
+import { type FormEvent, useId, useState } from 'react';
 import type { AdminClient } from '../admin/admin-client';
+import { Pager, usePages } from './Paged';
 import { noticeProps, useRequest } from './use-request';
 
 /** Cognito's status of a user who has not signed in yet (the invitation can be sent again). */
@@ -12,8 +13,6 @@ const STATUS_LABEL: Record<string, string> = {
   RESET_REQUIRED: 'Must reset password',
 };
 
-type Page = { users: TenantUserView[]; cursor?: string; nextCursor?: string };
-
 /**
  * A tenant admin's users: the tenant is always the one of the admin's own token (the API takes it
  * from there; nothing here names a tenant). List by pages, invite, resend the invitation, disable /
@@ -22,36 +21,19 @@ type Page = { users: TenantUserView[]; cursor?: string; nextCursor?: string };
 export const AdminUsers = ({ admin, tenantId }: { admin: AdminClient; tenantId: string }) => {
   const request = useRequest();
   const { run, busy } = request;
-  const [page, setPage] = useState<Page>();
+  const {
+    page,
+    load,
+    show,
+    remove: drop,
+  } = usePages(
+    request,
+    (cursor) => admin.listUsers(cursor),
+    (user: TenantUserView) => user.username,
+  );
   const [deleting, setDeleting] = useState<string>();
   const usernameId = useId();
   const emailId = useId();
-
-  const load = useCallback(
-    async (cursor?: string) => {
-      const loaded = await run(() => admin.listUsers(cursor));
-      if (loaded)
-        setPage({
-          users: loaded.items,
-          ...(cursor ? { cursor } : {}),
-          ...(loaded.nextCursor ? { nextCursor: loaded.nextCursor } : {}),
-        });
-    },
-    [admin, run],
-  );
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  const replace = (user: TenantUserView) =>
-    setPage(
-      (current) =>
-        current && {
-          ...current,
-          users: current.users.map((shown) => (shown.username === user.username ? user : shown)),
-        },
-    );
 
   const invite = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -64,15 +46,49 @@ export const AdminUsers = ({ admin, tenantId }: { admin: AdminClient; tenantId: 
     );
     if (!invited) return;
     form.reset();
-    setPage((current) => ({
-      ...current,
-      users: [invited, ...(current?.users ?? []).filter((u) => u.username !== invited.username)],
-    }));
+    show(invited);
   };
 
   const act = (send: () => Promise<TenantUserView>, done: (user: TenantUserView) => string) => async () => {
     const user = await run(send, done);
-    if (user) replace(user);
+    if (user) show(user);
+  };
+
+  /** The buttons of a user's row: what each reads, its accessible name, what it sends and says after. */
+  const actionsFor = (user: TenantUserView) => {
+    const { username } = user;
+    return [
+      ...(user.status === INVITED
+        ? [
+            {
+              text: 'Resend invitation',
+              name: `Resend invitation to ${username}`,
+              send: () => admin.resendInvitation(username),
+              done: (u: TenantUserView) => `A new invitation was sent to ${u.email ?? u.username}.`,
+            },
+          ]
+        : []),
+      {
+        text: user.enabled ? 'Disable' : 'Enable',
+        name: `${user.enabled ? 'Disable' : 'Enable'} ${username}`,
+        send: () => admin.setUserEnabled(username, !user.enabled),
+        done: (u: TenantUserView) =>
+          `${u.username} is ${u.enabled ? 'enabled' : 'disabled: they cannot sign in'}.`,
+      },
+      {
+        text: 'Reset MFA',
+        name: `Reset MFA of ${username}`,
+        send: () => admin.resetMfa(username),
+        done: (u: TenantUserView) => `${u.username}'s authenticator app was reset.`,
+      },
+      {
+        text: user.tenantAdmin ? 'Revoke admin' : 'Make admin',
+        name: `${user.tenantAdmin ? 'Revoke admin of' : 'Make admin'} ${username}`,
+        send: () => admin.setTenantAdmin(username, !user.tenantAdmin),
+        done: (u: TenantUserView) =>
+          `${u.username} is ${u.tenantAdmin ? 'now a tenant admin' : 'no longer a tenant admin'}.`,
+      },
+    ];
   };
 
   const remove = async (username: string) => {
@@ -81,10 +97,7 @@ export const AdminUsers = ({ admin, tenantId }: { admin: AdminClient; tenantId: 
       () => `${username} was deleted.`,
     );
     setDeleting(undefined);
-    if (deleted)
-      setPage(
-        (current) => current && { ...current, users: current.users.filter((u) => u.username !== deleted) },
-      );
+    if (deleted) drop(deleted);
   };
 
   return (
@@ -114,8 +127,8 @@ export const AdminUsers = ({ admin, tenantId }: { admin: AdminClient; tenantId: 
       {request.notice && <p {...noticeProps(request.notice)}>{request.notice.text}</p>}
 
       {!page && busy && <p role="status">Loading users…</p>}
-      {page && page.users.length === 0 && <p className="empty">No users on this page.</p>}
-      {page && page.users.length > 0 && (
+      {page && page.items.length === 0 && <p className="empty">No users on this page.</p>}
+      {page && page.items.length > 0 && (
         <div className="table-scroll">
           <table className="admin-table">
             <thead>
@@ -128,60 +141,24 @@ export const AdminUsers = ({ admin, tenantId }: { admin: AdminClient; tenantId: 
               </tr>
             </thead>
             <tbody>
-              {page.users.map((user) => (
+              {page.items.map((user) => (
                 <tr key={user.username} data-username={user.username}>
                   <th scope="row">{user.username}</th>
                   <td>{user.email}</td>
                   <td>{user.enabled ? (STATUS_LABEL[user.status ?? ''] ?? user.status) : 'Disabled'}</td>
                   <td>{user.tenantAdmin ? 'Tenant admin' : 'User'}</td>
                   <td className="row-actions">
-                    {user.status === INVITED && (
+                    {actionsFor(user).map((action) => (
                       <button
+                        key={action.text}
                         type="button"
                         disabled={busy}
-                        aria-label={`Resend invitation to ${user.username}`}
-                        onClick={act(
-                          () => admin.resendInvitation(user.username),
-                          (u) => `A new invitation was sent to ${u.email ?? u.username}.`,
-                        )}
+                        aria-label={action.name}
+                        onClick={act(action.send, action.done)}
                       >
-                        Resend invitation
+                        {action.text}
                       </button>
-                    )}
-                    <button
-                      type="button"
-                      disabled={busy}
-                      aria-label={`${user.enabled ? 'Disable' : 'Enable'} ${user.username}`}
-                      onClick={act(
-                        () => admin.setUserEnabled(user.username, !user.enabled),
-                        (u) => `${u.username} is ${u.enabled ? 'enabled' : 'disabled: they cannot sign in'}.`,
-                      )}
-                    >
-                      {user.enabled ? 'Disable' : 'Enable'}
-                    </button>
-                    <button
-                      type="button"
-                      disabled={busy}
-                      aria-label={`Reset MFA of ${user.username}`}
-                      onClick={act(
-                        () => admin.resetMfa(user.username),
-                        (u) => `${u.username}'s authenticator app was reset.`,
-                      )}
-                    >
-                      Reset MFA
-                    </button>
-                    <button
-                      type="button"
-                      disabled={busy}
-                      aria-label={`${user.tenantAdmin ? 'Revoke admin of' : 'Make admin'} ${user.username}`}
-                      onClick={act(
-                        () => admin.setTenantAdmin(user.username, !user.tenantAdmin),
-                        (u) =>
-                          `${u.username} is ${u.tenantAdmin ? 'now a tenant admin' : 'no longer a tenant admin'}.`,
-                      )}
-                    >
-                      {user.tenantAdmin ? 'Revoke admin' : 'Make admin'}
-                    </button>
+                    ))}
                     {deleting === user.username ? (
                       <fieldset className="confirm">
                         <legend>Delete {user.username}?</legend>
@@ -214,18 +191,7 @@ export const AdminUsers = ({ admin, tenantId }: { admin: AdminClient; tenantId: 
           </table>
         </div>
       )}
-      <nav aria-label="User pages" className="actions">
-        <button type="button" disabled={busy || !page?.cursor} onClick={() => void load()}>
-          First page
-        </button>
-        <button
-          type="button"
-          disabled={busy || !page?.nextCursor}
-          onClick={() => void load(page?.nextCursor)}
-        >
-          Next page
-        </button>
-      </nav>
+      <Pager label="User pages" busy={busy} page={page} load={load} />
     </section>
   );
 };

@@ -17,21 +17,18 @@ import { useStore } from './use-store';
 
 type Props = { auth: AuthSession; config: AppConfig; user: SignedInUser };
 
+/** What both API clients need of the session: the browser's fetch and the (refreshed) ID token. */
+const sessionDeps = (auth: AuthSession) => ({
+  fetch: window.fetch.bind(window),
+  getIdToken: () => auth.getIdToken(),
+  onUnauthorized: () => auth.expire(),
+});
+
 const createApi = ({ auth, config }: Props): ApiClient =>
-  createApiClient({
-    apiUrl: config.apiUrl,
-    fetch: window.fetch.bind(window),
-    getIdToken: () => auth.getIdToken(),
-    onUnauthorized: () => auth.expire(),
-  });
+  createApiClient({ apiUrl: config.apiUrl, ...sessionDeps(auth) });
 
 const createAdmin = ({ auth, config }: Props): AdminClient =>
-  createAdminClient({
-    baseUrl: config.adminApiUrl,
-    fetch: window.fetch.bind(window),
-    getIdToken: () => auth.getIdToken(),
-    onUnauthorized: () => auth.expire(),
-  });
+  createAdminClient({ baseUrl: config.adminApiUrl, ...sessionDeps(auth) });
 
 /** The admin roles of the signed-in user's token (no role until the token is read). */
 const useAdminRoles = (auth: AuthSession): AdminRoles => {
