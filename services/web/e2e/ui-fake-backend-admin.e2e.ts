@@ -125,7 +125,13 @@ describe('admin area (fake backend)', () => {
     expect(await page.locator('body').textContent()).not.toContain(mail?.temporaryPassword);
     expect(admin.seen.filter((call) => /tenant2/.test(call))).toEqual([]);
     expect(await page.getByText('tenant2-user').count()).toBe(0);
-    // Act: ann signs in with the mailed password and chats
+    // Act: back to the chat (the admin screen leaves the URL), then ann signs in with the mailed password and chats
+    await page.getByRole('button', { name: 'Usage', exact: true }).click();
+    await page.getByRole('heading', { name: 'Usage' }).waitFor();
+    const usageSearch = new URL(page.url()).search;
+    await page.getByRole('button', { name: 'Back to the chat' }).click();
+    await page.getByLabel('Your question').waitFor();
+    expect(usageSearch).toBe('');
     await signOut(page);
     await page.goto(preview.url);
     await signIn(page, 'ann', mail?.temporaryPassword ?? '');

@@ -116,9 +116,19 @@ export const ChatScreen = (props: Props) => {
     setScreen({ kind: 'admin', view });
   };
 
-  /** Back to the chat (its conversation back in the URL). */
-  const closeScreen = () => {
+  /** Leaving the admin area puts the conversation back in the URL. */
+  const leaveAdmin = () => {
     if (screen.kind === 'admin') writeLocation({ conversationId: chat.getState().conversationId });
+  };
+
+  const openUsage = () => {
+    leaveAdmin();
+    setScreen({ kind: 'usage' });
+  };
+
+  /** Back to the chat. */
+  const closeScreen = () => {
+    leaveAdmin();
     setScreen({ kind: 'chat' });
     document.title = 'Chat · Tenant Assistant';
   };
@@ -157,7 +167,7 @@ export const ChatScreen = (props: Props) => {
           </button>
           {isAnyAdmin(roles) && (
             <>
-              <button type="button" aria-pressed={showingUsage} onClick={() => setScreen({ kind: 'usage' })}>
+              <button type="button" aria-pressed={showingUsage} onClick={openUsage}>
                 Usage
               </button>
               <button
