@@ -8,6 +8,7 @@ export default defineConfig({
     'src/orders.ts',
     'src/websocket.ts',
     'src/eventbridge.ts',
+    'src/admin.ts',
   ],
   format: ['esm', 'cjs'],
   dts: true,

@@ -1,3 +1,4 @@
+export * from './admin';
 export * from './events';
 export * from './http';
 export * from './orders';

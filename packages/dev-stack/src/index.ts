@@ -4,6 +4,7 @@
  */
 export * from './client';
 export { LOCAL_USER_POOL_ID, type LocalCognito, startLocalCognito } from './cognito';
+export { latestTemporaryPassword, type MailboxMessage, readMailbox } from './mailbox';
 export { invokeLocalLambda, LambdaInvokeError, startServerlessOffline } from './offline';
 export * from './orders';
 export * from './ports';

@@ -2,7 +2,7 @@
  * Against the running local stack (see support/stack.ts for the environment): sign-in with the
  * forced new password, answers streaming in per tenant, and isolation between users.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   type AnswerOnScreen,
   ask,
@@ -12,36 +12,13 @@ import {
   signIn,
   waitForChat,
 } from './support/app';
-import { launchBrowser, newContext, screenshot, watchProblems } from './support/browser';
-import { type E2eStack, startE2eStack } from './support/stack';
+import { screenshot, watchProblems } from './support/browser';
+import { stackSuite } from './support/stack-suite';
 
 const RETURN_POLICY = 'What is your return policy?';
 
-let env: E2eStack;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  [env, browser] = await Promise.all([startE2eStack(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await browser?.close();
-  await env?.close();
-});
-
-const firstSignIn = async (username: string, size: 'phone' | 'desktop' = 'desktop') => {
-  const context = await newContext(browser, size);
-  contexts.push(context);
-  const page = await context.newPage();
-  const problems = watchProblems(page);
-  await page.goto(env.webUrl);
-  await signIn(page, username, env.passwordOf(username));
-  await setNewPassword(page, env.newPassword);
-  const who = await waitForChat(page);
-  return { page, problems, who };
-};
+const suite = stackSuite();
+const firstSignIn = (username: string) => suite.firstSignIn(username);
 
 /** tenant1-user's session and first answer, shared by the isolation tests. */
 let tenant1: { page: Page; answer: AnswerOnScreen; conversationId: string };
@@ -50,16 +27,14 @@ let tenant2Page: Page;
 describe('web chat against the local stack', () => {
   it('tenant1-user signs in, sets a new password, asks for the return policy and sees "10 days" stream in', async () => {
     // Prepare
-    const context = await newContext(browser, 'phone');
-    contexts.push(context);
-    const page = await context.newPage();
+    const page = await (await suite.context('phone')).newPage();
     const problems = watchProblems(page);
-    await page.goto(env.webUrl);
+    await page.goto(suite.env.webUrl);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await screenshot(page, 'sign-in');
     // Act
-    await signIn(page, 'tenant1-user', env.passwordOf('tenant1-user'));
-    await setNewPassword(page, env.newPassword);
+    await signIn(page, 'tenant1-user', suite.env.passwordOf('tenant1-user'));
+    await setNewPassword(page, suite.env.newPassword);
     const who = await waitForChat(page);
     const answer = await ask(page, RETURN_POLICY);
     await screenshot(page, 'chat-tenant1');
@@ -86,10 +61,10 @@ describe('web chat against the local stack', () => {
 
   it("shows nothing of another user's answer opened by manipulating the URL", async () => {
     // Act
-    await tenant2Page.goto(`${env.webUrl}/?answer=${encodeURIComponent(tenant1.answer.answerId)}`);
+    await tenant2Page.goto(`${suite.env.webUrl}/?answer=${encodeURIComponent(tenant1.answer.answerId)}`);
     await tenant2Page.getByText('This answer was not found.').waitFor();
     const byAnswer = await tenant2Page.locator('main').textContent();
-    await tenant2Page.goto(`${env.webUrl}/?c=${encodeURIComponent(tenant1.conversationId)}`);
+    await tenant2Page.goto(`${suite.env.webUrl}/?c=${encodeURIComponent(tenant1.conversationId)}`);
     await tenant2Page.getByText('This conversation was not found.').waitFor();
     const byConversation = await tenant2Page.locator('main').textContent();
     // Assess
@@ -123,7 +98,7 @@ describe('web chat against the local stack', () => {
     tenant2Page.on('websocket', (socket) =>
       socket.on('framereceived', (frame) => frames.push(String(frame.payload))),
     );
-    await tenant2Page.goto(env.webUrl);
+    await tenant2Page.goto(suite.env.webUrl);
     await waitForChat(tenant2Page);
     await tenant2Page.waitForTimeout(1000); // socket open
     // Act: tenant1 asks again while tenant2 listens

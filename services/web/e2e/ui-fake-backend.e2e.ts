@@ -8,19 +8,13 @@ import { generateSync } from 'otplib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ask, enterCode, setNewPassword, signIn, signOut, waitForChat } from './support/app';
 import { launchBrowser, newContext, screenshot, watchProblems } from './support/browser';
+import { fakeAdmin } from './support/fake-admin';
 import { type FakeReply, type FakeUser, fakeUser, installFakeBackend } from './support/fake-backend';
+import { FAKE_CONFIG, FAKE_NEW_PASSWORD } from './support/fake-config';
 import { startPreview } from './support/preview';
 
-const CONFIG = {
-  region: 'us-east-1',
-  userPoolId: 'us-east-1_LocalDev1',
-  userPoolClientId: 'fakewebclient',
-  cognitoEndpoint: 'http://127.0.0.1:59229',
-  authFlow: 'USER_PASSWORD_AUTH',
-  apiUrl: 'http://127.0.0.1:59000',
-  webSocketUrl: 'ws://127.0.0.1:59001',
-};
-const NEW_PASSWORD = 'N3w-Passw0rd!';
+const CONFIG = FAKE_CONFIG;
+const NEW_PASSWORD = FAKE_NEW_PASSWORD;
 
 /** Prompts that already stalled once (the next try is answered). */
 const stalled = new Set<string>();
@@ -305,7 +299,7 @@ describe('web chat (fake backend)', () => {
 
   it("shows a tenant admin their tenant's usage with a bar per day, and steps to another month", async () => {
     // Prepare
-    const admin = fakeUser('tenant1-admin', 'tenant1');
+    const admin = fakeAdmin('tenant1-admin', 'tenant1', 'tenant');
     const { page, context, problems, backend } = await signedIn(admin);
     // Act
     await page.getByRole('button', { name: 'Usage' }).click();
@@ -343,9 +337,9 @@ describe('web chat (fake backend)', () => {
     await context.close();
   });
 
-  it('tells a user who is no admin that usage is for administrators, and shows no figures', async () => {
-    // Prepare
-    const user = fakeUser('tenant1-user', 'tenant1');
+  it('tells a user whose admin role was revoked since sign-in that usage is for administrators, and shows no figures', async () => {
+    // Prepare: the token still lists the admin group, the API no longer agrees
+    const user = fakeAdmin('tenant1-revoked', 'tenant1', 'tenant');
     const { page, context, problems } = await signedIn(user, 'phone');
     // Act
     await page.getByRole('button', { name: 'Usage' }).click();

@@ -9,6 +9,7 @@ const local = {
   authFlow: 'USER_PASSWORD_AUTH',
   apiUrl: 'http://127.0.0.1:3000/',
   webSocketUrl: 'ws://127.0.0.1:3001',
+  adminApiUrl: 'http://127.0.0.1:3010/',
 };
 
 const respond = (status: number, body: string) =>
@@ -22,7 +23,11 @@ describe('loadConfig', () => {
     const config = await loadConfig(fetchFn);
     // Assess
     expect(fetchFn).toHaveBeenCalledWith('/config.json', expect.objectContaining({ cache: 'no-store' }));
-    expect(config).toEqual({ ...local, apiUrl: 'http://127.0.0.1:3000' });
+    expect(config).toEqual({
+      ...local,
+      apiUrl: 'http://127.0.0.1:3000',
+      adminApiUrl: 'http://127.0.0.1:3010',
+    });
   });
 
   it('says the file is missing on HTTP 404', async () => {
@@ -83,6 +88,14 @@ describe('parseConfig', () => {
     );
     expect(() => parseConfig({ ...local, region: 'eu-west-1' })).toThrow(
       'userPoolId: must be a user pool of the configured region',
+    );
+  });
+
+  it('refuses a configuration without the admin API, or with one that is not http(s)', () => {
+    const { adminApiUrl: _, ...withoutAdminApi } = local;
+    expect(() => parseConfig(withoutAdminApi)).toThrow('adminApiUrl: Invalid input');
+    expect(() => parseConfig({ ...local, adminApiUrl: 'ws://127.0.0.1:3010' })).toThrow(
+      'adminApiUrl: must be a http:// or https:// URL',
     );
   });
 

@@ -16,7 +16,7 @@ const urlWithScheme = (schemes: readonly string[]) =>
     { message: `must be a ${schemes.map((s) => s.replace(':', '://')).join(' or ')} URL` },
   );
 
-/** `/config.json`: written at deploy time from the auth and chat-api outputs, or by the dev command. */
+/** `/config.json`: written at deploy time from the auth and chat-api outputs (the admin API is auth's), or by the dev command. */
 export const appConfigSchema = z
   .object({
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-east-1'),
@@ -26,6 +26,8 @@ export const appConfigSchema = z
     authFlow: z.enum(['USER_SRP_AUTH', 'USER_PASSWORD_AUTH']),
     apiUrl: urlWithScheme(['http:', 'https:']).transform((value) => value.replace(/\/+$/, '')),
     webSocketUrl: urlWithScheme(['ws:', 'wss:']).transform((value) => value.replace(/\/+$/, '')),
+    /** auth's admin API (its `AdminApiUrl` output): the admin area's users and tenants. */
+    adminApiUrl: urlWithScheme(['http:', 'https:']).transform((value) => value.replace(/\/+$/, '')),
   })
   .refine((config) => config.userPoolId.startsWith(`${config.region}_`), {
     message: 'must be a user pool of the configured region',

@@ -12,6 +12,7 @@ describe('localConfig', () => {
       authFlow: 'USER_PASSWORD_AUTH',
       apiUrl: 'http://127.0.0.1:3000',
       webSocketUrl: 'ws://127.0.0.1:3001',
+      adminApiUrl: 'http://127.0.0.1:3010',
     });
   });
 
@@ -39,7 +40,7 @@ describe('configFromEnv', () => {
 });
 
 describe('contentSecurityPolicy', () => {
-  it('lets the local app reach chat-api, its WebSocket and cognito-local only', () => {
+  it('lets the local app reach chat-api, its WebSocket, the admin API and cognito-local only', () => {
     // Act
     const csp = contentSecurityPolicy(localConfig({ userPoolClientId: 'c1' }), {
       upgradeInsecureRequests: false,
@@ -47,7 +48,7 @@ describe('contentSecurityPolicy', () => {
 
     // Assess
     expect(csp).toContain(
-      "connect-src 'self' http://127.0.0.1:3000 ws://127.0.0.1:3001 http://127.0.0.1:9229;",
+      "connect-src 'self' http://127.0.0.1:3000 ws://127.0.0.1:3001 http://127.0.0.1:3010 http://127.0.0.1:9229;",
     );
     expect(csp).not.toContain('upgrade-insecure-requests');
   });

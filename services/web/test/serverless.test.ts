@@ -9,6 +9,7 @@ const PARAMS = {
   userPoolClientId: 'webclient123',
   apiUrl: 'https://api123.execute-api.eu-west-1.amazonaws.com',
   webSocketUrl: 'wss://ws456.execute-api.eu-west-1.amazonaws.com/prod',
+  adminApiUrl: 'https://admin789.execute-api.eu-west-1.amazonaws.com',
 };
 
 /** Evaluates the intrinsic functions these tests meet; imports come from `imports`. */
@@ -200,7 +201,7 @@ describe('serverless.yml', () => {
       });
     });
 
-    it('allows scripts and styles only from the site, and connections only to chat-api and Cognito', () => {
+    it('allows scripts and styles only from the site, and connections only to chat-api, the admin API and Cognito', () => {
       // Prepare
       const { SecurityHeadersConfig: headers } = only(
         prod,
@@ -217,7 +218,7 @@ describe('serverless.yml', () => {
         "img-src 'self' data:",
         "font-src 'self'",
         "manifest-src 'self'",
-        "connect-src 'self' https://api123.execute-api.eu-west-1.amazonaws.com wss://ws456.execute-api.eu-west-1.amazonaws.com https://cognito-idp.eu-west-1.amazonaws.com",
+        "connect-src 'self' https://api123.execute-api.eu-west-1.amazonaws.com wss://ws456.execute-api.eu-west-1.amazonaws.com https://admin789.execute-api.eu-west-1.amazonaws.com https://cognito-idp.eu-west-1.amazonaws.com",
         "base-uri 'none'",
         "form-action 'self'",
         "frame-ancestors 'none'",
@@ -238,7 +239,7 @@ describe('serverless.yml', () => {
       expect(contentSecurityPolicy(config, { upgradeInsecureRequests: true })).toBe(deployed);
     });
 
-    it("builds connect-src from the chat-api stack's exports by default", () => {
+    it("builds connect-src from the chat-api and auth stacks' exports by default", () => {
       const { SecurityHeadersConfig: headers } = only(
         dev,
         'AWS::CloudFront::ResponseHeadersPolicy',
@@ -246,6 +247,7 @@ describe('serverless.yml', () => {
       const csp = JSON.stringify(headers.ContentSecurityPolicy.ContentSecurityPolicy);
       expect(csp).toContain('{"Fn::ImportValue":"tenant-assistant-chat-api-dev-HttpApiUrl"}');
       expect(csp).toContain('{"Fn::ImportValue":"tenant-assistant-chat-api-dev-ServiceEndpointWebsocket"}');
+      expect(csp).toContain('{"Fn::ImportValue":"tenant-assistant-auth-dev-AdminApiUrl"}');
     });
   });
 
@@ -270,6 +272,7 @@ describe('serverless.yml', () => {
         'tenant-assistant-auth-dev-WebClientId': 'importedclient',
         'tenant-assistant-chat-api-dev-HttpApiUrl': 'https://imported.example.com',
         'tenant-assistant-chat-api-dev-ServiceEndpointWebsocket': 'wss://imported.example.com/dev',
+        'tenant-assistant-auth-dev-AdminApiUrl': 'https://admin.imported.example.com',
       };
       // Act
       const config = parseConfig(JSON.parse(evaluate(dev.Outputs?.AppConfig?.Value, imports) as string));
@@ -281,6 +284,7 @@ describe('serverless.yml', () => {
         authFlow: 'USER_SRP_AUTH',
         apiUrl: 'https://imported.example.com',
         webSocketUrl: 'wss://imported.example.com/dev',
+        adminApiUrl: 'https://admin.imported.example.com',
       });
     });
   });

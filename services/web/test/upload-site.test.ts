@@ -19,6 +19,7 @@ const APP_CONFIG = {
   authFlow: 'USER_SRP_AUTH',
   apiUrl: 'https://api.example.com',
   webSocketUrl: 'wss://ws.example.com/dev',
+  adminApiUrl: 'https://admin.example.com',
 };
 
 const outputs = (overrides: Record<string, string | undefined> = {}) =>
@@ -144,6 +145,24 @@ describe('uploadSite', () => {
     );
     expect(error).toBeInstanceOf(PublishError);
     expect((error as Error).message).toContain('webSocketUrl: must be a ws:// or wss:// URL');
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
+  it('refuses an AppConfig output without the admin API (a stack deployed before the admin area)', async () => {
+    const { adminApiUrl: _, ...before } = APP_CONFIG;
+    cloudFormation.on(DescribeStacksCommand).resolves({
+      Stacks: [
+        {
+          StackName: 'x',
+          CreationTime: new Date(),
+          StackStatus: 'CREATE_COMPLETE',
+          Outputs: outputs({ AppConfig: JSON.stringify(before) }),
+        },
+      ],
+    });
+    await expect(uploadSite(deps(), { stage: 'dev', distDir: dist })).rejects.toThrow(
+      /AppConfig of tenant-assistant-web-dev is not a valid config\.json: .*adminApiUrl/,
+    );
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
 

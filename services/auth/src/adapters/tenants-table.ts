@@ -7,6 +7,7 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import type { TenantPage } from '@tenant-assistant/contracts/admin';
 import type { OffboardingService } from '@tenant-assistant/contracts/events';
 import {
   newOffboardingRecord,
@@ -19,10 +20,7 @@ import {
 import { InvalidInputError, TenantOffboardedError, TenantRegistryError } from '../errors';
 
 /** A page of tenants and the cursor of the next page (absent on the last). */
-export interface TenantPage {
-  items: StoredTenant[];
-  nextCursor?: string;
-}
+export type { TenantPage };
 
 /**
  * The tenant registry port: the auth service's own table of tenants (definition and status), one

@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { TENANT_ADMIN_ROLE, type TenantUserView } from '@tenant-assistant/contracts/admin';
 import { tenantAdminGroupName, tenantGroupName } from '@tenant-assistant/tenant-context';
 import type { AdminCaller } from '@tenant-assistant/tenant-context/admin';
 import * as z from 'zod';
@@ -23,16 +24,8 @@ export interface TenantUsersDeps {
   logger: Logger;
 }
 
-/** A user as the admin API shows it. */
-export interface TenantUserView {
-  username: string;
-  userId: string | undefined;
-  email: string | undefined;
-  status: string | undefined;
-  enabled: boolean;
-  createdAt: string | undefined;
-  tenantAdmin: boolean;
-}
+/** A user as the admin API shows it (the contract's view). */
+export type { TenantUserView } from '@tenant-assistant/contracts/admin';
 
 const view = (user: DirectoryUser, tenantAdmin: boolean): TenantUserView => ({
   username: user.username,
@@ -165,7 +158,7 @@ export const resetUserMfa = async (deps: TenantUsersDeps, tenantId: string, user
 };
 
 /** The body of a grant: the only grantable role is `tenant-admin`. */
-export const grantInput = z.strictObject({ role: z.enum(['tenant-admin', 'platform-admin']) });
+export const grantInput = z.strictObject({ role: z.enum([TENANT_ADMIN_ROLE, 'platform-admin']) });
 
 /**
  * Grants a user of the caller's tenant the tenant admin role. `platform-admin` is refused (403): no
@@ -193,8 +186,8 @@ export const revokeRole = async (
   username: string,
   role: string,
 ) => {
-  if (role !== 'tenant-admin') {
-    throw new InvalidInputError('revokeRole', ['role: only tenant-admin can be revoked here']);
+  if (role !== TENANT_ADMIN_ROLE) {
+    throw new InvalidInputError('revokeRole', [`role: only ${TENANT_ADMIN_ROLE} can be revoked here`]);
   }
   const tenantId = caller.tenant.tenantId;
   const user = await userOfTenant(deps, tenantId, username);

@@ -75,7 +75,9 @@ export const idTokenOf = (page: Page): Promise<string> =>
   });
 
 /** The app's /config.json as served. */
-export const configOf = async (page: Page): Promise<{ apiUrl: string; webSocketUrl: string }> =>
+export const configOf = async (
+  page: Page,
+): Promise<{ apiUrl: string; webSocketUrl: string; adminApiUrl: string }> =>
   page.evaluate(async () => (await fetch('/config.json')).json());
 
 export const signOut = async (page: Page): Promise<void> => {

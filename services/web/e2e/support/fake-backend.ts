@@ -16,6 +16,8 @@ export interface FakeUser {
   mustChangePassword: boolean;
   totpSecret?: string;
   pendingSecret?: string;
+  /** Cognito groups, carried in the ID token's `cognito:groups` (admin roles). */
+  groups?: string[];
 }
 
 export type FakeReply =
@@ -76,12 +78,13 @@ export const fakeIdToken = (user: FakeUser, expSeconds = Math.floor(Date.now() /
     sub: user.sub,
     'cognito:username': user.username,
     'custom:tenantId': user.tenantId,
+    ...(user.groups ? { 'cognito:groups': user.groups } : {}),
     token_use: 'id',
     iat: Math.floor(Date.now() / 1000),
     exp: expSeconds,
   })}.c2ln`;
 
-const subOfToken = (token: string | null | undefined): string | undefined => {
+export const subOfToken = (token: string | null | undefined): string | undefined => {
   try {
     const payload = JSON.parse(Buffer.from((token ?? '').split('.')[1] ?? '', 'base64url').toString('utf8'));
     return typeof payload.sub === 'string' ? payload.sub : undefined;
@@ -90,10 +93,10 @@ const subOfToken = (token: string | null | undefined): string | undefined => {
   }
 };
 
-const CORS = {
+export const CORS = {
   'access-control-allow-origin': '*',
   'access-control-allow-headers': '*',
-  'access-control-allow-methods': 'GET,POST,OPTIONS',
+  'access-control-allow-methods': 'GET,POST,PATCH,DELETE,OPTIONS',
 };
 
 export const fakeUser = (username: string, tenantId: string, password = 'Temp-Passw0rd!'): FakeUser => ({

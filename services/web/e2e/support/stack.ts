@@ -23,6 +23,10 @@ export const startE2eStack = async () => {
     const users = await seedStack(stack.info, { dataDir });
     return {
       webUrl: stack.info.webUrl,
+      /** The running system's addresses and client ids (e.g. the admin API, to check what the UI changed). */
+      info: stack.info,
+      /** Its data directory (the local mailbox, where Cognito's invitations land). */
+      dataDir,
       newPassword: NEW_PASSWORD,
       /** The temporary password the seed gave this user. */
       passwordOf: (username: string) => {

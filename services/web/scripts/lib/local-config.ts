@@ -9,6 +9,7 @@ export const LOCAL_DEFAULTS = {
   authFlow: 'USER_PASSWORD_AUTH',
   apiUrl: 'http://127.0.0.1:3000',
   webSocketUrl: 'ws://127.0.0.1:3001',
+  adminApiUrl: 'http://127.0.0.1:3010',
 } as const;
 
 /**
@@ -55,7 +56,7 @@ export const contentSecurityPolicy = (
     "img-src 'self' data:",
     "font-src 'self'",
     "manifest-src 'self'",
-    `connect-src 'self' ${originOf(config.apiUrl)} ${originOf(config.webSocketUrl)} ${cognito}`,
+    `connect-src 'self' ${originOf(config.apiUrl)} ${originOf(config.webSocketUrl)} ${originOf(config.adminApiUrl)} ${cognito}`,
     "base-uri 'none'",
     "form-action 'self'",
     "frame-ancestors 'none'",

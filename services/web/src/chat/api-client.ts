@@ -1,16 +1,8 @@
-import { errorBodySchema, type TenantUsageView, usageMonthSchema } from '@tenant-assistant/contracts/http';
+import { type TenantUsageView, usageMonthSchema } from '@tenant-assistant/contracts/http';
 import { MAX_PROMPT_LENGTH } from '@tenant-assistant/tenant-context';
 import * as z from 'zod';
-import {
-  AnswerNotFoundError,
-  ApiError,
-  ConversationNotFoundError,
-  NetworkError,
-  RateLimitedError,
-  ServiceUnavailableError,
-  SessionExpiredError,
-  type WebError,
-} from '../errors';
+import { AnswerNotFoundError, ApiError, ConversationNotFoundError, type WebError } from '../errors';
+import { commonErrorOf, createHttpClient, type HttpClientDeps, readFailure } from '../http-client';
 import { ANSWER_STATUSES, type AnswerStatus } from './answer-stream';
 
 /** Longest prompt chat-api accepts (the shared contract's limit). */
@@ -37,19 +29,9 @@ export interface ConversationSummary {
   readonly lastPromptAt: string;
 }
 
-export interface ApiClientDeps {
+export interface ApiClientDeps extends Omit<HttpClientDeps, 'baseUrl'> {
   /** chat-api base URL, without a trailing slash. */
   readonly apiUrl: string;
-  readonly fetch: typeof fetch;
-  /** A valid ID token (refreshed when near expiry); throws SessionExpiredError. */
-  readonly getIdToken: () => Promise<string>;
-  /** Called once the API refused the token (401). */
-  readonly onUnauthorized?: () => void;
-  /** Per-request timeout (default 15 s). */
-  readonly timeoutMs?: number;
-  /** Retries of a request answered 503 (default 3), after waits doubling from 1 s (or `Retry-After`). */
-  readonly maxRetries?: number;
-  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 export interface ApiClient {
@@ -158,8 +140,6 @@ const historySchema = z
 /** Answers per history page (chat-api's maximum). */
 export const HISTORY_PAGE_SIZE = 100;
 
-const envelopeSchema = errorBodySchema;
-
 /** What a user who is not an admin is told when they open the usage page. */
 export const ADMIN_ONLY_MESSAGE = "Usage is shown to your organisation's administrators only.";
 
@@ -167,11 +147,6 @@ const GENERIC: Record<number, string> = {
   400: 'The request was not accepted.',
   403: 'Your account is not assigned to a tenant. Contact your administrator.',
   413: `Your prompt is too long: keep it under ${MAX_PROMPT_LENGTH} characters.`,
-};
-
-const retryAfterSeconds = (header: string | null): number | undefined => {
-  const seconds = Number(header);
-  return header && Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : undefined;
 };
 
 /**
@@ -183,34 +158,15 @@ const retryAfterSeconds = (header: string | null): number | undefined => {
  * (`{"message":"Unauthorized"}`, `Too Many Requests`) map the same way.
  */
 export const errorFromResponse = async (response: Response): Promise<WebError> => {
-  const { status } = response;
-  let body: unknown;
-  try {
-    body = await response.json();
-  } catch {
-    body = undefined;
-  }
-  const envelope = envelopeSchema.safeParse(body);
-  const code = envelope.success ? envelope.data.error.code : `HTTP_${status}`;
-  if (status === 401) return new SessionExpiredError(body);
+  const failure = await readFailure(response);
+  const { status, code, body, serverMessage } = failure;
+  const common = commonErrorOf(failure);
+  if (common) return common;
   if (status === 404) {
     return code === 'CONVERSATION_NOT_FOUND'
       ? new ConversationNotFoundError(body)
       : new AnswerNotFoundError(body);
   }
-  if (status === 429)
-    return new RateLimitedError(retryAfterSeconds(response.headers.get('retry-after')), body, code);
-  if (status === 503)
-    return new ServiceUnavailableError(code, retryAfterSeconds(response.headers.get('retry-after')), body);
-  if (status >= 500) {
-    return new ApiError(
-      status,
-      code,
-      'Something went wrong on our side. Please try again in a moment.',
-      body,
-    );
-  }
-  const serverMessage = envelope.success ? envelope.data.error.message : undefined;
   const message =
     (status === 400 ? serverMessage : undefined) ??
     (status === 403 && code === 'ADMIN_ROLE_REQUIRED' ? ADMIN_ONLY_MESSAGE : undefined) ??
@@ -228,57 +184,8 @@ export const errorFromResponse = async (response: Response): Promise<WebError> =
  * @example const { answerId } = await api.submitPrompt('What is your return policy?');
  */
 export const createApiClient = (deps: ApiClientDeps): ApiClient => {
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const maxRetries = deps.maxRetries ?? 3;
-
-  /** One request; a 503 is retried with backoff (1 s, 2 s, 4 s, or what `Retry-After` says, at most 8 s). */
-  const request = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> => {
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        return await requestOnce(method, path, body);
-      } catch (error) {
-        if (!(error instanceof ServiceUnavailableError) || attempt >= maxRetries) throw error;
-        await sleep(Math.min(8000, (error.retryAfterSeconds ?? 2 ** attempt) * 1000));
-      }
-    }
-  };
-
-  const requestOnce = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> => {
-    const token = await deps.getIdToken();
-    let response: Response;
-    try {
-      response = await deps.fetch(`${deps.apiUrl}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(deps.timeoutMs ?? 15_000),
-      });
-    } catch (error) {
-      throw new NetworkError(error);
-    }
-    if (!response.ok) {
-      const error = await errorFromResponse(response);
-      if (error instanceof SessionExpiredError) deps.onUnauthorized?.();
-      throw error;
-    }
-    try {
-      return await response.json();
-    } catch (error) {
-      throw new ApiError(response.status, 'BAD_RESPONSE', 'The assistant sent an unreadable answer.', error);
-    }
-  };
-
-  const parse = <T>(schema: z.ZodType<T>, value: unknown): T => {
-    const result = schema.safeParse(value);
-    if (!result.success) {
-      throw new ApiError(200, 'BAD_RESPONSE', 'The assistant sent an unreadable answer.', result.error);
-    }
-    return result.data;
-  };
+  const { apiUrl, ...rest } = deps;
+  const { request, parse } = createHttpClient({ ...rest, baseUrl: apiUrl }, errorFromResponse);
 
   return {
     async submitPrompt(prompt, conversationId) {

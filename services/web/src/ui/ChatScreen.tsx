@@ -1,4 +1,7 @@
+import type { AdminRoles } from '@tenant-assistant/tenant-context';
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
+import { type AdminClient, createAdminClient } from '../admin/admin-client';
+import { adminRolesOfIdToken, isAnyAdmin, NO_ADMIN_ROLES } from '../auth/admin-roles';
 import type { SignedInUser } from '../auth/claims';
 import type { AuthSession } from '../auth/session';
 import { createAnswerSocket } from '../chat/answer-socket';
@@ -6,20 +9,50 @@ import type { ConversationSummary } from '../chat/api-client';
 import { type ApiClient, createApiClient, MAX_PROMPT_LENGTH } from '../chat/api-client';
 import { ChatSession, type Turn } from '../chat/chat-session';
 import type { AppConfig } from '../config';
-import { readLocation, writeLocation } from './location';
+import { AdminScreen, defaultAdminView } from './AdminScreen';
+import { type AdminView, readAdminView, readLocation, writeAdminView, writeLocation } from './location';
 import { TotpEnrolment } from './TotpEnrolment';
 import { UsageScreen } from './UsageScreen';
 import { useStore } from './use-store';
 
 type Props = { auth: AuthSession; config: AppConfig; user: SignedInUser };
 
+/** What both API clients need of the session: the browser's fetch and the (refreshed) ID token. */
+const sessionDeps = (auth: AuthSession) => ({
+  fetch: window.fetch.bind(window),
+  getIdToken: () => auth.getIdToken(),
+  onUnauthorized: () => auth.expire(),
+});
+
 const createApi = ({ auth, config }: Props): ApiClient =>
-  createApiClient({
-    apiUrl: config.apiUrl,
-    fetch: window.fetch.bind(window),
-    getIdToken: () => auth.getIdToken(),
-    onUnauthorized: () => auth.expire(),
-  });
+  createApiClient({ apiUrl: config.apiUrl, ...sessionDeps(auth) });
+
+const createAdmin = ({ auth, config }: Props): AdminClient =>
+  createAdminClient({ baseUrl: config.adminApiUrl, ...sessionDeps(auth) });
+
+/** The admin roles of the signed-in user's token (no role until the token is read). */
+const useAdminRoles = (auth: AuthSession): AdminRoles => {
+  const [roles, setRoles] = useState<AdminRoles>(NO_ADMIN_ROLES);
+  useEffect(() => {
+    let current = true;
+    auth
+      .getIdToken()
+      .then((token) => current && setRoles(adminRolesOfIdToken(token)))
+      .catch(() => undefined);
+    return () => {
+      current = false;
+    };
+  }, [auth]);
+  return roles;
+};
+
+/** What the signed-in user looks at: the chat, the usage page or an admin screen (from the URL at start). */
+type Screen = { kind: 'chat' } | { kind: 'usage' } | { kind: 'admin'; view: AdminView };
+
+const screenOfLocation = (): Screen => {
+  const view = readAdminView();
+  return view ? { kind: 'admin', view } : { kind: 'chat' };
+};
 
 const createChat = ({ auth, config, user }: Props, api: ApiClient) => {
   const getIdToken = () => auth.getIdToken();
@@ -42,10 +75,13 @@ const createChat = ({ auth, config, user }: Props, api: ApiClient) => {
 export const ChatScreen = (props: Props) => {
   const { auth, user } = props;
   const [api] = useState(() => createApi(props));
+  const [admin] = useState(() => createAdmin(props));
   const [chat] = useState(() => createChat(props, api));
   const state = useStore(chat);
+  const roles = useAdminRoles(auth);
   const [enrolling, setEnrolling] = useState(false);
-  const [showingUsage, setShowingUsage] = useState(false);
+  const [screen, setScreen] = useState<Screen>(screenOfLocation);
+  const showingUsage = screen.kind === 'usage';
   const prompt = useRef<HTMLTextAreaElement>(null);
   const promptId = useId();
   const hintId = useId();
@@ -56,6 +92,9 @@ export const ChatScreen = (props: Props) => {
     chat.start();
     prompt.current?.focus();
     const open = () => {
+      const next = screenOfLocation();
+      setScreen(next);
+      if (next.kind === 'admin') return;
       const { answerId, conversationId } = readLocation();
       if (answerId) void chat.openAnswer(answerId);
       else if (conversationId) void chat.openConversation(conversationId);
@@ -71,6 +110,28 @@ export const ChatScreen = (props: Props) => {
       chat.stop();
     };
   }, [chat]);
+
+  const openAdmin = (view: AdminView) => {
+    writeAdminView(view);
+    setScreen({ kind: 'admin', view });
+  };
+
+  /** Leaving the admin area puts the conversation back in the URL. */
+  const leaveAdmin = () => {
+    if (screen.kind === 'admin') writeLocation({ conversationId: chat.getState().conversationId });
+  };
+
+  const openUsage = () => {
+    leaveAdmin();
+    setScreen({ kind: 'usage' });
+  };
+
+  /** Back to the chat. */
+  const closeScreen = () => {
+    leaveAdmin();
+    setScreen({ kind: 'chat' });
+    document.title = 'Chat · Tenant Assistant';
+  };
 
   const send = async () => {
     const field = prompt.current;
@@ -97,16 +158,27 @@ export const ChatScreen = (props: Props) => {
           <button
             type="button"
             onClick={() => {
-              setShowingUsage(false);
+              closeScreen();
               chat.newConversation();
               prompt.current?.focus();
             }}
           >
             New conversation
           </button>
-          <button type="button" aria-pressed={showingUsage} onClick={() => setShowingUsage(true)}>
-            Usage
-          </button>
+          {isAnyAdmin(roles) && (
+            <>
+              <button type="button" aria-pressed={showingUsage} onClick={openUsage}>
+                Usage
+              </button>
+              <button
+                type="button"
+                aria-pressed={screen.kind === 'admin'}
+                onClick={() => openAdmin(defaultAdminView(roles))}
+              >
+                Admin
+              </button>
+            </>
+          )}
           <button type="button" onClick={() => setEnrolling(true)}>
             Authenticator app
           </button>
@@ -116,16 +188,18 @@ export const ChatScreen = (props: Props) => {
         </nav>
       </header>
 
-      {showingUsage && (
-        <UsageScreen
-          api={api}
-          onClose={() => {
-            setShowingUsage(false);
-            document.title = 'Chat · Tenant Assistant';
-          }}
+      {showingUsage && <UsageScreen api={api} onClose={closeScreen} />}
+      {screen.kind === 'admin' && (
+        <AdminScreen
+          admin={admin}
+          roles={roles}
+          tenantId={user.tenantId}
+          view={screen.view}
+          onView={openAdmin}
+          onClose={closeScreen}
         />
       )}
-      <div className="chat-body" hidden={showingUsage}>
+      <div className="chat-body" hidden={screen.kind !== 'chat'}>
         <Conversations
           conversations={state.conversations}
           current={state.conversationId}

@@ -1,8 +1,9 @@
 import type { TenantUsageView } from '@tenant-assistant/contracts/http';
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { ApiClient } from '../chat/api-client';
 import { userMessageOf } from '../errors';
 import { CHART, chartBars, formatShare, formatTokens, shiftMonth } from '../usage/usage-chart';
+import { ScreenHead } from './ScreenHead';
 
 type Load =
   | { kind: 'loading' }
@@ -17,13 +18,7 @@ type Load =
 export const UsageScreen = ({ api, onClose }: { api: ApiClient; onClose: () => void }) => {
   const [month, setMonth] = useState<string>();
   const [load, setLoad] = useState<Load>({ kind: 'loading' });
-  const heading = useRef<HTMLHeadingElement>(null);
   const chartTitleId = useId();
-
-  useEffect(() => {
-    document.title = 'Usage · Tenant Assistant';
-    heading.current?.focus();
-  }, []);
 
   useEffect(() => {
     let current = true;
@@ -40,30 +35,27 @@ export const UsageScreen = ({ api, onClose }: { api: ApiClient; onClose: () => v
   const shownMonth = load.kind === 'shown' ? load.view.month : month;
   return (
     <main className="usage">
-      <div className="usage-head">
-        <h1 ref={heading} tabIndex={-1}>
-          Usage{shownMonth ? ` · ${shownMonth}` : ''}
-        </h1>
-        <nav aria-label="Month" className="actions">
-          <button
-            type="button"
-            disabled={!shownMonth}
-            onClick={() => shownMonth && setMonth(shiftMonth(shownMonth, -1))}
-          >
-            Previous month
-          </button>
-          <button
-            type="button"
-            disabled={!shownMonth}
-            onClick={() => shownMonth && setMonth(shiftMonth(shownMonth, 1))}
-          >
-            Next month
-          </button>
-          <button type="button" onClick={onClose}>
-            Back to the chat
-          </button>
-        </nav>
-      </div>
+      <ScreenHead
+        heading={`Usage${shownMonth ? ` · ${shownMonth}` : ''}`}
+        pageTitle="Usage · Tenant Assistant"
+        navLabel="Month"
+        onClose={onClose}
+      >
+        <button
+          type="button"
+          disabled={!shownMonth}
+          onClick={() => shownMonth && setMonth(shiftMonth(shownMonth, -1))}
+        >
+          Previous month
+        </button>
+        <button
+          type="button"
+          disabled={!shownMonth}
+          onClick={() => shownMonth && setMonth(shiftMonth(shownMonth, 1))}
+        >
+          Next month
+        </button>
+      </ScreenHead>
       {load.kind === 'loading' && <p role="status">Loading usage…</p>}
       {load.kind === 'failed' && (
         <p className="error" role="alert">

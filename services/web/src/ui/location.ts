@@ -21,3 +21,24 @@ export const writeLocation = ({ conversationId }: { conversationId: string | und
   if (search === window.location.search) return;
   window.history.pushState(null, '', `${window.location.pathname}${search}`);
 };
+
+/** The admin area's screens, kept in the URL as `?admin=users` / `?admin=tenants`. */
+export const ADMIN_VIEWS = ['users', 'tenants'] as const;
+export type AdminView = (typeof ADMIN_VIEWS)[number];
+
+/**
+ * The admin screen the URL asks for, if any. Any other parameter (e.g. a tenant id) is ignored: a
+ * tenant admin's users are always those of their own token's tenant, and the API decides who may
+ * see tenants.
+ */
+export const readAdminView = (search: string = window.location.search): AdminView | undefined => {
+  const view = new URLSearchParams(search).get('admin');
+  return (ADMIN_VIEWS as readonly string[]).includes(view ?? '') ? (view as AdminView) : undefined;
+};
+
+/** Puts an admin screen in the URL (a new history entry, so Back returns to the chat). */
+export const writeAdminView = (view: AdminView): void => {
+  const search = `?${new URLSearchParams({ admin: view }).toString()}`;
+  if (search === window.location.search) return;
+  window.history.pushState(null, '', `${window.location.pathname}${search}`);
+};

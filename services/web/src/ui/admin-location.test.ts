@@ -1,0 +1,14 @@
+import { readAdminView } from './location';
+
+describe('readAdminView', () => {
+  it('reads the admin screen from ?admin=', () => {
+    expect(readAdminView('?admin=users')).toBe('users');
+    expect(readAdminView('?admin=tenants')).toBe('tenants');
+  });
+
+  it('ignores an unknown screen, and any tenant named in the URL', () => {
+    expect(readAdminView('?admin=secrets')).toBeUndefined();
+    expect(readAdminView('?c=01JD')).toBeUndefined();
+    expect(readAdminView('?admin=users&tenant=tenant2')).toBe('users');
+  });
+});
