@@ -17,6 +17,27 @@ describe('authErrorFrom', () => {
     [{ code: 'Weird' }, 'totpSetup', 'Could not set up the authenticator app'],
     [new Error('boom'), 'signIn', 'Sign-in failed. Please try again.'],
     [undefined, 'signIn', 'Sign-in failed. Please try again.'],
+    [
+      {
+        code: 'UserLambdaValidationException',
+        message: 'PreTokenGeneration failed with error Sign-in refused: your account is suspended.',
+      },
+      'signIn',
+      'Sign-in was refused: your account is suspended.',
+    ],
+    [
+      {
+        code: 'UserLambdaValidationException',
+        message: 'PreTokenGeneration failed with error tenant unknown.',
+      },
+      'signIn',
+      'Sign-in was refused: tenant unknown.',
+    ],
+    [
+      { code: 'UserLambdaValidationException', message: 'odd' },
+      'signIn',
+      'Sign-in was refused for this account.',
+    ],
   ] as const)('maps %j at %s to a sentence for the user', (failure, step, expected) => {
     // Act
     const error = authErrorFrom(failure, step);

@@ -47,7 +47,11 @@ export const authErrorFrom = (error: unknown, step: AuthStepName): AuthError => 
     case 'TooManyFailedAttemptsException':
       return make('Too many attempts. Wait a few minutes and try again.');
     case 'UserLambdaValidationException': {
-      const reason = /failed with error (.*?)\.?$/i.exec(message)?.[1]?.trim();
+      // The trigger's own message already says "Sign-in refused: …": keep only its reason.
+      const reason = /failed with error (.*?)\.?$/i
+        .exec(message)?.[1]
+        ?.replace(/^sign-in (was )?refused:\s*/i, '')
+        .trim();
       return make(reason ? `Sign-in was refused: ${reason}.` : 'Sign-in was refused for this account.');
     }
     case 'NetworkError':
