@@ -1,0 +1,103 @@
+import { badTokens } from '@tenant-assistant/testing';
+import { type AdminRequest, route } from '../../../test/support/admin-api';
+import {
+  acme,
+  call,
+  cognitoMock,
+  documentsMock,
+  plainSub,
+  platformSub,
+  tokenOf,
+  useTenantsAdmin,
+  writes,
+} from '../../../test/support/tenants-admin';
+
+useTenantsAdmin();
+
+const routes: AdminRequest[] = [
+  route('GET /admin/tenants'),
+  { ...route('POST /admin/tenants'), body: acme },
+  { ...route('PATCH /admin/tenants/{tenantId}', { tenantId: 'tenant2' }), body: { returnPolicyDays: 1 } },
+  route('POST /admin/tenants/{tenantId}/suspend', { tenantId: 'tenant2' }),
+  {
+    ...route('POST /admin/tenants/{tenantId}/offboard', { tenantId: 'tenant2' }),
+    body: { confirm: 'tenant2' },
+  },
+];
+
+describe('tenantsAdmin refusals (nothing is read or written)', () => {
+  it.each(routes)('refuses a tenant admin on $routeKey with 403', async (request) => {
+    // Prepare
+    const token = await tokenOf('tenant1-admin', plainSub);
+
+    // Act
+    const response = await call({ ...request, token });
+
+    // Assess
+    expect(response).toEqual({
+      statusCode: 403,
+      body: {
+        error: { code: 'ADMIN_ROLE_REQUIRED', message: 'This action requires the platform admin role' },
+      },
+    });
+    expect(writes()).toHaveLength(0);
+    expect(documentsMock.calls()).toHaveLength(0);
+  });
+
+  it.each(routes)('refuses a plain user on $routeKey with 403', async (request) => {
+    // Prepare
+    const token = await tokenOf('tenant1-user', plainSub);
+
+    // Act
+    const response = await call({ ...request, token });
+
+    // Assess
+    expect(response.statusCode).toBe(403);
+    expect(writes()).toHaveLength(0);
+  });
+
+  it.each(routes)('refuses a forged token on $routeKey with 401', async (request) => {
+    // Prepare
+    const forged = badTokens.algNone({
+      sub: platformSub,
+      'cognito:username': 'platform-admin',
+      tenantId: 'tenant1',
+    });
+
+    // Act
+    const response = await call({ ...request, token: forged });
+
+    // Assess
+    expect(response.statusCode).toBe(401);
+    expect(cognitoMock.calls()).toHaveLength(0);
+    expect(writes()).toHaveLength(0);
+  });
+
+  it.each(routes)('refuses a tenant-less token on $routeKey with 403', async (request) => {
+    // Prepare
+    const token = await tokenOf('platform-admin', platformSub, null);
+
+    // Act
+    const response = await call({ ...request, token });
+
+    // Assess
+    expect(response.statusCode).toBe(403);
+    expect(cognitoMock.calls()).toHaveLength(0);
+    expect(writes()).toHaveLength(0);
+  });
+
+  it('refuses a missing token with 401 and a user that no longer exists with 401', async () => {
+    // Prepare
+    const list = route('GET /admin/tenants');
+    const token = await tokenOf('gone', plainSub);
+
+    // Act
+    const anonymous = await call(list);
+    const deleted = await call({ ...list, token });
+
+    // Assess
+    expect(anonymous.statusCode).toBe(401);
+    expect(deleted.statusCode).toBe(401);
+    expect(writes()).toHaveLength(0);
+  });
+});
