@@ -65,7 +65,10 @@ describe('serverless.yml', () => {
 
   describe('bucket', () => {
     it('blocks every kind of public access, encrypts at rest and enforces bucket-owner objects', () => {
+      // Act
       const bucket = resource(prod, 'WebBucket');
+
+      // Assess
       expect(bucket.PublicAccessBlockConfiguration).toEqual({
         BlockPublicAcls: true,
         BlockPublicPolicy: true,
@@ -85,6 +88,7 @@ describe('serverless.yml', () => {
       // Prepare
       const policy = resource(prod, 'WebBucketPolicy');
       const [allow, deny] = policy.PolicyDocument.Statement;
+
       // Assess
       expect(allow).toEqual({
         Sid: 'CloudFrontReadsThroughOriginAccessControl',
@@ -115,6 +119,7 @@ describe('serverless.yml', () => {
       // Prepare
       const oac = only(prod, 'AWS::CloudFront::OriginAccessControl');
       const { DistributionConfig: config } = only(prod, 'AWS::CloudFront::Distribution');
+
       // Assess
       expect(oac.OriginAccessControlConfig).toMatchObject({
         OriginAccessControlOriginType: 's3',
@@ -132,7 +137,10 @@ describe('serverless.yml', () => {
     });
 
     it('redirects to HTTPS and applies the security headers on every behaviour', () => {
+      // Act
       const { DistributionConfig: config } = only(prod, 'AWS::CloudFront::Distribution');
+
+      // Assess
       for (const behaviour of [config.DefaultCacheBehavior, ...config.CacheBehaviors]) {
         expect(behaviour.ViewerProtocolPolicy).toBe('redirect-to-https');
         expect(behaviour.ResponseHeadersPolicyId).toEqual({ Ref: 'WebResponseHeadersPolicy' });
@@ -141,7 +149,10 @@ describe('serverless.yml', () => {
     });
 
     it('never caches config.json', () => {
+      // Act
       const { DistributionConfig: config } = only(prod, 'AWS::CloudFront::Distribution');
+
+      // Assess
       expect(config.CacheBehaviors).toEqual([
         expect.objectContaining({
           PathPattern: '/config.json',
@@ -158,6 +169,7 @@ describe('serverless.yml', () => {
         event: unknown,
       ) => Promise<{ uri: string }>;
       const route = async (uri: string) => (await handler({ request: { uri } })).uri;
+
       // Assess
       expect(fn.FunctionConfig.Runtime).toBe('cloudfront-js-2.0');
       expect(config.DefaultCacheBehavior.FunctionAssociations).toEqual([
@@ -173,6 +185,7 @@ describe('serverless.yml', () => {
     });
 
     it('uses every edge location in prod and the cheapest price class elsewhere', () => {
+      // Act / Assess
       expect(only(prod, 'AWS::CloudFront::Distribution').DistributionConfig.PriceClass).toBe(
         'PriceClass_All',
       );
@@ -182,10 +195,13 @@ describe('serverless.yml', () => {
 
   describe('security headers', () => {
     it('sets HSTS, nosniff, DENY framing and a strict referrer policy, overriding the origin', () => {
+      // Act
       const { SecurityHeadersConfig: headers } = only(
         prod,
         'AWS::CloudFront::ResponseHeadersPolicy',
       ).ResponseHeadersPolicyConfig;
+
+      // Assess
       expect(headers.StrictTransportSecurity).toEqual({
         AccessControlMaxAgeSec: 63072000,
         IncludeSubdomains: true,
@@ -206,8 +222,10 @@ describe('serverless.yml', () => {
         prod,
         'AWS::CloudFront::ResponseHeadersPolicy',
       ).ResponseHeadersPolicyConfig;
+
       // Act
       const csp = evaluate(headers.ContentSecurityPolicy.ContentSecurityPolicy) as string;
+
       // Assess
       expect(headers.ContentSecurityPolicy.Override).toBe(true);
       expect(csp.split('; ')).toEqual([
@@ -229,21 +247,31 @@ describe('serverless.yml', () => {
     });
 
     it('matches the policy vite preview serves locally (scripts/lib/local-config.ts)', () => {
+      // Prepare
       const { SecurityHeadersConfig: headers } = only(
         prod,
         'AWS::CloudFront::ResponseHeadersPolicy',
       ).ResponseHeadersPolicyConfig;
       const deployed = evaluate(headers.ContentSecurityPolicy.ContentSecurityPolicy) as string;
+
+      // Act
       const config = parseConfig({ ...PARAMS, region: 'eu-west-1', authFlow: 'USER_SRP_AUTH' });
+
+      // Assess
       expect(contentSecurityPolicy(config, { upgradeInsecureRequests: true })).toBe(deployed);
     });
 
     it("builds connect-src from the chat-api stack's exports by default", () => {
+      // Prepare
       const { SecurityHeadersConfig: headers } = only(
         dev,
         'AWS::CloudFront::ResponseHeadersPolicy',
       ).ResponseHeadersPolicyConfig;
+
+      // Act
       const csp = JSON.stringify(headers.ContentSecurityPolicy.ContentSecurityPolicy);
+
+      // Assess
       expect(csp).toContain('{"Fn::ImportValue":"tenant-assistant-chat-api-dev-HttpApiUrl"}');
       expect(csp).toContain('{"Fn::ImportValue":"tenant-assistant-chat-api-dev-ServiceEndpointWebsocket"}');
     });
@@ -251,6 +279,7 @@ describe('serverless.yml', () => {
 
   describe('outputs', () => {
     it('exports domain, URL, distribution id and bucket name as <service>-<stage>-<key>', () => {
+      // Act / Assess
       for (const key of ['DistributionDomainName', 'WebUrl', 'DistributionId', 'BucketName']) {
         expect(prod.Outputs?.[key]?.Export?.Name).toBe(`tenant-assistant-web-prod-${key}`);
       }
@@ -259,6 +288,7 @@ describe('serverless.yml', () => {
     it('resolves config.json from the stage parameters into a valid app configuration', () => {
       // Act
       const config = parseConfig(JSON.parse(evaluate(prod.Outputs?.AppConfig?.Value) as string));
+
       // Assess
       expect(config).toEqual({ ...PARAMS, region: 'eu-west-1', authFlow: 'USER_SRP_AUTH' });
     });
@@ -271,8 +301,10 @@ describe('serverless.yml', () => {
         'tenant-assistant-chat-api-dev-HttpApiUrl': 'https://imported.example.com',
         'tenant-assistant-chat-api-dev-ServiceEndpointWebsocket': 'wss://imported.example.com/dev',
       };
+
       // Act
       const config = parseConfig(JSON.parse(evaluate(dev.Outputs?.AppConfig?.Value, imports) as string));
+
       // Assess
       expect(config).toEqual({
         region: 'us-east-1',

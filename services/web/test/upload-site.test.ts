@@ -66,8 +66,10 @@ describe('uploadSite', () => {
         { StackName: 'x', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: outputs() },
       ],
     });
+
     // Act
     const result = await uploadSite(deps(), { stage: 'prod', distDir: dist });
+
     // Assess
     const puts = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
     expect(puts.map((put) => [put.Key, put.ContentType, put.CacheControl])).toEqual([
@@ -93,10 +95,13 @@ describe('uploadSite', () => {
   });
 
   it('refuses when the stack is not deployed, and uploads nothing', async () => {
+    // Prepare
     const missing = Object.assign(new Error('Stack with id tenant-assistant-web-dev does not exist'), {
       name: 'ValidationError',
     });
     cloudFormation.on(DescribeStacksCommand).rejects(missing);
+
+    // Act / Assess
     await expect(uploadSite(deps(), { stage: 'dev', distDir: dist })).rejects.toThrow(
       'Stack tenant-assistant-web-dev not found: run `serverless deploy --stage dev` first',
     );
@@ -104,15 +109,19 @@ describe('uploadSite', () => {
   });
 
   it('says why the stack could not be read (e.g. no credentials)', async () => {
+    // Prepare
     cloudFormation
       .on(DescribeStacksCommand)
       .rejects(new Error('Could not load credentials from any providers'));
+
+    // Act / Assess
     await expect(uploadSite(deps(), { stage: 'dev', distDir: dist })).rejects.toThrow(
       'Could not read stack tenant-assistant-web-dev: Could not load credentials from any providers',
     );
   });
 
   it('refuses a stack without the expected outputs', async () => {
+    // Prepare
     cloudFormation.on(DescribeStacksCommand).resolves({
       Stacks: [
         {
@@ -123,12 +132,15 @@ describe('uploadSite', () => {
         },
       ],
     });
+
+    // Act / Assess
     await expect(uploadSite(deps(), { stage: 'dev', distDir: dist })).rejects.toThrow(
       'has no output(s) BucketName',
     );
   });
 
   it('refuses an AppConfig output that is not a valid configuration, and uploads nothing', async () => {
+    // Prepare
     cloudFormation.on(DescribeStacksCommand).resolves({
       Stacks: [
         {
@@ -139,15 +151,20 @@ describe('uploadSite', () => {
         },
       ],
     });
+
+    // Act
     const error = await uploadSite(deps(), { stage: 'dev', distDir: dist }).catch(
       (caught: unknown) => caught,
     );
+
+    // Assess
     expect(error).toBeInstanceOf(PublishError);
     expect((error as Error).message).toContain('webSocketUrl: must be a ws:// or wss:// URL');
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
 
   it('refuses when nothing was built', async () => {
+    // Prepare
     cloudFormation.on(DescribeStacksCommand).resolves({
       Stacks: [
         { StackName: 'x', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: outputs() },
@@ -157,6 +174,8 @@ describe('uploadSite', () => {
       'run `pnpm run build` first',
     );
     await rm(join(dist, 'index.html'));
+
+    // Act / Assess
     await expect(uploadSite(deps(), { stage: 'dev', distDir: dist })).rejects.toThrow('has no index.html');
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
@@ -164,6 +183,7 @@ describe('uploadSite', () => {
 
 describe('contentTypeOf / cacheControlOf', () => {
   it('serves known types and caches only hashed assets for long', () => {
+    // Act / Assess
     expect(contentTypeOf('a/B.SVG')).toBe('image/svg+xml');
     expect(contentTypeOf('blob')).toBe('application/octet-stream');
     expect(cacheControlOf('assets/x.js')).toContain('immutable');

@@ -36,8 +36,10 @@ describe('createApiClient', () => {
     it('posts the prompt with the ID token as Bearer and returns answer and conversation ids', async () => {
       // Prepare
       const { api, fetchFn } = setup(json(202, { answerId: ANSWER_ID, conversationId: 'c1' }));
+
       // Act
       const result = await api.submitPrompt('  What is your return policy? ', 'c1');
+
       // Assess
       expect(result).toEqual({ answerId: ANSWER_ID, conversationId: 'c1' });
       const [url, init = {}] = fetchFn.mock.calls[0] ?? [];
@@ -54,14 +56,22 @@ describe('createApiClient', () => {
     });
 
     it('sends no conversationId for a new conversation', async () => {
+      // Prepare
       const { api, fetchFn } = setup(json(202, { answerId: ANSWER_ID, conversationId: 'new' }));
+
+      // Act
       await api.submitPrompt('Hi');
+
+      // Assess
       const init = fetchFn.mock.calls[0]?.[1] ?? {};
       expect(JSON.parse(init.body as string)).toEqual({ prompt: 'Hi' });
     });
 
     it('refuses empty and oversize prompts without calling the API', async () => {
+      // Prepare
       const { api, fetchFn } = setup(json(202, {}));
+
+      // Act / Assess
       await expect(api.submitPrompt('   ')).rejects.toMatchObject({ userMessage: 'Type a question first.' });
       await expect(api.submitPrompt('x'.repeat(MAX_PROMPT_LENGTH + 1))).rejects.toMatchObject({
         statusCode: 413,
@@ -70,10 +80,15 @@ describe('createApiClient', () => {
     });
 
     it('turns 429 into a rate-limit message with the Retry-After wait', async () => {
+      // Prepare
       const { api } = setup(
         json(429, { error: { code: 'RATE_LIMITED', message: 'Too many prompts' } }, { 'retry-after': '30' }),
       );
+
+      // Act
       const error = await api.submitPrompt('Hi').catch((caught: unknown) => caught);
+
+      // Assess
       expect(error).toBeInstanceOf(RateLimitedError);
       expect(error).toMatchObject({
         statusCode: 429,
@@ -104,10 +119,15 @@ describe('createApiClient', () => {
     });
 
     it('says until when a spent monthly token budget lasts', async () => {
+      // Prepare
       const { api } = setup(
         json(429, { error: { code: 'TOKEN_BUDGET_EXHAUSTED', message: 'x' } }, { 'retry-after': '864000' }),
       );
+
+      // Act
       const error = (await api.submitPrompt('Hi').catch((caught: unknown) => caught)) as RateLimitedError;
+
+      // Assess
       expect(error.code).toBe('TOKEN_BUDGET_EXHAUSTED');
       expect(error.userMessage).toMatch(
         /^Your organisation has used this month's assistant budget\. Wait until \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC, or ask/,
@@ -115,23 +135,32 @@ describe('createApiClient', () => {
     });
 
     it("shows the tier's length limit of a 413 PROMPT_TOO_LONG", async () => {
+      // Prepare
       const { api } = setup(
         json(413, { error: { code: 'PROMPT_TOO_LONG', message: 'prompt must be at most 1000 characters' } }),
       );
+
+      // Act / Assess
       await expect(api.submitPrompt('Hi')).rejects.toMatchObject({
         userMessage: 'Your prompt is too long: prompt must be at most 1000 characters.',
       });
     });
 
     it("turns API Gateway's own 429 body into the same message", async () => {
+      // Prepare
       const { api } = setup(json(429, { message: 'Too Many Requests' }));
+
+      // Act / Assess
       await expect(api.submitPrompt('Hi')).rejects.toMatchObject({
         userMessage: 'You are sending prompts too quickly. Wait a moment and try again.',
       });
     });
 
     it('turns 401 into "session expired" and tells the session', async () => {
+      // Prepare
       const { api, onUnauthorized } = setup(json(401, { message: 'Unauthorized' }));
+
+      // Act / Assess
       await expect(api.submitPrompt('Hi')).rejects.toBeInstanceOf(SessionExpiredError);
       expect(onUnauthorized).toHaveBeenCalledTimes(1);
     });
@@ -148,8 +177,10 @@ describe('createApiClient', () => {
         json(202, { answerId: ANSWER_ID, conversationId: 'c1', deadlineAt: '2025-03-01T12:04:00.000Z' }),
       ];
       const { api, onUnauthorized, sleeps, fetchFn } = setup(async () => responses.shift() as Response);
+
       // Act
       const accepted = await api.submitPrompt('Hi');
+
       // Assess
       expect(accepted).toEqual({
         answerId: ANSWER_ID,
@@ -162,10 +193,15 @@ describe('createApiClient', () => {
     });
 
     it('gives up after three retries of a 503 with a message that it is not the user’s fault', async () => {
+      // Prepare
       const { api, onUnauthorized, fetchFn, sleeps } = setup(async () =>
         json(503, { error: { code: 'AUTH_UNAVAILABLE', message: 'x' } }),
       );
+
+      // Act
       const error = (await api.submitPrompt('Hi').catch((caught: unknown) => caught)) as ApiError;
+
+      // Assess
       expect(error).toBeInstanceOf(ServiceUnavailableError);
       expect(error.userMessage).toMatch(/briefly unavailable/);
       expect(fetchFn).toHaveBeenCalledTimes(4);
@@ -174,11 +210,14 @@ describe('createApiClient', () => {
     });
 
     it('shows the message of a 400 envelope', async () => {
+      // Prepare
       const { api } = setup(
         json(400, {
           error: { code: 'VALIDATION', message: 'conversationId: must be 1-63 of [A-Za-z0-9_-]' },
         }),
       );
+
+      // Act / Assess
       await expect(api.submitPrompt('Hi', 'bad id')).rejects.toMatchObject({
         code: 'VALIDATION',
         statusCode: 400,
@@ -187,23 +226,34 @@ describe('createApiClient', () => {
     });
 
     it('never shows the message of a 5xx', async () => {
+      // Prepare
       const { api } = setup(
         json(500, { error: { code: 'INTERNAL', message: 'DynamoDB exploded at line 4' } }),
       );
+
+      // Act
       const error = (await api.submitPrompt('Hi').catch((caught: unknown) => caught)) as ApiError;
+
+      // Assess
       expect(error.code).toBe('INTERNAL');
       expect(error.userMessage).toBe('Something went wrong on our side. Please try again in a moment.');
     });
 
     it('turns a failed fetch into a network error', async () => {
+      // Prepare
       const { api } = setup(async () => {
         throw new TypeError('Failed to fetch');
       });
+
+      // Act / Assess
       await expect(api.submitPrompt('Hi')).rejects.toBeInstanceOf(NetworkError);
     });
 
     it('does not call the API when there is no valid token', async () => {
+      // Prepare
       const fetchFn = jest.fn();
+
+      // Act
       const api = createApiClient({
         apiUrl: 'https://api.example.com',
         fetch: fetchFn,
@@ -211,21 +261,29 @@ describe('createApiClient', () => {
           throw new SessionExpiredError();
         },
       });
+
+      // Assess
       await expect(api.submitPrompt('Hi')).rejects.toBeInstanceOf(SessionExpiredError);
       expect(fetchFn).not.toHaveBeenCalled();
     });
 
     it('refuses a malformed success body', async () => {
+      // Prepare
       const { api } = setup(json(202, { answerId: 1 }));
+
+      // Act / Assess
       await expect(api.submitPrompt('Hi')).rejects.toMatchObject({ code: 'BAD_RESPONSE' });
     });
   });
 
   describe('getAnswer', () => {
     it('gets one answer, the id URL-encoded', async () => {
+      // Prepare
       const { api, fetchFn } = setup(
         json(200, { answerId: ANSWER_ID, status: 'COMPLETED', text: '10 days', extra: 1 }),
       );
+
+      // Act / Assess
       await expect(api.getAnswer(ANSWER_ID)).resolves.toEqual({
         answerId: ANSWER_ID,
         status: 'COMPLETED',
@@ -237,14 +295,20 @@ describe('createApiClient', () => {
     });
 
     it('turns 404 into "answer not found" (never more)', async () => {
+      // Prepare
       const { api } = setup(json(404, { error: { code: 'NOT_FOUND', message: 'Answer not found' } }));
+
+      // Act / Assess
       await expect(api.getAnswer('someone-else.01')).rejects.toBeInstanceOf(AnswerNotFoundError);
     });
 
     it('reads the failure reason', async () => {
+      // Prepare
       const { api } = setup(
         json(200, { answerId: ANSWER_ID, status: 'FAILED', reason: 'Agent unavailable', text: null }),
       );
+
+      // Act / Assess
       await expect(api.getAnswer(ANSWER_ID)).resolves.toEqual({
         answerId: ANSWER_ID,
         status: 'FAILED',
@@ -263,8 +327,10 @@ describe('createApiClient', () => {
           nextCursor: 'n2',
         }),
       );
+
       // Act
       const page = await api.listAnswers('c1', 'n1');
+
       // Assess
       expect(page).toEqual({
         answers: [{ answerId: ANSWER_ID, conversationId: 'c1', prompt: 'Hi', status: 'PENDING' }],
@@ -276,6 +342,7 @@ describe('createApiClient', () => {
     });
 
     it('has no cursor on the last page', async () => {
+      // Act / Assess
       await expect(
         setup(json(200, { conversationId: 'c1', answers: [] })).api.listAnswers('c1'),
       ).resolves.toEqual({
@@ -284,6 +351,7 @@ describe('createApiClient', () => {
     });
 
     it('refuses a page that is not a list of answers', async () => {
+      // Act / Assess
       await expect(setup(json(200, [])).api.listAnswers('c1')).rejects.toMatchObject({
         code: 'BAD_RESPONSE',
       });
@@ -304,6 +372,7 @@ describe('errorFromResponse', () => {
 
   describe('listConversations', () => {
     it('reads one page of conversations, passing the cursor back', async () => {
+      // Prepare
       const { api, fetchFn } = setup(
         json(200, {
           conversations: [
@@ -312,7 +381,11 @@ describe('errorFromResponse', () => {
           nextCursor: 'next',
         }),
       );
+
+      // Act
       const page = await api.listConversations('abc');
+
+      // Assess
       expect(page).toEqual({
         conversations: [{ conversationId: 'c1', title: 'Return policy?', lastPromptAt: 'y' }],
         nextCursor: 'next',
@@ -322,9 +395,12 @@ describe('errorFromResponse', () => {
   });
 
   it("turns a conversation's 404 into 'conversation not found'", async () => {
+    // Prepare
     const { api } = setup(
       json(404, { error: { code: 'CONVERSATION_NOT_FOUND', message: 'Conversation not found' } }),
     );
+
+    // Act / Assess
     await expect(api.listAnswers('theirs')).rejects.toBeInstanceOf(ConversationNotFoundError);
   });
 
@@ -345,8 +421,10 @@ describe('errorFromResponse', () => {
     it('reads the month of the caller’s tenant', async () => {
       // Prepare
       const { api, fetchFn } = setup(json(200, view));
+
       // Act
       const usage = await api.getUsage('2026-03');
+
       // Assess
       expect(usage).toEqual(view);
       expect(fetchFn.mock.calls[0]?.[0]).toBe('https://api.example.com/usage?month=2026-03');
@@ -359,8 +437,10 @@ describe('errorFromResponse', () => {
           error: { code: 'ADMIN_ROLE_REQUIRED', message: 'This action requires the tenant admin role' },
         }),
       );
+
       // Act
       const refusal = (await api.getUsage().catch((error: unknown) => error)) as ApiError;
+
       // Assess
       expect(refusal.statusCode).toBe(403);
       expect(refusal.userMessage).toBe(ADMIN_ONLY_MESSAGE);
@@ -369,8 +449,10 @@ describe('errorFromResponse', () => {
     it('refuses a malformed month without calling the API', async () => {
       // Prepare
       const { api, fetchFn } = setup(json(200, view));
+
       // Act
       const refusal = (await api.getUsage('2026-3').catch((error: unknown) => error)) as ApiError;
+
       // Assess
       expect(refusal.code).toBe('INVALID_MONTH');
       expect(fetchFn).not.toHaveBeenCalled();
