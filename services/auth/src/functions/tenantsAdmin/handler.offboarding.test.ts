@@ -10,30 +10,20 @@ import { DeleteObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { awsError, tenantRecord } from '../../../test/support';
 import { route } from '../../../test/support/admin-api';
-import {
-  call,
-  cognitoMock,
-  documentsMock,
-  eventBridgeMock,
-  plainSub,
-  platformToken,
-  s3Mock,
-  useTenantsAdmin,
-  writes,
-} from '../../../test/support/tenants-admin';
+import * as admin from '../../../test/support/tenants-admin';
 
-useTenantsAdmin();
+admin.useTenantsAdmin();
 
 const offboard = async (tenantId: string, body: unknown) =>
-  call({
+  admin.call({
     ...route('POST /admin/tenants/{tenantId}/offboard', { tenantId }),
-    token: await platformToken(),
+    token: await admin.platformToken(),
     body,
   });
 const member = (username: string, tenantId: string) => ({
   Username: username,
   Attributes: [
-    { Name: 'sub', Value: plainSub },
+    { Name: 'sub', Value: admin.plainSub },
     { Name: 'custom:tenantId', Value: tenantId },
   ],
 });
@@ -53,18 +43,20 @@ const offboardingItem = {
 describe('tenantsAdmin offboarding', () => {
   it('deletes the tenant’s users, groups and files, marks auth DONE and publishes TenantOffboarded', async () => {
     // Prepare
-    cognitoMock.on(GetGroupCommand).resolves({ Group: { GroupName: 'x', Description: 'd' } });
-    cognitoMock
+    admin.cognitoMock.on(GetGroupCommand).resolves({ Group: { GroupName: 'x', Description: 'd' } });
+    admin.cognitoMock
       .on(ListUsersInGroupCommand, { GroupName: 'tenant-acme' })
       .resolves({ Users: [member('acme-user', 'acme'), member('stray', 'other')] })
       .on(ListUsersInGroupCommand, { GroupName: 'admin-acme' })
       .resolves({ Users: [member('acme-admin', 'acme')] });
-    cognitoMock.on(AdminUserGlobalSignOutCommand).resolves({});
-    cognitoMock.on(AdminDeleteUserCommand).resolves({});
-    cognitoMock.on(DeleteGroupCommand).resolves({});
-    s3Mock.on(ListObjectsV2Command).resolves({ Contents: [{ Key: 'acme/a.pdf' }, { Key: 'acme/b.pdf' }] });
-    s3Mock.on(DeleteObjectsCommand).resolves({});
-    documentsMock.on(UpdateCommand).resolves({ Attributes: offboardingItem });
+    admin.cognitoMock.on(AdminUserGlobalSignOutCommand).resolves({});
+    admin.cognitoMock.on(AdminDeleteUserCommand).resolves({});
+    admin.cognitoMock.on(DeleteGroupCommand).resolves({});
+    admin.s3Mock
+      .on(ListObjectsV2Command)
+      .resolves({ Contents: [{ Key: 'acme/a.pdf' }, { Key: 'acme/b.pdf' }] });
+    admin.s3Mock.on(DeleteObjectsCommand).resolves({});
+    admin.documentsMock.on(UpdateCommand).resolves({ Attributes: offboardingItem });
 
     // Act
     const response = await offboard('acme', { confirm: 'acme' });
@@ -72,26 +64,26 @@ describe('tenantsAdmin offboarding', () => {
     // Assess
     expect(response.statusCode).toBe(202);
     expect(response.body).toMatchObject({ tenantId: 'acme', status: 'OFFBOARDING' });
-    const deletedUsers = cognitoMock
+    const deletedUsers = admin.cognitoMock
       .commandCalls(AdminDeleteUserCommand)
       .map((c) => c.args[0].input.Username);
     expect(deletedUsers.sort()).toEqual(['acme-admin', 'acme-user']);
-    expect(cognitoMock.commandCalls(AdminUserGlobalSignOutCommand)).toHaveLength(2);
-    expect(cognitoMock.commandCalls(DeleteGroupCommand).map((c) => c.args[0].input.GroupName)).toEqual([
+    expect(admin.cognitoMock.commandCalls(AdminUserGlobalSignOutCommand)).toHaveLength(2);
+    expect(admin.cognitoMock.commandCalls(DeleteGroupCommand).map((c) => c.args[0].input.GroupName)).toEqual([
       'tenant-acme',
       'admin-acme',
     ]);
-    expect(s3Mock.commandCalls(ListObjectsV2Command)[0]?.args[0].input).toMatchObject({
+    expect(admin.s3Mock.commandCalls(ListObjectsV2Command)[0]?.args[0].input).toMatchObject({
       Bucket: 'tenant-files',
       Prefix: 'acme/',
     });
-    const [begin, step] = documentsMock.commandCalls(UpdateCommand).map((c) => c.args[0].input);
+    const [begin, step] = admin.documentsMock.commandCalls(UpdateCommand).map((c) => c.args[0].input);
     expect(begin?.ExpressionAttributeValues?.[':offboarding']).toBe('OFFBOARDING');
     expect(step?.ExpressionAttributeValues?.[':step']).toMatchObject({
       status: 'DONE',
       deleted: { users: 2, groups: 2, files: 2 },
     });
-    const entries = eventBridgeMock.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries;
+    const entries = admin.eventBridgeMock.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries;
     expect(entries).toEqual([
       expect.objectContaining({
         Source: 'tenant-assistant.auth',
@@ -103,23 +95,23 @@ describe('tenantsAdmin offboarding', () => {
 
   it('redoes only what is missing on a repeat and publishes again', async () => {
     // Prepare: the groups and users are gone already; auth's step was recorded
-    cognitoMock.on(GetGroupCommand).rejects(awsError('ResourceNotFoundException'));
-    cognitoMock.on(DeleteGroupCommand).rejects(awsError('ResourceNotFoundException'));
-    s3Mock.on(ListObjectsV2Command).resolves({});
-    documentsMock
+    admin.cognitoMock.on(GetGroupCommand).rejects(awsError('ResourceNotFoundException'));
+    admin.cognitoMock.on(DeleteGroupCommand).rejects(awsError('ResourceNotFoundException'));
+    admin.s3Mock.on(ListObjectsV2Command).resolves({});
+    admin.documentsMock
       .on(UpdateCommand)
       .resolvesOnce({ Attributes: offboardingItem })
       .rejects(awsError('ConditionalCheckFailedException'));
-    documentsMock.on(GetCommand).resolves({ Item: offboardingItem });
+    admin.documentsMock.on(GetCommand).resolves({ Item: offboardingItem });
 
     // Act
     const response = await offboard('acme', { confirm: 'acme' });
 
     // Assess
     expect(response.statusCode).toBe(202);
-    expect(cognitoMock.commandCalls(AdminDeleteUserCommand)).toHaveLength(0);
-    expect(s3Mock.commandCalls(DeleteObjectsCommand)).toHaveLength(0);
-    expect(eventBridgeMock.commandCalls(PutEventsCommand)).toHaveLength(1);
+    expect(admin.cognitoMock.commandCalls(AdminDeleteUserCommand)).toHaveLength(0);
+    expect(admin.s3Mock.commandCalls(DeleteObjectsCommand)).toHaveLength(0);
+    expect(admin.eventBridgeMock.commandCalls(PutEventsCommand)).toHaveLength(1);
   });
 
   it('returns an offboarded tenant’s tombstone and publishes nothing', async () => {
@@ -131,16 +123,16 @@ describe('tenantsAdmin offboarding', () => {
       createdAt: '2026-01-01T00:00:00.000Z',
       updatedAt: '2026-01-03T00:00:00.000Z',
     };
-    documentsMock.on(UpdateCommand).rejects(awsError('ConditionalCheckFailedException'));
-    documentsMock.on(GetCommand).resolves({ Item: tombstone });
+    admin.documentsMock.on(UpdateCommand).rejects(awsError('ConditionalCheckFailedException'));
+    admin.documentsMock.on(GetCommand).resolves({ Item: tombstone });
 
     // Act
     const response = await offboard('acme', { confirm: 'acme' });
 
     // Assess
     expect(response).toEqual({ statusCode: 202, body: tombstone });
-    expect(cognitoMock.commandCalls(ListUsersInGroupCommand)).toHaveLength(0);
-    expect(eventBridgeMock.commandCalls(PutEventsCommand)).toHaveLength(0);
+    expect(admin.cognitoMock.commandCalls(ListUsersInGroupCommand)).toHaveLength(0);
+    expect(admin.eventBridgeMock.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 
   it.each([[undefined], [{}], [{ confirm: 'acm' }], [{ confirm: 'acme', extra: 1 }]])(
@@ -151,8 +143,8 @@ describe('tenantsAdmin offboarding', () => {
 
       // Assess
       expect(response.statusCode).toBe(400);
-      expect(documentsMock.commandCalls(UpdateCommand)).toHaveLength(0);
-      expect(writes()).toHaveLength(0);
+      expect(admin.documentsMock.commandCalls(UpdateCommand)).toHaveLength(0);
+      expect(admin.writes()).toHaveLength(0);
     },
   );
 
@@ -162,35 +154,35 @@ describe('tenantsAdmin offboarding', () => {
 
     // Assess
     expect(response.statusCode).toBe(409);
-    expect(documentsMock.commandCalls(UpdateCommand)).toHaveLength(0);
-    expect(writes()).toHaveLength(0);
+    expect(admin.documentsMock.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(admin.writes()).toHaveLength(0);
   });
 
   it('answers 404 for an unknown tenant', async () => {
     // Prepare
-    documentsMock.on(UpdateCommand).rejects(awsError('ConditionalCheckFailedException'));
-    documentsMock.on(GetCommand).resolves({});
+    admin.documentsMock.on(UpdateCommand).rejects(awsError('ConditionalCheckFailedException'));
+    admin.documentsMock.on(GetCommand).resolves({});
 
     // Act
     const response = await offboard('ghost', { confirm: 'ghost' });
 
     // Assess
     expect(response.statusCode).toBe(404);
-    expect(eventBridgeMock.commandCalls(PutEventsCommand)).toHaveLength(0);
+    expect(admin.eventBridgeMock.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 
   it('refuses to resume or update a tenant that is being offboarded with 409', async () => {
     // Prepare
-    documentsMock.on(UpdateCommand).rejects(awsError('ConditionalCheckFailedException'));
-    documentsMock.on(GetCommand).resolves({ Item: offboardingItem });
-    const token = await platformToken();
+    admin.documentsMock.on(UpdateCommand).rejects(awsError('ConditionalCheckFailedException'));
+    admin.documentsMock.on(GetCommand).resolves({ Item: offboardingItem });
+    const token = await admin.platformToken();
 
     // Act
-    const resumed = await call({
+    const resumed = await admin.call({
       ...route('POST /admin/tenants/{tenantId}/resume', { tenantId: 'acme' }),
       token,
     });
-    const updated = await call({
+    const updated = await admin.call({
       ...route('PATCH /admin/tenants/{tenantId}', { tenantId: 'acme' }),
       token,
       body: { returnPolicyDays: 1 },
@@ -200,6 +192,6 @@ describe('tenantsAdmin offboarding', () => {
     expect(resumed.statusCode).toBe(409);
     expect(resumed.body).toMatchObject({ error: { code: 'TENANT_OFFBOARDED' } });
     expect(updated.statusCode).toBe(409);
-    expect(eventBridgeMock.commandCalls(PutEventsCommand)).toHaveLength(0);
+    expect(admin.eventBridgeMock.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 });

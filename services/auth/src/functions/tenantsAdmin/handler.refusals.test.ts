@@ -1,22 +1,12 @@
 import { badTokens } from '@tenant-assistant/testing';
 import { type AdminRequest, route } from '../../../test/support/admin-api';
-import {
-  acme,
-  call,
-  cognitoMock,
-  documentsMock,
-  plainSub,
-  platformSub,
-  tokenOf,
-  useTenantsAdmin,
-  writes,
-} from '../../../test/support/tenants-admin';
+import * as admin from '../../../test/support/tenants-admin';
 
-useTenantsAdmin();
+admin.useTenantsAdmin();
 
 const routes: AdminRequest[] = [
   route('GET /admin/tenants'),
-  { ...route('POST /admin/tenants'), body: acme },
+  { ...route('POST /admin/tenants'), body: admin.acme },
   { ...route('PATCH /admin/tenants/{tenantId}', { tenantId: 'tenant2' }), body: { returnPolicyDays: 1 } },
   route('POST /admin/tenants/{tenantId}/suspend', { tenantId: 'tenant2' }),
   {
@@ -28,10 +18,10 @@ const routes: AdminRequest[] = [
 describe('tenantsAdmin refusals (nothing is read or written)', () => {
   it.each(routes)('refuses a tenant admin on $routeKey with 403', async (request) => {
     // Prepare
-    const token = await tokenOf('tenant1-admin', plainSub);
+    const token = await admin.tokenOf('tenant1-admin', admin.plainSub);
 
     // Act
-    const response = await call({ ...request, token });
+    const response = await admin.call({ ...request, token });
 
     // Assess
     expect(response).toEqual({
@@ -40,64 +30,64 @@ describe('tenantsAdmin refusals (nothing is read or written)', () => {
         error: { code: 'ADMIN_ROLE_REQUIRED', message: 'This action requires the platform admin role' },
       },
     });
-    expect(writes()).toHaveLength(0);
-    expect(documentsMock.calls()).toHaveLength(0);
+    expect(admin.writes()).toHaveLength(0);
+    expect(admin.documentsMock.calls()).toHaveLength(0);
   });
 
   it.each(routes)('refuses a plain user on $routeKey with 403', async (request) => {
     // Prepare
-    const token = await tokenOf('tenant1-user', plainSub);
+    const token = await admin.tokenOf('tenant1-user', admin.plainSub);
 
     // Act
-    const response = await call({ ...request, token });
+    const response = await admin.call({ ...request, token });
 
     // Assess
     expect(response.statusCode).toBe(403);
-    expect(writes()).toHaveLength(0);
+    expect(admin.writes()).toHaveLength(0);
   });
 
   it.each(routes)('refuses a forged token on $routeKey with 401', async (request) => {
     // Prepare
     const forged = badTokens.algNone({
-      sub: platformSub,
+      sub: admin.platformSub,
       'cognito:username': 'platform-admin',
       tenantId: 'tenant1',
     });
 
     // Act
-    const response = await call({ ...request, token: forged });
+    const response = await admin.call({ ...request, token: forged });
 
     // Assess
     expect(response.statusCode).toBe(401);
-    expect(cognitoMock.calls()).toHaveLength(0);
-    expect(writes()).toHaveLength(0);
+    expect(admin.cognitoMock.calls()).toHaveLength(0);
+    expect(admin.writes()).toHaveLength(0);
   });
 
   it.each(routes)('refuses a tenant-less token on $routeKey with 403', async (request) => {
     // Prepare
-    const token = await tokenOf('platform-admin', platformSub, null);
+    const token = await admin.tokenOf('platform-admin', admin.platformSub, null);
 
     // Act
-    const response = await call({ ...request, token });
+    const response = await admin.call({ ...request, token });
 
     // Assess
     expect(response.statusCode).toBe(403);
-    expect(cognitoMock.calls()).toHaveLength(0);
-    expect(writes()).toHaveLength(0);
+    expect(admin.cognitoMock.calls()).toHaveLength(0);
+    expect(admin.writes()).toHaveLength(0);
   });
 
   it('refuses a missing token with 401 and a user that no longer exists with 401', async () => {
     // Prepare
     const list = route('GET /admin/tenants');
-    const token = await tokenOf('gone', plainSub);
+    const token = await admin.tokenOf('gone', admin.plainSub);
 
     // Act
-    const anonymous = await call(list);
-    const deleted = await call({ ...list, token });
+    const anonymous = await admin.call(list);
+    const deleted = await admin.call({ ...list, token });
 
     // Assess
     expect(anonymous.statusCode).toBe(401);
     expect(deleted.statusCode).toBe(401);
-    expect(writes()).toHaveLength(0);
+    expect(admin.writes()).toHaveLength(0);
   });
 });

@@ -6,26 +6,17 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tenantRecord } from '../../../test/support';
 import { route } from '../../../test/support/admin-api';
-import {
-  acme,
-  call,
-  cognitoMock,
-  documentsMock,
-  eventBridgeMock,
-  platformToken,
-  publishedTypes,
-  useTenantsAdmin,
-} from '../../../test/support/tenants-admin';
+import * as admin from '../../../test/support/tenants-admin';
 
-useTenantsAdmin();
+admin.useTenantsAdmin();
 
 describe('tenantsAdmin', () => {
   it('lets a platform admin create a tenant and invites its first admin through Cognito’s own message', async () => {
     // Prepare
-    const token = await platformToken();
+    const token = await admin.platformToken();
 
     // Act
-    const response = await call({ ...route('POST /admin/tenants'), token, body: acme });
+    const response = await admin.call({ ...route('POST /admin/tenants'), token, body: admin.acme });
 
     // Assess
     expect(response.statusCode).toBe(201);
@@ -33,26 +24,26 @@ describe('tenantsAdmin', () => {
       created: true,
       firstAdmin: { username: 'acme-admin', tenantAdmin: true },
     });
-    const invite = cognitoMock.commandCalls(AdminCreateUserCommand)[0]?.args[0].input;
+    const invite = admin.cognitoMock.commandCalls(AdminCreateUserCommand)[0]?.args[0].input;
     expect(invite).toMatchObject({ Username: 'acme-admin', DesiredDeliveryMediums: ['EMAIL'] });
     expect(invite?.TemporaryPassword).toBeUndefined();
     expect(invite?.MessageAction).toBeUndefined();
     expect(JSON.stringify(response.body)).not.toMatch(/password/i);
     expect(
-      cognitoMock.commandCalls(AdminAddUserToGroupCommand).map((c) => c.args[0].input.GroupName),
+      admin.cognitoMock.commandCalls(AdminAddUserToGroupCommand).map((c) => c.args[0].input.GroupName),
     ).toEqual(['tenant-acme', 'admin-acme']);
   });
 
   it('lists tenants a page at a time with an opaque cursor', async () => {
     // Prepare
-    documentsMock.on(ScanCommand).resolves({
+    admin.documentsMock.on(ScanCommand).resolves({
       Items: [tenantRecord('tenant2'), tenantRecord('tenant1')],
       LastEvaluatedKey: { tenantId: 'tenant2' },
     });
-    const token = await platformToken();
+    const token = await admin.platformToken();
 
     // Act
-    const response = await call({ ...route('GET /admin/tenants'), token });
+    const response = await admin.call({ ...route('GET /admin/tenants'), token });
 
     // Assess
     expect(response.statusCode).toBe(200);
@@ -65,13 +56,13 @@ describe('tenantsAdmin', () => {
 
   it('updates a tenant and publishes TenantUpdated with the whole new definition', async () => {
     // Prepare
-    documentsMock
+    admin.documentsMock
       .on(UpdateCommand)
       .resolves({ Attributes: tenantRecord('acme', { returnPolicyDays: 14, tier: 'premium' }) });
-    const token = await platformToken();
+    const token = await admin.platformToken();
 
     // Act
-    const response = await call({
+    const response = await admin.call({
       ...route('PATCH /admin/tenants/{tenantId}', { tenantId: 'acme' }),
       token,
       body: { returnPolicyDays: 14, tier: 'premium' },
@@ -79,7 +70,7 @@ describe('tenantsAdmin', () => {
 
     // Assess
     expect(response.statusCode).toBe(200);
-    const entry = eventBridgeMock.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0];
+    const entry = admin.eventBridgeMock.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0];
     expect(entry?.DetailType).toBe('TenantUpdated');
     expect(JSON.parse(entry?.Detail ?? '{}')).toEqual({
       tenantId: 'acme',
@@ -91,11 +82,13 @@ describe('tenantsAdmin', () => {
 
   it('suspends a tenant and publishes TenantSuspended', async () => {
     // Prepare
-    documentsMock.on(UpdateCommand).resolves({ Attributes: tenantRecord('acme', { status: 'SUSPENDED' }) });
-    const token = await platformToken();
+    admin.documentsMock
+      .on(UpdateCommand)
+      .resolves({ Attributes: tenantRecord('acme', { status: 'SUSPENDED' }) });
+    const token = await admin.platformToken();
 
     // Act
-    const response = await call({
+    const response = await admin.call({
       ...route('POST /admin/tenants/{tenantId}/suspend', { tenantId: 'acme' }),
       token,
     });
@@ -104,27 +97,27 @@ describe('tenantsAdmin', () => {
     expect(response.statusCode).toBe(200);
     expect(response.body.status).toBe('SUSPENDED');
     expect(
-      documentsMock.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues,
+      admin.documentsMock.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues,
     ).toMatchObject({
       ':status': 'SUSPENDED',
     });
-    expect(publishedTypes()).toEqual(['TenantSuspended']);
+    expect(admin.publishedTypes()).toEqual(['TenantSuspended']);
   });
 
   it('answers 404 for an unknown tenant and 400 for an invalid tier, changing nothing', async () => {
     // Prepare
-    documentsMock
+    admin.documentsMock
       .on(UpdateCommand)
       .rejects(Object.assign(new Error('x'), { name: 'ConditionalCheckFailedException' }));
-    documentsMock.on(GetCommand).resolves({});
-    const token = await platformToken();
+    admin.documentsMock.on(GetCommand).resolves({});
+    const token = await admin.platformToken();
 
     // Act
-    const missing = await call({
+    const missing = await admin.call({
       ...route('POST /admin/tenants/{tenantId}/resume', { tenantId: 'nope' }),
       token,
     });
-    const badTier = await call({
+    const badTier = await admin.call({
       ...route('PATCH /admin/tenants/{tenantId}', { tenantId: 'acme' }),
       token,
       body: { tier: 'gold' },
@@ -137,6 +130,6 @@ describe('tenantsAdmin', () => {
     });
     expect(badTier.statusCode).toBe(400);
     expect((badTier.body.error as { code: string }).code).toBe('INVALID_INPUT');
-    expect(eventBridgeMock.commandCalls(PutEventsCommand)).toHaveLength(0);
+    expect(admin.eventBridgeMock.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 });

@@ -1,70 +1,60 @@
 import { ListUsersInGroupCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { badTokens } from '@tenant-assistant/testing';
 import { route } from '../../../test/support/admin-api';
-import {
-  call,
-  cognitoMock,
-  everyRoute,
-  onUser,
-  revokeAdmin,
-  tokenOf,
-  users,
-  useUsersAdmin,
-  writes,
-} from '../../../test/support/users-admin';
+import * as admin from '../../../test/support/users-admin';
 
-useUsersAdmin();
+admin.useUsersAdmin();
 
 describe('usersAdmin refusals (nothing is changed)', () => {
-  it.each(everyRoute('tenant2-user').filter((request) => request.routeKey.includes('{username}')))(
+  it.each(admin.everyRoute('tenant2-user').filter((request) => request.routeKey.includes('{username}')))(
     "answers 404 to a tenant admin naming another tenant's user on $routeKey",
     async (request) => {
       // Prepare
-      const token = await tokenOf('tenant1-admin');
+      const token = await admin.tokenOf('tenant1-admin');
 
       // Act
-      const response = await call({ ...request, token });
+      const response = await admin.call({ ...request, token });
 
       // Assess
       expect(response).toEqual({
         statusCode: 404,
         body: { error: { code: 'USER_NOT_FOUND', message: 'User tenant2-user not found' } },
       });
-      expect(writes()).toHaveLength(0);
+      expect(admin.writes()).toHaveLength(0);
     },
   );
 
-  it.each(everyRoute('tenant1-user'))('refuses a plain user on $routeKey with 403', async (request) => {
+  it.each(admin.everyRoute('tenant1-user'))('refuses a plain user on $routeKey with 403', async (request) => {
     // Prepare
-    const token = await tokenOf('tenant1-user');
+    const token = await admin.tokenOf('tenant1-user');
 
     // Act
-    const response = await call({ ...request, token });
+    const response = await admin.call({ ...request, token });
 
     // Assess
     expect(response.statusCode).toBe(403);
     expect((response.body.error as { code: string }).code).toBe('ADMIN_ROLE_REQUIRED');
-    expect(writes()).toHaveLength(0);
+    expect(admin.writes()).toHaveLength(0);
   });
 
   it('refuses a member of another tenant’s admin group: their own tenant’s admin group is what counts', async () => {
     // Prepare
-    const token = await tokenOf('tenant1-odd');
+    const token = await admin.tokenOf('tenant1-odd');
 
     // Act
-    const response = await call({ ...onUser('POST', '/disable', 'tenant2-user'), token });
+    const response = await admin.call({ ...admin.onUser('POST', '/disable', 'tenant2-user'), token });
 
     // Assess
     expect(response.statusCode).toBe(403);
-    expect(writes()).toHaveLength(0);
+    expect(admin.writes()).toHaveLength(0);
   });
 
   it('refuses a tenant named in the query (400): the token’s tenant is the only one', async () => {
     // Prepare
-    const token = await tokenOf('tenant1-admin');
+    const token = await admin.tokenOf('tenant1-admin');
 
     // Act
-    const response = await call({
+    const response = await admin.call({
       ...route('GET /admin/users'),
       token,
       queryStringParameters: { tenantId: 'tenant2' },
@@ -72,16 +62,16 @@ describe('usersAdmin refusals (nothing is changed)', () => {
 
     // Assess
     expect(response.statusCode).toBe(400);
-    expect(cognitoMock.commandCalls(ListUsersInGroupCommand)).toHaveLength(0);
+    expect(admin.cognitoMock.commandCalls(ListUsersInGroupCommand)).toHaveLength(0);
   });
 
   it('refuses a tenant admin granting anyone, themselves included, platform admin (403)', async () => {
     // Prepare
-    const token = await tokenOf('tenant1-admin');
+    const token = await admin.tokenOf('tenant1-admin');
 
     // Act
-    const response = await call({
-      ...onUser('POST', '/roles', 'tenant1-admin'),
+    const response = await admin.call({
+      ...admin.onUser('POST', '/roles', 'tenant1-admin'),
       token,
       body: { role: 'platform-admin' },
     });
@@ -96,44 +86,44 @@ describe('usersAdmin refusals (nothing is changed)', () => {
         },
       },
     });
-    expect(writes()).toHaveLength(0);
+    expect(admin.writes()).toHaveLength(0);
   });
 
   it.each([
-    ['disable', onUser('POST', '/disable', 'tenant1-admin')],
-    ['delete', onUser('DELETE', '', 'tenant1-admin')],
-    ['revoke', revokeAdmin('tenant1-admin')],
+    ['disable', admin.onUser('POST', '/disable', 'tenant1-admin')],
+    ['delete', admin.onUser('DELETE', '', 'tenant1-admin')],
+    ['revoke', admin.revokeAdmin('tenant1-admin')],
   ])('refuses a tenant admin who would %s themselves (409)', async (_, request) => {
     // Prepare
-    const token = await tokenOf('tenant1-admin');
+    const token = await admin.tokenOf('tenant1-admin');
 
     // Act
-    const response = await call({ ...request, token });
+    const response = await admin.call({ ...request, token });
 
     // Assess
     expect(response.statusCode).toBe(409);
-    expect(writes()).toHaveLength(0);
+    expect(admin.writes()).toHaveLength(0);
   });
 
-  it.each(everyRoute('tenant1-user'))(
+  it.each(admin.everyRoute('tenant1-user'))(
     'refuses forged and tenant-less tokens on $routeKey',
     async (request) => {
       // Prepare
       const forged = badTokens.algNone({
-        sub: users['tenant1-admin']?.sub,
+        sub: admin.users['tenant1-admin']?.sub,
         'cognito:username': 'tenant1-admin',
         tenantId: 'tenant1',
       });
-      const tenantless = await tokenOf('tenant1-admin', null);
+      const tenantless = await admin.tokenOf('tenant1-admin', null);
 
       // Act
-      const withForged = await call({ ...request, token: forged });
-      const withoutTenant = await call({ ...request, token: tenantless });
+      const withForged = await admin.call({ ...request, token: forged });
+      const withoutTenant = await admin.call({ ...request, token: tenantless });
 
       // Assess
       expect(withForged.statusCode).toBe(401);
       expect(withoutTenant.statusCode).toBe(403);
-      expect(writes()).toHaveLength(0);
+      expect(admin.writes()).toHaveLength(0);
     },
   );
 });

@@ -10,27 +10,18 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { captureOutput } from '@tenant-assistant/testing';
 import { callAdmin, route } from '../../../test/support/admin-api';
-import {
-  call,
-  cognitoMock,
-  onUser,
-  revokeAdmin,
-  tokenOf,
-  users,
-  usersAdminHandler,
-  useUsersAdmin,
-} from '../../../test/support/users-admin';
+import * as admin from '../../../test/support/users-admin';
 import { logger } from '../../logger';
 
-useUsersAdmin();
+admin.useUsersAdmin();
 
 describe('usersAdmin', () => {
   it("lists the users of the caller's own tenant only, with their admin flag", async () => {
     // Prepare
-    const token = await tokenOf('tenant1-admin');
+    const token = await admin.tokenOf('tenant1-admin');
 
     // Act
-    const response = await call({ ...route('GET /admin/users'), token });
+    const response = await admin.call({ ...route('GET /admin/users'), token });
 
     // Assess
     expect(response.statusCode).toBe(200);
@@ -42,16 +33,16 @@ describe('usersAdmin', () => {
       'tenant1-user',
     ]);
     expect(items.find((u) => u.username === 'tenant1-admin')?.tenantAdmin).toBe(true);
-    expect(cognitoMock.commandCalls(ListUsersInGroupCommand)[0]?.args[0].input.GroupName).toBe(
+    expect(admin.cognitoMock.commandCalls(ListUsersInGroupCommand)[0]?.args[0].input.GroupName).toBe(
       'tenant-tenant1',
     );
   });
 
   it('invites a user into the caller’s tenant through Cognito’s invitation, returning and logging no password', async () => {
     // Prepare
-    const real = await usersAdminHandler(logger);
+    const real = await admin.usersAdminHandler(logger);
     const token = await real.issuer.idToken({
-      sub: users['tenant1-admin']?.sub,
+      sub: admin.users['tenant1-admin']?.sub,
       username: 'tenant1-admin',
       tenantId: 'tenant1',
     });
@@ -67,7 +58,7 @@ describe('usersAdmin', () => {
 
     // Assess
     expect(result.statusCode).toBe(201);
-    const input = cognitoMock.commandCalls(AdminCreateUserCommand)[0]?.args[0].input;
+    const input = admin.cognitoMock.commandCalls(AdminCreateUserCommand)[0]?.args[0].input;
     expect(input?.UserAttributes).toContainEqual({ Name: 'custom:tenantId', Value: 'tenant1' });
     expect(input?.TemporaryPassword).toBeUndefined();
     expect(input?.MessageAction).toBeUndefined();
@@ -87,15 +78,18 @@ describe('usersAdmin', () => {
 
   it('resends an invitation only to a user who has not signed in', async () => {
     // Prepare
-    const token = await tokenOf('tenant1-admin');
+    const token = await admin.tokenOf('tenant1-admin');
 
     // Act
-    const pending = await call({ ...onUser('POST', '/resend-invitation', 'tenant1-new'), token });
-    const signedIn = await call({ ...onUser('POST', '/resend-invitation', 'tenant1-user'), token });
+    const pending = await admin.call({ ...admin.onUser('POST', '/resend-invitation', 'tenant1-new'), token });
+    const signedIn = await admin.call({
+      ...admin.onUser('POST', '/resend-invitation', 'tenant1-user'),
+      token,
+    });
 
     // Assess
     expect(pending.statusCode).toBe(200);
-    expect(cognitoMock.commandCalls(AdminCreateUserCommand)[0]?.args[0].input).toMatchObject({
+    expect(admin.cognitoMock.commandCalls(AdminCreateUserCommand)[0]?.args[0].input).toMatchObject({
       Username: 'tenant1-new',
       MessageAction: 'RESEND',
     });
@@ -109,28 +103,29 @@ describe('usersAdmin', () => {
     ['resets the MFA of', 'POST', '/reset-mfa', AdminSetUserMFAPreferenceCommand],
   ])('%s a user of the caller’s tenant', async (_, method, suffix, command) => {
     // Prepare
-    const token = await tokenOf('tenant1-admin');
+    const token = await admin.tokenOf('tenant1-admin');
 
     // Act
-    const response = await call({ ...onUser(method, suffix, 'tenant1-user'), token });
+    const response = await admin.call({ ...admin.onUser(method, suffix, 'tenant1-user'), token });
 
     // Assess
     expect([200, 204]).toContain(response.statusCode);
-    expect(cognitoMock.commandCalls(command as never)[0]?.args[0].input).toMatchObject({
+    expect(admin.cognitoMock.commandCalls(command as never)[0]?.args[0].input).toMatchObject({
       Username: 'tenant1-user',
     });
   });
 
   it('turns TOTP off on reset-mfa so the user enrols again', async () => {
     // Prepare
-    const token = await tokenOf('tenant1-admin');
+    const token = await admin.tokenOf('tenant1-admin');
 
     // Act
-    await call({ ...onUser('POST', '/reset-mfa', 'tenant1-user'), token });
+    await admin.call({ ...admin.onUser('POST', '/reset-mfa', 'tenant1-user'), token });
 
     // Assess
     expect(
-      cognitoMock.commandCalls(AdminSetUserMFAPreferenceCommand)[0]?.args[0].input.SoftwareTokenMfaSettings,
+      admin.cognitoMock.commandCalls(AdminSetUserMFAPreferenceCommand)[0]?.args[0].input
+        .SoftwareTokenMfaSettings,
     ).toEqual({
       Enabled: false,
       PreferredMfa: false,
@@ -139,23 +134,23 @@ describe('usersAdmin', () => {
 
   it('grants and revokes tenant admin in the caller’s tenant only', async () => {
     // Prepare
-    const token = await tokenOf('tenant1-admin');
+    const token = await admin.tokenOf('tenant1-admin');
 
     // Act
-    const granted = await call({
-      ...onUser('POST', '/roles', 'tenant1-user'),
+    const granted = await admin.call({
+      ...admin.onUser('POST', '/roles', 'tenant1-user'),
       token,
       body: { role: 'tenant-admin' },
     });
-    const revoked = await call({ ...revokeAdmin('tenant1-user'), token });
+    const revoked = await admin.call({ ...admin.revokeAdmin('tenant1-user'), token });
 
     // Assess
     expect(granted.statusCode).toBe(200);
     expect(revoked.statusCode).toBe(200);
-    expect(cognitoMock.commandCalls(AdminAddUserToGroupCommand)[0]?.args[0].input.GroupName).toBe(
+    expect(admin.cognitoMock.commandCalls(AdminAddUserToGroupCommand)[0]?.args[0].input.GroupName).toBe(
       'admin-tenant1',
     );
-    expect(cognitoMock.commandCalls(AdminRemoveUserFromGroupCommand)[0]?.args[0].input.GroupName).toBe(
+    expect(admin.cognitoMock.commandCalls(AdminRemoveUserFromGroupCommand)[0]?.args[0].input.GroupName).toBe(
       'admin-tenant1',
     );
   });

@@ -1,20 +1,20 @@
 import { GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { lambdaContext } from '@tenant-assistant/testing';
-import { apiGateway, chunk, pushes, setup, useManagementApi } from '../../../test/support/answer-events';
+import * as answerEvents from '../../../test/support/answer-events';
 import { anAnswer } from '../../../test/support/answers';
 
-useManagementApi();
+answerEvents.useManagementApi();
 
 describe('onAnswerEvent handler delivery', () => {
   it('removes connections that are gone and still reaches the others', async () => {
     // Prepare
-    const { handler, answer, connections } = await setup();
-    apiGateway
+    const { handler, answer, connections } = await answerEvents.setup();
+    answerEvents.apiGateway
       .on(PostToConnectionCommand, { ConnectionId: 'owner-tab-1=' })
       .rejects(new GoneException({ message: 'Gone', $metadata: { httpStatusCode: 410 } }));
 
     // Act
-    const outcome = await handler(chunk(answer, 0, 'Hi'), lambdaContext());
+    const outcome = await handler(answerEvents.chunk(answer, 0, 'Hi'), lambdaContext());
 
     // Assess
     expect(outcome).toEqual({ applied: true, push: { delivered: 1, removed: 1, failed: 0 } });
@@ -23,12 +23,12 @@ describe('onAnswerEvent handler delivery', () => {
 
   it('treats a bare 410 from the management API (serverless-offline) as gone', async () => {
     // Prepare
-    const { handler, answer, connections } = await setup();
+    const { handler, answer, connections } = await answerEvents.setup();
     const bare410 = Object.assign(new Error('UnknownError'), { $metadata: { httpStatusCode: 410 } });
-    apiGateway.on(PostToConnectionCommand, { ConnectionId: 'owner-tab-2=' }).rejects(bare410);
+    answerEvents.apiGateway.on(PostToConnectionCommand, { ConnectionId: 'owner-tab-2=' }).rejects(bare410);
 
     // Act
-    await handler(chunk(answer, 0, 'Hi'), lambdaContext());
+    await handler(answerEvents.chunk(answer, 0, 'Hi'), lambdaContext());
 
     // Assess
     expect(connections.items.has('owner-tab-2=')).toBe(false);
@@ -36,11 +36,13 @@ describe('onAnswerEvent handler delivery', () => {
 
   it('keeps a connection whose push failed for another reason, and still applies the event', async () => {
     // Prepare
-    const { handler, answer, connections, stored } = await setup();
-    apiGateway.on(PostToConnectionCommand, { ConnectionId: 'owner-tab-1=' }).rejects(new Error('throttled'));
+    const { handler, answer, connections, stored } = await answerEvents.setup();
+    answerEvents.apiGateway
+      .on(PostToConnectionCommand, { ConnectionId: 'owner-tab-1=' })
+      .rejects(new Error('throttled'));
 
     // Act
-    const outcome = await handler(chunk(answer, 0, 'Hi'), lambdaContext());
+    const outcome = await handler(answerEvents.chunk(answer, 0, 'Hi'), lambdaContext());
 
     // Assess
     expect(outcome).toEqual({ applied: true, push: { delivered: 1, removed: 0, failed: 1 } });
@@ -50,26 +52,26 @@ describe('onAnswerEvent handler delivery', () => {
 
   it('ignores an event for an answer that does not exist', async () => {
     // Prepare
-    const { handler, owner } = await setup();
+    const { handler, owner } = await answerEvents.setup();
     const unknown = anAnswer({ userId: owner });
 
     // Act
-    const outcome = await handler(chunk(unknown, 0, 'Hi'), lambdaContext());
+    const outcome = await handler(answerEvents.chunk(unknown, 0, 'Hi'), lambdaContext());
 
     // Assess
     expect(outcome).toEqual({ applied: false, reason: 'missing' });
-    expect(pushes()).toEqual([]);
+    expect(answerEvents.pushes()).toEqual([]);
   });
 
   it('fails the invocation (so it is retried) when the answers table fails', async () => {
     // Prepare
-    const { handler, answer, answers } = await setup();
+    const { handler, answer, answers } = await answerEvents.setup();
     answers.repository.saveChunk = async () => {
       throw new Error('DynamoDB unavailable');
     };
 
     // Act
-    const invocation = handler(chunk(answer, 0, 'Hi'), lambdaContext());
+    const invocation = handler(answerEvents.chunk(answer, 0, 'Hi'), lambdaContext());
 
     // Assess
     await expect(invocation).rejects.toThrow('DynamoDB unavailable');

@@ -4,25 +4,18 @@ import {
   MAX_CHUNKS_PER_ANSWER,
 } from '@tenant-assistant/contracts/events';
 import { captureOutput, lambdaContext } from '@tenant-assistant/testing';
-import {
-  chunk,
-  completed,
-  failed,
-  pushes,
-  setup,
-  useManagementApi,
-} from '../../../test/support/answer-events';
+import * as answerEvents from '../../../test/support/answer-events';
 import { OTHER_TENANT } from '../../../test/support/answers';
 import { audibleLogger } from '../../../test/support/logger';
 import type { Answer } from '../../answers/model';
 
-useManagementApi();
+answerEvents.useManagementApi();
 
 describe('onAnswerEvent handler refusals', () => {
   it('refuses an event whose answerId is not owned by its userId and logs a security event', async () => {
     // Prepare
-    const { handler, answer, neighbour, stored } = await setup({ logger: audibleLogger() });
-    const forged = chunk(answer, 0, 'injected', { userId: neighbour });
+    const { handler, answer, neighbour, stored } = await answerEvents.setup({ logger: audibleLogger() });
+    const forged = answerEvents.chunk(answer, 0, 'injected', { userId: neighbour });
 
     // Act
     const { result, output } = await captureOutput(() => handler(forged, lambdaContext()));
@@ -32,13 +25,13 @@ describe('onAnswerEvent handler refusals', () => {
     expect(output).toContain('ANSWER_OWNERSHIP_MISMATCH');
     expect(output).not.toContain('injected');
     expect(stored()).toMatchObject({ status: 'PENDING', text: '' });
-    expect(pushes()).toEqual([]);
+    expect(answerEvents.pushes()).toEqual([]);
   });
 
   it("refuses an event for another tenant's answer and logs a security event", async () => {
     // Prepare
-    const { handler, answer, stored } = await setup({ logger: audibleLogger() });
-    const crossTenant = completed({ ...answer, tenantId: OTHER_TENANT }, 'injected');
+    const { handler, answer, stored } = await answerEvents.setup({ logger: audibleLogger() });
+    const crossTenant = answerEvents.completed({ ...answer, tenantId: OTHER_TENANT }, 'injected');
 
     // Act
     const { result, output } = await captureOutput(() => handler(crossTenant, lambdaContext()));
@@ -47,13 +40,13 @@ describe('onAnswerEvent handler refusals', () => {
     expect(result).toEqual({ refused: true, code: 'ANSWER_TENANT_MISMATCH' });
     expect(output).toContain('ANSWER_TENANT_MISMATCH');
     expect(stored()).toMatchObject({ status: 'PENDING', text: '' });
-    expect(pushes()).toEqual([]);
+    expect(answerEvents.pushes()).toEqual([]);
   });
 
   it("refuses a chunk for another tenant's answer: nothing stored, nothing pushed, a security event", async () => {
     // Prepare
-    const { handler, answer, stored } = await setup({ logger: audibleLogger() });
-    const crossTenant = chunk({ ...answer, tenantId: OTHER_TENANT }, 0, 'injected');
+    const { handler, answer, stored } = await answerEvents.setup({ logger: audibleLogger() });
+    const crossTenant = answerEvents.chunk({ ...answer, tenantId: OTHER_TENANT }, 0, 'injected');
 
     // Act
     const { result, output } = await captureOutput(() => handler(crossTenant, lambdaContext()));
@@ -62,26 +55,29 @@ describe('onAnswerEvent handler refusals', () => {
     expect(result).toEqual({ refused: true, code: 'ANSWER_TENANT_MISMATCH' });
     expect(output).toContain('ANSWER_TENANT_MISMATCH');
     expect(stored()).toMatchObject({ status: 'PENDING', chunks: {} });
-    expect(pushes()).toEqual([]);
+    expect(answerEvents.pushes()).toEqual([]);
   });
 
   it.each([
-    ['a chunk longer than the contract allows', (a: Answer) => chunk(a, 0, 'x'.repeat(MAX_CHUNK_LENGTH + 1))],
+    [
+      'a chunk longer than the contract allows',
+      (a: Answer) => answerEvents.chunk(a, 0, 'x'.repeat(MAX_CHUNK_LENGTH + 1)),
+    ],
     [
       'a chunk numbered past the chunks an answer may have',
-      (a: Answer) => chunk(a, MAX_CHUNKS_PER_ANSWER, 'x'),
+      (a: Answer) => answerEvents.chunk(a, MAX_CHUNKS_PER_ANSWER, 'x'),
     ],
     [
       'a completion longer than the contract allows',
-      (a: Answer) => completed(a, 'x'.repeat(MAX_ANSWER_LENGTH + 1)),
+      (a: Answer) => answerEvents.completed(a, 'x'.repeat(MAX_ANSWER_LENGTH + 1)),
     ],
     [
       'a failure whose reason is free text',
-      (a: Answer) => failed(a, 'Session expired: sign in at https://evil.example'),
+      (a: Answer) => answerEvents.failed(a, 'Session expired: sign in at https://evil.example'),
     ],
   ])('refuses %s and changes nothing', async (_case, build) => {
     // Prepare
-    const { handler, answer, stored } = await setup();
+    const { handler, answer, stored } = await answerEvents.setup();
 
     // Act
     const outcome = await handler(build(answer), lambdaContext());
@@ -89,7 +85,7 @@ describe('onAnswerEvent handler refusals', () => {
     // Assess
     expect(outcome).toEqual({ refused: true, code: 'INVALID_EVENT' });
     expect(stored()).toMatchObject({ status: 'PENDING', text: '' });
-    expect(pushes()).toEqual([]);
+    expect(answerEvents.pushes()).toEqual([]);
   });
 
   it.each([
@@ -98,8 +94,8 @@ describe('onAnswerEvent handler refusals', () => {
     ['has an unknown detail-type', { detailType: 'AnswerDeleted' }],
   ])('refuses an event that %s', async (_case, change) => {
     // Prepare
-    const { handler, answer, stored } = await setup();
-    const event = { ...chunk(answer, 0, 'x') };
+    const { handler, answer, stored } = await answerEvents.setup();
+    const event = { ...answerEvents.chunk(answer, 0, 'x') };
     if ('source' in change) event.source = change.source;
     if ('detailType' in change) event['detail-type'] = change.detailType;
 
@@ -109,7 +105,7 @@ describe('onAnswerEvent handler refusals', () => {
     // Assess
     expect(outcome).toEqual({ refused: true, code: 'INVALID_EVENT' });
     expect(stored()?.status).toBe('PENDING');
-    expect(pushes()).toEqual([]);
+    expect(answerEvents.pushes()).toEqual([]);
   });
 
   it.each([
@@ -120,10 +116,10 @@ describe('onAnswerEvent handler refusals', () => {
     ['a malformed answerId', { answerId: 'abc' }],
   ])('refuses a chunk with %s', async (_case, overrides) => {
     // Prepare
-    const { handler, answer, stored } = await setup();
+    const { handler, answer, stored } = await answerEvents.setup();
 
     // Act
-    const outcome = await handler(chunk(answer, 0, 'x', overrides), lambdaContext());
+    const outcome = await handler(answerEvents.chunk(answer, 0, 'x', overrides), lambdaContext());
 
     // Assess
     expect(outcome).toEqual({ refused: true, code: 'INVALID_EVENT' });

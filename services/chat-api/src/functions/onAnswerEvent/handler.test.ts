@@ -1,34 +1,24 @@
 import { ANSWER_FAILURE_REASONS } from '@tenant-assistant/contracts/events';
 import { lambdaContext } from '@tenant-assistant/testing';
-import {
-  apiGateway,
-  chunk,
-  completed,
-  connection,
-  failed,
-  NOW,
-  pushes,
-  setup,
-  useManagementApi,
-} from '../../../test/support/answer-events';
+import * as answerEvents from '../../../test/support/answer-events';
 import { newUserId, OTHER_TENANT } from '../../../test/support/answers';
 import { streamedText } from '../../answers/model';
 
-useManagementApi();
+answerEvents.useManagementApi();
 
 describe('onAnswerEvent handler', () => {
   it("applies a chunk and pushes it to the owner's connections only", async () => {
     // Prepare
-    const { handler, answer, stored } = await setup();
+    const { handler, answer, stored } = await answerEvents.setup();
 
     // Act
-    const outcome = await handler(chunk(answer, 0, 'Your order '), lambdaContext());
+    const outcome = await handler(answerEvents.chunk(answer, 0, 'Your order '), lambdaContext());
 
     // Assess
     expect(outcome).toEqual({ applied: true, push: { delivered: 2, removed: 0, failed: 0 } });
     expect(stored()).toMatchObject({ status: 'STREAMING', chunks: { 0: 'Your order ' } });
     const message = { type: 'answer.chunk', answerId: answer.answerId, seq: 0, delta: 'Your order ' };
-    expect(pushes()).toEqual([
+    expect(answerEvents.pushes()).toEqual([
       { connectionId: 'owner-tab-1=', message },
       { connectionId: 'owner-tab-2=', message },
     ]);
@@ -37,21 +27,21 @@ describe('onAnswerEvent handler', () => {
   it('never pushes to a connection of the same user opened under another tenant', async () => {
     // Prepare
     const owner = newUserId();
-    const { handler, answer } = await setup({
+    const { handler, answer } = await answerEvents.setup({
       answer: { userId: owner },
-      extraConnections: [connection('other-tenant=', owner, OTHER_TENANT)],
+      extraConnections: [answerEvents.connection('other-tenant=', owner, OTHER_TENANT)],
     });
 
     // Act
-    await handler(chunk(answer, 0, 'Hi'), lambdaContext());
+    await handler(answerEvents.chunk(answer, 0, 'Hi'), lambdaContext());
 
     // Assess
-    expect(pushes().map((push) => push.connectionId)).not.toContain('other-tenant=');
+    expect(answerEvents.pushes().map((push) => push.connectionId)).not.toContain('other-tenant=');
   });
 
   it('stores duplicate and out-of-order chunks by seq and pushes each as it arrives, for the client to order', async () => {
     // Prepare
-    const { handler, answer, stored } = await setup();
+    const { handler, answer, stored } = await answerEvents.setup();
     const arrivals: [number, string][] = [
       [2, 'is '],
       [0, 'The window '],
@@ -61,11 +51,12 @@ describe('onAnswerEvent handler', () => {
     ];
 
     // Act
-    for (const [seq, text] of arrivals) await handler(chunk(answer, seq, text), lambdaContext());
+    for (const [seq, text] of arrivals) await handler(answerEvents.chunk(answer, seq, text), lambdaContext());
 
     // Assess
     expect(stored() && streamedText(stored()?.chunks ?? {})).toBe('The window for returns is 30 days.');
-    const tab1 = pushes()
+    const tab1 = answerEvents
+      .pushes()
       .filter((push) => push.connectionId === 'owner-tab-1=')
       .map((push) => [push.message.seq, push.message.delta]);
     expect(tab1).toEqual(arrivals);
@@ -73,10 +64,10 @@ describe('onAnswerEvent handler', () => {
 
   it('stores every chunk delivered concurrently, each with one write and no retry', async () => {
     // Prepare
-    const { handler, answer, stored, answers } = await setup();
+    const { handler, answer, stored, answers } = await answerEvents.setup();
     const texts = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
     const events = texts
-      .flatMap((text, seq) => [chunk(answer, seq, text), chunk(answer, seq, text)])
+      .flatMap((text, seq) => [answerEvents.chunk(answer, seq, text), answerEvents.chunk(answer, seq, text)])
       .reverse();
 
     // Act
@@ -89,14 +80,14 @@ describe('onAnswerEvent handler', () => {
 
   it('applies completion once and ignores chunks that come after it', async () => {
     // Prepare
-    const { handler, answer, stored } = await setup();
-    await handler(chunk(answer, 0, 'Partial'), lambdaContext());
-    apiGateway.resetHistory();
+    const { handler, answer, stored } = await answerEvents.setup();
+    await handler(answerEvents.chunk(answer, 0, 'Partial'), lambdaContext());
+    answerEvents.apiGateway.resetHistory();
 
     // Act
-    const first = await handler(completed(answer, 'Partial and complete.'), lambdaContext());
-    const again = await handler(completed(answer, 'Something else'), lambdaContext());
-    const late = await handler(chunk(answer, 1, ' late'), lambdaContext());
+    const first = await handler(answerEvents.completed(answer, 'Partial and complete.'), lambdaContext());
+    const again = await handler(answerEvents.completed(answer, 'Something else'), lambdaContext());
+    const late = await handler(answerEvents.chunk(answer, 1, ' late'), lambdaContext());
 
     // Assess
     expect(first).toEqual({ applied: true, push: { delivered: 2, removed: 0, failed: 0 } });
@@ -105,9 +96,9 @@ describe('onAnswerEvent handler', () => {
     expect(stored()).toMatchObject({
       status: 'COMPLETED',
       text: 'Partial and complete.',
-      completedAt: NOW.toISOString(),
+      completedAt: answerEvents.NOW.toISOString(),
     });
-    expect(pushes().map((push) => push.message)).toEqual([
+    expect(answerEvents.pushes().map((push) => push.message)).toEqual([
       { type: 'answer.completed', answerId: answer.answerId, text: 'Partial and complete.' },
       { type: 'answer.completed', answerId: answer.answerId, text: 'Partial and complete.' },
     ]);
@@ -115,11 +106,14 @@ describe('onAnswerEvent handler', () => {
 
   it('marks the answer FAILED with the reason and pushes it', async () => {
     // Prepare
-    const { handler, answer, stored } = await setup();
+    const { handler, answer, stored } = await answerEvents.setup();
 
     // Act
-    const outcome = await handler(failed(answer, ANSWER_FAILURE_REASONS.timeout), lambdaContext());
-    const afterwards = await handler(completed(answer, 'too late'), lambdaContext());
+    const outcome = await handler(
+      answerEvents.failed(answer, ANSWER_FAILURE_REASONS.timeout),
+      lambdaContext(),
+    );
+    const afterwards = await handler(answerEvents.completed(answer, 'too late'), lambdaContext());
 
     // Assess
     expect(outcome).toMatchObject({ applied: true });
@@ -128,7 +122,7 @@ describe('onAnswerEvent handler', () => {
       status: 'FAILED',
       reason: ANSWER_FAILURE_REASONS.timeout,
     });
-    expect(pushes()[0]?.message).toEqual({
+    expect(answerEvents.pushes()[0]?.message).toEqual({
       type: 'answer.failed',
       answerId: answer.answerId,
       reason: ANSWER_FAILURE_REASONS.timeout,

@@ -8,32 +8,24 @@ import {
   serveJwks,
 } from '@tenant-assistant/testing';
 import { bodyOf, expectError, expectSecurityHeaders, WEB_ORIGIN } from '../../../test/support/http';
-import {
-  answerWrites,
-  BUS,
-  cancelled,
-  ddb,
-  issuer,
-  makeDeps,
-  NOW,
-  post,
-  publishedEntries,
-  useSubmitPrompt,
-} from '../../../test/support/submit-prompt';
+import * as prompt from '../../../test/support/submit-prompt';
 import { createPromptMetrics, METRICS_NAMESPACE } from '../../adapters/prompt-metrics';
 import { createHandler } from './handler';
 
-useSubmitPrompt();
+prompt.useSubmitPrompt();
 
 describe('submitPrompt handler', () => {
   it('accepts a prompt: stores a PENDING answer owned by the caller and publishes PromptSubmitted', async () => {
     // Prepare
     const sub = randomUserId();
-    const token = await issuer.idToken({ sub, tenantId: 'tenant-a' });
-    const handler = createHandler(makeDeps());
+    const token = await prompt.issuer.idToken({ sub, tenantId: 'tenant-a' });
+    const handler = createHandler(prompt.makeDeps());
 
     // Act
-    const result = await handler(post({ token, body: { prompt: 'Where is my order?' } }), lambdaContext());
+    const result = await handler(
+      prompt.post({ token, body: { prompt: 'Where is my order?' } }),
+      lambdaContext(),
+    );
 
     // Assess
     expect(result.statusCode).toBe(202);
@@ -45,7 +37,7 @@ describe('submitPrompt handler', () => {
     expect(deadlineAt).toBe('2025-03-01T12:04:30.000Z');
     expect(answerId).toMatch(new RegExp(`^${sub}\\.[0-9A-HJKMNP-TV-Z]{26}$`));
     expect(conversationId).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
-    expect(answerWrites()).toEqual([
+    expect(prompt.answerWrites()).toEqual([
       {
         TableName: 'answers',
         ConditionExpression: 'attribute_not_exists(answerId)',
@@ -57,16 +49,16 @@ describe('submitPrompt handler', () => {
           conversationSk: `${conversationId}#${answerId}`,
           prompt: 'Where is my order?',
           status: 'PENDING',
-          createdAt: NOW.toISOString(),
+          createdAt: prompt.NOW.toISOString(),
           deadlineAt: '2025-03-01T12:04:30.000Z',
           chunks: {},
-          expiresAt: Math.floor(NOW.getTime() / 1000) + 30 * 86_400,
+          expiresAt: Math.floor(prompt.NOW.getTime() / 1000) + 30 * 86_400,
         }),
       },
     ]);
-    expect(publishedEntries()).toEqual([
+    expect(prompt.publishedEntries()).toEqual([
       {
-        EventBusName: BUS,
+        EventBusName: prompt.BUS,
         Source: 'tenant-assistant.chat-api',
         DetailType: 'PromptSubmitted',
         Detail: JSON.stringify({
@@ -75,7 +67,7 @@ describe('submitPrompt handler', () => {
           answerId,
           conversationId,
           prompt: 'Where is my order?',
-          submittedAt: NOW.toISOString(),
+          submittedAt: prompt.NOW.toISOString(),
           tier: 'premium',
         }),
       },
@@ -88,19 +80,22 @@ describe('submitPrompt handler', () => {
   it('takes tenant and user only from the token, ignoring a tenantId or userId in the body', async () => {
     // Prepare
     const sub = randomUserId();
-    const token = await issuer.accessToken({ sub, tenantId: 'tenant-a' });
-    const handler = createHandler(makeDeps());
+    const token = await prompt.issuer.accessToken({ sub, tenantId: 'tenant-a' });
+    const handler = createHandler(prompt.makeDeps());
 
     // Act
     const result = await handler(
-      post({ token, body: { prompt: 'Show my orders', tenantId: 'tenant-b', userId: randomUserId() } }),
+      prompt.post({
+        token,
+        body: { prompt: 'Show my orders', tenantId: 'tenant-b', userId: randomUserId() },
+      }),
       lambdaContext(),
     );
 
     // Assess
     expect(result.statusCode).toBe(202);
-    expect(answerWrites()[0]?.Item).toMatchObject({ userId: sub, tenantId: 'tenant-a' });
-    expect(JSON.parse(publishedEntries()[0]?.Detail ?? '{}')).toMatchObject({
+    expect(prompt.answerWrites()[0]?.Item).toMatchObject({ userId: sub, tenantId: 'tenant-a' });
+    expect(JSON.parse(prompt.publishedEntries()[0]?.Detail ?? '{}')).toMatchObject({
       tenantId: 'tenant-a',
       userId: sub,
     });
@@ -108,12 +103,12 @@ describe('submitPrompt handler', () => {
 
   it('keeps the conversation the caller continues', async () => {
     // Prepare
-    const token = await issuer.idToken();
-    const handler = createHandler(makeDeps());
+    const token = await prompt.issuer.idToken();
+    const handler = createHandler(prompt.makeDeps());
 
     // Act
     const result = await handler(
-      post({ token, body: { prompt: 'And the second one?', conversationId: 'conv_1-a' } }),
+      prompt.post({ token, body: { prompt: 'And the second one?', conversationId: 'conv_1-a' } }),
       lambdaContext(),
     );
 
@@ -124,23 +119,23 @@ describe('submitPrompt handler', () => {
 
   it('accepts a prompt of exactly 4000 characters', async () => {
     // Prepare
-    const token = await issuer.idToken();
-    const handler = createHandler(makeDeps());
+    const token = await prompt.issuer.idToken();
+    const handler = createHandler(prompt.makeDeps());
 
     // Act
-    const result = await handler(post({ token, body: { prompt: 'a'.repeat(4000) } }), lambdaContext());
+    const result = await handler(prompt.post({ token, body: { prompt: 'a'.repeat(4000) } }), lambdaContext());
 
     // Assess
     expect(result.statusCode).toBe(202);
   });
   it('gives no CORS access to another origin', async () => {
     // Prepare
-    const token = await issuer.idToken();
-    const handler = createHandler(makeDeps());
+    const token = await prompt.issuer.idToken();
+    const handler = createHandler(prompt.makeDeps());
 
     // Act
     const result = await handler(
-      post({ token, body: { prompt: 'hi' }, headers: { origin: 'https://evil.example.com' } }),
+      prompt.post({ token, body: { prompt: 'hi' }, headers: { origin: 'https://evil.example.com' } }),
       lambdaContext(),
     );
 
@@ -153,12 +148,12 @@ describe('submitPrompt handler', () => {
 describe('submitPrompt handler metrics', () => {
   it('writes one EMF line per accepted prompt with the tenant and its tier as dimensions', async () => {
     // Prepare
-    const token = await issuer.idToken({ tenantId: 'tenant-a' });
-    const handler = createHandler(makeDeps({ tier: 'standard', metrics: createPromptMetrics() }));
+    const token = await prompt.issuer.idToken({ tenantId: 'tenant-a' });
+    const handler = createHandler(prompt.makeDeps({ tier: 'standard', metrics: createPromptMetrics() }));
 
     // Act
     const { result, output } = await captureOutput(() =>
-      handler(post({ token, body: { prompt: 'hi' } }), lambdaContext()),
+      handler(prompt.post({ token, body: { prompt: 'hi' } }), lambdaContext()),
     );
 
     // Assess
@@ -175,13 +170,13 @@ describe('submitPrompt handler metrics', () => {
 
   it('writes a PromptThrottled line with the limit code for a refused prompt, and no PromptAccepted', async () => {
     // Prepare
-    ddb.on(TransactWriteCommand).rejects(cancelled('None', 'ConditionalCheckFailed', 'None'));
-    const token = await issuer.idToken({ tenantId: 'tenant-b' });
-    const handler = createHandler(makeDeps({ tier: 'basic', metrics: createPromptMetrics() }));
+    prompt.ddb.on(TransactWriteCommand).rejects(prompt.cancelled('None', 'ConditionalCheckFailed', 'None'));
+    const token = await prompt.issuer.idToken({ tenantId: 'tenant-b' });
+    const handler = createHandler(prompt.makeDeps({ tier: 'basic', metrics: createPromptMetrics() }));
 
     // Act
     const { result, output } = await captureOutput(() =>
-      handler(post({ token, body: { prompt: 'hi' } }), lambdaContext()),
+      handler(prompt.post({ token, body: { prompt: 'hi' } }), lambdaContext()),
     );
 
     // Assess
@@ -200,14 +195,14 @@ describe('submitPrompt handler as deployed (configured from the environment)', (
   let jwks: Awaited<ReturnType<typeof serveJwks>>;
 
   beforeAll(async () => {
-    jwks = await serveJwks(issuer);
+    jwks = await serveJwks(prompt.issuer);
     Object.assign(process.env, {
-      COGNITO_USER_POOL_ID: issuer.userPoolId,
-      COGNITO_CLIENT_IDS: `other-client, ${issuer.clientId}`,
+      COGNITO_USER_POOL_ID: prompt.issuer.userPoolId,
+      COGNITO_CLIENT_IDS: `other-client, ${prompt.issuer.clientId}`,
       COGNITO_ISSUER: jwks.url,
       ANSWERS_TABLE_NAME: 'answers',
       RATE_LIMITS_TABLE_NAME: 'rate-limits',
-      EVENT_BUS_NAME: BUS,
+      EVENT_BUS_NAME: prompt.BUS,
       WEB_ORIGIN,
       TENANT_REGISTRY_TABLE_NAME: 'tenants',
       USAGE_TABLE_NAME: 'usage',
@@ -224,19 +219,21 @@ describe('submitPrompt handler as deployed (configured from the environment)', (
 
   it('verifies the token against the configured issuer and publishes on the configured bus', async () => {
     // Prepare
-    ddb.on(GetCommand, { TableName: 'tenants' }).resolves({ Item: { tier: 'standard', status: 'ACTIVE' } });
+    prompt.ddb
+      .on(GetCommand, { TableName: 'tenants' })
+      .resolves({ Item: { tier: 'standard', status: 'ACTIVE' } });
     const { handler } = await import('./handler');
     const sub = randomUserId();
-    const token = await issuer.idToken({ sub, extraClaims: { iss: jwks.url } });
+    const token = await prompt.issuer.idToken({ sub, extraClaims: { iss: jwks.url } });
 
     // Act
-    const result = await handler(post({ token, body: { prompt: 'hi' } }), lambdaContext());
+    const result = await handler(prompt.post({ token, body: { prompt: 'hi' } }), lambdaContext());
 
     // Assess
     expect(result.statusCode).toBe(202);
-    expect(publishedEntries()[0]?.EventBusName).toBe(BUS);
+    expect(prompt.publishedEntries()[0]?.EventBusName).toBe(prompt.BUS);
     expect(
-      ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[0]?.Update
+      prompt.ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems?.[0]?.Update
         ?.ExpressionAttributeValues?.[':limit'],
     ).toBe(60); // standard tier: 60 prompts per minute for the tenant
   });
@@ -244,11 +241,11 @@ describe('submitPrompt handler as deployed (configured from the environment)', (
   it('refuses a token signed by another key even when the issuer matches', async () => {
     // Prepare
     const { handler } = await import('./handler');
-    const stranger = await createTestIssuer({ issuer: jwks.url, clientId: issuer.clientId });
+    const stranger = await createTestIssuer({ issuer: jwks.url, clientId: prompt.issuer.clientId });
     const token = await stranger.idToken();
 
     // Act
-    const result = await handler(post({ token, body: { prompt: 'hi' } }), lambdaContext());
+    const result = await handler(prompt.post({ token, body: { prompt: 'hi' } }), lambdaContext());
 
     // Assess
     expectError(result, 401, 'UNAUTHORIZED');
