@@ -73,39 +73,40 @@ export const publishedTypes = () =>
     .flatMap((c) => c.args[0].input.Entries ?? [])
     .map((entry) => entry.DetailType);
 
-/** The tenants admin API against mocked Cognito, DynamoDB, EventBridge and S3 clients: builds the handler once and resets the mocks to a pool where groups can be created and users invited. */
-export const useTenantsAdmin = () => {
-  beforeAll(async () => {
-    const cognito = new CognitoIdentityProviderClient({ region: 'us-east-1' });
-    const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
-    const created = await adminHttp(cognito, silentLogger());
-    issuer = created.issuer;
-    handler = createHandler({
-      ...created.http,
-      lifecycle: () => ({
-        registry: dynamoTenantRegistry(documents, 'tenants'),
-        directory: cognitoTenantDirectory(cognito, userPoolId),
-        files: s3TenantFiles(new S3Client({ region: 'us-east-1' }), 'tenant-files'),
-        eventBridge: new EventBridgeClient({ region: 'us-east-1' }),
-        eventBusName: 'control',
-        logger: silentLogger(),
-      }),
-    });
-  }, 30_000);
-
-  beforeEach(() => {
-    resetMocks();
-    cognitoMock
-      .on(AdminListGroupsForUserCommand)
-      .callsFake(listGroupsFrom((username) => groupsByUser[username]));
-    cognitoMock.on(GetGroupCommand).rejects(awsError('ResourceNotFoundException'));
-    cognitoMock.on(CreateGroupCommand).resolves({});
-    cognitoMock
-      .on(AdminCreateUserCommand)
-      .resolves({ User: { Attributes: [{ Name: 'sub', Value: plainSub }] } });
-    cognitoMock.on(AdminAddUserToGroupCommand).resolves({});
-    eventBridgeMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
-    documentsMock.on(PutCommand).resolves({});
-    documentsMock.on(GetCommand).resolves({ Item: tenantRecord('acme') });
+/**
+ * Set-up of every test in a file that imports this module (its hooks register on import):
+ * the tenants admin API against mocked Cognito, DynamoDB, EventBridge and S3 clients: builds the handler once and resets the mocks to a pool where groups can be created and users invited.
+ */
+beforeAll(async () => {
+  const cognito = new CognitoIdentityProviderClient({ region: 'us-east-1' });
+  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
+  const created = await adminHttp(cognito, silentLogger());
+  issuer = created.issuer;
+  handler = createHandler({
+    ...created.http,
+    lifecycle: () => ({
+      registry: dynamoTenantRegistry(documents, 'tenants'),
+      directory: cognitoTenantDirectory(cognito, userPoolId),
+      files: s3TenantFiles(new S3Client({ region: 'us-east-1' }), 'tenant-files'),
+      eventBridge: new EventBridgeClient({ region: 'us-east-1' }),
+      eventBusName: 'control',
+      logger: silentLogger(),
+    }),
   });
-};
+}, 30_000);
+
+beforeEach(() => {
+  resetMocks();
+  cognitoMock
+    .on(AdminListGroupsForUserCommand)
+    .callsFake(listGroupsFrom((username) => groupsByUser[username]));
+  cognitoMock.on(GetGroupCommand).rejects(awsError('ResourceNotFoundException'));
+  cognitoMock.on(CreateGroupCommand).resolves({});
+  cognitoMock
+    .on(AdminCreateUserCommand)
+    .resolves({ User: { Attributes: [{ Name: 'sub', Value: plainSub }] } });
+  cognitoMock.on(AdminAddUserToGroupCommand).resolves({});
+  eventBridgeMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
+  documentsMock.on(PutCommand).resolves({});
+  documentsMock.on(GetCommand).resolves({ Item: tenantRecord('acme') });
+});

@@ -134,31 +134,30 @@ export const everyRoute = (username: string): AdminRequest[] => [
   revokeAdmin(username),
 ];
 
-/** The users admin API against a mocked Cognito: builds the handler once and resets the pool's mock before each test. */
-export const useUsersAdmin = () => {
-  beforeAll(async () => {
-    ({ issuer, handler } = await usersAdminHandler(silentLogger()));
-  }, 30_000);
+/**
+ * Set-up of every test in a file that imports this module (its hooks register on import):
+ * the users admin API against a mocked Cognito: builds the handler once and resets the pool's mock before each test.
+ */
+beforeAll(async () => {
+  ({ issuer, handler } = await usersAdminHandler(silentLogger()));
+}, 30_000);
 
-  beforeEach(() => {
-    resetMocks();
-    cognitoMock
-      .on(AdminListGroupsForUserCommand)
-      .callsFake(listGroupsFrom((username) => users[username]?.groups));
-    cognitoMock
-      .on(AdminGetUserCommand)
-      .callsFake((input: { Username: string }) => cognitoUser(input.Username));
-    cognitoMock.on(ListUsersInGroupCommand).callsFake((input: { GroupName: string }) => ({
-      Users: Object.entries(users)
-        .filter(([, user]) => user.groups.includes(input.GroupName))
-        .map(([username]) => {
-          const { UserAttributes, ...rest } = cognitoUser(username);
-          return { ...rest, Attributes: UserAttributes };
-        }),
-    }));
-    cognitoMock
-      .on(AdminCreateUserCommand)
-      .resolves({ User: { Attributes: [{ Name: 'sub', Value: users['tenant1-new']?.sub }] } });
-    for (const command of writeCommands) cognitoMock.on(command as never).resolves({} as never);
-  });
-};
+beforeEach(() => {
+  resetMocks();
+  cognitoMock
+    .on(AdminListGroupsForUserCommand)
+    .callsFake(listGroupsFrom((username) => users[username]?.groups));
+  cognitoMock.on(AdminGetUserCommand).callsFake((input: { Username: string }) => cognitoUser(input.Username));
+  cognitoMock.on(ListUsersInGroupCommand).callsFake((input: { GroupName: string }) => ({
+    Users: Object.entries(users)
+      .filter(([, user]) => user.groups.includes(input.GroupName))
+      .map(([username]) => {
+        const { UserAttributes, ...rest } = cognitoUser(username);
+        return { ...rest, Attributes: UserAttributes };
+      }),
+  }));
+  cognitoMock
+    .on(AdminCreateUserCommand)
+    .resolves({ User: { Attributes: [{ Name: 'sub', Value: users['tenant1-new']?.sub }] } });
+  for (const command of writeCommands) cognitoMock.on(command as never).resolves({} as never);
+});

@@ -18,13 +18,14 @@ export const apiGateway = mockClient(ApiGatewayManagementApiClient);
 export const INVOKER = 'tenant-assistant.agent-invoker';
 export const NOW = new Date('2025-03-01T12:00:00.000Z');
 
-/** Resets the management API's mock to one that accepts every post. */
-export const useManagementApi = () => {
-  beforeEach(() => {
-    apiGateway.reset();
-    apiGateway.on(PostToConnectionCommand).resolves({});
-  });
-};
+/**
+ * Set-up of every test in a file that imports this module (its hooks register on import):
+ * resets the management API's mock to one that accepts every post.
+ */
+beforeEach(() => {
+  apiGateway.reset();
+  apiGateway.on(PostToConnectionCommand).resolves({});
+});
 
 export const connection = (
   connectionId: string,

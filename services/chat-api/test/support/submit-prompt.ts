@@ -32,22 +32,23 @@ export const BUS = 'tenant-assistant-test';
 export let issuer: TestIssuer;
 export let verifier: TokenVerifier;
 
-/** A test issuer the handler trusts, and mocks where writes succeed and no tenant usage is stored yet. */
-export const useSubmitPrompt = () => {
-  beforeAll(async () => {
-    issuer = await createTestIssuer();
-    verifier = createTokenVerifier(issuer.preloaded);
-  });
+/**
+ * Set-up of every test in a file that imports this module (its hooks register on import):
+ * a test issuer the handler trusts, and mocks where writes succeed and no tenant usage is stored yet.
+ */
+beforeAll(async () => {
+  issuer = await createTestIssuer();
+  verifier = createTokenVerifier(issuer.preloaded);
+});
 
-  beforeEach(() => {
-    ddb.reset();
-    eventBridge.reset();
-    ddb.on(TransactWriteCommand).resolves({});
-    ddb.on(UpdateCommand).resolves({});
-    ddb.on(GetCommand).resolves({});
-    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
-  });
-};
+beforeEach(() => {
+  ddb.reset();
+  eventBridge.reset();
+  ddb.on(TransactWriteCommand).resolves({});
+  ddb.on(UpdateCommand).resolves({});
+  ddb.on(GetCommand).resolves({});
+  eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
+});
 
 export const makeDeps = (overrides: Partial<Deps> & { tier?: TenantTier } = {}): Deps => {
   const { tier = 'premium', ...rest } = overrides;

@@ -51,41 +51,42 @@ export const usageItem = (
 
 let setup: { issuer: TestIssuer; handler: ReturnType<typeof createHandler> };
 
-/** The handler over mocked DynamoDB and Cognito: GROUPS' users, REGISTRY's tenants and no usage stored unless a test adds it. */
-export const useUsageApi = () => {
-  beforeAll(async () => {
-    const auth = await testAuth();
-    const client = testDocumentClient();
-    setup = {
-      issuer: auth.issuer,
-      handler: createHandler({
-        verifier: auth.verifier,
-        logger: silentLogger(),
-        webOrigins: () => [WEB_ORIGIN],
-        adminGroups: createAdminGroups(new CognitoIdentityProviderClient({}), () => 'us-east-1_Test'),
-        usageReports: createUsageReports(client, () => 'usage', { backoffMs: 1 }),
-        standings: createTenantStandings(client, () => 'tenants'),
-        clock: () => NOW,
-      }),
-    };
-  });
+/**
+ * Set-up of every test in a file that imports this module (its hooks register on import):
+ * the handler over mocked DynamoDB and Cognito: GROUPS' users, REGISTRY's tenants and no usage stored unless a test adds it.
+ */
+beforeAll(async () => {
+  const auth = await testAuth();
+  const client = testDocumentClient();
+  setup = {
+    issuer: auth.issuer,
+    handler: createHandler({
+      verifier: auth.verifier,
+      logger: silentLogger(),
+      webOrigins: () => [WEB_ORIGIN],
+      adminGroups: createAdminGroups(new CognitoIdentityProviderClient({}), () => 'us-east-1_Test'),
+      usageReports: createUsageReports(client, () => 'usage', { backoffMs: 1 }),
+      standings: createTenantStandings(client, () => 'tenants'),
+      clock: () => NOW,
+    }),
+  };
+});
 
-  beforeEach(() => {
-    ddb.reset();
-    cognito.reset();
-    cognito.on(AdminListGroupsForUserCommand).callsFake((input: { Username: string }) => {
-      const groups = GROUPS[input.Username];
-      if (!groups) throw Object.assign(new Error('User does not exist.'), { name: 'UserNotFoundException' });
-      return { Groups: groups.map((GroupName) => ({ GroupName })) };
-    });
-    ddb.on(GetCommand, { TableName: 'tenants' }).callsFake((input: { Key: { tenantId: string } }) => {
-      const entry = REGISTRY[input.Key.tenantId];
-      return { Item: entry ? { tenantId: input.Key.tenantId, ...entry } : undefined };
-    });
-    ddb.on(GetCommand, { TableName: 'usage' }).resolves({});
-    ddb.on(QueryCommand).resolves({ Items: [] });
+beforeEach(() => {
+  ddb.reset();
+  cognito.reset();
+  cognito.on(AdminListGroupsForUserCommand).callsFake((input: { Username: string }) => {
+    const groups = GROUPS[input.Username];
+    if (!groups) throw Object.assign(new Error('User does not exist.'), { name: 'UserNotFoundException' });
+    return { Groups: groups.map((GroupName) => ({ GroupName })) };
   });
-};
+  ddb.on(GetCommand, { TableName: 'tenants' }).callsFake((input: { Key: { tenantId: string } }) => {
+    const entry = REGISTRY[input.Key.tenantId];
+    return { Item: entry ? { tenantId: input.Key.tenantId, ...entry } : undefined };
+  });
+  ddb.on(GetCommand, { TableName: 'usage' }).resolves({});
+  ddb.on(QueryCommand).resolves({ Items: [] });
+});
 
 export const tokenOf = (username: string, tenantId = username.startsWith('b-') ? 'tenant-b' : 'tenant-a') =>
   setup.issuer.idToken({ sub: randomUserId(), tenantId, username });

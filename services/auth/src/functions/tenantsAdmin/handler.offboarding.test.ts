@@ -12,8 +12,6 @@ import { awsError, tenantRecord } from '../../../test/support';
 import { route } from '../../../test/support/admin-api';
 import * as admin from '../../../test/support/tenants-admin';
 
-admin.useTenantsAdmin();
-
 const offboard = async (tenantId: string, body: unknown) =>
   admin.call({
     ...route('POST /admin/tenants/{tenantId}/offboard', { tenantId }),

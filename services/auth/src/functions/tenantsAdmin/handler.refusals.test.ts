@@ -2,8 +2,6 @@ import { badTokens } from '@tenant-assistant/testing';
 import { type AdminRequest, route } from '../../../test/support/admin-api';
 import * as admin from '../../../test/support/tenants-admin';
 
-admin.useTenantsAdmin();
-
 const routes: AdminRequest[] = [
   route('GET /admin/tenants'),
   { ...route('POST /admin/tenants'), body: admin.acme },

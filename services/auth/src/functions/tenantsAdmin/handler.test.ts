@@ -8,8 +8,6 @@ import { tenantRecord } from '../../../test/support';
 import { route } from '../../../test/support/admin-api';
 import * as admin from '../../../test/support/tenants-admin';
 
-admin.useTenantsAdmin();
-
 describe('tenantsAdmin', () => {
   it('lets a platform admin create a tenant and invites its first admin through Cognito’s own message', async () => {
     // Prepare

@@ -3,8 +3,6 @@ import { badTokens } from '@tenant-assistant/testing';
 import { route } from '../../../test/support/admin-api';
 import * as admin from '../../../test/support/users-admin';
 
-admin.useUsersAdmin();
-
 describe('usersAdmin refusals (nothing is changed)', () => {
   it.each(admin.everyRoute('tenant2-user').filter((request) => request.routeKey.includes('{username}')))(
     "answers 404 to a tenant admin naming another tenant's user on $routeKey",

@@ -13,8 +13,6 @@ import { callAdmin, route } from '../../../test/support/admin-api';
 import * as admin from '../../../test/support/users-admin';
 import { logger } from '../../logger';
 
-admin.useUsersAdmin();
-
 describe('usersAdmin', () => {
   it("lists the users of the caller's own tenant only, with their admin flag", async () => {
     // Prepare

@@ -1,7 +1,5 @@
 import { expectError } from '../../../test/support/http';
-import { ddb, request, useUsageApi } from '../../../test/support/usage-api';
-
-useUsageApi();
+import { ddb, request } from '../../../test/support/usage-api';
 
 describe('getUsage handler refusals', () => {
   it.each([

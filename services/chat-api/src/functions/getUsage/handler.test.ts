@@ -2,10 +2,8 @@ import { BatchGetCommand, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk
 import type { TenantsUsagePage, TenantUsageView } from '@tenant-assistant/contracts/http';
 import { randomUserId } from '@tenant-assistant/testing';
 import { bodyOf, expectError, expectSecurityHeaders } from '../../../test/support/http';
-import { ddb, request, tenantsRead, usageItem, useUsageApi } from '../../../test/support/usage-api';
+import { ddb, request, tenantsRead, usageItem } from '../../../test/support/usage-api';
 import { encodeTenantCursor } from '../../usage/usage-report';
-
-useUsageApi();
 
 describe('getUsage handler', () => {
   describe('GET /usage', () => {

@@ -3,8 +3,6 @@ import { lambdaContext } from '@tenant-assistant/testing';
 import * as answerEvents from '../../../test/support/answer-events';
 import { anAnswer } from '../../../test/support/answers';
 
-answerEvents.useManagementApi();
-
 describe('onAnswerEvent handler delivery', () => {
   it('removes connections that are gone and still reaches the others', async () => {
     // Prepare

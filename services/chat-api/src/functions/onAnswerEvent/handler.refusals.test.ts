@@ -9,8 +9,6 @@ import { OTHER_TENANT } from '../../../test/support/answers';
 import { audibleLogger } from '../../../test/support/logger';
 import type { Answer } from '../../answers/model';
 
-answerEvents.useManagementApi();
-
 describe('onAnswerEvent handler refusals', () => {
   it('refuses an event whose answerId is not owned by its userId and logs a security event', async () => {
     // Prepare

@@ -4,8 +4,6 @@ import * as answerEvents from '../../../test/support/answer-events';
 import { newUserId, OTHER_TENANT } from '../../../test/support/answers';
 import { streamedText } from '../../answers/model';
 
-answerEvents.useManagementApi();
-
 describe('onAnswerEvent handler', () => {
   it("applies a chunk and pushes it to the owner's connections only", async () => {
     // Prepare

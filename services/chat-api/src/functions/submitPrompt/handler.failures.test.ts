@@ -7,8 +7,6 @@ import * as prompt from '../../../test/support/submit-prompt';
 import { PUBLISH_FAILED_REASON } from '../../answers/submit-prompt';
 import { createHandler } from './handler';
 
-prompt.useSubmitPrompt();
-
 describe('submitPrompt handler failures', () => {
   it('answers 500 and stores nothing when the counters cannot be written', async () => {
     // Prepare

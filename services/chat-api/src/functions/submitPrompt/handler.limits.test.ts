@@ -4,8 +4,6 @@ import { bodyOf, expectError } from '../../../test/support/http';
 import * as prompt from '../../../test/support/submit-prompt';
 import { createHandler } from './handler';
 
-prompt.useSubmitPrompt();
-
 describe('submitPrompt handler limits', () => {
   it('answers 429 TOO_MANY_ANSWERS_IN_FLIGHT when every slot is held by an answer still running', async () => {
     // Prepare

@@ -5,8 +5,6 @@ import { expectError, expectSecurityHeaders, WEB_ORIGIN } from '../../../test/su
 import * as prompt from '../../../test/support/submit-prompt';
 import { createHandler } from './handler';
 
-prompt.useSubmitPrompt();
-
 describe('submitPrompt handler refusals', () => {
   it('answers 401 without a token and stores nothing', async () => {
     // Prepare

@@ -12,8 +12,6 @@ import * as prompt from '../../../test/support/submit-prompt';
 import { createPromptMetrics, METRICS_NAMESPACE } from '../../adapters/prompt-metrics';
 import { createHandler } from './handler';
 
-prompt.useSubmitPrompt();
-
 describe('submitPrompt handler', () => {
   it('accepts a prompt: stores a PENDING answer owned by the caller and publishes PromptSubmitted', async () => {
     // Prepare
