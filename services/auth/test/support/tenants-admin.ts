@@ -17,7 +17,7 @@ import { cognitoTenantDirectory } from '../../src/adapters/cognito';
 import { s3TenantFiles } from '../../src/adapters/tenant-files';
 import { dynamoTenantRegistry } from '../../src/adapters/tenants-table';
 import { createHandler } from '../../src/functions/tenantsAdmin/handler';
-import { type AdminRequest, adminHttp, callAdmin, listGroupsFrom, userPoolId } from './admin-api';
+import { type AdminRequest, adminHttp, callAdmin, listGroupsFrom, route, userPoolId } from './admin-api';
 import { awsError, silentLogger, tenantRecord } from './index';
 import { cognitoMock, documentsMock, eventBridgeMock, resetMocks, s3Mock } from './mocks';
 
@@ -53,6 +53,22 @@ export const tokenOf = (username: string, sub: string, tenantId: string | null =
 export const platformToken = () => tokenOf('platform-admin', platformSub);
 
 export const call = (request: AdminRequest) => callAdmin(handler, request);
+
+/** `PATCH /admin/tenants/{tenantId}` with `body`. */
+export const updateTenant = (tenantId: string, body: unknown): AdminRequest => ({
+  ...route('PATCH /admin/tenants/{tenantId}', { tenantId }),
+  body,
+});
+
+/** `POST /admin/tenants/{tenantId}/<action>`, with `body` when given. */
+export const tenantAction = (
+  action: 'suspend' | 'resume' | 'offboard',
+  tenantId: string,
+  body?: unknown,
+): AdminRequest => ({
+  ...route(`POST /admin/tenants/{tenantId}/${action}`, { tenantId }),
+  ...(body === undefined ? {} : { body }),
+});
 
 /** Every write the API could make: users, groups, registry items, files and events. */
 export const writes = () => [

@@ -1,17 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import {
-  AdminAddUserToGroupCommand,
-  AdminCreateUserCommand,
-  AdminDeleteUserCommand,
-  AdminDisableUserCommand,
-  AdminEnableUserCommand,
-  AdminGetUserCommand,
-  AdminListGroupsForUserCommand,
-  AdminRemoveUserFromGroupCommand,
-  AdminSetUserMFAPreferenceCommand,
-  CognitoIdentityProviderClient,
-  ListUsersInGroupCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
+import * as idp from '@aws-sdk/client-cognito-identity-provider';
 import type { TestIssuer } from '@tenant-assistant/testing';
 import { createHandler } from '../../src/functions/usersAdmin/handler';
 import { type AdminRequest, adminHttp, callAdmin, listGroupsFrom, route } from './admin-api';
@@ -73,12 +61,12 @@ const cognitoUser = (username: string) => {
 
 /** The commands that change a user or a group. */
 const writeCommands = [
-  AdminAddUserToGroupCommand,
-  AdminRemoveUserFromGroupCommand,
-  AdminDeleteUserCommand,
-  AdminDisableUserCommand,
-  AdminEnableUserCommand,
-  AdminSetUserMFAPreferenceCommand,
+  idp.AdminAddUserToGroupCommand,
+  idp.AdminRemoveUserFromGroupCommand,
+  idp.AdminDeleteUserCommand,
+  idp.AdminDisableUserCommand,
+  idp.AdminEnableUserCommand,
+  idp.AdminSetUserMFAPreferenceCommand,
 ];
 
 let issuer: TestIssuer;
@@ -86,7 +74,7 @@ let handler: ReturnType<typeof createHandler>;
 
 /** The users admin handler over the mocked pool, logging with `logger`. */
 export const usersAdminHandler = async (logger: Logger) => {
-  const created = await adminHttp(new CognitoIdentityProviderClient({ region: 'us-east-1' }), logger);
+  const created = await adminHttp(new idp.CognitoIdentityProviderClient({ region: 'us-east-1' }), logger);
   return {
     issuer: created.issuer,
     handler: createHandler({
@@ -110,11 +98,19 @@ export const call = (request: AdminRequest) => callAdmin(handler, request);
 
 /** Every user or group change sent to Cognito. */
 export const writes = () =>
-  [AdminCreateUserCommand, ...writeCommands].flatMap((command) => cognitoMock.commandCalls(command as never));
+  [idp.AdminCreateUserCommand, ...writeCommands].flatMap((command) =>
+    cognitoMock.commandCalls(command as never),
+  );
 
 /** A route on one user, e.g. `onUser('POST', '/disable', 'ann')`. */
 export const onUser = (method: string, suffix: string, username: string) =>
   route(`${method} /admin/users/{username}${suffix}`, { username });
+
+/** Granting `username` a role. */
+export const grantRole = (username: string, role: string): AdminRequest => ({
+  ...onUser('POST', '/roles', username),
+  body: { role },
+});
 
 /** Revoking `username`'s tenant admin role. */
 export const revokeAdmin = (username: string) =>
@@ -130,7 +126,7 @@ export const everyRoute = (username: string): AdminRequest[] => [
   onUser('POST', '/disable', username),
   onUser('POST', '/enable', username),
   onUser('POST', '/reset-mfa', username),
-  { ...onUser('POST', '/roles', username), body: { role: 'tenant-admin' } },
+  grantRole(username, 'tenant-admin'),
   revokeAdmin(username),
 ];
 
@@ -145,10 +141,12 @@ beforeAll(async () => {
 beforeEach(() => {
   resetMocks();
   cognitoMock
-    .on(AdminListGroupsForUserCommand)
+    .on(idp.AdminListGroupsForUserCommand)
     .callsFake(listGroupsFrom((username) => users[username]?.groups));
-  cognitoMock.on(AdminGetUserCommand).callsFake((input: { Username: string }) => cognitoUser(input.Username));
-  cognitoMock.on(ListUsersInGroupCommand).callsFake((input: { GroupName: string }) => ({
+  cognitoMock
+    .on(idp.AdminGetUserCommand)
+    .callsFake((input: { Username: string }) => cognitoUser(input.Username));
+  cognitoMock.on(idp.ListUsersInGroupCommand).callsFake((input: { GroupName: string }) => ({
     Users: Object.entries(users)
       .filter(([, user]) => user.groups.includes(input.GroupName))
       .map(([username]) => {
@@ -157,7 +155,7 @@ beforeEach(() => {
       }),
   }));
   cognitoMock
-    .on(AdminCreateUserCommand)
+    .on(idp.AdminCreateUserCommand)
     .resolves({ User: { Attributes: [{ Name: 'sub', Value: users['tenant1-new']?.sub }] } });
   for (const command of writeCommands) cognitoMock.on(command as never).resolves({} as never);
 });

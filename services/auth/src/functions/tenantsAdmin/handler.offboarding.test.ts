@@ -9,12 +9,11 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DeleteObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { awsError, tenantRecord } from '../../../test/support';
-import { route } from '../../../test/support/admin-api';
 import * as admin from '../../../test/support/tenants-admin';
 
 const offboard = async (tenantId: string, body: unknown) =>
   admin.call({
-    ...route('POST /admin/tenants/{tenantId}/offboard', { tenantId }),
+    ...admin.tenantAction('offboard', tenantId),
     token: await admin.platformToken(),
     body,
   });
@@ -176,15 +175,8 @@ describe('tenantsAdmin offboarding', () => {
     const token = await admin.platformToken();
 
     // Act
-    const resumed = await admin.call({
-      ...route('POST /admin/tenants/{tenantId}/resume', { tenantId: 'acme' }),
-      token,
-    });
-    const updated = await admin.call({
-      ...route('PATCH /admin/tenants/{tenantId}', { tenantId: 'acme' }),
-      token,
-      body: { returnPolicyDays: 1 },
-    });
+    const resumed = await admin.call({ ...admin.tenantAction('resume', 'acme'), token });
+    const updated = await admin.call({ ...admin.updateTenant('acme', { returnPolicyDays: 1 }), token });
 
     // Assess
     expect(resumed.statusCode).toBe(409);

@@ -5,12 +5,9 @@ import * as admin from '../../../test/support/tenants-admin';
 const routes: AdminRequest[] = [
   route('GET /admin/tenants'),
   { ...route('POST /admin/tenants'), body: admin.acme },
-  { ...route('PATCH /admin/tenants/{tenantId}', { tenantId: 'tenant2' }), body: { returnPolicyDays: 1 } },
-  route('POST /admin/tenants/{tenantId}/suspend', { tenantId: 'tenant2' }),
-  {
-    ...route('POST /admin/tenants/{tenantId}/offboard', { tenantId: 'tenant2' }),
-    body: { confirm: 'tenant2' },
-  },
+  admin.updateTenant('tenant2', { returnPolicyDays: 1 }),
+  admin.tenantAction('suspend', 'tenant2'),
+  admin.tenantAction('offboard', 'tenant2', { confirm: 'tenant2' }),
 ];
 
 describe('tenantsAdmin refusals (nothing is read or written)', () => {

@@ -61,9 +61,8 @@ describe('tenantsAdmin', () => {
 
     // Act
     const response = await admin.call({
-      ...route('PATCH /admin/tenants/{tenantId}', { tenantId: 'acme' }),
+      ...admin.updateTenant('acme', { returnPolicyDays: 14, tier: 'premium' }),
       token,
-      body: { returnPolicyDays: 14, tier: 'premium' },
     });
 
     // Assess
@@ -86,10 +85,7 @@ describe('tenantsAdmin', () => {
     const token = await admin.platformToken();
 
     // Act
-    const response = await admin.call({
-      ...route('POST /admin/tenants/{tenantId}/suspend', { tenantId: 'acme' }),
-      token,
-    });
+    const response = await admin.call({ ...admin.tenantAction('suspend', 'acme'), token });
 
     // Assess
     expect(response.statusCode).toBe(200);
@@ -111,15 +107,8 @@ describe('tenantsAdmin', () => {
     const token = await admin.platformToken();
 
     // Act
-    const missing = await admin.call({
-      ...route('POST /admin/tenants/{tenantId}/resume', { tenantId: 'nope' }),
-      token,
-    });
-    const badTier = await admin.call({
-      ...route('PATCH /admin/tenants/{tenantId}', { tenantId: 'acme' }),
-      token,
-      body: { tier: 'gold' },
-    });
+    const missing = await admin.call({ ...admin.tenantAction('resume', 'nope'), token });
+    const badTier = await admin.call({ ...admin.updateTenant('acme', { tier: 'gold' }), token });
 
     // Assess
     expect(missing).toEqual({

@@ -68,11 +68,7 @@ describe('usersAdmin refusals (nothing is changed)', () => {
     const token = await admin.tokenOf('tenant1-admin');
 
     // Act
-    const response = await admin.call({
-      ...admin.onUser('POST', '/roles', 'tenant1-admin'),
-      token,
-      body: { role: 'platform-admin' },
-    });
+    const response = await admin.call({ ...admin.grantRole('tenant1-admin', 'platform-admin'), token });
 
     // Assess
     expect(response).toEqual({

@@ -135,11 +135,7 @@ describe('usersAdmin', () => {
     const token = await admin.tokenOf('tenant1-admin');
 
     // Act
-    const granted = await admin.call({
-      ...admin.onUser('POST', '/roles', 'tenant1-user'),
-      token,
-      body: { role: 'tenant-admin' },
-    });
+    const granted = await admin.call({ ...admin.grantRole('tenant1-user', 'tenant-admin'), token });
     const revoked = await admin.call({ ...admin.revokeAdmin('tenant1-user'), token });
 
     // Assess
