@@ -1,13 +1,4 @@
-import {
-  AdminAddUserToGroupCommand,
-  AdminCreateUserCommand,
-  AdminDeleteUserCommand,
-  AdminDisableUserCommand,
-  AdminEnableUserCommand,
-  AdminRemoveUserFromGroupCommand,
-  AdminSetUserMFAPreferenceCommand,
-  ListUsersInGroupCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
+import * as idp from '@aws-sdk/client-cognito-identity-provider';
 import { captureOutput } from '@tenant-assistant/testing';
 import { callAdmin, route } from '../../../test/support/admin-api';
 import * as admin from '../../../test/support/users-admin';
@@ -31,7 +22,7 @@ describe('usersAdmin', () => {
       'tenant1-user',
     ]);
     expect(items.find((u) => u.username === 'tenant1-admin')?.tenantAdmin).toBe(true);
-    expect(admin.cognitoMock.commandCalls(ListUsersInGroupCommand)[0]?.args[0].input.GroupName).toBe(
+    expect(admin.cognitoMock.commandCalls(idp.ListUsersInGroupCommand)[0]?.args[0].input.GroupName).toBe(
       'tenant-tenant1',
     );
   });
@@ -56,7 +47,7 @@ describe('usersAdmin', () => {
 
     // Assess
     expect(result.statusCode).toBe(201);
-    const input = admin.cognitoMock.commandCalls(AdminCreateUserCommand)[0]?.args[0].input;
+    const input = admin.cognitoMock.commandCalls(idp.AdminCreateUserCommand)[0]?.args[0].input;
     expect(input?.UserAttributes).toContainEqual({ Name: 'custom:tenantId', Value: 'tenant1' });
     expect(input?.TemporaryPassword).toBeUndefined();
     expect(input?.MessageAction).toBeUndefined();
@@ -87,7 +78,7 @@ describe('usersAdmin', () => {
 
     // Assess
     expect(pending.statusCode).toBe(200);
-    expect(admin.cognitoMock.commandCalls(AdminCreateUserCommand)[0]?.args[0].input).toMatchObject({
+    expect(admin.cognitoMock.commandCalls(idp.AdminCreateUserCommand)[0]?.args[0].input).toMatchObject({
       Username: 'tenant1-new',
       MessageAction: 'RESEND',
     });
@@ -95,10 +86,10 @@ describe('usersAdmin', () => {
   });
 
   it.each([
-    ['disables', 'POST', '/disable', AdminDisableUserCommand],
-    ['enables', 'POST', '/enable', AdminEnableUserCommand],
-    ['deletes', 'DELETE', '', AdminDeleteUserCommand],
-    ['resets the MFA of', 'POST', '/reset-mfa', AdminSetUserMFAPreferenceCommand],
+    ['disables', 'POST', '/disable', idp.AdminDisableUserCommand],
+    ['enables', 'POST', '/enable', idp.AdminEnableUserCommand],
+    ['deletes', 'DELETE', '', idp.AdminDeleteUserCommand],
+    ['resets the MFA of', 'POST', '/reset-mfa', idp.AdminSetUserMFAPreferenceCommand],
   ])('%s a user of the caller’s tenant', async (_, method, suffix, command) => {
     // Prepare
     const token = await admin.tokenOf('tenant1-admin');
@@ -122,7 +113,7 @@ describe('usersAdmin', () => {
 
     // Assess
     expect(
-      admin.cognitoMock.commandCalls(AdminSetUserMFAPreferenceCommand)[0]?.args[0].input
+      admin.cognitoMock.commandCalls(idp.AdminSetUserMFAPreferenceCommand)[0]?.args[0].input
         .SoftwareTokenMfaSettings,
     ).toEqual({
       Enabled: false,
@@ -141,11 +132,11 @@ describe('usersAdmin', () => {
     // Assess
     expect(granted.statusCode).toBe(200);
     expect(revoked.statusCode).toBe(200);
-    expect(admin.cognitoMock.commandCalls(AdminAddUserToGroupCommand)[0]?.args[0].input.GroupName).toBe(
+    expect(admin.cognitoMock.commandCalls(idp.AdminAddUserToGroupCommand)[0]?.args[0].input.GroupName).toBe(
       'admin-tenant1',
     );
-    expect(admin.cognitoMock.commandCalls(AdminRemoveUserFromGroupCommand)[0]?.args[0].input.GroupName).toBe(
-      'admin-tenant1',
-    );
+    expect(
+      admin.cognitoMock.commandCalls(idp.AdminRemoveUserFromGroupCommand)[0]?.args[0].input.GroupName,
+    ).toBe('admin-tenant1');
   });
 });

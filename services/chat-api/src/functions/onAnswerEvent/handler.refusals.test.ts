@@ -1,8 +1,4 @@
-import {
-  MAX_ANSWER_LENGTH,
-  MAX_CHUNK_LENGTH,
-  MAX_CHUNKS_PER_ANSWER,
-} from '@tenant-assistant/contracts/events';
+import * as contracts from '@tenant-assistant/contracts/events';
 import { captureOutput, lambdaContext } from '@tenant-assistant/testing';
 import * as answerEvents from '../../../test/support/answer-events';
 import { OTHER_TENANT } from '../../../test/support/answers';
@@ -59,15 +55,15 @@ describe('onAnswerEvent handler refusals', () => {
   it.each([
     [
       'a chunk longer than the contract allows',
-      (a: Answer) => answerEvents.chunk(a, 0, 'x'.repeat(MAX_CHUNK_LENGTH + 1)),
+      (a: Answer) => answerEvents.chunk(a, 0, 'x'.repeat(contracts.MAX_CHUNK_LENGTH + 1)),
     ],
     [
       'a chunk numbered past the chunks an answer may have',
-      (a: Answer) => answerEvents.chunk(a, MAX_CHUNKS_PER_ANSWER, 'x'),
+      (a: Answer) => answerEvents.chunk(a, contracts.MAX_CHUNKS_PER_ANSWER, 'x'),
     ],
     [
       'a completion longer than the contract allows',
-      (a: Answer) => answerEvents.completed(a, 'x'.repeat(MAX_ANSWER_LENGTH + 1)),
+      (a: Answer) => answerEvents.completed(a, 'x'.repeat(contracts.MAX_ANSWER_LENGTH + 1)),
     ],
     [
       'a failure whose reason is free text',
