@@ -1,9 +1,8 @@
-import type { AnswerId } from '@tenant-assistant/tenant-context';
 import { applyAnswerEvent } from '../../src/answers/apply-answer-event';
 import { type Answer, streamedText, TIMED_OUT_REASON } from '../../src/answers/model';
 import { AnswerAlreadyExistsError } from '../../src/errors';
 import type { ServerMessage } from '../../src/ports';
-import { anAnswer, newUserId, OTHER_TENANT } from '../support/answers';
+import { anAnswer, chunkOf, completionOf, newUserId, OTHER_TENANT } from '../support/answers';
 import { silentLogger } from '../support/deps';
 import { answersTable, NOW } from '../support/local-stage';
 
@@ -202,31 +201,14 @@ describe('answers table on DynamoDB Local', () => {
       logger: silentLogger(),
     };
     const words = ['Your ', 'order ', 'ships ', 'on ', 'Monday.'];
-    const arrivals = [3, 0, 4, 1, 0, 2, 3].map((seq) => ({
-      detailType: 'AnswerChunk' as const,
-      detail: {
-        tenantId: answer.tenantId,
-        userId: answer.userId,
-        answerId: answer.answerId as AnswerId,
-        seq,
-        text: words[seq] as string,
-      },
-    }));
+    const arrivals = [3, 0, 4, 1, 0, 2, 3].map((seq) => chunkOf(answer, seq, words[seq] as string));
 
     // Act
     await Promise.all(arrivals.map((event) => applyAnswerEvent(deps, event)));
     const streaming = await answers.get(answer);
     const outcomes = await Promise.all([
       ...arrivals.map((event) => applyAnswerEvent(deps, event)),
-      applyAnswerEvent(deps, {
-        detailType: 'AnswerCompleted',
-        detail: {
-          tenantId: answer.tenantId,
-          userId: answer.userId,
-          answerId: answer.answerId as AnswerId,
-          text: 'Your order ships on Monday.',
-        },
-      }),
+      applyAnswerEvent(deps, completionOf(answer, 'Your order ships on Monday.')),
     ]);
 
     // Assess

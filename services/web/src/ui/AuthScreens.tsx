@@ -20,6 +20,20 @@ export const AuthScreens = ({ auth, state }: Props) => {
   };
   const field = (event: FormEvent<HTMLFormElement>, name: string) =>
     String(new FormData(event.currentTarget).get(name) ?? '');
+  /** A challenge's form: what to show first, the 6-digit code, `label` on the button and Cancel. */
+  const codeForm = (
+    errorId: string,
+    label: string,
+    submit: (code: string) => Promise<void>,
+    before?: ReactNode,
+  ) => (
+    <form onSubmit={(event) => run(() => submit(field(event, 'code')))(event)}>
+      {before}
+      <CodeField errorId={errorId} />
+      <Submit busy={busy}>{label}</Submit>
+      <Cancel auth={auth} />
+    </form>
+  );
 
   switch (state.status) {
     case 'signedOut':
@@ -86,13 +100,7 @@ export const AuthScreens = ({ auth, state }: Props) => {
           intro="Open your authenticator app and enter the 6-digit code for Tenant Assistant."
           error={state.error}
         >
-          {(errorId) => (
-            <form onSubmit={(event) => run(() => auth.submitTotp(field(event, 'code')))(event)}>
-              <CodeField errorId={errorId} />
-              <Submit busy={busy}>Verify</Submit>
-              <Cancel auth={auth} />
-            </form>
-          )}
+          {(errorId) => codeForm(errorId, 'Verify', (code) => auth.submitTotp(code))}
         </Step>
       );
     case 'mfaSetupRequired':
@@ -104,13 +112,15 @@ export const AuthScreens = ({ auth, state }: Props) => {
         >
           {(errorId) =>
             state.secret && state.otpauthUri ? (
-              <form onSubmit={(event) => run(() => auth.confirmMfaSetup(field(event, 'code')))(event)}>
-                <QrCode value={state.otpauthUri} />
-                <SecretKey secret={state.secret} />
-                <CodeField errorId={errorId} />
-                <Submit busy={busy}>Verify and sign in</Submit>
-                <Cancel auth={auth} />
-              </form>
+              codeForm(
+                errorId,
+                'Verify and sign in',
+                (code) => auth.confirmMfaSetup(code),
+                <>
+                  <QrCode value={state.otpauthUri} />
+                  <SecretKey secret={state.secret} />
+                </>,
+              )
             ) : (
               <form onSubmit={run(() => auth.beginMfaSetup())}>
                 <Submit busy={busy}>Show the QR code</Submit>
