@@ -1,6 +1,8 @@
 import { SessionExpiredError } from '../errors';
 import { afterSignIn, setup, signedIn } from '../testing/auth-session';
 import { fakeTokens } from '../testing/fakes';
+import type { CognitoPort } from './cognito-port';
+import type { AuthSession } from './session';
 
 describe('AuthSession', () => {
   describe('completeNewPassword', () => {
@@ -38,40 +40,6 @@ describe('AuthSession', () => {
       });
       expect(short).toMatchObject({ error: 'Choose a password of at least 8 characters.' });
       expect(cognito.called('completeNewPassword')).toHaveLength(0);
-    });
-
-    it("shows Cognito's password-policy reason and stays on the step", async () => {
-      // Prepare
-      const { cognito, session } = await atNewPassword();
-      cognito.fail('completeNewPassword', {
-        code: 'InvalidPasswordException',
-        message: 'Password does not conform to policy: Password must have symbol characters',
-      });
-
-      // Act
-      await session.completeNewPassword('Passw0rdxx', 'Passw0rdxx');
-
-      // Assess
-      expect(session.getState()).toEqual({
-        status: 'newPasswordRequired',
-        username: 'tenant1-user',
-        error: 'The new password does not meet the password policy: Password must have symbol characters',
-      });
-    });
-
-    it('starts over when the challenge session has expired', async () => {
-      // Prepare
-      const { cognito, session } = await atNewPassword();
-      cognito.fail('completeNewPassword', { code: 'NotAuthorizedException', message: 'Invalid session' });
-
-      // Act
-      await session.completeNewPassword('N3w-Passw0rd!', 'N3w-Passw0rd!');
-
-      // Assess
-      expect(session.getState()).toEqual({
-        status: 'signedOut',
-        error: 'This sign-in has expired. Please start again.',
-      });
     });
 
     it('may lead to the TOTP challenge', async () => {
@@ -117,37 +85,6 @@ describe('AuthSession', () => {
       });
       expect(cognito.called('sendTotpCode')).toHaveLength(0);
     });
-
-    it('stays on the challenge after a wrong code', async () => {
-      // Prepare
-      const { cognito, session } = await atTotp();
-      cognito.fail('sendTotpCode', { code: 'CodeMismatchException' });
-
-      // Act
-      await session.submitTotp('000000');
-
-      // Assess
-      expect(session.getState()).toEqual({
-        status: 'totpRequired',
-        username: 'tenant1-user',
-        error: 'That code is not right. Check your authenticator app and try again.',
-      });
-    });
-
-    it('starts over after too many wrong codes', async () => {
-      // Prepare
-      const { cognito, session } = await atTotp();
-      cognito.fail('sendTotpCode', {
-        code: 'NotAuthorizedException',
-        message: 'Invalid session for the user.',
-      });
-
-      // Act
-      await session.submitTotp('000000');
-
-      // Assess
-      expect(session.getState().status).toBe('signedOut');
-    });
   });
 
   describe('MFA set-up at sign-in', () => {
@@ -172,23 +109,6 @@ describe('AuthSession', () => {
       });
       expect(cognito.called('enableTotpMfa')).toHaveLength(1);
       expect(session.getState().status).toBe('signedIn');
-    });
-
-    it('stays on the step after a wrong first code', async () => {
-      // Prepare
-      const { cognito, session } = setup();
-      cognito.next('signIn', { step: 'MFA_SETUP_REQUIRED' });
-      cognito.fail('verifyTotp', { code: 'EnableSoftwareTokenMFAException' });
-      await session.signIn('tenant1-user', 'Passw0rd!');
-
-      // Act
-      await session.confirmMfaSetup('111111');
-
-      // Assess
-      expect(session.getState()).toMatchObject({
-        status: 'mfaSetupRequired',
-        error: 'That code is not right. Check your authenticator app and try again.',
-      });
     });
   });
 
@@ -239,6 +159,74 @@ describe('AuthSession', () => {
 
       // Act / Assess
       await expect(session.startTotpEnrolment()).rejects.toBeInstanceOf(SessionExpiredError);
+    });
+  });
+
+  describe('Cognito refusing a challenge answer', () => {
+    const wrongCode = 'That code is not right. Check your authenticator app and try again.';
+    it.each([
+      {
+        does: "shows Cognito's password-policy reason and stays on the step",
+        at: { step: 'NEW_PASSWORD_REQUIRED' } as const,
+        refusal: {
+          method: 'completeNewPassword',
+          code: 'InvalidPasswordException',
+          message: 'Password does not conform to policy: Password must have symbol characters',
+        },
+        answer: (session: AuthSession) => session.completeNewPassword('Passw0rdxx', 'Passw0rdxx'),
+        then: {
+          status: 'newPasswordRequired',
+          username: 'tenant1-user',
+          error: 'The new password does not meet the password policy: Password must have symbol characters',
+        },
+      },
+      {
+        does: 'starts over when the new-password challenge session has expired',
+        at: { step: 'NEW_PASSWORD_REQUIRED' } as const,
+        refusal: {
+          method: 'completeNewPassword',
+          code: 'NotAuthorizedException',
+          message: 'Invalid session',
+        },
+        answer: (session: AuthSession) => session.completeNewPassword('N3w-Passw0rd!', 'N3w-Passw0rd!'),
+        then: { status: 'signedOut', error: 'This sign-in has expired. Please start again.' },
+      },
+      {
+        does: 'stays on the TOTP challenge after a wrong code',
+        at: { step: 'TOTP_REQUIRED' } as const,
+        refusal: { method: 'sendTotpCode', code: 'CodeMismatchException' },
+        answer: (session: AuthSession) => session.submitTotp('000000'),
+        then: { status: 'totpRequired', username: 'tenant1-user', error: wrongCode },
+      },
+      {
+        does: 'starts over after too many wrong TOTP codes',
+        at: { step: 'TOTP_REQUIRED' } as const,
+        refusal: {
+          method: 'sendTotpCode',
+          code: 'NotAuthorizedException',
+          message: 'Invalid session for the user.',
+        },
+        answer: (session: AuthSession) => session.submitTotp('000000'),
+        then: { status: 'signedOut', error: 'This sign-in has expired. Please start again.' },
+      },
+      {
+        does: 'stays on the MFA set-up step after a wrong first code',
+        at: { step: 'MFA_SETUP_REQUIRED' } as const,
+        refusal: { method: 'verifyTotp', code: 'EnableSoftwareTokenMFAException' },
+        answer: (session: AuthSession) => session.confirmMfaSetup('111111'),
+        then: { status: 'mfaSetupRequired', username: 'tenant1-user', error: wrongCode },
+      },
+    ])('$does', async ({ at, refusal, answer, then }) => {
+      // Prepare
+      const { cognito, session } = await afterSignIn(at);
+      const { method, ...failure } = refusal;
+      cognito.fail(method as keyof CognitoPort, failure);
+
+      // Act
+      await answer(session);
+
+      // Assess
+      expect(session.getState()).toEqual(then);
     });
   });
 });
