@@ -69,35 +69,29 @@ describe('ChatSession', () => {
       expect(session.getState().turns[0]?.answer).toMatchObject({ status: 'COMPLETED', text: '10 days' });
     });
 
-    it('marks an answer that disappeared as failed', async () => {
+    it.each([
+      {
+        does: 'marks an answer that disappeared as failed',
+        failure: new AnswerNotFoundError(),
+        then: { status: 'FAILED', reason: 'This answer is no longer available.' },
+      },
+      {
+        does: 'keeps an answer pending when a poll fails for a network error',
+        failure: new NetworkError(),
+        then: { status: 'PENDING' },
+      },
+    ])('$does', async ({ failure, then }) => {
       // Prepare
       const { session, api, advance } = setup();
       await session.send('one');
-      (api.getAnswer as jest.Mock).mockRejectedValueOnce(new AnswerNotFoundError());
+      (api.getAnswer as jest.Mock).mockRejectedValueOnce(failure);
       advance(10_000);
 
       // Act
       await session.pollPending();
 
       // Assess
-      expect(session.getState().turns[0]?.answer).toMatchObject({
-        status: 'FAILED',
-        reason: 'This answer is no longer available.',
-      });
-    });
-
-    it('keeps an answer pending when a poll fails for a network error', async () => {
-      // Prepare
-      const { session, api, advance } = setup();
-      await session.send('one');
-      (api.getAnswer as jest.Mock).mockRejectedValueOnce(new NetworkError());
-      advance(10_000);
-
-      // Act
-      await session.pollPending();
-
-      // Assess
-      expect(session.getState().turns[0]?.answer.status).toBe('PENDING');
+      expect(session.getState().turns[0]?.answer).toMatchObject(then);
     });
   });
 

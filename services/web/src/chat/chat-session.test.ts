@@ -1,5 +1,5 @@
 import { NetworkError, RateLimitedError } from '../errors';
-import { MINE, MINE_2, setup, THEIRS } from '../testing/chat-session';
+import { MINE, MINE_2, setup, setupWithDeadline, THEIRS } from '../testing/chat-session';
 
 describe('ChatSession', () => {
   describe('send', () => {
@@ -137,13 +137,7 @@ describe('ChatSession', () => {
 
     it('stops waiting at the deadline: asks chat-api once more, then shows "timed out"', async () => {
       // Prepare
-      const { session, api, advance } = setup({
-        submitPrompt: jest.fn(async () => ({
-          answerId: MINE,
-          conversationId: 'conv1',
-          deadlineAt: DEADLINE,
-        })),
-      });
+      const { session, api, advance } = setupWithDeadline(DEADLINE);
       await session.send('Return policy?');
       advance(31_000);
       await session.expireOverdue();
@@ -165,12 +159,7 @@ describe('ChatSession', () => {
 
     it("shows chat-api's verdict when it has one at the deadline", async () => {
       // Prepare
-      const { session, advance } = setup({
-        submitPrompt: jest.fn(async () => ({
-          answerId: MINE,
-          conversationId: 'conv1',
-          deadlineAt: DEADLINE,
-        })),
+      const { session, advance } = setupWithDeadline(DEADLINE, {
         getAnswer: jest.fn(async () => ({
           answerId: MINE,
           status: 'COMPLETED' as const,
@@ -192,13 +181,7 @@ describe('ChatSession', () => {
 
     it('ignores a completion that arrives after the client stopped waiting', async () => {
       // Prepare
-      const { session, push, advance } = setup({
-        submitPrompt: jest.fn(async () => ({
-          answerId: MINE,
-          conversationId: 'conv1',
-          deadlineAt: DEADLINE,
-        })),
-      });
+      const { session, push, advance } = setupWithDeadline(DEADLINE);
       await session.send('Return policy?');
       advance(33_000);
       await session.expireOverdue();

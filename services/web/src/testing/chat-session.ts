@@ -51,3 +51,10 @@ export const setup = (api: Partial<ApiClient> = {}) => {
     },
   };
 };
+
+/** A session whose prompts chat-api accepts as MINE in conv1, due by `deadlineAt`. */
+export const setupWithDeadline = (deadlineAt: string, api: Partial<ApiClient> = {}) =>
+  setup({
+    submitPrompt: jest.fn(async () => ({ answerId: MINE, conversationId: 'conv1', deadlineAt })),
+    ...api,
+  });
