@@ -194,12 +194,13 @@ describe('serverless.yml', () => {
   });
 
   describe('security headers', () => {
+    /** The prod stage's response headers policy: its security headers. */
+    const securityHeaders = () =>
+      only(prod, 'AWS::CloudFront::ResponseHeadersPolicy').ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+
     it('sets HSTS, nosniff, DENY framing and a strict referrer policy, overriding the origin', () => {
       // Act
-      const { SecurityHeadersConfig: headers } = only(
-        prod,
-        'AWS::CloudFront::ResponseHeadersPolicy',
-      ).ResponseHeadersPolicyConfig;
+      const headers = securityHeaders();
 
       // Assess
       expect(headers.StrictTransportSecurity).toEqual({
@@ -218,10 +219,7 @@ describe('serverless.yml', () => {
 
     it('allows scripts and styles only from the site, and connections only to chat-api and Cognito', () => {
       // Prepare
-      const { SecurityHeadersConfig: headers } = only(
-        prod,
-        'AWS::CloudFront::ResponseHeadersPolicy',
-      ).ResponseHeadersPolicyConfig;
+      const headers = securityHeaders();
 
       // Act
       const csp = evaluate(headers.ContentSecurityPolicy.ContentSecurityPolicy) as string;
@@ -248,10 +246,7 @@ describe('serverless.yml', () => {
 
     it('matches the policy vite preview serves locally (scripts/lib/local-config.ts)', () => {
       // Prepare
-      const { SecurityHeadersConfig: headers } = only(
-        prod,
-        'AWS::CloudFront::ResponseHeadersPolicy',
-      ).ResponseHeadersPolicyConfig;
+      const headers = securityHeaders();
       const deployed = evaluate(headers.ContentSecurityPolicy.ContentSecurityPolicy) as string;
 
       // Act

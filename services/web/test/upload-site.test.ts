@@ -58,6 +58,19 @@ beforeEach(async () => {
 
 afterEach(() => rm(dist, { recursive: true, force: true }));
 
+/** The stack is deployed with `outputs(overrides)`. */
+const deployedWith = (overrides: Record<string, string | undefined> = {}) =>
+  cloudFormation.on(DescribeStacksCommand).resolves({
+    Stacks: [
+      {
+        StackName: 'x',
+        CreationTime: new Date(),
+        StackStatus: 'CREATE_COMPLETE',
+        Outputs: outputs(overrides),
+      },
+    ],
+  });
+
 describe('uploadSite', () => {
   it('uploads assets, then index.html, then config.json from the stack output, and invalidates', async () => {
     // Prepare
@@ -122,16 +135,7 @@ describe('uploadSite', () => {
 
   it('refuses a stack without the expected outputs', async () => {
     // Prepare
-    cloudFormation.on(DescribeStacksCommand).resolves({
-      Stacks: [
-        {
-          StackName: 'x',
-          CreationTime: new Date(),
-          StackStatus: 'CREATE_COMPLETE',
-          Outputs: outputs({ BucketName: undefined }),
-        },
-      ],
-    });
+    deployedWith({ BucketName: undefined });
 
     // Act / Assess
     await expect(uploadSite(deps(), { stage: 'dev', distDir: dist })).rejects.toThrow(
@@ -141,16 +145,7 @@ describe('uploadSite', () => {
 
   it('refuses an AppConfig output that is not a valid configuration, and uploads nothing', async () => {
     // Prepare
-    cloudFormation.on(DescribeStacksCommand).resolves({
-      Stacks: [
-        {
-          StackName: 'x',
-          CreationTime: new Date(),
-          StackStatus: 'CREATE_COMPLETE',
-          Outputs: outputs({ AppConfig: JSON.stringify({ ...APP_CONFIG, webSocketUrl: 'https://nope' }) }),
-        },
-      ],
-    });
+    deployedWith({ AppConfig: JSON.stringify({ ...APP_CONFIG, webSocketUrl: 'https://nope' }) });
 
     // Act
     const error = await uploadSite(deps(), { stage: 'dev', distDir: dist }).catch(
@@ -165,11 +160,7 @@ describe('uploadSite', () => {
 
   it('refuses when nothing was built', async () => {
     // Prepare
-    cloudFormation.on(DescribeStacksCommand).resolves({
-      Stacks: [
-        { StackName: 'x', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: outputs() },
-      ],
-    });
+    deployedWith();
     await expect(uploadSite(deps(), { stage: 'dev', distDir: join(dist, 'missing') })).rejects.toThrow(
       'run `pnpm run build` first',
     );
