@@ -1,4 +1,12 @@
-import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
+import {
+  type FormEvent,
+  type InputHTMLAttributes,
+  type ReactNode,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+} from 'react';
 import type { AuthSession, AuthState } from '../auth/session';
 import { QrCode } from './QrCode';
 import { SecretKey } from './SecretKey';
@@ -173,57 +181,45 @@ const Step = ({
   );
 };
 
-const Field = ({
+/** A labelled, required input whose errors are described by `errorId`. */
+const LabelledInput = ({
   label,
-  name,
-  type = 'text',
-  autoComplete,
   errorId,
+  ...input
+}: { label: string; errorId?: string | undefined } & InputHTMLAttributes<HTMLInputElement>) => {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} aria-describedby={errorId} required {...input} />
+    </div>
+  );
+};
+
+const Field = ({
+  type = 'text',
+  ...props
 }: {
   label: string;
   name: string;
   type?: string;
   autoComplete: string;
   errorId: string;
-}) => {
-  const id = useId();
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        name={name}
-        type={type}
-        autoComplete={autoComplete}
-        aria-describedby={errorId}
-        required
-        spellCheck={false}
-        autoCapitalize="none"
-      />
-    </div>
-  );
-};
+}) => <LabelledInput type={type} spellCheck={false} autoCapitalize="none" {...props} />;
 
 /** A 6-digit one-time code input (numeric keyboard on phones, filled in by password managers). */
-export const CodeField = ({ errorId, label = '6-digit code' }: { errorId?: string; label?: string }) => {
-  const id = useId();
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        name="code"
-        inputMode="numeric"
-        autoComplete="one-time-code"
-        pattern="[0-9 ]{6,7}"
-        maxLength={7}
-        aria-describedby={errorId}
-        required
-        className="code"
-      />
-    </div>
-  );
-};
+export const CodeField = ({ errorId, label = '6-digit code' }: { errorId?: string; label?: string }) => (
+  <LabelledInput
+    label={label}
+    errorId={errorId}
+    name="code"
+    inputMode="numeric"
+    autoComplete="one-time-code"
+    pattern="[0-9 ]{6,7}"
+    maxLength={7}
+    className="code"
+  />
+);
 
 const Submit = ({ busy, children }: { busy: boolean; children: ReactNode }) => (
   <button type="submit" className="primary" disabled={busy} aria-busy={busy}>
