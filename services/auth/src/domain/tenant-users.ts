@@ -133,9 +133,15 @@ const changeUser = async (
   return user;
 };
 
+/** {@link changeUser}, then the user as it is now (its view, admin flag included). */
+const changeAndShowUser = async (...args: Parameters<typeof changeUser>) => {
+  const user = await changeUser(...args);
+  return getUser(args[0], args[1], user.username);
+};
+
 /** Sends the invitation again, to a user who has not signed in yet (409 otherwise). */
 export const resendInvitation = async (deps: TenantUsersDeps, tenantId: string, username: string) => {
-  const user = await changeUser(deps, tenantId, username, {
+  return changeAndShowUser(deps, tenantId, username, {
     done: 'Invitation sent again',
     check: (found) => {
       if (found.status !== 'FORCE_CHANGE_PASSWORD') {
@@ -146,7 +152,6 @@ export const resendInvitation = async (deps: TenantUsersDeps, tenantId: string, 
     },
     apply: (name) => deps.directory.resendInvitation(name),
   });
-  return getUser(deps, tenantId, user.username);
 };
 
 /** Disables (no sign-in) or enables a user of the caller's tenant; never the caller. */
@@ -157,12 +162,11 @@ export const setUserEnabled = async (
   enabled: boolean,
 ) => {
   const tenantId = caller.tenant.tenantId;
-  const user = await changeUser(deps, tenantId, username, {
+  return changeAndShowUser(deps, tenantId, username, {
     done: enabled ? 'User enabled' : 'User disabled',
     check: (found) => refuseSelf(caller, found, enabled ? 'enable' : 'disable'),
     apply: (name) => (enabled ? deps.directory.enableUser(name) : deps.directory.disableUser(name)),
   });
-  return getUser(deps, tenantId, user.username);
 };
 
 /** Deletes a user of the caller's tenant; never the caller. */
@@ -176,11 +180,10 @@ export const deleteTenantUser = async (deps: TenantUsersDeps, caller: AdminCalle
 
 /** Turns a user's MFA off so they enrol again at their next sign-in. */
 export const resetUserMfa = async (deps: TenantUsersDeps, tenantId: string, username: string) => {
-  const user = await changeUser(deps, tenantId, username, {
+  return changeAndShowUser(deps, tenantId, username, {
     done: 'User MFA reset',
     apply: (name) => deps.directory.resetMfa(name),
   });
-  return getUser(deps, tenantId, user.username);
 };
 
 /** The body of a grant: the only grantable role is `tenant-admin`. */
@@ -199,11 +202,10 @@ export const grantRole = async (
   const { role } = parseInput('grantRole', grantInput, body);
   if (role === 'platform-admin') throw new RoleNotGrantableError();
   const tenantId = caller.tenant.tenantId;
-  const user = await changeUser(deps, tenantId, username, {
+  return changeAndShowUser(deps, tenantId, username, {
     done: 'Tenant admin granted',
     apply: (name) => deps.directory.addUserToGroup(name, tenantAdminGroupName(tenantId)),
   });
-  return getUser(deps, tenantId, user.username);
 };
 
 /** Revokes the tenant admin role of a user of the caller's tenant; never the caller's own. */
@@ -217,10 +219,9 @@ export const revokeRole = async (
     throw new InvalidInputError('revokeRole', ['role: only tenant-admin can be revoked here']);
   }
   const tenantId = caller.tenant.tenantId;
-  const user = await changeUser(deps, tenantId, username, {
+  return changeAndShowUser(deps, tenantId, username, {
     done: 'Tenant admin revoked',
     check: (found) => refuseSelf(caller, found, 'revoke the admin role of'),
     apply: (name) => deps.directory.removeUserFromGroup(name, tenantAdminGroupName(tenantId)),
   });
-  return getUser(deps, tenantId, user.username);
 };
