@@ -108,3 +108,11 @@ export const answerUpdates = () =>
   ddb.commandCalls(UpdateCommand, { TableName: 'answers' }).map((call) => call.args[0].input);
 export const publishedEntries = () =>
   eventBridge.commandCalls(PutEventsCommand).flatMap((call) => call.args[0].input.Entries ?? []);
+
+/** Asserts that the in-flight slot `answerId` took in `tenantId`'s counter was released. */
+export const expectSlotReleased = (tenantId: string, answerId: unknown) =>
+  expect(ddb.commandCalls(UpdateCommand, { TableName: 'rate-limits' })[0]?.args[0].input).toMatchObject({
+    Key: { pk: `inflight#${tenantId}` },
+    UpdateExpression: 'REMOVE slots.#answer',
+    ExpressionAttributeNames: { '#answer': answerId },
+  });

@@ -42,13 +42,7 @@ describe('submitPrompt handler failures', () => {
     expect(prompt.eventBridge.calls()).toHaveLength(0);
     const slot = prompt.transactions()[0]?.TransactItems?.[2]?.Update?.ExpressionAttributeNames?.['#answer'];
     expect(slot).toBeDefined();
-    expect(
-      prompt.ddb.commandCalls(UpdateCommand, { TableName: 'rate-limits' })[0]?.args[0].input,
-    ).toMatchObject({
-      Key: { pk: 'inflight#tenant-a' },
-      UpdateExpression: 'REMOVE slots.#answer',
-      ExpressionAttributeNames: { '#answer': slot },
-    });
+    prompt.expectSlotReleased('tenant-a', slot);
   });
 
   it.each([
@@ -89,13 +83,7 @@ describe('submitPrompt handler failures', () => {
         }),
       }),
     ]);
-    expect(
-      prompt.ddb.commandCalls(UpdateCommand, { TableName: 'rate-limits' })[0]?.args[0].input,
-    ).toMatchObject({
-      Key: { pk: 'inflight#tenant-a' },
-      UpdateExpression: 'REMOVE slots.#answer',
-      ExpressionAttributeNames: { '#answer': answerId },
-    });
+    prompt.expectSlotReleased('tenant-a', answerId);
   });
 
   it('still answers 503 when marking the answer FAILED fails too', async () => {
