@@ -4,9 +4,20 @@ import type { ApiClient } from './api-client';
 
 describe('ChatSession', () => {
   describe('pollPending', () => {
+    /** Polls once `ms` after sending and once `ms` later; returns how many answers the first poll fetched. */
+    const pollTwice = async ({ session, api, advance }: ReturnType<typeof setup>, ms: number) => {
+      advance(ms);
+      await session.pollPending();
+      const early = (api.getAnswer as jest.Mock).mock.calls.length;
+      advance(ms);
+      await session.pollPending();
+      return early;
+    };
+
     it('polls pending answers every 2 s while the socket is down', async () => {
       // Prepare
-      const { session, api, status, advance } = setup();
+      const chat = setup();
+      const { session, api, status } = chat;
       status('reconnecting');
       await session.send('Return policy?');
       (api.getAnswer as jest.Mock).mockResolvedValueOnce({
@@ -16,11 +27,7 @@ describe('ChatSession', () => {
       });
 
       // Act
-      advance(1000);
-      await session.pollPending();
-      const early = (api.getAnswer as jest.Mock).mock.calls.length;
-      advance(1000);
-      await session.pollPending();
+      const early = await pollTwice(chat, 1000);
 
       // Assess
       expect(early).toBe(0);
@@ -30,7 +37,8 @@ describe('ChatSession', () => {
 
     it('polls only every 10 s while the socket is up, and never finished answers', async () => {
       // Prepare
-      const { session, api, status, advance, push } = setup();
+      const chat = setup();
+      const { session, api, status, push } = chat;
       status('open');
       await session.send('one');
       (api.submitPrompt as jest.Mock).mockResolvedValueOnce({ answerId: MINE_2, conversationId: 'conv1' });
@@ -38,11 +46,7 @@ describe('ChatSession', () => {
       push({ type: 'answer.completed', answerId: MINE_2, text: 'done' });
 
       // Act
-      advance(5000);
-      await session.pollPending();
-      const early = (api.getAnswer as jest.Mock).mock.calls.length;
-      advance(5000);
-      await session.pollPending();
+      const early = await pollTwice(chat, 5000);
 
       // Assess
       expect(early).toBe(0);
