@@ -174,7 +174,7 @@ describe('AuthSession', () => {
           message: 'Password does not conform to policy: Password must have symbol characters',
         },
         answer: (session: AuthSession) => session.completeNewPassword('Passw0rdxx', 'Passw0rdxx'),
-        then: {
+        leadsTo: {
           status: 'newPasswordRequired',
           username: 'tenant1-user',
           error: 'The new password does not meet the password policy: Password must have symbol characters',
@@ -189,14 +189,14 @@ describe('AuthSession', () => {
           message: 'Invalid session',
         },
         answer: (session: AuthSession) => session.completeNewPassword('N3w-Passw0rd!', 'N3w-Passw0rd!'),
-        then: { status: 'signedOut', error: 'This sign-in has expired. Please start again.' },
+        leadsTo: { status: 'signedOut', error: 'This sign-in has expired. Please start again.' },
       },
       {
         does: 'stays on the TOTP challenge after a wrong code',
         at: { step: 'TOTP_REQUIRED' } as const,
         refusal: { method: 'sendTotpCode', code: 'CodeMismatchException' },
         answer: (session: AuthSession) => session.submitTotp('000000'),
-        then: { status: 'totpRequired', username: 'tenant1-user', error: wrongCode },
+        leadsTo: { status: 'totpRequired', username: 'tenant1-user', error: wrongCode },
       },
       {
         does: 'starts over after too many wrong TOTP codes',
@@ -207,16 +207,16 @@ describe('AuthSession', () => {
           message: 'Invalid session for the user.',
         },
         answer: (session: AuthSession) => session.submitTotp('000000'),
-        then: { status: 'signedOut', error: 'This sign-in has expired. Please start again.' },
+        leadsTo: { status: 'signedOut', error: 'This sign-in has expired. Please start again.' },
       },
       {
         does: 'stays on the MFA set-up step after a wrong first code',
         at: { step: 'MFA_SETUP_REQUIRED' } as const,
         refusal: { method: 'verifyTotp', code: 'EnableSoftwareTokenMFAException' },
         answer: (session: AuthSession) => session.confirmMfaSetup('111111'),
-        then: { status: 'mfaSetupRequired', username: 'tenant1-user', error: wrongCode },
+        leadsTo: { status: 'mfaSetupRequired', username: 'tenant1-user', error: wrongCode },
       },
-    ])('$does', async ({ at, refusal, answer, then }) => {
+    ])('$does', async ({ at, refusal, answer, leadsTo }) => {
       // Prepare
       const { cognito, session } = await afterSignIn(at);
       const { method, ...failure } = refusal;
@@ -226,7 +226,7 @@ describe('AuthSession', () => {
       await answer(session);
 
       // Assess
-      expect(session.getState()).toEqual(then);
+      expect(session.getState()).toEqual(leadsTo);
     });
   });
 });

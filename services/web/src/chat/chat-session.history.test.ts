@@ -77,14 +77,14 @@ describe('ChatSession', () => {
       {
         does: 'marks an answer that disappeared as failed',
         failure: new AnswerNotFoundError(),
-        then: { status: 'FAILED', reason: 'This answer is no longer available.' },
+        leadsTo: { status: 'FAILED', reason: 'This answer is no longer available.' },
       },
       {
         does: 'keeps an answer pending when a poll fails for a network error',
         failure: new NetworkError(),
-        then: { status: 'PENDING' },
+        leadsTo: { status: 'PENDING' },
       },
-    ])('$does', async ({ failure, then }) => {
+    ])('$does', async ({ failure, leadsTo }) => {
       // Prepare
       const { session, api, advance } = setup();
       await session.send('one');
@@ -95,7 +95,7 @@ describe('ChatSession', () => {
       await session.pollPending();
 
       // Assess
-      expect(session.getState().turns[0]?.answer).toMatchObject(then);
+      expect(session.getState().turns[0]?.answer).toMatchObject(leadsTo);
     });
   });
 
