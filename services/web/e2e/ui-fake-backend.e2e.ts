@@ -111,6 +111,7 @@ describe('web chat (fake backend)', () => {
     const { page, context, problems, backend } = await open([user], 'phone');
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await screenshot(page, 'fake-sign-in-phone');
+
     // Act
     await signIn(page, 'tenant1-user', 'Temp-Passw0rd!');
     await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
@@ -119,6 +120,7 @@ describe('web chat (fake backend)', () => {
     const who = await waitForChat(page);
     const answer = await ask(page, 'What is your return policy?');
     await screenshot(page, 'fake-chat-phone');
+
     // Assess
     expect(who).toBe('Signed in as tenant1-user · tenant tenant1');
     expect(answer.status).toBe('COMPLETED');
@@ -140,6 +142,7 @@ describe('web chat (fake backend)', () => {
     const user = { ...fakeUser('tenant2-user', 'tenant2'), mustChangePassword: false };
     const { page, context, problems } = await open([user]);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+
     // Act: Tab to each field, type, Enter submits
     await page.keyboard.press('Tab');
     await page.keyboard.type('tenant2-user');
@@ -151,6 +154,7 @@ describe('web chat (fake backend)', () => {
     await page.keyboard.type('What is your return policy?');
     await page.keyboard.press('Enter');
     await page.locator('li.turn[data-status="COMPLETED"]').waitFor();
+
     // Assess
     expect(focused).toBe('prompt');
     expect(await page.locator('li.turn .answer').textContent()).toContain('within 20 days');
@@ -162,6 +166,7 @@ describe('web chat (fake backend)', () => {
     // Prepare
     const user = fakeUser('tenant3-user', 'tenant3');
     const { page, context, problems } = await signedIn(user);
+
     // Act: enrol
     await page.getByRole('button', { name: 'Authenticator app' }).click();
     const dialog = page.getByRole('dialog', { name: 'Authenticator app' });
@@ -173,6 +178,7 @@ describe('web chat (fake backend)', () => {
     await dialog.getByText('your next sign-in will ask for a code').waitFor();
     await dialog.getByRole('button', { name: 'Close' }).click();
     await signOut(page);
+
     // Act: sign in with a wrong code, then the right one
     await signIn(page, 'tenant3-user', NEW_PASSWORD);
     await enterCode(page, '000000');
@@ -180,6 +186,7 @@ describe('web chat (fake backend)', () => {
     await page.getByLabel('6-digit code').fill(generateSync({ secret }));
     await page.getByRole('button', { name: 'Verify' }).click();
     const who = await waitForChat(page);
+
     // Assess
     expect(user.totpSecret).toBe(secret);
     expect(refusal).toBe('That code is not right. Check your authenticator app and try again.');
@@ -189,12 +196,17 @@ describe('web chat (fake backend)', () => {
   });
 
   it('shows clear messages for a rate limit and a failed answer', async () => {
+    // Prepare
     const { page, context } = await signedIn(fakeUser('tenant1-user', 'tenant1'));
+
+    // Act
     await page.getByLabel('Your question').fill('too fast');
     await page.getByLabel('Your question').press('Enter');
     await page.getByText('You are sending prompts too quickly').waitFor();
     const failed = await ask(page, 'break it');
     await screenshot(page, 'fake-errors');
+
+    // Assess
     expect(await page.getByLabel('Your question').inputValue()).toBe('');
     expect(failed.status).toBe('FAILED');
     expect(failed.text).toContain('Failed: The assistant is unavailable right now.');
@@ -202,11 +214,16 @@ describe('web chat (fake backend)', () => {
   });
 
   it('shows a lost connection, still delivers the answer by polling, and reconnects', async () => {
+    // Prepare
     const { page, context, backend } = await signedIn(fakeUser('tenant1-user', 'tenant1'));
+
+    // Act
     await backend.dropSockets();
     await page.getByText('Live connection lost').waitFor();
     const answer = await ask(page, 'What is your return policy?');
     await page.getByText('Live connection lost').waitFor({ state: 'detached', timeout: 20_000 });
+
+    // Assess
     expect(answer.text).toBe('Returns are accepted within 10 days of delivery.');
     expect(backend.seen.api.some((call) => call.startsWith('GET /answers/'))).toBe(true);
     await context.close();
@@ -225,6 +242,7 @@ describe('web chat (fake backend)', () => {
     await signOut(page);
     await signIn(page, 'tenant2-user', 'Temp-Passw0rd!');
     await waitForChat(page);
+
     // Act
     await page.goto(`${preview.url}/?answer=${encodeURIComponent(mine.answerId)}`);
     await page.getByText('This answer was not found.').waitFor();
@@ -234,6 +252,7 @@ describe('web chat (fake backend)', () => {
     const byConversation = await page.locator('main').textContent();
     backend.push(other.sub, { type: 'answer.completed', answerId: mine.answerId, text: 'LEAKED 10 days' });
     await page.waitForTimeout(300);
+
     // Assess
     expect(byAnswer).not.toContain('10 days');
     expect(byConversation).not.toContain('10 days');
@@ -246,12 +265,14 @@ describe('web chat (fake backend)', () => {
     const { page, context, backend, problems } = await signedIn(fakeUser('tenant1-user', 'tenant1'));
     await ask(page, 'What is your return policy?');
     const conversation = new URL(page.url()).searchParams.get('c');
+
     // Act: no answer ever comes; the client stops waiting at the deadline
     const timedOut = await ask(page, 'Hello? This one never answers', 15_000);
     const turn = page.locator(`li.turn[data-answer-id="${timedOut.answerId}"]`);
     await screenshot(page, 'fake-timed-out');
     await turn.getByRole('button', { name: 'Try again' }).click();
     await page.locator('li.turn').nth(2).and(page.locator('[data-status="COMPLETED"]')).waitFor();
+
     // Assess
     expect(timedOut.status).toBe('FAILED');
     expect(timedOut.text).toMatch(/^Timed out: .*timed out.*Try again$/);
@@ -273,12 +294,14 @@ describe('web chat (fake backend)', () => {
     await page.getByRole('button', { name: 'New conversation' }).click();
     await ask(page, 'Something else entirely');
     const list = page.getByRole('navigation', { name: 'Conversations' });
+
     // Act
     await list.getByText('Your conversations (2)').click();
     const titles = await list.getByRole('button').allTextContents();
     await list.getByRole('button', { name: 'Which orders did I place?' }).click();
     await page.locator('li.turn').nth(1).waitFor();
     await screenshot(page, 'fake-conversation-list');
+
     // Assess
     expect(titles).toEqual(['Something else entirely', 'Which orders did I place?']);
     expect(await page.locator('li.turn .prompt').allTextContents()).toEqual([
@@ -291,12 +314,17 @@ describe('web chat (fake backend)', () => {
   });
 
   it('returns to sign-in with "session expired" when the API refuses the token', async () => {
+    // Prepare
     const user = fakeUser('tenant1-user', 'tenant1');
     const { page, context } = await signedIn(user);
     (user as { sub: string }).sub = 'revoked';
+
+    // Act
     await page.getByLabel('Your question').fill('Hello?');
     await page.getByLabel('Your question').press('Enter');
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+
+    // Assess
     expect(await page.getByRole('status').first().textContent()).toBe(
       'Your session has expired. Please sign in again.',
     );
@@ -307,6 +335,7 @@ describe('web chat (fake backend)', () => {
     // Prepare
     const admin = fakeUser('tenant1-admin', 'tenant1');
     const { page, context, problems, backend } = await signedIn(admin);
+
     // Act
     await page.getByRole('button', { name: 'Usage' }).click();
     await page.getByRole('heading', { name: 'Usage · 2026-03' }).waitFor();
@@ -323,6 +352,7 @@ describe('web chat (fake backend)', () => {
     await page.getByRole('heading', { name: 'Usage · 2026-02' }).waitFor();
     const quiet = await page.getByText('Nobody has used the assistant this month.').isVisible();
     await page.getByRole('button', { name: 'Back to the chat' }).click();
+
     // Assess
     expect(bars).toEqual([
       ['2026-03-01', 80],
@@ -347,9 +377,11 @@ describe('web chat (fake backend)', () => {
     // Prepare
     const user = fakeUser('tenant1-user', 'tenant1');
     const { page, context, problems } = await signedIn(user, 'phone');
+
     // Act
     await page.getByRole('button', { name: 'Usage' }).click();
     const alert = await page.getByRole('alert').filter({ hasText: 'administrators' }).textContent();
+
     // Assess
     expect(alert).toBe("Usage is shown to your organisation's administrators only.");
     expect(await page.getByRole('img', { name: 'Tokens per day' }).count()).toBe(0);
