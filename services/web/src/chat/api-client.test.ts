@@ -1,10 +1,4 @@
-import {
-  type ApiError,
-  NetworkError,
-  RateLimitedError,
-  ServiceUnavailableError,
-  SessionExpiredError,
-} from '../errors';
+import * as errors from '../errors';
 import { ANSWER_ID, json, setup } from '../testing/api-client';
 import { createApiClient, MAX_PROMPT_LENGTH } from './api-client';
 
@@ -66,7 +60,7 @@ describe('createApiClient', () => {
       const error = await api.submitPrompt('Hi').catch((caught: unknown) => caught);
 
       // Assess
-      expect(error).toBeInstanceOf(RateLimitedError);
+      expect(error).toBeInstanceOf(errors.RateLimitedError);
       expect(error).toMatchObject({
         statusCode: 429,
         retryAfterSeconds: 30,
@@ -102,7 +96,9 @@ describe('createApiClient', () => {
       );
 
       // Act
-      const error = (await api.submitPrompt('Hi').catch((caught: unknown) => caught)) as RateLimitedError;
+      const error = (await api
+        .submitPrompt('Hi')
+        .catch((caught: unknown) => caught)) as errors.RateLimitedError;
 
       // Assess
       expect(error.code).toBe('TOKEN_BUDGET_EXHAUSTED');
@@ -138,7 +134,7 @@ describe('createApiClient', () => {
       const { api, onUnauthorized } = setup(json(401, { message: 'Unauthorized' }));
 
       // Act / Assess
-      await expect(api.submitPrompt('Hi')).rejects.toBeInstanceOf(SessionExpiredError);
+      await expect(api.submitPrompt('Hi')).rejects.toBeInstanceOf(errors.SessionExpiredError);
       expect(onUnauthorized).toHaveBeenCalledTimes(1);
     });
 
@@ -176,10 +172,10 @@ describe('createApiClient', () => {
       );
 
       // Act
-      const error = (await api.submitPrompt('Hi').catch((caught: unknown) => caught)) as ApiError;
+      const error = (await api.submitPrompt('Hi').catch((caught: unknown) => caught)) as errors.ApiError;
 
       // Assess
-      expect(error).toBeInstanceOf(ServiceUnavailableError);
+      expect(error).toBeInstanceOf(errors.ServiceUnavailableError);
       expect(error.userMessage).toMatch(/briefly unavailable/);
       expect(fetchFn).toHaveBeenCalledTimes(4);
       expect(sleeps).toEqual([1000, 2000, 4000]);
@@ -209,7 +205,7 @@ describe('createApiClient', () => {
       );
 
       // Act
-      const error = (await api.submitPrompt('Hi').catch((caught: unknown) => caught)) as ApiError;
+      const error = (await api.submitPrompt('Hi').catch((caught: unknown) => caught)) as errors.ApiError;
 
       // Assess
       expect(error.code).toBe('INTERNAL');
@@ -223,7 +219,7 @@ describe('createApiClient', () => {
       });
 
       // Act / Assess
-      await expect(api.submitPrompt('Hi')).rejects.toBeInstanceOf(NetworkError);
+      await expect(api.submitPrompt('Hi')).rejects.toBeInstanceOf(errors.NetworkError);
     });
 
     it('does not call the API when there is no valid token', async () => {
@@ -235,12 +231,12 @@ describe('createApiClient', () => {
         apiUrl: 'https://api.example.com',
         fetch: fetchFn,
         getIdToken: async () => {
-          throw new SessionExpiredError();
+          throw new errors.SessionExpiredError();
         },
       });
 
       // Assess
-      await expect(api.submitPrompt('Hi')).rejects.toBeInstanceOf(SessionExpiredError);
+      await expect(api.submitPrompt('Hi')).rejects.toBeInstanceOf(errors.SessionExpiredError);
       expect(fetchFn).not.toHaveBeenCalled();
     });
 
