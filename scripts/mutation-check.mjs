@@ -68,7 +68,11 @@ const MUTATIONS = [
     from: `        .filter((connection) => connection.userId === userId)`,
     to: `        .filter(() => true)`,
     dir: 'services/chat-api',
-    tests: ['src/functions/onAnswerEvent/handler.test.ts'],
+    tests: [
+      'src/functions/onAnswerEvent/handler.test.ts',
+      'src/functions/onAnswerEvent/handler.delivery.test.ts',
+      'src/functions/onAnswerEvent/handler.refusals.test.ts',
+    ],
     note: 'mutates the in-memory connections port the handler tests use: the production adapter queries the user index only, so the mutant is the port answering a whole tenant',
   },
   {

@@ -115,20 +115,31 @@ export class TenantOffboardedError extends AuthServiceError {
   }
 }
 
-/** The tenant-files bucket (S3) failed for a reason the caller cannot fix. */
-export class TenantFilesError extends AuthServiceError {
-  constructor(operation: string, cause: unknown) {
+/**
+ * A dependency of the service (Cognito, the tenant registry, the tenant-files bucket) failed for a
+ * reason the caller cannot fix: `<dependency> <operation> failed (<SDK error name>: <message>)`,
+ * the SDK error kept as `cause`.
+ */
+export class DependencyFailedError extends AuthServiceError {
+  constructor(dependency: string, operation: string, code: string, cause: unknown) {
     const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-    super(`Tenant files ${operation} failed (${reason})`, { code: 'TENANT_FILES_FAILED', cause });
+    super(`${dependency} ${operation} failed (${reason})`, { code, cause });
+    this.name = 'DependencyFailedError';
+  }
+}
+
+/** The tenant-files bucket (S3) failed. */
+export class TenantFilesError extends DependencyFailedError {
+  constructor(operation: string, cause: unknown) {
+    super('Tenant files', operation, 'TENANT_FILES_FAILED', cause);
     this.name = 'TenantFilesError';
   }
 }
 
-/** The tenant registry (DynamoDB) failed for a reason the caller cannot fix. */
-export class TenantRegistryError extends AuthServiceError {
+/** The tenant registry (DynamoDB) failed. */
+export class TenantRegistryError extends DependencyFailedError {
   constructor(operation: string, cause: unknown) {
-    const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-    super(`Tenant registry ${operation} failed (${reason})`, { code: 'TENANT_REGISTRY_FAILED', cause });
+    super('Tenant registry', operation, 'TENANT_REGISTRY_FAILED', cause);
     this.name = 'TenantRegistryError';
   }
 }
@@ -175,10 +186,9 @@ export class UserCreationFailedError extends AuthServiceError {
 }
 
 /** A Cognito call failed for a reason the caller cannot fix (throttling, permissions, outage). */
-export class CognitoRequestError extends AuthServiceError {
+export class CognitoRequestError extends DependencyFailedError {
   constructor(operation: string, cause: unknown) {
-    const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-    super(`Cognito ${operation} failed (${reason})`, { code: 'COGNITO_REQUEST_FAILED', cause });
+    super('Cognito', operation, 'COGNITO_REQUEST_FAILED', cause);
     this.name = 'CognitoRequestError';
   }
 }

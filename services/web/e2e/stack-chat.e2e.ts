@@ -32,12 +32,14 @@ describe('web chat against the local stack', () => {
     await page.goto(suite.env.webUrl);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await screenshot(page, 'sign-in');
+
     // Act
     await signIn(page, 'tenant1-user', suite.env.passwordOf('tenant1-user'));
     await setNewPassword(page, suite.env.newPassword);
     const who = await waitForChat(page);
     const answer = await ask(page, RETURN_POLICY);
     await screenshot(page, 'chat-tenant1');
+
     // Assess
     expect(who).toBe('Signed in as tenant1-user · tenant tenant1');
     expect(answer.status).toBe('COMPLETED');
@@ -49,9 +51,14 @@ describe('web chat against the local stack', () => {
   });
 
   it('tenant2-user sees 20 days', async () => {
+    // Prepare
     const { page, problems, who } = await firstSignIn('tenant2-user');
+
+    // Act
     const answer = await ask(page, RETURN_POLICY);
     await screenshot(page, 'chat-tenant2');
+
+    // Assess
     expect(who).toBe('Signed in as tenant2-user · tenant tenant2');
     expect(answer.text).toMatch(/\b20 days\b/);
     expect(answer.text).not.toMatch(/\b10 days\b/);
@@ -67,6 +74,7 @@ describe('web chat against the local stack', () => {
     await tenant2Page.goto(`${suite.env.webUrl}/?c=${encodeURIComponent(tenant1.conversationId)}`);
     await tenant2Page.getByText('This conversation was not found.').waitFor();
     const byConversation = await tenant2Page.locator('main').textContent();
+
     // Assess
     expect(byAnswer).not.toContain('10 days');
     expect(byConversation).not.toContain('10 days');
@@ -77,6 +85,7 @@ describe('web chat against the local stack', () => {
     // Prepare
     const token = await idTokenOf(tenant2Page);
     const { apiUrl } = await configOf(tenant2Page);
+
     // Act
     const result = await tenant2Page.evaluate(
       async ({ apiUrl, token, answerId }) => {
@@ -87,6 +96,7 @@ describe('web chat against the local stack', () => {
       },
       { apiUrl, token, answerId: tenant1.answer.answerId },
     );
+
     // Assess
     expect(result.status).toBe(404);
     expect(result.body).not.toContain('10 days');
@@ -101,6 +111,7 @@ describe('web chat against the local stack', () => {
     await tenant2Page.goto(suite.env.webUrl);
     await waitForChat(tenant2Page);
     await tenant2Page.waitForTimeout(1000); // socket open
+
     // Act: tenant1 asks again while tenant2 listens
     const second = await ask(tenant1.page, RETURN_POLICY);
     await tenant2Page.waitForTimeout(1000);
@@ -132,6 +143,7 @@ describe('web chat against the local stack', () => {
         }),
       { webSocketUrl, token, sub: tenant1Sub },
     );
+
     // Assess
     expect(second.text).toMatch(/\b10 days\b/);
     expect(frames.join('\n')).not.toContain(second.answerId);

@@ -39,6 +39,7 @@ describe('TOTP against the local stack', () => {
     await signIn(page, 'tenant3-user', env.passwordOf('tenant3-user'));
     await setNewPassword(page, env.newPassword);
     await waitForChat(page);
+
     // Act: enrol
     await page.getByRole('button', { name: 'Authenticator app' }).click();
     const dialog = page.getByRole('dialog', { name: 'Authenticator app' });
@@ -51,6 +52,7 @@ describe('TOTP against the local stack', () => {
     await dialog.getByText('your next sign-in will ask for a code').waitFor();
     await dialog.getByRole('button', { name: 'Close' }).click();
     await signOut(page);
+
     // Act: sign in again — a wrong code is refused, the right one lets the user in
     await signIn(page, 'tenant3-user', env.newPassword);
     await enterCode(page, enrolCode === '000000' ? '111111' : '000000');
@@ -59,6 +61,7 @@ describe('TOTP against the local stack', () => {
     await page.getByLabel('6-digit code').fill(await nextCode(secret, enrolCode));
     await page.getByRole('button', { name: 'Verify' }).click();
     const who = await waitForChat(page);
+
     // Assess
     expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
     expect(refusal).toBe('That code is not right. Check your authenticator app and try again.');

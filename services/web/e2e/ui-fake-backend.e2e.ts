@@ -105,6 +105,7 @@ describe('web chat (fake backend)', () => {
     const { page, context, problems, backend } = await open([user], 'phone');
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await screenshot(page, 'fake-sign-in-phone');
+
     // Act
     await signIn(page, 'tenant1-user', 'Temp-Passw0rd!');
     await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
@@ -113,6 +114,7 @@ describe('web chat (fake backend)', () => {
     const who = await waitForChat(page);
     const answer = await ask(page, 'What is your return policy?');
     await screenshot(page, 'fake-chat-phone');
+
     // Assess
     expect(who).toBe('Signed in as tenant1-user · tenant tenant1');
     expect(answer.status).toBe('COMPLETED');
@@ -134,6 +136,7 @@ describe('web chat (fake backend)', () => {
     const user = { ...fakeUser('tenant2-user', 'tenant2'), mustChangePassword: false };
     const { page, context, problems } = await open([user]);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+
     // Act: Tab to each field, type, Enter submits
     await page.keyboard.press('Tab');
     await page.keyboard.type('tenant2-user');
@@ -145,6 +148,7 @@ describe('web chat (fake backend)', () => {
     await page.keyboard.type('What is your return policy?');
     await page.keyboard.press('Enter');
     await page.locator('li.turn[data-status="COMPLETED"]').waitFor();
+
     // Assess
     expect(focused).toBe('prompt');
     expect(await page.locator('li.turn .answer').textContent()).toContain('within 20 days');
@@ -156,6 +160,7 @@ describe('web chat (fake backend)', () => {
     // Prepare
     const user = fakeUser('tenant3-user', 'tenant3');
     const { page, context, problems } = await signedIn(user);
+
     // Act: enrol
     await page.getByRole('button', { name: 'Authenticator app' }).click();
     const dialog = page.getByRole('dialog', { name: 'Authenticator app' });
@@ -167,6 +172,7 @@ describe('web chat (fake backend)', () => {
     await dialog.getByText('your next sign-in will ask for a code').waitFor();
     await dialog.getByRole('button', { name: 'Close' }).click();
     await signOut(page);
+
     // Act: sign in with a wrong code, then the right one
     await signIn(page, 'tenant3-user', NEW_PASSWORD);
     await enterCode(page, '000000');
@@ -174,6 +180,7 @@ describe('web chat (fake backend)', () => {
     await page.getByLabel('6-digit code').fill(generateSync({ secret }));
     await page.getByRole('button', { name: 'Verify' }).click();
     const who = await waitForChat(page);
+
     // Assess
     expect(user.totpSecret).toBe(secret);
     expect(refusal).toBe('That code is not right. Check your authenticator app and try again.');
@@ -183,12 +190,17 @@ describe('web chat (fake backend)', () => {
   });
 
   it('shows clear messages for a rate limit and a failed answer', async () => {
+    // Prepare
     const { page, context } = await signedIn(fakeUser('tenant1-user', 'tenant1'));
+
+    // Act
     await page.getByLabel('Your question').fill('too fast');
     await page.getByLabel('Your question').press('Enter');
     await page.getByText('You are sending prompts too quickly').waitFor();
     const failed = await ask(page, 'break it');
     await screenshot(page, 'fake-errors');
+
+    // Assess
     expect(await page.getByLabel('Your question').inputValue()).toBe('');
     expect(failed.status).toBe('FAILED');
     expect(failed.text).toContain('Failed: The assistant is unavailable right now.');
@@ -196,11 +208,16 @@ describe('web chat (fake backend)', () => {
   });
 
   it('shows a lost connection, still delivers the answer by polling, and reconnects', async () => {
+    // Prepare
     const { page, context, backend } = await signedIn(fakeUser('tenant1-user', 'tenant1'));
+
+    // Act
     await backend.dropSockets();
     await page.getByText('Live connection lost').waitFor();
     const answer = await ask(page, 'What is your return policy?');
     await page.getByText('Live connection lost').waitFor({ state: 'detached', timeout: 20_000 });
+
+    // Assess
     expect(answer.text).toBe('Returns are accepted within 10 days of delivery.');
     expect(backend.seen.api.some((call) => call.startsWith('GET /answers/'))).toBe(true);
     await context.close();
@@ -219,6 +236,7 @@ describe('web chat (fake backend)', () => {
     await signOut(page);
     await signIn(page, 'tenant2-user', 'Temp-Passw0rd!');
     await waitForChat(page);
+
     // Act
     await page.goto(`${preview.url}/?answer=${encodeURIComponent(mine.answerId)}`);
     await page.getByText('This answer was not found.').waitFor();
@@ -228,6 +246,7 @@ describe('web chat (fake backend)', () => {
     const byConversation = await page.locator('main').textContent();
     backend.push(other.sub, { type: 'answer.completed', answerId: mine.answerId, text: 'LEAKED 10 days' });
     await page.waitForTimeout(300);
+
     // Assess
     expect(byAnswer).not.toContain('10 days');
     expect(byConversation).not.toContain('10 days');
@@ -240,12 +259,14 @@ describe('web chat (fake backend)', () => {
     const { page, context, backend, problems } = await signedIn(fakeUser('tenant1-user', 'tenant1'));
     await ask(page, 'What is your return policy?');
     const conversation = new URL(page.url()).searchParams.get('c');
+
     // Act: no answer ever comes; the client stops waiting at the deadline
     const timedOut = await ask(page, 'Hello? This one never answers', 15_000);
     const turn = page.locator(`li.turn[data-answer-id="${timedOut.answerId}"]`);
     await screenshot(page, 'fake-timed-out');
     await turn.getByRole('button', { name: 'Try again' }).click();
     await page.locator('li.turn').nth(2).and(page.locator('[data-status="COMPLETED"]')).waitFor();
+
     // Assess
     expect(timedOut.status).toBe('FAILED');
     expect(timedOut.text).toMatch(/^Timed out: .*timed out.*Try again$/);
@@ -267,12 +288,14 @@ describe('web chat (fake backend)', () => {
     await page.getByRole('button', { name: 'New conversation' }).click();
     await ask(page, 'Something else entirely');
     const list = page.getByRole('navigation', { name: 'Conversations' });
+
     // Act
     await list.getByText('Your conversations (2)').click();
     const titles = await list.getByRole('button').allTextContents();
     await list.getByRole('button', { name: 'Which orders did I place?' }).click();
     await page.locator('li.turn').nth(1).waitFor();
     await screenshot(page, 'fake-conversation-list');
+
     // Assess
     expect(titles).toEqual(['Something else entirely', 'Which orders did I place?']);
     expect(await page.locator('li.turn .prompt').allTextContents()).toEqual([
@@ -285,12 +308,17 @@ describe('web chat (fake backend)', () => {
   });
 
   it('returns to sign-in with "session expired" when the API refuses the token', async () => {
+    // Prepare
     const user = fakeUser('tenant1-user', 'tenant1');
     const { page, context } = await signedIn(user);
     (user as { sub: string }).sub = 'revoked';
+
+    // Act
     await page.getByLabel('Your question').fill('Hello?');
     await page.getByLabel('Your question').press('Enter');
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+
+    // Assess
     expect(await page.getByRole('status').first().textContent()).toBe(
       'Your session has expired. Please sign in again.',
     );
@@ -301,6 +329,7 @@ describe('web chat (fake backend)', () => {
     // Prepare
     const admin = fakeAdmin('tenant1-admin', 'tenant1', 'tenant');
     const { page, context, problems, backend } = await signedIn(admin);
+
     // Act
     await page.getByRole('button', { name: 'Usage' }).click();
     await page.getByRole('heading', { name: 'Usage · 2026-03' }).waitFor();
@@ -317,6 +346,7 @@ describe('web chat (fake backend)', () => {
     await page.getByRole('heading', { name: 'Usage · 2026-02' }).waitFor();
     const quiet = await page.getByText('Nobody has used the assistant this month.').isVisible();
     await page.getByRole('button', { name: 'Back to the chat' }).click();
+
     // Assess
     expect(bars).toEqual([
       ['2026-03-01', 80],
@@ -341,9 +371,11 @@ describe('web chat (fake backend)', () => {
     // Prepare: the token still lists the admin group, the API no longer agrees
     const user = fakeAdmin('tenant1-revoked', 'tenant1', 'tenant');
     const { page, context, problems } = await signedIn(user, 'phone');
+
     // Act
     await page.getByRole('button', { name: 'Usage' }).click();
     const alert = await page.getByRole('alert').filter({ hasText: 'administrators' }).textContent();
+
     // Assess
     expect(alert).toBe("Usage is shown to your organisation's administrators only.");
     expect(await page.getByRole('img', { name: 'Tokens per day' }).count()).toBe(0);

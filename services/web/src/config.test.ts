@@ -19,8 +19,10 @@ describe('loadConfig', () => {
   it('fetches /config.json without the browser cache and returns it, trailing slashes trimmed', async () => {
     // Prepare
     const fetchFn = respond(200, JSON.stringify(local));
+
     // Act
     const config = await loadConfig(fetchFn);
+
     // Assess
     expect(fetchFn).toHaveBeenCalledWith('/config.json', expect.objectContaining({ cache: 'no-store' }));
     expect(config).toEqual({
@@ -31,21 +33,26 @@ describe('loadConfig', () => {
   });
 
   it('says the file is missing on HTTP 404', async () => {
+    // Act / Assess
     await expect(loadConfig(respond(404, 'Not found'))).rejects.toThrow(
       'Could not load /config.json: HTTP 404',
     );
   });
 
   it('says the server did not answer when fetch fails', async () => {
+    // Prepare
     const fetchFn = jest.fn(async () => {
       throw new TypeError('Failed to fetch');
     });
+
+    // Act / Assess
     await expect(loadConfig(fetchFn)).rejects.toThrow(
       'Could not load /config.json: the server did not answer',
     );
   });
 
   it('says the file is not JSON (e.g. the SPA fallback served index.html)', async () => {
+    // Act / Assess
     await expect(loadConfig(respond(200, '<!doctype html>'))).rejects.toThrow(
       '/config.json is not valid JSON',
     );
@@ -57,8 +64,10 @@ describe('loadConfig', () => {
       200,
       JSON.stringify({ ...local, apiUrl: 'ftp://x', authFlow: 'CUSTOM_AUTH', region: undefined }),
     );
+
     // Act
     const error = await loadConfig(fetchFn).catch((caught: unknown) => caught);
+
     // Assess
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).issues).toEqual([
@@ -71,7 +80,10 @@ describe('loadConfig', () => {
 
 describe('parseConfig', () => {
   it('accepts a deployed configuration without a Cognito endpoint', () => {
+    // Prepare
     const { cognitoEndpoint: _, ...deployed } = local;
+
+    // Act
     const config = parseConfig({
       ...deployed,
       userPoolId: 'eu-west-1_AbC123',
@@ -79,10 +91,13 @@ describe('parseConfig', () => {
       authFlow: 'USER_SRP_AUTH',
       webSocketUrl: 'wss://abc.execute-api.eu-west-1.amazonaws.com/prod',
     });
+
+    // Assess
     expect(config.cognitoEndpoint).toBeUndefined();
   });
 
   it('refuses a WebSocket URL that is not ws(s) and a pool of another region', () => {
+    // Act / Assess
     expect(() => parseConfig({ ...local, webSocketUrl: 'http://127.0.0.1:3001' })).toThrow(
       'webSocketUrl: must be a ws:// or wss:// URL',
     );
@@ -100,6 +115,7 @@ describe('parseConfig', () => {
   });
 
   it('refuses a non-object', () => {
+    // Act / Assess
     expect(() => parseConfig(null)).toThrow(ConfigError);
   });
 });

@@ -66,7 +66,10 @@ describe('serverless.yml', () => {
 
   describe('bucket', () => {
     it('blocks every kind of public access, encrypts at rest and enforces bucket-owner objects', () => {
+      // Act
       const bucket = resource(prod, 'WebBucket');
+
+      // Assess
       expect(bucket.PublicAccessBlockConfiguration).toEqual({
         BlockPublicAcls: true,
         BlockPublicPolicy: true,
@@ -86,6 +89,7 @@ describe('serverless.yml', () => {
       // Prepare
       const policy = resource(prod, 'WebBucketPolicy');
       const [allow, deny] = policy.PolicyDocument.Statement;
+
       // Assess
       expect(allow).toEqual({
         Sid: 'CloudFrontReadsThroughOriginAccessControl',
@@ -116,6 +120,7 @@ describe('serverless.yml', () => {
       // Prepare
       const oac = only(prod, 'AWS::CloudFront::OriginAccessControl');
       const { DistributionConfig: config } = only(prod, 'AWS::CloudFront::Distribution');
+
       // Assess
       expect(oac.OriginAccessControlConfig).toMatchObject({
         OriginAccessControlOriginType: 's3',
@@ -133,7 +138,10 @@ describe('serverless.yml', () => {
     });
 
     it('redirects to HTTPS and applies the security headers on every behaviour', () => {
+      // Act
       const { DistributionConfig: config } = only(prod, 'AWS::CloudFront::Distribution');
+
+      // Assess
       for (const behaviour of [config.DefaultCacheBehavior, ...config.CacheBehaviors]) {
         expect(behaviour.ViewerProtocolPolicy).toBe('redirect-to-https');
         expect(behaviour.ResponseHeadersPolicyId).toEqual({ Ref: 'WebResponseHeadersPolicy' });
@@ -142,7 +150,10 @@ describe('serverless.yml', () => {
     });
 
     it('never caches config.json', () => {
+      // Act
       const { DistributionConfig: config } = only(prod, 'AWS::CloudFront::Distribution');
+
+      // Assess
       expect(config.CacheBehaviors).toEqual([
         expect.objectContaining({
           PathPattern: '/config.json',
@@ -159,6 +170,7 @@ describe('serverless.yml', () => {
         event: unknown,
       ) => Promise<{ uri: string }>;
       const route = async (uri: string) => (await handler({ request: { uri } })).uri;
+
       // Assess
       expect(fn.FunctionConfig.Runtime).toBe('cloudfront-js-2.0');
       expect(config.DefaultCacheBehavior.FunctionAssociations).toEqual([
@@ -174,6 +186,7 @@ describe('serverless.yml', () => {
     });
 
     it('uses every edge location in prod and the cheapest price class elsewhere', () => {
+      // Act / Assess
       expect(only(prod, 'AWS::CloudFront::Distribution').DistributionConfig.PriceClass).toBe(
         'PriceClass_All',
       );
@@ -182,11 +195,15 @@ describe('serverless.yml', () => {
   });
 
   describe('security headers', () => {
+    /** The prod stage's response headers policy: its security headers. */
+    const securityHeaders = () =>
+      only(prod, 'AWS::CloudFront::ResponseHeadersPolicy').ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+
     it('sets HSTS, nosniff, DENY framing and a strict referrer policy, overriding the origin', () => {
-      const { SecurityHeadersConfig: headers } = only(
-        prod,
-        'AWS::CloudFront::ResponseHeadersPolicy',
-      ).ResponseHeadersPolicyConfig;
+      // Act
+      const headers = securityHeaders();
+
+      // Assess
       expect(headers.StrictTransportSecurity).toEqual({
         AccessControlMaxAgeSec: 63072000,
         IncludeSubdomains: true,
@@ -203,12 +220,11 @@ describe('serverless.yml', () => {
 
     it('allows scripts and styles only from the site, and connections only to chat-api, the admin API and Cognito', () => {
       // Prepare
-      const { SecurityHeadersConfig: headers } = only(
-        prod,
-        'AWS::CloudFront::ResponseHeadersPolicy',
-      ).ResponseHeadersPolicyConfig;
+      const headers = securityHeaders();
+
       // Act
       const csp = evaluate(headers.ContentSecurityPolicy.ContentSecurityPolicy) as string;
+
       // Assess
       expect(headers.ContentSecurityPolicy.Override).toBe(true);
       expect(csp.split('; ')).toEqual([
@@ -230,21 +246,28 @@ describe('serverless.yml', () => {
     });
 
     it('matches the policy vite preview serves locally (scripts/lib/local-config.ts)', () => {
-      const { SecurityHeadersConfig: headers } = only(
-        prod,
-        'AWS::CloudFront::ResponseHeadersPolicy',
-      ).ResponseHeadersPolicyConfig;
+      // Prepare
+      const headers = securityHeaders();
       const deployed = evaluate(headers.ContentSecurityPolicy.ContentSecurityPolicy) as string;
+
+      // Act
       const config = parseConfig({ ...PARAMS, region: 'eu-west-1', authFlow: 'USER_SRP_AUTH' });
+
+      // Assess
       expect(contentSecurityPolicy(config, { upgradeInsecureRequests: true })).toBe(deployed);
     });
 
     it("builds connect-src from the chat-api and auth stacks' exports by default", () => {
+      // Prepare
       const { SecurityHeadersConfig: headers } = only(
         dev,
         'AWS::CloudFront::ResponseHeadersPolicy',
       ).ResponseHeadersPolicyConfig;
+
+      // Act
       const csp = JSON.stringify(headers.ContentSecurityPolicy.ContentSecurityPolicy);
+
+      // Assess
       expect(csp).toContain('{"Fn::ImportValue":"tenant-assistant-chat-api-dev-HttpApiUrl"}');
       expect(csp).toContain('{"Fn::ImportValue":"tenant-assistant-chat-api-dev-ServiceEndpointWebsocket"}');
       expect(csp).toContain('{"Fn::ImportValue":"tenant-assistant-auth-dev-AdminApiUrl"}');
@@ -253,6 +276,7 @@ describe('serverless.yml', () => {
 
   describe('outputs', () => {
     it('exports domain, URL, distribution id and bucket name as <service>-<stage>-<key>', () => {
+      // Act / Assess
       for (const key of ['DistributionDomainName', 'WebUrl', 'DistributionId', 'BucketName']) {
         expect(prod.Outputs?.[key]?.Export?.Name).toBe(`tenant-assistant-web-prod-${key}`);
       }
@@ -261,6 +285,7 @@ describe('serverless.yml', () => {
     it('resolves config.json from the stage parameters into a valid app configuration', () => {
       // Act
       const config = parseConfig(JSON.parse(evaluate(prod.Outputs?.AppConfig?.Value) as string));
+
       // Assess
       expect(config).toEqual({ ...PARAMS, region: 'eu-west-1', authFlow: 'USER_SRP_AUTH' });
     });
@@ -274,8 +299,10 @@ describe('serverless.yml', () => {
         'tenant-assistant-chat-api-dev-ServiceEndpointWebsocket': 'wss://imported.example.com/dev',
         'tenant-assistant-auth-dev-AdminApiUrl': 'https://admin.imported.example.com',
       };
+
       // Act
       const config = parseConfig(JSON.parse(evaluate(dev.Outputs?.AppConfig?.Value, imports) as string));
+
       // Assess
       expect(config).toEqual({
         region: 'us-east-1',

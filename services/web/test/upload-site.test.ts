@@ -59,6 +59,19 @@ beforeEach(async () => {
 
 afterEach(() => rm(dist, { recursive: true, force: true }));
 
+/** The stack is deployed with `outputs(overrides)`. */
+const deployedWith = (overrides: Record<string, string | undefined> = {}) =>
+  cloudFormation.on(DescribeStacksCommand).resolves({
+    Stacks: [
+      {
+        StackName: 'x',
+        CreationTime: new Date(),
+        StackStatus: 'CREATE_COMPLETE',
+        Outputs: outputs(overrides),
+      },
+    ],
+  });
+
 describe('uploadSite', () => {
   it('uploads assets, then index.html, then config.json from the stack output, and invalidates', async () => {
     // Prepare
@@ -67,8 +80,10 @@ describe('uploadSite', () => {
         { StackName: 'x', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: outputs() },
       ],
     });
+
     // Act
     const result = await uploadSite(deps(), { stage: 'prod', distDir: dist });
+
     // Assess
     const puts = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
     expect(puts.map((put) => [put.Key, put.ContentType, put.CacheControl])).toEqual([
@@ -94,10 +109,13 @@ describe('uploadSite', () => {
   });
 
   it('refuses when the stack is not deployed, and uploads nothing', async () => {
+    // Prepare
     const missing = Object.assign(new Error('Stack with id tenant-assistant-web-dev does not exist'), {
       name: 'ValidationError',
     });
     cloudFormation.on(DescribeStacksCommand).rejects(missing);
+
+    // Act / Assess
     await expect(uploadSite(deps(), { stage: 'dev', distDir: dist })).rejects.toThrow(
       'Stack tenant-assistant-web-dev not found: run `serverless deploy --stage dev` first',
     );
@@ -105,44 +123,37 @@ describe('uploadSite', () => {
   });
 
   it('says why the stack could not be read (e.g. no credentials)', async () => {
+    // Prepare
     cloudFormation
       .on(DescribeStacksCommand)
       .rejects(new Error('Could not load credentials from any providers'));
+
+    // Act / Assess
     await expect(uploadSite(deps(), { stage: 'dev', distDir: dist })).rejects.toThrow(
       'Could not read stack tenant-assistant-web-dev: Could not load credentials from any providers',
     );
   });
 
   it('refuses a stack without the expected outputs', async () => {
-    cloudFormation.on(DescribeStacksCommand).resolves({
-      Stacks: [
-        {
-          StackName: 'x',
-          CreationTime: new Date(),
-          StackStatus: 'CREATE_COMPLETE',
-          Outputs: outputs({ BucketName: undefined }),
-        },
-      ],
-    });
+    // Prepare
+    deployedWith({ BucketName: undefined });
+
+    // Act / Assess
     await expect(uploadSite(deps(), { stage: 'dev', distDir: dist })).rejects.toThrow(
       'has no output(s) BucketName',
     );
   });
 
   it('refuses an AppConfig output that is not a valid configuration, and uploads nothing', async () => {
-    cloudFormation.on(DescribeStacksCommand).resolves({
-      Stacks: [
-        {
-          StackName: 'x',
-          CreationTime: new Date(),
-          StackStatus: 'CREATE_COMPLETE',
-          Outputs: outputs({ AppConfig: JSON.stringify({ ...APP_CONFIG, webSocketUrl: 'https://nope' }) }),
-        },
-      ],
-    });
+    // Prepare
+    deployedWith({ AppConfig: JSON.stringify({ ...APP_CONFIG, webSocketUrl: 'https://nope' }) });
+
+    // Act
     const error = await uploadSite(deps(), { stage: 'dev', distDir: dist }).catch(
       (caught: unknown) => caught,
     );
+
+    // Assess
     expect(error).toBeInstanceOf(PublishError);
     expect((error as Error).message).toContain('webSocketUrl: must be a ws:// or wss:// URL');
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
@@ -167,15 +178,14 @@ describe('uploadSite', () => {
   });
 
   it('refuses when nothing was built', async () => {
-    cloudFormation.on(DescribeStacksCommand).resolves({
-      Stacks: [
-        { StackName: 'x', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: outputs() },
-      ],
-    });
+    // Prepare
+    deployedWith();
     await expect(uploadSite(deps(), { stage: 'dev', distDir: join(dist, 'missing') })).rejects.toThrow(
       'run `pnpm run build` first',
     );
     await rm(join(dist, 'index.html'));
+
+    // Act / Assess
     await expect(uploadSite(deps(), { stage: 'dev', distDir: dist })).rejects.toThrow('has no index.html');
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
@@ -183,6 +193,7 @@ describe('uploadSite', () => {
 
 describe('contentTypeOf / cacheControlOf', () => {
   it('serves known types and caches only hashed assets for long', () => {
+    // Act / Assess
     expect(contentTypeOf('a/B.SVG')).toBe('image/svg+xml');
     expect(contentTypeOf('blob')).toBe('application/octet-stream');
     expect(cacheControlOf('assets/x.js')).toContain('immutable');

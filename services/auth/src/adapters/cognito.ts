@@ -122,206 +122,168 @@ const errorName = (error: unknown): string | undefined =>
   error instanceof Error ? error.name : (error as { name?: string } | undefined)?.name;
 
 /**
+ * Runs one Cognito request. An SDK error whose name `outcomes` lists is an expected outcome and
+ * returns its value; any other becomes a {@link CognitoRequestError} naming `operation`.
+ */
+const request = async <T, O = never>(
+  operation: string,
+  send: () => Promise<T>,
+  outcomes: Readonly<Record<string, O>> = {},
+): Promise<T | O> => {
+  try {
+    return await send();
+  } catch (error) {
+    const name = errorName(error);
+    if (name !== undefined && Object.hasOwn(outcomes, name)) return outcomes[name] as O;
+    throw new CognitoRequestError(operation, error);
+  }
+};
+
+/**
  * The {@link TenantDirectory} over a Cognito user pool.
  * @example const directory = cognitoTenantDirectory(cognito, userPoolId);
  */
 export const cognitoTenantDirectory = (
   client: CognitoIdentityProviderClient,
   userPoolId: string,
-): TenantDirectory => ({
-  async getGroupDescription(groupName) {
-    try {
-      const { Group } = await client.send(
-        new GetGroupCommand({ UserPoolId: userPoolId, GroupName: groupName }),
+): TenantDirectory => {
+  const user = (username: string) => ({ UserPoolId: userPoolId, Username: username });
+  const group = (groupName: string) => ({ UserPoolId: userPoolId, GroupName: groupName });
+  return {
+    async getGroupDescription(groupName) {
+      const found = await request('GetGroup', () => client.send(new GetGroupCommand(group(groupName))), {
+        ResourceNotFoundException: undefined,
+      });
+      return found && (found.Group?.Description ?? null);
+    },
+
+    async createGroup(groupName, description) {
+      const command = new CreateGroupCommand({ ...group(groupName), Description: description });
+      const created = await request('CreateGroup', () => client.send(command), {
+        GroupExistsException: 'exists',
+      });
+      return created === 'exists' ? 'exists' : 'created';
+    },
+
+    async ensureGroup(groupName, description) {
+      if ((await this.getGroupDescription(groupName)) !== undefined) return 'exists';
+      return this.createGroup(groupName, description);
+    },
+
+    groupsOf: (username) =>
+      request('AdminListGroupsForUser', () => cognitoGroupsOf(client, userPoolId)(username)),
+
+    async createUser({ username, email, tenantId, temporaryPassword }) {
+      try {
+        const { User } = await client.send(
+          new AdminCreateUserCommand({
+            ...user(username),
+            ...(temporaryPassword !== undefined
+              ? { TemporaryPassword: temporaryPassword, MessageAction: 'SUPPRESS' as const }
+              : { DesiredDeliveryMediums: ['EMAIL' as const] }),
+            UserAttributes: [
+              { Name: 'email', Value: email },
+              { Name: 'email_verified', Value: 'true' },
+              { Name: TENANT_ATTRIBUTE, Value: tenantId },
+            ],
+          }),
+        );
+        return { userId: attribute(User?.Attributes, 'sub') };
+      } catch (error) {
+        if (errorName(error) === 'UsernameExistsException') throw new UsernameTakenError(username, error);
+        throw new CognitoRequestError('AdminCreateUser', error);
+      }
+    },
+
+    async addUserToGroup(username, groupName) {
+      const command = new AdminAddUserToGroupCommand({ ...user(username), GroupName: groupName });
+      await request('AdminAddUserToGroup', () => client.send(command));
+    },
+
+    async deleteUser(username) {
+      await request('AdminDeleteUser', () => client.send(new AdminDeleteUserCommand(user(username))));
+    },
+
+    async removeUserFromGroup(username, groupName) {
+      const command = new AdminRemoveUserFromGroupCommand({ ...user(username), GroupName: groupName });
+      await request('AdminRemoveUserFromGroup', () => client.send(command));
+    },
+
+    async getUser(username) {
+      const found = await request(
+        'AdminGetUser',
+        () => client.send(new AdminGetUserCommand(user(username))),
+        {
+          UserNotFoundException: undefined,
+        },
       );
-      return Group?.Description ?? null;
-    } catch (error) {
-      if (errorName(error) === 'ResourceNotFoundException') return undefined;
-      throw new CognitoRequestError('GetGroup', error);
-    }
-  },
+      return found && toDirectoryUser(found);
+    },
 
-  async createGroup(groupName, description) {
-    try {
-      await client.send(
-        new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: groupName, Description: description }),
-      );
-      return 'created';
-    } catch (error) {
-      if (errorName(error) === 'GroupExistsException') return 'exists';
-      throw new CognitoRequestError('CreateGroup', error);
-    }
-  },
-
-  async ensureGroup(groupName, description) {
-    if ((await this.getGroupDescription(groupName)) !== undefined) return 'exists';
-    return this.createGroup(groupName, description);
-  },
-
-  async groupsOf(username) {
-    try {
-      return await cognitoGroupsOf(client, userPoolId)(username);
-    } catch (error) {
-      throw new CognitoRequestError('AdminListGroupsForUser', error);
-    }
-  },
-
-  async createUser({ username, email, tenantId, temporaryPassword }) {
-    try {
-      const { User } = await client.send(
-        new AdminCreateUserCommand({
-          UserPoolId: userPoolId,
-          Username: username,
-          ...(temporaryPassword !== undefined
-            ? { TemporaryPassword: temporaryPassword, MessageAction: 'SUPPRESS' as const }
-            : { DesiredDeliveryMediums: ['EMAIL' as const] }),
-          UserAttributes: [
-            { Name: 'email', Value: email },
-            { Name: 'email_verified', Value: 'true' },
-            { Name: TENANT_ATTRIBUTE, Value: tenantId },
-          ],
-        }),
-      );
-      return { userId: User?.Attributes?.find((attribute) => attribute.Name === 'sub')?.Value };
-    } catch (error) {
-      if (errorName(error) === 'UsernameExistsException') throw new UsernameTakenError(username, error);
-      throw new CognitoRequestError('AdminCreateUser', error);
-    }
-  },
-
-  async addUserToGroup(username, groupName) {
-    try {
-      await client.send(
-        new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: username, GroupName: groupName }),
-      );
-    } catch (error) {
-      throw new CognitoRequestError('AdminAddUserToGroup', error);
-    }
-  },
-
-  async deleteUser(username) {
-    try {
-      await client.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: username }));
-    } catch (error) {
-      throw new CognitoRequestError('AdminDeleteUser', error);
-    }
-  },
-
-  async removeUserFromGroup(username, groupName) {
-    try {
-      await client.send(
-        new AdminRemoveUserFromGroupCommand({
-          UserPoolId: userPoolId,
-          Username: username,
-          GroupName: groupName,
-        }),
-      );
-    } catch (error) {
-      throw new CognitoRequestError('AdminRemoveUserFromGroup', error);
-    }
-  },
-
-  async getUser(username) {
-    try {
-      const user = await client.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }));
-      return toDirectoryUser(user);
-    } catch (error) {
-      if (errorName(error) === 'UserNotFoundException') return undefined;
-      throw new CognitoRequestError('AdminGetUser', error);
-    }
-  },
-
-  async listUsersInGroup(groupName, { limit, nextToken }) {
-    try {
-      const page = await client.send(
-        new ListUsersInGroupCommand({
-          UserPoolId: userPoolId,
-          GroupName: groupName,
-          Limit: limit,
-          ...(nextToken ? { NextToken: nextToken } : {}),
-        }),
-      );
+    async listUsersInGroup(groupName, { limit, nextToken }) {
+      const command = new ListUsersInGroupCommand({
+        ...group(groupName),
+        Limit: limit,
+        ...(nextToken ? { NextToken: nextToken } : {}),
+      });
+      const page = await request('ListUsersInGroup', () => client.send(command));
       return {
         users: (page.Users ?? []).map(toDirectoryUser),
         ...(page.NextToken ? { nextToken: page.NextToken } : {}),
       };
-    } catch (error) {
-      throw new CognitoRequestError('ListUsersInGroup', error);
-    }
-  },
+    },
 
-  async disableUser(username) {
-    try {
-      await client.send(new AdminDisableUserCommand({ UserPoolId: userPoolId, Username: username }));
-    } catch (error) {
-      throw new CognitoRequestError('AdminDisableUser', error);
-    }
-  },
+    async disableUser(username) {
+      await request('AdminDisableUser', () => client.send(new AdminDisableUserCommand(user(username))));
+    },
 
-  async enableUser(username) {
-    try {
-      await client.send(new AdminEnableUserCommand({ UserPoolId: userPoolId, Username: username }));
-    } catch (error) {
-      throw new CognitoRequestError('AdminEnableUser', error);
-    }
-  },
+    async enableUser(username) {
+      await request('AdminEnableUser', () => client.send(new AdminEnableUserCommand(user(username))));
+    },
 
-  async resendInvitation(username) {
-    try {
-      await client.send(
-        new AdminCreateUserCommand({
-          UserPoolId: userPoolId,
-          Username: username,
-          MessageAction: 'RESEND',
-          DesiredDeliveryMediums: ['EMAIL'],
-        }),
+    async resendInvitation(username) {
+      const command = new AdminCreateUserCommand({
+        ...user(username),
+        MessageAction: 'RESEND',
+        DesiredDeliveryMediums: ['EMAIL'],
+      });
+      await request('AdminCreateUser (RESEND)', () => client.send(command));
+    },
+
+    async removeUser(username) {
+      // Signed out everywhere first (refresh tokens revoked), then deleted; gone at either step is 'absent'.
+      const absent = { UserNotFoundException: 'absent' } as const;
+      const signedOut = await request(
+        'AdminUserGlobalSignOut',
+        () => client.send(new AdminUserGlobalSignOutCommand(user(username))),
+        absent,
       );
-    } catch (error) {
-      throw new CognitoRequestError('AdminCreateUser (RESEND)', error);
-    }
-  },
-
-  async removeUser(username) {
-    const absent = async (operation: string, call: () => Promise<unknown>) => {
-      try {
-        await call();
-        return false;
-      } catch (error) {
-        if (errorName(error) === 'UserNotFoundException') return true;
-        throw new CognitoRequestError(operation, error);
-      }
-    };
-    const input = { UserPoolId: userPoolId, Username: username };
-    if (
-      (await absent('AdminUserGlobalSignOut', () => client.send(new AdminUserGlobalSignOutCommand(input)))) ||
-      (await absent('AdminDeleteUser', () => client.send(new AdminDeleteUserCommand(input))))
-    ) {
-      return 'absent';
-    }
-    return 'removed';
-  },
-
-  async deleteGroup(groupName) {
-    try {
-      await client.send(new DeleteGroupCommand({ UserPoolId: userPoolId, GroupName: groupName }));
-      return 'deleted';
-    } catch (error) {
-      if (errorName(error) === 'ResourceNotFoundException') return 'absent';
-      throw new CognitoRequestError('DeleteGroup', error);
-    }
-  },
-
-  async resetMfa(username) {
-    try {
-      await client.send(
-        new AdminSetUserMFAPreferenceCommand({
-          UserPoolId: userPoolId,
-          Username: username,
-          SoftwareTokenMfaSettings: { Enabled: false, PreferredMfa: false },
-        }),
+      if (signedOut === 'absent') return 'absent';
+      const deleted = await request(
+        'AdminDeleteUser',
+        () => client.send(new AdminDeleteUserCommand(user(username))),
+        absent,
       );
-    } catch (error) {
-      throw new CognitoRequestError('AdminSetUserMFAPreference', error);
-    }
-  },
-});
+      return deleted === 'absent' ? 'absent' : 'removed';
+    },
+
+    async deleteGroup(groupName) {
+      const deleted = await request(
+        'DeleteGroup',
+        () => client.send(new DeleteGroupCommand(group(groupName))),
+        {
+          ResourceNotFoundException: 'absent',
+        },
+      );
+      return deleted === 'absent' ? 'absent' : 'deleted';
+    },
+
+    async resetMfa(username) {
+      const command = new AdminSetUserMFAPreferenceCommand({
+        ...user(username),
+        SoftwareTokenMfaSettings: { Enabled: false, PreferredMfa: false },
+      });
+      await request('AdminSetUserMFAPreference', () => client.send(command));
+    },
+  };
+};

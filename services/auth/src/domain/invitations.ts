@@ -3,14 +3,12 @@ import { tenantAdminGroupName, tenantGroupName } from '@tenant-assistant/tenant-
 import * as z from 'zod';
 import type { TenantDirectory } from '../adapters/cognito';
 import { UserCreationFailedError } from '../errors';
-import { USERNAME_PATTERN } from './users';
+import { emailSchema, joinGroupsOrDelete, usernameSchema } from './users';
 
 /** Who to invite: a username of the pool and the email the invitation goes to. */
 export const invitationInput = z.strictObject({
-  username: z
-    .string()
-    .regex(USERNAME_PATTERN, 'must be 1-128 of [A-Za-z0-9._@+-], starting with a letter or digit'),
-  email: z.email('must be an email address').max(254),
+  username: usernameSchema,
+  email: emailSchema,
 });
 export type Invitation = z.output<typeof invitationInput>;
 
@@ -34,19 +32,12 @@ export const inviteUser = async (
   const { username, email } = invitation;
   const { userId } = await deps.directory.createUser({ username, email, tenantId });
   const groups = [tenantGroupName(tenantId), ...(options.admin ? [tenantAdminGroupName(tenantId)] : [])];
-  try {
-    for (const group of groups) await deps.directory.addUserToGroup(username, group);
-  } catch (error) {
-    try {
-      await deps.directory.deleteUser(username);
-    } catch (rollbackError) {
-      deps.logger.error('Could not delete an invited user left outside its groups', {
-        tenant_id: tenantId,
-        username,
-        error: rollbackError,
-      });
-    }
-    throw new UserCreationFailedError(`User ${username} was not invited: joining its groups failed`, error);
+  const failed = await joinGroupsOrDelete(deps, tenantId, username, groups);
+  if (failed) {
+    throw new UserCreationFailedError(
+      `User ${username} was not invited: joining its groups failed`,
+      failed.error,
+    );
   }
   deps.logger.info('Tenant user invited', {
     tenant_id: tenantId,

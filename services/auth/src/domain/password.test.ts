@@ -1,3 +1,4 @@
+import { passwordPolicy as policy } from '../../test/support';
 import type { PasswordPolicy } from '../config';
 import { generateTemporaryPassword, MAX_PASSWORD_LENGTH, MIN_GENERATED_LENGTH } from './password';
 
@@ -13,16 +14,6 @@ const satisfies = (password: string, policy: PasswordPolicy): boolean =>
   (!policy.requireNumbers || /[0-9]/.test(password)) &&
   (!policy.requireSymbols || [...password].some((c) => COGNITO_SYMBOLS.includes(c))) &&
   [...password].every((c) => /[A-Za-z0-9]/.test(c) || COGNITO_SYMBOLS.includes(c));
-
-const policy = (overrides: Partial<PasswordPolicy> = {}): PasswordPolicy => ({
-  minimumLength: 12,
-  requireUppercase: true,
-  requireLowercase: true,
-  requireNumbers: true,
-  requireSymbols: true,
-  temporaryPasswordValidityDays: 3,
-  ...overrides,
-});
 
 describe('generateTemporaryPassword', () => {
   it.each([

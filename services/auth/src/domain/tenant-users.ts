@@ -109,17 +109,42 @@ export const inviteTenantUser = async (deps: TenantUsersDeps, tenantId: string, 
   return getUser(deps, tenantId, invitation.username);
 };
 
+/**
+ * One change to a user of the tenant: finds the user (404 for anyone else's), lets `check` refuse
+ * it, applies the change to the user's name and logs `done`. Returns the user as found.
+ */
+const changeUser = async (
+  deps: TenantUsersDeps,
+  tenantId: string,
+  username: string,
+  change: { done: string; check?: (user: DirectoryUser) => void; apply: (username: string) => Promise<void> },
+) => {
+  const user = await userOfTenant(deps, tenantId, username);
+  change.check?.(user);
+  await change.apply(user.username);
+  deps.logger.info(change.done, { tenant_id: tenantId, username: user.username });
+  return user;
+};
+
+/** {@link changeUser}, then the user as it is now (its view, admin flag included). */
+const changeAndShowUser = async (...args: Parameters<typeof changeUser>) => {
+  const user = await changeUser(...args);
+  return getUser(args[0], args[1], user.username);
+};
+
 /** Sends the invitation again, to a user who has not signed in yet (409 otherwise). */
 export const resendInvitation = async (deps: TenantUsersDeps, tenantId: string, username: string) => {
-  const user = await userOfTenant(deps, tenantId, username);
-  if (user.status !== 'FORCE_CHANGE_PASSWORD') {
-    throw new UserStateConflictError(
-      `User ${user.username} has already signed in; there is no invitation to resend`,
-    );
-  }
-  await deps.directory.resendInvitation(user.username);
-  deps.logger.info('Invitation sent again', { tenant_id: tenantId, username: user.username });
-  return getUser(deps, tenantId, user.username);
+  return changeAndShowUser(deps, tenantId, username, {
+    done: 'Invitation sent again',
+    check: (found) => {
+      if (found.status !== 'FORCE_CHANGE_PASSWORD') {
+        throw new UserStateConflictError(
+          `User ${found.username} has already signed in; there is no invitation to resend`,
+        );
+      }
+    },
+    apply: (name) => deps.directory.resendInvitation(name),
+  });
 };
 
 /** Disables (no sign-in) or enables a user of the caller's tenant; never the caller. */
@@ -130,31 +155,28 @@ export const setUserEnabled = async (
   enabled: boolean,
 ) => {
   const tenantId = caller.tenant.tenantId;
-  const user = await userOfTenant(deps, tenantId, username);
-  refuseSelf(caller, user, enabled ? 'enable' : 'disable');
-  await (enabled ? deps.directory.enableUser(user.username) : deps.directory.disableUser(user.username));
-  deps.logger.info(enabled ? 'User enabled' : 'User disabled', {
-    tenant_id: tenantId,
-    username: user.username,
+  return changeAndShowUser(deps, tenantId, username, {
+    done: enabled ? 'User enabled' : 'User disabled',
+    check: (found) => refuseSelf(caller, found, enabled ? 'enable' : 'disable'),
+    apply: (name) => (enabled ? deps.directory.enableUser(name) : deps.directory.disableUser(name)),
   });
-  return getUser(deps, tenantId, user.username);
 };
 
 /** Deletes a user of the caller's tenant; never the caller. */
 export const deleteTenantUser = async (deps: TenantUsersDeps, caller: AdminCaller, username: string) => {
-  const tenantId = caller.tenant.tenantId;
-  const user = await userOfTenant(deps, tenantId, username);
-  refuseSelf(caller, user, 'delete');
-  await deps.directory.deleteUser(user.username);
-  deps.logger.info('User deleted', { tenant_id: tenantId, username: user.username });
+  await changeUser(deps, caller.tenant.tenantId, username, {
+    done: 'User deleted',
+    check: (found) => refuseSelf(caller, found, 'delete'),
+    apply: (name) => deps.directory.deleteUser(name),
+  });
 };
 
 /** Turns a user's MFA off so they enrol again at their next sign-in. */
 export const resetUserMfa = async (deps: TenantUsersDeps, tenantId: string, username: string) => {
-  const user = await userOfTenant(deps, tenantId, username);
-  await deps.directory.resetMfa(user.username);
-  deps.logger.info('User MFA reset', { tenant_id: tenantId, username: user.username });
-  return getUser(deps, tenantId, user.username);
+  return changeAndShowUser(deps, tenantId, username, {
+    done: 'User MFA reset',
+    apply: (name) => deps.directory.resetMfa(name),
+  });
 };
 
 /** The body of a grant: the only grantable role is `tenant-admin`. */
@@ -173,10 +195,10 @@ export const grantRole = async (
   const { role } = parseInput('grantRole', grantInput, body);
   if (role === 'platform-admin') throw new RoleNotGrantableError();
   const tenantId = caller.tenant.tenantId;
-  const user = await userOfTenant(deps, tenantId, username);
-  await deps.directory.addUserToGroup(user.username, tenantAdminGroupName(tenantId));
-  deps.logger.info('Tenant admin granted', { tenant_id: tenantId, username: user.username });
-  return getUser(deps, tenantId, user.username);
+  return changeAndShowUser(deps, tenantId, username, {
+    done: 'Tenant admin granted',
+    apply: (name) => deps.directory.addUserToGroup(name, tenantAdminGroupName(tenantId)),
+  });
 };
 
 /** Revokes the tenant admin role of a user of the caller's tenant; never the caller's own. */
@@ -190,9 +212,9 @@ export const revokeRole = async (
     throw new InvalidInputError('revokeRole', [`role: only ${TENANT_ADMIN_ROLE} can be revoked here`]);
   }
   const tenantId = caller.tenant.tenantId;
-  const user = await userOfTenant(deps, tenantId, username);
-  refuseSelf(caller, user, 'revoke the admin role of');
-  await deps.directory.removeUserFromGroup(user.username, tenantAdminGroupName(tenantId));
-  deps.logger.info('Tenant admin revoked', { tenant_id: tenantId, username: user.username });
-  return getUser(deps, tenantId, user.username);
+  return changeAndShowUser(deps, tenantId, username, {
+    done: 'Tenant admin revoked',
+    check: (found) => refuseSelf(caller, found, 'revoke the admin role of'),
+    apply: (name) => deps.directory.removeUserFromGroup(name, tenantAdminGroupName(tenantId)),
+  });
 };

@@ -11,13 +11,48 @@ import { parseInput } from './validation';
 /** Usernames: 1–128 of letters, digits and `._@+-`, starting with a letter or digit. */
 export const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$/;
 
+/** A username of the pool (USERNAME_PATTERN). */
+export const usernameSchema = z
+  .string()
+  .regex(USERNAME_PATTERN, 'must be 1-128 of [A-Za-z0-9._@+-], starting with a letter or digit');
+
+/** The email a user's messages go to. */
+export const emailSchema = z.email('must be an email address').max(254);
+
+/**
+ * Puts a user just created into its groups. When one cannot be joined the user is deleted again,
+ * so no half-made user remains; a failed deletion is logged. Returns `undefined` when every group
+ * was joined, else why not and whether the user is gone.
+ */
+export const joinGroupsOrDelete = async (
+  deps: { directory: TenantDirectory; logger: Logger },
+  tenantId: string,
+  username: string,
+  groups: readonly string[],
+): Promise<{ error: unknown; deleted: boolean } | undefined> => {
+  try {
+    for (const group of groups) await deps.directory.addUserToGroup(username, group);
+    return undefined;
+  } catch (error) {
+    try {
+      await deps.directory.deleteUser(username);
+      return { error, deleted: true };
+    } catch (rollbackError) {
+      deps.logger.error('Could not delete a new user left outside its groups', {
+        tenant_id: tenantId,
+        username,
+        error: rollbackError,
+      });
+      return { error, deleted: false };
+    }
+  }
+};
+
 /** The input of createTenantUser; unknown keys are refused. */
 export const createTenantUserInput = z.strictObject({
   tenantId: tenantIdSchema,
-  username: z
-    .string()
-    .regex(USERNAME_PATTERN, 'must be 1-128 of [A-Za-z0-9._@+-], starting with a letter or digit'),
-  email: z.email('must be an email address').max(254),
+  username: usernameSchema,
+  email: emailSchema,
 });
 
 export interface CreateTenantUserDeps {
@@ -66,25 +101,13 @@ export const createTenantUser = async (
 
   const temporaryPassword = deps.generatePassword(deps.passwordPolicy);
   const { userId } = await deps.directory.createUser({ username, email, tenantId, temporaryPassword });
-  try {
-    await deps.directory.addUserToGroup(username, groupName);
-  } catch (error) {
-    try {
-      await deps.directory.deleteUser(username);
-    } catch (rollbackError) {
-      deps.logger.error('Could not delete a user left outside its tenant group', {
-        tenant_id: tenantId,
-        username,
-        error: rollbackError,
-      });
-      throw new UserCreationFailedError(
-        `User ${username} was created but could not be added to ${groupName}, and deleting it failed: delete it by hand`,
-        error,
-      );
-    }
+  const failed = await joinGroupsOrDelete(deps, tenantId, username, [groupName]);
+  if (failed) {
     throw new UserCreationFailedError(
-      `User ${username} was not created: adding it to ${groupName} failed (it was deleted again)`,
-      error,
+      failed.deleted
+        ? `User ${username} was not created: adding it to ${groupName} failed (it was deleted again)`
+        : `User ${username} was created but could not be added to ${groupName}, and deleting it failed: delete it by hand`,
+      failed.error,
     );
   }
 

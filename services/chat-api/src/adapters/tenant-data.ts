@@ -74,38 +74,39 @@ export const createTenantData = (
     }
   };
 
-  /** Every item of `table` the filter selects, projected to `attributes` (a paginated Scan). */
-  const scan = async (
-    table: string,
-    attributes: string[],
-    filter?: { expression: string; tenantId: string },
+  /** Every item of a paginated read: `read` is asked for each page, from where the last one ended. */
+  const allPages = async (
+    operation: string,
+    read: (start: Key | undefined) => Promise<{ Items?: Record<string, unknown>[]; LastEvaluatedKey?: Key }>,
   ) => {
     const items: Key[] = [];
     let start: Key | undefined;
     do {
-      const page = await attempt('Scan', () =>
-        documents.send(
-          new ScanCommand({
-            TableName: table,
-            ProjectionExpression: attributes.map((_, index) => `#a${index}`).join(', '),
-            ExpressionAttributeNames: Object.fromEntries(
-              attributes.map((name, index) => [`#a${index}`, name]),
-            ),
-            ...(filter
-              ? {
-                  FilterExpression: filter.expression,
-                  ExpressionAttributeValues: { ':tenantId': filter.tenantId },
-                }
-              : {}),
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        ),
-      );
+      const page = await attempt(operation, () => read(start));
       items.push(...((page.Items ?? []) as Key[]));
       start = page.LastEvaluatedKey as Key | undefined;
     } while (start);
     return items;
   };
+
+  /** Every item of `table` the filter selects, projected to `attributes` (a paginated Scan). */
+  const scan = (table: string, attributes: string[], filter?: { expression: string; tenantId: string }) =>
+    allPages('Scan', (start) =>
+      documents.send(
+        new ScanCommand({
+          TableName: table,
+          ProjectionExpression: attributes.map((_, index) => `#a${index}`).join(', '),
+          ExpressionAttributeNames: Object.fromEntries(attributes.map((name, index) => [`#a${index}`, name])),
+          ...(filter
+            ? {
+                FilterExpression: filter.expression,
+                ExpressionAttributeValues: { ':tenantId': filter.tenantId },
+              }
+            : {}),
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      ),
+    );
 
   const deleteByTenantAttribute = async (table: string, keyAttributes: string[], tenantId: string) => {
     const items = await scan(table, keyAttributes, { expression: 'tenantId = :tenantId', tenantId });
@@ -136,23 +137,17 @@ export const createTenantData = (
       return keys.length;
     },
     async deleteUsage(tenantId) {
-      const keys: Key[] = [];
-      let start: Key | undefined;
-      do {
-        const page = await attempt('Query', () =>
-          documents.send(
-            new QueryCommand({
-              TableName: tables().usage,
-              KeyConditionExpression: 'tenantId = :tenantId',
-              ExpressionAttributeValues: { ':tenantId': tenantId },
-              ProjectionExpression: 'tenantId, sk',
-              ...(start ? { ExclusiveStartKey: start } : {}),
-            }),
-          ),
-        );
-        keys.push(...((page.Items ?? []) as Key[]));
-        start = page.LastEvaluatedKey as Key | undefined;
-      } while (start);
+      const keys = await allPages('Query', (start) =>
+        documents.send(
+          new QueryCommand({
+            TableName: tables().usage,
+            KeyConditionExpression: 'tenantId = :tenantId',
+            ExpressionAttributeValues: { ':tenantId': tenantId },
+            ProjectionExpression: 'tenantId, sk',
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        ),
+      );
       await deleteKeys(tables().usage, keys);
       return keys.length;
     },

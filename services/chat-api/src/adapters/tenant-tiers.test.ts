@@ -7,18 +7,24 @@ import { createTenantTiers } from './tenant-tiers';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const tenant = 'tenant1' as TenantId;
-const client = () => DynamoDBDocumentClient.from(new DynamoDBClient({}));
+/** Tenant tiers over the mocked registry, cached for `ttlMs`. */
+const tiersCachedFor = (ttlMs: number, onUnknownTier?: (tenantId: string) => void) =>
+  createTenantTiers(DynamoDBDocumentClient.from(new DynamoDBClient({})), {
+    tableName: () => 'tenants',
+    ttlMs,
+    ...(onUnknownTier ? { onUnknownTier } : {}),
+  });
+/** The registry answers `first` once, then `then`. */
+const registryAnswers = (first: Record<string, unknown>, then: Record<string, unknown>) =>
+  ddb.on(GetCommand).resolvesOnce({ Item: first }).resolves({ Item: then });
 
 beforeEach(() => ddb.reset());
 
 describe('tenant tiers', () => {
   it("reads the tenant's tier from the tenant registry and keeps it for the cache time", async () => {
     // Prepare
-    ddb
-      .on(GetCommand)
-      .resolvesOnce({ Item: { tier: 'standard' } })
-      .resolves({ Item: { tier: 'premium' } });
-    const tiers = createTenantTiers(client(), { tableName: () => 'tenants', ttlMs: 60_000 });
+    registryAnswers({ tier: 'standard' }, { tier: 'premium' });
+    const tiers = tiersCachedFor(60_000);
 
     // Act
     const first = await tiers.tierOf(tenant);
@@ -37,11 +43,8 @@ describe('tenant tiers', () => {
 
   it('sees a changed tier once the cached one has expired', async () => {
     // Prepare
-    ddb
-      .on(GetCommand)
-      .resolvesOnce({ Item: { tier: 'basic' } })
-      .resolves({ Item: { tier: 'premium' } });
-    const tiers = createTenantTiers(client(), { tableName: () => 'tenants', ttlMs: 1 });
+    registryAnswers({ tier: 'basic' }, { tier: 'premium' });
+    const tiers = tiersCachedFor(1);
     await tiers.tierOf(tenant);
     await new Promise((resolve) => setTimeout(resolve, 5));
 
@@ -55,7 +58,7 @@ describe('tenant tiers', () => {
   it('refuses a tenant that is not in the registry (403)', async () => {
     // Prepare
     ddb.on(GetCommand).resolves({});
-    const tiers = createTenantTiers(client(), { tableName: () => 'tenants', ttlMs: 60_000 });
+    const tiers = tiersCachedFor(60_000);
 
     // Act
     const refusal = tiers.tierOf(tenant);
@@ -70,7 +73,7 @@ describe('tenant tiers', () => {
     async (status) => {
       // Prepare: an offboarded tenant's tombstone has no tier
       ddb.on(GetCommand).resolves({ Item: { tier: 'premium', status } });
-      const tiers = createTenantTiers(client(), { tableName: () => 'tenants', ttlMs: 60_000 });
+      const tiers = tiersCachedFor(60_000);
 
       // Act
       const refusal = tiers.tierOf(tenant);
@@ -82,11 +85,8 @@ describe('tenant tiers', () => {
 
   it('refuses a suspended tenant (403), and admits it again once resumed and the cached status expired', async () => {
     // Prepare
-    ddb
-      .on(GetCommand)
-      .resolvesOnce({ Item: { tier: 'premium', status: 'SUSPENDED' } })
-      .resolves({ Item: { tier: 'premium', status: 'ACTIVE' } });
-    const tiers = createTenantTiers(client(), { tableName: () => 'tenants', ttlMs: 1 });
+    registryAnswers({ tier: 'premium', status: 'SUSPENDED' }, { tier: 'premium', status: 'ACTIVE' });
+    const tiers = tiersCachedFor(1);
 
     // Act
     const refusal = tiers.tierOf(tenant).catch((error: unknown) => error);
@@ -104,11 +104,7 @@ describe('tenant tiers', () => {
     // Prepare
     ddb.on(GetCommand).resolves({ Item: { tier: 'platinum' } });
     const unknown = jest.fn();
-    const tiers = createTenantTiers(client(), {
-      tableName: () => 't',
-      ttlMs: 60_000,
-      onUnknownTier: unknown,
-    });
+    const tiers = tiersCachedFor(60_000, unknown);
 
     // Act
     const tier = await tiers.tierOf(tenant);

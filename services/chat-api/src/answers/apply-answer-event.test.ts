@@ -1,6 +1,6 @@
 import { ANSWER_FAILURE_REASONS } from '@tenant-assistant/contracts/events';
 import type { AnswerId } from '@tenant-assistant/tenant-context';
-import { anAnswer } from '../../test/support/answers';
+import { anAnswer, chunkOf, completionOf } from '../../test/support/answers';
 import { silentLogger } from '../../test/support/deps';
 import {
   memoryAnswers,
@@ -38,22 +38,6 @@ const makeDeps = async (overrides: Partial<AnswerEventDeps> = {}, answer = anAns
   };
   return { deps, answer, answers, sent: pusher.sent, limiter };
 };
-
-const completionOf = (answer: ReturnType<typeof anAnswer>, text: string) => ({
-  detailType: 'AnswerCompleted' as const,
-  detail: { tenantId: answer.tenantId, userId: answer.userId, answerId: answer.answerId as AnswerId, text },
-});
-
-const chunkOf = (answer: ReturnType<typeof anAnswer>, seq: number, text: string) => ({
-  detailType: 'AnswerChunk' as const,
-  detail: {
-    tenantId: answer.tenantId,
-    userId: answer.userId,
-    answerId: answer.answerId as AnswerId,
-    seq,
-    text,
-  },
-});
 
 describe('applyAnswerEvent', () => {
   it('stores a chunk with one conditional write, reads nothing, and pushes its seq and text', async () => {

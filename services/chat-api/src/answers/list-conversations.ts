@@ -1,7 +1,7 @@
-import { issuesOf } from '@tenant-assistant/lambda-kit/errors';
 import type { TenantContext } from '@tenant-assistant/tenant-context';
 import * as z from 'zod';
 import { BadRequestError } from '../errors';
+import { parseQuery } from '../http/query';
 import type { AnswersRepository, ConversationPosition } from '../ports';
 
 export const DEFAULT_CONVERSATION_PAGE_SIZE = 20;
@@ -20,13 +20,8 @@ export const listConversationsQuerySchema = z.object({
 export type ListConversationsQuery = z.output<typeof listConversationsQuerySchema>;
 
 /** Validates the query string of `GET /conversations` (400 with details when invalid). */
-export const parseListConversationsQuery = (query: unknown): ListConversationsQuery => {
-  const result = listConversationsQuerySchema.safeParse(query ?? {});
-  if (!result.success) {
-    throw new BadRequestError('The query is invalid', { details: issuesOf(result.error) });
-  }
-  return result.data;
-};
+export const parseListConversationsQuery = (query: unknown): ListConversationsQuery =>
+  parseQuery(listConversationsQuerySchema, query);
 
 const positionSchema = z.object({
   conversationId: z.string().min(1).max(63),

@@ -3,6 +3,7 @@ import { isOverdue, streamedText, toAnswerView } from './model';
 
 describe('streamedText', () => {
   it('joins chunks in seq order up to the first missing one', () => {
+    // Act / Assess
     expect(streamedText({ 2: 'c', 0: 'a', 1: 'b', 4: 'e' })).toBe('abc');
     expect(streamedText({ 1: 'b' })).toBe('');
     expect(streamedText({})).toBe('');
@@ -48,6 +49,7 @@ describe('toAnswerView', () => {
   });
 
   it('shows the streamed text so far while streaming, and only the completion once completed', () => {
+    // Act / Assess
     expect(toAnswerView(anAnswer({ status: 'STREAMING', chunks: { 0: 'Hel', 1: 'lo', 3: '!' } })).text).toBe(
       'Hello',
     );

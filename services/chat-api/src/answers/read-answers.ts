@@ -4,9 +4,9 @@ import {
   type ListAnswersQuery,
   listAnswersQuerySchema,
 } from '@tenant-assistant/contracts/http';
-import { issuesOf } from '@tenant-assistant/lambda-kit/errors';
 import { type AnswerId, belongsTo, isOwnedBy, type TenantContext } from '@tenant-assistant/tenant-context';
 import { AnswerNotFoundError, BadRequestError, ConversationNotFoundError } from '../errors';
+import { parseQuery } from '../http/query';
 import type { AnswersRepository, Clock } from '../ports';
 import { settleOnRead } from './deadline';
 import { toAnswerView } from './model';
@@ -43,15 +43,8 @@ export const getAnswer = async (
 };
 
 /** Validates the query string of `GET /answers` (400 with details when invalid). */
-export const parseListAnswersQuery = (query: unknown): ListAnswersQuery => {
-  const result = listAnswersQuerySchema.safeParse(query ?? {});
-  if (!result.success) {
-    throw new BadRequestError('The query is invalid', {
-      details: issuesOf(result.error, { root: '(body)' }),
-    });
-  }
-  return result.data;
-};
+export const parseListAnswersQuery = (query: unknown): ListAnswersQuery =>
+  parseQuery(listAnswersQuerySchema, query);
 
 /** An opaque page cursor: the last answer id of the page, base64url-encoded. */
 export const encodeCursor = (answerId: AnswerId): string => Buffer.from(answerId).toString('base64url');

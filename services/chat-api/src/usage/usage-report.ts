@@ -8,11 +8,10 @@ import {
   type UsageTotals,
   usageQuerySchema,
 } from '@tenant-assistant/contracts/http';
-import { issuesOf } from '@tenant-assistant/lambda-kit/errors';
 import { type TenantId, tenantIdSchema } from '@tenant-assistant/tenant-context';
 import { tierLimits, usageDay, usageMonth } from '@tenant-assistant/tenant-context/tiers';
-import type * as z from 'zod';
 import { BadRequestError, TenantNotFoundError } from '../errors';
+import { parseQuery } from '../http/query';
 import type { Clock, TenantStanding, TenantStandings, UsageReports } from '../ports';
 
 /** What the usage reports read: the usage table, auth's tenant registry and the clock. */
@@ -23,14 +22,6 @@ export interface UsageReportDeps {
 }
 
 const ZERO: UsageTotals = Object.freeze({ inputTokens: 0, outputTokens: 0, totalTokens: 0, prompts: 0 });
-
-const parseQuery = <S extends z.ZodType>(schema: S, query: unknown): z.output<S> => {
-  const result = schema.safeParse(query ?? {});
-  if (!result.success) {
-    throw new BadRequestError('The query is invalid', { details: issuesOf(result.error) });
-  }
-  return result.data;
-};
 
 /** Validates the query of `GET /usage` and `GET /usage/tenants/{tenantId}` (400 with details; unknown parameters refused). */
 export const parseUsageQuery = (query: unknown): UsageQuery => parseQuery(usageQuerySchema, query);

@@ -31,3 +31,21 @@ export const anAnswer = (overrides: Partial<Answer> & { userId?: UserId } = {}):
     ...overrides,
   };
 };
+
+/** An AnswerChunk event (as chat-api receives it, validated) for `answer`. */
+export const chunkOf = (answer: Answer, seq: number, text: string) => ({
+  detailType: 'AnswerChunk' as const,
+  detail: {
+    tenantId: answer.tenantId,
+    userId: answer.userId,
+    answerId: answer.answerId as AnswerId,
+    seq,
+    text,
+  },
+});
+
+/** An AnswerCompleted event (as chat-api receives it, validated) for `answer`. */
+export const completionOf = (answer: Answer, text: string) => ({
+  detailType: 'AnswerCompleted' as const,
+  detail: { tenantId: answer.tenantId, userId: answer.userId, answerId: answer.answerId as AnswerId, text },
+});

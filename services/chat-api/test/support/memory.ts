@@ -30,6 +30,21 @@ export const memoryAnswers = () => {
     return answer.deadlineAt > now.toISOString() ? answer : undefined;
   };
   const calls = { saveChunk: 0, complete: 0, fail: 0, expire: 0, get: 0 };
+  /** One write to an open answer of the tenant before its deadline (false when it is not writable). */
+  const change = async (
+    call: 'saveChunk' | 'complete' | 'fail',
+    key: AnswerKey,
+    tenantId: TenantId,
+    now: Date,
+    changes: (answer: Answer) => Partial<Answer>,
+  ) => {
+    calls[call] += 1;
+    await tick();
+    const answer = writable(key, tenantId, now);
+    if (!answer) return false;
+    items.set(keyOf(key), { ...answer, ...changes(answer), updatedAt: now.toISOString() } as Answer);
+    return true;
+  };
   const repository: AnswersRepository = {
     async create(answer) {
       await tick();
@@ -62,49 +77,20 @@ export const memoryAnswers = () => {
       const last = answers.at(-1);
       return { answers, ...(all.length > page.limit && last ? { lastAnswerId: last.answerId } : {}) };
     },
-    async saveChunk(key, tenantId, seq, text, now) {
-      calls.saveChunk += 1;
-      await tick();
-      const answer = writable(key, tenantId, now);
-      if (!answer) return false;
-      items.set(keyOf(key), {
-        ...answer,
+    saveChunk: (key, tenantId, seq, text, now) =>
+      change('saveChunk', key, tenantId, now, (answer) => ({
         status: 'STREAMING',
         chunks: { ...answer.chunks, [String(seq)]: text },
-        updatedAt: now.toISOString(),
-      });
-      return true;
-    },
-    async complete(key, tenantId, text, now) {
-      calls.complete += 1;
-      await tick();
-      const answer = writable(key, tenantId, now);
-      if (!answer) return false;
-      const at = now.toISOString();
-      items.set(keyOf(key), {
-        ...answer,
+      })),
+    complete: (key, tenantId, text, now) =>
+      change('complete', key, tenantId, now, () => ({
         status: 'COMPLETED',
         text,
         chunks: {},
-        updatedAt: at,
-        completedAt: at,
-      });
-      return true;
-    },
-    async fail(key, tenantId, reason, now) {
-      calls.fail += 1;
-      await tick();
-      const answer = writable(key, tenantId, now);
-      if (!answer) return false;
-      items.set(keyOf(key), {
-        ...answer,
-        status: 'FAILED',
-        reason,
-        chunks: {},
-        updatedAt: now.toISOString(),
-      });
-      return true;
-    },
+        completedAt: now.toISOString(),
+      })),
+    fail: (key, tenantId, reason, now) =>
+      change('fail', key, tenantId, now, () => ({ status: 'FAILED', reason, chunks: {} })),
     async expire(key, tenantId, now) {
       calls.expire += 1;
       await tick();

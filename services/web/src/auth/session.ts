@@ -105,11 +105,7 @@ export class AuthSession {
 
   async submitTotp(code: string): Promise<void> {
     const state = this.#state;
-    if (state.status !== 'totpRequired') return;
-    if (!isTotpCode(code)) {
-      this.#set({ ...state, error: 'Enter the 6-digit code from your authenticator app.' });
-      return;
-    }
+    if (state.status !== 'totpRequired' || !this.#acceptsCode(state, code)) return;
     await this.#step('totp', state.username, () => this.#cognito.sendTotpCode(normaliseTotpCode(code)));
   }
 
@@ -133,11 +129,7 @@ export class AuthSession {
   /** MFA_SETUP at sign-in: verifies the first code, which completes the sign-in. */
   async confirmMfaSetup(code: string): Promise<void> {
     const state = this.#state;
-    if (state.status !== 'mfaSetupRequired') return;
-    if (!isTotpCode(code)) {
-      this.#set({ ...state, error: 'Enter the 6-digit code from your authenticator app.' });
-      return;
-    }
+    if (state.status !== 'mfaSetupRequired' || !this.#acceptsCode(state, code)) return;
     try {
       const tokens = await this.#cognito.verifyTotp(normaliseTotpCode(code), 'Authenticator app');
       if (!tokens) throw new WebError('MFA set-up did not complete the sign-in', { code: 'MFA_SETUP' });
@@ -273,6 +265,16 @@ export class AuthSession {
     }
     this.#tokens = tokens;
     this.#set({ status: 'signedIn', user });
+  }
+
+  /** True for a 6-digit code; anything else stays on the challenge with the hint (Cognito is not asked). */
+  #acceptsCode(
+    state: Extract<AuthState, { status: 'totpRequired' | 'mfaSetupRequired' }>,
+    code: string,
+  ): boolean {
+    if (isTotpCode(code)) return true;
+    this.#set({ ...state, error: 'Enter the 6-digit code from your authenticator app.' });
+    return false;
   }
 
   #set(state: AuthState): void {

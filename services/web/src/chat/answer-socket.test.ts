@@ -55,6 +55,7 @@ const setup = (getIdToken: () => Promise<string> = async () => 'tok/en+1') => {
 
 describe('parseSocketMessage', () => {
   it('parses the three answer messages', () => {
+    // Act / Assess
     expect(parseSocketMessage('{"type":"answer.chunk","answerId":"a","seq":0,"delta":"x"}')).toEqual({
       type: 'answer.chunk',
       answerId: 'a',
@@ -70,6 +71,7 @@ describe('parseSocketMessage', () => {
   });
 
   it('ignores unknown, malformed and binary frames', () => {
+    // Act / Assess
     expect(
       parseSocketMessage('{"type":"answer.snapshot","answerId":"a","status":"COMPLETED"}'),
     ).toBeUndefined();
@@ -81,6 +83,7 @@ describe('parseSocketMessage', () => {
 
 describe('reconnectDelayMs', () => {
   it('doubles from 1 s up to 30 s with jitter', () => {
+    // Act / Assess
     expect([0, 1, 2, 3, 4, 5, 9].map((attempt) => reconnectDelayMs(attempt, () => 0.5))).toEqual([
       1000, 2000, 4000, 8000, 16000, 30000, 30000,
     ]);
@@ -91,6 +94,7 @@ describe('reconnectDelayMs', () => {
 
 describe('socketUrl', () => {
   it('adds the URL-encoded token as ?token=', () => {
+    // Act / Assess
     expect(socketUrl('wss://x/dev', 'a+b/c')).toBe('wss://x/dev?token=a%2Bb%2Fc');
     expect(socketUrl('wss://x/dev?v=1', 't')).toBe('wss://x/dev?v=1&token=t');
   });
@@ -100,22 +104,29 @@ describe('createAnswerSocket', () => {
   it('connects with the ID token and reports the connection open', async () => {
     // Prepare
     const { socket, sockets, statuses } = setup();
+
     // Act
     socket.open();
     await flush();
     sockets[0]?.open();
+
     // Assess
     expect(sockets.map((s) => s.url)).toEqual(['wss://ws.example.com/dev?token=tok%2Fen%2B1']);
     expect(statuses).toEqual(['connecting', 'open']);
   });
 
   it('passes valid messages on and drops the rest', async () => {
+    // Prepare
     const { socket, sockets, messages } = setup();
     socket.open();
     await flush();
     sockets[0]?.push({ type: 'answer.completed', answerId: 'a', text: 'done' });
     sockets[0]?.push('garbage');
+
+    // Act
     sockets[0]?.push({ type: 'admin.broadcast', answerId: 'a' });
+
+    // Assess
     expect(messages).toEqual([{ type: 'answer.completed', answerId: 'a', text: 'done' }]);
   });
 
@@ -126,6 +137,7 @@ describe('createAnswerSocket', () => {
     socket.open();
     await flush();
     sockets[0]?.open();
+
     // Act
     sockets[0]?.lose();
     timers[0]?.fn();
@@ -134,6 +146,7 @@ describe('createAnswerSocket', () => {
     timers[1]?.fn();
     await flush();
     sockets[2]?.open();
+
     // Assess
     expect(timers.map((timer) => timer.ms)).toEqual([1000, 2000]);
     expect(sockets.map((s) => s.url.split('=')[1])).toEqual(['token-1', 'token-2', 'token-3']);
@@ -149,35 +162,50 @@ describe('createAnswerSocket', () => {
   });
 
   it('ignores events of a socket it has replaced', async () => {
+    // Prepare
     const { socket, sockets, messages, statuses } = setup();
     socket.open();
     await flush();
     socket.reconnectNow();
     await flush();
     sockets[0]?.push({ type: 'answer.completed', answerId: 'a', text: 'old' });
+
+    // Act
     sockets[0]?.lose();
+
+    // Assess
     expect(sockets[0]?.closed).toBe(true);
     expect(messages).toEqual([]);
     expect(statuses.filter((status) => status === 'reconnecting')).toEqual([]);
   });
 
   it('stops when closed and does not reconnect', async () => {
+    // Prepare
     const { socket, sockets, statuses, timers } = setup();
     socket.open();
     await flush();
     socket.close();
+
+    // Act
     sockets[0]?.lose();
+
+    // Assess
     expect(sockets[0]?.closed).toBe(true);
     expect(timers).toEqual([]);
     expect(statuses.at(-1)).toBe('closed');
   });
 
   it('gives up when there is no session to connect with', async () => {
+    // Prepare
     const { socket, sockets, statuses } = setup(async () => {
       throw new Error('signed out');
     });
     socket.open();
+
+    // Act
     await flush();
+
+    // Assess
     expect(sockets).toEqual([]);
     expect(statuses).toEqual(['connecting', 'closed']);
   });

@@ -1,4 +1,12 @@
-import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
+import {
+  type FormEvent,
+  type InputHTMLAttributes,
+  type ReactNode,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+} from 'react';
 import type { AuthSession, AuthState } from '../auth/session';
 import { QrCode } from './QrCode';
 import { SecretKey } from './SecretKey';
@@ -20,6 +28,20 @@ export const AuthScreens = ({ auth, state }: Props) => {
   };
   const field = (event: FormEvent<HTMLFormElement>, name: string) =>
     String(new FormData(event.currentTarget).get(name) ?? '');
+  /** A challenge's form: what to show first, the 6-digit code, `label` on the button and Cancel. */
+  const codeForm = (
+    errorId: string,
+    label: string,
+    submit: (code: string) => Promise<void>,
+    before?: ReactNode,
+  ) => (
+    <form onSubmit={(event) => run(() => submit(field(event, 'code')))(event)}>
+      {before}
+      <CodeField errorId={errorId} />
+      <Submit busy={busy}>{label}</Submit>
+      <Cancel auth={auth} />
+    </form>
+  );
 
   switch (state.status) {
     case 'signedOut':
@@ -86,13 +108,7 @@ export const AuthScreens = ({ auth, state }: Props) => {
           intro="Open your authenticator app and enter the 6-digit code for Tenant Assistant."
           error={state.error}
         >
-          {(errorId) => (
-            <form onSubmit={(event) => run(() => auth.submitTotp(field(event, 'code')))(event)}>
-              <CodeField errorId={errorId} />
-              <Submit busy={busy}>Verify</Submit>
-              <Cancel auth={auth} />
-            </form>
-          )}
+          {(errorId) => codeForm(errorId, 'Verify', (code) => auth.submitTotp(code))}
         </Step>
       );
     case 'mfaSetupRequired':
@@ -104,13 +120,15 @@ export const AuthScreens = ({ auth, state }: Props) => {
         >
           {(errorId) =>
             state.secret && state.otpauthUri ? (
-              <form onSubmit={(event) => run(() => auth.confirmMfaSetup(field(event, 'code')))(event)}>
-                <QrCode value={state.otpauthUri} />
-                <SecretKey secret={state.secret} />
-                <CodeField errorId={errorId} />
-                <Submit busy={busy}>Verify and sign in</Submit>
-                <Cancel auth={auth} />
-              </form>
+              codeForm(
+                errorId,
+                'Verify and sign in',
+                (code) => auth.confirmMfaSetup(code),
+                <>
+                  <QrCode value={state.otpauthUri} />
+                  <SecretKey secret={state.secret} />
+                </>,
+              )
             ) : (
               <form onSubmit={run(() => auth.beginMfaSetup())}>
                 <Submit busy={busy}>Show the QR code</Submit>
@@ -163,57 +181,45 @@ const Step = ({
   );
 };
 
-const Field = ({
+/** A labelled, required input whose errors are described by `errorId`. */
+const LabelledInput = ({
   label,
-  name,
-  type = 'text',
-  autoComplete,
   errorId,
+  ...input
+}: { label: string; errorId?: string | undefined } & InputHTMLAttributes<HTMLInputElement>) => {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} aria-describedby={errorId} required {...input} />
+    </div>
+  );
+};
+
+const Field = ({
+  type = 'text',
+  ...props
 }: {
   label: string;
   name: string;
   type?: string;
   autoComplete: string;
   errorId: string;
-}) => {
-  const id = useId();
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        name={name}
-        type={type}
-        autoComplete={autoComplete}
-        aria-describedby={errorId}
-        required
-        spellCheck={false}
-        autoCapitalize="none"
-      />
-    </div>
-  );
-};
+}) => <LabelledInput type={type} spellCheck={false} autoCapitalize="none" {...props} />;
 
 /** A 6-digit one-time code input (numeric keyboard on phones, filled in by password managers). */
-export const CodeField = ({ errorId, label = '6-digit code' }: { errorId?: string; label?: string }) => {
-  const id = useId();
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        name="code"
-        inputMode="numeric"
-        autoComplete="one-time-code"
-        pattern="[0-9 ]{6,7}"
-        maxLength={7}
-        aria-describedby={errorId}
-        required
-        className="code"
-      />
-    </div>
-  );
-};
+export const CodeField = ({ errorId, label = '6-digit code' }: { errorId?: string; label?: string }) => (
+  <LabelledInput
+    label={label}
+    errorId={errorId}
+    name="code"
+    inputMode="numeric"
+    autoComplete="one-time-code"
+    pattern="[0-9 ]{6,7}"
+    maxLength={7}
+    className="code"
+  />
+);
 
 const Submit = ({ busy, children }: { busy: boolean; children: ReactNode }) => (
   <button type="submit" className="primary" disabled={busy} aria-busy={busy}>

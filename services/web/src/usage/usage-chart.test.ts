@@ -35,27 +35,19 @@ describe('chartBars', () => {
   });
 });
 
-describe('formatTokens', () => {
+describe('formatTokens and formatShare', () => {
   it.each([
-    [950, '950'],
-    [9_999, '9,999'],
-    [12_345, '12.3k'],
-    [4_500_000, '4.5M'],
-  ])('writes %d as %s', (tokens, text) => {
+    ['formatTokens', formatTokens, 950, '950'],
+    ['formatTokens', formatTokens, 9_999, '9,999'],
+    ['formatTokens', formatTokens, 12_345, '12.3k'],
+    ['formatTokens', formatTokens, 4_500_000, '4.5M'],
+    ['formatShare', formatShare, 0, '0.0%'],
+    ['formatShare', formatShare, 0.0015, '0.15%'],
+    ['formatShare', formatShare, 0.03, '3.0%'],
+    ['formatShare', formatShare, 1.2, '120.0%'],
+  ])('%s writes %d as %s', (_name, format, value, text) => {
     // Act / Assess
-    expect(formatTokens(tokens)).toBe(text);
-  });
-});
-
-describe('formatShare', () => {
-  it.each([
-    [0, '0.0%'],
-    [0.0015, '0.15%'],
-    [0.03, '3.0%'],
-    [1.2, '120.0%'],
-  ])('writes %d as %s', (share, text) => {
-    // Act / Assess
-    expect(formatShare(share)).toBe(text);
+    expect(format(value)).toBe(text);
   });
 });
 

@@ -7,34 +7,30 @@ import {
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { captureOutput, lambdaContext } from '@tenant-assistant/testing';
-import { mockClient } from 'aws-sdk-client-mock';
-import { awsError, silentLogger, tenantRecord } from '../../../test/support';
+import {
+  awsError,
+  expectInvalidInput,
+  passwordPolicy,
+  rejectionOf,
+  silentLogger,
+  tenantRecord,
+} from '../../../test/support';
+import { cognitoMock, documentsMock, resetMocks } from '../../../test/support/mocks';
 import type { PasswordPolicy } from '../../config';
 import { generateTemporaryPassword } from '../../domain/password';
 import {
   CognitoRequestError,
-  InvalidInputError,
   UnknownTenantError,
   UserCreationFailedError,
   UsernameTakenError,
 } from '../../errors';
 import { handler, makeHandler } from './handler';
 
-const cognitoMock = mockClient(CognitoIdentityProviderClient);
-const documentsMock = mockClient(DynamoDBDocumentClient);
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
 const tenantsTableName = 'tenant-assistant-auth-test-tenants';
-
 const userPoolId = 'us-east-1_AbCdEf123';
 const sub = '6f1c2e4a-0b7d-4c1e-9a53-2d8e7f6a5b4c';
-const policy: PasswordPolicy = {
-  minimumLength: 12,
-  requireUppercase: true,
-  requireLowercase: true,
-  requireNumbers: true,
-  requireSymbols: true,
-  temporaryPasswordValidityDays: 3,
-};
+const policy = passwordPolicy();
 const ann = { tenantId: 'acme', username: 'ann', email: 'ann@acme.test' };
 
 const run = makeHandler({
@@ -46,8 +42,7 @@ const run = makeHandler({
 });
 
 beforeEach(() => {
-  cognitoMock.reset();
-  documentsMock.reset();
+  resetMocks();
   documentsMock.on(GetCommand).resolves({ Item: tenantRecord('acme') });
   cognitoMock.on(AdminCreateUserCommand).resolves({
     User: { Username: 'ann', Attributes: [{ Name: 'sub', Value: sub }], UserStatus: 'FORCE_CHANGE_PASSWORD' },
@@ -121,11 +116,11 @@ describe('createTenantUser', () => {
     documentsMock.on(GetCommand).resolves({});
 
     // Act
-    const error = await run({ ...ann, tenantId: 'globex' }).catch((caught: unknown) => caught);
+    const error = await rejectionOf(run({ ...ann, tenantId: 'globex' }));
 
     // Assess
     expect(error).toBeInstanceOf(UnknownTenantError);
-    expect((error as Error).message).toBe('Tenant globex is not onboarded: run onboardTenant first');
+    expect(error.message).toBe('Tenant globex is not onboarded: run onboardTenant first');
     expect(cognitoMock.commandCalls(AdminCreateUserCommand)).toHaveLength(0);
   });
 
@@ -136,11 +131,11 @@ describe('createTenantUser', () => {
       .rejects(awsError('UsernameExistsException', 'User account already exists'));
 
     // Act
-    const error = await run(ann).catch((caught: unknown) => caught);
+    const error = await rejectionOf(run(ann));
 
     // Assess
     expect(error).toBeInstanceOf(UsernameTakenError);
-    expect((error as Error).message).toBe('Username ann is already taken');
+    expect(error.message).toBe('Username ann is already taken');
     expect(cognitoMock.commandCalls(AdminAddUserToGroupCommand)).toHaveLength(0);
     expect(cognitoMock.commandCalls(AdminDeleteUserCommand)).toHaveLength(0);
   });
@@ -150,38 +145,44 @@ describe('createTenantUser', () => {
     cognitoMock.on(AdminAddUserToGroupCommand).rejects(awsError('TooManyRequestsException'));
 
     // Act
-    const error = await run(ann).catch((caught: unknown) => caught);
+    const error = await rejectionOf(run(ann));
 
     // Assess
     expect(error).toBeInstanceOf(UserCreationFailedError);
-    expect((error as Error).message).toBe(
+    expect(error.message).toBe(
       'User ann was not created: adding it to tenant-acme failed (it was deleted again)',
     );
-    expect((error as Error).cause).toBeInstanceOf(CognitoRequestError);
+    expect(error.cause).toBeInstanceOf(CognitoRequestError);
     expect(cognitoMock.commandCalls(AdminDeleteUserCommand).map((call) => call.args[0].input)).toEqual([
       { UserPoolId: userPoolId, Username: 'ann' },
     ]);
   });
 
   it('says so when the user can be neither grouped nor deleted', async () => {
-    // Act
+    // Prepare
     cognitoMock.on(AdminAddUserToGroupCommand).rejects(awsError('TooManyRequestsException'));
     cognitoMock.on(AdminDeleteUserCommand).rejects(awsError('TooManyRequestsException'));
 
+    // Act
+    const error = await rejectionOf(run(ann));
+
     // Assess
-    await expect(run(ann)).rejects.toThrow(
+    expect(error.message).toContain(
       'User ann was created but could not be added to tenant-acme, and deleting it failed: delete it by hand',
     );
   });
 
   it('reports an unexpected AdminCreateUser failure as CognitoRequestError', async () => {
-    // Act
+    // Prepare
     cognitoMock
       .on(AdminCreateUserCommand)
       .rejects(awsError('InvalidPasswordException', 'Password does not conform'));
 
+    // Act
+    const error = await rejectionOf(run(ann));
+
     // Assess
-    await expect(run(ann)).rejects.toThrow(
+    expect(error.message).toContain(
       'Cognito AdminCreateUser failed (InvalidPasswordException: Password does not conform)',
     );
   });
@@ -203,12 +204,10 @@ describe('createTenantUser', () => {
     ['no object at all', 'ann', '(input):'],
   ])('refuses %s before touching Cognito', async (_, input, issue) => {
     // Act
-    const error = await run(input).catch((caught: unknown) => caught);
+    const error = await rejectionOf(run(input));
 
     // Assess
-    expect(error).toBeInstanceOf(InvalidInputError);
-    expect((error as Error).message).toMatch(/^Invalid createTenantUser input: /);
-    expect((error as Error).message).toContain(issue);
+    expectInvalidInput(error, 'createTenantUser', issue);
     expect(cognitoMock.calls()).toHaveLength(0);
   });
 });

@@ -8,8 +8,8 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { PutEventsFailedError } from '@tenant-assistant/tenant-context';
 import { captureOutput, lambdaContext } from '@tenant-assistant/testing';
-import { mockClient } from 'aws-sdk-client-mock';
-import { awsError, silentLogger, tenantRecord } from '../../../test/support';
+import { awsError, expectInvalidInput, rejectionOf, silentLogger, tenantRecord } from '../../../test/support';
+import { cognitoMock, documentsMock, eventBridgeMock, resetMocks } from '../../../test/support/mocks';
 import {
   CognitoRequestError,
   ConfigurationError,
@@ -17,10 +17,6 @@ import {
   TenantConflictError,
 } from '../../errors';
 import { handler, makeHandler } from './handler';
-
-const cognitoMock = mockClient(CognitoIdentityProviderClient);
-const eventBridgeMock = mockClient(EventBridgeClient);
-const documentsMock = mockClient(DynamoDBDocumentClient);
 
 const userPoolId = 'us-east-1_AbCdEf123';
 const eventBusName = 'tenant-assistant-control-test';
@@ -45,9 +41,7 @@ const publishedDetails = () =>
     .map((entry) => ({ ...entry, Detail: JSON.parse(entry.Detail ?? 'null') as unknown }));
 
 beforeEach(() => {
-  cognitoMock.reset();
-  eventBridgeMock.reset();
-  documentsMock.reset();
+  resetMocks();
   eventBridgeMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
   documentsMock.on(PutCommand).resolves({});
   cognitoMock.on(GetGroupCommand).rejects(groupNotFound());
@@ -110,14 +104,12 @@ describe('onboardTenant', () => {
     documentsMock.on(GetCommand).resolves({ Item: tenantRecord('acme', acme as never) });
 
     // Act
-    const error = await run({ ...acme, returnPolicyDays: 10, tier: 'premium' }).catch(
-      (caught: unknown) => caught,
-    );
+    const error = await rejectionOf(run({ ...acme, returnPolicyDays: 10, tier: 'premium' }));
 
     // Assess
     expect(error).toBeInstanceOf(TenantConflictError);
     expect((error as TenantConflictError).statusCode).toBe(409);
-    expect((error as Error).message).toBe(
+    expect(error.message).toBe(
       'Tenant acme is already onboarded with a different definition: returnPolicyDays 30 (requested 10), tier "standard" (requested "premium")',
     );
     expect(cognitoMock.commandCalls(CreateGroupCommand)).toHaveLength(0);
@@ -154,25 +146,26 @@ describe('onboardTenant', () => {
     ['null', null, '(input):'],
   ])('refuses %s before touching Cognito or EventBridge', async (_, input, issue) => {
     // Act
-    const error = await run(input).catch((caught: unknown) => caught);
+    const error = await rejectionOf(run(input));
 
     // Assess
-    expect(error).toBeInstanceOf(InvalidInputError);
-    expect((error as Error).message).toMatch(/^Invalid onboardTenant input: /);
-    expect((error as Error).message).toContain(issue);
+    expectInvalidInput(error, 'onboardTenant', issue);
     expect(cognitoMock.calls()).toHaveLength(0);
     expect(documentsMock.calls()).toHaveLength(0);
     expect(eventBridgeMock.calls()).toHaveLength(0);
   });
 
   it('fails with PutEventsFailedError when EventBridge rejects the event (a retry publishes again)', async () => {
-    // Act
+    // Prepare
     eventBridgeMock
       .on(PutEventsCommand)
       .resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'boom' }] });
 
+    // Act
+    const error = await rejectionOf(run(acme));
+
     // Assess
-    await expect(run(acme)).rejects.toBeInstanceOf(PutEventsFailedError);
+    expect(error).toBeInstanceOf(PutEventsFailedError);
   });
 
   it('reports an unexpected Cognito failure as CognitoRequestError with its cause', async () => {
@@ -181,23 +174,24 @@ describe('onboardTenant', () => {
     cognitoMock.on(GetGroupCommand).rejects(cause);
 
     // Act
-    const error = await run(acme).catch((caught: unknown) => caught);
+    const error = await rejectionOf(run(acme));
 
     // Assess
     expect(error).toBeInstanceOf(CognitoRequestError);
-    expect((error as Error).message).toBe(
-      'Cognito GetGroup failed (TooManyRequestsException: Rate exceeded)',
-    );
-    expect((error as Error).cause).toBe(cause);
+    expect(error.message).toBe('Cognito GetGroup failed (TooManyRequestsException: Rate exceeded)');
+    expect(error.cause).toBe(cause);
     expect(eventBridgeMock.calls()).toHaveLength(0);
   });
 
   it('reports a CreateGroup failure as CognitoRequestError and publishes nothing', async () => {
-    // Act
+    // Prepare
     cognitoMock.on(CreateGroupCommand).rejects(awsError('AccessDeniedException'));
 
+    // Act
+    const error = await rejectionOf(run(acme));
+
     // Assess
-    await expect(run(acme)).rejects.toThrow('Cognito CreateGroup failed (AccessDeniedException');
+    expect(error.message).toContain('Cognito CreateGroup failed (AccessDeniedException');
     expect(eventBridgeMock.calls()).toHaveLength(0);
   });
 });
@@ -238,7 +232,7 @@ describe('onboardTenant deployed handler', () => {
 
 describe('onboardTenant configuration', () => {
   it('fails clearly when the user pool id is not configured', async () => {
-    // Act
+    // Prepare
     const unconfigured = makeHandler({
       cognito: new CognitoIdentityProviderClient({ region: 'us-east-1' }),
       eventBridge: new EventBridgeClient({ region: 'us-east-1' }),
@@ -249,7 +243,10 @@ describe('onboardTenant configuration', () => {
       logger: silentLogger(),
     });
 
+    // Act
+    const error = await rejectionOf(unconfigured(acme));
+
     // Assess
-    await expect(unconfigured(acme)).rejects.toThrow('COGNITO_USER_POOL_ID is not set');
+    expect(error.message).toContain('COGNITO_USER_POOL_ID is not set');
   });
 });
