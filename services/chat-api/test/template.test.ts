@@ -6,6 +6,7 @@ import {
   describeDeadLetterAlarm,
   packageService,
   resourcesOfType,
+  roleStatements,
   TEST_ALARM_TOPIC_ARN,
   webAddressParams,
 } from '@tenant-assistant/testing';
@@ -61,10 +62,9 @@ type Statement = {
   Resource: unknown;
   Condition?: unknown;
 };
+/** A role's statements but the X-Ray trace writes every function role has (testing's `roleStatements`). */
 const statementsOf = (template: CfnTemplate, roleId: string): Statement[] =>
-  (props(template, roleId).Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap(
-    (policy) => policy.PolicyDocument.Statement,
-  );
+  roleStatements(resource(template, roleId)) as Statement[];
 const actionsOf = (template: CfnTemplate, roleId: string) =>
   statementsOf(template, roleId)
     .flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]))

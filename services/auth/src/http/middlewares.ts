@@ -2,10 +2,12 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
 import { PayloadTooLargeError } from '@tenant-assistant/lambda-kit/errors';
 import { type AnyMiddleware, httpEdge, MAX_BODY_BYTES } from '@tenant-assistant/lambda-kit/http';
+import { traceInvocation } from '@tenant-assistant/lambda-kit/tracing';
 import { httpAdminContext } from '@tenant-assistant/tenant-context/admin';
 import type { TokenVerifier } from '@tenant-assistant/tenant-context/tokens';
 import type { TenantDirectory } from '../adapters/cognito';
 import { InvalidInputError } from '../errors';
+import { tracer } from '../observability';
 
 export { type HttpResult, jsonResponse, MAX_BODY_BYTES } from '@tenant-assistant/lambda-kit/http';
 
@@ -41,13 +43,14 @@ const optionalJsonBody = (): MiddlewareObj<{ body?: unknown; isBase64Encoded?: b
 });
 
 /**
- * The middlewares of every admin API route, in order: lambda-kit's {@link httpEdge} (Lambda context
+ * The middlewares of every admin API route, in order: the X-Ray trace, lambda-kit's {@link httpEdge} (Lambda context
  * in logs, normalized event, CORS and security headers, errors as `{"error":{"code","message"}}`),
  * the verified admin caller (tenant-context's; its tenant in the logs), then (after authentication) the JSON body.
  *
  * @example middy(makeHandler(deps)).use(adminApiMiddlewares(deps))
  */
 export const adminApiMiddlewares = (deps: AdminHttpDeps): AnyMiddleware[] => [
+  traceInvocation(tracer),
   ...httpEdge({ logger: deps.logger, webOrigins: deps.webOrigins, resetKeys: true }),
   httpAdminContext({
     verifier: deps.verifier,

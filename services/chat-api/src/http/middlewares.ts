@@ -12,6 +12,7 @@ import {
   type MiddlewareChain,
   middlewareChain,
 } from '@tenant-assistant/lambda-kit/http';
+import { traceInvocation } from '@tenant-assistant/lambda-kit/tracing';
 import {
   type GroupsOf,
   httpAdminContext,
@@ -20,6 +21,7 @@ import {
 import { httpTenantContext, type WithTenant } from '@tenant-assistant/tenant-context/middleware';
 import type { TokenVerifier } from '@tenant-assistant/tenant-context/tokens';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import { tracer } from '../observability';
 
 export { type HttpResult, jsonResponse } from '@tenant-assistant/lambda-kit/http';
 
@@ -48,12 +50,13 @@ const tenantContext = (deps: Pick<HttpDeps, 'verifier' | 'logger'>): AnyMiddlewa
   httpTenantContext({ verifier: deps.verifier, logger: deps.logger });
 
 const common = (deps: HttpDeps): AnyMiddleware[] => [
+  traceInvocation(tracer),
   ...httpEdge({ logger: deps.logger, webOrigins: deps.webOrigins }),
   tenantContext(deps),
 ];
 
 /**
- * The middlewares of every HTTP API route, in order: lambda-kit's `httpEdge` (Lambda context in
+ * The middlewares of every HTTP API route, in order: the X-Ray trace, lambda-kit's `httpEdge` (Lambda context in
  * logs, normalized event, CORS and security headers on every response, errors too, errors as
  * `{"error":{"code","message"}}`), then the verified tenant context.
  *
@@ -80,7 +83,12 @@ export const httpJsonApiMiddlewares = (deps: HttpDeps): MiddlewareChain<HttpApiE
 export const webSocketConnectMiddlewares = (
   deps: Omit<HttpDeps, 'webOrigins'>,
 ): MiddlewareChain<WebSocketConnectEvent, WithTenant<WebSocketConnectEvent>> =>
-  middlewareChain(injectLambdaContext(deps.logger), ...httpErrorResponses(deps.logger), tenantContext(deps));
+  middlewareChain(
+    traceInvocation(tracer),
+    injectLambdaContext(deps.logger),
+    ...httpErrorResponses(deps.logger),
+    tenantContext(deps),
+  );
 
 /** An HTTP route as API Gateway (and a test) invokes it: with the raw event. */
 export type HttpApiHandler = MiddyfiedHandler<HttpApiEvent, HttpResult>;
@@ -132,6 +140,7 @@ export const httpAdminApiMiddlewares = (
   deps: AdminHttpDeps,
 ): MiddlewareChain<HttpApiEvent, HttpAdminRouteEvent> =>
   middlewareChain(
+    traceInvocation(tracer),
     ...httpEdge({ logger: deps.logger, webOrigins: deps.webOrigins }),
     httpAdminContext({
       verifier: deps.verifier,

@@ -4,6 +4,7 @@ import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-iden
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import { logFailures } from '@tenant-assistant/lambda-kit/middlewares';
+import { traceInvocation } from '@tenant-assistant/lambda-kit/tracing';
 import { cognito, documents } from '../../adapters/clients';
 import { cognitoTenantDirectory } from '../../adapters/cognito';
 import { dynamoTenantRegistry } from '../../adapters/tenants-table';
@@ -17,6 +18,7 @@ import {
 import { generateTemporaryPassword } from '../../domain/password';
 import { createTenantUser } from '../../domain/users';
 import { logger } from '../../logger';
+import { tracer } from '../../observability';
 
 export interface Deps {
   cognito: CognitoIdentityProviderClient;
@@ -56,5 +58,6 @@ export const handler = middy(
     logger,
   }),
 )
+  .use(traceInvocation(tracer))
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logFailures({ logger, operation: 'createTenantUser' }));

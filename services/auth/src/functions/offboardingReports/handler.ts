@@ -4,11 +4,13 @@ import middy from '@middy/core';
 import { type ContractEventWithTenant, eventTenantContext } from '@tenant-assistant/contracts/eventbridge';
 import { OFFBOARDING_REPORTS, type OffboardingReport } from '@tenant-assistant/contracts/events';
 import { logFailures } from '@tenant-assistant/lambda-kit/middlewares';
+import { traceInvocation } from '@tenant-assistant/lambda-kit/tracing';
 import { documents } from '../../adapters/clients';
 import { dynamoTenantRegistry, type TenantRegistry } from '../../adapters/tenants-table';
 import { once, tenantsTableNameFromEnv } from '../../config';
 import { recordOffboardingStep } from '../../domain/offboarding';
 import { logger } from '../../logger';
+import { tracer } from '../../observability';
 
 export interface Deps {
   registry: () => TenantRegistry;
@@ -36,6 +38,7 @@ const registry = once(() => dynamoTenantRegistry(documents, tenantsTableNameFrom
 
 export const createHandler = (deps: Deps) =>
   middy(makeHandler(deps))
+    .use(traceInvocation(tracer))
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
     .use(eventTenantContext({ accept: REPORTS, logger: deps.logger }))
     .use(logFailures({ logger: deps.logger, operation: 'Offboarding report' }));

@@ -5,12 +5,14 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import { logFailures } from '@tenant-assistant/lambda-kit/middlewares';
+import { traceInvocation } from '@tenant-assistant/lambda-kit/tracing';
 import { cognito, documents, eventBridge } from '../../adapters/clients';
 import { cognitoTenantDirectory } from '../../adapters/cognito';
 import { dynamoTenantRegistry } from '../../adapters/tenants-table';
 import { eventBusNameFromEnv, once, tenantsTableNameFromEnv, userPoolIdFromEnv } from '../../config';
 import { onboardTenant } from '../../domain/tenants';
 import { logger } from '../../logger';
+import { tracer } from '../../observability';
 
 export interface Deps {
   cognito: CognitoIdentityProviderClient;
@@ -42,5 +44,6 @@ const config = once(() => ({
 }));
 
 export const handler = middy(makeHandler({ cognito, eventBridge, documents, config, logger }))
+  .use(traceInvocation(tracer))
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logFailures({ logger, operation: 'onboardTenant' }));

@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { logFailures } from '@tenant-assistant/lambda-kit/middlewares';
+import { traceInvocation } from '@tenant-assistant/lambda-kit/tracing';
 import { documents } from '../../adapters/clients';
 import { dynamoTenantRegistry, type TenantRegistry } from '../../adapters/tenants-table';
 import { once, tenantsTableNameFromEnv } from '../../config';
@@ -12,6 +13,7 @@ import {
   TENANT_CLAIM,
 } from '../../domain/claims';
 import { logger } from '../../logger';
+import { tracer } from '../../observability';
 
 export interface Deps {
   registry: () => Pick<TenantRegistry, 'get'>;
@@ -40,5 +42,6 @@ export const makeHandler = (deps: Deps) => async (event: PreTokenGenerationEvent
 const registry = once(() => dynamoTenantRegistry(documents, tenantsTableNameFromEnv()));
 
 export const handler = middy(makeHandler({ registry, logger }))
+  .use(traceInvocation(tracer))
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logFailures({ logger, operation: 'preTokenGeneration' }));

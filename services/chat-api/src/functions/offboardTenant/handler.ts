@@ -2,8 +2,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { type ContractEventWithTenant, eventTenantContext } from '@tenant-assistant/contracts/eventbridge';
 import { logFailures } from '@tenant-assistant/lambda-kit/middlewares';
+import { traceInvocation } from '@tenant-assistant/lambda-kit/tracing';
 import { defaults } from '../../defaults';
 import { deleteTenantData, type OffboardingDeps } from '../../offboarding/delete-tenant-data';
+import { tracer } from '../../observability';
 
 export type Deps = OffboardingDeps;
 
@@ -17,6 +19,7 @@ export const makeHandler = (deps: Deps) => async (event: ContractEventWithTenant
 
 export const createHandler = (deps: Deps) =>
   middy(makeHandler(deps))
+    .use(traceInvocation(tracer))
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
     .use(eventTenantContext({ accept: ['TenantOffboarded'], logger: deps.logger }))
     .use(logFailures({ logger: deps.logger, operation: 'Tenant offboarding' }));

@@ -7,6 +7,7 @@ import {
 } from '@tenant-assistant/contracts/eventbridge';
 import { lambdaHandler, middlewareChain } from '@tenant-assistant/lambda-kit/http';
 import { type RefusedEvent, refuseEvents } from '@tenant-assistant/lambda-kit/middlewares';
+import { traceInvocation } from '@tenant-assistant/lambda-kit/tracing';
 import type { EventBridgeEvent } from 'aws-lambda';
 import {
   type AnswerEventDeps,
@@ -14,6 +15,7 @@ import {
   applyAnswerEvent,
 } from '../../answers/apply-answer-event';
 import { defaults } from '../../defaults';
+import { tracer } from '../../observability';
 
 /** The detail-types this function consumes (from the agent-invoker only; anything else is refused). */
 export const ACCEPTED_DETAIL_TYPES = ['AnswerChunk', 'AnswerCompleted', 'AnswerFailed'] as const;
@@ -41,6 +43,7 @@ export type OnAnswerEventHandler = MiddyfiedHandler<
 export const createHandler = (deps: Deps): OnAnswerEventHandler =>
   lambdaHandler<EventBridgeEvent<string, unknown>, AnswerBusEvent, AnswerEventOutcome | RefusedEvent>(
     middlewareChain(
+      traceInvocation(tracer),
       injectLambdaContext(deps.logger),
       refuseEvents({ logger: deps.logger }),
       eventTenantContext({ accept: ACCEPTED_DETAIL_TYPES, logger: deps.logger }),

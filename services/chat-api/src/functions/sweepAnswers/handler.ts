@@ -1,8 +1,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj, type MiddyfiedHandler } from '@middy/core';
+import { traceInvocation } from '@tenant-assistant/lambda-kit/tracing';
 import type { ScheduledEvent } from 'aws-lambda';
 import { type SweepDeps, type SweepOutcome, sweepOverdueAnswers } from '../../answers/deadline';
 import { defaults } from '../../defaults';
+import { tracer } from '../../observability';
 
 export type Deps = SweepDeps;
 
@@ -20,8 +22,8 @@ export const makeHandler = (deps: Deps) => async (_event: unknown) => {
 export type SweepAnswersHandler = MiddyfiedHandler<ScheduledEvent | Record<string, never>, SweepOutcome>;
 
 export const createHandler = (deps: Deps): SweepAnswersHandler =>
-  middy(makeHandler(deps)).use(
-    injectLambdaContext(deps.logger) as MiddlewareObj,
-  ) as unknown as SweepAnswersHandler;
+  middy(makeHandler(deps))
+    .use(traceInvocation(tracer))
+    .use(injectLambdaContext(deps.logger) as MiddlewareObj) as unknown as SweepAnswersHandler;
 
 export const handler = createHandler(defaults);

@@ -1,9 +1,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { lambdaHandler, middlewareChain } from '@tenant-assistant/lambda-kit/http';
+import { traceInvocation } from '@tenant-assistant/lambda-kit/tracing';
 import type { APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { disconnect } from '../../connections/connections';
 import { defaults } from '../../defaults';
 import type { ConnectionsRepository, Logger } from '../../ports';
+import { tracer } from '../../observability';
 
 export interface Deps {
   connections: ConnectionsRepository;
@@ -18,7 +20,10 @@ export const makeHandler = (deps: Deps) => async (event: APIGatewayProxyWebsocke
 
 export const createHandler = (deps: Deps) =>
   lambdaHandler(
-    middlewareChain<APIGatewayProxyWebsocketEventV2>(injectLambdaContext(deps.logger)),
+    middlewareChain<APIGatewayProxyWebsocketEventV2>(
+      traceInvocation(tracer),
+      injectLambdaContext(deps.logger),
+    ),
     makeHandler(deps),
   );
 

@@ -1,5 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import { traceInvocation } from '@tenant-assistant/lambda-kit/tracing';
 import { scopedDocumentClient } from '@tenant-assistant/tenant-context/credentials';
 import { sessionAttributesTenantContext } from '@tenant-assistant/tenant-context/middleware';
 import type { Context } from 'aws-lambda';
@@ -8,6 +9,7 @@ import type { ActionGroupEventWithTenant } from '../../bedrock/envelope';
 import { actionGroupFailures } from '../../bedrock/middleware';
 import { once, readActionGroupConfig } from '../../config';
 import { logger } from '../../logger';
+import { tracer } from '../../observability';
 
 export const defaultDeps: ActionGroupDeps = {
   config: once(readActionGroupConfig),
@@ -22,6 +24,7 @@ export const makeHandler = (deps: ActionGroupDeps) => {
 };
 
 export const handler = middy(makeHandler(defaultDeps))
+  .use(traceInvocation(tracer))
   .use(injectLambdaContext(logger))
   .use(sessionAttributesTenantContext({ logger }))
   .use(actionGroupFailures({ logger }));
