@@ -1,11 +1,12 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { type ContractEventWithTenant, eventTenantContext } from '@tenant-assistant/contracts/eventbridge';
+import { outcomeMetrics } from '@tenant-assistant/lambda-kit/metrics';
 import { logFailures } from '@tenant-assistant/lambda-kit/middlewares';
 import { traceInvocation } from '@tenant-assistant/lambda-kit/tracing';
 import { defaults } from '../../defaults';
+import { metrics, tracer } from '../../observability';
 import { deleteTenantData, type OffboardingDeps } from '../../offboarding/delete-tenant-data';
-import { tracer } from '../../observability';
 
 export type Deps = OffboardingDeps;
 
@@ -22,6 +23,13 @@ export const createHandler = (deps: Deps) =>
     .use(traceInvocation(tracer))
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
     .use(eventTenantContext({ accept: ['TenantOffboarded'], logger: deps.logger }))
-    .use(logFailures({ logger: deps.logger, operation: 'Tenant offboarding' }));
+    .use(logFailures({ logger: deps.logger, operation: 'Tenant offboarding' }))
+    .use(
+      outcomeMetrics<ContractEventWithTenant<'TenantOffboarded'>>({
+        metrics,
+        name: 'OffboardingStep',
+        dimensions: (event) => ({ tenant: event.detail?.tenantId, step: 'chat-data' }),
+      }),
+    );
 
 export const handler = createHandler(defaults);

@@ -6,6 +6,7 @@ import {
   parsedEventOf,
 } from '@tenant-assistant/contracts/eventbridge';
 import { lambdaHandler, middlewareChain } from '@tenant-assistant/lambda-kit/http';
+import { outcomeMetrics } from '@tenant-assistant/lambda-kit/metrics';
 import { type RefusedEvent, refuseEvents } from '@tenant-assistant/lambda-kit/middlewares';
 import { traceInvocation } from '@tenant-assistant/lambda-kit/tracing';
 import type { EventBridgeEvent } from 'aws-lambda';
@@ -15,7 +16,7 @@ import {
   applyAnswerEvent,
 } from '../../answers/apply-answer-event';
 import { defaults } from '../../defaults';
-import { tracer } from '../../observability';
+import { metrics, tracer } from '../../observability';
 
 /** The detail-types this function consumes (from the agent-invoker only; anything else is refused). */
 export const ACCEPTED_DETAIL_TYPES = ['AnswerChunk', 'AnswerCompleted', 'AnswerFailed'] as const;
@@ -47,6 +48,15 @@ export const createHandler = (deps: Deps): OnAnswerEventHandler =>
       injectLambdaContext(deps.logger),
       refuseEvents({ logger: deps.logger }),
       eventTenantContext({ accept: ACCEPTED_DETAIL_TYPES, logger: deps.logger }),
+      // Answer events applied (refused ones as `AnswerEventRefused`) per tenant and detail-type.
+      outcomeMetrics<Partial<AnswerBusEvent>>({
+        metrics,
+        name: 'AnswerEvent',
+        dimensions: (event) => ({
+          tenant: event.tenant?.tenantId,
+          event: event.tenant ? event['detail-type'] : undefined,
+        }),
+      }),
     ),
     makeHandler(deps),
   );

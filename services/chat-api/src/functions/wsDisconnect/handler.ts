@@ -1,11 +1,12 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { lambdaHandler, middlewareChain } from '@tenant-assistant/lambda-kit/http';
+import { outcomeMetrics } from '@tenant-assistant/lambda-kit/metrics';
 import { traceInvocation } from '@tenant-assistant/lambda-kit/tracing';
 import type { APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { disconnect } from '../../connections/connections';
 import { defaults } from '../../defaults';
+import { metrics, tracer } from '../../observability';
 import type { ConnectionsRepository, Logger } from '../../ports';
-import { tracer } from '../../observability';
 
 export interface Deps {
   connections: ConnectionsRepository;
@@ -23,6 +24,8 @@ export const createHandler = (deps: Deps) =>
     middlewareChain<APIGatewayProxyWebsocketEventV2>(
       traceInvocation(tracer),
       injectLambdaContext(deps.logger),
+      // No token on $disconnect: service-wide only.
+      outcomeMetrics({ metrics, name: 'WebSocketDisconnect', dimensions: () => ({}) }),
     ),
     makeHandler(deps),
   );

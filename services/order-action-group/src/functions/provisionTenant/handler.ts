@@ -4,6 +4,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import { type ContractEventWithTenant, eventTenantContext } from '@tenant-assistant/contracts/eventbridge';
+import { outcomeMetrics } from '@tenant-assistant/lambda-kit/metrics';
 import { logFailures } from '@tenant-assistant/lambda-kit/middlewares';
 import { tracedClient, traceInvocation } from '@tenant-assistant/lambda-kit/tracing';
 import { once, readProvisioningConfig } from '../../config';
@@ -15,7 +16,7 @@ import {
   provisionTenant,
 } from '../../domain/provisioning';
 import { logger } from '../../logger';
-import { tracer } from '../../observability';
+import { metrics, tracer } from '../../observability';
 
 const dynamodb = tracedClient(tracer, new DynamoDBClient({}));
 const documents = DynamoDBDocumentClient.from(dynamodb);
@@ -72,4 +73,15 @@ export const handler = middy(makeHandler(defaultDeps))
   .use(traceInvocation(tracer))
   .use(injectLambdaContext(logger))
   .use(eventTenantContext({ accept: ACCEPTED, logger }))
-  .use(logFailures({ logger, operation: 'Tenant provisioning' }));
+  .use(logFailures({ logger, operation: 'Tenant provisioning' }))
+  .use(
+    // Each tenant lifecycle step this service takes (provisioning, updates, offboarding) by tenant.
+    outcomeMetrics<ContractEventWithTenant<TenantEvent>>({
+      metrics,
+      name: 'TenantLifecycleStep',
+      dimensions: (event) => ({
+        tenant: event.detail?.tenantId,
+        event: ACCEPTED.find((type) => type === event['detail-type']),
+      }),
+    }),
+  );
