@@ -29,6 +29,7 @@ export const localWebConfig = (info: StackInfo) => ({
   authFlow: 'USER_PASSWORD_AUTH',
   apiUrl: info.chatApiUrl,
   webSocketUrl: info.webSocketUrl,
+  metricsUrl: info.metricsUrl,
 });
 
 /**
@@ -43,9 +44,9 @@ export const serveWeb = async (options: { port: number; info: StackInfo; dist?: 
     );
   }
   const config = JSON.stringify(localWebConfig(options.info));
-  const { cognitoUrl, chatApiUrl, webSocketUrl } = options.info;
+  const { cognitoUrl, chatApiUrl, webSocketUrl, metricsUrl } = options.info;
   const headers = {
-    'content-security-policy': `default-src 'self'; connect-src 'self' ${chatApiUrl} ${webSocketUrl} ${cognitoUrl}; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'`,
+    'content-security-policy': `default-src 'self'; connect-src 'self' ${chatApiUrl} ${webSocketUrl} ${cognitoUrl} ${metricsUrl}; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'`,
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
     'referrer-policy': 'strict-origin-when-cross-origin',

@@ -46,7 +46,9 @@ describe('X-Ray tracing in the packaged templates', () => {
     // Act
     const withoutTraceWrites = functionsOf()
       .filter(({ template, fn }) => {
-        const roleId = (fn.Properties?.Role as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt']?.[0];
+        const roleId = (fn.Properties?.Role as { 'Fn::GetAtt'?: [string, string] } | undefined)?.[
+          'Fn::GetAtt'
+        ]?.[0];
         const role = roleId ? template.Resources[roleId] : undefined;
         return !role || !allRoleStatements(role).some(isTraceWriteStatement);
       })

@@ -26,6 +26,10 @@ export const appConfigSchema = z
     authFlow: z.enum(['USER_SRP_AUTH', 'USER_PASSWORD_AUTH']),
     apiUrl: urlWithScheme(['http:', 'https:']).transform((value) => value.replace(/\/+$/, '')),
     webSocketUrl: urlWithScheme(['ws:', 'wss:']).transform((value) => value.replace(/\/+$/, '')),
+    /** The local system's metrics server (absent when deployed: CloudWatch holds the metrics there). */
+    metricsUrl: urlWithScheme(['http:', 'https:'])
+      .transform((value) => value.replace(/\/+$/, ''))
+      .optional(),
   })
   .refine((config) => config.userPoolId.startsWith(`${config.region}_`), {
     message: 'must be a user pool of the configured region',

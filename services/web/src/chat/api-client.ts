@@ -1,4 +1,9 @@
-import { errorBodySchema, type TenantUsageView, usageMonthSchema } from '@tenant-assistant/contracts/http';
+import {
+  errorBodySchema,
+  type TenantMetricsView,
+  type TenantUsageView,
+  usageMonthSchema,
+} from '@tenant-assistant/contracts/http';
 import { MAX_PROMPT_LENGTH } from '@tenant-assistant/tenant-context';
 import * as z from 'zod';
 import {
@@ -40,6 +45,8 @@ export interface ConversationSummary {
 export interface ApiClientDeps {
   /** chat-api base URL, without a trailing slash. */
   readonly apiUrl: string;
+  /** The local system's metrics server, when there is one (`/config.json`'s `metricsUrl`). */
+  readonly metricsUrl?: string;
   readonly fetch: typeof fetch;
   /** A valid ID token (refreshed when near expiry); throws SessionExpiredError. */
   readonly getIdToken: () => Promise<string>;
@@ -67,6 +74,11 @@ export interface ApiClient {
   listConversations(cursor?: string): Promise<{ conversations: ConversationSummary[]; nextCursor?: string }>;
   /** The month (`YYYY-MM`, default the current one) of the caller's tenant: admins only (else 403). */
   getUsage(month?: string): Promise<TenantUsageView>;
+  /**
+   * The caller's tenant's metrics as the local system collected them (admins only, else 403);
+   * `undefined` when no metrics server is configured (deployed, the metrics are in CloudWatch).
+   */
+  getMetrics(): Promise<TenantMetricsView | undefined>;
 }
 
 const submittedSchema = z
@@ -143,6 +155,18 @@ const usageSchema = z.looseObject({
   days: z.array(z.looseObject({ day: z.string(), ...totalsShape })),
   users: z.array(z.looseObject({ userId: z.string(), ...totalsShape })),
 }) satisfies z.ZodType<TenantUsageView>;
+
+/** The local metrics server's `TenantMetricsView` (`GET /metrics`). */
+const metricsSchema = z.looseObject({
+  tenantId: z.string(),
+  totals: z.record(z.string(), z.number()),
+  timings: z.record(
+    z.string(),
+    z.looseObject({ count: z.number(), p50: z.number(), p95: z.number(), max: z.number() }),
+  ),
+  from: z.number().optional(),
+  to: z.number().optional(),
+}) satisfies z.ZodType<TenantMetricsView>;
 
 /** Conversations per page of the list. */
 export const CONVERSATIONS_PAGE_SIZE = 20;
@@ -232,10 +256,15 @@ export const createApiClient = (deps: ApiClientDeps): ApiClient => {
   const maxRetries = deps.maxRetries ?? 3;
 
   /** One request; a 503 is retried with backoff (1 s, 2 s, 4 s, or what `Retry-After` says, at most 8 s). */
-  const request = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> => {
+  const request = async (
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    baseUrl = deps.apiUrl,
+  ): Promise<unknown> => {
     for (let attempt = 0; ; attempt += 1) {
       try {
-        return await requestOnce(method, path, body);
+        return await requestOnce(method, `${baseUrl}${path}`, body);
       } catch (error) {
         if (!(error instanceof ServiceUnavailableError) || attempt >= maxRetries) throw error;
         await sleep(Math.min(8000, (error.retryAfterSeconds ?? 2 ** attempt) * 1000));
@@ -243,11 +272,11 @@ export const createApiClient = (deps: ApiClientDeps): ApiClient => {
     }
   };
 
-  const requestOnce = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> => {
+  const requestOnce = async (method: 'GET' | 'POST', url: string, body?: unknown): Promise<unknown> => {
     const token = await deps.getIdToken();
     let response: Response;
     try {
-      response = await deps.fetch(`${deps.apiUrl}${path}`, {
+      response = await deps.fetch(url, {
         method,
         headers: {
           authorization: `Bearer ${token}`,
@@ -312,6 +341,10 @@ export const createApiClient = (deps: ApiClientDeps): ApiClient => {
         throw new ApiError(400, 'INVALID_MONTH', 'Choose a month written YYYY-MM.');
       const query = month ? `?${new URLSearchParams({ month }).toString()}` : '';
       return parse(usageSchema, await request('GET', `/usage${query}`));
+    },
+    async getMetrics() {
+      if (!deps.metricsUrl) return undefined;
+      return parse(metricsSchema, await request('GET', '/metrics', undefined, deps.metricsUrl));
     },
   };
 };

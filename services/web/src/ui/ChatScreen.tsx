@@ -16,6 +16,7 @@ type Props = { auth: AuthSession; config: AppConfig; user: SignedInUser };
 const createApi = ({ auth, config }: Props): ApiClient =>
   createApiClient({
     apiUrl: config.apiUrl,
+    ...(config.metricsUrl ? { metricsUrl: config.metricsUrl } : {}),
     fetch: window.fetch.bind(window),
     getIdToken: () => auth.getIdToken(),
     onUnauthorized: () => auth.expire(),
