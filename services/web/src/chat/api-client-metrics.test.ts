@@ -32,9 +32,7 @@ describe('createApiClient getMetrics', () => {
     // Assess
     expect(metrics).toEqual(view);
     expect(fetchFn.mock.calls[0]?.[0]).toBe('http://127.0.0.1:8007/metrics');
-    expect((fetchFn.mock.calls[0]?.[1]?.headers as Record<string, string>).authorization).toBe(
-      'Bearer id-token',
-    );
+    expect(fetchFn.mock.calls[0]?.[1]?.headers).toMatchObject({ authorization: 'Bearer id-token' });
   });
 
   it('asks nothing when no metrics server is configured (deployed)', async () => {
