@@ -33,6 +33,9 @@ const deadLetterQueues = (stage) => ({
   AnswerEventsDeadLetterQueue: {
     'Fn::ImportValue': `tenant-assistant-chat-api-${stage}-AnswerEventsDeadLetterQueueName`,
   },
+  OffboardTenantDeadLetterQueue: {
+    'Fn::ImportValue': `tenant-assistant-chat-api-${stage}-OffboardTenantDeadLetterQueueName`,
+  },
   InvokeAgentDeadLetterQueue: { 'Fn::GetAtt': ['InvokeAgentDeadLetterQueue', 'QueueName'] },
   ProvisionTenantDeadLetterQueue: {
     'Fn::ImportValue': `tenant-assistant-order-action-group-${stage}-ProvisionTenantDeadLetterQueueName`,

@@ -389,6 +389,9 @@ describe('answer failure-rate alarm and the dashboard', () => {
       AnswerEventsDeadLetterQueue: {
         'Fn::ImportValue': 'tenant-assistant-chat-api-dev-AnswerEventsDeadLetterQueueName',
       },
+      OffboardTenantDeadLetterQueue: {
+        'Fn::ImportValue': 'tenant-assistant-chat-api-dev-OffboardTenantDeadLetterQueueName',
+      },
       InvokeAgentDeadLetterQueue: { 'Fn::GetAtt': ['InvokeAgentDeadLetterQueue', 'QueueName'] },
       ProvisionTenantDeadLetterQueue: {
         'Fn::ImportValue': 'tenant-assistant-order-action-group-dev-ProvisionTenantDeadLetterQueueName',

@@ -471,6 +471,7 @@ describe('chat-api template', () => {
           'dynamodb:BatchWriteItem',
           'execute-api:ManageConnections',
           'events:PutEvents',
+          'sqs:SendMessage',
         ],
       ],
       ['wsConnect', ['dynamodb:PutItem']],
