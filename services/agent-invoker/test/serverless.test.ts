@@ -392,6 +392,9 @@ describe('answer failure-rate alarm and the dashboard', () => {
       OffboardTenantDeadLetterQueue: {
         'Fn::ImportValue': 'tenant-assistant-chat-api-dev-OffboardTenantDeadLetterQueueName',
       },
+      OffboardingReportsDeadLetterQueue: {
+        'Fn::ImportValue': 'tenant-assistant-auth-dev-OffboardingReportsDeadLetterQueueName',
+      },
       InvokeAgentDeadLetterQueue: { 'Fn::GetAtt': ['InvokeAgentDeadLetterQueue', 'QueueName'] },
       ProvisionTenantDeadLetterQueue: {
         'Fn::ImportValue': 'tenant-assistant-order-action-group-dev-ProvisionTenantDeadLetterQueueName',
