@@ -55,7 +55,7 @@ export const contentSecurityPolicy = (
     "img-src 'self' data:",
     "font-src 'self'",
     "manifest-src 'self'",
-    `connect-src 'self' ${originOf(config.apiUrl)} ${originOf(config.webSocketUrl)} ${cognito}`,
+    `connect-src 'self' ${originOf(config.apiUrl)} ${originOf(config.webSocketUrl)} ${cognito}${config.metricsUrl ? ` ${originOf(config.metricsUrl)}` : ''}`,
     "base-uri 'none'",
     "form-action 'self'",
     "frame-ancestors 'none'",
