@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { MiddlewareObj, Request } from '@middy/core';
+import { annotateTrace } from '@tenant-assistant/lambda-kit/tracing';
 import {
   AnswerOwnershipError,
   PutEventsFailedError,
@@ -117,13 +118,15 @@ export const eventTenantContext = <T extends DetailType>(
       }
       throw error;
     }
-    const { tenantId, userId } = parsed.detail as {
+    const { tenantId, userId, answerId } = parsed.detail as {
       tenantId: TenantContext['tenantId'];
       userId?: TenantContext['userId'];
+      answerId?: string;
     };
     event.detail = parsed.detail;
     if (userId) event.tenant = Object.freeze({ tenantId, userId });
     appendTenantKeys(logger, { tenantId, ...(userId ? { userId } : {}) });
+    if (answerId) annotateTrace({ answerId });
   };
   const eventTenantContextAfter = async () => removeTenantKeys(logger);
   const eventTenantContextOnError = async () => removeTenantKeys(logger);

@@ -147,3 +147,27 @@ export interface TenantsUsagePage {
   /** Pass as `cursor` to read the next page; absent on the last page. */
   nextCursor?: string;
 }
+
+/** Percentiles of a timing metric (unit Milliseconds, e.g. `AnswerLatency`). */
+export interface TimingSummary {
+  count: number;
+  p50: number;
+  p95: number;
+  max: number;
+}
+
+/**
+ * One tenant's metrics as the local system collected them from the functions' metric lines
+ * (`GET /metrics` of its metrics server, the tenant's admins; `GET /metrics/tenants/{tenantId}`,
+ * platform admins). In AWS the same lines are CloudWatch metrics.
+ */
+export interface TenantMetricsView {
+  tenantId: string;
+  /** Sum of each count metric over the tenant's lines (`PromptAccepted`, `PromptThrottled`, `AnswerCompleted`, `AnswerFailed`, `InputTokens`, …). */
+  totals: Record<string, number>;
+  /** Each timing metric with its percentiles. */
+  timings: Record<string, TimingSummary>;
+  /** Time of the first and last line (ms since the epoch), when there is one. */
+  from?: number;
+  to?: number;
+}

@@ -3,7 +3,7 @@ import {
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { TenantsUsagePage, TenantUsageView } from '@tenant-assistant/contracts/http';
+import type { TenantMetricsView, TenantsUsagePage, TenantUsageView } from '@tenant-assistant/contracts/http';
 import WebSocket from 'ws';
 import type { StackInfo } from './state';
 
@@ -193,6 +193,21 @@ export const getUsage = (
     `${options.tenantId ? `/usage/tenants/${encodeURIComponent(options.tenantId)}` : '/usage'}${
       options.month ? `?${new URLSearchParams({ month: options.month })}` : ''
     }`,
+  );
+
+/**
+ * The local system's metrics of a tenant (its metric lines collected, `local-metrics.ts`): the
+ * caller's own tenant (`GET /metrics`, its admins) or any tenant (platform admins).
+ */
+export const getLocalMetrics = (
+  stack: Pick<StackInfo, 'metricsUrl'>,
+  session: Pick<Session, 'idToken'>,
+  tenantId?: string,
+) =>
+  api<TenantMetricsView>(
+    { chatApiUrl: stack.metricsUrl },
+    session,
+    tenantId ? `/metrics/tenants/${encodeURIComponent(tenantId)}` : '/metrics',
   );
 
 /** `GET /usage/tenants` (platform admins): one page of every tenant's month. */

@@ -23,6 +23,8 @@ export interface StackPorts {
   agentInvokerWebSocket: number;
   agentInvokerLambda: number;
   web: number;
+  /** The local metrics the functions print (served to the usage page and `scripts/usage`). */
+  metrics: number;
 }
 
 /** The documented default ports. */
@@ -48,6 +50,7 @@ export const DEFAULT_PORTS: StackPorts = {
   agentInvokerWebSocket: 3031,
   agentInvokerLambda: 3032,
   web: 5173,
+  metrics: 8007,
 };
 
 const envName = (key: string) => `TA_PORT_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
@@ -93,6 +96,7 @@ export const TEST_PORT_OFFSETS = {
   faults: 22_000,
   load: 22_500,
   web: 23_000,
+  observability: 14_500,
 } as const;
 
 /**

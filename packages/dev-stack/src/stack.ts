@@ -18,6 +18,7 @@ import {
 import type { CfnTemplate } from '@tenant-assistant/testing';
 import { startLocalCognito } from './cognito';
 import { jwksFault, type StackFaults } from './faults';
+import { createMetricsCollector, type MetricsCollector, startLocalMetrics } from './local-metrics';
 import { type RunningProcess, startServerlessOffline } from './offline';
 import { assertPortsFree, resolvePorts, type StackPorts } from './ports';
 import { type LocalIam, localIamOf, packagedTemplate } from './roles';
@@ -101,6 +102,8 @@ export interface RunningStack {
   scheduler: LocalScheduler;
   /** The dead-letter queues (local SQS stand-in). */
   sqs: LocalSqs;
+  /** The metric lines the functions printed (also in the data folder's `metrics.jsonl`). */
+  metrics: MetricsCollector;
   /** TEST-ONLY FAULTS for the fault tests (never used by the run command). */
   faults: StackFaults;
   /** Milliseconds from start to ready. */
@@ -177,6 +180,7 @@ const stackInfoOf = (
   bedrockUrl: endpoints.bedrockUrl,
   sqsUrl: endpoints.sqsUrl,
   lambdaUrl: endpoints.lambdaUrl,
+  metricsUrl: `http://127.0.0.1:${ports.metrics}`,
   functionCredentialsFile: endpoints.functionCredentialsFile,
   adminCredentials: ADMIN_KEY,
   tenantConfigTableName: `tenant-assistant-order-action-group-${STAGE}-tenant-config`,
@@ -185,8 +189,16 @@ const stackInfoOf = (
   pid: process.pid,
 });
 
-/** Every service's real handlers under serverless-offline (stage `local`). */
-const startServices = (ctx: StackContext, info: StackInfo, answerDeadlineSeconds: number | undefined) =>
+/**
+ * Every service's real handlers under serverless-offline (stage `local`); the metric lines they
+ * print go to `metrics` as well as to the log.
+ */
+const startServices = (
+  ctx: StackContext,
+  info: StackInfo,
+  answerDeadlineSeconds: number | undefined,
+  metrics: MetricsCollector,
+) =>
   Promise.all(
     SERVICE_KEYS.map((key) =>
       startServerlessOffline({
@@ -203,7 +215,10 @@ const startServices = (ctx: StackContext, info: StackInfo, answerDeadlineSeconds
             ? {}
             : { ANSWER_DEADLINE_SECONDS: String(answerDeadlineSeconds) }),
         },
-        log: (line) => ctx.log(key, line),
+        log: (line) => {
+          metrics.collect(line);
+          ctx.log(key, line);
+        },
       }).then((process_: RunningProcess) => {
         ctx.running.push(process_);
         return process_;
@@ -273,7 +288,9 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
       lambdaUrl: lambda.url,
       functionCredentialsFile: functionCredentials,
     });
-    await startServices(ctx, info, options.answerDeadlineSeconds);
+    const metrics = createMetricsCollector(dataDir);
+    ctx.running.push(await startLocalMetrics(info, ports.metrics, metrics));
+    await startServices(ctx, info, options.answerDeadlineSeconds, metrics);
     log('stack', `services ready after ${Date.now() - started} ms`);
     const scheduler = startSchedules(ctx, runFunction, options.scheduleIntervalMs);
     if (options.web !== false) ctx.running.push(await serveWeb({ port: ports.web, info }));
@@ -287,6 +304,7 @@ export const startStack = async (options: StartStackOptions = {}): Promise<Runni
       bedrock,
       scheduler,
       sqs,
+      metrics,
       faults: { stsOutage, ...dynamo.faults, jwks: jwksFault(dataDir) },
       startupMs: Date.now() - started,
       close: async () => {

@@ -31,6 +31,8 @@ export interface StackInfo {
   sqsUrl: string;
   /** The local Lambda Invoke stand-in (asynchronous invocations are retried and dead-lettered as in AWS). */
   lambdaUrl: string;
+  /** The metric lines the functions printed, per tenant (`GET /metrics`, admins; local-metrics.ts). */
+  metricsUrl: string;
   /** The dev tools' key: authenticated but never evaluated (seeding, scripts). No function uses it. */
   adminCredentials: { accessKeyId: string; secretAccessKey: string };
   /** Each function's credentials for its own execution role (read by the local serverless plugin). */

@@ -1,4 +1,9 @@
-import type { TenantsUsagePage, TenantUsageView, UsageTotals } from '@tenant-assistant/contracts/http';
+import type {
+  TenantMetricsView,
+  TenantsUsagePage,
+  TenantUsageView,
+  UsageTotals,
+} from '@tenant-assistant/contracts/http';
 
 /** Usage reports of chat-api's usage API as text (`scripts/usage`). */
 
@@ -36,3 +41,29 @@ export const formatTenantsUsage = (page: TenantsUsagePage): string =>
     ),
     ...(page.nextCursor ? [`  more: --cursor ${page.nextCursor}`] : []),
   ].join('\n');
+
+/** The counts a tenant's activity shows, in order, with their labels. */
+const ACTIVITY: readonly (readonly [string, string])[] = [
+  ['PromptAccepted', 'prompts accepted'],
+  ['PromptThrottled', 'prompts throttled (429)'],
+  ['AnswerCompleted', 'answers completed'],
+  ['AnswerFailed', 'answers failed'],
+  ['InputTokens', 'input tokens'],
+  ['OutputTokens', 'output tokens'],
+];
+
+/** A tenant's activity from the local system's collected metric lines, as text. */
+export const formatTenantMetrics = (view: TenantMetricsView): string => {
+  const latency = view.timings.AnswerLatency;
+  const others = Object.keys(view.totals)
+    .filter((name) => !ACTIVITY.some(([known]) => known === name))
+    .sort();
+  return [
+    `${view.tenantId} — activity (local metrics${view.from ? ` since ${new Date(view.from).toISOString()}` : ''})`,
+    ...ACTIVITY.map(([name, label]) => `  ${label.padEnd(26)} ${number(view.totals[name] ?? 0)}`),
+    `  ${'answer latency'.padEnd(26)} ${latency ? `p50 ${number(latency.p50)} ms, p95 ${number(latency.p95)} ms (${latency.count} answers)` : 'no answers yet'}`,
+    ...(others.length > 0
+      ? [`  other: ${others.map((name) => `${name} ${number(view.totals[name] ?? 0)}`).join(', ')}`]
+      : []),
+  ].join('\n');
+};

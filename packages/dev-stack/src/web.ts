@@ -30,6 +30,7 @@ export const localWebConfig = (info: StackInfo) => ({
   apiUrl: info.chatApiUrl,
   webSocketUrl: info.webSocketUrl,
   adminApiUrl: info.adminApiUrl,
+  metricsUrl: info.metricsUrl,
 });
 
 /**
@@ -44,9 +45,9 @@ export const serveWeb = async (options: { port: number; info: StackInfo; dist?: 
     );
   }
   const config = JSON.stringify(localWebConfig(options.info));
-  const { cognitoUrl, chatApiUrl, webSocketUrl, adminApiUrl } = options.info;
+  const { cognitoUrl, chatApiUrl, webSocketUrl, adminApiUrl, metricsUrl } = options.info;
   const headers = {
-    'content-security-policy': `default-src 'self'; connect-src 'self' ${chatApiUrl} ${webSocketUrl} ${adminApiUrl} ${cognitoUrl}; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'`,
+    'content-security-policy': `default-src 'self'; connect-src 'self' ${chatApiUrl} ${webSocketUrl} ${adminApiUrl} ${cognitoUrl} ${metricsUrl}; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'`,
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
     'referrer-policy': 'strict-origin-when-cross-origin',

@@ -36,7 +36,9 @@ describe('dlq', () => {
     // Assess
     expect(local.map((q) => q.name).sort()).toEqual([
       'tenant-assistant-agent-invoker-local-invoke-agent-dlq',
+      'tenant-assistant-auth-local-offboarding-reports-dlq',
       'tenant-assistant-chat-api-local-answer-events-dlq',
+      'tenant-assistant-chat-api-local-offboard-tenant-dlq',
       'tenant-assistant-order-action-group-local-provision-tenant-dlq',
     ]);
     expect(prod.map((q) => q.name)).toContain('tenant-assistant-agent-invoker-prod-invoke-agent-dlq');

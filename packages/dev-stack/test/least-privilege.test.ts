@@ -34,6 +34,9 @@ const NOT_SENT_BY_CODE: Record<string, string> = {
   'sqs:SendMessage':
     'Lambda sends a failed asynchronous invocation’s record to the dead-letter queue with the function’s role',
   'sts:TagSession': 'IAM requires it for AssumeRole with session tags (tenantId, userId)',
+  'xray:PutTraceSegments':
+    'Lambda sends the function’s X-Ray trace segments with its role (tracing is active)',
+  'xray:PutTelemetryRecords': 'Lambda sends the function’s X-Ray telemetry with its role (tracing is active)',
 };
 
 /**
@@ -106,11 +109,15 @@ const allowedByRole = async (
     ...Object.values(tags).map((value) => ({ ...principalTags, 'dynamodb:LeadingKeys': [value] })),
   ];
   for (const [resource, context] of resources.flatMap((r) => contexts.map((c) => [r, c] as const))) {
-    const resourceArn = String(resource)
-      .replace(/\$\{aws:PrincipalTag\/(\w+)\}/g, (_, key: string) => tags[key] ?? key)
-      // A log group's `…:*` grants its streams: judged on one of them.
-      .replace(/(:log-group:[^:]+)(:\*)+$/, '$1:log-stream:x')
-      .replace(/\*/g, 'x');
+    // A bare `*` (actions that name no resource, such as X-Ray's) is judged as it is.
+    const resourceArn =
+      resource === '*'
+        ? '*'
+        : String(resource)
+            .replace(/\$\{aws:PrincipalTag\/(\w+)\}/g, (_, key: string) => tags[key] ?? key)
+            // A log group's `…:*` grants its streams: judged on one of them.
+            .replace(/(:log-group:[^:]+)(:\*)+$/, '$1:log-stream:x')
+            .replace(/\*/g, 'x');
     const decision = await authorize(
       {
         principalArn: `${roleArn.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/')}/session`,

@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { annotateTrace } from '@tenant-assistant/lambda-kit/tracing';
 
 /** What a masked value is replaced with. */
 export const REDACTED = '[REDACTED]';
@@ -85,8 +86,12 @@ export const createLogger = (options: ConstructorParameters<typeof Logger>[0] = 
 /** The log keys that carry the tenant context. */
 export const TENANT_LOG_KEYS = ['tenant_id', 'user_id'] as const;
 
-/** Appends the tenant context to every log line of the invocation (`tenant_id`, `user_id`). */
+/**
+ * Appends the tenant context to every log line of the invocation (`tenant_id`, `user_id`) and
+ * annotates the invocation's X-Ray trace with the same keys (lambda-kit's `annotateTrace`).
+ */
 export const appendTenantKeys = (logger: Logger, tenant: { tenantId: string; userId?: string }): void => {
+  annotateTrace({ tenantId: tenant.tenantId, ...(tenant.userId ? { userId: tenant.userId } : {}) });
   logger.appendKeys({ tenant_id: tenant.tenantId, ...(tenant.userId ? { user_id: tenant.userId } : {}) });
 };
 

@@ -26,7 +26,14 @@ export { checkStackImports } from './stack-imports';
 export type { PhysicalName } from './template-names';
 export { NAME_LIMITS, overlongNames, physicalNames, roleNamesReferenced } from './template-names';
 export type { PolicyStatement } from './template-policies';
-export { actionsOf, resourceOf, roleStatements } from './template-policies';
+export {
+  actionsOf,
+  allRoleStatements,
+  isTraceWriteStatement,
+  resourceOf,
+  roleStatements,
+  TRACE_WRITE_ACTIONS,
+} from './template-policies';
 export type { Reference } from './template-references';
 export { dependencyCycle, referencesIn } from './template-references';
 export type { TemplateProblem } from './template-schema';

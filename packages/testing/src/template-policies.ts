@@ -20,14 +20,38 @@ export const resourceOf = (template: CfnTemplate, logicalId: string): CfnResourc
   return found;
 };
 
+/** The X-Ray actions a traced function's role needs (Lambda sends its trace segments with the role). */
+export const TRACE_WRITE_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'] as const;
+
 /**
- * Every statement of a role's inline policies, in order.
- * @example expect(roleStatements(resourceOf(template, 'IamRoleLambdaExecution'))).toEqual([…]);
+ * True for the statement that lets a function write its X-Ray traces: exactly
+ * {@link TRACE_WRITE_ACTIONS}, allowed on `*` (those actions name no resource), no condition.
  */
-export const roleStatements = (role: CfnResource): PolicyStatement[] =>
+export const isTraceWriteStatement = (statement: PolicyStatement): boolean => {
+  const actions = [statement.Action].flat();
+  return (
+    statement.Effect === 'Allow' &&
+    statement.Condition === undefined &&
+    JSON.stringify([statement.Resource].flat()) === '["*"]' &&
+    actions.length === TRACE_WRITE_ACTIONS.length &&
+    TRACE_WRITE_ACTIONS.every((action) => actions.includes(action))
+  );
+};
+
+/** Every statement of a role's inline policies, in order, the X-Ray trace writes included. */
+export const allRoleStatements = (role: CfnResource): PolicyStatement[] =>
   ((role.Properties?.Policies ?? []) as { PolicyDocument: { Statement: PolicyStatement[] } }[]).flatMap(
     (policy) => policy.PolicyDocument.Statement,
   );
+
+/**
+ * Every statement of a role's inline policies, in order, but the X-Ray trace writes every function
+ * role has ({@link isTraceWriteStatement}; `allRoleStatements` keeps them): what the function's own
+ * code may do.
+ * @example expect(roleStatements(resourceOf(template, 'IamRoleLambdaExecution'))).toEqual([…]);
+ */
+export const roleStatements = (role: CfnResource): PolicyStatement[] =>
+  allRoleStatements(role).filter((statement) => !isTraceWriteStatement(statement));
 
 /**
  * The actions of one statement or of several, as one list (a statement's `Action` may be one string).

@@ -4,7 +4,8 @@
  * package time (`${file(./config/dashboard.cjs):body}`), offline. It reads the metrics the functions
  * write in embedded metric format (namespace TenantAssistant; lambda-kit's metrics): prompts and
  * throttles per tenant (chat-api), answers completed and failed, failure reasons, answer latency
- * p50/p95, tokens per tenant (agent-invoker), and the depth of every dead-letter queue.
+ * p50/p95, tokens per tenant (agent-invoker), the other functions' refusals and failures
+ * (lambda-kit's outcomeMetrics, service-wide lines), and the depth of every dead-letter queue.
  * The queues are named where their services declare them: the services deployed before this stack
  * export their queue's name, and this one's own queue is read from its resource.
  */
@@ -32,6 +33,12 @@ const service = (name) => ['service', name];
 const deadLetterQueues = (stage) => ({
   AnswerEventsDeadLetterQueue: {
     'Fn::ImportValue': `tenant-assistant-chat-api-${stage}-AnswerEventsDeadLetterQueueName`,
+  },
+  OffboardTenantDeadLetterQueue: {
+    'Fn::ImportValue': `tenant-assistant-chat-api-${stage}-OffboardTenantDeadLetterQueueName`,
+  },
+  OffboardingReportsDeadLetterQueue: {
+    'Fn::ImportValue': `tenant-assistant-auth-${stage}-OffboardingReportsDeadLetterQueueName`,
   },
   InvokeAgentDeadLetterQueue: { 'Fn::GetAtt': ['InvokeAgentDeadLetterQueue', 'QueueName'] },
   ProvisionTenantDeadLetterQueue: {
@@ -93,6 +100,21 @@ const dashboard = (stage) => ({
       0,
       18,
       { period: 60 },
+    ),
+    widget(
+      'Refusals and failures of the other functions',
+      [
+        ['SignInRefused', 'auth', 'sign-ins refused'],
+        ['AdminRequestFailed', 'auth', 'admin requests failed'],
+        ['OffboardingReportFailed', 'auth', 'offboarding reports failed'],
+        ['ApiRequestFailed', 'chat-api', 'chat requests failed'],
+        ['AnswersTimedOut', 'chat-api', 'answers timed out'],
+        ['OffboardingStepFailed', 'chat-api', 'chat offboardings failed'],
+        ['OrderLookupFailed', 'order-action-group', 'order lookups failed'],
+        ['TenantLifecycleStepFailed', 'order-action-group', 'tenant lifecycle steps failed'],
+      ].map(([metric, name, label]) => [NAMESPACE, metric, ...service(name), { stat: 'Sum', label }]),
+      12,
+      18,
     ),
   ],
 });

@@ -3,6 +3,8 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { STSClient } from '@aws-sdk/client-sts';
+import { tracedClient } from '@tenant-assistant/lambda-kit/tracing';
+import { tracer } from './observability';
 
 /**
  * The service's AWS clients, created once per container. Region and endpoints come from the SDK's
@@ -12,13 +14,13 @@ import { STSClient } from '@aws-sdk/client-sts';
  * backoff, within a deadline derived from the Lambda's remaining time (as it does STS and
  * EventBridge calls, on top of the SDK's own few quick attempts). The request-response calls give
  * up on a silent endpoint after a few seconds (the SDK's default waits forever), so a hung
- * dependency becomes a retry or an AnswerFailed, never a stuck invocation.
+ * dependency becomes a retry or an AnswerFailed, never a stuck invocation. Every call is traced in X-Ray.
  */
 const requestHandler = { connectionTimeout: 1_000, requestTimeout: 3_000 };
 export const clients = {
-  agent: new BedrockAgentRuntimeClient({ maxAttempts: 1 }),
-  cognito: new CognitoIdentityProviderClient({ requestHandler }),
-  dynamodb: new DynamoDBClient({ requestHandler }),
-  eventBridge: new EventBridgeClient({ requestHandler }),
-  sts: new STSClient({ requestHandler }),
+  agent: tracedClient(tracer, new BedrockAgentRuntimeClient({ maxAttempts: 1 })),
+  cognito: tracedClient(tracer, new CognitoIdentityProviderClient({ requestHandler })),
+  dynamodb: tracedClient(tracer, new DynamoDBClient({ requestHandler })),
+  eventBridge: tracedClient(tracer, new EventBridgeClient({ requestHandler })),
+  sts: tracedClient(tracer, new STSClient({ requestHandler })),
 };

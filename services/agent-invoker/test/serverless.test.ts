@@ -5,6 +5,7 @@ import {
   describeDeadLetterAlarm,
   packageService,
   resourcesOfType,
+  roleStatements,
   TEST_ALARM_TOPIC_ARN,
 } from '@tenant-assistant/testing';
 
@@ -47,10 +48,9 @@ type Statement = {
   Resource: unknown;
   Condition?: unknown;
 };
+/** The role's statements but the X-Ray trace writes every function role has (testing's `roleStatements`). */
 const statements = (template: CfnTemplate): Statement[] =>
-  props(only(template, 'AWS::IAM::Role')).Policies.flatMap(
-    (policy: { PolicyDocument: { Statement: Statement[] } }) => policy.PolicyDocument.Statement,
-  );
+  roleStatements(only(template, 'AWS::IAM::Role')) as Statement[];
 const actionsOf = (statement: Statement) => [statement.Action].flat();
 
 describe('serverless package (dev)', () => {
@@ -388,6 +388,12 @@ describe('answer failure-rate alarm and the dashboard', () => {
     expect(variables).toEqual({
       AnswerEventsDeadLetterQueue: {
         'Fn::ImportValue': 'tenant-assistant-chat-api-dev-AnswerEventsDeadLetterQueueName',
+      },
+      OffboardTenantDeadLetterQueue: {
+        'Fn::ImportValue': 'tenant-assistant-chat-api-dev-OffboardTenantDeadLetterQueueName',
+      },
+      OffboardingReportsDeadLetterQueue: {
+        'Fn::ImportValue': 'tenant-assistant-auth-dev-OffboardingReportsDeadLetterQueueName',
       },
       InvokeAgentDeadLetterQueue: { 'Fn::GetAtt': ['InvokeAgentDeadLetterQueue', 'QueueName'] },
       ProvisionTenantDeadLetterQueue: {

@@ -28,6 +28,10 @@ export const appConfigSchema = z
     webSocketUrl: urlWithScheme(['ws:', 'wss:']).transform((value) => value.replace(/\/+$/, '')),
     /** auth's admin API (its `AdminApiUrl` output): the admin area's users and tenants. */
     adminApiUrl: urlWithScheme(['http:', 'https:']).transform((value) => value.replace(/\/+$/, '')),
+    /** The local system's metrics server (absent when deployed: CloudWatch holds the metrics there). */
+    metricsUrl: urlWithScheme(['http:', 'https:'])
+      .transform((value) => value.replace(/\/+$/, ''))
+      .optional(),
   })
   .refine((config) => config.userPoolId.startsWith(`${config.region}_`), {
     message: 'must be a user pool of the configured region',

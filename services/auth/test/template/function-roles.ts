@@ -147,6 +147,12 @@ describe('function roles', () => {
     expect(statements).toEqual([
       logStatement('offboardingReports'),
       registryStatement('TenantRegistry', ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem']),
+      {
+        Sid: 'DeadLetter',
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': ['OffboardingReportsDeadLetterQueue', 'Arn'] },
+      },
     ]);
     expect(rule?.Properties?.EventPattern).toEqual({
       source: ['tenant-assistant.chat-api', 'tenant-assistant.order-action-group'],

@@ -52,6 +52,7 @@ describe('outputs', () => {
     'AdminApiUrl',
     'TenantsTableName',
     'TenantsTableArn',
+    'OffboardingReportsDeadLetterQueueName',
   ];
 
   it.each(keys)('exports %s under the name tenant-assistant-auth-<stage>-<key>', (key) => {

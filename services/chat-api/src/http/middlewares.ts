@@ -12,6 +12,8 @@ import {
   type MiddlewareChain,
   middlewareChain,
 } from '@tenant-assistant/lambda-kit/http';
+import { outcomeMetrics } from '@tenant-assistant/lambda-kit/metrics';
+import { traceInvocation } from '@tenant-assistant/lambda-kit/tracing';
 import {
   type GroupsOf,
   httpAdminContext,
@@ -20,6 +22,7 @@ import {
 import { httpTenantContext, type WithTenant } from '@tenant-assistant/tenant-context/middleware';
 import type { TokenVerifier } from '@tenant-assistant/tenant-context/tokens';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import { metrics, tracer } from '../observability';
 
 export { type HttpResult, jsonResponse } from '@tenant-assistant/lambda-kit/http';
 
@@ -47,15 +50,33 @@ export type WebSocketConnectEvent = APIGatewayProxyWebsocketEventV2 & {
 const tenantContext = (deps: Pick<HttpDeps, 'verifier' | 'logger'>): AnyMiddleware =>
   httpTenantContext({ verifier: deps.verifier, logger: deps.logger });
 
+/** Each request's outcome (`<name>`, `…Refused`, `…Failed`) per verified tenant and route. */
+const requestMetrics = (name: string): AnyMiddleware =>
+  outcomeMetrics<{
+    tenant?: { tenantId: string };
+    caller?: { tenant: { tenantId: string } };
+    routeKey?: string;
+  }>({
+    metrics,
+    name,
+    dimensions: (event) => ({
+      tenant: (event.tenant ?? event.caller?.tenant)?.tenantId,
+      route: event.routeKey,
+    }),
+  });
+
 const common = (deps: HttpDeps): AnyMiddleware[] => [
+  traceInvocation(tracer),
   ...httpEdge({ logger: deps.logger, webOrigins: deps.webOrigins }),
   tenantContext(deps),
+  requestMetrics('ApiRequest'),
 ];
 
 /**
- * The middlewares of every HTTP API route, in order: lambda-kit's `httpEdge` (Lambda context in
+ * The middlewares of every HTTP API route, in order: the X-Ray trace, lambda-kit's `httpEdge` (Lambda context in
  * logs, normalized event, CORS and security headers on every response, errors too, errors as
- * `{"error":{"code","message"}}`), then the verified tenant context.
+ * `{"error":{"code","message"}}`), then the verified tenant context and the request's outcome metric
+ * (`ApiRequest`, per tenant and route).
  *
  * @example lambdaHandler(httpApiMiddlewares(deps), makeHandler(deps)) (or {@link httpRoute})
  */
@@ -80,7 +101,13 @@ export const httpJsonApiMiddlewares = (deps: HttpDeps): MiddlewareChain<HttpApiE
 export const webSocketConnectMiddlewares = (
   deps: Omit<HttpDeps, 'webOrigins'>,
 ): MiddlewareChain<WebSocketConnectEvent, WithTenant<WebSocketConnectEvent>> =>
-  middlewareChain(injectLambdaContext(deps.logger), ...httpErrorResponses(deps.logger), tenantContext(deps));
+  middlewareChain(
+    traceInvocation(tracer),
+    injectLambdaContext(deps.logger),
+    ...httpErrorResponses(deps.logger),
+    tenantContext(deps),
+    requestMetrics('WebSocketConnect'),
+  );
 
 /** An HTTP route as API Gateway (and a test) invokes it: with the raw event. */
 export type HttpApiHandler = MiddyfiedHandler<HttpApiEvent, HttpResult>;
@@ -132,12 +159,14 @@ export const httpAdminApiMiddlewares = (
   deps: AdminHttpDeps,
 ): MiddlewareChain<HttpApiEvent, HttpAdminRouteEvent> =>
   middlewareChain(
+    traceInvocation(tracer),
     ...httpEdge({ logger: deps.logger, webOrigins: deps.webOrigins }),
     httpAdminContext({
       verifier: deps.verifier,
       groupsOf: () => (username) => deps.adminGroups.groupsOf(username),
       logger: deps.logger,
     }),
+    requestMetrics('UsageRequest'),
   );
 
 /**

@@ -3,6 +3,7 @@ import {
   type CfnResource,
   type CfnTemplate,
   packageService,
+  roleStatements,
   TEST_ALARM_TOPIC_ARN,
   webAddressParams,
 } from '@tenant-assistant/testing';
@@ -64,10 +65,9 @@ export type Statement = {
   Resource: unknown;
   Condition?: unknown;
 };
+/** A role's statements but the X-Ray trace writes every function role has (testing's `roleStatements`). */
 export const statementsOf = (template: CfnTemplate, roleId: string): Statement[] =>
-  (props(template, roleId).Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap(
-    (policy) => policy.PolicyDocument.Statement,
-  );
+  roleStatements(resource(template, roleId)) as Statement[];
 export const actionsOf = (template: CfnTemplate, roleId: string) =>
   statementsOf(template, roleId)
     .flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]))

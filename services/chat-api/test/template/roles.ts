@@ -64,6 +64,7 @@ describe('chat-api template', () => {
           'dynamodb:BatchWriteItem',
           'execute-api:ManageConnections',
           'events:PutEvents',
+          'sqs:SendMessage',
         ],
       ],
       ['wsConnect', ['dynamodb:PutItem']],

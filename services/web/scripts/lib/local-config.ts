@@ -56,7 +56,7 @@ export const contentSecurityPolicy = (
     "img-src 'self' data:",
     "font-src 'self'",
     "manifest-src 'self'",
-    `connect-src 'self' ${originOf(config.apiUrl)} ${originOf(config.webSocketUrl)} ${originOf(config.adminApiUrl)} ${cognito}`,
+    `connect-src 'self' ${originOf(config.apiUrl)} ${originOf(config.webSocketUrl)} ${originOf(config.adminApiUrl)} ${cognito}${config.metricsUrl ? ` ${originOf(config.metricsUrl)}` : ''}`,
     "base-uri 'none'",
     "form-action 'self'",
     "frame-ancestors 'none'",

@@ -1,4 +1,4 @@
-import { type TenantUsageView, usageMonthSchema } from '@tenant-assistant/contracts/http';
+import { type TenantMetricsView, type TenantUsageView, usageMonthSchema } from '@tenant-assistant/contracts/http';
 import { MAX_PROMPT_LENGTH } from '@tenant-assistant/tenant-context';
 import * as z from 'zod';
 import { AnswerNotFoundError, ApiError, ConversationNotFoundError, type WebError } from '../errors';
@@ -32,6 +32,8 @@ export interface ConversationSummary {
 export interface ApiClientDeps extends Omit<HttpClientDeps, 'baseUrl'> {
   /** chat-api base URL, without a trailing slash. */
   readonly apiUrl: string;
+  /** The local system's metrics server, when there is one (`/config.json`'s `metricsUrl`). */
+  readonly metricsUrl?: string;
 }
 
 export interface ApiClient {
@@ -49,6 +51,11 @@ export interface ApiClient {
   listConversations(cursor?: string): Promise<{ conversations: ConversationSummary[]; nextCursor?: string }>;
   /** The month (`YYYY-MM`, default the current one) of the caller's tenant: admins only (else 403). */
   getUsage(month?: string): Promise<TenantUsageView>;
+  /**
+   * The caller's tenant's metrics as the local system collected them (admins only, else 403);
+   * `undefined` when no metrics server is configured (deployed, the metrics are in CloudWatch).
+   */
+  getMetrics(): Promise<TenantMetricsView | undefined>;
 }
 
 const submittedSchema = z
@@ -126,6 +133,18 @@ const usageSchema = z.looseObject({
   users: z.array(z.looseObject({ userId: z.string(), ...totalsShape })),
 }) satisfies z.ZodType<TenantUsageView>;
 
+/** The local metrics server's `TenantMetricsView` (`GET /metrics`). */
+const metricsSchema = z.looseObject({
+  tenantId: z.string(),
+  totals: z.record(z.string(), z.number()),
+  timings: z.record(
+    z.string(),
+    z.looseObject({ count: z.number(), p50: z.number(), p95: z.number(), max: z.number() }),
+  ),
+  from: z.number().optional(),
+  to: z.number().optional(),
+}) satisfies z.ZodType<TenantMetricsView>;
+
 /** Conversations per page of the list. */
 export const CONVERSATIONS_PAGE_SIZE = 20;
 
@@ -184,8 +203,9 @@ export const errorFromResponse = async (response: Response): Promise<WebError> =
  * @example const { answerId } = await api.submitPrompt('What is your return policy?');
  */
 export const createApiClient = (deps: ApiClientDeps): ApiClient => {
-  const { apiUrl, ...rest } = deps;
+  const { apiUrl, metricsUrl, ...rest } = deps;
   const { request, parse } = createHttpClient({ ...rest, baseUrl: apiUrl }, errorFromResponse);
+  const metrics = metricsUrl ? createHttpClient({ ...rest, baseUrl: metricsUrl }, errorFromResponse) : undefined;
 
   return {
     async submitPrompt(prompt, conversationId) {
@@ -219,6 +239,10 @@ export const createApiClient = (deps: ApiClientDeps): ApiClient => {
         throw new ApiError(400, 'INVALID_MONTH', 'Choose a month written YYYY-MM.');
       const query = month ? `?${new URLSearchParams({ month }).toString()}` : '';
       return parse(usageSchema, await request('GET', `/usage${query}`));
+    },
+    async getMetrics() {
+      if (!metrics) return undefined;
+      return parse(metricsSchema, await metrics.request('GET', '/metrics'));
     },
   };
 };

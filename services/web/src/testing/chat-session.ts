@@ -23,6 +23,9 @@ export const setup = (api: Partial<ApiClient> = {}) => {
     getUsage: jest.fn(async () => {
       throw new Error('the chat never reads usage');
     }),
+    getMetrics: jest.fn(async () => {
+      throw new Error('the chat never reads metrics');
+    }),
     ...api,
   };
   const onConversationChange = jest.fn();

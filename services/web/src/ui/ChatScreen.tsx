@@ -25,7 +25,11 @@ const sessionDeps = (auth: AuthSession) => ({
 });
 
 const createApi = ({ auth, config }: Props): ApiClient =>
-  createApiClient({ apiUrl: config.apiUrl, ...sessionDeps(auth) });
+  createApiClient({
+    apiUrl: config.apiUrl,
+    ...(config.metricsUrl ? { metricsUrl: config.metricsUrl } : {}),
+    ...sessionDeps(auth),
+  });
 
 const createAdmin = ({ auth, config }: Props): AdminClient =>
   createAdminClient({ baseUrl: config.adminApiUrl, ...sessionDeps(auth) });

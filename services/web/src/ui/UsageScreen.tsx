@@ -1,4 +1,4 @@
-import type { TenantUsageView } from '@tenant-assistant/contracts/http';
+import type { TenantMetricsView, TenantUsageView } from '@tenant-assistant/contracts/http';
 import { useEffect, useId, useState } from 'react';
 import type { ApiClient } from '../chat/api-client';
 import { userMessageOf } from '../errors';
@@ -10,15 +10,34 @@ type Load =
   | { kind: 'shown'; view: TenantUsageView }
   | { kind: 'failed'; message: string };
 
+type MetricsLoad =
+  | { kind: 'none' }
+  | { kind: 'shown'; view: TenantMetricsView }
+  | { kind: 'failed'; message: string };
+
 /**
  * The tenant's usage for its admins (chat-api's `GET /usage`): the month against the tier's token
  * budget, today, a bar per day of tokens (prompts in each bar's title) and each user. Anyone else is
  * told it is for administrators (the API refuses them; nothing is hidden only in the browser).
+ * Locally it also shows the tenant's activity from the metric lines the functions printed (the
+ * local system's metrics server, same admin rule); deployed, those metrics are in CloudWatch.
  */
 export const UsageScreen = ({ api, onClose }: { api: ApiClient; onClose: () => void }) => {
   const [month, setMonth] = useState<string>();
   const [load, setLoad] = useState<Load>({ kind: 'loading' });
   const chartTitleId = useId();
+  const [metrics, setMetrics] = useState<MetricsLoad>({ kind: 'none' });
+
+  useEffect(() => {
+    let current = true;
+    api
+      .getMetrics()
+      .then((view) => current && setMetrics(view ? { kind: 'shown', view } : { kind: 'none' }))
+      .catch((error: unknown) => current && setMetrics({ kind: 'failed', message: userMessageOf(error) }));
+    return () => {
+      current = false;
+    };
+  }, [api]);
 
   useEffect(() => {
     let current = true;
@@ -63,6 +82,8 @@ export const UsageScreen = ({ api, onClose }: { api: ApiClient; onClose: () => v
         </p>
       )}
       {load.kind === 'shown' && <UsageView view={load.view} chartTitleId={chartTitleId} />}
+      {metrics.kind === 'shown' && <MetricsView view={metrics.view} />}
+      {metrics.kind === 'failed' && <p className="error">Activity unavailable: {metrics.message}</p>}
     </main>
   );
 };
@@ -140,6 +161,41 @@ const UsageView = ({ view, chartTitleId }: { view: TenantUsageView; chartTitleId
           </tbody>
         </table>
       )}
+    </>
+  );
+};
+
+/** The counts and timings the activity section shows, in order, with their labels. */
+const ACTIVITY: readonly (readonly [string, string])[] = [
+  ['PromptAccepted', 'Prompts accepted'],
+  ['PromptThrottled', 'Prompts throttled (429)'],
+  ['AnswerCompleted', 'Answers completed'],
+  ['AnswerFailed', 'Answers failed'],
+  ['InputTokens', 'Input tokens'],
+  ['OutputTokens', 'Output tokens'],
+];
+
+const MetricsView = ({ view }: { view: TenantMetricsView }) => {
+  const latency = view.timings.AnswerLatency;
+  return (
+    <>
+      <h2>Activity (local metrics)</h2>
+      <dl className="usage-totals" data-testid="usage-metrics">
+        {ACTIVITY.map(([name, label]) => (
+          <div key={name}>
+            <dt>{label}</dt>
+            <dd>{formatTokens(view.totals[name] ?? 0)}</dd>
+          </div>
+        ))}
+        <div>
+          <dt>Answer latency</dt>
+          <dd>
+            {latency
+              ? `p50 ${latency.p50.toLocaleString('en-US')} ms · p95 ${latency.p95.toLocaleString('en-US')} ms (${latency.count} answers)`
+              : 'no answers yet'}
+          </dd>
+        </div>
+      </dl>
     </>
   );
 };

@@ -3,6 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { eventTenantContext } from '@tenant-assistant/contracts/eventbridge';
 import { once } from '@tenant-assistant/lambda-kit/config';
+import { traceInvocation } from '@tenant-assistant/lambda-kit/tracing';
 import { createLogger } from '@tenant-assistant/tenant-context/logger';
 import type { Context } from 'aws-lambda';
 import { clients } from '../../clients';
@@ -10,6 +11,7 @@ import { readConfig } from '../../config';
 import type { IdempotentOutcome, PromptEvent } from '../../domain/idempotent-answer';
 import { answerLogKey } from '../../middlewares/answer-log-key';
 import { promptErrorHandler, type RefusedOutcome } from '../../middlewares/prompt-error-handler';
+import { tracer } from '../../observability';
 import { createDeps, type Deps } from './deps';
 
 export const logger = createLogger({ serviceName: 'agent-invoker' });
@@ -35,6 +37,7 @@ export const makeHandler =
 /** The middy chain around {@link makeHandler}; tests build it with their own dependencies. */
 export const createHandler = (getDeps: () => Deps) =>
   middy(makeHandler(getDeps))
+    .use(traceInvocation(tracer))
     .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
     .use(eventTenantContext({ accept: ['PromptSubmitted'], logger }))
     .use(answerLogKey({ logger }))

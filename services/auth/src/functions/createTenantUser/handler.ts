@@ -3,7 +3,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
+import { outcomeMetrics } from '@tenant-assistant/lambda-kit/metrics';
 import { logFailures } from '@tenant-assistant/lambda-kit/middlewares';
+import { traceInvocation } from '@tenant-assistant/lambda-kit/tracing';
+import { isTenantId } from '@tenant-assistant/tenant-context';
 import { cognito, documents } from '../../adapters/clients';
 import { cognitoTenantDirectory } from '../../adapters/cognito';
 import { dynamoTenantRegistry } from '../../adapters/tenants-table';
@@ -17,6 +20,7 @@ import {
 import { generateTemporaryPassword } from '../../domain/password';
 import { createTenantUser } from '../../domain/users';
 import { logger } from '../../logger';
+import { metrics, tracer } from '../../observability';
 
 export interface Deps {
   cognito: CognitoIdentityProviderClient;
@@ -56,5 +60,13 @@ export const handler = middy(
     logger,
   }),
 )
+  .use(traceInvocation(tracer))
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logFailures({ logger, operation: 'createTenantUser' }));
+  .use(logFailures({ logger, operation: 'createTenantUser' }))
+  .use(
+    outcomeMetrics<{ tenantId?: unknown }>({
+      metrics,
+      name: 'TenantUserCreation',
+      dimensions: (event) => ({ tenant: isTenantId(event?.tenantId) ? event.tenantId : undefined }),
+    }),
+  );

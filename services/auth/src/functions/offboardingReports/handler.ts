@@ -3,12 +3,16 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { type ContractEventWithTenant, eventTenantContext } from '@tenant-assistant/contracts/eventbridge';
 import { OFFBOARDING_REPORTS, type OffboardingReport } from '@tenant-assistant/contracts/events';
+import { outcomeMetrics } from '@tenant-assistant/lambda-kit/metrics';
 import { logFailures } from '@tenant-assistant/lambda-kit/middlewares';
+import { traceInvocation } from '@tenant-assistant/lambda-kit/tracing';
+import { isTenantId } from '@tenant-assistant/tenant-context';
 import { documents } from '../../adapters/clients';
 import { dynamoTenantRegistry, type TenantRegistry } from '../../adapters/tenants-table';
 import { once, tenantsTableNameFromEnv } from '../../config';
 import { recordOffboardingStep } from '../../domain/offboarding';
 import { logger } from '../../logger';
+import { metrics, tracer } from '../../observability';
 
 export interface Deps {
   registry: () => TenantRegistry;
@@ -36,8 +40,20 @@ const registry = once(() => dynamoTenantRegistry(documents, tenantsTableNameFrom
 
 export const createHandler = (deps: Deps) =>
   middy(makeHandler(deps))
+    .use(traceInvocation(tracer))
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
     .use(eventTenantContext({ accept: REPORTS, logger: deps.logger }))
-    .use(logFailures({ logger: deps.logger, operation: 'Offboarding report' }));
+    .use(logFailures({ logger: deps.logger, operation: 'Offboarding report' }))
+    .use(
+      outcomeMetrics<ContractEventWithTenant<OffboardingReport>>({
+        metrics,
+        name: 'OffboardingReport',
+        // Each service's offboarding step as it reports it, by tenant.
+        dimensions: (event) => ({
+          tenant: isTenantId(event.detail?.tenantId) ? event.detail.tenantId : undefined,
+          report: REPORTS.includes(event['detail-type']) ? event['detail-type'] : undefined,
+        }),
+      }),
+    );
 
 export const handler = createHandler({ registry, logger });

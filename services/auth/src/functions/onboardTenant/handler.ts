@@ -4,13 +4,17 @@ import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-iden
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
+import { outcomeMetrics } from '@tenant-assistant/lambda-kit/metrics';
 import { logFailures } from '@tenant-assistant/lambda-kit/middlewares';
+import { traceInvocation } from '@tenant-assistant/lambda-kit/tracing';
+import { isTenantId } from '@tenant-assistant/tenant-context';
 import { cognito, documents, eventBridge } from '../../adapters/clients';
 import { cognitoTenantDirectory } from '../../adapters/cognito';
 import { dynamoTenantRegistry } from '../../adapters/tenants-table';
 import { eventBusNameFromEnv, once, tenantsTableNameFromEnv, userPoolIdFromEnv } from '../../config';
 import { onboardTenant } from '../../domain/tenants';
 import { logger } from '../../logger';
+import { metrics, tracer } from '../../observability';
 
 export interface Deps {
   cognito: CognitoIdentityProviderClient;
@@ -42,5 +46,13 @@ const config = once(() => ({
 }));
 
 export const handler = middy(makeHandler({ cognito, eventBridge, documents, config, logger }))
+  .use(traceInvocation(tracer))
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logFailures({ logger, operation: 'onboardTenant' }));
+  .use(logFailures({ logger, operation: 'onboardTenant' }))
+  .use(
+    outcomeMetrics<{ tenantId?: unknown }>({
+      metrics,
+      name: 'TenantOnboarding',
+      dimensions: (event) => ({ tenant: isTenantId(event?.tenantId) ? event.tenantId : undefined }),
+    }),
+  );

@@ -268,9 +268,10 @@ describe('preTokenGeneration', () => {
     expect(
       result.response?.claimsAndScopeOverrideDetails?.idTokenGeneration?.claimsToAddOrOverride?.tenantId,
     ).toBe('acme');
-    expect(JSON.parse(output.trim().split('\n').at(-1) ?? '{}')).toMatchObject({
-      message: 'Tenant claims added',
-      tenant_id: 'acme',
-    });
+    const lines = output
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.find((line) => line.message === 'Tenant claims added')).toMatchObject({ tenant_id: 'acme' });
   });
 });

@@ -6,7 +6,9 @@ import {
   parsedEventOf,
 } from '@tenant-assistant/contracts/eventbridge';
 import { lambdaHandler, middlewareChain } from '@tenant-assistant/lambda-kit/http';
+import { outcomeMetrics } from '@tenant-assistant/lambda-kit/metrics';
 import { type RefusedEvent, refuseEvents } from '@tenant-assistant/lambda-kit/middlewares';
+import { traceInvocation } from '@tenant-assistant/lambda-kit/tracing';
 import type { EventBridgeEvent } from 'aws-lambda';
 import {
   type AnswerEventDeps,
@@ -14,6 +16,7 @@ import {
   applyAnswerEvent,
 } from '../../answers/apply-answer-event';
 import { defaults } from '../../defaults';
+import { metrics, tracer } from '../../observability';
 
 /** The detail-types this function consumes (from the agent-invoker only; anything else is refused). */
 export const ACCEPTED_DETAIL_TYPES = ['AnswerChunk', 'AnswerCompleted', 'AnswerFailed'] as const;
@@ -41,9 +44,19 @@ export type OnAnswerEventHandler = MiddyfiedHandler<
 export const createHandler = (deps: Deps): OnAnswerEventHandler =>
   lambdaHandler<EventBridgeEvent<string, unknown>, AnswerBusEvent, AnswerEventOutcome | RefusedEvent>(
     middlewareChain(
+      traceInvocation(tracer),
       injectLambdaContext(deps.logger),
       refuseEvents({ logger: deps.logger }),
       eventTenantContext({ accept: ACCEPTED_DETAIL_TYPES, logger: deps.logger }),
+      // Answer events applied (refused ones as `AnswerEventRefused`) per tenant and detail-type.
+      outcomeMetrics<Partial<AnswerBusEvent>>({
+        metrics,
+        name: 'AnswerEvent',
+        dimensions: (event) => ({
+          tenant: event.tenant?.tenantId,
+          event: event.tenant ? event['detail-type'] : undefined,
+        }),
+      }),
     ),
     makeHandler(deps),
   );

@@ -163,6 +163,11 @@ describe('submitPrompt handler metrics', () => {
         dimensions: ['service', 'tenant', 'tier'],
         metrics: [{ Name: 'PromptAccepted', Unit: 'Count' }],
       },
+      {
+        values: { tenant: 'tenant-a', route: 'POST /prompts', ApiRequest: 1 },
+        dimensions: ['service', 'tenant', 'route'],
+      },
+      { values: { ApiRequest: 1 }, dimensions: ['service'] },
     ]);
   });
 
@@ -184,6 +189,8 @@ describe('submitPrompt handler metrics', () => {
         values: { tenant: 'tenant-b', tier: 'basic', limit: 'USER_RATE_LIMITED', PromptThrottled: 1 },
         absent: ['PromptAccepted'],
       },
+      { values: { tenant: 'tenant-b', ApiRequestRefused: 1 }, absent: ['ApiRequest'] },
+      { values: { ApiRequestRefused: 1 }, dimensions: ['service'] },
     ]);
   });
 });

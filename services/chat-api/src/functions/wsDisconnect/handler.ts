@@ -1,8 +1,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { lambdaHandler, middlewareChain } from '@tenant-assistant/lambda-kit/http';
+import { outcomeMetrics } from '@tenant-assistant/lambda-kit/metrics';
+import { traceInvocation } from '@tenant-assistant/lambda-kit/tracing';
 import type { APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { disconnect } from '../../connections/connections';
 import { defaults } from '../../defaults';
+import { metrics, tracer } from '../../observability';
 import type { ConnectionsRepository, Logger } from '../../ports';
 
 export interface Deps {
@@ -18,7 +21,12 @@ export const makeHandler = (deps: Deps) => async (event: APIGatewayProxyWebsocke
 
 export const createHandler = (deps: Deps) =>
   lambdaHandler(
-    middlewareChain<APIGatewayProxyWebsocketEventV2>(injectLambdaContext(deps.logger)),
+    middlewareChain<APIGatewayProxyWebsocketEventV2>(
+      traceInvocation(tracer),
+      injectLambdaContext(deps.logger),
+      // No token on $disconnect: service-wide only.
+      outcomeMetrics({ metrics, name: 'WebSocketDisconnect', dimensions: () => ({}) }),
+    ),
     makeHandler(deps),
   );
 

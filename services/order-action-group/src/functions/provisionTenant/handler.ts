@@ -4,7 +4,9 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import { type ContractEventWithTenant, eventTenantContext } from '@tenant-assistant/contracts/eventbridge';
+import { outcomeMetrics } from '@tenant-assistant/lambda-kit/metrics';
 import { logFailures } from '@tenant-assistant/lambda-kit/middlewares';
+import { tracedClient, traceInvocation } from '@tenant-assistant/lambda-kit/tracing';
 import { once, readProvisioningConfig } from '../../config';
 import { type OffboardingDeps, offboardTenantData } from '../../domain/offboarding';
 import {
@@ -14,10 +16,11 @@ import {
   provisionTenant,
 } from '../../domain/provisioning';
 import { logger } from '../../logger';
+import { metrics, tracer } from '../../observability';
 
-const dynamodb = new DynamoDBClient({});
+const dynamodb = tracedClient(tracer, new DynamoDBClient({}));
 const documents = DynamoDBDocumentClient.from(dynamodb);
-const eventBridge = new EventBridgeClient({});
+const eventBridge = tracedClient(tracer, new EventBridgeClient({}));
 const config = once(readProvisioningConfig);
 
 export const defaultDeps = (): ProvisioningDeps & OffboardingDeps => ({
@@ -67,6 +70,18 @@ export const makeHandler =
   };
 
 export const handler = middy(makeHandler(defaultDeps))
+  .use(traceInvocation(tracer))
   .use(injectLambdaContext(logger))
   .use(eventTenantContext({ accept: ACCEPTED, logger }))
-  .use(logFailures({ logger, operation: 'Tenant provisioning' }));
+  .use(logFailures({ logger, operation: 'Tenant provisioning' }))
+  .use(
+    // Each tenant lifecycle step this service takes (provisioning, updates, offboarding) by tenant.
+    outcomeMetrics<ContractEventWithTenant<TenantEvent>>({
+      metrics,
+      name: 'TenantLifecycleStep',
+      dimensions: (event) => ({
+        tenant: event.detail?.tenantId,
+        event: ACCEPTED.find((type) => type === event['detail-type']),
+      }),
+    }),
+  );
