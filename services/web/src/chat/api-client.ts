@@ -1,4 +1,8 @@
-import { type TenantMetricsView, type TenantUsageView, usageMonthSchema } from '@tenant-assistant/contracts/http';
+import {
+  type TenantMetricsView,
+  type TenantUsageView,
+  usageMonthSchema,
+} from '@tenant-assistant/contracts/http';
 import { MAX_PROMPT_LENGTH } from '@tenant-assistant/tenant-context';
 import * as z from 'zod';
 import { AnswerNotFoundError, ApiError, ConversationNotFoundError, type WebError } from '../errors';
@@ -205,7 +209,9 @@ export const errorFromResponse = async (response: Response): Promise<WebError> =
 export const createApiClient = (deps: ApiClientDeps): ApiClient => {
   const { apiUrl, metricsUrl, ...rest } = deps;
   const { request, parse } = createHttpClient({ ...rest, baseUrl: apiUrl }, errorFromResponse);
-  const metrics = metricsUrl ? createHttpClient({ ...rest, baseUrl: metricsUrl }, errorFromResponse) : undefined;
+  const metrics = metricsUrl
+    ? createHttpClient({ ...rest, baseUrl: metricsUrl }, errorFromResponse)
+    : undefined;
 
   return {
     async submitPrompt(prompt, conversationId) {
