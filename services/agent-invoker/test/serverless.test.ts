@@ -1,57 +1,13 @@
-import { join } from 'node:path';
-import {
-  type CfnResource,
-  type CfnTemplate,
-  describeDeadLetterAlarm,
-  packageService,
-  resourcesOfType,
-  TEST_ALARM_TOPIC_ARN,
-} from '@tenant-assistant/testing';
+import type { CfnTemplate } from '@tenant-assistant/testing';
+import { actionsOf, importOf, only, packaged, props, statements } from './support/packaged';
 
 jest.setTimeout(180_000);
 
-const serviceDir = join(__dirname, '..');
-const roleOverride = 'arn:aws:iam::123456789012:role/custom-data-access';
-
 let dev: CfnTemplate;
-let prod: CfnTemplate;
-let local: CfnTemplate;
 
-// One after the other: packaging runs share the service's .esbuild work folder.
 beforeAll(async () => {
-  dev = await packageService(serviceDir, { stage: 'dev' });
-  prod = await packageService(serviceDir, {
-    stage: 'prod',
-    params: {
-      tenantDataAccessRoleArn: roleOverride,
-      streamFinalResponse: 'false',
-      alarmTopicArn: TEST_ALARM_TOPIC_ARN,
-    },
-  });
-  local = await packageService(serviceDir, { stage: 'local', params: { reservedConcurrency: '3' } });
+  ({ dev } = await packaged('dev'));
 });
-
-const only = (template: CfnTemplate, type: string): CfnResource => {
-  const resources = resourcesOfType(template, type);
-  expect(resources).toHaveLength(1);
-  return (resources[0] as [string, CfnResource])[1];
-};
-// biome-ignore lint/suspicious/noExplicitAny: template properties are compared by value
-const props = (resource: CfnResource) => resource.Properties as Record<string, any>;
-const importOf = (name: string) => ({ 'Fn::ImportValue': name });
-
-type Statement = {
-  Sid?: string;
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: unknown;
-};
-const statements = (template: CfnTemplate): Statement[] =>
-  props(only(template, 'AWS::IAM::Role')).Policies.flatMap(
-    (policy: { PolicyDocument: { Statement: Statement[] } }) => policy.PolicyDocument.Statement,
-  );
-const actionsOf = (statement: Statement) => [statement.Action].flat();
 
 describe('serverless package (dev)', () => {
   test('subscribes invokeAgent to PromptSubmitted from chat-api on chat-api’s bus', () => {
@@ -272,63 +228,6 @@ describe('serverless package (dev)', () => {
     expect(outputs.length).toBeGreaterThanOrEqual(4);
   });
 });
-
-describe('serverless package (other stages and parameters)', () => {
-  test('reserves more concurrency in prod', () => {
-    // Act / Assess
-    expect(props(only(prod, 'AWS::Lambda::Function')).ReservedConcurrentExecutions).toBe(50);
-  });
-
-  test('imports the prod stage’s outputs in prod', () => {
-    // Act
-    const env = props(only(prod, 'AWS::Lambda::Function')).Environment.Variables;
-    // Assess
-    expect(env.AGENT_ID).toEqual(importOf('tenant-assistant-order-action-group-prod-AgentId'));
-    expect(env.EVENT_BUS_NAME).toEqual(importOf('tenant-assistant-chat-api-prod-EventBusName'));
-  });
-
-  test('uses the local stack’s literal values in the local stage', () => {
-    // Act
-    const env = props(only(local, 'AWS::Lambda::Function')).Environment.Variables;
-    // Assess
-    expect(env).toMatchObject({
-      AGENT_ID: 'LOCALAGENT',
-      AGENT_ALIAS_ID: 'LOCALALIAS',
-      AGENT_ALIAS_IDS: 'standard=LOCALALIAS,premium=LOCALPREM1',
-      USAGE_TABLE_NAME: 'tenant-assistant-chat-api-local-usage',
-      EVENT_BUS_NAME: 'tenant-assistant-local',
-      IDEMPOTENCY_TABLE_NAME: 'tenant-assistant-agent-invoker-local-idempotency',
-      TENANT_DATA_ACCESS_ROLE_ARN:
-        'arn:aws:iam::000000000000:role/tenant-assistant-order-action-group-local-data-access',
-      TENANT_CONFIG_TABLE_ARN:
-        'arn:aws:dynamodb:us-east-1:000000000000:table/tenant-assistant-order-action-group-local-tenant-config',
-      ORDERS_TABLE_ARN_PREFIX:
-        'arn:aws:dynamodb:us-east-1:000000000000:table/tenant-assistant-order-action-group-local-orders-',
-    });
-    expect(props(only(local, 'AWS::Events::Rule')).EventBusName).toBe('tenant-assistant-local');
-  });
-
-  test('lets --param override a cross-service value and the streaming flag', () => {
-    // Act
-    const fn = props(only(prod, 'AWS::Lambda::Function'));
-    const assume = statements(prod).find((s) => s.Sid === 'AssumeTenantDataAccessRole');
-    // Assess
-    expect(fn.Environment.Variables.TENANT_DATA_ACCESS_ROLE_ARN).toBe(roleOverride);
-    expect(fn.Environment.Variables.STREAM_FINAL_RESPONSE).toBe('false');
-    expect(assume?.Resource).toBe(roleOverride);
-  });
-
-  test('lets --param override the reserved concurrency', () => {
-    // Act / Assess
-    expect(props(only(local, 'AWS::Lambda::Function')).ReservedConcurrentExecutions).toBe(3);
-  });
-});
-
-describeDeadLetterAlarm(
-  () => ({ without: dev, with: prod }),
-  'InvokeAgentDeadLetterAlarm',
-  'InvokeAgentDeadLetterQueue',
-);
 
 describe('answer failure-rate alarm and the dashboard', () => {
   it('alarms when more than 20 % of at least 10 answers in 5 minutes failed, from the service-wide lines', () => {
