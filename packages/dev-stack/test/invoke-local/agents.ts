@@ -9,7 +9,7 @@ export const agentTests = (system: TestSystem, invocations: Invocations) => {
     const answered = invocations.result(
       'agent-invoker',
       'invokeAgent',
-      'events/prompt-invocations.submitted.json',
+      'events/prompt-submitted.json',
       'tenant2-user',
     );
     const notOwned = invocations.result(
