@@ -2,6 +2,9 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createScopedCredentialsProvider, type ScopedCredentials } from '../src/credentials';
 import { type TenantContext, tenantContext } from '../src/identity';
+import { userA, userB } from './ids';
+
+export { userA, userB };
 
 /** An IAM policy variable such as `${aws:PrincipalTag/tenantId}` (built so it is not a template). */
 export const policyVariable = (name: string): string => `$\{${name}}`;
@@ -13,8 +16,6 @@ export const tables = {
     'arn:aws:dynamodb:us-east-1:123456789012:table/tenant-assistant-order-action-group-dev-orders-',
 };
 export const roleArn = 'arn:aws:iam::123456789012:role/TenantDataAccessRole';
-export const userA = '6f1c2e4a-0b7d-4c1e-9a53-2d8e7f6a5b4c';
-export const userB = '0d9e8f7a-6b5c-4d3e-8f21-0a9b8c7d6e5f';
 export const tenantA = tenantContext({ tenantId: 'tenant-a', userId: userA });
 export const tenantAUserB = tenantContext({ tenantId: 'tenant-a', userId: userB });
 export const tenantBUserA = tenantContext({ tenantId: 'tenant-b', userId: userA });
