@@ -24,6 +24,9 @@ const STAGES = {
   local: { stage: 'local', params: { reservedConcurrency: '3' } },
 } as const;
 
+/** The service packaged for the dev stage, for prod (with overridden parameters) and for local. */
+export type Templates = Record<keyof typeof STAGES, CfnTemplate>;
+
 /**
  * The service packaged for each of `stages`, one after the other: packaging runs share the
  * service's .esbuild work folder.
