@@ -1,19 +1,11 @@
-import type { CfnTemplate } from '@tenant-assistant/testing';
-import type { Templates } from '../support/packaged';
-import { actionsOf, importOf, only, packaged, props, statements } from '../support/packaged';
+import { actionsOf, importOf, only, props, statements, type Templates } from '../support/packaged';
 
 /** The dev stage: the subscription, its dead-letter queue, configuration, least privilege, outputs, the failure-rate alarm and the dashboard. */
 export const devStageTests = (templates: Templates) => {
-  let dev: CfnTemplate;
-
-  beforeAll(() => {
-    ({ dev } = templates);
-  });
-
   describe('serverless package (dev)', () => {
     test('subscribes invokeAgent to PromptSubmitted from chat-api on chat-api’s bus', () => {
       // Act
-      const rule = props(only(dev, 'AWS::Events::Rule'));
+      const rule = props(only(templates.dev, 'AWS::Events::Rule'));
       // Assess
       expect(rule.EventBusName).toEqual(importOf('tenant-assistant-chat-api-dev-EventBusName'));
       expect(rule.EventPattern).toEqual({
@@ -27,20 +19,20 @@ export const devStageTests = (templates: Templates) => {
 
     test('gives the rule target a retry policy and an SQS dead-letter queue', () => {
       // Act
-      const [target] = props(only(dev, 'AWS::Events::Rule')).Targets;
+      const [target] = props(only(templates.dev, 'AWS::Events::Rule')).Targets;
       // Assess
       expect(target.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 8 });
       expect(target.DeadLetterConfig).toEqual({
         Arn: { 'Fn::GetAtt': ['InvokeAgentDeadLetterQueue', 'Arn'] },
       });
-      expect(props(only(dev, 'AWS::SQS::Queue')).QueueName).toBe(
+      expect(props(only(templates.dev, 'AWS::SQS::Queue')).QueueName).toBe(
         'tenant-assistant-agent-invoker-dev-invoke-agent-dlq',
       );
     });
 
     test('lets only EventBridge, from this rule only, send to the dead-letter queue', () => {
       // Act
-      const policy = props(only(dev, 'AWS::SQS::QueuePolicy'));
+      const policy = props(only(templates.dev, 'AWS::SQS::QueuePolicy'));
       // Assess
       expect(policy.Queues).toEqual([{ Ref: 'InvokeAgentDeadLetterQueue' }]);
       expect(policy.PolicyDocument.Statement).toEqual([
@@ -67,7 +59,7 @@ export const devStageTests = (templates: Templates) => {
 
     test('lets EventBridge invoke the function from the rule’s ARN on the bus', () => {
       // Act
-      const permission = props(only(dev, 'AWS::Lambda::Permission'));
+      const permission = props(only(templates.dev, 'AWS::Lambda::Permission'));
       // Assess
       expect(permission.Principal).toBe('events.amazonaws.com');
       expect(JSON.stringify(permission.SourceArn)).toContain(
@@ -81,7 +73,7 @@ export const devStageTests = (templates: Templates) => {
 
     test('sends events that fail after Lambda’s own retries to the dead-letter queue', () => {
       // Act
-      const config = props(only(dev, 'AWS::Lambda::EventInvokeConfig'));
+      const config = props(only(templates.dev, 'AWS::Lambda::EventInvokeConfig'));
       // Assess
       expect(config.MaximumRetryAttempts).toBe(2);
       expect(config.DestinationConfig).toEqual({
@@ -91,7 +83,7 @@ export const devStageTests = (templates: Templates) => {
 
     test('configures the function from stage parameters, with reserved concurrency', () => {
       // Act
-      const fn = props(only(dev, 'AWS::Lambda::Function'));
+      const fn = props(only(templates.dev, 'AWS::Lambda::Function'));
       // Assess
       expect(fn.Runtime).toBe('nodejs22.x');
       expect(fn.Timeout).toBe(180);
@@ -114,7 +106,7 @@ export const devStageTests = (templates: Templates) => {
 
     test('owns an idempotency table keyed by id with expiring records', () => {
       // Act
-      const table = props(only(dev, 'AWS::DynamoDB::Table'));
+      const table = props(only(templates.dev, 'AWS::DynamoDB::Table'));
       // Assess
       expect(table.TableName).toBe('tenant-assistant-agent-invoker-dev-idempotency');
       expect(table.KeySchema).toEqual([{ AttributeName: 'id', KeyType: 'HASH' }]);
@@ -123,14 +115,16 @@ export const devStageTests = (templates: Templates) => {
 
     test('keeps the role name that TenantDataAccessRole trusts', () => {
       // Act
-      const role = props(only(dev, 'AWS::IAM::Role'));
+      const role = props(only(templates.dev, 'AWS::IAM::Role'));
       // Assess
       expect(role.RoleName).toBe('tenant-assistant-agent-invoker-dev-us-east-1');
     });
 
     test('grants least privilege: the data-access role, one user look-up in the pool, the agent alias, the bus and its own table only', () => {
       // Act
-      const granted = statements(dev).filter((s) => !actionsOf(s).every((a) => a.startsWith('logs:')));
+      const granted = statements(templates.dev).filter(
+        (s) => !actionsOf(s).every((a) => a.startsWith('logs:')),
+      );
       // Assess
       expect(granted).toEqual([
         {
@@ -195,7 +189,7 @@ export const devStageTests = (templates: Templates) => {
 
     test('grants no wildcard action or resource (beyond the function’s own log groups) and no access to tenant data', () => {
       // Act
-      const all = statements(dev);
+      const all = statements(templates.dev);
       const logs = all.filter((s) => actionsOf(s).every((a) => a.startsWith('logs:')));
       // Assess
       for (const statement of all) {
@@ -216,7 +210,7 @@ export const devStageTests = (templates: Templates) => {
 
     test('exports its outputs as <service>-<stage>-<OutputKey>', () => {
       // Act
-      const outputs = Object.entries(dev.Outputs ?? {}).filter(
+      const outputs = Object.entries(templates.dev.Outputs ?? {}).filter(
         ([key]) => !key.startsWith('ServerlessDeployment'),
       );
       // Assess
@@ -226,7 +220,7 @@ export const devStageTests = (templates: Templates) => {
         'DeadLetterQueueArn',
         'InvokeAgentRoleArn',
       ]) {
-        expect(dev.Outputs?.[key]?.Export?.Name).toBe(`tenant-assistant-agent-invoker-dev-${key}`);
+        expect(templates.dev.Outputs?.[key]?.Export?.Name).toBe(`tenant-assistant-agent-invoker-dev-${key}`);
       }
       expect(outputs.length).toBeGreaterThanOrEqual(4);
     });
@@ -236,7 +230,9 @@ export const devStageTests = (templates: Templates) => {
     it('alarms when more than 20 % of at least 10 answers in 5 minutes failed, from the service-wide lines', () => {
       // Act
       const alarm = (
-        (dev.Resources ?? {}).AnswerFailureRateAlarm as unknown as { Properties: Record<string, unknown> }
+        (templates.dev.Resources ?? {}).AnswerFailureRateAlarm as unknown as {
+          Properties: Record<string, unknown>;
+        }
       ).Properties;
       const metrics = alarm.Metrics as {
         Id: string;
@@ -268,7 +264,7 @@ export const devStageTests = (templates: Templates) => {
     it("draws the stage's dashboard from the metrics the functions write and every dead-letter queue", () => {
       // Act
       const body = (
-        (dev.Resources ?? {}).OperationsDashboard as unknown as {
+        (templates.dev.Resources ?? {}).OperationsDashboard as unknown as {
           Properties: {
             DashboardName: string;
             DashboardBody: { 'Fn::Sub': [string, Record<string, unknown>] };

@@ -1,27 +1,17 @@
-import type { CfnTemplate } from '@tenant-assistant/testing';
 import { describeDeadLetterAlarm } from '@tenant-assistant/testing';
-import type { Templates } from '../support/packaged';
-import { importOf, only, packaged, props, roleOverride, statements } from '../support/packaged';
+import { importOf, only, props, roleOverride, statements, type Templates } from '../support/packaged';
 
 /** The other stages and parameters, and the dead-letter alarm that only a stage with an alarm topic has. */
 export const stageTests = (templates: Templates) => {
-  let dev: CfnTemplate;
-  let prod: CfnTemplate;
-  let local: CfnTemplate;
-
-  beforeAll(() => {
-    ({ dev, prod, local } = templates);
-  });
-
   describe('serverless package (other stages and parameters)', () => {
     test('reserves more concurrency in prod', () => {
       // Act / Assess
-      expect(props(only(prod, 'AWS::Lambda::Function')).ReservedConcurrentExecutions).toBe(50);
+      expect(props(only(templates.prod, 'AWS::Lambda::Function')).ReservedConcurrentExecutions).toBe(50);
     });
 
     test('imports the prod stage’s outputs in prod', () => {
       // Act
-      const env = props(only(prod, 'AWS::Lambda::Function')).Environment.Variables;
+      const env = props(only(templates.prod, 'AWS::Lambda::Function')).Environment.Variables;
       // Assess
       expect(env.AGENT_ID).toEqual(importOf('tenant-assistant-order-action-group-prod-AgentId'));
       expect(env.EVENT_BUS_NAME).toEqual(importOf('tenant-assistant-chat-api-prod-EventBusName'));
@@ -29,7 +19,7 @@ export const stageTests = (templates: Templates) => {
 
     test('uses the local stack’s literal values in the local stage', () => {
       // Act
-      const env = props(only(local, 'AWS::Lambda::Function')).Environment.Variables;
+      const env = props(only(templates.local, 'AWS::Lambda::Function')).Environment.Variables;
       // Assess
       expect(env).toMatchObject({
         AGENT_ID: 'LOCALAGENT',
@@ -45,13 +35,13 @@ export const stageTests = (templates: Templates) => {
         ORDERS_TABLE_ARN_PREFIX:
           'arn:aws:dynamodb:us-east-1:000000000000:table/tenant-assistant-order-action-group-local-orders-',
       });
-      expect(props(only(local, 'AWS::Events::Rule')).EventBusName).toBe('tenant-assistant-local');
+      expect(props(only(templates.local, 'AWS::Events::Rule')).EventBusName).toBe('tenant-assistant-local');
     });
 
     test('lets --param override a cross-service value and the streaming flag', () => {
       // Act
-      const fn = props(only(prod, 'AWS::Lambda::Function'));
-      const assume = statements(prod).find((s) => s.Sid === 'AssumeTenantDataAccessRole');
+      const fn = props(only(templates.prod, 'AWS::Lambda::Function'));
+      const assume = statements(templates.prod).find((s) => s.Sid === 'AssumeTenantDataAccessRole');
       // Assess
       expect(fn.Environment.Variables.TENANT_DATA_ACCESS_ROLE_ARN).toBe(roleOverride);
       expect(fn.Environment.Variables.STREAM_FINAL_RESPONSE).toBe('false');
@@ -60,12 +50,12 @@ export const stageTests = (templates: Templates) => {
 
     test('lets --param override the reserved concurrency', () => {
       // Act / Assess
-      expect(props(only(local, 'AWS::Lambda::Function')).ReservedConcurrentExecutions).toBe(3);
+      expect(props(only(templates.local, 'AWS::Lambda::Function')).ReservedConcurrentExecutions).toBe(3);
     });
   });
 
   describeDeadLetterAlarm(
-    () => ({ without: dev, with: prod }),
+    () => ({ without: templates.dev, with: templates.prod }),
     'InvokeAgentDeadLetterAlarm',
     'InvokeAgentDeadLetterQueue',
   );

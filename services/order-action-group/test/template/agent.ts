@@ -4,13 +4,6 @@ import { policyStatements, properties, type Role, service, type Templates } from
 
 /** The Bedrock agent, its action-group function and the stack's outputs. */
 export const agentTests = (templates: Templates) => {
-  let dev: CfnTemplate;
-  let prod: CfnTemplate;
-
-  beforeAll(() => {
-    ({ dev, prod } = templates);
-  });
-
   describe('Bedrock agent', () => {
     type Agent = {
       FoundationModel: string;
@@ -27,17 +20,17 @@ export const agentTests = (templates: Templates) => {
 
     it('uses the foundation model of the stage parameter', () => {
       // Assess
-      expect(properties<Agent>(dev, 'OrderAgent').FoundationModel).toBe(
+      expect(properties<Agent>(templates.dev, 'OrderAgent').FoundationModel).toBe(
         'anthropic.claude-3-haiku-20240307-v1:0',
       );
-      expect(properties<Agent>(prod, 'OrderAgent').FoundationModel).toBe(
+      expect(properties<Agent>(templates.prod, 'OrderAgent').FoundationModel).toBe(
         'anthropic.claude-3-5-haiku-20241022-v1:0',
       );
     });
 
     it('is instructed that identity comes from the system and that names in the text are ignored', () => {
       // Act
-      const instruction = properties<Agent>(dev, 'OrderAgent').Instruction;
+      const instruction = properties<Agent>(templates.dev, 'OrderAgent').Instruction;
       // Assess
       expect(instruction).toMatch(/identity .* is supplied by the system/);
       expect(instruction).toMatch(
@@ -49,7 +42,7 @@ export const agentTests = (templates: Templates) => {
 
     it('has one action group with the three functions, backed by the actionGroup Lambda', () => {
       // Act
-      const [group, ...others] = properties<Agent>(dev, 'OrderAgent').ActionGroups;
+      const [group, ...others] = properties<Agent>(templates.dev, 'OrderAgent').ActionGroups;
       // Assess
       expect(others).toHaveLength(0);
       expect(group?.ActionGroupName).toBe('order-actions');
@@ -65,9 +58,9 @@ export const agentTests = (templates: Templates) => {
 
     it('has a service role trusted by Bedrock agents of this account that may invoke only the chosen model', () => {
       // Act
-      const role = properties<Role>(dev, 'BedrockAgentRole');
+      const role = properties<Role>(templates.dev, 'BedrockAgentRole');
       // Assess
-      expect(properties<Agent>(dev, 'OrderAgent').AgentResourceRoleArn).toEqual({
+      expect(properties<Agent>(templates.dev, 'OrderAgent').AgentResourceRoleArn).toEqual({
         'Fn::GetAtt': ['BedrockAgentRole', 'Arn'],
       });
       expect(role.AssumeRolePolicyDocument.Statement).toEqual([
@@ -85,7 +78,7 @@ export const agentTests = (templates: Templates) => {
           },
         },
       ]);
-      expect(policyStatements(dev, 'BedrockAgentRole')).toEqual([
+      expect(policyStatements(templates.dev, 'BedrockAgentRole')).toEqual([
         {
           Sid: 'InvokeChosenModel',
           Effect: 'Allow',
@@ -100,7 +93,7 @@ export const agentTests = (templates: Templates) => {
 
     it('has an alias of the agent', () => {
       // Assess
-      expect(properties(dev, 'OrderAgentAlias')).toMatchObject({
+      expect(properties(templates.dev, 'OrderAgentAlias')).toMatchObject({
         AgentId: { 'Fn::GetAtt': ['OrderAgent', 'AgentId'] },
         AgentAliasName: 'live',
       });
@@ -108,7 +101,7 @@ export const agentTests = (templates: Templates) => {
 
     it('lets only this agent invoke the action-group Lambda', () => {
       // Act
-      const permissions = resourcesOfType(dev, 'AWS::Lambda::Permission').filter(([, p]) =>
+      const permissions = resourcesOfType(templates.dev, 'AWS::Lambda::Permission').filter(([, p]) =>
         JSON.stringify(p.Properties?.FunctionName).includes('ActionGroupLambdaFunction'),
       );
       // Assess
@@ -132,12 +125,15 @@ export const agentTests = (templates: Templates) => {
       ['TenantConfigTableArn', { 'Fn::GetAtt': ['TenantConfigTable', 'Arn'] }],
     ])('exports %s under <service>-<stage>-<key>', (key, value) => {
       // Assess
-      expect(dev.Outputs?.[key]).toMatchObject({ Value: value, Export: { Name: `${service}-dev-${key}` } });
+      expect(templates.dev.Outputs?.[key]).toMatchObject({
+        Value: value,
+        Export: { Name: `${service}-dev-${key}` },
+      });
     });
 
     it('exports the orders table ARN prefix the agent-invoker builds session policies from', () => {
       // Assess
-      expect(dev.Outputs?.OrdersTableArnPrefix?.Value).toEqual({
+      expect(templates.dev.Outputs?.OrdersTableArnPrefix?.Value).toEqual({
         'Fn::Sub': `arn:\${AWS::Partition}:dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/${service}-dev-orders-`,
       });
     });
@@ -147,7 +143,7 @@ export const agentTests = (templates: Templates) => {
     it('reads table names and short DynamoDB deadlines from its environment', () => {
       // Act
       const env = properties<{ Environment: { Variables: Record<string, string> } }>(
-        dev,
+        templates.dev,
         'ActionGroupLambdaFunction',
       ).Environment.Variables;
       // Assess

@@ -9,18 +9,10 @@ import { policyStatements, properties, type Role, service, type Templates } from
 
 /** The tenant data: the TenantConfig table, the tenant data-access role and the functions' own roles. */
 export const dataTests = (templates: Templates) => {
-  let dev: CfnTemplate;
-  let prod: CfnTemplate;
-  let local: CfnTemplate;
-
-  beforeAll(() => {
-    ({ dev, prod, local } = templates);
-  });
-
   describe('TenantConfig table', () => {
     it('is keyed by tenantId with point-in-time recovery and encryption on', () => {
       // Assess
-      expect(properties(dev, 'TenantConfigTable')).toMatchObject({
+      expect(properties(templates.dev, 'TenantConfigTable')).toMatchObject({
         TableName: `${service}-dev-tenant-config`,
         BillingMode: 'PAY_PER_REQUEST',
         KeySchema: [{ AttributeName: 'tenantId', KeyType: 'HASH' }],
@@ -32,13 +24,15 @@ export const dataTests = (templates: Templates) => {
 
     it('is retained on removal in prod only', () => {
       // Assess
-      expect(resource(prod, 'TenantConfigTable').DeletionPolicy).toBe('Retain');
-      expect(resource(dev, 'TenantConfigTable').DeletionPolicy).toBe('Delete');
+      expect(resource(templates.prod, 'TenantConfigTable').DeletionPolicy).toBe('Retain');
+      expect(resource(templates.dev, 'TenantConfigTable').DeletionPolicy).toBe('Delete');
     });
 
     it('is the only table of the stack: orders tables are created per tenant at run time', () => {
       // Assess
-      expect(resourcesOfType(dev, 'AWS::DynamoDB::Table').map(([id]) => id)).toEqual(['TenantConfigTable']);
+      expect(resourcesOfType(templates.dev, 'AWS::DynamoDB::Table').map(([id]) => id)).toEqual([
+        'TenantConfigTable',
+      ]);
     });
   });
 
@@ -48,7 +42,7 @@ export const dataTests = (templates: Templates) => {
 
     it('is trusted only by the agent-invoker role, with both tenantId and userId session tags', () => {
       // Act
-      const statements = trust(dev).Statement;
+      const statements = trust(templates.dev).Statement;
       // Assess
       expect(statements).toHaveLength(1);
       expect(statements[0]).toEqual({
@@ -73,17 +67,17 @@ export const dataTests = (templates: Templates) => {
 
     it('takes the agent-invoker role ARN from a stage parameter', () => {
       // Assess
-      expect(trust(prod).Statement[0]?.Condition?.ArnEquals).toEqual({
+      expect(trust(templates.prod).Statement[0]?.Condition?.ArnEquals).toEqual({
         'aws:PrincipalArn': 'arn:aws:iam::123456789012:role/custom-agent-invoker',
       });
-      expect(trust(local).Statement[0]?.Condition?.ArnEquals).toEqual({
+      expect(trust(templates.local).Statement[0]?.Condition?.ArnEquals).toEqual({
         'aws:PrincipalArn': 'arn:aws:iam::000000000000:role/tenant-assistant-agent-invoker-local-us-east-1',
       });
     });
 
     it('allows only GetItem and Query, keyed by the principal tags, on TenantConfig and the tenant orders table', () => {
       // Act
-      const statements = policyStatements(dev, 'TenantDataAccessRole');
+      const statements = policyStatements(templates.dev, 'TenantDataAccessRole');
       // Assess
       const leadingKeys = (tag: string) => ({
         'ForAllValues:StringEquals': {
@@ -117,34 +111,34 @@ export const dataTests = (templates: Templates) => {
 
     it('has no managed policies, no wildcard actions and a one-hour session limit', () => {
       // Act
-      const role = properties(dev, 'TenantDataAccessRole');
+      const role = properties(templates.dev, 'TenantDataAccessRole');
       // Assess
       expect(role).not.toHaveProperty('ManagedPolicyArns');
       expect(role.MaxSessionDuration).toBe(3600);
       expect(role.RoleName).toBe(`${service}-dev-data-access`);
-      expect(actionsOf(policyStatements(dev, 'TenantDataAccessRole')).some((a) => a.includes('*'))).toBe(
-        false,
-      );
+      expect(
+        actionsOf(policyStatements(templates.dev, 'TenantDataAccessRole')).some((a) => a.includes('*')),
+      ).toBe(false);
     });
   });
 
   describe('function roles', () => {
     it('give the action-group Lambda no data access of its own (logs only)', () => {
       // Prepare
-      const fn = properties(dev, 'ActionGroupLambdaFunction');
+      const fn = properties(templates.dev, 'ActionGroupLambdaFunction');
       // Act
-      const actions = actionsOf(policyStatements(dev, 'ActionGroupRole'));
+      const actions = actionsOf(policyStatements(templates.dev, 'ActionGroupRole'));
       // Assess
       expect(fn.Role).toEqual({ 'Fn::GetAtt': ['ActionGroupRole', 'Arn'] });
-      expect(properties(dev, 'ActionGroupRole')).not.toHaveProperty('ManagedPolicyArns');
+      expect(properties(templates.dev, 'ActionGroupRole')).not.toHaveProperty('ManagedPolicyArns');
       expect(actions.sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
     });
 
     it('let provisionTenant create, describe, tag, back up and delete only orders tables, write only TenantConfig and publish only its offboarding report', () => {
       // Act
-      const statements = policyStatements(dev, 'ProvisionTenantRole');
+      const statements = policyStatements(templates.dev, 'ProvisionTenantRole');
       // Assess
-      expect(properties(dev, 'ProvisionTenantLambdaFunction').Role).toEqual({
+      expect(properties(templates.dev, 'ProvisionTenantLambdaFunction').Role).toEqual({
         'Fn::GetAtt': ['ProvisionTenantRole', 'Arn'],
       });
       const dynamodb = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
@@ -189,12 +183,14 @@ export const dataTests = (templates: Templates) => {
           },
         },
       });
-      expect(properties(dev, 'ProvisionTenantRole').RoleName).toBe(`${service}-dev-provisionTenant`);
+      expect(properties(templates.dev, 'ProvisionTenantRole').RoleName).toBe(
+        `${service}-dev-provisionTenant`,
+      );
     });
 
     it('use no shared framework role', () => {
       // Assess
-      expect(dev.Resources).not.toHaveProperty('IamRoleLambdaExecution');
+      expect(templates.dev.Resources).not.toHaveProperty('IamRoleLambdaExecution');
     });
   });
 };

@@ -9,18 +9,10 @@ import { policyStatements, properties, service, type Templates } from './support
 
 /** Provisioning tenants: the TenantOnboarded subscription, the provisionTenant function and its dead-letter alarm. */
 export const provisioningTests = (templates: Templates) => {
-  let dev: CfnTemplate;
-  let prod: CfnTemplate;
-  let local: CfnTemplate;
-
-  beforeAll(() => {
-    ({ dev, prod, local } = templates);
-  });
-
   describe('TenantOnboarded subscription', () => {
     it("routes TenantOnboarded from the auth service's control bus to provisionTenant with retries and a DLQ", () => {
       // Act
-      const rule = properties(dev, 'TenantOnboardedRule');
+      const rule = properties(templates.dev, 'TenantOnboardedRule');
       // Assess
       expect(rule).toMatchObject({
         EventBusName: { 'Fn::ImportValue': 'tenant-assistant-auth-dev-ControlEventBusArn' },
@@ -43,17 +35,17 @@ export const provisioningTests = (templates: Templates) => {
           },
         ],
       });
-      expect(properties(prod, 'TenantOnboardedRule').EventBusName).toBe(
+      expect(properties(templates.prod, 'TenantOnboardedRule').EventBusName).toBe(
         'arn:aws:events:us-east-1:123456789012:event-bus/custom-control',
       );
-      expect(properties(local, 'TenantOnboardedRule').EventBusName).toBe(
+      expect(properties(templates.local, 'TenantOnboardedRule').EventBusName).toBe(
         'arn:aws:events:us-east-1:000000000000:event-bus/tenant-assistant-control-local',
       );
     });
 
     it('lets only that rule invoke provisionTenant', () => {
       // Assess
-      expect(properties(dev, 'ProvisionTenantEventPermission')).toEqual({
+      expect(properties(templates.dev, 'ProvisionTenantEventPermission')).toEqual({
         Action: 'lambda:InvokeFunction',
         FunctionName: { 'Fn::GetAtt': ['ProvisionTenantLambdaFunction', 'Arn'] },
         Principal: 'events.amazonaws.com',
@@ -63,7 +55,7 @@ export const provisioningTests = (templates: Templates) => {
 
     it('retries failed invocations twice, then sends them to the dead-letter queue', () => {
       // Act
-      const [[, config] = []] = resourcesOfType(dev, 'AWS::Lambda::EventInvokeConfig');
+      const [[, config] = []] = resourcesOfType(templates.dev, 'AWS::Lambda::EventInvokeConfig');
       // Assess
       expect(config?.Properties).toMatchObject({
         FunctionName: { Ref: 'ProvisionTenantLambdaFunction' },
@@ -72,7 +64,7 @@ export const provisioningTests = (templates: Templates) => {
           OnFailure: { Destination: { 'Fn::GetAtt': ['ProvisionTenantDeadLetterQueue', 'Arn'] } },
         },
       });
-      expect(policyStatements(dev, 'ProvisionTenantRole')).toContainEqual(
+      expect(policyStatements(templates.dev, 'ProvisionTenantRole')).toContainEqual(
         expect.objectContaining({ Action: 'sqs:SendMessage' }),
       );
     });
@@ -80,7 +72,7 @@ export const provisioningTests = (templates: Templates) => {
     it('lets EventBridge write undeliverable events to the dead-letter queue only from this rule', () => {
       // Act
       const statements = properties<{ PolicyDocument: { Statement: Statement[] } }>(
-        dev,
+        templates.dev,
         'ProvisionTenantDeadLetterQueuePolicy',
       ).PolicyDocument.Statement;
       // Assess
@@ -103,7 +95,7 @@ export const provisioningTests = (templates: Templates) => {
 
     it("tells the function the orders tables' ARN prefix, the AWS owned key and no deletion protection outside prod", () => {
       // Act
-      const env = envOf(dev);
+      const env = envOf(templates.dev);
       // Assess
       expect(env).toMatchObject({
         ORDERS_TABLE_PREFIX: `${service}-dev-orders-`,
@@ -117,14 +109,14 @@ export const provisioningTests = (templates: Templates) => {
 
     it('deletion-protects the orders tables in prod, where the stage keeps its data', () => {
       // Act
-      const env = envOf(prod);
+      const env = envOf(templates.prod);
       // Assess
       expect(env.ORDERS_TABLE_DELETION_PROTECTION).toBe('true');
     });
 
     it('gives the local stage a literal ARN prefix (the local system resolves no intrinsics in the environment)', () => {
       // Act
-      const env = envOf(local);
+      const env = envOf(templates.local);
       // Assess
       expect(env.ORDERS_TABLE_ARN_PREFIX).toBe(
         `arn:aws:dynamodb:us-east-1:000000000000:table/${service}-local-orders-`,
@@ -133,7 +125,7 @@ export const provisioningTests = (templates: Templates) => {
   });
 
   describeDeadLetterAlarm(
-    () => ({ without: dev, with: prod }),
+    () => ({ without: templates.dev, with: templates.prod }),
     'ProvisionTenantDeadLetterAlarm',
     'ProvisionTenantDeadLetterQueue',
   );
