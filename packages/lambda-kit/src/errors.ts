@@ -46,6 +46,63 @@ export class AppError extends Error {
   }
 }
 
+/** What an error class declared by {@link errorClass} always carries (besides its name). */
+export type ErrorOutcome = Omit<AppErrorOptions, 'cause'>;
+
+/** A class on the kit's error base, constructed as `AppError` is. */
+type AppErrorBase = new (message: string, options: AppErrorOptions) => AppError;
+
+/**
+ * Declares a subclass of `base` for one outcome that has no fields of its own: its `name` (on the
+ * class and on every instance), `code`, `statusCode`, `expose` and message; `cause` kept. The
+ * message is fixed (the class is constructed with `(cause?)`) or made from one argument
+ * (`(arg, cause?)`). Pair it with a type of the same name, so that the error is both a value
+ * (`new`, `instanceof`, `extends`) and a type.
+ *
+ * @example
+ * export const AnswerNotFoundError = errorClass(ChatApiError, 'AnswerNotFoundError', {
+ *   message: 'Answer not found',
+ *   code: 'ANSWER_NOT_FOUND',
+ *   statusCode: 404,
+ * });
+ * export type AnswerNotFoundError = InstanceType<typeof AnswerNotFoundError>;
+ */
+export function errorClass<B extends AppErrorBase>(
+  base: B,
+  name: string,
+  outcome: ErrorOutcome & { message: string },
+): new (
+  cause?: unknown,
+) => InstanceType<B>;
+export function errorClass<B extends AppErrorBase, T>(
+  base: B,
+  name: string,
+  outcome: ErrorOutcome & { message: (arg: T) => string },
+): undefined extends T
+  ? new (
+      arg?: T,
+      cause?: unknown,
+    ) => InstanceType<B>
+  : new (
+      arg: T,
+      cause?: unknown,
+    ) => InstanceType<B>;
+export function errorClass(
+  base: AppErrorBase,
+  name: string,
+  { message, ...outcome }: ErrorOutcome & { message: string | ((arg: unknown) => string) },
+) {
+  const Declared = class extends base {
+    constructor(...args: unknown[]) {
+      const fixed = typeof message === 'string';
+      super(fixed ? message : message(args[0]), { ...outcome, cause: fixed ? args[0] : args[1] });
+      this.name = name;
+    }
+  };
+  Object.defineProperty(Declared, 'name', { value: name });
+  return Declared;
+}
+
 /** True for an {@link AppError} (or a lookalike from another copy of this package) with a 4xx status. */
 export const isRefusal = (error: unknown): error is AppError => {
   const { statusCode, code } = (error ?? {}) as { statusCode?: unknown; code?: unknown };

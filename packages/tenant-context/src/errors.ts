@@ -1,4 +1,9 @@
-import { AppError, type AppErrorOptions, ConfigurationError } from '@tenant-assistant/lambda-kit/errors';
+import {
+  AppError,
+  type AppErrorOptions,
+  ConfigurationError,
+  errorClass,
+} from '@tenant-assistant/lambda-kit/errors';
 
 /**
  * Errors raised by tenant-context, on the kit's one error base (`AppError`): a stable `name` and
@@ -13,36 +18,36 @@ export class TenantContextError extends AppError {
 }
 
 /** A value is not a valid tenant id (`^[a-z0-9][a-z0-9-]{1,62}$`). */
-export class InvalidTenantIdError extends TenantContextError {
-  constructor(cause?: unknown) {
-    super('Invalid tenant id', { code: 'INVALID_TENANT_ID', statusCode: 400, cause });
-    this.name = 'InvalidTenantIdError';
-  }
-}
+export const InvalidTenantIdError = /* @__PURE__ */ errorClass(TenantContextError, 'InvalidTenantIdError', {
+  message: 'Invalid tenant id',
+  code: 'INVALID_TENANT_ID',
+  statusCode: 400,
+});
+export type InvalidTenantIdError = InstanceType<typeof InvalidTenantIdError>;
 
 /** A value is not a valid user id (a Cognito `sub`, lowercase UUID). */
-export class InvalidUserIdError extends TenantContextError {
-  constructor(cause?: unknown) {
-    super('Invalid user id', { code: 'INVALID_USER_ID', statusCode: 400, cause });
-    this.name = 'InvalidUserIdError';
-  }
-}
+export const InvalidUserIdError = /* @__PURE__ */ errorClass(TenantContextError, 'InvalidUserIdError', {
+  message: 'Invalid user id',
+  code: 'INVALID_USER_ID',
+  statusCode: 400,
+});
+export type InvalidUserIdError = InstanceType<typeof InvalidUserIdError>;
 
 /** A value is not a well-formed answer id (`<sub>.<ulid>`). */
-export class InvalidAnswerIdError extends TenantContextError {
-  constructor(cause?: unknown) {
-    super('Invalid answer id', { code: 'INVALID_ANSWER_ID', statusCode: 400, cause });
-    this.name = 'InvalidAnswerIdError';
-  }
-}
+export const InvalidAnswerIdError = /* @__PURE__ */ errorClass(TenantContextError, 'InvalidAnswerIdError', {
+  message: 'Invalid answer id',
+  code: 'INVALID_ANSWER_ID',
+  statusCode: 400,
+});
+export type InvalidAnswerIdError = InstanceType<typeof InvalidAnswerIdError>;
 
 /** Missing, malformed, forged or expired token: HTTP 401. */
-export class UnauthorizedError extends TenantContextError {
-  constructor(message = 'Missing or invalid token', cause?: unknown) {
-    super(message, { code: 'UNAUTHORIZED', statusCode: 401, cause });
-    this.name = 'UnauthorizedError';
-  }
-}
+export const UnauthorizedError = /* @__PURE__ */ errorClass(TenantContextError, 'UnauthorizedError', {
+  message: (message?: string) => message ?? 'Missing or invalid token',
+  code: 'UNAUTHORIZED',
+  statusCode: 401,
+});
+export type UnauthorizedError = InstanceType<typeof UnauthorizedError>;
 
 /** Seconds a caller should wait before trying again when the signing keys were unavailable. */
 export const KEYS_UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
@@ -65,23 +70,27 @@ export class KeysUnavailableError extends TenantContextError {
 }
 
 /** A valid token that carries no valid tenant: HTTP 403. */
-export class ForbiddenError extends TenantContextError {
-  constructor(message = 'The signed-in user belongs to no tenant', cause?: unknown) {
-    super(message, { code: 'FORBIDDEN', statusCode: 403, cause });
-    this.name = 'ForbiddenError';
-  }
-}
+export const ForbiddenError = /* @__PURE__ */ errorClass(TenantContextError, 'ForbiddenError', {
+  message: (message?: string) => message ?? 'The signed-in user belongs to no tenant',
+  code: 'FORBIDDEN',
+  statusCode: 403,
+});
+export type ForbiddenError = InstanceType<typeof ForbiddenError>;
 
 /**
  * The caller's verified token does not carry the admin role this route needs: HTTP 403 (the admin
  * API of auth and chat-api's usage API).
  */
-export class AdminRoleRequiredError extends TenantContextError {
-  constructor(role: 'platform admin' | 'tenant admin') {
-    super(`This action requires the ${role} role`, { code: 'ADMIN_ROLE_REQUIRED', statusCode: 403 });
-    this.name = 'AdminRoleRequiredError';
-  }
-}
+export const AdminRoleRequiredError = /* @__PURE__ */ errorClass(
+  TenantContextError,
+  'AdminRoleRequiredError',
+  {
+    message: (role: 'platform admin' | 'tenant admin') => `This action requires the ${role} role`,
+    code: 'ADMIN_ROLE_REQUIRED',
+    statusCode: 403,
+  },
+);
+export type AdminRoleRequiredError = InstanceType<typeof AdminRoleRequiredError>;
 
 /** An event does not satisfy its contract (schema, source or detail-type). */
 export class InvalidEventError extends TenantContextError {
@@ -116,12 +125,16 @@ export class InvalidSessionAttributesError extends TenantContextError {
 }
 
 /** STS refused or failed to vend tenant-scoped credentials. */
-export class ScopedCredentialsError extends TenantContextError {
-  constructor(message: string, cause?: unknown) {
-    super(message, { code: 'SCOPED_CREDENTIALS_FAILED', statusCode: 500, cause });
-    this.name = 'ScopedCredentialsError';
-  }
-}
+export const ScopedCredentialsError = /* @__PURE__ */ errorClass(
+  TenantContextError,
+  'ScopedCredentialsError',
+  {
+    message: (message: string) => message,
+    code: 'SCOPED_CREDENTIALS_FAILED',
+    statusCode: 500,
+  },
+);
+export type ScopedCredentialsError = InstanceType<typeof ScopedCredentialsError>;
 
 /** EventBridge accepted the call but rejected one or more entries. */
 export class PutEventsFailedError extends TenantContextError {

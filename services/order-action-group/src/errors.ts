@@ -1,4 +1,9 @@
-import { AppError, type AppErrorOptions, ConfigurationError } from '@tenant-assistant/lambda-kit/errors';
+import {
+  AppError,
+  type AppErrorOptions,
+  ConfigurationError,
+  errorClass,
+} from '@tenant-assistant/lambda-kit/errors';
 
 /**
  * Errors of the order-action-group service, on the kit's error base; `statusCode`
@@ -16,15 +21,16 @@ export class OrderActionGroupError extends AppError {
 export { ConfigurationError };
 
 /** The agent called a function this action group does not have. */
-export class UnknownFunctionError extends OrderActionGroupError {
-  constructor(functionName: string) {
-    super(`Unknown function ${JSON.stringify(functionName.slice(0, 64))}`, {
-      code: 'UNKNOWN_FUNCTION',
-      statusCode: 400,
-    });
-    this.name = 'UnknownFunctionError';
-  }
-}
+export const UnknownFunctionError = /* @__PURE__ */ errorClass(
+  OrderActionGroupError,
+  'UnknownFunctionError',
+  {
+    message: (functionName: string) => `Unknown function ${JSON.stringify(functionName.slice(0, 64))}`,
+    code: 'UNKNOWN_FUNCTION',
+    statusCode: 400,
+  },
+);
+export type UnknownFunctionError = InstanceType<typeof UnknownFunctionError>;
 
 /** A parameter chosen by the model is missing or invalid. */
 export class InvalidParameterError extends OrderActionGroupError {
@@ -38,49 +44,62 @@ export class InvalidParameterError extends OrderActionGroupError {
 }
 
 /** IAM refused the scoped credentials (another tenant's or user's data, or expired credentials). */
-export class AccessDeniedError extends OrderActionGroupError {
-  constructor(cause?: unknown) {
-    super("Access to the tenant's data was denied", { code: 'ACCESS_DENIED', statusCode: 403, cause });
-    this.name = 'AccessDeniedError';
-  }
-}
+export const AccessDeniedError = /* @__PURE__ */ errorClass(OrderActionGroupError, 'AccessDeniedError', {
+  message: "Access to the tenant's data was denied",
+  code: 'ACCESS_DENIED',
+  statusCode: 403,
+});
+export type AccessDeniedError = InstanceType<typeof AccessDeniedError>;
 
 /** The tenant has no TenantConfig item: it was never onboarded (or not yet). */
-export class TenantNotProvisionedError extends OrderActionGroupError {
-  constructor(cause?: unknown) {
-    super('The tenant is not set up yet', { code: 'TENANT_NOT_FOUND', statusCode: 404, cause });
-    this.name = 'TenantNotProvisionedError';
-  }
-}
+export const TenantNotProvisionedError = /* @__PURE__ */ errorClass(
+  OrderActionGroupError,
+  'TenantNotProvisionedError',
+  {
+    message: 'The tenant is not set up yet',
+    code: 'TENANT_NOT_FOUND',
+    statusCode: 404,
+  },
+);
+export type TenantNotProvisionedError = InstanceType<typeof TenantNotProvisionedError>;
 
 /** The TenantConfig item is malformed or names an orders table that is not the tenant's own. */
-export class TenantConfigInvalidError extends OrderActionGroupError {
-  constructor(reason: string, cause?: unknown) {
-    super(`Invalid tenant configuration: ${reason}`, { code: 'TENANT_CONFIG_INVALID', cause });
-    this.name = 'TenantConfigInvalidError';
-  }
-}
+export const TenantConfigInvalidError = /* @__PURE__ */ errorClass(
+  OrderActionGroupError,
+  'TenantConfigInvalidError',
+  {
+    message: (reason: string) => `Invalid tenant configuration: ${reason}`,
+    code: 'TENANT_CONFIG_INVALID',
+  },
+);
+export type TenantConfigInvalidError = InstanceType<typeof TenantConfigInvalidError>;
 
 /** An order item in the tenant's table does not have the expected shape. */
-export class OrderDataInvalidError extends OrderActionGroupError {
-  constructor(cause?: unknown) {
-    super('An order record is malformed', { code: 'ORDER_DATA_INVALID', cause });
-    this.name = 'OrderDataInvalidError';
-  }
-}
+export const OrderDataInvalidError = /* @__PURE__ */ errorClass(
+  OrderActionGroupError,
+  'OrderDataInvalidError',
+  {
+    message: 'An order record is malformed',
+    code: 'ORDER_DATA_INVALID',
+  },
+);
+export type OrderDataInvalidError = InstanceType<typeof OrderDataInvalidError>;
 
 /** DynamoDB could not be reached in time, or failed (throttling, timeouts, missing tables). */
-export class DataUnavailableError extends OrderActionGroupError {
-  constructor(cause?: unknown) {
-    super('Data store unavailable', { code: 'DATA_UNAVAILABLE', statusCode: 503, cause });
-    this.name = 'DataUnavailableError';
-  }
-}
+export const DataUnavailableError = /* @__PURE__ */ errorClass(
+  OrderActionGroupError,
+  'DataUnavailableError',
+  {
+    message: 'Data store unavailable',
+    code: 'DATA_UNAVAILABLE',
+    statusCode: 503,
+  },
+);
+export type DataUnavailableError = InstanceType<typeof DataUnavailableError>;
 
 /** Provisioning a tenant failed (the event is retried, then sent to the dead-letter queue). */
-export class ProvisioningError extends OrderActionGroupError {
-  constructor(message: string, cause?: unknown) {
-    super(message, { code: 'PROVISIONING_FAILED', cause });
-    this.name = 'ProvisioningError';
-  }
-}
+export const ProvisioningError = /* @__PURE__ */ errorClass(OrderActionGroupError, 'ProvisioningError', {
+  message: (message: string) => message,
+  code: 'PROVISIONING_FAILED',
+});
+export type ProvisioningError = InstanceType<typeof ProvisioningError>;
