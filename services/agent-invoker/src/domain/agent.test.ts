@@ -5,9 +5,8 @@ import {
 } from '@aws-sdk/client-bedrock-agent-runtime';
 import { parseDetail } from '@tenant-assistant/contracts/events';
 import { tenantContext } from '@tenant-assistant/tenant-context';
-import { SESSION_ATTRIBUTE_KEYS } from '@tenant-assistant/tenant-context/credentials';
 import { mockClient } from 'aws-sdk-client-mock';
-import { agentStream, promptDetail } from '../../test/support/fakes';
+import { agentStream, invokeAgentRequest, promptDetail } from '../../test/support/fakes';
 import { DeadlineExceededError, UnexpectedAgentResponseError } from '../errors';
 import { addTraceUsage, agentAnswerText, agentSessionId, invokeAgentInput } from './agent';
 
@@ -37,25 +36,14 @@ describe('invokeAgentInput', () => {
     // Act
     const input = invokeAgentInput(settings, tenant, detail, credentials, new Date('2026-01-15T10:00:01Z'));
     // Assess
-    expect(input).toEqual({
-      agentId: 'AGENT12345',
-      agentAliasId: 'ALIAS12345',
-      sessionId: `${detail.userId}.${detail.conversationId}`,
-      inputText: detail.prompt,
-      enableTrace: true,
-      sessionState: {
-        sessionAttributes: {
-          [SESSION_ATTRIBUTE_KEYS.tenantId]: detail.tenantId,
-          [SESSION_ATTRIBUTE_KEYS.userId]: detail.userId,
-          [SESSION_ATTRIBUTE_KEYS.accessKeyId]: credentials.accessKeyId,
-          [SESSION_ATTRIBUTE_KEYS.secretAccessKey]: credentials.secretAccessKey,
-          [SESSION_ATTRIBUTE_KEYS.sessionToken]: credentials.sessionToken,
-          [SESSION_ATTRIBUTE_KEYS.expiration]: '2026-01-15T11:00:00.000Z',
-        },
-        promptSessionAttributes: { currentDate: '2026-01-15' },
-      },
-      streamingConfigurations: { streamFinalResponse: true },
-    });
+    expect(input).toEqual(
+      invokeAgentRequest(
+        { agentId: 'AGENT12345', agentAliasId: 'ALIAS12345' },
+        detail,
+        credentials,
+        '2026-01-15T11:00:00.000Z',
+      ),
+    );
   });
 
   test('puts nothing about identity or credentials where the model can see it', () => {

@@ -12,6 +12,7 @@ import {
   fakeIdempotencyTable,
   fakeSleep,
   fakeUserPool,
+  invokeAgentRequest,
   promptDetail,
   promptEvent,
   publishedEvents,
@@ -86,25 +87,9 @@ describe('invokeAgent handler', () => {
     // Assess
     const calls = agentMock.commandCalls(InvokeAgentCommand);
     expect(calls).toHaveLength(1);
-    expect(calls[0]?.args[0].input).toEqual({
-      agentId: testConfig.agentId,
-      agentAliasId: testConfig.agentAliasId,
-      sessionId: `${detail.userId}.${detail.conversationId}`,
-      inputText: detail.prompt,
-      enableTrace: true,
-      sessionState: {
-        sessionAttributes: {
-          [SESSION_ATTRIBUTE_KEYS.tenantId]: detail.tenantId,
-          [SESSION_ATTRIBUTE_KEYS.userId]: detail.userId,
-          [SESSION_ATTRIBUTE_KEYS.accessKeyId]: secrets.accessKeyId,
-          [SESSION_ATTRIBUTE_KEYS.secretAccessKey]: secrets.secretAccessKey,
-          [SESSION_ATTRIBUTE_KEYS.sessionToken]: secrets.sessionToken,
-          [SESSION_ATTRIBUTE_KEYS.expiration]: expect.any(String),
-        },
-        promptSessionAttributes: { currentDate: '2026-01-15' },
-      },
-      streamingConfigurations: { streamFinalResponse: true },
-    });
+    expect(calls[0]?.args[0].input).toEqual(
+      invokeAgentRequest(testConfig, detail, secrets, expect.any(String)),
+    );
     expect(publishedEvents(eventBridgeMock).at(-1)).toMatchObject({
       detailType: 'AnswerCompleted',
       detail: { answerId: detail.answerId, text: 'The return window is 30 days.' },
