@@ -1,48 +1,52 @@
 import { accessKeyId, jwt, password, sessionToken } from '../test/secrets';
 import { isSecretKey, REDACTED, redact, redactingReplacer, redactString, TENANT_LOG_KEYS } from './logger';
 
+/** Keys whose values are secrets, whatever their case. */
+const SECRET_KEYS = [
+  'authorization',
+  'Authorization',
+  'password',
+  'newPassword',
+  'PASSWORD',
+  'secretAccessKey',
+  'SecretAccessKey',
+  'clientSecret',
+  'SECRET_HASH',
+  'sessionToken',
+  'SessionToken',
+  'accessKeyId',
+  'AccessKeyId',
+  'scopedAccessKeyId',
+  'credentials',
+  'Credentials',
+  'cookie',
+  'idToken',
+  'accessToken',
+  'refreshToken',
+  'token',
+  'x-amz-security-token',
+  'X-Amz-Credential',
+  'X-Amz-Signature',
+];
+/** Keys that only look like secret ones. */
+const PLAIN_KEYS = [
+  'tenantId',
+  'userId',
+  'answerId',
+  'token_use',
+  'tokenUse',
+  'message',
+  'expiration',
+  'scopedCredentialsExpiration',
+  'auth',
+];
+
 describe('isSecretKey', () => {
   it.each([
-    'authorization',
-    'Authorization',
-    'password',
-    'newPassword',
-    'PASSWORD',
-    'secretAccessKey',
-    'SecretAccessKey',
-    'clientSecret',
-    'SECRET_HASH',
-    'sessionToken',
-    'SessionToken',
-    'accessKeyId',
-    'AccessKeyId',
-    'scopedAccessKeyId',
-    'credentials',
-    'Credentials',
-    'cookie',
-    'idToken',
-    'accessToken',
-    'refreshToken',
-    'token',
-    'x-amz-security-token',
-    'X-Amz-Credential',
-    'X-Amz-Signature',
-  ])('is true for %p', (key) => {
-    expect(isSecretKey(key)).toBe(true);
-  });
-
-  it.each([
-    'tenantId',
-    'userId',
-    'answerId',
-    'token_use',
-    'tokenUse',
-    'message',
-    'expiration',
-    'scopedCredentialsExpiration',
-    'auth',
-  ])('is false for %p', (key) => {
-    expect(isSecretKey(key)).toBe(false);
+    ...SECRET_KEYS.map((key) => [true, key] as const),
+    ...PLAIN_KEYS.map((key) => [false, key] as const),
+  ])('is %p for %p', (secret, key) => {
+    expect(isSecretKey(key)).toBe(secret);
   });
 });
 
