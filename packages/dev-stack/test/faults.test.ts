@@ -77,10 +77,12 @@ describe("the identity provider's keys (JWKS) slow or unavailable", () => {
     // Prepare
     const s = await session('tenant2-user');
     system.stack.faults.jwks({ status: 503 });
+
     // Act
     const whileDown = await refusalOf(() => listConversations(system.stack.info, s));
     system.stack.faults.jwks(undefined);
     const afterwards = await refusalOf(() => listConversations(system.stack.info, s));
+
     // Assess
     expect(whileDown).toBe('503 AUTH_UNAVAILABLE');
     expect(afterwards).toBe('served');
@@ -90,9 +92,11 @@ describe("the identity provider's keys (JWKS) slow or unavailable", () => {
     // Prepare
     const s = await session('tenant3-user');
     system.stack.faults.jwks({ delayMs: 2_000 });
+
     // Act: a conversation of nobody's — the token verified, the caller learns it is not theirs
     const outcome = await refusalOf(() => listAnswers(system.stack.info, s, 'some-conversation'));
     system.stack.faults.jwks(undefined);
+
     // Assess
     expect(outcome).toBe('404 CONVERSATION_NOT_FOUND');
   });
@@ -103,10 +107,12 @@ describe('faults while prompts are in flight', () => {
     // Prepare
     const users = ['tenant1-user2', 'tenant2-user', 'tenant3-user'];
     await Promise.all(users.map(session));
+
     // Act
     const outage = system.stack.faults.stsOutage(3_000);
     const answers = await Promise.all(users.map((username) => ask(username)));
     await outage;
+
     // Assess
     expect(answers.map((a) => a.status)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED']);
     expect(answers.map((a) => a.text)).toEqual([
@@ -146,9 +152,11 @@ describe('DynamoDB faults while prompts are in flight', () => {
     // Prepare
     await settle();
     const inFlight = await submitAll(users);
+
     // Act
     await system.stack.faults.dynamodbPause(15_000);
     const answers = await finishAll(inFlight);
+
     // Assess
     expectEnded(answers);
   }, 240_000);
@@ -157,9 +165,11 @@ describe('DynamoDB faults while prompts are in flight', () => {
     // Prepare
     await settle();
     const inFlight = await submitAll(users);
+
     // Act
     await system.stack.faults.dynamodbCrash(3_000);
     const answers = await finishAll(inFlight);
+
     // Assess
     expectEnded(answers);
     // …and the system serves new prompts once DynamoDB is back.

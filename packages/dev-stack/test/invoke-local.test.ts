@@ -27,6 +27,7 @@ describe('scripts/invoke-local against the running local system', () => {
     // Act
     const declared = declaredFunctions();
     const run = [...new Set([...SAMPLES, ...FOLLOW_UPS].map(([service, fn]) => `${service}/${fn}`))];
+
     // Assess
     expect(run.sort()).toEqual(declared);
     expect(declared).toHaveLength(20);
@@ -39,6 +40,7 @@ describe('scripts/invoke-local against the running local system', () => {
       for (const entry of await readdir(join(REPO_ROOT, dir)))
         if (entry.startsWith('.esbuild-invoke-')) left.push(`${dir}/${entry}`);
     }
+
     // Assess
     expect(left).toEqual([]);
   });

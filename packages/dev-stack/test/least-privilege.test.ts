@@ -196,6 +196,7 @@ describe('each function’s role, judged against what its code sends', () => {
   test('finds commands for every function', () => {
     // Act
     const functions = new Set(rows.map((row) => row.fn));
+
     // Assess
     expect(functions.size).toBe(20);
   });
@@ -205,6 +206,7 @@ describe('each function’s role, judged against what its code sends', () => {
     const denied = rows
       .filter((row) => (row.used || NOT_SENT_BY_CODE[row.action]) && !row.allowed)
       .map((row) => `${row.fn} ${row.action} (${row.note})`);
+
     // Assess
     expect(denied).toEqual([]);
   });
@@ -214,6 +216,7 @@ describe('each function’s role, judged against what its code sends', () => {
     const unused = rows
       .filter((row) => !row.used && !NOT_SENT_BY_CODE[row.action])
       .map((row) => `${row.fn} ${row.action}`);
+
     // Assess
     expect(unused).toEqual([]);
   });

@@ -22,6 +22,7 @@ afterAll(async () => {
 test('50 concurrent clients × 100 prompts: every prompt accepted and ended, none lost, unfinished or pushed to another user', async () => {
   // Act
   const outcome = await runLoad(system.stack.info, users, { total: 100, concurrency: 50 });
+
   // Assess
   expect(Object.fromEntries(outcome.errors)).toEqual({});
   expect(outcome).toMatchObject({ sent: 100, accepted: 100, lost: 0, unfinished: 0, wrongUser: 0 });

@@ -180,6 +180,7 @@ describe('local asynchronous delivery (EventBridge â†’ Lambda async invocation â
         throw new Error('slow failure');
       },
     });
+
     // Act
     const invocation = invoker.invoke(
       {
@@ -192,6 +193,7 @@ describe('local asynchronous delivery (EventBridge â†’ Lambda async invocation â
       { hello: 'world' },
     );
     await invoker.drain();
+
     // Assess
     expect(invocation).toMatchObject({
       status: 'failed',
@@ -257,11 +259,13 @@ describe('local asynchronous delivery (EventBridge â†’ Lambda async invocation â
         running -= 1;
       },
     });
+
     // Act
     const invocations = Array.from({ length: 6 }, (_, n) =>
       invoker.invoke({ service: 's', functionName: 'f' }, { n }),
     );
     await invoker.drain();
+
     // Assess
     expect(most).toBe(2);
     expect(invocations.map((i) => i.status)).toEqual(Array(6).fill('delivered'));
@@ -273,6 +277,7 @@ describe('local asynchronous delivery (EventBridge â†’ Lambda async invocation â
     const client = sqsClient(sqs);
     try {
       sqs.send(QUEUE_ARN, { body: '{"a":1}' });
+
       // Act
       const first = await receiveAll(client);
       const second = await receiveAll(client);
@@ -282,6 +287,7 @@ describe('local asynchronous delivery (EventBridge â†’ Lambda async invocation â
           ReceiptHandle: first.messages[0]?.ReceiptHandle,
         }),
       );
+
       // Assess
       expect(first.messages).toHaveLength(1);
       expect(second.messages).toHaveLength(0);

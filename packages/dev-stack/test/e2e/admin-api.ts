@@ -34,6 +34,7 @@ export const adminApiTests = (system: E2eSystem) => {
         '/admin/me',
       );
       const user = await adminRequest(system.stack.info, await session('tenant1-user'), 'GET', '/admin/me');
+
       // Assess
       expect(platform.body).toEqual({
         username: 'platform-admin',
@@ -55,6 +56,7 @@ export const adminApiTests = (system: E2eSystem) => {
           returnPolicyDays: 25,
         },
       );
+
       // Assess
       expect(updated.status).toBe(200);
       try {
@@ -94,6 +96,7 @@ export const adminApiTests = (system: E2eSystem) => {
         '/admin/tenants/tenant3/resume',
       );
       const admitted = await signIn(system.stack.info, 'tenant3-user', KNOWN_DEV_PASSWORD);
+
       // Assess
       expect(suspended.status).toBe(200);
       expect((refused as Error).message).toContain("your organisation's account is suspended");
@@ -109,6 +112,7 @@ export const adminApiTests = (system: E2eSystem) => {
       // Prepare
       const caller = await session(username);
       const before = (await tenant('tenant2')).body;
+
       // Act
       const answers = [];
       for (const [method, path, body] of [
@@ -129,6 +133,7 @@ export const adminApiTests = (system: E2eSystem) => {
       ] as const) {
         answers.push(await adminRequest(system.stack.info, caller, method, path, body));
       }
+
       // Assess
       for (const answer of answers) {
         expect(answer.status).toBe(403);
@@ -146,9 +151,11 @@ export const adminApiTests = (system: E2eSystem) => {
       const [header, payload, signature] = real.idToken.split('.');
       const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString());
       const forged = `${header}.${Buffer.from(JSON.stringify({ ...claims, 'cognito:username': 'platform-admin' })).toString('base64url')}.${signature}`;
+
       // Act
       const withForged = await adminRequest(system.stack.info, { idToken: forged }, 'GET', '/admin/tenants');
       const withNone = await adminRequest(system.stack.info, undefined, 'GET', '/admin/tenants');
+
       // Assess
       expect(withForged.status).toBe(401);
       expect(withNone.status).toBe(401);

@@ -14,6 +14,7 @@ export const tenantAdminTests = (system: E2eSystem) => {
     test('a tenant admin invites a user, who finds the invitation in the local mailbox, signs in and chats', async () => {
       // Prepare
       const admin = await session('tenant1-admin');
+
       // Act
       const invited = await adminRequest(system.stack.info, admin, 'POST', '/admin/users', {
         username: 'tenant1-invited',
@@ -29,6 +30,7 @@ export const tenantAdminTests = (system: E2eSystem) => {
       const user = await signIn(system.stack.info, 'tenant1-invited', password ?? '', NEW_PASSWORD);
       sessions.set('tenant1-invited', user);
       const answer = await ask('tenant1-invited', 'What is your return policy?');
+
       // Assess
       expect(invited.status).toBe(201);
       expect(JSON.stringify(invited.body)).not.toContain(password);
@@ -48,6 +50,7 @@ export const tenantAdminTests = (system: E2eSystem) => {
       // Prepare
       const admin = await session('tenant1-admin');
       const { cognito } = adminClients();
+
       // Act
       const listed = await adminRequest<{ items: { username: string }[] }>(
         system.stack.info,
@@ -71,6 +74,7 @@ export const tenantAdminTests = (system: E2eSystem) => {
         email: 's@example.com',
         tenantId: 'tenant2',
       });
+
       // Assess
       const names = listed.body.items.map((u) => u.username);
       expect(names).toEqual(expect.arrayContaining(['tenant1-user', 'tenant1-user2', 'tenant1-admin']));
@@ -119,6 +123,7 @@ export const tenantAdminTests = (system: E2eSystem) => {
         '/admin/users',
       );
       const me = await adminRequest(system.stack.info, await session('tenant1-admin'), 'GET', '/admin/me');
+
       // Assess
       expect(grant.status).toBe(403);
       expect(plain.status).toBe(403);
@@ -128,6 +133,7 @@ export const tenantAdminTests = (system: E2eSystem) => {
     test('a disabled user cannot sign in until enabled again; reset-mfa is accepted', async () => {
       // Prepare
       const admin = await session('tenant1-admin');
+
       // Act
       const disabled = await adminRequest(
         system.stack.info,
@@ -151,6 +157,7 @@ export const tenantAdminTests = (system: E2eSystem) => {
         '/admin/users/tenant1-user2/reset-mfa',
       );
       const admitted = await signIn(system.stack.info, 'tenant1-user2', KNOWN_DEV_PASSWORD);
+
       // Assess
       expect(disabled.status).toBe(200);
       expect(refused).toBeInstanceOf(Error);

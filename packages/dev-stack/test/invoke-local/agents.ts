@@ -17,6 +17,7 @@ export const agentTests = (system: TestSystem, invocations: Invocations) => {
       'invokeAgent',
       'events/prompt-submitted-not-owned.json',
     );
+
     // Assess
     expect(answered.response).toMatchObject({ outcome: 'completed' });
     expect(notOwned.response).toMatchObject({ outcome: 'refused' });
@@ -43,6 +44,7 @@ export const agentTests = (system: TestSystem, invocations: Invocations) => {
         'tenant1-user',
       ),
     );
+
     // Assess
     expect(policy).toMatchObject({ body: { returnPolicyDays: 20 } });
     // tenant1-user's two seeded orders (42.5 and 129.99), not tenant1-user2's (15).
@@ -66,6 +68,7 @@ export const agentTests = (system: TestSystem, invocations: Invocations) => {
     const { Item } = await documents(system).send(
       new GetCommand({ TableName: system.stack.info.tenantConfigTableName, Key: { tenantId: 'tenant5' } }),
     );
+
     // Assess
     expect(response).toMatchObject({ tenantId: 'tenant5' });
     expect(Item).toMatchObject({ tenantId: 'tenant5', name: 'Tenant Five' });

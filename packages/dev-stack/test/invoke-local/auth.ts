@@ -16,6 +16,7 @@ export const authTests = (system: TestSystem, invocations: Invocations) => {
         response: { claimsAndScopeOverrideDetails: Record<string, { claimsToAddOrOverride: unknown }> };
       };
     };
+
     // Assess
     const claims = { claimsToAddOrOverride: { tenantId: 'tenant1', tenantRole: 'tenant-tenant1' } };
     expect(response.response.claimsAndScopeOverrideDetails).toEqual({
@@ -30,6 +31,7 @@ export const authTests = (system: TestSystem, invocations: Invocations) => {
     const { Item } = await documents(system).send(
       new GetCommand({ TableName: system.stack.info.tenantConfigTableName, Key: { tenantId: 'tenant4' } }),
     );
+
     // Assess
     expect(response).toEqual({
       tenant: { tenantId: 'tenant4', name: 'Tenant Four', returnPolicyDays: 10, tier: 'standard' },
@@ -45,6 +47,7 @@ export const authTests = (system: TestSystem, invocations: Invocations) => {
     const user = await cognito(system).send(
       new AdminGetUserCommand({ UserPoolId: system.stack.info.userPoolId, Username: 'tenant4-user' }),
     );
+
     // Assess
     expect(response).toMatchObject({ username: 'tenant4-user', tenantId: 'tenant4' });
     expect(user.UserAttributes).toContainEqual({ Name: 'custom:tenantId', Value: 'tenant4' });
@@ -55,6 +58,7 @@ export const authTests = (system: TestSystem, invocations: Invocations) => {
     const { statusCode, body } = http(
       invocations.result('auth', 'adminMe', 'events/admin-me.json', 'tenant1-admin'),
     );
+
     // Assess
     expect(statusCode).toBe(200);
     expect(body).toEqual({
@@ -69,6 +73,7 @@ export const authTests = (system: TestSystem, invocations: Invocations) => {
     const { statusCode, body } = http(
       invocations.result('auth', 'tenantsAdmin', 'events/get-tenant.json', 'platform-admin'),
     );
+
     // Assess
     expect(statusCode).toBe(200);
     expect(body).toMatchObject({
@@ -85,6 +90,7 @@ export const authTests = (system: TestSystem, invocations: Invocations) => {
       invocations.result('auth', 'usersAdmin', 'events/list-users.json', 'tenant1-admin'),
     );
     const usernames = JSON.stringify(body);
+
     // Assess
     expect(statusCode).toBe(200);
     for (const own of ['tenant1-user', 'tenant1-user2', 'tenant1-admin'])
@@ -95,6 +101,7 @@ export const authTests = (system: TestSystem, invocations: Invocations) => {
   test('auth: offboardingReports ignores a report for a tenant that is not being offboarded', () => {
     // Act
     const { response } = invocations.result('auth', 'offboardingReports', 'events/offboarding-report.json');
+
     // Assess
     expect(response).toEqual({ tenantId: 'tenant3', status: 'ACTIVE' });
   });

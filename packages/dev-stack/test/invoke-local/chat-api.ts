@@ -14,6 +14,7 @@ export const chatApiTests = (system: TestSystem, invocations: Invocations) => {
       invocations.result('chat-api', 'submitPrompt', 'events/submitPrompt.json', 'tenant1-user'),
     );
     const { userId } = await findTenantUser(cognito(system), system.stack.info.userPoolId, 'tenant1-user');
+
     // Assess
     expect(statusCode).toBe(202);
     expect(body).toMatchObject({ answerId: expect.stringMatching(new RegExp(`^${userId}\\.`)) });
@@ -33,6 +34,7 @@ export const chatApiTests = (system: TestSystem, invocations: Invocations) => {
     const { statusCode, body } = http(
       invocations.result('chat-api', 'getAnswer', 'events/getAnswer.json', 'tenant1-user'),
     );
+
     // Assess
     expect(statusCode).toBe(404);
     expect(body).toMatchObject({ error: { code: 'ANSWER_NOT_FOUND' } });
@@ -43,6 +45,7 @@ export const chatApiTests = (system: TestSystem, invocations: Invocations) => {
     const { statusCode, body } = http(
       invocations.result('chat-api', 'getUsage', 'events/getUsage.json', 'tenant1-admin'),
     );
+
     // Assess
     expect(statusCode).toBe(200);
     expect(body).toMatchObject({ tenantId: 'tenant1', month: '2025-03' });
@@ -54,6 +57,7 @@ export const chatApiTests = (system: TestSystem, invocations: Invocations) => {
     const { response } = invocations.result('chat-api', 'offboardTenant', 'events/offboardTenant.json') as {
       response: { tenantId: string; deleted: Record<string, number> };
     };
+
     // Assess
     expect(response.tenantId).toBe('tenant9');
     expect(Object.values(response.deleted).every((count) => count === 0)).toBe(true);
@@ -68,6 +72,7 @@ export const chatApiTests = (system: TestSystem, invocations: Invocations) => {
     const conversations = http(
       invocations.result('chat-api', 'listConversations', 'events/listConversations.json', 'tenant1-user'),
     );
+
     // Assess
     expect(answers.statusCode).toBe(200);
     expect((answers.body as { answers: { answerId: string }[] }).answers).toContainEqual(
@@ -82,6 +87,7 @@ export const chatApiTests = (system: TestSystem, invocations: Invocations) => {
   test('chat-api: sweepAnswers sweeps (nothing is overdue)', () => {
     // Act
     const { response } = invocations.result('chat-api', 'sweepAnswers', 'events/sweepAnswers.json');
+
     // Assess
     expect(response).toMatchObject({ found: 0, expired: 0, delivered: 0 });
   });
@@ -109,6 +115,7 @@ export const chatApiTests = (system: TestSystem, invocations: Invocations) => {
       'tenant1-user',
     );
     const forged = invocations.result('chat-api', 'onAnswerEvent', 'events/onAnswerEvent-forged.json');
+
     // Assess
     expect(owned.response).toEqual({ applied: false, reason: 'missing' });
     expect(forged.response).toMatchObject({ refused: true });

@@ -33,8 +33,10 @@ describe('invokeAgentInput', () => {
     // Prepare
     const detail = parseDetail('PromptSubmitted', promptDetail());
     const tenant = tenantContext(detail);
+
     // Act
     const input = invokeAgentInput(settings, tenant, detail, credentials, new Date('2026-01-15T10:00:01Z'));
+
     // Assess
     expect(input).toEqual(
       invokeAgentRequest(
@@ -50,8 +52,10 @@ describe('invokeAgentInput', () => {
     // Prepare
     const detail = parseDetail('PromptSubmitted', promptDetail());
     const tenant = tenantContext(detail);
+
     // Act
     const input = invokeAgentInput(settings, tenant, detail, credentials, new Date());
+
     // Assess
     const visibleToModel = JSON.stringify([input.inputText, input.sessionState?.promptSessionAttributes]);
     for (const value of [detail.tenantId, detail.userId, ...Object.values(credentials).map(String)]) {
@@ -62,6 +66,7 @@ describe('invokeAgentInput', () => {
   test('turns streaming of the final response off when the stage says so', () => {
     // Prepare
     const detail = parseDetail('PromptSubmitted', promptDetail());
+
     // Act
     const input = invokeAgentInput(
       { ...settings, streamFinalResponse: false },
@@ -70,6 +75,7 @@ describe('invokeAgentInput', () => {
       credentials,
       new Date(),
     );
+
     // Assess
     expect(input.streamingConfigurations).toEqual({ streamFinalResponse: false });
   });
@@ -84,6 +90,7 @@ describe('the agent alias of a tier', () => {
   ] as const)('serves a %s tenant from %s', (tier, alias) => {
     // Prepare
     const detail = parseDetail('PromptSubmitted', { ...promptDetail(), ...(tier ? { tier } : {}) });
+
     // Act
     const input = invokeAgentInput(
       { ...settings, agentAliasIds: { premium: 'PREMIUM123' } },
@@ -92,6 +99,7 @@ describe('the agent alias of a tier', () => {
       credentials,
       new Date(),
     );
+
     // Assess
     expect(input.agentAliasId).toBe(alias);
   });
@@ -104,11 +112,13 @@ describe('addTraceUsage', () => {
     const output = (inputTokens: number, outputTokens: number) => ({
       modelInvocationOutput: { traceId: 't', metadata: { usage: { inputTokens, outputTokens } } },
     });
+
     // Act
     addTraceUsage(usage, { trace: { preProcessingTrace: output(300, 20) } });
     addTraceUsage(usage, { trace: { orchestrationTrace: output(1200, 45) } });
     addTraceUsage(usage, { trace: { orchestrationTrace: { observation: { type: 'FINISH' } } } });
     addTraceUsage(usage, { trace: { postProcessingTrace: output(200, 30) } });
+
     // Assess
     expect(usage).toEqual({ inputTokens: 1700, outputTokens: 95 });
   });
@@ -116,6 +126,7 @@ describe('addTraceUsage', () => {
   test('ignores traces without usage and values that are not counts', () => {
     // Prepare
     const usage = { inputTokens: 0, outputTokens: 0 };
+
     // Act
     for (const trace of [
       undefined,
@@ -130,6 +141,7 @@ describe('addTraceUsage', () => {
       },
     ])
       addTraceUsage(usage, trace);
+
     // Assess
     expect(usage).toEqual({ inputTokens: 0, outputTokens: 0 });
   });
@@ -141,8 +153,10 @@ describe('agentSessionId', () => {
     const conversationId = 'c'.repeat(63);
     const first = tenantContext({ tenantId: 'tenant1', userId: '6f1c2e4a-0b7d-4c1e-9a53-2d8e7f6a5b4c' });
     const second = tenantContext({ tenantId: 'tenant1', userId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d' });
+
     // Act
     const sessions = [agentSessionId(first, conversationId), agentSessionId(second, conversationId)];
+
     // Assess
     expect(sessions[0]).not.toBe(sessions[1]);
     expect(Math.max(...sessions.map((s) => s.length))).toBeLessThanOrEqual(100);
@@ -165,8 +179,10 @@ describe('agentAnswerText', () => {
           'shipped.',
         ]),
       );
+
     // Act
     const texts = await collect(agentAnswerText(client, input, new AbortController().signal));
+
     // Assess
     expect(texts).toEqual(['Your ', 'order ', 'shipped.']);
   });
@@ -188,8 +204,10 @@ describe('agentAnswerText', () => {
       .on(InvokeAgentCommand)
       .resolves(agentStream([usageTrace(1100, 30), usageTrace(1250, 18), 'Done.']));
     const usage = { inputTokens: 0, outputTokens: 0 };
+
     // Act
     const texts = await collect(agentAnswerText(client, input, new AbortController().signal, usage));
+
     // Assess
     expect(texts).toEqual(['Done.']);
     expect(usage).toEqual({ inputTokens: 2350, outputTokens: 48 });
@@ -206,8 +224,10 @@ describe('agentAnswerText', () => {
       contentType: 'application/json',
       sessionId: 's',
     });
+
     // Act
     const texts = await collect(agentAnswerText(client, input, new AbortController().signal));
+
     // Assess
     expect(texts.join('')).toBe('Café');
   });
@@ -218,8 +238,10 @@ describe('agentAnswerText', () => {
     agentMock
       .on(InvokeAgentCommand)
       .resolves(agentStream(['Par', { event: { throttlingException: throttled } }]));
+
     // Act
     const reading = collect(agentAnswerText(client, input, new AbortController().signal));
+
     // Assess
     await expect(reading).rejects.toBe(throttled);
   });
@@ -229,8 +251,10 @@ describe('agentAnswerText', () => {
     agentMock
       .on(InvokeAgentCommand)
       .resolves(agentStream([{ event: { returnControl: { invocationId: 'i-1', invocationInputs: [] } } }]));
+
     // Act
     const reading = collect(agentAnswerText(client, input, new AbortController().signal));
+
     // Assess
     await expect(reading).rejects.toThrow(UnexpectedAgentResponseError);
   });
@@ -238,8 +262,10 @@ describe('agentAnswerText', () => {
   test('refuses a response without a completion stream', async () => {
     // Prepare
     agentMock.on(InvokeAgentCommand).resolves({ completion: undefined, contentType: 'x', sessionId: 's' });
+
     // Act
     const reading = collect(agentAnswerText(client, input, new AbortController().signal));
+
     // Assess
     await expect(reading).rejects.toThrow(UnexpectedAgentResponseError);
   });
@@ -250,6 +276,7 @@ describe('agentAnswerText', () => {
     agentMock.on(InvokeAgentCommand).resolves(agentStream(['Hel', { waitFor: never }]));
     const abort = new AbortController();
     const texts: string[] = [];
+
     // Act
     const reading = (async () => {
       for await (const text of agentAnswerText(client, input, abort.signal)) {
@@ -257,6 +284,7 @@ describe('agentAnswerText', () => {
         abort.abort();
       }
     })();
+
     // Assess
     await expect(reading).rejects.toThrow(DeadlineExceededError);
     expect(texts).toEqual(['Hel']);
@@ -267,8 +295,10 @@ describe('agentAnswerText', () => {
     const abort = new AbortController();
     abort.abort();
     agentMock.on(InvokeAgentCommand).resolves(agentStream(['never']));
+
     // Act
     const reading = collect(agentAnswerText(client, input, abort.signal));
+
     // Assess
     await expect(reading).rejects.toThrow(DeadlineExceededError);
     expect(agentMock.commandCalls(InvokeAgentCommand)).toHaveLength(0);

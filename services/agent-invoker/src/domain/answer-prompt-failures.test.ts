@@ -23,8 +23,10 @@ describe('answerPrompt', () => {
       clock,
       new ValidationException({ message: 'Invalid input', $metadata: { httpStatusCode: 400 } }),
     );
+
     // Act
     const outcome = await run();
+
     // Assess
     expect(agentMock.commandCalls(InvokeAgentCommand)).toHaveLength(1);
     expect(delays).toEqual([]);
@@ -55,8 +57,10 @@ describe('answerPrompt', () => {
     // Prepare
     const { clock, run } = setup({ deadlineInMs: 1_000 });
     agentAnswers(clock, throttled());
+
     // Act
     const outcome = await run();
+
     // Assess
     expect(agentMock.commandCalls(InvokeAgentCommand).length).toBeGreaterThan(1);
     expect(outcome.reason).toBe('busy');
@@ -70,8 +74,10 @@ describe('answerPrompt', () => {
       name: 'AccessDenied',
     });
     const { run } = setup({ credentialsFail: new ScopedCredentialsError('AssumeRole failed', stsError) });
+
     // Act
     const outcome = await run();
+
     // Assess
     expect(agentMock.commandCalls(InvokeAgentCommand)).toHaveLength(0);
     expect(publishedEvents(eventBridgeMock).map((e) => [e.detailType, e.detail.reason])).toEqual([
@@ -84,8 +90,10 @@ describe('answerPrompt', () => {
     // Prepare
     const { clock, run } = setup();
     agentAnswers(clock, [{ text: 'The first part', afterMs: 0 }, { fail: throttled() }]);
+
     // Act
     const outcome = await run();
+
     // Assess
     expect(agentMock.commandCalls(InvokeAgentCommand)).toHaveLength(1);
     expect(publishedEvents(eventBridgeMock).map((e) => e.detailType)).toEqual([
@@ -99,8 +107,10 @@ describe('answerPrompt', () => {
     // Prepare
     const { clock, run } = setup({ deadlineInMs: 30 });
     agentAnswers(clock, [{ waitFor: new Promise(() => {}) }]);
+
     // Act
     const outcome = await run();
+
     // Assess
     expect(outcome.reason).toBe('timeout');
     expect(publishedEvents(eventBridgeMock).map((e) => [e.detailType, e.detail.reason])).toEqual([
@@ -112,8 +122,10 @@ describe('answerPrompt', () => {
     // Prepare
     const { clock, run } = setup();
     agentAnswers(clock, [{ event: { trace: { sessionId: 's' } } }]);
+
     // Act
     const outcome = await run();
+
     // Assess
     expect(outcome.reason).toBe('empty');
     expect(publishedEvents(eventBridgeMock).map((e) => e.detailType)).toEqual(['AnswerFailed']);
@@ -130,8 +142,10 @@ describe('answerPrompt', () => {
           ? { FailedEntryCount: 1, Entries: [{ ErrorCode: 'AccessDeniedException' }] }
           : { FailedEntryCount: 0, Entries: [{ EventId: 'e' }] },
       );
+
     // Act
     const outcome = await run();
+
     // Assess
     expect(publishedEvents(eventBridgeMock).map((e) => e.detailType)).toEqual([
       'AnswerChunk',
@@ -146,8 +160,10 @@ describe('answerPrompt', () => {
     const { clock, run } = setup();
     agentAnswers(clock, ['Hello']);
     eventBridgeMock.on(PutEventsCommand).rejects(new Error('EventBridge unavailable'));
+
     // Act
     const running = run();
+
     // Assess
     await expect(running).rejects.toThrow('EventBridge unavailable');
   });
@@ -159,8 +175,10 @@ describe('answerPrompt', () => {
       deadlineInMs: 3_000,
     });
     agentAnswers(clock, ['Hello']);
+
     // Act
     const outcome = await run();
+
     // Assess
     expect(getCredentials.mock.calls.length).toBeGreaterThan(1);
     expect(clock.now()).toBeLessThan(deadline);
@@ -182,8 +200,10 @@ describe('answerPrompt', () => {
           ? { FailedEntryCount: 1, Entries: [{ ErrorCode: 'AccessDeniedException' }] }
           : { FailedEntryCount: 0, Entries: [{ EventId: 'e' }] },
       );
+
     // Act
     const outcome = await run();
+
     // Assess
     expect(agentMock.commandCalls(InvokeAgentCommand)).toHaveLength(1);
     expect(publishedEvents(eventBridgeMock).map((e) => e.detailType)).toEqual([

@@ -28,8 +28,10 @@ describe('answerPrompt metering', () => {
     const meter = jest.fn(async () => true);
     const { clock, detail, run } = setup({ meter });
     agentAnswers(clock, [usageTrace(1200, 40), usageTrace(1300, 25), 'The policy is 30 days.']);
+
     // Act
     const outcome = await run();
+
     // Assess
     expect(outcome).toMatchObject({ outcome: 'completed', inputTokens: 2500, outputTokens: 65 });
     expect(meter).toHaveBeenCalledTimes(1);
@@ -53,8 +55,10 @@ describe('answerPrompt metering', () => {
       [usageTrace(900, 10), { fail: throttled() }],
       [usageTrace(1000, 0), { fail: new ValidationException({ message: 'bad', $metadata: {} }) }],
     );
+
     // Act
     const outcome = await run();
+
     // Assess
     expect(outcome.outcome).toBe('failed');
     expect(meter).toHaveBeenCalledWith(expect.objectContaining({ inputTokens: 1900, outputTokens: 10 }));
@@ -67,8 +71,10 @@ describe('answerPrompt metering', () => {
     });
     const { clock, run } = setup({ meter });
     agentAnswers(clock, [usageTrace(10, 1), 'Hello.']);
+
     // Act
     const outcome = await run();
+
     // Assess
     expect(outcome.outcome).toBe('completed');
     expect(publishedEvents(eventBridgeMock).map((event) => event.detailType)).toContain('AnswerCompleted');
@@ -81,8 +87,10 @@ describe('answerPrompt metrics', () => {
     const answered = jest.fn();
     const { clock, detail, run } = setup({ metrics: { answered } });
     agentAnswers(clock, ['The policy is 30 days.']);
+
     // Act
     await run();
+
     // Assess
     expect(answered).toHaveBeenCalledTimes(1);
     expect(answered).toHaveBeenCalledWith({
@@ -101,8 +109,10 @@ describe('answerPrompt metrics', () => {
     const answered = jest.fn();
     const { clock, run } = setup({ metrics: { answered }, member: false });
     agentAnswers(clock, ['never asked']);
+
     // Act
     const outcome = await run();
+
     // Assess
     expect(outcome.outcome).toBe('failed');
     expect(answered).toHaveBeenCalledWith(
@@ -117,8 +127,10 @@ describe('answerPrompt metrics', () => {
     });
     const { clock, run } = setup({ metrics: { answered } });
     agentAnswers(clock, ['Hello.']);
+
     // Act
     const outcome = await run();
+
     // Assess
     expect(answered).toHaveBeenCalledTimes(1);
     expect(outcome.outcome).toBe('completed');

@@ -18,8 +18,10 @@ describe('answerPrompt', () => {
     // Prepare
     const { clock, delays, run } = setup();
     agentAnswers(clock, throttled(), throttled(), ['Here ', 'you go.']);
+
     // Act
     const outcome = await run();
+
     // Assess
     expect(agentMock.commandCalls(InvokeAgentCommand)).toHaveLength(3);
     expect(delays).toEqual([188, 375]);
@@ -33,8 +35,10 @@ describe('answerPrompt', () => {
     // Prepare
     const { clock, run } = setup();
     agentAnswers(clock, [{ event: { throttlingException: throttled() } }], ['Done.']);
+
     // Act
     const outcome = await run();
+
     // Assess
     expect(agentMock.commandCalls(InvokeAgentCommand)).toHaveLength(2);
     expect(outcome.outcome).toBe('completed');
@@ -47,8 +51,10 @@ describe('answerPrompt', () => {
       credentialsFailTimes: 3,
     });
     agentAnswers(clock, ['Hello']);
+
     // Act
     const outcome = await run();
+
     // Assess
     expect(getCredentials).toHaveBeenCalledTimes(4);
     expect(delays).toEqual([188, 375, 750]);
@@ -76,8 +82,10 @@ describe('answerPrompt', () => {
       }
       return { FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'e' })) };
     });
+
     // Act
     const outcome = await run();
+
     // Assess
     expect(outcome.outcome).toBe('completed');
     const calls = eventBridgeMock
@@ -102,8 +110,10 @@ describe('answerPrompt', () => {
       }
       return { FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'e' })) };
     });
+
     // Act
     const outcome = await run();
+
     // Assess
     expect(agentMock.commandCalls(InvokeAgentCommand)).toHaveLength(1);
     expect(outcome).toMatchObject({ outcome: 'completed', chunks: 2 });
@@ -120,8 +130,10 @@ describe('answerPrompt', () => {
       if (attempts < 4) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
       return { FailedEntryCount: 0, Entries: [{ EventId: 'e' }] };
     });
+
     // Act
     const outcome = await run(deadline + 5_000);
+
     // Assess
     expect(attempts).toBe(4);
     expect(clock.now()).toBeGreaterThan(deadline);

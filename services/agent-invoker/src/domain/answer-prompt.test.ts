@@ -22,8 +22,10 @@ describe('answerPrompt', () => {
       clock,
       pieces.map((text) => ({ text, afterMs: 100 })),
     );
+
     // Act
     const outcome = await run();
+
     // Assess
     const events = publishedEvents(eventBridgeMock);
     const chunks = events.filter((e) => e.detailType === 'AnswerChunk');
@@ -60,8 +62,10 @@ describe('answerPrompt', () => {
       { text: 'o-1001 ', afterMs: 10 },
       { text: 'has shipped.', afterMs: 10 },
     ]);
+
     // Act
     const outcome = await run();
+
     // Assess
     const calls = eventBridgeMock
       .commandCalls(PutEventsCommand)
@@ -80,8 +84,10 @@ describe('answerPrompt', () => {
     // Prepare
     const { clock, tenant, getCredentials, run } = setup();
     agentAnswers(clock, ['Hello']);
+
     // Act
     await run();
+
     // Assess
     expect(getCredentials).toHaveBeenCalledTimes(1);
     expect(getCredentials).toHaveBeenCalledWith(tenant);
@@ -90,8 +96,10 @@ describe('answerPrompt', () => {
   test("refuses a user who is not a member of the prompt's tenant before asking for credentials", async () => {
     // Prepare
     const { run, isMember, getCredentials, tenant } = setup({ member: false });
+
     // Act
     const outcome = await run();
+
     // Assess
     expect(isMember).toHaveBeenCalledWith(tenant.tenantId, tenant.userId);
     expect(getCredentials).not.toHaveBeenCalled();
@@ -109,8 +117,10 @@ describe('answerPrompt', () => {
       { text: 'x'.repeat(MAX_CHUNK_LENGTH * 3), afterMs: 0 },
       { text: 'y'.repeat(MAX_ANSWER_LENGTH), afterMs: 0 },
     ]);
+
     // Act
     const outcome = await run();
+
     // Assess
     const events = publishedEvents(eventBridgeMock);
     const chunks = events.filter((e) => e.detailType === 'AnswerChunk');

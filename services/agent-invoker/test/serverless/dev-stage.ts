@@ -6,6 +6,7 @@ export const devStageTests = (templates: Templates) => {
     test('subscribes invokeAgent to PromptSubmitted from chat-api on chat-api’s bus', () => {
       // Act
       const rule = props(only(templates.dev, 'AWS::Events::Rule'));
+
       // Assess
       expect(rule.EventBusName).toEqual(importOf('tenant-assistant-chat-api-dev-EventBusName'));
       expect(rule.EventPattern).toEqual({
@@ -20,6 +21,7 @@ export const devStageTests = (templates: Templates) => {
     test('gives the rule target a retry policy and an SQS dead-letter queue', () => {
       // Act
       const [target] = props(only(templates.dev, 'AWS::Events::Rule')).Targets;
+
       // Assess
       expect(target.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 8 });
       expect(target.DeadLetterConfig).toEqual({
@@ -33,6 +35,7 @@ export const devStageTests = (templates: Templates) => {
     test('lets only EventBridge, from this rule only, send to the dead-letter queue', () => {
       // Act
       const policy = props(only(templates.dev, 'AWS::SQS::QueuePolicy'));
+
       // Assess
       expect(policy.Queues).toEqual([{ Ref: 'InvokeAgentDeadLetterQueue' }]);
       expect(policy.PolicyDocument.Statement).toEqual([
@@ -60,6 +63,7 @@ export const devStageTests = (templates: Templates) => {
     test('lets EventBridge invoke the function from the rule’s ARN on the bus', () => {
       // Act
       const permission = props(only(templates.dev, 'AWS::Lambda::Permission'));
+
       // Assess
       expect(permission.Principal).toBe('events.amazonaws.com');
       expect(JSON.stringify(permission.SourceArn)).toContain(
@@ -74,6 +78,7 @@ export const devStageTests = (templates: Templates) => {
     test('sends events that fail after Lambda’s own retries to the dead-letter queue', () => {
       // Act
       const config = props(only(templates.dev, 'AWS::Lambda::EventInvokeConfig'));
+
       // Assess
       expect(config.MaximumRetryAttempts).toBe(2);
       expect(config.DestinationConfig).toEqual({
@@ -84,6 +89,7 @@ export const devStageTests = (templates: Templates) => {
     test('configures the function from stage parameters, with reserved concurrency', () => {
       // Act
       const fn = props(only(templates.dev, 'AWS::Lambda::Function'));
+
       // Assess
       expect(fn.Runtime).toBe('nodejs22.x');
       expect(fn.Timeout).toBe(180);
@@ -107,6 +113,7 @@ export const devStageTests = (templates: Templates) => {
     test('owns an idempotency table keyed by id with expiring records', () => {
       // Act
       const table = props(only(templates.dev, 'AWS::DynamoDB::Table'));
+
       // Assess
       expect(table.TableName).toBe('tenant-assistant-agent-invoker-dev-idempotency');
       expect(table.KeySchema).toEqual([{ AttributeName: 'id', KeyType: 'HASH' }]);
@@ -116,6 +123,7 @@ export const devStageTests = (templates: Templates) => {
     test('keeps the role name that TenantDataAccessRole trusts', () => {
       // Act
       const role = props(only(templates.dev, 'AWS::IAM::Role'));
+
       // Assess
       expect(role.RoleName).toBe('tenant-assistant-agent-invoker-dev-us-east-1');
     });
@@ -125,6 +133,7 @@ export const devStageTests = (templates: Templates) => {
       const granted = statements(templates.dev).filter(
         (s) => !actionsOf(s).every((a) => a.startsWith('logs:')),
       );
+
       // Assess
       expect(granted).toEqual([
         {
@@ -191,6 +200,7 @@ export const devStageTests = (templates: Templates) => {
       // Act
       const all = statements(templates.dev);
       const logs = all.filter((s) => actionsOf(s).every((a) => a.startsWith('logs:')));
+
       // Assess
       for (const statement of all) {
         expect(statement.Effect).toBe('Allow');
@@ -213,6 +223,7 @@ export const devStageTests = (templates: Templates) => {
       const outputs = Object.entries(templates.dev.Outputs ?? {}).filter(
         ([key]) => !key.startsWith('ServerlessDeployment'),
       );
+
       // Assess
       for (const key of [
         'IdempotencyTableName',
@@ -239,6 +250,7 @@ export const devStageTests = (templates: Templates) => {
         Expression?: string;
         MetricStat?: { Metric: unknown };
       }[];
+
       // Assess
       expect(alarm).toMatchObject({
         Threshold: 20,
@@ -273,6 +285,7 @@ export const devStageTests = (templates: Templates) => {
       ).Properties;
       const [text, variables] = body.DashboardBody['Fn::Sub'];
       const dashboard = JSON.parse(text) as { widgets: { properties: { metrics: unknown[] } }[] };
+
       // Assess
       expect(body.DashboardName).toBe('tenant-assistant-dev');
       for (const metric of [

@@ -12,6 +12,7 @@ export const stageTests = (templates: Templates) => {
     test('imports the prod stage’s outputs in prod', () => {
       // Act
       const env = props(only(templates.prod, 'AWS::Lambda::Function')).Environment.Variables;
+
       // Assess
       expect(env.AGENT_ID).toEqual(importOf('tenant-assistant-order-action-group-prod-AgentId'));
       expect(env.EVENT_BUS_NAME).toEqual(importOf('tenant-assistant-chat-api-prod-EventBusName'));
@@ -20,6 +21,7 @@ export const stageTests = (templates: Templates) => {
     test('uses the local stack’s literal values in the local stage', () => {
       // Act
       const env = props(only(templates.local, 'AWS::Lambda::Function')).Environment.Variables;
+
       // Assess
       expect(env).toMatchObject({
         AGENT_ID: 'LOCALAGENT',
@@ -42,6 +44,7 @@ export const stageTests = (templates: Templates) => {
       // Act
       const fn = props(only(templates.prod, 'AWS::Lambda::Function'));
       const assume = statements(templates.prod).find((s) => s.Sid === 'AssumeTenantDataAccessRole');
+
       // Assess
       expect(fn.Environment.Variables.TENANT_DATA_ACCESS_ROLE_ARN).toBe(roleOverride);
       expect(fn.Environment.Variables.STREAM_FINAL_RESPONSE).toBe('false');

@@ -31,6 +31,7 @@ export const agentTests = (templates: Templates) => {
     it('is instructed that identity comes from the system and that names in the text are ignored', () => {
       // Act
       const instruction = properties<Agent>(templates.dev, 'OrderAgent').Instruction;
+
       // Assess
       expect(instruction).toMatch(/identity .* is supplied by the system/);
       expect(instruction).toMatch(
@@ -43,6 +44,7 @@ export const agentTests = (templates: Templates) => {
     it('has one action group with the three functions, backed by the actionGroup Lambda', () => {
       // Act
       const [group, ...others] = properties<Agent>(templates.dev, 'OrderAgent').ActionGroups;
+
       // Assess
       expect(others).toHaveLength(0);
       expect(group?.ActionGroupName).toBe('order-actions');
@@ -59,6 +61,7 @@ export const agentTests = (templates: Templates) => {
     it('has a service role trusted by Bedrock agents of this account that may invoke only the chosen model', () => {
       // Act
       const role = properties<Role>(templates.dev, 'BedrockAgentRole');
+
       // Assess
       expect(properties<Agent>(templates.dev, 'OrderAgent').AgentResourceRoleArn).toEqual({
         'Fn::GetAtt': ['BedrockAgentRole', 'Arn'],
@@ -104,6 +107,7 @@ export const agentTests = (templates: Templates) => {
       const permissions = resourcesOfType(templates.dev, 'AWS::Lambda::Permission').filter(([, p]) =>
         JSON.stringify(p.Properties?.FunctionName).includes('ActionGroupLambdaFunction'),
       );
+
       // Assess
       expect(permissions).toHaveLength(1);
       expect(permissions[0]?.[1].Properties).toEqual({
@@ -146,6 +150,7 @@ export const agentTests = (templates: Templates) => {
         templates.dev,
         'ActionGroupLambdaFunction',
       ).Environment.Variables;
+
       // Assess
       expect(env).toMatchObject({
         TENANT_CONFIG_TABLE_NAME: `${service}-dev-tenant-config`,

@@ -43,6 +43,7 @@ export const dataTests = (templates: Templates) => {
     it('is trusted only by the agent-invoker role, with both tenantId and userId session tags', () => {
       // Act
       const statements = trust(templates.dev).Statement;
+
       // Assess
       expect(statements).toHaveLength(1);
       expect(statements[0]).toEqual({
@@ -78,6 +79,7 @@ export const dataTests = (templates: Templates) => {
     it('allows only GetItem and Query, keyed by the principal tags, on TenantConfig and the tenant orders table', () => {
       // Act
       const statements = policyStatements(templates.dev, 'TenantDataAccessRole');
+
       // Assess
       const leadingKeys = (tag: string) => ({
         'ForAllValues:StringEquals': {
@@ -112,6 +114,7 @@ export const dataTests = (templates: Templates) => {
     it('has no managed policies, no wildcard actions and a one-hour session limit', () => {
       // Act
       const role = properties(templates.dev, 'TenantDataAccessRole');
+
       // Assess
       expect(role).not.toHaveProperty('ManagedPolicyArns');
       expect(role.MaxSessionDuration).toBe(3600);
@@ -126,8 +129,10 @@ export const dataTests = (templates: Templates) => {
     it('give the action-group Lambda no data access of its own (logs only)', () => {
       // Prepare
       const fn = properties(templates.dev, 'ActionGroupLambdaFunction');
+
       // Act
       const actions = actionsOf(policyStatements(templates.dev, 'ActionGroupRole'));
+
       // Assess
       expect(fn.Role).toEqual({ 'Fn::GetAtt': ['ActionGroupRole', 'Arn'] });
       expect(properties(templates.dev, 'ActionGroupRole')).not.toHaveProperty('ManagedPolicyArns');
@@ -137,6 +142,7 @@ export const dataTests = (templates: Templates) => {
     it('let provisionTenant create, describe, tag, back up and delete only orders tables, write only TenantConfig and publish only its offboarding report', () => {
       // Act
       const statements = policyStatements(templates.dev, 'ProvisionTenantRole');
+
       // Assess
       expect(properties(templates.dev, 'ProvisionTenantLambdaFunction').Role).toEqual({
         'Fn::GetAtt': ['ProvisionTenantRole', 'Arn'],

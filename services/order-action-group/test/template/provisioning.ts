@@ -13,6 +13,7 @@ export const provisioningTests = (templates: Templates) => {
     it("routes TenantOnboarded from the auth service's control bus to provisionTenant with retries and a DLQ", () => {
       // Act
       const rule = properties(templates.dev, 'TenantOnboardedRule');
+
       // Assess
       expect(rule).toMatchObject({
         EventBusName: { 'Fn::ImportValue': 'tenant-assistant-auth-dev-ControlEventBusArn' },
@@ -56,6 +57,7 @@ export const provisioningTests = (templates: Templates) => {
     it('retries failed invocations twice, then sends them to the dead-letter queue', () => {
       // Act
       const [[, config] = []] = resourcesOfType(templates.dev, 'AWS::Lambda::EventInvokeConfig');
+
       // Assess
       expect(config?.Properties).toMatchObject({
         FunctionName: { Ref: 'ProvisionTenantLambdaFunction' },
@@ -75,6 +77,7 @@ export const provisioningTests = (templates: Templates) => {
         templates.dev,
         'ProvisionTenantDeadLetterQueuePolicy',
       ).PolicyDocument.Statement;
+
       // Assess
       expect(statements).toEqual([
         expect.objectContaining({
@@ -96,6 +99,7 @@ export const provisioningTests = (templates: Templates) => {
     it("tells the function the orders tables' ARN prefix, the AWS owned key and no deletion protection outside prod", () => {
       // Act
       const env = envOf(templates.dev);
+
       // Assess
       expect(env).toMatchObject({
         ORDERS_TABLE_PREFIX: `${service}-dev-orders-`,
@@ -110,6 +114,7 @@ export const provisioningTests = (templates: Templates) => {
     it('deletion-protects the orders tables in prod, where the stage keeps its data', () => {
       // Act
       const env = envOf(templates.prod);
+
       // Assess
       expect(env.ORDERS_TABLE_DELETION_PROTECTION).toBe('true');
     });
@@ -117,6 +122,7 @@ export const provisioningTests = (templates: Templates) => {
     it('gives the local stage a literal ARN prefix (the local system resolves no intrinsics in the environment)', () => {
       // Act
       const env = envOf(templates.local);
+
       // Assess
       expect(env.ORDERS_TABLE_ARN_PREFIX).toBe(
         `arn:aws:dynamodb:us-east-1:000000000000:table/${service}-local-orders-`,
