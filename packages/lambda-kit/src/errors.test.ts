@@ -2,7 +2,8 @@ import * as z from 'zod';
 import {
   AppError,
   ConfigurationError,
-  errorClass,
+  errorBase,
+  errorClasses,
   isRefusal,
   issuesOf,
   PayloadTooLargeError,
@@ -32,21 +33,20 @@ describe('AppError', () => {
   });
 });
 
-describe('errorClass', () => {
-  class ServiceError extends AppError {}
-  const Fixed = errorClass(ServiceError, 'ThingNotFoundError', {
-    message: 'Thing not found',
-    code: 'THING_NOT_FOUND',
-    statusCode: 404,
-  });
-  const Made = errorClass(ServiceError, 'ThingRefusedError', {
-    message: (thing: string) => `Refused ${thing}`,
-    code: 'THING_REFUSED',
-    statusCode: 403,
-  });
-  const Defaulted = errorClass(ServiceError, 'ThingBrokenError', {
-    message: (message?: string) => message ?? 'Thing broken',
-    code: 'THING_BROKEN',
+describe('errorBase and errorClasses', () => {
+  const ServiceError = errorBase('ServiceError');
+  const {
+    ThingNotFoundError: Fixed,
+    ThingRefusedError: Made,
+    ThingBrokenError: Defaulted,
+  } = errorClasses(ServiceError, {
+    ThingNotFoundError: { message: 'Thing not found', code: 'THING_NOT_FOUND', statusCode: 404 },
+    ThingRefusedError: {
+      message: (thing: string) => `Refused ${thing}`,
+      code: 'THING_REFUSED',
+      statusCode: 403,
+    },
+    ThingBrokenError: { message: (message?: string) => message ?? 'Thing broken', code: 'THING_BROKEN' },
   });
   const cause = new Error('underneath');
 
@@ -86,7 +86,12 @@ describe('errorClass', () => {
     expect(error).toBeInstanceOf(ServiceError);
     expect(error).toBeInstanceOf(AppError);
     expect(error).not.toBeInstanceOf(Fixed);
-    expect([Fixed.name, Made.name]).toEqual(['ThingNotFoundError', 'ThingRefusedError']);
+    expect([ServiceError.name, Fixed.name, Made.name]).toEqual([
+      'ServiceError',
+      'ThingNotFoundError',
+      'ThingRefusedError',
+    ]);
+    expect(new ServiceError('base', { code: 'BASE' })).toMatchObject({ name: 'ServiceError', code: 'BASE' });
     expect(String(error)).toBe('ThingRefusedError: Refused x');
   });
 });
