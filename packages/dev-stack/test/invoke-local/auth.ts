@@ -1,7 +1,7 @@
 import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { TestSystem } from '../support/system';
-import { cognito, documents, http, type Invocations } from './support';
+import { cognito, documents, type Invocations } from './support';
 
 /** auth's functions as `./scripts/invoke-local` runs them. */
 export const authTests = (system: TestSystem, invocations: Invocations) => {
@@ -55,9 +55,7 @@ export const authTests = (system: TestSystem, invocations: Invocations) => {
 
   test('auth: adminMe tells a tenant admin their roles', () => {
     // Act
-    const { statusCode, body } = http(
-      invocations.result('auth', 'adminMe', 'events/admin-me.json', 'tenant1-admin'),
-    );
+    const { statusCode, body } = invocations.http('auth', 'adminMe', 'events/admin-me.json', 'tenant1-admin');
 
     // Assess
     expect(statusCode).toBe(200);
@@ -70,8 +68,11 @@ export const authTests = (system: TestSystem, invocations: Invocations) => {
 
   test('auth: tenantsAdmin gives a platform admin the seeded tenant1', () => {
     // Act
-    const { statusCode, body } = http(
-      invocations.result('auth', 'tenantsAdmin', 'events/get-tenant.json', 'platform-admin'),
+    const { statusCode, body } = invocations.http(
+      'auth',
+      'tenantsAdmin',
+      'events/get-tenant.json',
+      'platform-admin',
     );
 
     // Assess
@@ -86,8 +87,11 @@ export const authTests = (system: TestSystem, invocations: Invocations) => {
 
   test('auth: usersAdmin lists the tenant admin’s own tenant only', () => {
     // Act
-    const { statusCode, body } = http(
-      invocations.result('auth', 'usersAdmin', 'events/list-users.json', 'tenant1-admin'),
+    const { statusCode, body } = invocations.http(
+      'auth',
+      'usersAdmin',
+      'events/list-users.json',
+      'tenant1-admin',
     );
     const usernames = JSON.stringify(body);
 

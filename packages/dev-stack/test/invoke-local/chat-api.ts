@@ -10,8 +10,11 @@ export const chatApiTests = (system: TestSystem, invocations: Invocations) => {
 
   test('chat-api: submitPrompt accepts the prompt, and the system answers it', async () => {
     // Act
-    const { statusCode, body } = http(
-      invocations.result('chat-api', 'submitPrompt', 'events/submitPrompt.json', 'tenant1-user'),
+    const { statusCode, body } = invocations.http(
+      'chat-api',
+      'submitPrompt',
+      'events/submitPrompt.json',
+      'tenant1-user',
     );
     const { userId } = await findTenantUser(cognito(system), system.stack.info.userPoolId, 'tenant1-user');
 
@@ -31,8 +34,11 @@ export const chatApiTests = (system: TestSystem, invocations: Invocations) => {
 
   test('chat-api: getAnswer answers 404 for the sample’s answer, which is not the caller’s', () => {
     // Act
-    const { statusCode, body } = http(
-      invocations.result('chat-api', 'getAnswer', 'events/getAnswer.json', 'tenant1-user'),
+    const { statusCode, body } = invocations.http(
+      'chat-api',
+      'getAnswer',
+      'events/getAnswer.json',
+      'tenant1-user',
     );
 
     // Assess
@@ -42,8 +48,11 @@ export const chatApiTests = (system: TestSystem, invocations: Invocations) => {
 
   test('chat-api: getUsage shows a tenant admin their own tenant’s month, every day of it', () => {
     // Act
-    const { statusCode, body } = http(
-      invocations.result('chat-api', 'getUsage', 'events/getUsage.json', 'tenant1-admin'),
+    const { statusCode, body } = invocations.http(
+      'chat-api',
+      'getUsage',
+      'events/getUsage.json',
+      'tenant1-admin',
     );
 
     // Assess
@@ -66,11 +75,12 @@ export const chatApiTests = (system: TestSystem, invocations: Invocations) => {
 
   test('chat-api: listAnswers and listConversations return the caller’s history', () => {
     // Act
-    const answers = http(
-      invocations.result('chat-api', 'listAnswers', 'events/listAnswers.json', 'tenant1-user'),
-    );
-    const conversations = http(
-      invocations.result('chat-api', 'listConversations', 'events/listConversations.json', 'tenant1-user'),
+    const answers = invocations.http('chat-api', 'listAnswers', 'events/listAnswers.json', 'tenant1-user');
+    const conversations = invocations.http(
+      'chat-api',
+      'listConversations',
+      'events/listConversations.json',
+      'tenant1-user',
     );
 
     // Assess

@@ -139,6 +139,8 @@ export const FOLLOW_UPS: Sample[] = [
 export interface Invocations {
   /** The invocation of one sample. */
   result(...sample: Sample): Invocation;
+  /** The HTTP response of one sample's invocation, its body parsed. */
+  http(...sample: Sample): { statusCode: number; body: unknown };
   /** getAnswer with the sample's event for the answer submitPrompt created (written by the suite). */
   readonly ownAnswer: Invocation;
   /** What submitPrompt's sample created. */
@@ -200,6 +202,7 @@ export const useInvocations = (system: TestSystem): Invocations => {
   };
   return {
     result,
+    http: (...sample: Sample) => http(result(...sample)),
     get ownAnswer() {
       return ran(ownAnswer);
     },
