@@ -1,15 +1,14 @@
-import { adminRequest, signIn } from '../../src/client';
+import { signIn } from '../../src/client';
 import { KNOWN_DEV_PASSWORD } from '../../src/seed';
 import type { E2eSystem } from './system';
 
 /** auth's admin API for platform admins: roles, tenant changes, suspension, refusals. */
 export const adminApiTests = (system: E2eSystem) => {
-  const { ask, session, sessions } = system;
+  const { admin, ask, session, sessions } = system;
 
   describe('the admin API on the local system', () => {
     const tenant = (tenantId: string) =>
-      adminRequest<{ returnPolicyDays: number; status: string }>(
-        system.stack.info,
+      admin<{ returnPolicyDays: number; status: string }>(
         sessions.get('platform-admin'),
         'GET',
         `/admin/tenants/${tenantId}`,
@@ -21,19 +20,9 @@ export const adminApiTests = (system: E2eSystem) => {
 
     test('tells the web UI who is an admin', async () => {
       // Act
-      const platform = await adminRequest(
-        system.stack.info,
-        await session('platform-admin'),
-        'GET',
-        '/admin/me',
-      );
-      const tenantAdmin = await adminRequest(
-        system.stack.info,
-        await session('tenant1-admin'),
-        'GET',
-        '/admin/me',
-      );
-      const user = await adminRequest(system.stack.info, await session('tenant1-user'), 'GET', '/admin/me');
+      const platform = await admin('platform-admin', 'GET', '/admin/me');
+      const tenantAdmin = await admin('tenant1-admin', 'GET', '/admin/me');
+      const user = await admin('tenant1-user', 'GET', '/admin/me');
 
       // Assess
       expect(platform.body).toEqual({
@@ -47,15 +36,9 @@ export const adminApiTests = (system: E2eSystem) => {
 
     test('a platform admin changes a return policy and the assistant answers with the new one', async () => {
       // Act
-      const updated = await adminRequest(
-        system.stack.info,
-        await session('platform-admin'),
-        'PATCH',
-        '/admin/tenants/tenant2',
-        {
-          returnPolicyDays: 25,
-        },
-      );
+      const updated = await admin('platform-admin', 'PATCH', '/admin/tenants/tenant2', {
+        returnPolicyDays: 25,
+      });
 
       // Assess
       expect(updated.status).toBe(200);
@@ -65,36 +48,20 @@ export const adminApiTests = (system: E2eSystem) => {
         const answer = await ask('tenant2-user', 'What is your return policy?');
         expect(answer.text).toContain('25 days');
       } finally {
-        await adminRequest(
-          system.stack.info,
-          await session('platform-admin'),
-          'PATCH',
-          '/admin/tenants/tenant2',
-          {
-            returnPolicyDays: 20,
-          },
-        );
+        await admin('platform-admin', 'PATCH', '/admin/tenants/tenant2', {
+          returnPolicyDays: 20,
+        });
       }
       expect((await ask('tenant2-user', 'What is your return policy?')).text).toContain('20 days');
     });
 
     test('a suspended tenant’s users are refused at sign-in with a clear message, and admitted again on resume', async () => {
       // Act
-      const suspended = await adminRequest(
-        system.stack.info,
-        await session('platform-admin'),
-        'POST',
-        '/admin/tenants/tenant3/suspend',
-      );
+      const suspended = await admin('platform-admin', 'POST', '/admin/tenants/tenant3/suspend');
       const refused = await signIn(system.stack.info, 'tenant3-user', KNOWN_DEV_PASSWORD).catch(
         (error: unknown) => error,
       );
-      const resumed = await adminRequest(
-        system.stack.info,
-        await session('platform-admin'),
-        'POST',
-        '/admin/tenants/tenant3/resume',
-      );
+      const resumed = await admin('platform-admin', 'POST', '/admin/tenants/tenant3/resume');
       const admitted = await signIn(system.stack.info, 'tenant3-user', KNOWN_DEV_PASSWORD);
 
       // Assess
@@ -131,7 +98,7 @@ export const adminApiTests = (system: E2eSystem) => {
           },
         ],
       ] as const) {
-        answers.push(await adminRequest(system.stack.info, caller, method, path, body));
+        answers.push(await admin(caller, method, path, body));
       }
 
       // Assess
@@ -153,8 +120,8 @@ export const adminApiTests = (system: E2eSystem) => {
       const forged = `${header}.${Buffer.from(JSON.stringify({ ...claims, 'cognito:username': 'platform-admin' })).toString('base64url')}.${signature}`;
 
       // Act
-      const withForged = await adminRequest(system.stack.info, { idToken: forged }, 'GET', '/admin/tenants');
-      const withNone = await adminRequest(system.stack.info, undefined, 'GET', '/admin/tenants');
+      const withForged = await admin({ idToken: forged }, 'GET', '/admin/tenants');
+      const withNone = await admin(undefined, 'GET', '/admin/tenants');
 
       // Assess
       expect(withForged.status).toBe(401);

@@ -1,14 +1,14 @@
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ScanCommand as DocScanCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ordersTableName } from '@tenant-assistant/tenant-context';
-import { adminRequest, awaitAnswer, ChatApiError, openSocket, signIn, submitPrompt } from '../../src/client';
+import { awaitAnswer, ChatApiError, openSocket, signIn, submitPrompt } from '../../src/client';
 import { findTenantUser } from '../../src/orders';
 import { KNOWN_DEV_PASSWORD } from '../../src/seed';
 import type { E2eSystem } from './system';
 
 /** Offboarding a tenant: deleted everywhere but its tombstone, the others untouched. Deletes tenant3 for good: run it last. */
 export const offboardingTests = (system: E2eSystem) => {
-  const { adminClients, session } = system;
+  const { admin, adminClients, session } = system;
 
   describe('offboarding on the local system', () => {
     /** The agent-invoker's idempotency records are left to their TTL (hashes of answer ids; documented). */
@@ -68,33 +68,16 @@ export const offboardingTests = (system: E2eSystem) => {
       const platform = await session('platform-admin');
 
       // Act
-      const unconfirmed = await adminRequest(
-        system.stack.info,
-        platform,
-        'POST',
-        '/admin/tenants/tenant3/offboard',
-        {
-          confirm: 'tenant2',
-        },
-      );
-      const accepted = await adminRequest(
-        system.stack.info,
-        platform,
-        'POST',
-        '/admin/tenants/tenant3/offboard',
-        {
-          confirm: 'tenant3',
-        },
-      );
-      let tombstone = await adminRequest<{ status: string }>(
-        system.stack.info,
-        platform,
-        'GET',
-        '/admin/tenants/tenant3',
-      );
+      const unconfirmed = await admin(platform, 'POST', '/admin/tenants/tenant3/offboard', {
+        confirm: 'tenant2',
+      });
+      const accepted = await admin(platform, 'POST', '/admin/tenants/tenant3/offboard', {
+        confirm: 'tenant3',
+      });
+      let tombstone = await admin<{ status: string }>(platform, 'GET', '/admin/tenants/tenant3');
       for (let waited = 0; tombstone.body.status !== 'OFFBOARDED' && waited < 120_000; waited += 500) {
         await new Promise((resolve) => setTimeout(resolve, 500));
-        tombstone = await adminRequest(system.stack.info, platform, 'GET', '/admin/tenants/tenant3');
+        tombstone = await admin(platform, 'GET', '/admin/tenants/tenant3');
       }
       const after = await everyItem();
       const afterAt = Math.floor(Date.now() / 1000);

@@ -2,7 +2,15 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createIntentRouterModel } from '@tenant-assistant/local-stack';
-import { type Answer, awaitAnswer, sessionCache, submitPrompt } from '../../src/client';
+import {
+  type AdminApiResponse,
+  type Answer,
+  adminRequest,
+  awaitAnswer,
+  type Session,
+  sessionCache,
+  submitPrompt,
+} from '../../src/client';
 import { KNOWN_DEV_PASSWORD } from '../../src/seed';
 import { modelFromEnv } from '../../src/stack';
 import { type TestSystem, useTestSystem } from '../support/system';
@@ -27,6 +35,13 @@ export interface E2eSystem extends TestSystem {
   /** Signed-in sessions by username (the known development password). */
   readonly sessions: ReturnType<typeof sessionCache>['sessions'];
   readonly session: ReturnType<typeof sessionCache>['session'];
+  /** A request to auth's admin API as `caller`: a username (signed in), a session of its own, or none. */
+  admin<T = unknown>(
+    caller: string | Pick<Session, 'idToken'> | undefined,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<AdminApiResponse<T>>;
   /** Submits `prompt` as `username` and waits for its answer to end. */
   ask(username: string, prompt: string): Promise<Answer>;
   /** The dev tools' clients (admin key) for Cognito and DynamoDB. */
@@ -78,6 +93,14 @@ export const useE2eSystem = (): E2eSystem => {
     },
     sessions,
     session,
+    admin: async (caller, method, path, body) =>
+      adminRequest(
+        system.stack.info,
+        typeof caller === 'string' ? await session(caller) : caller,
+        method,
+        path,
+        body,
+      ),
     ask: async (username, prompt) => {
       const s = await session(username);
       const { answerId } = await submitPrompt(system.stack.info, s, prompt);

@@ -1,12 +1,12 @@
 import { AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { adminRequest, signIn } from '../../src/client';
+import { signIn } from '../../src/client';
 import { latestTemporaryPassword } from '../../src/mailbox';
 import { KNOWN_DEV_PASSWORD } from '../../src/seed';
 import type { E2eSystem } from './system';
 
 /** auth's user routes for tenant admins: invitations, their own tenant only, disabling users. */
 export const tenantAdminTests = (system: E2eSystem) => {
-  const { ask, adminClients, session, sessions } = system;
+  const { adminClients, ask, session, sessions } = system;
 
   describe('tenant admins on the local system', () => {
     const NEW_PASSWORD = 'Invited-User-Passw0rd!';
@@ -16,16 +16,11 @@ export const tenantAdminTests = (system: E2eSystem) => {
       const admin = await session('tenant1-admin');
 
       // Act
-      const invited = await adminRequest(system.stack.info, admin, 'POST', '/admin/users', {
+      const invited = await system.admin(admin, 'POST', '/admin/users', {
         username: 'tenant1-invited',
         email: 'invited@example.com',
       });
-      const resent = await adminRequest(
-        system.stack.info,
-        admin,
-        'POST',
-        '/admin/users/tenant1-invited/resend-invitation',
-      );
+      const resent = await system.admin(admin, 'POST', '/admin/users/tenant1-invited/resend-invitation');
       const password = latestTemporaryPassword({ dataDir: system.dataDir, username: 'tenant1-invited' });
       const user = await signIn(system.stack.info, 'tenant1-invited', password ?? '', NEW_PASSWORD);
       sessions.set('tenant1-invited', user);
@@ -37,8 +32,7 @@ export const tenantAdminTests = (system: E2eSystem) => {
       expect(resent.status).toBe(200);
       expect(password).toBeTruthy();
       expect(answer.text).toContain('10 days');
-      const listed = await adminRequest<{ items: { username: string; status: string }[] }>(
-        system.stack.info,
+      const listed = await system.admin<{ items: { username: string; status: string }[] }>(
         admin,
         'GET',
         '/admin/users',
@@ -52,8 +46,7 @@ export const tenantAdminTests = (system: E2eSystem) => {
       const { cognito } = adminClients();
 
       // Act
-      const listed = await adminRequest<{ items: { username: string }[] }>(
-        system.stack.info,
+      const listed = await system.admin<{ items: { username: string }[] }>(
         admin,
         'GET',
         '/admin/users?limit=60',
@@ -67,9 +60,9 @@ export const tenantAdminTests = (system: E2eSystem) => {
         ['POST', '/admin/users/tenant2-admin/roles', { role: 'tenant-admin' }],
         ['DELETE', '/admin/users/tenant2-admin/roles/tenant-admin'],
       ] as const) {
-        answers.push(await adminRequest(system.stack.info, admin, method, path, body));
+        answers.push(await system.admin(admin, method, path, body));
       }
-      const smuggled = await adminRequest(system.stack.info, admin, 'POST', '/admin/users', {
+      const smuggled = await system.admin(admin, 'POST', '/admin/users', {
         username: 'smuggled',
         email: 's@example.com',
         tenantId: 'tenant2',
@@ -91,12 +84,7 @@ export const tenantAdminTests = (system: E2eSystem) => {
       );
       expect(tenant2User.Enabled).toBe(true);
       expect((await signIn(system.stack.info, 'tenant2-admin', KNOWN_DEV_PASSWORD)).idToken).toBeTruthy();
-      const tenant2Admin = await adminRequest(
-        system.stack.info,
-        await session('tenant2-admin'),
-        'GET',
-        '/admin/me',
-      );
+      const tenant2Admin = await system.admin('tenant2-admin', 'GET', '/admin/me');
       expect(tenant2Admin.body).toMatchObject({ roles: { tenantAdmin: true } });
       await expect(
         cognito.send(
@@ -107,22 +95,11 @@ export const tenantAdminTests = (system: E2eSystem) => {
 
     test('a tenant admin cannot make themselves a platform admin, and a plain user cannot use the user routes', async () => {
       // Act
-      const grant = await adminRequest(
-        system.stack.info,
-        await session('tenant1-admin'),
-        'POST',
-        '/admin/users/tenant1-admin/roles',
-        {
-          role: 'platform-admin',
-        },
-      );
-      const plain = await adminRequest(
-        system.stack.info,
-        await session('tenant1-user'),
-        'GET',
-        '/admin/users',
-      );
-      const me = await adminRequest(system.stack.info, await session('tenant1-admin'), 'GET', '/admin/me');
+      const grant = await system.admin('tenant1-admin', 'POST', '/admin/users/tenant1-admin/roles', {
+        role: 'platform-admin',
+      });
+      const plain = await system.admin('tenant1-user', 'GET', '/admin/users');
+      const me = await system.admin('tenant1-admin', 'GET', '/admin/me');
 
       // Assess
       expect(grant.status).toBe(403);
@@ -135,27 +112,12 @@ export const tenantAdminTests = (system: E2eSystem) => {
       const admin = await session('tenant1-admin');
 
       // Act
-      const disabled = await adminRequest(
-        system.stack.info,
-        admin,
-        'POST',
-        '/admin/users/tenant1-user2/disable',
-      );
+      const disabled = await system.admin(admin, 'POST', '/admin/users/tenant1-user2/disable');
       const refused = await signIn(system.stack.info, 'tenant1-user2', KNOWN_DEV_PASSWORD).catch(
         (error: unknown) => error,
       );
-      const enabled = await adminRequest(
-        system.stack.info,
-        admin,
-        'POST',
-        '/admin/users/tenant1-user2/enable',
-      );
-      const mfa = await adminRequest(
-        system.stack.info,
-        admin,
-        'POST',
-        '/admin/users/tenant1-user2/reset-mfa',
-      );
+      const enabled = await system.admin(admin, 'POST', '/admin/users/tenant1-user2/enable');
+      const mfa = await system.admin(admin, 'POST', '/admin/users/tenant1-user2/reset-mfa');
       const admitted = await signIn(system.stack.info, 'tenant1-user2', KNOWN_DEV_PASSWORD);
 
       // Assess
