@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { tenantContext } from '@tenant-assistant/tenant-context';
 import { mockClient } from 'aws-sdk-client-mock';
+import { ORDER_VIEW, storedOrder } from '../../test/orders';
 import {
   AccessDeniedError,
   DataUnavailableError,
@@ -29,15 +30,8 @@ const config = {
   ordersTableName: 'svc-test-orders-tenant1',
   tier: 'basic',
 };
-const order = (orderId: string, overrides: Record<string, unknown> = {}) => ({
-  userId: user1,
-  orderId,
-  status: 'SHIPPED',
-  total: 42.5,
-  createdAt: '2025-01-02T10:00:00.000Z',
-  items: [{ sku: 'tent-2p', quantity: 1 }],
-  ...overrides,
-});
+const order = (orderId: string, overrides: Record<string, unknown> = {}) =>
+  storedOrder(user1, orderId, overrides);
 const awsError = (name: string) => Object.assign(new Error(`${name} from DynamoDB`), { name });
 
 const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
@@ -288,13 +282,7 @@ describe('getOrder', () => {
 
     // Assess
     expect(lookup).toEqual({
-      order: {
-        orderId: 'o-1001',
-        status: 'SHIPPED',
-        total: 42.5,
-        createdAt: '2025-01-02T10:00:00.000Z',
-        items: [{ sku: 'tent-2p', quantity: 1 }],
-      },
+      order: ORDER_VIEW,
     });
     expect(dbMock.commandCalls(GetCommand)[1]?.args[0].input).toEqual({
       TableName: 'svc-test-orders-tenant1',

@@ -7,6 +7,7 @@ import {
   lambdaContext,
 } from '@tenant-assistant/testing';
 import { mockClient } from 'aws-sdk-client-mock';
+import { ORDER_VIEW, storedOrder } from '../../../test/orders';
 import type { ActionGroupEventWithTenant, ActionGroupResponse } from '../../bedrock/envelope';
 import { handler } from './handler';
 
@@ -30,14 +31,7 @@ const tenantConfig = {
   tier: 'basic',
 };
 const ordersTable = tenantConfig.ordersTableName;
-const order = {
-  userId: user1,
-  orderId: 'o-1001',
-  status: 'SHIPPED',
-  total: 42.5,
-  createdAt: '2025-01-02T10:00:00.000Z',
-  items: [{ sku: 'tent-2p', quantity: 1 }],
-};
+const order = storedOrder(user1);
 const awsError = (name: string, message: string) => Object.assign(new Error(message), { name });
 
 const dbMock = mockClient(DynamoDBDocumentClient);
@@ -183,13 +177,7 @@ describe('actionGroup handler', () => {
 
     // Assess
     expect(body).toEqual({
-      order: {
-        orderId: 'o-1001',
-        status: 'SHIPPED',
-        total: 42.5,
-        createdAt: '2025-01-02T10:00:00.000Z',
-        items: [{ sku: 'tent-2p', quantity: 1 }],
-      },
+      order: ORDER_VIEW,
     });
   });
 
