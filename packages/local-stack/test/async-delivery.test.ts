@@ -18,7 +18,7 @@ import {
   startLocalSqs,
   TargetUnreachableError,
 } from '../src';
-import { LOCAL_CREDENTIALS, REGION } from './fixtures';
+import { LOCAL_CREDENTIALS, localClient, REGION } from './fixtures';
 
 const QUEUE = 'tenant-assistant-agent-invoker-local-invoke-agent-dlq';
 const QUEUE_ARN = `arn:aws:sqs:us-east-1:000000000000:${QUEUE}`;
@@ -76,11 +76,7 @@ describe('local asynchronous delivery (EventBridge â†’ Lambda async invocation â
         });
       },
     });
-    const events = new EventBridgeClient({
-      endpoint: bus.url,
-      region: REGION,
-      credentials: LOCAL_CREDENTIALS,
-    });
+    const events = localClient(EventBridgeClient, bus.url);
     try {
       // Act
       await events.send(new PutEventsCommand({ Entries: [entry] }));
@@ -134,11 +130,7 @@ describe('local asynchronous delivery (EventBridge â†’ Lambda async invocation â
         throw new TargetUnreachableError('connect ECONNREFUSED 127.0.0.1:3032');
       },
     });
-    const events = new EventBridgeClient({
-      endpoint: bus.url,
-      region: REGION,
-      credentials: LOCAL_CREDENTIALS,
-    });
+    const events = localClient(EventBridgeClient, bus.url);
     try {
       // Act
       await events.send(new PutEventsCommand({ Entries: [entry] }));
