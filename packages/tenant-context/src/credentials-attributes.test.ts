@@ -1,4 +1,5 @@
-import { credentials, tenantA, unchecked, userA } from '../test/credentials';
+import { credentials, tenantA, unchecked } from '../test/credentials';
+import { userA } from '../test/ids';
 import { fromSessionAttributes, SESSION_ATTRIBUTE_KEYS, toSessionAttributes } from './credentials';
 import { InvalidSessionAttributesError, InvalidTenantIdError, InvalidUserIdError } from './errors';
 

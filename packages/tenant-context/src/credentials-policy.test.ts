@@ -1,4 +1,5 @@
-import { policyVariable, tables, tenantA, unchecked, userA } from '../test/credentials';
+import { policyVariable, tables, tenantA, unchecked } from '../test/credentials';
+import { userA } from '../test/ids';
 import { TENANT_DATA_ACTIONS, tenantSessionPolicy } from './credentials';
 import { InvalidTenantIdError, InvalidUserIdError, ScopedCredentialsError } from './errors';
 

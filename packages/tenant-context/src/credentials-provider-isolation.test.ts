@@ -7,9 +7,8 @@ import {
   tenantBUserA,
   unchecked,
   useFakeSts,
-  userA,
-  userB,
 } from '../test/credentials';
+import { userA, userB } from '../test/ids';
 import { createScopedCredentialsProvider } from './credentials';
 import { InvalidTenantIdError, InvalidUserIdError, ScopedCredentialsError } from './errors';
 import { tenantContext } from './identity';

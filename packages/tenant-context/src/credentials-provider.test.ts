@@ -1,5 +1,6 @@
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
-import { roleArn, tables, tenantA, useFakeSts, userA } from '../test/credentials';
+import { roleArn, tables, tenantA, useFakeSts } from '../test/credentials';
+import { userA } from '../test/ids';
 import { createScopedCredentialsProvider, tenantSessionPolicy } from './credentials';
 import { tenantContext } from './identity';
 

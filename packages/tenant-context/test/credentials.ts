@@ -4,8 +4,6 @@ import { createScopedCredentialsProvider, type ScopedCredentials } from '../src/
 import { type TenantContext, tenantContext } from '../src/identity';
 import { userA, userB } from './ids';
 
-export { userA, userB };
-
 /** An IAM policy variable such as `${aws:PrincipalTag/tenantId}` (built so it is not a template). */
 export const policyVariable = (name: string): string => `$\{${name}}`;
 
