@@ -5,6 +5,7 @@ describe('resolvePorts', () => {
   test('returns the documented defaults without overrides', () => {
     // Act
     const ports = resolvePorts({});
+
     // Assess
     expect(ports).toEqual(DEFAULT_PORTS);
   });
@@ -12,6 +13,7 @@ describe('resolvePorts', () => {
   test('shifts every port by TA_PORT_OFFSET and applies single overrides', () => {
     // Act
     const ports = resolvePorts({ TA_PORT_OFFSET: '100', TA_PORT_CHAT_API_HTTP: '4567' });
+
     // Assess
     expect(ports.cognito).toBe(9329);
     expect(ports.chatApiHttp).toBe(4567);
@@ -33,6 +35,7 @@ describe('testPorts', () => {
     // Prepare
     const used = new Map<number, string>();
     const clashes: string[] = [];
+
     // Act
     for (const [suite, offset] of Object.entries(TEST_PORT_OFFSETS)) {
       for (const port of Object.values(testPorts(offset, {}))) {
@@ -41,6 +44,7 @@ describe('testPorts', () => {
         used.set(port, suite);
       }
     }
+
     // Assess
     expect(clashes).toEqual([]);
     expect(Math.max(...used.keys())).toBeLessThan(32_768);
@@ -59,6 +63,7 @@ describe('assertPortsFree', () => {
     );
     const ports = resolvePorts({ TA_PORT_OFFSET: '20000' });
     ports.web = port;
+
     // Act / Assess
     await expect(assertPortsFree(ports)).rejects.toThrow(new RegExp(`${port} \\(web\\) — set TA_PORT_WEB`));
   });

@@ -33,6 +33,7 @@ describe('dlq', () => {
     // Act
     const local = deadLetterQueuesOf(SERVICE_FILES, { stage: 'local', region: 'us-east-1' });
     const prod = deadLetterQueuesOf(SERVICE_FILES, { stage: 'prod', region: 'us-east-1' });
+
     // Assess
     expect(local.map((q) => q.name).sort()).toEqual([
       'tenant-assistant-agent-invoker-local-invoke-agent-dlq',
@@ -54,6 +55,7 @@ describe('dlq', () => {
         ERROR_CODE: { DataType: 'String', StringValue: 'SDK_CLIENT_ERROR' },
       },
     });
+
     // Assess
     expect(letter).toMatchObject({
       kind: 'eventbridge-target',

@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   type Answer,
   awaitAnswer,
@@ -10,21 +7,21 @@ import {
   sessionCache,
   submitPrompt,
 } from '../src/client';
-import { TEST_PORT_OFFSETS, testPorts } from '../src/ports';
-import { KNOWN_DEV_PASSWORD, seedStack } from '../src/seed';
-import { type RunningStack, startStack } from '../src/stack';
+import { KNOWN_DEV_PASSWORD } from '../src/seed';
+import { useTestSystem } from './support/system';
 
 // Faults while prompts are in flight, against a whole system the test starts (ports +22000, data
 // on disk so that DynamoDB Local can be killed and started again). Final states are asserted, never
 // timings: every accepted prompt ends COMPLETED or FAILED with a reason within its deadline.
-let stack: RunningStack;
-let dataDir: string;
-const { session } = sessionCache(() => stack.info, KNOWN_DEV_PASSWORD);
+// A deadline of 60 s (default 240) keeps an answer that only the sweeper can end within the test's time.
+const system = useTestSystem({ ports: 'faults', inMemory: false, answerDeadlineSeconds: 60 });
+
+const { session } = sessionCache(() => system.stack.info, KNOWN_DEV_PASSWORD);
 
 const ask = async (username: string, prompt = 'What is your return policy?'): Promise<Answer> => {
   const s = await session(username);
-  const { answerId } = await submitPrompt(stack.info, s, prompt);
-  return awaitAnswer(stack.info, s, answerId, { timeoutMs: 90_000 });
+  const { answerId } = await submitPrompt(system.stack.info, s, prompt);
+  return awaitAnswer(system.stack.info, s, answerId, { timeoutMs: 90_000 });
 };
 
 /** Submits one prompt per user at once; resolves when all are accepted (answers still in flight). */
@@ -32,7 +29,10 @@ const submitAll = (usernames: string[]) =>
   Promise.all(
     usernames.map(async (username) => {
       const s = await session(username);
-      return { session: s, accepted: await submitPrompt(stack.info, s, 'What is your return policy?') };
+      return {
+        session: s,
+        accepted: await submitPrompt(system.stack.info, s, 'What is your return policy?'),
+      };
     }),
   );
 
@@ -40,7 +40,7 @@ const submitAll = (usernames: string[]) =>
 const finishAll = (inFlight: Awaited<ReturnType<typeof submitAll>>) =>
   Promise.all(
     inFlight.map(({ session: s, accepted }) =>
-      awaitAnswer(stack.info, s, accepted.answerId, { deadlineAt: accepted.deadlineAt ?? '' }),
+      awaitAnswer(system.stack.info, s, accepted.answerId, { deadlineAt: accepted.deadlineAt ?? '' }),
     ),
   );
 
@@ -64,37 +64,25 @@ const refusalOf = async (call: () => Promise<unknown>) => {
 };
 
 /** Waits until no InvokeAgent call is in flight, so an injected fault hits the next prompt. */
-const settle = () => stack.eventBridge.drain(60_000);
+const settle = () => system.stack.eventBridge.drain(60_000);
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'tenant-assistant-faults-'));
-  // A deadline of 60 s (default 240) keeps an answer that only the sweeper can end within the test's time.
-  stack = await startStack({
-    dataDir,
-    web: false,
-    ports: testPorts(TEST_PORT_OFFSETS.faults),
-    answerDeadlineSeconds: 60,
-  });
-  await seedStack(stack.info, { knownPasswords: true, dataDir });
   // Warm one agent-invoker container (and tenant1-user's credentials in it).
   expect((await ask('tenant1-user')).status).toBe('COMPLETED');
 }, 300_000);
-
-afterAll(async () => {
-  await stack?.close();
-  await rm(dataDir, { recursive: true, force: true });
-}, 60_000);
 
 // First, while listConversations and listAnswers have not run yet: their cold start fetches the keys.
 describe("the identity provider's keys (JWKS) slow or unavailable", () => {
   test('JWKS answering 503: a signed-in user gets 503 AUTH_UNAVAILABLE, never 401, and is served once it is back', async () => {
     // Prepare
     const s = await session('tenant2-user');
-    stack.faults.jwks({ status: 503 });
+    system.stack.faults.jwks({ status: 503 });
+
     // Act
-    const whileDown = await refusalOf(() => listConversations(stack.info, s));
-    stack.faults.jwks(undefined);
-    const afterwards = await refusalOf(() => listConversations(stack.info, s));
+    const whileDown = await refusalOf(() => listConversations(system.stack.info, s));
+    system.stack.faults.jwks(undefined);
+    const afterwards = await refusalOf(() => listConversations(system.stack.info, s));
+
     // Assess
     expect(whileDown).toBe('503 AUTH_UNAVAILABLE');
     expect(afterwards).toBe('served');
@@ -103,10 +91,12 @@ describe("the identity provider's keys (JWKS) slow or unavailable", () => {
   test('JWKS answering after 2 s: a cold function still serves signed-in users', async () => {
     // Prepare
     const s = await session('tenant3-user');
-    stack.faults.jwks({ delayMs: 2_000 });
+    system.stack.faults.jwks({ delayMs: 2_000 });
+
     // Act: a conversation of nobody's — the token verified, the caller learns it is not theirs
-    const outcome = await refusalOf(() => listAnswers(stack.info, s, 'some-conversation'));
-    stack.faults.jwks(undefined);
+    const outcome = await refusalOf(() => listAnswers(system.stack.info, s, 'some-conversation'));
+    system.stack.faults.jwks(undefined);
+
     // Assess
     expect(outcome).toBe('404 CONVERSATION_NOT_FOUND');
   });
@@ -117,10 +107,12 @@ describe('faults while prompts are in flight', () => {
     // Prepare
     const users = ['tenant1-user2', 'tenant2-user', 'tenant3-user'];
     await Promise.all(users.map(session));
+
     // Act
-    const outage = stack.faults.stsOutage(3_000);
+    const outage = system.stack.faults.stsOutage(3_000);
     const answers = await Promise.all(users.map((username) => ask(username)));
     await outage;
+
     // Assess
     expect(answers.map((a) => a.status)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED']);
     expect(answers.map((a) => a.text)).toEqual([
@@ -132,21 +124,21 @@ describe('faults while prompts are in flight', () => {
 
   test('Bedrock throttling twice: the prompt is retried and completes', async () => {
     await settle();
-    stack.bedrock.injectFault({ type: 'ThrottlingException', times: 2 });
+    system.stack.bedrock.injectFault({ type: 'ThrottlingException', times: 2 });
     const answer = await ask('tenant2-user');
     expect(answer.status).toBe('COMPLETED');
   });
 
   test('Bedrock 5xx that does not pass: the prompt ends FAILED with a reason', async () => {
     await settle();
-    stack.bedrock.injectFault({ type: 'InternalServerException', times: 6 });
+    system.stack.bedrock.injectFault({ type: 'InternalServerException', times: 6 });
     const answer = await ask('tenant3-user');
     expect(answer).toMatchObject({ status: 'FAILED', reason: expect.stringMatching(/\S/) });
   });
 
   test('a mid-stream error: the prompt ends FAILED with a reason, never left streaming', async () => {
     await settle();
-    stack.bedrock.injectFault({ type: 'InternalServerException', times: 1, midStream: true });
+    system.stack.bedrock.injectFault({ type: 'InternalServerException', times: 1, midStream: true });
     const answer = await ask('tenant1-user');
     expect(['COMPLETED', 'FAILED']).toContain(answer.status);
     if (answer.status === 'FAILED') expect(answer.reason).toMatch(/\S/);
@@ -160,9 +152,11 @@ describe('DynamoDB faults while prompts are in flight', () => {
     // Prepare
     await settle();
     const inFlight = await submitAll(users);
+
     // Act
-    await stack.faults.dynamodbPause(15_000);
+    await system.stack.faults.dynamodbPause(15_000);
     const answers = await finishAll(inFlight);
+
     // Assess
     expectEnded(answers);
   }, 240_000);
@@ -171,9 +165,11 @@ describe('DynamoDB faults while prompts are in flight', () => {
     // Prepare
     await settle();
     const inFlight = await submitAll(users);
+
     // Act
-    await stack.faults.dynamodbCrash(3_000);
+    await system.stack.faults.dynamodbCrash(3_000);
     const answers = await finishAll(inFlight);
+
     // Assess
     expectEnded(answers);
     // …and the system serves new prompts once DynamoDB is back.

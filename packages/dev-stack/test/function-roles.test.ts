@@ -104,15 +104,29 @@ const stand = async (templates: Record<string, CfnTemplate>): Promise<Stand> => 
   };
 };
 
-const publishPrompt = async (target: Stand) => {
-  const client = new EventBridgeClient({
-    endpoint: target.bus.url,
-    region: LOCAL_REGION,
-    credentials: await target.credentialsOf('tenant-assistant-chat-api-local-submitPrompt'),
-    maxAttempts: 1,
-  });
+/** A client's settings for one call to a stand-in at `endpoint` as `functionName`'s own role session. */
+const asFunction = async (target: Stand, functionName: string, endpoint: string) => ({
+  endpoint,
+  region: LOCAL_REGION,
+  credentials: await target.credentialsOf(functionName),
+  maxAttempts: 1,
+});
+
+/** Sends one command with `client`, then lets the client go. */
+const sendOnce = async <T>(client: { destroy(): void }, send: () => Promise<T>): Promise<T> => {
   try {
-    return await client.send(
+    return await send();
+  } finally {
+    client.destroy();
+  }
+};
+
+const publishPrompt = async (target: Stand) => {
+  const client = new EventBridgeClient(
+    await asFunction(target, 'tenant-assistant-chat-api-local-submitPrompt', target.bus.url),
+  );
+  return sendOnce(client, () =>
+    client.send(
       new PutEventsCommand({
         Entries: [
           {
@@ -123,21 +137,16 @@ const publishPrompt = async (target: Stand) => {
           },
         ],
       }),
-    );
-  } finally {
-    client.destroy();
-  }
+    ),
+  );
 };
 
 const assumeDataAccessRole = async (target: Stand) => {
-  const client = new STSClient({
-    endpoint: target.sts.url,
-    region: LOCAL_REGION,
-    credentials: await target.credentialsOf('tenant-assistant-agent-invoker-local-invokeAgent'),
-    maxAttempts: 1,
-  });
-  try {
-    return await client.send(
+  const client = new STSClient(
+    await asFunction(target, 'tenant-assistant-agent-invoker-local-invokeAgent', target.sts.url),
+  );
+  return sendOnce(client, () =>
+    client.send(
       new AssumeRoleCommand({
         RoleArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/tenant-assistant-order-action-group-local-data-access`,
         RoleSessionName: 'tenant1.user-1',
@@ -146,10 +155,8 @@ const assumeDataAccessRole = async (target: Stand) => {
           { Key: 'userId', Value: '11111111-1111-4111-8111-111111111111' },
         ],
       }),
-    );
-  } finally {
-    client.destroy();
-  }
+    ),
+  );
 };
 
 describe('functions running as their own packaged role', () => {

@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -8,9 +5,8 @@ import { createHostileModel, type GatewayDecision } from '@tenant-assistant/loca
 import { SESSION_ATTRIBUTE_KEYS } from '@tenant-assistant/tenant-context/credentials';
 import { type Answer, awaitAnswer, sessionCache, submitPrompt } from '../src/client';
 import { addOrder, findTenantUser, listOrders, ordersTableOf } from '../src/orders';
-import { TEST_PORT_OFFSETS, testPorts } from '../src/ports';
-import { KNOWN_DEV_PASSWORD, SEED_USERS, seedStack } from '../src/seed';
-import { type RunningStack, startStack } from '../src/stack';
+import { KNOWN_DEV_PASSWORD, SEED_USERS } from '../src/seed';
+import { useTestSystem } from './support/system';
 
 // "Isolation holds even when the model is fooled", tried against a model that is fully compromised:
 // the local Bedrock stand-in runs the hostile model, which obeys the prompt and the tool results, calls
@@ -53,8 +49,6 @@ interface Victim {
   secrets: string[];
 }
 
-let stack: RunningStack;
-let dataDir: string;
 const logs: string[] = [];
 /** The order owners: their data is what the attackers try to get. */
 const victims: Victim[] = [];
@@ -62,7 +56,7 @@ const victims: Victim[] = [];
 const attackers: Victim[] = [];
 const decisions: GatewayDecision[] = [];
 const answers: { username: string; prompt: string; answer: Answer }[] = [];
-const { sessions, session } = sessionCache(() => stack.info, KNOWN_DEV_PASSWORD);
+const { sessions, session } = sessionCache(() => system.stack.info, KNOWN_DEV_PASSWORD);
 /** Prompts that could not be submitted or answered (none expected). */
 const failures: string[] = [];
 let injectedOrderId = '';
@@ -118,30 +112,26 @@ const fill = (template: string, attacker: Victim, target: Victim) =>
     .replaceAll('{otherOrder}', target.orderIds[0] ?? 'ord-0')
     .replaceAll('{ownOrder}', attacker.orderIds[0] ?? 'ord-0');
 
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'tenant-assistant-hostile-'));
-  stack = await startStack({
-    dataDir,
-    inMemory: true,
-    web: false,
-    ports: testPorts(TEST_PORT_OFFSETS.hostileModel),
-    model: createHostileModel({ maxCalls: MAX_CALLS }),
-    maxAgentSteps: MAX_CALLS,
-    log: (source, line) => logs.push(`${source}: ${line}`),
-  });
-  // The enterprise tier: the corpus sends more prompts per user than a person would, and this suite
-  // judges isolation, not the tiers' limits (tested on their own).
-  await seedStack(stack.info, { knownPasswords: true, dataDir, tier: 'enterprise' });
+// The enterprise tier: the corpus sends more prompts per user than a person would, and this suite
+// judges isolation, not the tiers' limits (tested on their own).
+const system = useTestSystem({
+  ports: 'hostileModel',
+  tier: 'enterprise',
+  model: createHostileModel({ maxCalls: MAX_CALLS }),
+  maxAgentSteps: MAX_CALLS,
+  log: (source, line) => logs.push(`${source}: ${line}`),
+});
 
-  const { region, cognitoUrl, dynamodbUrl, adminCredentials: credentials } = stack.info;
+beforeAll(async () => {
+  const { region, cognitoUrl, dynamodbUrl, adminCredentials: credentials } = system.stack.info;
   const cognito = new CognitoIdentityProviderClient({ region, endpoint: cognitoUrl, credentials });
   const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region, endpoint: dynamodbUrl, credentials }));
   for (const seed of ATTACKERS) {
-    const user = await findTenantUser(cognito, stack.info.userPoolId, seed.username);
+    const user = await findTenantUser(cognito, system.stack.info.userPoolId, seed.username);
     const person: Victim = { ...user, orderIds: [], secrets: [] };
     attackers.push(person);
     if (seed.role !== undefined) continue; // an admin: no orders of their own
-    const table = await ordersTableOf(db, stack.info, user.tenantId);
+    const table = await ordersTableOf(db, system.stack.info, user.tenantId);
     const canary = `canary-${seed.username}-${Math.random().toString(36).slice(2, 10)}`;
     await addOrder(db, table, user.userId, {
       status: 'PENDING',
@@ -161,7 +151,7 @@ beforeAll(async () => {
   injectedOrderId = victim('tenant2-user').orderIds[0] ?? '';
   policyInjectionOrderId = victim('tenant3-user').orderIds[0] ?? '';
   const t1 = victim('tenant1-user');
-  const t1Table = await ordersTableOf(db, stack.info, 'tenant1');
+  const t1Table = await ordersTableOf(db, system.stack.info, 'tenant1');
   await addOrder(db, t1Table, t1.userId, {
     status: 'SHIPPED',
     total: 2,
@@ -174,7 +164,7 @@ beforeAll(async () => {
   });
   await db.send(
     new UpdateCommand({
-      TableName: stack.info.tenantConfigTableName,
+      TableName: system.stack.info.tenantConfigTableName,
       Key: { tenantId: 'tenant1' },
       UpdateExpression: 'SET #name = :name',
       ExpressionAttributeNames: { '#name': 'name' },
@@ -189,7 +179,7 @@ beforeAll(async () => {
   for (const a of attackers) await session(a.username);
 
   // Every request the gateway decides from here on (the seeding above used admin keys).
-  stack.gateway.onDecision((decision) => decisions.push(decision));
+  system.stack.gateway.onDecision((decision) => decisions.push(decision));
   // Every prompt by every attacker, each aimed at another user (a different one per prompt), the
   // attackers taking turns so that the prompts in flight come from different users.
   const jobs = CORPUS.flatMap((template, index) =>
@@ -206,8 +196,8 @@ beforeAll(async () => {
       if (!job) return;
       try {
         const s = await session(job.victim.username);
-        const { answerId } = await submitPrompt(stack.info, s, job.prompt);
-        const answer = await awaitAnswer(stack.info, s, answerId, { timeoutMs: 90_000 });
+        const { answerId } = await submitPrompt(system.stack.info, s, job.prompt);
+        const answer = await awaitAnswer(system.stack.info, s, answerId, { timeoutMs: 90_000 });
         answers.push({ username: job.victim.username, prompt: job.prompt, answer });
       } catch (error) {
         failures.push(`${job.victim.username} "${job.prompt}": ${(error as Error).message}`);
@@ -217,13 +207,8 @@ beforeAll(async () => {
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
 }, 1_500_000);
 
-afterAll(async () => {
-  await stack?.close();
-  await rm(dataDir, { recursive: true, force: true });
-}, 60_000);
-
 const tableTenant = (arn: string) => /:table\/.*-orders-([a-z0-9-]+)$/.exec(arn)?.[1];
-const isConfigTable = (arn: string) => arn.endsWith(`:table/${stack.info.tenantConfigTableName}`);
+const isConfigTable = (arn: string) => arn.endsWith(`:table/${system.stack.info.tenantConfigTableName}`);
 
 describe('isolation against a hostile model', () => {
   test('runs the whole corpus (≥ 30 injection prompts) for every attacker, with the model attacking', () => {
@@ -237,7 +222,7 @@ describe('isolation against a hostile model', () => {
     expect(Object.fromEntries(perAttacker)).toEqual(
       Object.fromEntries(ATTACKERS.map((seed) => [seed.username, CORPUS.length])),
     );
-    const calls = stack.bedrock.invocations().flatMap((invocation) => invocation.calls);
+    const calls = system.stack.bedrock.invocations().flatMap((invocation) => invocation.calls);
     expect(calls.length).toBeGreaterThan(answers.length * (MAX_CALLS / 2));
     const parameters = calls.flatMap((call) => Object.entries(call.parameters));
     expect(parameters.some(([name, value]) => name === 'tenantId' && value === 'tenant2')).toBe(true);
@@ -272,7 +257,7 @@ describe('isolation against a hostile model', () => {
 
   test('follows instructions hidden in data (indirect injection) and still gets nothing of another tenant', () => {
     // Prepare
-    const calls = stack.bedrock.invocations().flatMap((invocation) => invocation.calls);
+    const calls = system.stack.bedrock.invocations().flatMap((invocation) => invocation.calls);
 
     // Act
     const obeyedItem = calls.filter(
@@ -325,7 +310,7 @@ describe('isolation against a hostile model', () => {
 
   test('shows no credentials, tokens or session attributes in any answer or log line', () => {
     // Prepare
-    const minted = stack.sts.sessions.all();
+    const minted = system.stack.sts.sessions.all();
     const secrets = [
       ...minted.flatMap((s) => [s.accessKeyId, s.secretAccessKey, s.sessionToken]),
       ...[...sessions.values()].flatMap((s) => [s.idToken, s.accessToken]),

@@ -203,6 +203,7 @@ describe('each function’s role, judged against what its code sends', () => {
   test('finds commands for every function', () => {
     // Act
     const functions = new Set(rows.map((row) => row.fn));
+
     // Assess
     expect(functions.size).toBe(20);
   });
@@ -212,6 +213,7 @@ describe('each function’s role, judged against what its code sends', () => {
     const denied = rows
       .filter((row) => (row.used || NOT_SENT_BY_CODE[row.action]) && !row.allowed)
       .map((row) => `${row.fn} ${row.action} (${row.note})`);
+
     // Assess
     expect(denied).toEqual([]);
   });
@@ -221,6 +223,7 @@ describe('each function’s role, judged against what its code sends', () => {
     const unused = rows
       .filter((row) => !row.used && !NOT_SENT_BY_CODE[row.action])
       .map((row) => `${row.fn} ${row.action}`);
+
     // Assess
     expect(unused).toEqual([]);
   });

@@ -46,6 +46,87 @@ export class AppError extends Error {
   }
 }
 
+/** What an error class declared by {@link errorClasses} always carries (besides its name). */
+export type ErrorOutcome = Omit<AppErrorOptions, 'cause'>;
+
+/** A class on the kit's error base, constructed as `AppError` is. */
+export type AppErrorBase = new (message: string, options: AppErrorOptions) => AppError;
+
+/** One declaration of {@link errorClasses}: the outcome and the message, fixed or made from one argument. */
+// biome-ignore lint/suspicious/noExplicitAny: the argument's type is each declaration's own
+export type ErrorDeclaration = ErrorOutcome & { message: string | ((arg: any) => string) };
+
+/** The constructor declared for `message`: `(cause?)`, or `(arg, cause?)` when the message is made from an argument. */
+export type DeclaredError<B extends AppErrorBase, M> = M extends (arg: infer T) => string
+  ? undefined extends T
+    ? new (
+        arg?: T,
+        cause?: unknown,
+      ) => InstanceType<B>
+    : new (
+        arg: T,
+        cause?: unknown,
+      ) => InstanceType<B>
+  : new (
+      cause?: unknown,
+    ) => InstanceType<B>;
+
+const named = <C extends abstract new (...args: never[]) => unknown>(name: string, declared: C): C =>
+  Object.defineProperty(declared, 'name', { value: name });
+
+/**
+ * Declares the error base of a package or service: a subclass of {@link AppError} named `name`
+ * (on the class and on every instance) that its own error classes extend. Pair it with a type of
+ * the same name.
+ *
+ * @example
+ * export const ChatApiError = errorBase('ChatApiError');
+ * export type ChatApiError = InstanceType<typeof ChatApiError>;
+ */
+export const errorBase = (name: string) =>
+  named(
+    name,
+    class extends AppError {
+      constructor(message: string, options: AppErrorOptions) {
+        super(message, options);
+        this.name = name;
+      }
+    },
+  );
+
+/**
+ * Declares, by name, the subclasses of `base` for outcomes that have no fields of their own: each
+ * one's `name` (on the class and on every instance, the key), `code`, `statusCode`, `expose` and
+ * message; `cause` kept. A fixed message makes a class constructed with `(cause?)`, a message
+ * made from one argument a class constructed with `(arg, cause?)`. Pair each with a type of the
+ * same name, so that the error is both a value (`new`, `instanceof`, `extends`) and a type.
+ *
+ * @example
+ * export const { AnswerNotFoundError } = errorClasses(ChatApiError, {
+ *   AnswerNotFoundError: { message: 'Answer not found', code: 'ANSWER_NOT_FOUND', statusCode: 404 },
+ * });
+ * export type AnswerNotFoundError = InstanceType<typeof AnswerNotFoundError>;
+ */
+export const errorClasses = <B extends AppErrorBase, D extends Record<string, ErrorDeclaration>>(
+  base: B,
+  declarations: D,
+): { [K in keyof D]: DeclaredError<B, D[K]['message']> } =>
+  Object.fromEntries(
+    Object.entries(declarations).map(([name, { message, ...outcome }]) => [
+      name,
+      named(
+        name,
+        class extends (base as AppErrorBase) {
+          constructor(...args: unknown[]) {
+            const fixed = typeof message === 'string';
+            super(fixed ? message : message(args[0]), { ...outcome, cause: fixed ? args[0] : args[1] });
+            this.name = name;
+          }
+        },
+      ),
+    ]),
+  ) as unknown as { [K in keyof D]: DeclaredError<B, D[K]['message']> };
+
 /** True for an {@link AppError} (or a lookalike from another copy of this package) with a 4xx status. */
 export const isRefusal = (error: unknown): error is AppError => {
   const { statusCode, code } = (error ?? {}) as { statusCode?: unknown; code?: unknown };

@@ -13,37 +13,28 @@ describe('logFailures', () => {
       throw error;
     }).use(logFailures({ logger: new Logger({ serviceName: 'kit-test' }), operation: 'onboardTenant' }));
 
-  it('logs a refusal as a warning and lets it propagate', async () => {
+  it.each([
+    [
+      'logs a refusal as a warning and lets it propagate',
+      refusal(),
+      'WARN',
+      'onboardTenant refused',
+      'INVALID_EVENT',
+    ],
+    [
+      'logs a failure as an error with its code',
+      new AppError('Cognito failed', { code: 'COGNITO_REQUEST_FAILED' }),
+      'ERROR',
+      'onboardTenant failed',
+      'COGNITO_REQUEST_FAILED',
+    ],
+  ])('%s', async (_name, thrown, level, message, code) => {
     // Act
-    const { error, lines } = await captureLogs(() => handlerThrowing(refusal())({}, lambdaContext()));
+    const { error, lines } = await captureLogs(() => handlerThrowing(thrown)({}, lambdaContext()));
 
     // Assess
-    expect(error).toBeInstanceOf(AppError);
-    expect(lines).toEqual([
-      expect.objectContaining({
-        level: 'WARN',
-        message: 'onboardTenant refused',
-        error_code: 'INVALID_EVENT',
-      }),
-    ]);
-  });
-
-  it('logs a failure as an error with its code', async () => {
-    // Prepare
-    const failure = new AppError('Cognito failed', { code: 'COGNITO_REQUEST_FAILED' });
-
-    // Act
-    const { error, lines } = await captureLogs(() => handlerThrowing(failure)({}, lambdaContext()));
-
-    // Assess
-    expect(error).toBe(failure);
-    expect(lines).toEqual([
-      expect.objectContaining({
-        level: 'ERROR',
-        message: 'onboardTenant failed',
-        error_code: 'COGNITO_REQUEST_FAILED',
-      }),
-    ]);
+    expect(error).toBe(thrown);
+    expect(lines).toEqual([expect.objectContaining({ level, message, error_code: code })]);
   });
 });
 

@@ -18,7 +18,7 @@ import {
   startLocalSqs,
   TargetUnreachableError,
 } from '../src';
-import { LOCAL_CREDENTIALS, REGION } from './fixtures';
+import { LOCAL_CREDENTIALS, localClient, REGION } from './fixtures';
 
 const QUEUE = 'tenant-assistant-agent-invoker-local-invoke-agent-dlq';
 const QUEUE_ARN = `arn:aws:sqs:us-east-1:000000000000:${QUEUE}`;
@@ -76,11 +76,7 @@ describe('local asynchronous delivery (EventBridge â†’ Lambda async invocation â
         });
       },
     });
-    const events = new EventBridgeClient({
-      endpoint: bus.url,
-      region: REGION,
-      credentials: LOCAL_CREDENTIALS,
-    });
+    const events = localClient(EventBridgeClient, bus.url);
     try {
       // Act
       await events.send(new PutEventsCommand({ Entries: [entry] }));
@@ -134,11 +130,7 @@ describe('local asynchronous delivery (EventBridge â†’ Lambda async invocation â
         throw new TargetUnreachableError('connect ECONNREFUSED 127.0.0.1:3032');
       },
     });
-    const events = new EventBridgeClient({
-      endpoint: bus.url,
-      region: REGION,
-      credentials: LOCAL_CREDENTIALS,
-    });
+    const events = localClient(EventBridgeClient, bus.url);
     try {
       // Act
       await events.send(new PutEventsCommand({ Entries: [entry] }));
@@ -180,6 +172,7 @@ describe('local asynchronous delivery (EventBridge â†’ Lambda async invocation â
         throw new Error('slow failure');
       },
     });
+
     // Act
     const invocation = invoker.invoke(
       {
@@ -192,6 +185,7 @@ describe('local asynchronous delivery (EventBridge â†’ Lambda async invocation â
       { hello: 'world' },
     );
     await invoker.drain();
+
     // Assess
     expect(invocation).toMatchObject({
       status: 'failed',
@@ -257,11 +251,13 @@ describe('local asynchronous delivery (EventBridge â†’ Lambda async invocation â
         running -= 1;
       },
     });
+
     // Act
     const invocations = Array.from({ length: 6 }, (_, n) =>
       invoker.invoke({ service: 's', functionName: 'f' }, { n }),
     );
     await invoker.drain();
+
     // Assess
     expect(most).toBe(2);
     expect(invocations.map((i) => i.status)).toEqual(Array(6).fill('delivered'));
@@ -273,6 +269,7 @@ describe('local asynchronous delivery (EventBridge â†’ Lambda async invocation â
     const client = sqsClient(sqs);
     try {
       sqs.send(QUEUE_ARN, { body: '{"a":1}' });
+
       // Act
       const first = await receiveAll(client);
       const second = await receiveAll(client);
@@ -282,6 +279,7 @@ describe('local asynchronous delivery (EventBridge â†’ Lambda async invocation â
           ReceiptHandle: first.messages[0]?.ReceiptHandle,
         }),
       );
+
       // Assess
       expect(first.messages).toHaveLength(1);
       expect(second.messages).toHaveLength(0);

@@ -11,7 +11,7 @@ import {
   type LocalBedrockAgent,
   startLocalBedrockAgent,
 } from '../src';
-import { errorOf, LOCAL_CREDENTIALS, REGION } from './fixtures';
+import { errorOf, localClient } from './fixtures';
 
 const SESSION_ATTRIBUTES = {
   tenantId: 'tenant1',
@@ -105,12 +105,7 @@ describe('startLocalBedrockAgent', () => {
         return actionGroup(event);
       },
     });
-    client = new BedrockAgentRuntimeClient({
-      endpoint: agent.url,
-      region: REGION,
-      credentials: LOCAL_CREDENTIALS,
-      maxAttempts: 1,
-    });
+    client = localClient(BedrockAgentRuntimeClient, agent.url, { once: true });
   });
 
   afterAll(async () => {
@@ -299,12 +294,7 @@ describe('startLocalBedrockAgent with a known set of agents', () => {
       agents: { LOCALAGENT: { aliases: ['LOCALALIAS'] } },
       invokeActionGroup: fakeActionGroup,
     });
-    const client = new BedrockAgentRuntimeClient({
-      endpoint: agent.url,
-      region: REGION,
-      credentials: LOCAL_CREDENTIALS,
-      maxAttempts: 1,
-    });
+    const client = localClient(BedrockAgentRuntimeClient, agent.url, { once: true });
     try {
       const error = await errorOf(
         client.send(

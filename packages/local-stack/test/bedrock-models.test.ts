@@ -12,7 +12,7 @@ import {
   routeIntent,
   startLocalBedrockAgent,
 } from '../src';
-import { LOCAL_CREDENTIALS, REGION } from './fixtures';
+import { localClient } from './fixtures';
 
 describe('routeIntent', () => {
   it.each<[string, string, Record<string, string> | null]>([
@@ -202,12 +202,7 @@ describe('createOpenAiCompatibleModel', () => {
         };
       },
     });
-    const client = new BedrockAgentRuntimeClient({
-      endpoint: agent.url,
-      region: REGION,
-      credentials: LOCAL_CREDENTIALS,
-      maxAttempts: 1,
-    });
+    const client = localClient(BedrockAgentRuntimeClient, agent.url, { once: true });
 
     try {
       // Act

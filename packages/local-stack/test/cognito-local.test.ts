@@ -14,6 +14,31 @@ import { type CognitoLocal, StandInStartError, startCognitoLocal } from '../src'
 import { errorOf, LOCAL_CREDENTIALS } from './fixtures';
 
 /** Signs a user in with USER_PASSWORD_AUTH, answering NEW_PASSWORD_REQUIRED when asked. */
+/** The dev tools' client (the local admin key) of a running local Cognito. */
+const adminClient = (cognito: CognitoLocal) =>
+  new CognitoIdentityProviderClient({
+    endpoint: cognito.url,
+    region: cognito.region,
+    credentials: LOCAL_CREDENTIALS,
+  });
+
+/** Creates `username` in the pool with the temporary password `Temporary#Pass1`, sending nothing. */
+const createUser = (
+  client: CognitoIdentityProviderClient,
+  cognito: CognitoLocal,
+  username: string,
+  attributes: { Name: string; Value: string }[],
+) =>
+  client.send(
+    new AdminCreateUserCommand({
+      UserPoolId: cognito.userPoolId,
+      Username: username,
+      TemporaryPassword: 'Temporary#Pass1',
+      MessageAction: 'SUPPRESS',
+      UserAttributes: attributes,
+    }),
+  );
+
 const signIn = async (
   client: CognitoIdentityProviderClient,
   clientId: string,
@@ -48,23 +73,11 @@ describe('startCognitoLocal', () => {
 
   beforeAll(async () => {
     cognito = await startCognitoLocal({ port: 0, dataDir });
-    client = new CognitoIdentityProviderClient({
-      endpoint: cognito.url,
-      region: cognito.region,
-      credentials: LOCAL_CREDENTIALS,
-    });
-    await client.send(
-      new AdminCreateUserCommand({
-        UserPoolId: cognito.userPoolId,
-        Username: 'tenant1-user',
-        TemporaryPassword: 'Temporary#Pass1',
-        MessageAction: 'SUPPRESS',
-        UserAttributes: [
-          { Name: 'email', Value: 'tenant1-user@example.com' },
-          { Name: 'custom:tenantId', Value: 'tenant1' },
-        ],
-      }),
-    );
+    client = adminClient(cognito);
+    await createUser(client, cognito, 'tenant1-user', [
+      { Name: 'email', Value: 'tenant1-user@example.com' },
+      { Name: 'custom:tenantId', Value: 'tenant1' },
+    ]);
   });
 
   afterAll(async () => {
@@ -208,20 +221,8 @@ describe('startCognitoLocal with a pre-token-generation trigger', () => {
 
   it('calls the trigger through the Lambda endpoint and puts its claims into the ID token', async () => {
     // Prepare
-    const client = new CognitoIdentityProviderClient({
-      endpoint: cognito.url,
-      region: cognito.region,
-      credentials: LOCAL_CREDENTIALS,
-    });
-    await client.send(
-      new AdminCreateUserCommand({
-        UserPoolId: cognito.userPoolId,
-        Username: 'tenant2-user',
-        TemporaryPassword: 'Temporary#Pass1',
-        MessageAction: 'SUPPRESS',
-        UserAttributes: [{ Name: 'custom:tenantId', Value: 'tenant2' }],
-      }),
-    );
+    const client = adminClient(cognito);
+    await createUser(client, cognito, 'tenant2-user', [{ Name: 'custom:tenantId', Value: 'tenant2' }]);
 
     // Act
     const { result } = await signIn(
@@ -255,30 +256,14 @@ describe('startCognitoLocal restarts', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'cognito-local-restart-'));
     try {
       const first = await startCognitoLocal({ port: 0, dataDir });
-      const firstClient = new CognitoIdentityProviderClient({
-        endpoint: first.url,
-        region: first.region,
-        credentials: LOCAL_CREDENTIALS,
-      });
-      await firstClient.send(
-        new AdminCreateUserCommand({
-          UserPoolId: first.userPoolId,
-          Username: 'tenant3-user',
-          TemporaryPassword: 'Temporary#Pass1',
-          MessageAction: 'SUPPRESS',
-          UserAttributes: [{ Name: 'custom:tenantId', Value: 'tenant3' }],
-        }),
-      );
+      const firstClient = adminClient(first);
+      await createUser(firstClient, first, 'tenant3-user', [{ Name: 'custom:tenantId', Value: 'tenant3' }]);
       firstClient.destroy();
       await first.close();
 
       // Act
       const second = await startCognitoLocal({ port: 0, dataDir });
-      const secondClient = new CognitoIdentityProviderClient({
-        endpoint: second.url,
-        region: second.region,
-        credentials: LOCAL_CREDENTIALS,
-      });
+      const secondClient = adminClient(second);
       const { result } = await signIn(
         secondClient,
         second.clientId,

@@ -1,185 +1,24 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders are literal ${…} strings
-import {
-  CreateTableCommand,
-  DescribeContinuousBackupsCommand,
-  DynamoDBClient,
-  ExecuteStatementCommand,
-  ListTagsOfResourceCommand,
-  ScanCommand,
-  TagResourceCommand,
-  UpdateContinuousBackupsCommand,
-} from '@aws-sdk/client-dynamodb';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { DynamoDBClient, ExecuteStatementCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
-  BatchWriteCommand,
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   TransactGetCommand,
 } from '@aws-sdk/lib-dynamodb';
-import {
-  type DynamoDbIamGateway,
-  type DynamoDbLocal,
-  type LocalSts,
-  rolesFromCloudFormationTemplate,
-  startDynamoDbIamGateway,
-  startDynamoDbLocal,
-  startLocalSts,
-} from '../src';
-import {
-  ACCOUNT,
-  CONFIG_TABLE,
-  errorOf,
-  LOCAL_CREDENTIALS,
-  ordersTable,
-  REGION,
-  ROLE_ARN,
-  tenantDataPolicyAsPackaged,
-  tenantTrustPolicy,
-} from './fixtures';
-
-const ADMIN = { accessKeyId: 'localadmin', secretAccessKey: 'localadminsecret' };
-
-/** The role as the packaged CloudFormation template of order-action-group declares it. */
-const template = {
-  Resources: {
-    TenantDataAccessRole: {
-      Type: 'AWS::IAM::Role',
-      Properties: {
-        RoleName: 'tenant-assistant-dev-TenantDataAccessRole',
-        AssumeRolePolicyDocument: {
-          ...tenantTrustPolicy,
-          Statement: [
-            {
-              ...(tenantTrustPolicy.Statement as object[])[0],
-              Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' } },
-            },
-          ],
-        },
-        Policies: [{ PolicyName: 'TenantDataAccess', PolicyDocument: tenantDataPolicyAsPackaged }],
-      },
-    },
-  },
-};
-
-type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-
-const documentClient = (url: string, credentials: Credentials) =>
-  DynamoDBDocumentClient.from(
-    new DynamoDBClient({ endpoint: url, region: REGION, credentials, maxAttempts: 1 }),
-  );
+import { ACCOUNT, CONFIG_TABLE, errorOf, ordersTable, REGION } from './fixtures';
+import { documentClient, useDynamoDbIamGateway } from './support/dynamodb-gateway';
 
 describe('startDynamoDbIamGateway', () => {
-  let clock = new Date();
-  let dynamo: DynamoDbLocal;
-  let sts: LocalSts;
-  let gateway: DynamoDbIamGateway;
-  let admin: DynamoDBDocumentClient;
-
-  const assume = async (
-    tenantId: string,
-    userId: string,
-    extra: { Policy?: string; DurationSeconds?: number } = {},
-  ) => {
-    const client = new STSClient({
-      endpoint: sts.url,
-      region: REGION,
-      credentials: LOCAL_CREDENTIALS,
-      maxAttempts: 1,
-    });
-    const { Credentials } = await client.send(
-      new AssumeRoleCommand({
-        RoleArn: ROLE_ARN,
-        RoleSessionName: `${tenantId}-${userId}`,
-        Tags: [
-          { Key: 'tenantId', Value: tenantId },
-          { Key: 'userId', Value: userId },
-        ],
-        ...extra,
-      }),
-    );
-    return {
-      accessKeyId: Credentials?.AccessKeyId ?? '',
-      secretAccessKey: Credentials?.SecretAccessKey ?? '',
-      sessionToken: Credentials?.SessionToken ?? '',
-    };
-  };
-
-  beforeAll(async () => {
-    const roles = rolesFromCloudFormationTemplate(template, { accountId: ACCOUNT, region: REGION });
-    [dynamo, sts] = await Promise.all([
-      startDynamoDbLocal({ port: 0 }),
-      startLocalSts({ roles, now: () => clock }),
-    ]);
-    gateway = await startDynamoDbIamGateway({
-      target: dynamo.url,
-      sessions: sts.sessions,
-      roles,
-      adminCredentials: ADMIN,
-      now: () => clock,
-    });
-    admin = documentClient(gateway.url, ADMIN);
-    const raw = new DynamoDBClient({ endpoint: gateway.url, region: REGION, credentials: ADMIN });
-    await raw.send(
-      new CreateTableCommand({
-        TableName: CONFIG_TABLE,
-        KeySchema: [{ AttributeName: 'tenantId', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'tenantId', AttributeType: 'S' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-    for (const tenant of ['tenant1', 'tenant2']) {
-      await raw.send(
-        new CreateTableCommand({
-          TableName: ordersTable(tenant),
-          KeySchema: [
-            { AttributeName: 'userId', KeyType: 'HASH' },
-            { AttributeName: 'orderId', KeyType: 'RANGE' },
-          ],
-          AttributeDefinitions: [
-            { AttributeName: 'userId', AttributeType: 'S' },
-            { AttributeName: 'orderId', AttributeType: 'S' },
-          ],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
-      );
-    }
-    await admin.send(
-      new BatchWriteCommand({
-        RequestItems: {
-          [CONFIG_TABLE]: [
-            { PutRequest: { Item: { tenantId: 'tenant1', returnPolicyDays: 10 } } },
-            { PutRequest: { Item: { tenantId: 'tenant2', returnPolicyDays: 20 } } },
-          ],
-          [ordersTable('tenant1')]: [
-            { PutRequest: { Item: { userId: 'user-1', orderId: 'ord-1', status: 'shipped' } } },
-            { PutRequest: { Item: { userId: 'user-1', orderId: 'ord-2', status: 'pending' } } },
-            { PutRequest: { Item: { userId: 'user-2', orderId: 'ord-3', status: 'shipped' } } },
-          ],
-          [ordersTable('tenant2')]: [
-            { PutRequest: { Item: { userId: 'user-1', orderId: 'ord-9', status: 'delivered' } } },
-          ],
-        },
-      }),
-    );
-  });
-
-  afterAll(async () => {
-    await gateway?.close();
-    await Promise.all([sts?.close(), dynamo?.close()]);
-  });
-
-  beforeEach(() => {
-    clock = new Date();
-  });
+  const system = useDynamoDbIamGateway();
 
   describe('with tenant1/user-1 session credentials', () => {
     let tenant: DynamoDBDocumentClient;
 
     beforeAll(async () => {
-      tenant = documentClient(gateway.url, await assume('tenant1', 'user-1'));
+      tenant = documentClient(system.gateway.url, await system.assume('tenant1', 'user-1'));
     });
 
     it('reads its own tenant configuration', async () => {
@@ -335,9 +174,9 @@ describe('startDynamoDbIamGateway', () => {
 
     it('refuses PartiQL, which the gateway does not model', async () => {
       const raw = new DynamoDBClient({
-        endpoint: gateway.url,
+        endpoint: system.gateway.url,
         region: REGION,
-        credentials: await assume('tenant1', 'user-1'),
+        credentials: await system.assume('tenant1', 'user-1'),
       });
 
       const error = await errorOf(
@@ -357,165 +196,6 @@ describe('startDynamoDbIamGateway', () => {
       );
 
       expect(error.name).toBe('ResourceNotFoundException');
-    });
-  });
-
-  it('applies the session policy on top of the role policy', async () => {
-    // Prepare
-    const onlyQuery = JSON.stringify({
-      Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Action: 'dynamodb:Query', Resource: '*' }],
-    });
-    const narrowed = documentClient(gateway.url, await assume('tenant1', 'user-1', { Policy: onlyQuery }));
-
-    // Act
-    const error = await errorOf(
-      narrowed.send(new GetCommand({ TableName: CONFIG_TABLE, Key: { tenantId: 'tenant1' } })),
-    );
-    const { Items } = await narrowed.send(
-      new QueryCommand({
-        TableName: CONFIG_TABLE,
-        KeyConditionExpression: 'tenantId = :t',
-        ExpressionAttributeValues: { ':t': 'tenant1' },
-      }),
-    );
-
-    // Assess
-    expect(error.name).toBe('AccessDeniedException');
-    expect(error.message).toContain('because no session policy allows the dynamodb:GetItem action');
-    expect(Items).toHaveLength(1);
-  });
-
-  it('refuses a tampered signature with InvalidSignatureException', async () => {
-    const credentials = await assume('tenant1', 'user-1');
-    const forged = documentClient(gateway.url, {
-      ...credentials,
-      secretAccessKey: `${credentials.secretAccessKey}x`,
-    });
-
-    const error = await errorOf(
-      forged.send(new GetCommand({ TableName: CONFIG_TABLE, Key: { tenantId: 'tenant1' } })),
-    );
-
-    expect(error.name).toBe('InvalidSignatureException');
-  });
-
-  it('refuses a wrong admin secret too', async () => {
-    const forged = documentClient(gateway.url, { ...ADMIN, secretAccessKey: 'guess' });
-
-    const error = await errorOf(
-      forged.send(new GetCommand({ TableName: CONFIG_TABLE, Key: { tenantId: 'tenant1' } })),
-    );
-
-    expect(error.name).toBe('InvalidSignatureException');
-  });
-
-  it('refuses an access key nobody issued with UnrecognizedClientException', async () => {
-    const stranger = documentClient(gateway.url, {
-      accessKeyId: 'ASIAUNKNOWNKEY000000',
-      secretAccessKey: 'x',
-      sessionToken: 'y',
-    });
-
-    const error = await errorOf(
-      stranger.send(new GetCommand({ TableName: CONFIG_TABLE, Key: { tenantId: 'tenant1' } })),
-    );
-
-    expect(error.name).toBe('UnrecognizedClientException');
-  });
-
-  it('refuses expired session credentials with ExpiredTokenException', async () => {
-    // Prepare
-    const tenant = documentClient(gateway.url, await assume('tenant1', 'user-1', { DurationSeconds: 900 }));
-    clock = new Date(clock.getTime() + 900_000);
-
-    // Act
-    const error = await errorOf(
-      tenant.send(new GetCommand({ TableName: CONFIG_TABLE, Key: { tenantId: 'tenant1' } })),
-    );
-
-    // Assess
-    expect(error.name).toBe('ExpiredTokenException');
-  });
-
-  it('lets the admin key through without evaluation and records every decision', async () => {
-    const { Item } = await admin.send(
-      new GetCommand({ TableName: CONFIG_TABLE, Key: { tenantId: 'tenant2' } }),
-    );
-
-    expect(Item?.returnPolicyDays).toBe(20);
-    expect(gateway.decisions().at(-1)).toMatchObject({ operation: 'GetItem', allowed: true, via: 'admin' });
-    expect(gateway.decisions().some((d) => !d.allowed && d.errorType === 'AccessDeniedException')).toBe(true);
-  });
-
-  describe('tags and point-in-time recovery (answered by the gateway: DynamoDB Local lacks them)', () => {
-    const raw = () => new DynamoDBClient({ endpoint: gateway.url, region: REGION, credentials: ADMIN });
-    const table = 'tenant-assistant-settings-test';
-    const arn = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${table}`;
-
-    it('keeps the tags given to CreateTable and TagResource, and turns PITR on', async () => {
-      // Prepare
-      await raw().send(
-        new CreateTableCommand({
-          TableName: table,
-          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-          BillingMode: 'PAY_PER_REQUEST',
-          Tags: [{ Key: 'tenant', Value: 'tenant1' }],
-        }),
-      );
-
-      // Act
-      await raw().send(
-        new TagResourceCommand({ ResourceArn: arn, Tags: [{ Key: 'service', Value: 'orders' }] }),
-      );
-      const before = await raw().send(new DescribeContinuousBackupsCommand({ TableName: table }));
-      await raw().send(
-        new UpdateContinuousBackupsCommand({
-          TableName: table,
-          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-        }),
-      );
-      const after = await raw().send(new DescribeContinuousBackupsCommand({ TableName: table }));
-      const { Tags } = await raw().send(new ListTagsOfResourceCommand({ ResourceArn: arn }));
-
-      // Assess
-      expect(Tags).toEqual([
-        { Key: 'tenant', Value: 'tenant1' },
-        { Key: 'service', Value: 'orders' },
-      ]);
-      expect(
-        before.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus,
-      ).toBe('DISABLED');
-      expect(
-        after.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus,
-      ).toBe('ENABLED');
-    });
-
-    it('answers a missing table as DynamoDB does', async () => {
-      // Act
-      const error = await errorOf(
-        raw().send(new ListTagsOfResourceCommand({ ResourceArn: `${arn}-missing` })),
-      );
-
-      // Assess
-      expect(error.name).toBe('ResourceNotFoundException');
-    });
-
-    it('evaluates the tag operations against the caller’s role like any other', async () => {
-      // Prepare
-      const credentials = await assume('tenant1', 'user-1');
-
-      // Act
-      const error = await errorOf(
-        new DynamoDBClient({ endpoint: gateway.url, region: REGION, credentials, maxAttempts: 1 }).send(
-          new TagResourceCommand({ ResourceArn: arn, Tags: [{ Key: 'tenant', Value: 'tenant2' }] }),
-        ),
-      );
-
-      // Assess
-      expect(error.name).toBe('AccessDeniedException');
-      expect(error.message).toContain('dynamodb:TagResource');
     });
   });
 });

@@ -6,7 +6,7 @@ import {
   type LocalEventBridge,
   startLocalEventBridge,
 } from '../src';
-import { errorOf, LOCAL_CREDENTIALS, REGION } from './fixtures';
+import { errorOf, localClient } from './fixtures';
 
 const promptRule: EventBridgeRule = {
   service: 'tenant-assistant-agent-invoker',
@@ -45,12 +45,7 @@ describe('startLocalEventBridge', () => {
         await behaviour(target);
       },
     });
-    client = new EventBridgeClient({
-      endpoint: bus.url,
-      region: REGION,
-      credentials: LOCAL_CREDENTIALS,
-      maxAttempts: 1,
-    });
+    client = localClient(EventBridgeClient, bus.url, { once: true });
   });
 
   afterAll(async () => {
@@ -238,11 +233,7 @@ describe('startLocalEventBridge configuration', () => {
       },
     });
     try {
-      const client = new EventBridgeClient({
-        endpoint: bus.url,
-        region: REGION,
-        credentials: LOCAL_CREDENTIALS,
-      });
+      const client = localClient(EventBridgeClient, bus.url);
       await client.send(new PutEventsCommand({ Entries: [entry()] }));
       await bus.drain();
       expect(bus.failures()[0]?.attempts).toBe(1);
@@ -265,11 +256,7 @@ describe('startLocalEventBridge configuration', () => {
       },
     });
     try {
-      const client = new EventBridgeClient({
-        endpoint: bus.url,
-        region: REGION,
-        credentials: LOCAL_CREDENTIALS,
-      });
+      const client = localClient(EventBridgeClient, bus.url);
       await client.send(new PutEventsCommand({ Entries: Array.from({ length: count }, () => entry()) }));
       await bus.drain();
       return { most, statuses: bus.deliveries().map((delivery) => delivery.status) };

@@ -85,6 +85,24 @@ export const tenantRoles: RoleRegistry = {
 
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
+/** An AWS SDK client for the stand-in at `endpoint`, with the local admin key (and one attempt when `once`). */
+export const localClient = <C>(
+  Client: new (config: {
+    endpoint: string;
+    region: string;
+    credentials: typeof LOCAL_CREDENTIALS;
+    maxAttempts?: number;
+  }) => C,
+  endpoint: string,
+  { once = false } = {},
+): C =>
+  new Client({
+    endpoint,
+    region: REGION,
+    credentials: LOCAL_CREDENTIALS,
+    ...(once ? { maxAttempts: 1 } : {}),
+  });
+
 /** The error an AWS SDK call was refused with (fails the test if it was not refused). */
 export const errorOf = async (promise: Promise<unknown>) => {
   try {

@@ -8,40 +8,19 @@ import {
   lambdaContext,
 } from '@tenant-assistant/testing';
 import fc from 'fast-check';
+import {
+  accessKeyId,
+  expectNoSecret,
+  jwt,
+  logged,
+  password,
+  secretAccessKey,
+  sessionToken,
+} from '../test/secrets';
 import { toSessionAttributes } from './credentials';
 import { tenantContext } from './identity';
-import {
-  createLogger,
-  isSecretKey,
-  Logger,
-  REDACTED,
-  redact,
-  redactingReplacer,
-  redactString,
-  TENANT_LOG_KEYS,
-} from './logger';
+import { createLogger, Logger, REDACTED } from './logger';
 import { createTokenVerifier } from './tokens';
-
-const jwt =
-  'eyJhbGciOiJSUzI1NiIsImtpZCI6InRlc3QifQ.eyJzdWIiOiI2ZjFjMmU0YS0wYjdkLTRjMWUtOWE1My0yZDhlN2Y2YTViNGMifQ.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
-const accessKeyId = 'ASIAQWERTYUIOPASDFGH';
-const secretAccessKey = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
-const sessionToken = 'IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQExampleSessionToken';
-const password = 'correct-horse-battery-staple';
-
-/** Logs with a fresh redacting logger and returns everything written. */
-const logged = async (write: (logger: Logger) => void) => {
-  const logger = createLogger({ serviceName: 'redaction-test' });
-  const { output } = await captureOutput(async () => write(logger));
-  return output;
-};
-
-const expectNoSecret = (
-  output: string,
-  secrets: readonly string[] = [jwt, accessKeyId, secretAccessKey, sessionToken, password],
-) => {
-  for (const secret of secrets) expect(output).not.toContain(secret);
-};
 
 describe('createLogger', () => {
   it('returns a Powertools Logger that writes JSON', async () => {
@@ -354,112 +333,5 @@ describe('createLogger', () => {
     // Assess
     expectNoSecret(output, [password]);
     expect(JSON.parse(output)).toMatchObject({ big: '10', circular: { name: 'loop', password: REDACTED } });
-  });
-});
-
-describe('isSecretKey', () => {
-  it.each([
-    'authorization',
-    'Authorization',
-    'password',
-    'newPassword',
-    'PASSWORD',
-    'secretAccessKey',
-    'SecretAccessKey',
-    'clientSecret',
-    'SECRET_HASH',
-    'sessionToken',
-    'SessionToken',
-    'accessKeyId',
-    'AccessKeyId',
-    'scopedAccessKeyId',
-    'credentials',
-    'Credentials',
-    'cookie',
-    'idToken',
-    'accessToken',
-    'refreshToken',
-    'token',
-    'x-amz-security-token',
-    'X-Amz-Credential',
-    'X-Amz-Signature',
-  ])('is true for %p', (key) => {
-    expect(isSecretKey(key)).toBe(true);
-  });
-
-  it.each([
-    'tenantId',
-    'userId',
-    'answerId',
-    'token_use',
-    'tokenUse',
-    'message',
-    'expiration',
-    'scopedCredentialsExpiration',
-    'auth',
-  ])('is false for %p', (key) => {
-    expect(isSecretKey(key)).toBe(false);
-  });
-});
-
-describe('redactString', () => {
-  it.each([
-    [`id ${jwt}`, 'id [REDACTED]'],
-    [`Bearer ${jwt}`, 'Bearer [REDACTED]'],
-    ['bearer opaque-token-value', 'bearer [REDACTED]'],
-    [`key AKIAIOSFODNN7EXAMPLE and ${accessKeyId}`, 'key [REDACTED] and [REDACTED]'],
-    ['Credential=AKIAX/2025/us-east-1, Signature=abc123', 'Credential=[REDACTED], Signature=[REDACTED]'],
-    ['{"user":"alice","password":"p\\"w"}', '{"user":"alice","password":"[REDACTED]"}'],
-    ['a=1&client_secret=xyz&b=2', 'a=1&client_secret=[REDACTED]&b=2'],
-    ['nothing to hide', 'nothing to hide'],
-  ])('masks %p', (input, expected) => {
-    expect(redactString(input)).toBe(expected);
-  });
-});
-
-describe('redact', () => {
-  it('returns a masked deep copy and leaves the original untouched', () => {
-    // Prepare
-    const value = {
-      headers: { authorization: `Bearer ${jwt}` },
-      items: [{ password }],
-      note: jwt,
-      n: 1,
-      ok: true,
-      none: null,
-    };
-
-    // Act
-    const copy = redact(value);
-
-    // Assess
-    expect(copy).toEqual({
-      headers: { authorization: REDACTED },
-      items: [{ password: REDACTED }],
-      note: REDACTED,
-      n: 1,
-      ok: true,
-      none: null,
-    });
-    expect(value.items[0]?.password).toBe(password);
-  });
-
-  it('returns undefined for undefined and keeps null secrets null', () => {
-    expect(redact(undefined)).toBeUndefined();
-    expect(redact({ password: null, token: undefined })).toEqual({ password: null });
-  });
-});
-
-describe('redactingReplacer', () => {
-  it('masks secrets when used with JSON.stringify', () => {
-    expect(JSON.stringify({ sessionToken, nested: [jwt] }, redactingReplacer)).toBe(
-      '{"sessionToken":"[REDACTED]","nested":["[REDACTED]"]}',
-    );
-  });
-});
-
-describe('TENANT_LOG_KEYS', () => {
-  it('names the tenant and user log keys', () => {
-    expect(TENANT_LOG_KEYS).toEqual(['tenant_id', 'user_id']);
   });
 });

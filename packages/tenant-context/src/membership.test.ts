@@ -25,6 +25,7 @@ describe('createMembershipVerifier', () => {
   it('accepts an enabled user of the named tenant and refuses any other tenant', async () => {
     // Prepare
     const { verifier } = verifierWith({ [user1]: { tenantId: 'tenant1', enabled: true } });
+
     // Act / Assess
     expect(await verifier.isMember('tenant1', user1)).toBe(true);
     expect(await verifier.isMember('tenant2', user1)).toBe(false);
@@ -37,6 +38,7 @@ describe('createMembershipVerifier', () => {
       [user1]: { tenantId: 'tenant1', enabled: false },
       [user2]: { tenantId: undefined, enabled: true },
     });
+
     // Act / Assess
     expect(await verifier.isMember('tenant1', user1)).toBe(false);
     expect(await verifier.isMember('tenant1', user2)).toBe(false);
@@ -46,9 +48,11 @@ describe('createMembershipVerifier', () => {
   it('looks each user up once while the answer is fresh, concurrent checks included', async () => {
     // Prepare
     const { verifier, calls } = verifierWith({ [user1]: { tenantId: 'tenant1', enabled: true } });
+
     // Act
     await Promise.all([verifier.isMember('tenant1', user1), verifier.isMember('tenant2', user1)]);
     await verifier.isMember('tenant1', user1);
+
     // Assess
     expect(calls).toEqual([user1]);
     expect(verifier.lookups).toBe(1);
@@ -58,9 +62,11 @@ describe('createMembershipVerifier', () => {
     // Prepare
     const { verifier, calls } = verifierWith({ [user1]: { tenantId: 'tenant1', enabled: true } }, 1);
     await verifier.isMember('tenant1', user1);
+
     // Act
     await new Promise((resolve) => setTimeout(resolve, 5));
     await verifier.isMember('tenant1', user1);
+
     // Assess
     expect(calls).toEqual([user1, user1]);
   });
@@ -72,6 +78,7 @@ describe('createMembershipVerifier', () => {
         throw Object.assign(new Error('rate exceeded'), { name: 'TooManyRequestsException' });
       },
     });
+
     // Act / Assess
     await expect(verifier.isMember('tenant1', user1)).rejects.toThrow('rate exceeded');
   });
@@ -96,8 +103,10 @@ describe('cognitoMembershipLookup', () => {
         { Name: 'custom:tenantId', Value: 'tenant1' },
       ],
     });
+
     // Act
     const membership = await lookup(user1);
+
     // Assess
     expect(membership).toEqual({ tenantId: 'tenant1', enabled: true });
     expect(cognitoMock.commandCalls(AdminGetUserCommand)[0]?.args[0].input).toEqual({
@@ -119,6 +128,7 @@ describe('cognitoMembershipLookup', () => {
           { Name: 'custom:tenantId', Value: 'tenant1' },
         ],
       });
+
     // Act / Assess
     expect(await lookup(user1)).toBeUndefined();
     expect(await lookup(user2)).toBeUndefined();
@@ -134,8 +144,10 @@ describe('cognitoMembershipLookup', () => {
         { Name: 'sub', Value: user1 },
       ],
     });
+
     // Act
     const membership = await lookup(user1);
+
     // Assess
     expect(membership).toEqual({ tenantId: 'tenant1', enabled: false });
   });
@@ -144,6 +156,7 @@ describe('cognitoMembershipLookup', () => {
     // Prepare
     const notFound = Object.assign(new Error('User does not exist.'), { name: 'UserNotFoundException' });
     cognitoMock.on(AdminGetUserCommand).rejects(notFound);
+
     // Act / Assess
     expect(await lookup(user1)).toBeUndefined();
   });
@@ -151,6 +164,7 @@ describe('cognitoMembershipLookup', () => {
   it('passes any other failure of the identity provider on, never reading it as "no such user"', async () => {
     // Prepare
     cognitoMock.on(AdminGetUserCommand).rejects(new Error('Rate exceeded'));
+
     // Act / Assess
     await expect(lookup(user1)).rejects.toThrow('Rate exceeded');
   });

@@ -109,6 +109,8 @@ const scenarioArb = fc
       caller.tenantId !== otherTenantId && caller.userId !== otherUserId,
   );
 
+type Scenario = typeof scenarioArb extends fc.Arbitrary<infer S> ? S : never;
+
 const runs = { numRuns: 50 };
 
 const expectAll = async (policy: PolicyDocument, requests: Request[], expected: string) => {
@@ -117,150 +119,109 @@ const expectAll = async (policy: PolicyDocument, requests: Request[], expected: 
   }
 };
 
+/** Checks, for every generated scenario, that the caller's session policy decides each of its requests as `expected`. */
+const decidesEvery = (
+  requestsOf: (scenario: Scenario & { ownOrders: string }) => Request[],
+  expected: 'Allowed' | 'ImplicitlyDenied',
+) =>
+  fc.assert(
+    fc.asyncProperty(scenarioArb, async (scenario) => {
+      // Prepare
+      const policy = tenantSessionPolicy(scenario.caller, tables);
+      const requests = requestsOf({ ...scenario, ownOrders: ordersTable(scenario.caller.tenantId) });
+
+      // Act / Assess
+      await expectAll(policy, requests, expected);
+    }),
+    runs,
+  );
+
 describe('tenantSessionPolicy judged by iam-simulate', () => {
-  it('allows reading the own tenant config key and the own user order keys', async () => {
-    await fc.assert(
-      fc.asyncProperty(scenarioArb, async ({ caller }) => {
-        // Prepare
-        const policy = tenantSessionPolicy(caller, tables);
+  it('allows reading the own tenant config key and the own user order keys', () =>
+    decidesEvery(
+      ({ caller }) => [
+        { action: 'dynamodb:GetItem', resource: configTable, leadingKeys: [caller.tenantId] },
+        { action: 'dynamodb:Query', resource: configTable, leadingKeys: [caller.tenantId] },
+        {
+          action: 'dynamodb:GetItem',
+          resource: ordersTable(caller.tenantId),
+          leadingKeys: [caller.userId],
+        },
+        {
+          action: 'dynamodb:Query',
+          resource: ordersTable(caller.tenantId),
+          leadingKeys: [caller.userId],
+        },
+      ],
+      'Allowed',
+    ));
 
-        // Act / Assess
-        await expectAll(
-          policy,
-          [
-            { action: 'dynamodb:GetItem', resource: configTable, leadingKeys: [caller.tenantId] },
-            { action: 'dynamodb:Query', resource: configTable, leadingKeys: [caller.tenantId] },
-            {
-              action: 'dynamodb:GetItem',
-              resource: ordersTable(caller.tenantId),
-              leadingKeys: [caller.userId],
-            },
-            {
-              action: 'dynamodb:Query',
-              resource: ordersTable(caller.tenantId),
-              leadingKeys: [caller.userId],
-            },
-          ],
-          'Allowed',
-        );
-      }),
-      runs,
-    );
-  });
+  it('denies another tenant config key and another user order keys', () =>
+    decidesEvery(
+      ({ caller, otherTenantId, otherUserId, ownOrders }) => [
+        { action: 'dynamodb:GetItem', resource: configTable, leadingKeys: [otherTenantId] },
+        { action: 'dynamodb:Query', resource: configTable, leadingKeys: [otherTenantId] },
+        { action: 'dynamodb:GetItem', resource: ownOrders, leadingKeys: [otherUserId] },
+        { action: 'dynamodb:Query', resource: ownOrders, leadingKeys: [otherUserId] },
+        // keys of the wrong kind: the user id on the config table, the tenant id on the orders table
+        { action: 'dynamodb:GetItem', resource: configTable, leadingKeys: [caller.userId] },
+        { action: 'dynamodb:Query', resource: ownOrders, leadingKeys: [caller.tenantId] },
+      ],
+      'ImplicitlyDenied',
+    ));
 
-  it('denies another tenant config key and another user order keys', async () => {
-    await fc.assert(
-      fc.asyncProperty(scenarioArb, async ({ caller, otherTenantId, otherUserId }) => {
-        // Prepare
-        const policy = tenantSessionPolicy(caller, tables);
-        const ownOrders = ordersTable(caller.tenantId);
+  it('denies mixed keys: a BatchGetItem or a Query whose LeadingKeys has several values', () =>
+    decidesEvery(
+      ({ caller, otherTenantId, otherUserId, ownOrders }) => [
+        {
+          action: 'dynamodb:BatchGetItem',
+          resource: configTable,
+          leadingKeys: [caller.tenantId, otherTenantId],
+        },
+        {
+          action: 'dynamodb:BatchGetItem',
+          resource: ownOrders,
+          leadingKeys: [caller.userId, otherUserId],
+        },
+        { action: 'dynamodb:BatchGetItem', resource: ownOrders, leadingKeys: [caller.userId] },
+        {
+          action: 'dynamodb:Query',
+          resource: configTable,
+          leadingKeys: [caller.tenantId, otherTenantId],
+        },
+        { action: 'dynamodb:Query', resource: ownOrders, leadingKeys: [otherUserId, caller.userId] },
+      ],
+      'ImplicitlyDenied',
+    ));
 
-        // Act / Assess
-        await expectAll(
-          policy,
-          [
-            { action: 'dynamodb:GetItem', resource: configTable, leadingKeys: [otherTenantId] },
-            { action: 'dynamodb:Query', resource: configTable, leadingKeys: [otherTenantId] },
-            { action: 'dynamodb:GetItem', resource: ownOrders, leadingKeys: [otherUserId] },
-            { action: 'dynamodb:Query', resource: ownOrders, leadingKeys: [otherUserId] },
-            // keys of the wrong kind: the user id on the config table, the tenant id on the orders table
-            { action: 'dynamodb:GetItem', resource: configTable, leadingKeys: [caller.userId] },
-            { action: 'dynamodb:Query', resource: ownOrders, leadingKeys: [caller.tenantId] },
-          ],
-          'ImplicitlyDenied',
-        );
-      }),
-      runs,
-    );
-  });
+  it('denies Scan, PutItem, DeleteItem and other writes even on the own keys', () =>
+    decidesEvery(
+      ({ caller, ownOrders }) => [
+        { action: 'dynamodb:Scan', resource: configTable },
+        { action: 'dynamodb:Scan', resource: ownOrders },
+        { action: 'dynamodb:PutItem', resource: configTable, leadingKeys: [caller.tenantId] },
+        { action: 'dynamodb:PutItem', resource: ownOrders, leadingKeys: [caller.userId] },
+        { action: 'dynamodb:DeleteItem', resource: configTable, leadingKeys: [caller.tenantId] },
+        { action: 'dynamodb:DeleteItem', resource: ownOrders, leadingKeys: [caller.userId] },
+        { action: 'dynamodb:UpdateItem', resource: ownOrders, leadingKeys: [caller.userId] },
+        { action: 'dynamodb:BatchWriteItem', resource: ownOrders, leadingKeys: [caller.userId] },
+      ],
+      'ImplicitlyDenied',
+    ));
 
-  it('denies mixed keys: a BatchGetItem or a Query whose LeadingKeys has several values', async () => {
-    await fc.assert(
-      fc.asyncProperty(scenarioArb, async ({ caller, otherTenantId, otherUserId }) => {
-        // Prepare
-        const policy = tenantSessionPolicy(caller, tables);
-        const ownOrders = ordersTable(caller.tenantId);
-
-        // Act / Assess
-        await expectAll(
-          policy,
-          [
-            {
-              action: 'dynamodb:BatchGetItem',
-              resource: configTable,
-              leadingKeys: [caller.tenantId, otherTenantId],
-            },
-            {
-              action: 'dynamodb:BatchGetItem',
-              resource: ownOrders,
-              leadingKeys: [caller.userId, otherUserId],
-            },
-            { action: 'dynamodb:BatchGetItem', resource: ownOrders, leadingKeys: [caller.userId] },
-            {
-              action: 'dynamodb:Query',
-              resource: configTable,
-              leadingKeys: [caller.tenantId, otherTenantId],
-            },
-            { action: 'dynamodb:Query', resource: ownOrders, leadingKeys: [otherUserId, caller.userId] },
-          ],
-          'ImplicitlyDenied',
-        );
-      }),
-      runs,
-    );
-  });
-
-  it('denies Scan, PutItem, DeleteItem and other writes even on the own keys', async () => {
-    await fc.assert(
-      fc.asyncProperty(scenarioArb, async ({ caller }) => {
-        // Prepare
-        const policy = tenantSessionPolicy(caller, tables);
-        const ownOrders = ordersTable(caller.tenantId);
-
-        // Act / Assess
-        await expectAll(
-          policy,
-          [
-            { action: 'dynamodb:Scan', resource: configTable },
-            { action: 'dynamodb:Scan', resource: ownOrders },
-            { action: 'dynamodb:PutItem', resource: configTable, leadingKeys: [caller.tenantId] },
-            { action: 'dynamodb:PutItem', resource: ownOrders, leadingKeys: [caller.userId] },
-            { action: 'dynamodb:DeleteItem', resource: configTable, leadingKeys: [caller.tenantId] },
-            { action: 'dynamodb:DeleteItem', resource: ownOrders, leadingKeys: [caller.userId] },
-            { action: 'dynamodb:UpdateItem', resource: ownOrders, leadingKeys: [caller.userId] },
-            { action: 'dynamodb:BatchWriteItem', resource: ownOrders, leadingKeys: [caller.userId] },
-          ],
-          'ImplicitlyDenied',
-        );
-      }),
-      runs,
-    );
-  });
-
-  it("denies another tenant's orders table, even with the own user key", async () => {
-    await fc.assert(
-      fc.asyncProperty(scenarioArb, async ({ caller, otherTenantId, otherUserId }) => {
-        // Prepare
-        const policy = tenantSessionPolicy(caller, tables);
-
-        // Act / Assess
-        await expectAll(
-          policy,
-          [
-            {
-              action: 'dynamodb:GetItem',
-              resource: ordersTable(otherTenantId),
-              leadingKeys: [caller.userId],
-            },
-            { action: 'dynamodb:Query', resource: ordersTable(otherTenantId), leadingKeys: [caller.userId] },
-            { action: 'dynamodb:Query', resource: ordersTable(otherTenantId), leadingKeys: [otherUserId] },
-          ],
-          'ImplicitlyDenied',
-        );
-      }),
-      runs,
-    );
-  });
+  it("denies another tenant's orders table, even with the own user key", () =>
+    decidesEvery(
+      ({ caller, otherTenantId, otherUserId }) => [
+        {
+          action: 'dynamodb:GetItem',
+          resource: ordersTable(otherTenantId),
+          leadingKeys: [caller.userId],
+        },
+        { action: 'dynamodb:Query', resource: ordersTable(otherTenantId), leadingKeys: [caller.userId] },
+        { action: 'dynamodb:Query', resource: ordersTable(otherTenantId), leadingKeys: [otherUserId] },
+      ],
+      'ImplicitlyDenied',
+    ));
 
   it('denies a Query without leading keys and a Query on an index of the own orders table', async () => {
     // Prepare

@@ -10,6 +10,7 @@ describe('captureOutput', () => {
       console.error('an error');
       return 42;
     });
+
     // Assess
     expect(result).toBe(42);
     expect(output).toContain('to-stdout\n');
@@ -22,10 +23,12 @@ describe('captureOutput', () => {
     // Prepare
     const { write } = process.stdout;
     const { log } = console;
+
     // Act
     const outcome = captureOutput(() => {
       throw new Error('boom');
     });
+
     // Assess
     await expect(outcome).rejects.toThrow('boom');
     expect(process.stdout.write).toBe(write);
@@ -35,8 +38,10 @@ describe('captureOutput', () => {
   it('calls write callbacks so stream-based loggers keep working', async () => {
     // Prepare
     const callback = jest.fn();
+
     // Act
     await captureOutput(() => process.stdout.write('x', 'utf8', callback));
+
     // Assess
     expect(callback).toHaveBeenCalledTimes(1);
   });

@@ -5,6 +5,7 @@ describe('lambdaContext', () => {
     // Act
     const first = lambdaContext();
     const second = lambdaContext();
+
     // Assess
     expect(first).toMatchObject({
       callbackWaitsForEmptyEventLoop: true,
@@ -29,6 +30,7 @@ describe('lambdaContext', () => {
       functionName: 'chat-api-dev-submitPrompt',
       getRemainingTimeInMillis: () => 5,
     });
+
     // Assess
     expect(context.invokedFunctionArn).toMatch(/:function:chat-api-dev-submitPrompt$/);
     expect(context.logGroupName).toBe('/aws/lambda/chat-api-dev-submitPrompt');

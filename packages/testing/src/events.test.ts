@@ -13,8 +13,10 @@ describe('httpApiEvent', () => {
       'base64url',
     );
     const token = `eyJhbGciOiJSUzI1NiJ9.${payload}.sig`;
+
     // Act
     const event = httpApiEvent({ method: 'post', path: '/prompts', body: { prompt: 'hi' }, token });
+
     // Assess
     expect(event).toMatchObject({
       version: '2.0',
@@ -47,6 +49,7 @@ describe('httpApiEvent', () => {
       pathParameters: { answerId: 'abc' },
       queryStringParameters: { conversationId: 'c 1' },
     });
+
     // Assess
     expect(event.body).toBe('not json');
     expect(event.headers['x-custom']).toBe('1');
@@ -61,6 +64,7 @@ describe('httpApiEvent', () => {
   it('leaves the body out and claims empty when neither is given', () => {
     // Act
     const event = httpApiEvent({});
+
     // Assess
     expect(event).not.toHaveProperty('body');
     expect(event.requestContext.authorizer.jwt.claims).toEqual({});
@@ -75,6 +79,7 @@ describe('webSocketConnectEvent', () => {
       token: 't',
       headers: { Origin: 'https://app' },
     });
+
     // Assess
     expect(event.requestContext).toMatchObject({
       routeKey: '$connect',
@@ -91,6 +96,7 @@ describe('webSocketConnectEvent', () => {
   it('generates a connection id and omits the query string when there is none', () => {
     // Act
     const event = webSocketConnectEvent({});
+
     // Assess
     expect(event.requestContext.connectionId).toMatch(/^[0-9a-f]{14}=$/);
     expect(event).not.toHaveProperty('queryStringParameters');
@@ -101,6 +107,7 @@ describe('webSocketDisconnectEvent', () => {
   it('builds a $disconnect event for the connection', () => {
     // Act
     const event = webSocketDisconnectEvent({ connectionId: 'conn-1' });
+
     // Assess
     expect(event.requestContext).toMatchObject({
       routeKey: '$disconnect',
@@ -119,6 +126,7 @@ describe('eventBridgeEvent', () => {
       detail: { tenantId: 'tenant-a' },
       id: 'id-1',
     });
+
     // Assess
     expect(event).toEqual({
       version: '0',
@@ -142,6 +150,7 @@ describe('bedrockActionGroupEvent', () => {
       parameters: { status: 'SHIPPED', limit: 5, ratio: 0.5 },
       sessionAttributes: { tenantId: 'tenant-a', userId: 'u1' },
     });
+
     // Assess
     expect(event).toMatchObject({
       messageVersion: '1.0',
@@ -168,8 +177,10 @@ describe('bedrockActionGroupEvent', () => {
   it('keeps parameters given as an array and empty attributes by default', () => {
     // Prepare
     const parameters = [{ name: 'orderId', type: 'string', value: 'o-1' }];
+
     // Act
     const event = bedrockActionGroupEvent({ function: 'getOrder', parameters, sessionId: 's-1' });
+
     // Assess
     expect(event.parameters).toEqual(parameters);
     expect(event.sessionId).toBe('s-1');

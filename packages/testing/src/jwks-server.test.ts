@@ -15,6 +15,7 @@ describe('serveJwks', () => {
         await issuer.idToken({ sub: 'u1' }),
         createRemoteJWKSet(new URL(server.jwksUri)),
       );
+
       // Assess
       expect(server.jwksUri).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\.well-known\/jwks\.json$/);
       expect(jwks).toEqual(issuer.jwks);
@@ -30,8 +31,10 @@ describe('serveJwks', () => {
     // Prepare
     const server = await serveJwks(await createTestIssuer(), '/keys');
     expect((await fetch(server.jwksUri)).status).toBe(200);
+
     // Act
     await server.close();
+
     // Assess
     expect(server.jwksUri.endsWith('/keys')).toBe(true);
     await expect(fetch(server.jwksUri)).rejects.toThrow();

@@ -7,6 +7,7 @@ describe('packageService', () => {
   test('refuses a folder without the serverless framework installed', async () => {
     // Prepare
     const dir = await mkdtemp(join(tmpdir(), 'no-sls-'));
+
     // Act / Assess
     await expect(packageService(dir)).rejects.toThrow(/serverless is not installed/);
     await rm(dir, { recursive: true, force: true });
@@ -23,8 +24,10 @@ describe('resourcesOfType', () => {
         C: { Type: 'AWS::SQS::Queue' },
       },
     };
+
     // Act
     const queues = resourcesOfType(template, 'AWS::SQS::Queue');
+
     // Assess
     expect(queues.map(([id]) => id)).toEqual(['A', 'C']);
   });

@@ -26,6 +26,7 @@ describe('createTestIssuer', () => {
   it('derives the region and issuer from a custom user pool id', async () => {
     // Act
     const custom = await createTestIssuer({ userPoolId: 'eu-west-1_Other', clientId: 'client-x' });
+
     // Assess
     expect(custom.issuer).toBe('https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other');
     expect(custom.clientId).toBe('client-x');
@@ -34,10 +35,12 @@ describe('createTestIssuer', () => {
   it('mints an ID token that verifies and carries Cognito and tenant claims', async () => {
     // Prepare
     const sub = randomUserId();
+
     // Act
     const { payload, protectedHeader } = await verify(
       await issuer.idToken({ sub, tenantId: 'tenant-a', username: 'alice' }),
     );
+
     // Assess
     expect(protectedHeader).toMatchObject({ alg: 'RS256', kid: issuer.kid });
     expect(payload).toMatchObject({
@@ -57,8 +60,10 @@ describe('createTestIssuer', () => {
   it('mints an access token that verifies and carries client_id, scope and tenantId', async () => {
     // Prepare
     const sub = randomUserId();
+
     // Act
     const { payload } = await verify(await issuer.accessToken({ sub, tenantId: 'tenant-b' }));
+
     // Assess
     expect(payload).toMatchObject({
       sub,
@@ -75,6 +80,7 @@ describe('createTestIssuer', () => {
     // Act
     const withDefault = (await verify(await issuer.idToken())).payload;
     const withoutTenant = (await verify(await issuer.idToken({ tenantId: null }))).payload;
+
     // Assess
     expect(withDefault.tenantId).toBe(defaultTenantId);
     expect(withoutTenant).not.toHaveProperty('tenantId');
@@ -84,6 +90,7 @@ describe('createTestIssuer', () => {
   it('mints an expired token that fails verification', async () => {
     // Prepare
     const token = await issuer.idToken({ expiresInSeconds: -60 });
+
     // Act / Assess
     await expect(verify(token)).rejects.toMatchObject({ code: 'ERR_JWT_EXPIRED' });
   });
@@ -91,12 +98,14 @@ describe('createTestIssuer', () => {
   it('sets nbf, iat and extra claims when asked', async () => {
     // Prepare
     const iat = Math.floor(Date.now() / 1000) - 10;
+
     // Act
     const token = await issuer.accessToken({
       issuedAtSeconds: iat,
       notBeforeSeconds: 600,
       extraClaims: { scope: 'custom', jti: undefined },
     });
+
     // Assess
     await expect(verify(token)).rejects.toMatchObject({
       code: 'ERR_JWT_CLAIM_VALIDATION_FAILED',
@@ -110,6 +119,7 @@ describe('createTestIssuer', () => {
   it('signs arbitrary claims and header fields with its key', async () => {
     // Act
     const token = await issuer.sign({ iss: issuer.issuer, sub: 'x' }, { typ: 'at+jwt' });
+
     // Assess
     const { payload, protectedHeader } = await verify(token);
     expect(payload.sub).toBe('x');
@@ -123,6 +133,7 @@ describe('badTokens', () => {
   it('algNone has an alg none header and no signature', async () => {
     // Act
     const token = badTokens.algNone(claims);
+
     // Assess
     expect(decodeProtectedHeader(token).alg).toBe('none');
     expect(token.endsWith('.')).toBe(true);
@@ -132,6 +143,7 @@ describe('badTokens', () => {
   it('hs256WithPublicKey is an HMAC signed with the public key and fails RS256 verification', async () => {
     // Act
     const token = await badTokens.hs256WithPublicKey(issuer, claims);
+
     // Assess
     expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'HS256', kid: issuer.kid });
     await expect(verify(token)).rejects.toThrow();
@@ -140,6 +152,7 @@ describe('badTokens', () => {
   it('unknownKid is signed by another key with a kid missing from the JWKS', async () => {
     // Act
     const token = await badTokens.unknownKid(claims, issuer);
+
     // Assess
     expect(decodeProtectedHeader(token).kid).not.toBe(issuer.kid);
     await expect(verify(token)).rejects.toMatchObject({ code: 'ERR_JWKS_NO_MATCHING_KEY' });
@@ -148,11 +161,13 @@ describe('badTokens', () => {
   it('tamperedPayload changes the claims and keeps the old signature, which no longer verifies', async () => {
     // Prepare
     const token = await issuer.idToken({ tenantId: 'tenant-a' });
+
     // Act
     const tampered = badTokens.tamperedPayload(token, {
       tenantId: 'tenant-b',
       'custom:tenantId': 'tenant-b',
     });
+
     // Assess
     expect(tampered.split('.')[2]).toBe(token.split('.')[2]);
     expect(JSON.parse(Buffer.from(tampered.split('.')[1] ?? '', 'base64url').toString()).tenantId).toBe(

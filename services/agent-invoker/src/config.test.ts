@@ -21,6 +21,7 @@ describe('readConfig', () => {
   test('reads every setting', () => {
     // Act
     const config = readConfig(env());
+
     // Assess
     expect(config).toEqual({
       agentId: 'AGENT12345',
@@ -62,6 +63,7 @@ describe('readConfig', () => {
   ])('refuses a missing %s, naming it', (name) => {
     // Act
     const reading = () => readConfig(env({ [name]: undefined }));
+
     // Assess
     expect(reading).toThrow(InvalidConfigurationError);
     expect(reading).toThrow(`${name} is not set`);

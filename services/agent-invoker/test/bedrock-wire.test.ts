@@ -114,8 +114,10 @@ describe('agentAnswerText over the InvokeAgent wire format', () => {
     // Prepare
     reply = streamed(chunk('Your return window '), chunk('is 30 days.'));
     const { detail, input } = request();
+
     // Act
     const texts = await collect(agentAnswerText(client, input, new AbortController().signal));
+
     // Assess
     expect(texts).toEqual(['Your return window ', 'is 30 days.']);
     const [sent] = requests;
@@ -137,8 +139,10 @@ describe('agentAnswerText over the InvokeAgent wire format', () => {
     // Prepare
     reply = streamed(exception('throttlingException', 'Your request rate is too high'));
     const { input } = request();
+
     // Act
     const error = await collect(agentAnswerText(client, input, new AbortController().signal)).catch((e) => e);
+
     // Assess
     expect(error).toMatchObject({ name: 'ThrottlingException' });
     expect(isRetryableError(error)).toBe(true);
@@ -149,10 +153,12 @@ describe('agentAnswerText over the InvokeAgent wire format', () => {
     reply = streamed(chunk('Par'), exception('validationException', 'Invalid input'));
     const { input } = request();
     const texts: string[] = [];
+
     // Act
     const error = await (async () => {
       for await (const text of agentAnswerText(client, input, new AbortController().signal)) texts.push(text);
     })().catch((e) => e);
+
     // Assess
     expect(texts).toEqual(['Par']);
     expect(error).toMatchObject({ name: 'ValidationException' });
@@ -170,8 +176,10 @@ describe('agentAnswerText over the InvokeAgent wire format', () => {
       stream.end(JSON.stringify({ message: 'Rate exceeded' }));
     };
     const { input } = request();
+
     // Act
     const error = await collect(agentAnswerText(client, input, new AbortController().signal)).catch((e) => e);
+
     // Assess
     expect(error).toMatchObject({ name: 'ThrottlingException' });
     expect(isRetryableError(error)).toBe(true);

@@ -39,6 +39,7 @@ describe('serverless invoke local', () => {
       AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9',
       AWS_REGION: 'us-east-1',
     });
+
     // Assess
     expect(response.messageVersion).toBe('1.0');
     expect(response.response).toMatchObject({

@@ -87,6 +87,7 @@ describe('TenantDataAccessRole policy (iam-simulate)', () => {
       resource: tenantConfigArn,
       context: { ...tags('tenant1', user1), 'dynamodb:LeadingKeys': ['tenant1'] },
     });
+
     // Assess
     expect(decision).toBe('Allowed');
   });
@@ -101,6 +102,7 @@ describe('TenantDataAccessRole policy (iam-simulate)', () => {
       resource: ordersArn('tenant1'),
       context: { ...tags('tenant1', user1), 'dynamodb:LeadingKeys': [user1] },
     });
+
     // Assess
     expect(decision).toBe('Allowed');
   });
@@ -121,6 +123,7 @@ describe('TenantDataAccessRole policy (iam-simulate)', () => {
       resource,
       context: { ...tags('tenant1', user1), 'dynamodb:LeadingKeys': leadingKeys },
     });
+
     // Assess
     expect(decision).not.toBe('Allowed');
   });
@@ -131,6 +134,7 @@ describe('TenantDataAccessRole policy (iam-simulate)', () => {
   ])('denies Scan on %s (it carries no leading key)', async (_name, resource) => {
     // Act
     const decision = await decide({ action: 'dynamodb:Scan', resource, context: tags('tenant1', user1) });
+
     // Assess
     expect(decision).not.toBe('Allowed');
   });
@@ -150,6 +154,7 @@ describe('TenantDataAccessRole policy (iam-simulate)', () => {
       resource: ordersArn('tenant1'),
       context: { ...tags('tenant1', user1), 'dynamodb:LeadingKeys': [user1] },
     });
+
     // Assess
     expect(decision).not.toBe('Allowed');
   });
@@ -168,6 +173,7 @@ describe('TenantDataAccessRole policy (iam-simulate)', () => {
         context: { 'dynamodb:LeadingKeys': [user1] },
       }),
     ]);
+
     // Assess
     expect(decisions).toEqual(['ImplicitlyDenied', 'ImplicitlyDenied']);
   });
@@ -220,6 +226,7 @@ describe('TenantDataAccessRole trust policy (iam-simulate)', () => {
     async (action) => {
       // Act
       const decision = await assume({ action, requestTags: { tenantId: 'tenant1', userId: user1 } });
+
       // Assess
       expect(decision).toBe('Allowed');
     },
@@ -237,6 +244,7 @@ describe('TenantDataAccessRole trust policy (iam-simulate)', () => {
     const decisions = await Promise.all(
       ['sts:AssumeRole', 'sts:TagSession'].map((action) => assume({ action, requestTags })),
     );
+
     // Assess
     expect(decisions).not.toContain('Allowed');
   });
@@ -247,6 +255,7 @@ describe('TenantDataAccessRole trust policy (iam-simulate)', () => {
       principal: `arn:aws:iam::${accountId}:role/tenant-assistant-chat-api-dev-${region}-lambdaRole`,
       requestTags: { tenantId: 'tenant1', userId: user1 },
     });
+
     // Assess
     expect(decision).not.toBe('Allowed');
   });

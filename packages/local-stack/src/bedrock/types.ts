@@ -1,3 +1,4 @@
+import type { BedrockActionGroupEvent } from '@tenant-assistant/testing';
 /** Action-group function definitions (the agent's "function details" schema). */
 export interface ActionFunctionParameter {
   name: string;
@@ -44,18 +45,8 @@ export const ORDER_ACTION_GROUP: ActionGroupDefinition = {
   ],
 };
 
-/** The event Bedrock sends an action-group Lambda (function-details form), exactly. */
-export interface BedrockActionGroupEvent {
-  messageVersion: '1.0';
-  agent: { name: string; id: string; alias: string; version: string };
-  inputText: string;
-  sessionId: string;
-  actionGroup: string;
-  function: string;
-  parameters: Array<{ name: string; type: string; value: string }>;
-  sessionAttributes: Record<string, string>;
-  promptSessionAttributes: Record<string, string>;
-}
+/** The event Bedrock sends an action-group Lambda (function-details form): the test fixtures' one declaration. */
+export type { BedrockActionGroupEvent };
 
 /** What the action-group Lambda answers. */
 export interface BedrockActionGroupResponse {

@@ -5,9 +5,8 @@ import {
 } from '@aws-sdk/client-bedrock-agent-runtime';
 import { parseDetail } from '@tenant-assistant/contracts/events';
 import { tenantContext } from '@tenant-assistant/tenant-context';
-import { SESSION_ATTRIBUTE_KEYS } from '@tenant-assistant/tenant-context/credentials';
 import { mockClient } from 'aws-sdk-client-mock';
-import { agentStream, promptDetail } from '../../test/support/fakes';
+import { agentStream, invokeAgentRequest, promptDetail } from '../../test/support/fakes';
 import { DeadlineExceededError, UnexpectedAgentResponseError } from '../errors';
 import { addTraceUsage, agentAnswerText, agentSessionId, invokeAgentInput } from './agent';
 
@@ -34,36 +33,29 @@ describe('invokeAgentInput', () => {
     // Prepare
     const detail = parseDetail('PromptSubmitted', promptDetail());
     const tenant = tenantContext(detail);
+
     // Act
     const input = invokeAgentInput(settings, tenant, detail, credentials, new Date('2026-01-15T10:00:01Z'));
+
     // Assess
-    expect(input).toEqual({
-      agentId: 'AGENT12345',
-      agentAliasId: 'ALIAS12345',
-      sessionId: `${detail.userId}.${detail.conversationId}`,
-      inputText: detail.prompt,
-      enableTrace: true,
-      sessionState: {
-        sessionAttributes: {
-          [SESSION_ATTRIBUTE_KEYS.tenantId]: detail.tenantId,
-          [SESSION_ATTRIBUTE_KEYS.userId]: detail.userId,
-          [SESSION_ATTRIBUTE_KEYS.accessKeyId]: credentials.accessKeyId,
-          [SESSION_ATTRIBUTE_KEYS.secretAccessKey]: credentials.secretAccessKey,
-          [SESSION_ATTRIBUTE_KEYS.sessionToken]: credentials.sessionToken,
-          [SESSION_ATTRIBUTE_KEYS.expiration]: '2026-01-15T11:00:00.000Z',
-        },
-        promptSessionAttributes: { currentDate: '2026-01-15' },
-      },
-      streamingConfigurations: { streamFinalResponse: true },
-    });
+    expect(input).toEqual(
+      invokeAgentRequest(
+        { agentId: 'AGENT12345', agentAliasId: 'ALIAS12345' },
+        detail,
+        credentials,
+        '2026-01-15T11:00:00.000Z',
+      ),
+    );
   });
 
   test('puts nothing about identity or credentials where the model can see it', () => {
     // Prepare
     const detail = parseDetail('PromptSubmitted', promptDetail());
     const tenant = tenantContext(detail);
+
     // Act
     const input = invokeAgentInput(settings, tenant, detail, credentials, new Date());
+
     // Assess
     const visibleToModel = JSON.stringify([input.inputText, input.sessionState?.promptSessionAttributes]);
     for (const value of [detail.tenantId, detail.userId, ...Object.values(credentials).map(String)]) {
@@ -74,6 +66,7 @@ describe('invokeAgentInput', () => {
   test('turns streaming of the final response off when the stage says so', () => {
     // Prepare
     const detail = parseDetail('PromptSubmitted', promptDetail());
+
     // Act
     const input = invokeAgentInput(
       { ...settings, streamFinalResponse: false },
@@ -82,6 +75,7 @@ describe('invokeAgentInput', () => {
       credentials,
       new Date(),
     );
+
     // Assess
     expect(input.streamingConfigurations).toEqual({ streamFinalResponse: false });
   });
@@ -96,6 +90,7 @@ describe('the agent alias of a tier', () => {
   ] as const)('serves a %s tenant from %s', (tier, alias) => {
     // Prepare
     const detail = parseDetail('PromptSubmitted', { ...promptDetail(), ...(tier ? { tier } : {}) });
+
     // Act
     const input = invokeAgentInput(
       { ...settings, agentAliasIds: { premium: 'PREMIUM123' } },
@@ -104,6 +99,7 @@ describe('the agent alias of a tier', () => {
       credentials,
       new Date(),
     );
+
     // Assess
     expect(input.agentAliasId).toBe(alias);
   });
@@ -116,11 +112,13 @@ describe('addTraceUsage', () => {
     const output = (inputTokens: number, outputTokens: number) => ({
       modelInvocationOutput: { traceId: 't', metadata: { usage: { inputTokens, outputTokens } } },
     });
+
     // Act
     addTraceUsage(usage, { trace: { preProcessingTrace: output(300, 20) } });
     addTraceUsage(usage, { trace: { orchestrationTrace: output(1200, 45) } });
     addTraceUsage(usage, { trace: { orchestrationTrace: { observation: { type: 'FINISH' } } } });
     addTraceUsage(usage, { trace: { postProcessingTrace: output(200, 30) } });
+
     // Assess
     expect(usage).toEqual({ inputTokens: 1700, outputTokens: 95 });
   });
@@ -128,6 +126,7 @@ describe('addTraceUsage', () => {
   test('ignores traces without usage and values that are not counts', () => {
     // Prepare
     const usage = { inputTokens: 0, outputTokens: 0 };
+
     // Act
     for (const trace of [
       undefined,
@@ -142,6 +141,7 @@ describe('addTraceUsage', () => {
       },
     ])
       addTraceUsage(usage, trace);
+
     // Assess
     expect(usage).toEqual({ inputTokens: 0, outputTokens: 0 });
   });
@@ -153,8 +153,10 @@ describe('agentSessionId', () => {
     const conversationId = 'c'.repeat(63);
     const first = tenantContext({ tenantId: 'tenant1', userId: '6f1c2e4a-0b7d-4c1e-9a53-2d8e7f6a5b4c' });
     const second = tenantContext({ tenantId: 'tenant1', userId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d' });
+
     // Act
     const sessions = [agentSessionId(first, conversationId), agentSessionId(second, conversationId)];
+
     // Assess
     expect(sessions[0]).not.toBe(sessions[1]);
     expect(Math.max(...sessions.map((s) => s.length))).toBeLessThanOrEqual(100);
@@ -177,8 +179,10 @@ describe('agentAnswerText', () => {
           'shipped.',
         ]),
       );
+
     // Act
     const texts = await collect(agentAnswerText(client, input, new AbortController().signal));
+
     // Assess
     expect(texts).toEqual(['Your ', 'order ', 'shipped.']);
   });
@@ -200,8 +204,10 @@ describe('agentAnswerText', () => {
       .on(InvokeAgentCommand)
       .resolves(agentStream([usageTrace(1100, 30), usageTrace(1250, 18), 'Done.']));
     const usage = { inputTokens: 0, outputTokens: 0 };
+
     // Act
     const texts = await collect(agentAnswerText(client, input, new AbortController().signal, usage));
+
     // Assess
     expect(texts).toEqual(['Done.']);
     expect(usage).toEqual({ inputTokens: 2350, outputTokens: 48 });
@@ -218,8 +224,10 @@ describe('agentAnswerText', () => {
       contentType: 'application/json',
       sessionId: 's',
     });
+
     // Act
     const texts = await collect(agentAnswerText(client, input, new AbortController().signal));
+
     // Assess
     expect(texts.join('')).toBe('Café');
   });
@@ -230,8 +238,10 @@ describe('agentAnswerText', () => {
     agentMock
       .on(InvokeAgentCommand)
       .resolves(agentStream(['Par', { event: { throttlingException: throttled } }]));
+
     // Act
     const reading = collect(agentAnswerText(client, input, new AbortController().signal));
+
     // Assess
     await expect(reading).rejects.toBe(throttled);
   });
@@ -241,8 +251,10 @@ describe('agentAnswerText', () => {
     agentMock
       .on(InvokeAgentCommand)
       .resolves(agentStream([{ event: { returnControl: { invocationId: 'i-1', invocationInputs: [] } } }]));
+
     // Act
     const reading = collect(agentAnswerText(client, input, new AbortController().signal));
+
     // Assess
     await expect(reading).rejects.toThrow(UnexpectedAgentResponseError);
   });
@@ -250,8 +262,10 @@ describe('agentAnswerText', () => {
   test('refuses a response without a completion stream', async () => {
     // Prepare
     agentMock.on(InvokeAgentCommand).resolves({ completion: undefined, contentType: 'x', sessionId: 's' });
+
     // Act
     const reading = collect(agentAnswerText(client, input, new AbortController().signal));
+
     // Assess
     await expect(reading).rejects.toThrow(UnexpectedAgentResponseError);
   });
@@ -262,6 +276,7 @@ describe('agentAnswerText', () => {
     agentMock.on(InvokeAgentCommand).resolves(agentStream(['Hel', { waitFor: never }]));
     const abort = new AbortController();
     const texts: string[] = [];
+
     // Act
     const reading = (async () => {
       for await (const text of agentAnswerText(client, input, abort.signal)) {
@@ -269,6 +284,7 @@ describe('agentAnswerText', () => {
         abort.abort();
       }
     })();
+
     // Assess
     await expect(reading).rejects.toThrow(DeadlineExceededError);
     expect(texts).toEqual(['Hel']);
@@ -279,8 +295,10 @@ describe('agentAnswerText', () => {
     const abort = new AbortController();
     abort.abort();
     agentMock.on(InvokeAgentCommand).resolves(agentStream(['never']));
+
     // Act
     const reading = collect(agentAnswerText(client, input, abort.signal));
+
     // Assess
     await expect(reading).rejects.toThrow(DeadlineExceededError);
     expect(agentMock.commandCalls(InvokeAgentCommand)).toHaveLength(0);

@@ -18,8 +18,10 @@ describe('createChunkCoalescer', () => {
   test('publishes the first text at once', async () => {
     // Prepare
     const { coalescer, published } = setup();
+
     // Act
     await coalescer.push('Hello');
+
     // Assess
     expect(published).toEqual([{ seq: 0, text: 'Hello' }]);
   });
@@ -28,6 +30,7 @@ describe('createChunkCoalescer', () => {
     // Prepare
     const { coalescer, published, clock } = setup();
     await coalescer.push('Hello');
+
     // Act
     clock.advance(100);
     await coalescer.push(', ');
@@ -36,6 +39,7 @@ describe('createChunkCoalescer', () => {
     const held = [...published];
     clock.advance(50);
     await coalescer.push('customer');
+
     // Assess
     expect(held).toEqual([{ seq: 0, text: 'Hello' }]);
     expect(published).toEqual([
@@ -48,11 +52,13 @@ describe('createChunkCoalescer', () => {
     // Prepare
     const { coalescer, published, clock } = setup({ maxChars: 10 });
     await coalescer.push('a');
+
     // Act
     clock.advance(1);
     await coalescer.push('12345');
     clock.advance(1);
     await coalescer.push('67890');
+
     // Assess
     expect(published).toEqual([
       { seq: 0, text: 'a' },
@@ -64,12 +70,14 @@ describe('createChunkCoalescer', () => {
     // Prepare
     const { coalescer, published, clock } = setup();
     const pieces = ['The ', 'return ', 'window ', 'is ', '30 ', 'days.'];
+
     // Act
     for (const piece of pieces) {
       clock.advance(60);
       await coalescer.push(piece);
     }
     await coalescer.flush();
+
     // Assess
     expect(published.map((p) => p.seq)).toEqual(published.map((_, index) => index));
     expect(published.map((p) => p.text).join('')).toBe(pieces.join(''));
@@ -86,9 +94,11 @@ describe('createChunkCoalescer', () => {
     await coalescer.push('window ');
     clock.advance(10);
     await coalescer.push('is 30 days.');
+
     // Act
     const rest = coalescer.takeRest();
     const again = coalescer.takeRest();
+
     // Assess
     expect(published).toEqual([{ seq: 0, text: 'The ' }]);
     expect(rest).toEqual({ seq: 1, text: 'window is 30 days.' });
@@ -100,9 +110,11 @@ describe('createChunkCoalescer', () => {
   test('publishes nothing for empty text and nothing on an empty flush', async () => {
     // Prepare
     const { coalescer, published } = setup();
+
     // Act
     await coalescer.push('');
     await coalescer.flush();
+
     // Assess
     expect(published).toEqual([]);
     expect(coalescer.published).toBe(0);
@@ -116,8 +128,10 @@ describe('createChunkCoalescer', () => {
         throw new Error('bus unavailable');
       },
     });
+
     // Act
     const pushing = coalescer.push('Hello');
+
     // Assess
     await expect(pushing).rejects.toThrow('bus unavailable');
     expect(coalescer.published).toBe(0);

@@ -86,6 +86,7 @@ describe('failureKindOf', () => {
   ])('maps %s to a safe reason', (_name, error, partial, kind) => {
     // Act
     const result = failureKindOf(error, { partial });
+
     // Assess
     expect(result).toBe(kind);
   });
@@ -106,8 +107,10 @@ describe('describeError', () => {
     // Prepare
     const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
     const error = new ScopedCredentialsError('AssumeRole failed', validation(`Value ${secret} is invalid`));
+
     // Act
     const description = describeError(error);
+
     // Assess
     expect(description).toEqual({
       name: 'ScopedCredentialsError',
@@ -127,8 +130,10 @@ describe('describeError', () => {
     const first = new Error('a') as Error & { cause?: unknown };
     const second = new Error('b', { cause: first });
     first.cause = second;
+
     // Act
     const description = describeError(first);
+
     // Assess
     expect(description).toEqual({ name: 'Error', cause: { name: 'Error' } });
   });

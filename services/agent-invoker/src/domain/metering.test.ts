@@ -20,8 +20,10 @@ describe('createUsageMeter', () => {
   test("adds the tokens to the tenant's and the user's day and month, with a once-only answer marker, in one transaction", async () => {
     // Prepare
     ddb.on(TransactWriteCommand).resolves({});
+
     // Act
     const counted = await meter(usage);
+
     // Assess
     expect(counted).toBe(true);
     const items = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
@@ -53,6 +55,7 @@ describe('createUsageMeter', () => {
         CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
       }),
     );
+
     // Act / Assess
     await expect(meter(usage)).resolves.toBe(false);
   });
@@ -60,6 +63,7 @@ describe('createUsageMeter', () => {
   test('throws any other failure', async () => {
     // Prepare
     ddb.on(TransactWriteCommand).rejects(new Error('throttled'));
+
     // Act / Assess
     await expect(meter(usage)).rejects.toThrow('throttled');
   });

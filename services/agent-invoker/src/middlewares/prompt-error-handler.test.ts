@@ -5,8 +5,10 @@ describe('refusedAnswerOwner', () => {
   test('names the owner of a refused prompt whose tenant, user and answer id are valid', () => {
     // Prepare
     const detail = promptDetail({ prompt: '' });
+
     // Act
     const owner = refusedAnswerOwner(promptEvent(detail));
+
     // Assess
     expect(owner).toEqual({ tenantId: detail.tenantId, userId: detail.userId, answerId: detail.answerId });
   });

@@ -20,6 +20,7 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import type { EventDetailInput } from '@tenant-assistant/contracts/events';
 import { newAnswerId, type UserId } from '@tenant-assistant/tenant-context';
+import { SESSION_ATTRIBUTE_KEYS } from '@tenant-assistant/tenant-context/credentials';
 import { eventBridgeEvent, randomTenantId, randomUserId } from '@tenant-assistant/testing';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import type { Config } from '../../src/config';
@@ -84,6 +85,35 @@ export const promptDetail = (
     ...overrides,
   };
 };
+
+/**
+ * The InvokeAgent request for a prompt: the session of its user and conversation, the identity and
+ * the scoped credentials only in sessionAttributes, the final response streamed.
+ */
+export const invokeAgentRequest = (
+  agent: { agentId: string; agentAliasId: string },
+  detail: { userId: string; tenantId: string; conversationId: string; prompt: string },
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string },
+  expiration: unknown,
+) => ({
+  agentId: agent.agentId,
+  agentAliasId: agent.agentAliasId,
+  sessionId: `${detail.userId}.${detail.conversationId}`,
+  inputText: detail.prompt,
+  enableTrace: true,
+  sessionState: {
+    sessionAttributes: {
+      [SESSION_ATTRIBUTE_KEYS.tenantId]: detail.tenantId,
+      [SESSION_ATTRIBUTE_KEYS.userId]: detail.userId,
+      [SESSION_ATTRIBUTE_KEYS.accessKeyId]: credentials.accessKeyId,
+      [SESSION_ATTRIBUTE_KEYS.secretAccessKey]: credentials.secretAccessKey,
+      [SESSION_ATTRIBUTE_KEYS.sessionToken]: credentials.sessionToken,
+      [SESSION_ATTRIBUTE_KEYS.expiration]: expiration,
+    },
+    promptSessionAttributes: { currentDate: '2026-01-15' },
+  },
+  streamingConfigurations: { streamFinalResponse: true },
+});
 
 /**
  * A PromptSubmitted event as EventBridge delivers it to the function, typed as the handler's event

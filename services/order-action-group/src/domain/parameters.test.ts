@@ -6,6 +6,7 @@ describe('parseParameters', () => {
   it('accepts a status in any case and answers it in upper case', () => {
     // Act
     const params = parseParameters(parameterSchemas.listOrders, { status: ' shipped ' });
+
     // Assess
     expect(params).toEqual({ status: 'SHIPPED' });
   });
@@ -14,6 +15,7 @@ describe('parseParameters', () => {
     // Act
     const missing = parseParameters(parameterSchemas.listOrders, {});
     const blank = parseParameters(parameterSchemas.listOrders, { status: '  ' });
+
     // Assess
     expect(missing.status).toBeUndefined();
     expect(blank.status).toBeUndefined();
@@ -22,6 +24,7 @@ describe('parseParameters', () => {
   it('refuses an unknown status, naming the parameter but not echoing the value', () => {
     // Act
     const parse = () => parseParameters(parameterSchemas.listOrders, { status: 'LOST<script>' });
+
     // Assess
     expect(parse).toThrow(InvalidParameterError);
     expect(parse).toThrow(/status must be one of PENDING, SHIPPED, DELIVERED, CANCELLED/);
@@ -35,6 +38,7 @@ describe('parseParameters', () => {
       tenantId: 'tenant2',
       userId: '9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
     });
+
     // Assess
     expect(params).toEqual({ orderId: 'o-1001' });
   });
@@ -48,6 +52,7 @@ describe('parseParameters', () => {
   ])('refuses an orderId that is %s', (_case, raw) => {
     // Act
     const parse = () => parseParameters(parameterSchemas.getOrder, raw);
+
     // Assess
     expect(parse).toThrow(InvalidParameterError);
     expect(parse).toThrow(/^Invalid parameters: orderId /);
@@ -61,6 +66,7 @@ describe('parseParameters', () => {
         .tuple(fc.mixedCase(fc.constantFrom(...ORDER_STATUSES)), fc.constantFrom('', ' ', '\t'))
         .map(([status, space]) => `${space}${status}${space}`),
     );
+
     // Assess
     fc.assert(
       fc.property(statuses, (status) => {

@@ -67,6 +67,7 @@ describe('provisionTenant', () => {
   it("creates the tenant's orders table (tagged, deletion-protected, AWS owned key), waits for it, turns PITR on, then writes the TenantConfig item", async () => {
     // Act
     const outcome = await provisionTenant(deps, detail);
+
     // Assess
     expect(outcome).toEqual({
       tenantId: 'tenant1',
@@ -110,8 +111,10 @@ describe('provisionTenant', () => {
   it('encrypts the table with the configured customer managed KMS key', async () => {
     // Prepare
     const kmsKeyArn = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
     // Act
     await provisionTenant({ ...deps, ordersTables: { ...deps.ordersTables, kmsKeyArn } }, detail);
+
     // Assess
     expect(dynamodbMock.commandCalls(CreateTableCommand)[0]?.args[0].input.SSESpecification).toEqual({
       Enabled: true,
@@ -126,6 +129,7 @@ describe('provisionTenant', () => {
       { ...deps, ordersTables: { ...deps.ordersTables, deletionProtection: false } },
       detail,
     );
+
     // Assess
     const input = dynamodbMock.commandCalls(CreateTableCommand)[0]?.args[0].input;
     expect(input?.DeletionProtectionEnabled).toBe(false);
@@ -135,8 +139,10 @@ describe('provisionTenant', () => {
   it('tags an existing table again and keeps PITR on for a repeated event', async () => {
     // Prepare
     dynamodbMock.on(CreateTableCommand).rejects(awsError('ResourceInUseException'));
+
     // Act
     await provisionTenant(deps, detail);
+
     // Assess
     expect(dynamodbMock.commandCalls(TagResourceCommand)[0]?.args[0].input).toEqual({
       ResourceArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/svc-test-orders-tenant1',
@@ -153,8 +159,10 @@ describe('provisionTenant', () => {
     dynamodbMock.on(CreateTableCommand).rejects(awsError('ResourceInUseException'));
     const cause = awsError('AccessDeniedException');
     dynamodbMock.on(command as typeof TagResourceCommand).rejects(cause);
+
     // Act
     const provisioning = provisionTenant(deps, detail);
+
     // Assess
     await expect(provisioning).rejects.toThrow(message);
     await expect(provisioning).rejects.toMatchObject({ cause });
@@ -168,8 +176,10 @@ describe('provisionTenant', () => {
       .resolvesOnce(table('CREATING'))
       .resolvesOnce(table('CREATING'))
       .resolves(table('ACTIVE'));
+
     // Act
     await provisionTenant(deps, detail);
+
     // Assess
     expect(dynamodbMock.commandCalls(DescribeTableCommand)).toHaveLength(3);
     expect(documentsMock.commandCalls(PutCommand)).toHaveLength(1);
@@ -179,8 +189,10 @@ describe('provisionTenant', () => {
     // Prepare
     dynamodbMock.on(CreateTableCommand).rejects(awsError('ResourceInUseException'));
     documentsMock.on(PutCommand).rejects(awsError('ConditionalCheckFailedException'));
+
     // Act
     const outcome = await provisionTenant(deps, { ...detail, returnPolicyDays: 99 });
+
     // Assess
     expect(outcome).toMatchObject({ tableCreated: false, configWritten: false });
   });
@@ -188,8 +200,10 @@ describe('provisionTenant', () => {
   it('does not write the TenantConfig item when the table never becomes ACTIVE', async () => {
     // Prepare
     dynamodbMock.on(DescribeTableCommand).resolves(table('CREATING'));
+
     // Act
     const provisioning = provisionTenant({ ...deps, maxWaitSeconds: 0.2 }, detail);
+
     // Assess
     await expect(provisioning).rejects.toThrow(ProvisioningError);
     expect(documentsMock.commandCalls(PutCommand)).toHaveLength(0);
@@ -201,8 +215,10 @@ describe('provisionTenant', () => {
     dynamodbMock
       .on(DescribeTableCommand)
       .resolves(table('ACTIVE', [{ AttributeName: 'pk', KeyType: 'HASH' }]));
+
     // Act
     const provisioning = provisionTenant(deps, detail);
+
     // Assess
     await expect(provisioning).rejects.toThrow(/exists with another key schema/);
     expect(documentsMock.commandCalls(PutCommand)).toHaveLength(0);
@@ -212,8 +228,10 @@ describe('provisionTenant', () => {
     // Prepare
     const throttled = awsError('LimitExceededException');
     dynamodbMock.on(CreateTableCommand).rejects(throttled);
+
     // Act
     const provisioning = provisionTenant(deps, detail);
+
     // Assess
     await expect(provisioning).rejects.toMatchObject({ name: 'ProvisioningError', cause: throttled });
   });
@@ -221,8 +239,10 @@ describe('provisionTenant', () => {
   it('fails when writing the TenantConfig item fails for another reason', async () => {
     // Prepare
     documentsMock.on(PutCommand).rejects(awsError('AccessDeniedException'));
+
     // Act
     const provisioning = provisionTenant(deps, detail);
+
     // Assess
     await expect(provisioning).rejects.toThrow(ProvisioningError);
   });
@@ -230,6 +250,7 @@ describe('provisionTenant', () => {
   it('refuses a tenant id that could not name a table safely, before any call', async () => {
     // Act
     const provisioning = provisionTenant(deps, { ...detail, tenantId: '*' } as never);
+
     // Assess
     await expect(provisioning).rejects.toThrow(/Invalid tenant id/);
     expect(dynamodbMock.calls()).toHaveLength(0);

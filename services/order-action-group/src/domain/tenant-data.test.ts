@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { tenantContext } from '@tenant-assistant/tenant-context';
 import { mockClient } from 'aws-sdk-client-mock';
+import { ORDER_VIEW, storedOrder } from '../../test/orders';
 import {
   AccessDeniedError,
   DataUnavailableError,
@@ -29,15 +30,8 @@ const config = {
   ordersTableName: 'svc-test-orders-tenant1',
   tier: 'basic',
 };
-const order = (orderId: string, overrides: Record<string, unknown> = {}) => ({
-  userId: user1,
-  orderId,
-  status: 'SHIPPED',
-  total: 42.5,
-  createdAt: '2025-01-02T10:00:00.000Z',
-  items: [{ sku: 'tent-2p', quantity: 1 }],
-  ...overrides,
-});
+const order = (orderId: string, overrides: Record<string, unknown> = {}) =>
+  storedOrder(user1, orderId, overrides);
 const awsError = (name: string) => Object.assign(new Error(`${name} from DynamoDB`), { name });
 
 const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
@@ -53,6 +47,7 @@ describe('loadTenantConfig', () => {
   it("reads the caller's tenant's item by its tenantId", async () => {
     // Act
     const loaded = await loadTenantConfig(deps, tenant);
+
     // Assess
     expect(loaded).toEqual(config);
     expect(dbMock.commandCalls(GetCommand)[0]?.args[0].input).toEqual({
@@ -64,8 +59,10 @@ describe('loadTenantConfig', () => {
   it('refuses a tenant that has no TenantConfig item', async () => {
     // Prepare
     dbMock.on(GetCommand, { TableName: tables.tenantConfigTableName }).resolves({});
+
     // Act
     const loading = loadTenantConfig(deps, tenant);
+
     // Assess
     await expect(loading).rejects.toThrow(TenantNotProvisionedError);
   });
@@ -79,8 +76,10 @@ describe('loadTenantConfig', () => {
     dbMock
       .on(GetCommand, { TableName: tables.tenantConfigTableName })
       .resolves({ Item: { ...config, ordersTableName } });
+
     // Act
     const loading = loadTenantConfig(deps, tenant);
+
     // Assess
     await expect(loading).rejects.toThrow(TenantConfigInvalidError);
   });
@@ -91,9 +90,11 @@ describe('loadTenantConfig', () => {
       .on(GetCommand, { TableName: tables.tenantConfigTableName })
       .resolvesOnce({ Item: { ...config, tenantId: 'tenant2' } })
       .resolvesOnce({ Item: { ...config, returnPolicyDays: '10' } });
+
     // Act
     const otherTenant = loadTenantConfig(deps, tenant);
     const malformed = loadTenantConfig(deps, tenant);
+
     // Assess
     await expect(otherTenant).rejects.toThrow(TenantConfigInvalidError);
     await expect(malformed).rejects.toThrow(TenantConfigInvalidError);
@@ -103,8 +104,10 @@ describe('loadTenantConfig', () => {
     // Prepare
     const denied = awsError('AccessDeniedException');
     dbMock.on(GetCommand).rejects(denied);
+
     // Act
     const loading = loadTenantConfig(deps, tenant);
+
     // Assess
     await expect(loading).rejects.toThrow(AccessDeniedError);
     await expect(loading).rejects.toMatchObject({ code: 'ACCESS_DENIED', cause: denied });
@@ -115,8 +118,10 @@ describe('loadTenantConfig', () => {
     async (name) => {
       // Prepare
       dbMock.on(GetCommand).rejects(awsError(name));
+
       // Act
       const loading = loadTenantConfig(deps, tenant);
+
       // Assess
       await expect(loading).rejects.toThrow(AccessDeniedError);
     },
@@ -125,8 +130,10 @@ describe('loadTenantConfig', () => {
   it('translates other failures (throttling, timeouts) into DataUnavailableError', async () => {
     // Prepare
     dbMock.on(GetCommand).rejects(awsError('ProvisionedThroughputExceededException'));
+
     // Act
     const loading = loadTenantConfig(deps, tenant);
+
     // Assess
     await expect(loading).rejects.toThrow(DataUnavailableError);
   });
@@ -134,8 +141,10 @@ describe('loadTenantConfig', () => {
   it('passes the deadline to DynamoDB', async () => {
     // Prepare
     const abortSignal = AbortSignal.timeout(1000);
+
     // Act
     await loadTenantConfig({ ...deps, abortSignal }, tenant);
+
     // Assess
     expect((dbMock.call(0).args as unknown[])[1]).toEqual({ abortSignal });
   });
@@ -145,6 +154,7 @@ describe('getReturnPolicy', () => {
   it("answers the tenant's return policy and name", async () => {
     // Act
     const policy = await getReturnPolicy(deps, tenant);
+
     // Assess
     expect(policy).toEqual({ returnPolicyDays: 10, tenantName: 'Acme Outdoor' });
   });
@@ -159,8 +169,10 @@ describe('listOrders', () => {
         order('o-2', { createdAt: '2025-02-01T00:00:00.000Z', status: 'PENDING', total: 20 }),
       ],
     });
+
     // Act
     const list = await listOrders(deps, tenant, {});
+
     // Assess
     expect(list).toEqual({
       count: 2,
@@ -182,8 +194,10 @@ describe('listOrders', () => {
   it('filters by status when one is given', async () => {
     // Prepare
     dbMock.on(QueryCommand).resolves({ Items: [order('o-3')] });
+
     // Act
     const list = await listOrders(deps, tenant, { status: 'SHIPPED' });
+
     // Assess
     expect(list.count).toBe(1);
     expect(dbMock.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
@@ -202,8 +216,10 @@ describe('listOrders', () => {
       .resolvesOnce({ Items: page(0), LastEvaluatedKey: { userId: user1, orderId: 'o-0059' } })
       .resolvesOnce({ Items: page(60), LastEvaluatedKey: { userId: user1, orderId: 'o-0119' } })
       .resolves({ Items: page(120) });
+
     // Act
     const list = await listOrders(deps, tenant, {});
+
     // Assess
     expect(dbMock.commandCalls(QueryCommand)).toHaveLength(2);
     expect(dbMock.commandCalls(QueryCommand)[1]?.args[0].input.ExclusiveStartKey).toEqual({
@@ -217,8 +233,10 @@ describe('listOrders', () => {
   it('answers an empty list when the caller has no orders', async () => {
     // Prepare
     dbMock.on(QueryCommand).resolves({ Items: [] });
+
     // Act
     const list = await listOrders(deps, tenant, {});
+
     // Assess
     expect(list).toEqual({ count: 0, orders: [] });
   });
@@ -229,9 +247,11 @@ describe('listOrders', () => {
       .on(QueryCommand)
       .resolvesOnce({ Items: [order('o-1', { userId: '9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' })] })
       .resolvesOnce({ Items: [order('o-1', { total: '12.00' })] });
+
     // Act
     const otherUser = listOrders(deps, tenant, {});
     const malformed = listOrders(deps, tenant, {});
+
     // Assess
     await expect(otherUser).rejects.toThrow(OrderDataInvalidError);
     await expect(malformed).rejects.toThrow(OrderDataInvalidError);
@@ -242,8 +262,10 @@ describe('listOrders', () => {
     dbMock
       .on(GetCommand, { TableName: tables.tenantConfigTableName })
       .resolves({ Item: { ...config, ordersTableName: 'svc-test-orders-tenant2' } });
+
     // Act
     const listing = listOrders(deps, tenant, {});
+
     // Assess
     await expect(listing).rejects.toThrow(TenantConfigInvalidError);
     expect(dbMock.commandCalls(QueryCommand)).toHaveLength(0);
@@ -254,17 +276,13 @@ describe('getOrder', () => {
   it("reads the order under the caller's userId and answers it with its items", async () => {
     // Prepare
     dbMock.on(GetCommand, { TableName: 'svc-test-orders-tenant1' }).resolves({ Item: order('o-1001') });
+
     // Act
     const lookup = await getOrder(deps, tenant, { orderId: 'o-1001' });
+
     // Assess
     expect(lookup).toEqual({
-      order: {
-        orderId: 'o-1001',
-        status: 'SHIPPED',
-        total: 42.5,
-        createdAt: '2025-01-02T10:00:00.000Z',
-        items: [{ sku: 'tent-2p', quantity: 1 }],
-      },
+      order: ORDER_VIEW,
     });
     expect(dbMock.commandCalls(GetCommand)[1]?.args[0].input).toEqual({
       TableName: 'svc-test-orders-tenant1',
@@ -275,8 +293,10 @@ describe('getOrder', () => {
   it("answers NOT_FOUND for a missing order, which is also what another user's order looks like", async () => {
     // Prepare
     dbMock.on(GetCommand, { TableName: 'svc-test-orders-tenant1' }).resolves({});
+
     // Act
     const lookup = await getOrder(deps, tenant, { orderId: 'o-2001' });
+
     // Assess
     expect(lookup).toEqual({ error: 'NOT_FOUND', message: 'Order not found' });
     expect(lookup).toEqual(ORDER_NOT_FOUND);
@@ -286,8 +306,10 @@ describe('getOrder', () => {
     // Prepare
     const { items: _items, ...withoutItems } = order('o-1002');
     dbMock.on(GetCommand, { TableName: 'svc-test-orders-tenant1' }).resolves({ Item: withoutItems });
+
     // Act
     const lookup = await getOrder(deps, tenant, { orderId: 'o-1002' });
+
     // Assess
     expect(lookup).toMatchObject({ order: { orderId: 'o-1002', items: [] } });
   });
@@ -297,8 +319,10 @@ describe('getOrder', () => {
     dbMock
       .on(GetCommand, { TableName: 'svc-test-orders-tenant1' })
       .rejects(awsError('AccessDeniedException'));
+
     // Act
     const lookup = getOrder(deps, tenant, { orderId: 'o-1001' });
+
     // Assess
     await expect(lookup).rejects.toThrow(AccessDeniedError);
   });

@@ -12,6 +12,7 @@ import {
   fakeIdempotencyTable,
   fakeSleep,
   fakeUserPool,
+  invokeAgentRequest,
   promptDetail,
   promptEvent,
   publishedEvents,
@@ -81,30 +82,16 @@ describe('invokeAgent handler', () => {
     // Prepare
     const { handler } = setup();
     const detail = promptDetail();
+
     // Act
     const result = await handler(promptEvent(detail), lambdaContext());
+
     // Assess
     const calls = agentMock.commandCalls(InvokeAgentCommand);
     expect(calls).toHaveLength(1);
-    expect(calls[0]?.args[0].input).toEqual({
-      agentId: testConfig.agentId,
-      agentAliasId: testConfig.agentAliasId,
-      sessionId: `${detail.userId}.${detail.conversationId}`,
-      inputText: detail.prompt,
-      enableTrace: true,
-      sessionState: {
-        sessionAttributes: {
-          [SESSION_ATTRIBUTE_KEYS.tenantId]: detail.tenantId,
-          [SESSION_ATTRIBUTE_KEYS.userId]: detail.userId,
-          [SESSION_ATTRIBUTE_KEYS.accessKeyId]: secrets.accessKeyId,
-          [SESSION_ATTRIBUTE_KEYS.secretAccessKey]: secrets.secretAccessKey,
-          [SESSION_ATTRIBUTE_KEYS.sessionToken]: secrets.sessionToken,
-          [SESSION_ATTRIBUTE_KEYS.expiration]: expect.any(String),
-        },
-        promptSessionAttributes: { currentDate: '2026-01-15' },
-      },
-      streamingConfigurations: { streamFinalResponse: true },
-    });
+    expect(calls[0]?.args[0].input).toEqual(
+      invokeAgentRequest(testConfig, detail, secrets, expect.any(String)),
+    );
     expect(publishedEvents(eventBridgeMock).at(-1)).toMatchObject({
       detailType: 'AnswerCompleted',
       detail: { answerId: detail.answerId, text: 'The return window is 30 days.' },
@@ -116,8 +103,10 @@ describe('invokeAgent handler', () => {
     // Prepare
     const { handler } = setup();
     const detail = promptDetail();
+
     // Act
     await handler(promptEvent(detail), lambdaContext());
+
     // Assess
     const input = stsMock.commandCalls(AssumeRoleCommand)[0]?.args[0].input;
     expect(input?.RoleArn).toBe(testConfig.tenantDataAccessRoleArn);
@@ -134,9 +123,11 @@ describe('invokeAgent handler', () => {
     // Prepare
     const { handler } = setup();
     const detail = promptDetail();
+
     // Act
     const first = await handler(promptEvent(detail), lambdaContext());
     const second = await handler(promptEvent(detail), lambdaContext());
+
     // Assess
     expect(agentMock.commandCalls(InvokeAgentCommand)).toHaveLength(1);
     expect(publishedEvents(eventBridgeMock).filter((e) => e.detailType === 'AnswerCompleted')).toHaveLength(
@@ -156,11 +147,13 @@ describe('invokeAgent handler', () => {
     agentMock
       .on(InvokeAgentCommand)
       .callsFake(async () => agentStream(['Hello', { waitFor: gate }, ' world']));
+
     // Act
     const first = handler(promptEvent(detail), lambdaContext());
     await untilCalled(() => agentMock.commandCalls(InvokeAgentCommand).length);
     const duplicate = await handler(promptEvent(detail), lambdaContext());
     release();
+
     // Assess
     expect(duplicate).toEqual({ answerId: detail.answerId, outcome: 'skipped' });
     expect(await first).toMatchObject({ outcome: 'completed' });
@@ -176,10 +169,12 @@ describe('invokeAgent handler', () => {
       .rejectsOnce(new Error('EventBridge unavailable'))
       .rejectsOnce(new Error('EventBridge still unavailable'))
       .resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
+
     // Act
     const first = handler(promptEvent(detail), lambdaContext());
     await expect(first).rejects.toThrow();
     const retried = await handler(promptEvent(detail), lambdaContext());
+
     // Assess
     expect(retried).toMatchObject({ outcome: 'completed' });
     expect(agentMock.commandCalls(InvokeAgentCommand)).toHaveLength(2);
@@ -192,8 +187,10 @@ describe('invokeAgent handler', () => {
     const prompts = Array.from({ length: 50 }, () =>
       promptDetail({ tenantId: first.tenantId, userId: first.userId }),
     );
+
     // Act
     const results = await Promise.all(prompts.map((detail) => handler(promptEvent(detail), lambdaContext())));
+
     // Assess
     expect(results.every((r) => r.outcome === 'completed')).toBe(true);
     expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(1);
@@ -209,8 +206,10 @@ describe('invokeAgent handler', () => {
       promptDetail({ tenantId, userId: randomUserId() }),
       promptDetail({ tenantId: randomTenantId() }),
     ];
+
     // Act
     for (const detail of prompts) await handler(promptEvent(detail), lambdaContext());
+
     // Assess
     const tags = stsMock.commandCalls(AssumeRoleCommand).map((call) => call.args[0].input.Tags);
     expect(tags).toEqual(
@@ -230,8 +229,10 @@ describe('invokeAgent handler', () => {
       .rejects(
         Object.assign(new Error('not authorized to perform sts:AssumeRole'), { name: 'AccessDenied' }),
       );
+
     // Act
     const result = await handler(promptEvent(detail), lambdaContext());
+
     // Assess
     expect(agentMock.commandCalls(InvokeAgentCommand)).toHaveLength(0);
     expect(publishedEvents(eventBridgeMock).map((e) => [e.detailType, e.detail.reason])).toEqual([
@@ -255,6 +256,7 @@ describe('invokeAgent handler', () => {
       )
       .callsFake(async () => agentStream([`Answer for ${detail.tenantId}`]));
     logger.setLogLevel('DEBUG');
+
     // Act
     const { output } = await captureOutput(async () => {
       await handler(promptEvent(detail), lambdaContext());
@@ -264,6 +266,7 @@ describe('invokeAgent handler', () => {
       );
     });
     logger.setLogLevel('INFO');
+
     // Assess
     const messages = logLines(output).map((line) => line.message);
     expect(messages).toEqual(
@@ -277,11 +280,13 @@ describe('invokeAgent handler', () => {
     // Prepare
     const { handler } = setup();
     const detail = promptDetail();
+
     // Act
     const { output } = await captureOutput(async () => {
       await handler(promptEvent(detail), lambdaContext());
       logger.info('after the invocation');
     });
+
     // Assess
     const lines = logLines(output);
     const completed = lines.find((line) => line.message === 'Answer completed');
@@ -301,8 +306,10 @@ describe('invokeAgent handler', () => {
     // Prepare
     const { handler } = setup();
     const detail = promptDetail({ prompt: '' });
+
     // Act
     const result = await handler(promptEvent(detail), lambdaContext());
+
     // Assess
     expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(0);
     expect(agentMock.commandCalls(InvokeAgentCommand)).toHaveLength(0);
@@ -325,8 +332,10 @@ describe('invokeAgent handler', () => {
     const { handler } = setup();
     const victim = promptDetail();
     const detail = promptDetail({ tenantId: victim.tenantId, answerId: victim.answerId });
+
     // Act
     const { result, output } = await captureOutput(() => handler(promptEvent(detail), lambdaContext()));
+
     // Assess
     expect(result).toEqual({ outcome: 'refused' });
     expect(publishedEvents(eventBridgeMock)).toEqual([]);
@@ -343,8 +352,10 @@ describe('invokeAgent handler', () => {
     // Prepare
     const { handler } = setup();
     const detail = { ...promptDetail(), ...overrides };
+
     // Act
     const result = await handler(promptEvent(detail), lambdaContext());
+
     // Assess
     expect(result).toEqual({ outcome: 'refused' });
     expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(0);
@@ -358,8 +369,10 @@ describe('invokeAgent handler', () => {
     // Prepare
     const { handler } = setup();
     const event = { ...promptEvent(), ...overrides } as PromptEvent;
+
     // Act
     const result = await handler(event, lambdaContext());
+
     // Assess
     expect(result).toEqual({ outcome: 'refused' });
     expect(agentMock.commandCalls(InvokeAgentCommand)).toHaveLength(0);
@@ -369,10 +382,12 @@ describe('invokeAgent handler', () => {
   test('fails with an error naming the missing variable when configuration is absent', async () => {
     // Prepare
     const event = promptEvent();
+
     // Act
     const { result } = await captureOutput(() =>
       deployedHandler(event, lambdaContext()).catch((error) => error),
     );
+
     // Assess
     expect(result).toBeInstanceOf(Error);
     expect((result as Error).message).toBe('AGENT_ID is not set');

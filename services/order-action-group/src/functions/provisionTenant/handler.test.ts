@@ -181,6 +181,7 @@ describe('provisionTenant handler', () => {
   it('provisions the tenant named by a TenantOnboarded event from the auth service', async () => {
     // Act
     const { result, output } = await invoke(onboarded());
+
     // Assess
     expect(result.error).toBeUndefined();
     expect(result.outcome).toEqual({
@@ -209,6 +210,7 @@ describe('provisionTenant handler', () => {
   ])('refuses an event %s without touching DynamoDB, so it ends in the dead-letter queue', async (_c, o) => {
     // Act
     const { result, output } = await invoke(onboarded(o));
+
     // Assess
     expect(result.error).toBeInstanceOf(InvalidEventError);
     expect(dynamodbMock.calls()).toHaveLength(0);
@@ -222,8 +224,10 @@ describe('provisionTenant handler', () => {
     dynamodbMock
       .on(CreateTableCommand)
       .rejects(Object.assign(new Error('slow down'), { name: 'LimitExceededException' }));
+
     // Act
     const { result, output } = await invoke(onboarded());
+
     // Assess
     expect(result.error).toMatchObject({ name: 'ProvisioningError', code: 'PROVISIONING_FAILED' });
     expect(output).toContain('"error_code":"PROVISIONING_FAILED"');
