@@ -1,76 +1,48 @@
-import { ConfigurationError, errorBase, errorClasses } from '@tenant-assistant/lambda-kit/errors';
+import { AppError, type AppErrorOptions, ConfigurationError } from '@tenant-assistant/lambda-kit/errors';
 
 /**
  * Errors raised by tenant-context, on the kit's one error base (`AppError`): a stable `name` and
  * `code`, `statusCode` and `expose` (middy's `http-error-handler` reads both; only 4xx messages
  * are ever shown to a caller), `cause` kept.
  */
-export const TenantContextError = errorBase('TenantContextError');
-export type TenantContextError = InstanceType<typeof TenantContextError>;
+export class TenantContextError extends AppError {
+  constructor(message: string, options: AppErrorOptions) {
+    super(message, options);
+    this.name = 'TenantContextError';
+  }
+}
 
-/** The errors that carry only their outcome, by name. */
-export const {
-  InvalidTenantIdError,
-  InvalidUserIdError,
-  InvalidAnswerIdError,
-  UnauthorizedError,
-  ForbiddenError,
-  AdminRoleRequiredError,
-  ScopedCredentialsError,
-} = errorClasses(TenantContextError, {
-  /** A value is not a valid tenant id (`^[a-z0-9][a-z0-9-]{1,62}$`). */
-  InvalidTenantIdError: {
-    message: 'Invalid tenant id',
-    code: 'INVALID_TENANT_ID',
-    statusCode: 400,
-  },
-  /** A value is not a valid user id (a Cognito `sub`, lowercase UUID). */
-  InvalidUserIdError: {
-    message: 'Invalid user id',
-    code: 'INVALID_USER_ID',
-    statusCode: 400,
-  },
-  /** A value is not a well-formed answer id (`<sub>.<ulid>`). */
-  InvalidAnswerIdError: {
-    message: 'Invalid answer id',
-    code: 'INVALID_ANSWER_ID',
-    statusCode: 400,
-  },
-  /** Missing, malformed, forged or expired token: HTTP 401. */
-  UnauthorizedError: {
-    message: (message?: string) => message ?? 'Missing or invalid token',
-    code: 'UNAUTHORIZED',
-    statusCode: 401,
-  },
-  /** A valid token that carries no valid tenant: HTTP 403. */
-  ForbiddenError: {
-    message: (message?: string) => message ?? 'The signed-in user belongs to no tenant',
-    code: 'FORBIDDEN',
-    statusCode: 403,
-  },
-  /**
-   * The caller's verified token does not carry the admin role this route needs: HTTP 403 (the admin
-   * API of auth and chat-api's usage API).
-   */
-  AdminRoleRequiredError: {
-    message: (role: 'platform admin' | 'tenant admin') => `This action requires the ${role} role`,
-    code: 'ADMIN_ROLE_REQUIRED',
-    statusCode: 403,
-  },
-  /** STS refused or failed to vend tenant-scoped credentials. */
-  ScopedCredentialsError: {
-    message: (message: string) => message,
-    code: 'SCOPED_CREDENTIALS_FAILED',
-    statusCode: 500,
-  },
-});
-export type InvalidTenantIdError = InstanceType<typeof InvalidTenantIdError>;
-export type InvalidUserIdError = InstanceType<typeof InvalidUserIdError>;
-export type InvalidAnswerIdError = InstanceType<typeof InvalidAnswerIdError>;
-export type UnauthorizedError = InstanceType<typeof UnauthorizedError>;
-export type ForbiddenError = InstanceType<typeof ForbiddenError>;
-export type AdminRoleRequiredError = InstanceType<typeof AdminRoleRequiredError>;
-export type ScopedCredentialsError = InstanceType<typeof ScopedCredentialsError>;
+/** A value is not a valid tenant id (`^[a-z0-9][a-z0-9-]{1,62}$`). */
+export class InvalidTenantIdError extends TenantContextError {
+  constructor(cause?: unknown) {
+    super('Invalid tenant id', { code: 'INVALID_TENANT_ID', statusCode: 400, cause });
+    this.name = 'InvalidTenantIdError';
+  }
+}
+
+/** A value is not a valid user id (a Cognito `sub`, lowercase UUID). */
+export class InvalidUserIdError extends TenantContextError {
+  constructor(cause?: unknown) {
+    super('Invalid user id', { code: 'INVALID_USER_ID', statusCode: 400, cause });
+    this.name = 'InvalidUserIdError';
+  }
+}
+
+/** A value is not a well-formed answer id (`<sub>.<ulid>`). */
+export class InvalidAnswerIdError extends TenantContextError {
+  constructor(cause?: unknown) {
+    super('Invalid answer id', { code: 'INVALID_ANSWER_ID', statusCode: 400, cause });
+    this.name = 'InvalidAnswerIdError';
+  }
+}
+
+/** Missing, malformed, forged or expired token: HTTP 401. */
+export class UnauthorizedError extends TenantContextError {
+  constructor(message = 'Missing or invalid token', cause?: unknown) {
+    super(message, { code: 'UNAUTHORIZED', statusCode: 401, cause });
+    this.name = 'UnauthorizedError';
+  }
+}
 
 /** Seconds a caller should wait before trying again when the signing keys were unavailable. */
 export const KEYS_UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
@@ -89,6 +61,25 @@ export class KeysUnavailableError extends TenantContextError {
       { code: 'AUTH_UNAVAILABLE', statusCode: 503, expose: true, cause },
     );
     this.name = 'KeysUnavailableError';
+  }
+}
+
+/** A valid token that carries no valid tenant: HTTP 403. */
+export class ForbiddenError extends TenantContextError {
+  constructor(message = 'The signed-in user belongs to no tenant', cause?: unknown) {
+    super(message, { code: 'FORBIDDEN', statusCode: 403, cause });
+    this.name = 'ForbiddenError';
+  }
+}
+
+/**
+ * The caller's verified token does not carry the admin role this route needs: HTTP 403 (the admin
+ * API of auth and chat-api's usage API).
+ */
+export class AdminRoleRequiredError extends TenantContextError {
+  constructor(role: 'platform admin' | 'tenant admin') {
+    super(`This action requires the ${role} role`, { code: 'ADMIN_ROLE_REQUIRED', statusCode: 403 });
+    this.name = 'AdminRoleRequiredError';
   }
 }
 
@@ -121,6 +112,14 @@ export class InvalidSessionAttributesError extends TenantContextError {
     });
     this.name = 'InvalidSessionAttributesError';
     this.issues = issues;
+  }
+}
+
+/** STS refused or failed to vend tenant-scoped credentials. */
+export class ScopedCredentialsError extends TenantContextError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { code: 'SCOPED_CREDENTIALS_FAILED', statusCode: 500, cause });
+    this.name = 'ScopedCredentialsError';
   }
 }
 
