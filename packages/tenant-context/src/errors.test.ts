@@ -10,6 +10,7 @@ import {
   PutEventsFailedError,
   ScopedCredentialsError,
   TenantContextError,
+  TenantNotFoundError,
   UnauthorizedError,
 } from './errors';
 
@@ -36,6 +37,7 @@ describe('errors', () => {
       500,
     ],
     [new PutEventsFailedError([{ index: 0 }], cause), 'PutEventsFailedError', 'PUT_EVENTS_FAILED', 500],
+    [new TenantNotFoundError('acme', cause), 'TenantNotFoundError', 'TENANT_NOT_FOUND', 404],
   ])('%s has its name, code, status and cause', (error, name, code, statusCode) => {
     expect(error).toBeInstanceOf(TenantContextError);
     expect(error).toBeInstanceOf(Error);
@@ -50,6 +52,17 @@ describe('errors', () => {
       statusCode: 500,
       expose: false,
     });
+  });
+
+  it('names the tenant that was not found only when one is given', () => {
+    // Act
+    const named = new TenantNotFoundError('acme');
+    const unnamed = new TenantNotFoundError();
+
+    // Assess
+    expect(named.message).toBe('Tenant acme not found');
+    expect(unnamed.message).toBe('Tenant not found');
+    expect('cause' in unnamed).toBe(false);
   });
 
   it('omits the cause when none is given', () => {

@@ -83,6 +83,21 @@ export class AdminRoleRequiredError extends TenantContextError {
   }
 }
 
+/**
+ * No such tenant (in the registry, or for this caller): HTTP 404, for auth's admin API and chat-api's
+ * usage API alike. `tenantId` only when it is a valid tenant id (anything else is never echoed back).
+ */
+export class TenantNotFoundError extends TenantContextError {
+  constructor(tenantId?: string, cause?: unknown) {
+    super(tenantId ? `Tenant ${tenantId} not found` : 'Tenant not found', {
+      code: 'TENANT_NOT_FOUND',
+      statusCode: 404,
+      cause,
+    });
+    this.name = 'TenantNotFoundError';
+  }
+}
+
 /** An event does not satisfy its contract (schema, source or detail-type). */
 export class InvalidEventError extends TenantContextError {
   readonly issues: readonly string[];

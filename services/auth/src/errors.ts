@@ -52,16 +52,9 @@ export class UnknownTenantError extends AuthServiceError {
   }
 }
 
-/** No tenant of this id is in the registry (admin API): HTTP 404. */
-export class TenantNotFoundError extends AuthServiceError {
-  constructor(tenantId: string, cause?: unknown) {
-    super(`Tenant ${tenantId} not found`, { code: 'TENANT_NOT_FOUND', statusCode: 404, cause });
-    this.name = 'TenantNotFoundError';
-  }
-}
-
+/** No such tenant: HTTP 404 (tenant-context's). */
 /** The caller's verified token does not carry the admin role this route needs: HTTP 403 (tenant-context's). */
-export { AdminRoleRequiredError } from '@tenant-assistant/tenant-context';
+export { AdminRoleRequiredError, TenantNotFoundError } from '@tenant-assistant/tenant-context';
 
 /** The request body is larger than the admin API accepts: HTTP 413. */
 export { PayloadTooLargeError };

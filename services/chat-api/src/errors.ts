@@ -147,17 +147,8 @@ export class PromptNotAcceptedError extends ChatApiError {
   }
 }
 
-/** No tenant of this id is in the tenant registry (usage API, platform admins): HTTP 404. */
-export class TenantNotFoundError extends ChatApiError {
-  /** `tenantId` only when it is a valid tenant id (anything else is never echoed back). */
-  constructor(tenantId?: string) {
-    super(tenantId ? `Tenant ${tenantId} not found` : 'Tenant not found', {
-      code: 'TENANT_NOT_FOUND',
-      statusCode: 404,
-    });
-    this.name = 'TenantNotFoundError';
-  }
-}
+/** No such tenant: HTTP 404 (tenant-context's). */
+export { TenantNotFoundError } from '@tenant-assistant/tenant-context';
 
 /** DynamoDB kept leaving usage items unprocessed (throttled) after every retry: HTTP 500. */
 export class UsageReadError extends ChatApiError {
