@@ -61,7 +61,7 @@ export const chatApiTests = (system: TestSystem, invocations: Invocations) => {
     expect((body as { days: unknown[] }).days).toHaveLength(31);
   });
 
-  test('chat-api: offboardTenant deletes nothing of a tenant that has no data, and says so', () => {
+  test('chat-api: offboardTenant deletes nothing of an offboarded tenant that has no data left, and says so', () => {
     // Act
     const { response } = invocations.result('chat-api', 'offboardTenant', 'events/offboardTenant.json') as {
       response: { tenantId: string; deleted: Record<string, number> };

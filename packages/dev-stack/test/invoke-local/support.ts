@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ServerlessConfig } from '@tenant-assistant/local-stack';
 import { invokeLocalResponse } from '@tenant-assistant/testing';
 import { type InvokeLocalRequest, invokeLocal } from '../../src/invoke-local';
@@ -171,6 +171,14 @@ export const useInvocations = (system: TestSystem): Invocations => {
       for (const [index, sample] of samples.entries())
         results.set(keyOf(sample), invocations[index] as Invocation);
     };
+    // offboardTenant acts only on a tenant auth's registry marks as offboarded: its sample's tenant
+    // (tenant9, never seeded) gets the tombstone an earlier offboarding would have left.
+    await documents(system).send(
+      new PutCommand({
+        TableName: 'tenant-assistant-auth-local-tenants',
+        Item: { tenantId: 'tenant9', status: 'OFFBOARDED' },
+      }),
+    );
     await runAll(SAMPLES);
     const created = http(result('chat-api', 'submitPrompt', 'events/submitPrompt.json', 'tenant1-user'))
       .body as Invocations['submitted'];
