@@ -119,27 +119,19 @@ export const percentile = (values: readonly number[], p: number) => {
     : (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN);
 };
 
-/**
- * The noisy-neighbour run: the victim chats at `victimPerMinute` alone for `durationMs`, then again
- * while the flooders send `floodPerMinute` prompts (together) for the same time.
- */
-export const noisyNeighbour = async (
-  info: StackInfo,
-  options: {
-    victim: readonly ChatUser[];
-    flooders: readonly ChatUser[];
-    victimPerMinute: number;
-    floodPerMinute: number;
-    durationMs: number;
-    prompt: string;
-  },
-) => {
-  const alone = await promptStream(info, options.victim, {
-    perMinute: options.victimPerMinute,
-    durationMs: options.durationMs,
-    prompt: options.prompt,
-  });
-  const [duringFlood, flood] = await Promise.all([
+/** Who chats and who floods, how fast, for how long. */
+export interface NoisyNeighbourOptions {
+  victim: readonly ChatUser[];
+  flooders: readonly ChatUser[];
+  victimPerMinute: number;
+  floodPerMinute: number;
+  durationMs: number;
+  prompt: string;
+}
+
+/** The victim chats at `victimPerMinute` while the flooders send `floodPerMinute` prompts (together). */
+export const noisyNeighbourFlood = async (info: StackInfo, options: NoisyNeighbourOptions) => {
+  const [victim, flood] = await Promise.all([
     promptStream(info, options.victim, {
       perMinute: options.victimPerMinute,
       durationMs: options.durationMs,
@@ -151,5 +143,19 @@ export const noisyNeighbour = async (
       prompt: options.prompt,
     }),
   ]);
+  return { victim, flood };
+};
+
+/**
+ * The noisy-neighbour run: the victim chats at `victimPerMinute` alone for `durationMs`, then again
+ * during the flood ({@link noisyNeighbourFlood}) for the same time.
+ */
+export const noisyNeighbour = async (info: StackInfo, options: NoisyNeighbourOptions) => {
+  const alone = await promptStream(info, options.victim, {
+    perMinute: options.victimPerMinute,
+    durationMs: options.durationMs,
+    prompt: options.prompt,
+  });
+  const { victim: duringFlood, flood } = await noisyNeighbourFlood(info, options);
   return { alone, duringFlood, flood };
 };

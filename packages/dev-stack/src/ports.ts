@@ -97,6 +97,7 @@ export const TEST_PORT_OFFSETS = {
   load: 22_500,
   web: 23_000,
   observability: 14_500,
+  noisyNeighbour: 15_500,
 } as const;
 
 /**
