@@ -48,3 +48,46 @@ export const describeDeadLetterAlarm = (
       expect(without.Conditions?.HasAlarmTopic).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
     });
   });
+
+/** Where one asynchronously invoked function's failures end (logical ids in the packaged template). */
+export interface FunctionDeadLetter {
+  /** The function's logical id without `LambdaFunction`, e.g. `OffboardTenant`. */
+  functionId: string;
+  queueId: string;
+  alarmId: string;
+  /** The queue's physical name on the `without` stage. */
+  queueName: string;
+}
+
+/**
+ * Registers the tests of an asynchronously invoked function's dead letters: after Lambda's two
+ * retries a failed invocation goes to the function's own encrypted queue (its on-failure
+ * destination), and that queue's alarm ({@link describeDeadLetterAlarm}).
+ *
+ * @example describeFunctionDeadLetter(() => ({ without: dev, with: prod }), { functionId: 'OffboardTenant', … });
+ */
+export const describeFunctionDeadLetter = (
+  templates: () => { without: CfnTemplate; with: CfnTemplate },
+  { functionId, queueId, alarmId, queueName }: FunctionDeadLetter,
+) => {
+  describe(`${functionId} dead letters`, () => {
+    it("sends an invocation that failed Lambda's retries to the function's encrypted dead-letter queue", () => {
+      // Prepare
+      const { without } = templates();
+
+      // Act
+      const config = without.Resources[`${functionId}LambdaEvConf`]?.Properties as
+        | { MaximumRetryAttempts?: number; DestinationConfig?: { OnFailure?: { Destination?: unknown } } }
+        | undefined;
+
+      // Assess
+      expect(config?.MaximumRetryAttempts).toBe(2);
+      expect(config?.DestinationConfig?.OnFailure?.Destination).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
+      expect(without.Resources[queueId]?.Properties).toMatchObject({
+        QueueName: queueName,
+        SqsManagedSseEnabled: true,
+      });
+    });
+  });
+  describeDeadLetterAlarm(templates, alarmId, queueId);
+};

@@ -1,4 +1,9 @@
-export { describeDeadLetterAlarm, TEST_ALARM_TOPIC_ARN } from './alarms';
+export {
+  describeDeadLetterAlarm,
+  describeFunctionDeadLetter,
+  type FunctionDeadLetter,
+  TEST_ALARM_TOPIC_ARN,
+} from './alarms';
 export type { LogLine, MetricLine } from './capture';
 export { captureLogs, captureOutput, metricLines } from './capture';
 export { lambdaContext } from './context';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import {
   type CfnTemplate,
-  describeDeadLetterAlarm,
+  describeFunctionDeadLetter,
   packageService,
   TEST_ALARM_TOPIC_ARN,
   webAddressParams,
@@ -24,27 +24,9 @@ beforeAll(async () => {
   });
 }, 300_000);
 
-describe('offboardingReports dead letters', () => {
-  it("sends a report that failed Lambda's retries to its dead-letter queue", () => {
-    // Prepare
-    const config = dev.Resources.OffboardingReportsLambdaEvConf?.Properties as {
-      MaximumRetryAttempts?: number;
-      DestinationConfig?: { OnFailure?: { Destination?: unknown } };
-    };
-    // Assess
-    expect(config.MaximumRetryAttempts).toBe(2);
-    expect(config.DestinationConfig?.OnFailure?.Destination).toEqual({
-      'Fn::GetAtt': ['OffboardingReportsDeadLetterQueue', 'Arn'],
-    });
-    expect(dev.Resources.OffboardingReportsDeadLetterQueue?.Properties).toMatchObject({
-      QueueName: 'tenant-assistant-auth-dev-offboarding-reports-dlq',
-      SqsManagedSseEnabled: true,
-    });
-  });
+describeFunctionDeadLetter(() => ({ without: dev, with: prod }), {
+  functionId: 'OffboardingReports',
+  queueId: 'OffboardingReportsDeadLetterQueue',
+  alarmId: 'OffboardingReportsDeadLetterAlarm',
+  queueName: 'tenant-assistant-auth-dev-offboarding-reports-dlq',
 });
-
-describeDeadLetterAlarm(
-  () => ({ without: dev, with: prod }),
-  'OffboardingReportsDeadLetterAlarm',
-  'OffboardingReportsDeadLetterQueue',
-);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import {
   type CfnTemplate,
-  describeDeadLetterAlarm,
+  describeFunctionDeadLetter,
   packageService,
   TEST_ALARM_TOPIC_ARN,
   webAddressParams,
@@ -31,31 +31,19 @@ beforeAll(async () => {
   });
 });
 
-describe('offboardTenant dead letters', () => {
-  it("sends an offboarding that failed Lambda's retries to its dead-letter queue, which its role may write", () => {
-    // Prepare
-    const config = dev.Resources.OffboardTenantLambdaEvConf?.Properties as {
-      MaximumRetryAttempts?: number;
-      DestinationConfig?: { OnFailure?: { Destination?: unknown } };
-    };
-    const role = JSON.stringify(dev.Resources.OffboardTenantRole?.Properties?.Policies);
-    // Assess
-    expect(config.MaximumRetryAttempts).toBe(2);
-    expect(config.DestinationConfig?.OnFailure?.Destination).toEqual({
-      'Fn::GetAtt': ['OffboardTenantDeadLetterQueue', 'Arn'],
-    });
-    expect(role).toContain(
-      '"Action":"sqs:SendMessage","Resource":{"Fn::GetAtt":["OffboardTenantDeadLetterQueue","Arn"]}',
-    );
-    expect(dev.Resources.OffboardTenantDeadLetterQueue?.Properties).toMatchObject({
-      QueueName: 'tenant-assistant-chat-api-dev-offboard-tenant-dlq',
-      SqsManagedSseEnabled: true,
-    });
-  });
+describeFunctionDeadLetter(() => ({ without: dev, with: prod }), {
+  functionId: 'OffboardTenant',
+  queueId: 'OffboardTenantDeadLetterQueue',
+  alarmId: 'OffboardTenantDeadLetterAlarm',
+  queueName: 'tenant-assistant-chat-api-dev-offboard-tenant-dlq',
 });
 
-describeDeadLetterAlarm(
-  () => ({ without: dev, with: prod }),
-  'OffboardTenantDeadLetterAlarm',
-  'OffboardTenantDeadLetterQueue',
-);
+it('lets offboardTenant’s role write its dead-letter queue', () => {
+  // Act
+  const role = JSON.stringify(dev.Resources.OffboardTenantRole?.Properties?.Policies);
+
+  // Assess
+  expect(role).toContain(
+    '"Action":"sqs:SendMessage","Resource":{"Fn::GetAtt":["OffboardTenantDeadLetterQueue","Arn"]}',
+  );
+});

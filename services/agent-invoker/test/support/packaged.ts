@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import {
   type CfnResource,
   type CfnTemplate,
+  type PolicyStatement,
   packageService,
   resourcesOfType,
   roleStatements,
@@ -47,14 +48,9 @@ export const only = (template: CfnTemplate, type: string): CfnResource => {
 export const props = (resource: CfnResource) => resource.Properties as Record<string, any>;
 export const importOf = (name: string) => ({ 'Fn::ImportValue': name });
 
-export type Statement = {
-  Sid?: string;
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: unknown;
-};
+/** A statement of a role's inline policies (testing's). */
+export type Statement = PolicyStatement;
 /** The role's statements but the X-Ray trace writes every function role has (testing's `roleStatements`). */
 export const statements = (template: CfnTemplate): Statement[] =>
-  roleStatements(only(template, 'AWS::IAM::Role')) as Statement[];
+  roleStatements(only(template, 'AWS::IAM::Role'));
 export const actionsOf = (statement: Statement) => [statement.Action].flat();

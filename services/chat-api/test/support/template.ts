@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import {
   type CfnResource,
   type CfnTemplate,
+  type PolicyStatement,
   packageService,
   roleStatements,
   TEST_ALARM_TOPIC_ARN,
@@ -58,16 +59,11 @@ export const resource = (template: CfnTemplate, logicalId: string): CfnResource 
 export const props = (template: CfnTemplate, logicalId: string) =>
   resource(template, logicalId).Properties ?? {};
 
-export type Statement = {
-  Sid?: string;
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: unknown;
-};
+/** A statement of a role's inline policies (testing's). */
+export type Statement = PolicyStatement;
 /** A role's statements but the X-Ray trace writes every function role has (testing's `roleStatements`). */
 export const statementsOf = (template: CfnTemplate, roleId: string): Statement[] =>
-  roleStatements(resource(template, roleId)) as Statement[];
+  roleStatements(resource(template, roleId));
 export const actionsOf = (template: CfnTemplate, roleId: string) =>
   statementsOf(template, roleId)
     .flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]))
