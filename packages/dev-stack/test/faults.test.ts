@@ -1,13 +1,13 @@
 import {
   type Answer,
   awaitAnswer,
-  ChatApiError,
   listAnswers,
   listConversations,
   sessionCache,
   submitPrompt,
 } from '../src/client';
 import { KNOWN_DEV_PASSWORD } from '../src/seed';
+import { refusalOf } from './support/refusal';
 import { useTestSystem } from './support/system';
 
 // Faults while prompts are in flight, against a whole system the test starts (ports +22000, data
@@ -50,16 +50,6 @@ const expectEnded = (answers: Answer[]) => {
     expect(answer.decidedByClient).toBeUndefined();
     expect(['COMPLETED', 'FAILED']).toContain(answer.status);
     if (answer.status === 'FAILED') expect(answer.reason).toMatch(/\S/);
-  }
-};
-
-const refusalOf = async (call: () => Promise<unknown>) => {
-  try {
-    await call();
-    return 'served';
-  } catch (error) {
-    if (error instanceof ChatApiError) return `${error.status} ${error.code}`;
-    throw error;
   }
 };
 

@@ -2,10 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TenantMetricsView } from '@tenant-assistant/contracts/http';
-import { awaitAnswer, ChatApiError, getLocalMetrics, sessionCache, submitPrompt } from '../src/client';
+import { awaitAnswer, getLocalMetrics, sessionCache, submitPrompt } from '../src/client';
 import { TEST_PORT_OFFSETS, testPorts } from '../src/ports';
 import { KNOWN_DEV_PASSWORD, seedStack } from '../src/seed';
 import { type RunningStack, startStack } from '../src/stack';
+import { refusalOf } from './support/refusal';
 
 // The local system's observability, against a whole system the test starts (ports +14500): the
 // metric lines the functions print are collected and served per tenant with the usage API's admin
@@ -45,16 +46,6 @@ const metricsWhen = async (
     const view = await read();
     if (ready(view) || Date.now() > deadline) return view;
     await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-};
-
-const refusalOf = async (call: () => Promise<unknown>) => {
-  try {
-    await call();
-    return 'served';
-  } catch (error) {
-    if (error instanceof ChatApiError) return `${error.status} ${error.code}`;
-    throw error;
   }
 };
 

@@ -1,4 +1,4 @@
-import { describeDeadLetterAlarm } from '@tenant-assistant/testing';
+import { describeDeadLetterAlarm, describeFunctionDeadLetter } from '@tenant-assistant/testing';
 import { dev, packageStages, prod } from './support/template';
 
 /**
@@ -20,3 +20,21 @@ describeDeadLetterAlarm(
   'AnswerEventsDeadLetterAlarm',
   'AnswerEventsDeadLetterQueue',
 );
+
+// offboardTenant's failures after Lambda's retries end in a dead-letter queue of their own.
+describeFunctionDeadLetter(() => ({ without: dev, with: prod }), {
+  functionId: 'OffboardTenant',
+  queueId: 'OffboardTenantDeadLetterQueue',
+  alarmId: 'OffboardTenantDeadLetterAlarm',
+  queueName: 'tenant-assistant-chat-api-dev-offboard-tenant-dlq',
+});
+
+it('lets offboardTenant’s role write its dead-letter queue', () => {
+  // Act
+  const role = JSON.stringify(dev.Resources.OffboardTenantRole?.Properties?.Policies);
+
+  // Assess
+  expect(role).toContain(
+    '"Action":"sqs:SendMessage","Resource":{"Fn::GetAtt":["OffboardTenantDeadLetterQueue","Arn"]}',
+  );
+});

@@ -1,6 +1,7 @@
 import { createLogger } from '@tenant-assistant/tenant-context/logger';
 import type { TenantRegistry } from '../../src/adapters/tenants-table';
 import type { PasswordPolicy } from '../../src/config';
+import type { PreTokenGenerationEvent } from '../../src/domain/claims';
 import type { TenantRecord } from '../../src/domain/tenant-record';
 import { InvalidInputError } from '../../src/errors';
 
@@ -55,3 +56,30 @@ export const expectInvalidInput = (error: Error, operation: string, issue: strin
   expect(error.message).toMatch(new RegExp(`^Invalid ${operation} input: `));
   expect(error.message).toContain(issue);
 };
+
+const SIGN_IN_SUB = '6f1c2e4a-0b7d-4c1e-9a53-2d8e7f6a5b4c';
+
+/** A pre-token-generation V2 event as Cognito sends it for a sign-in (the trigger's tests). */
+export const preTokenEvent = (
+  attributes: Record<string, string> = { 'custom:tenantId': 'acme' },
+  groups: string[] = ['tenant-acme'],
+): PreTokenGenerationEvent => ({
+  version: '2',
+  triggerSource: 'TokenGeneration_Authentication',
+  region: 'us-east-1',
+  userPoolId: 'us-east-1_AbCdEf123',
+  userName: 'ann',
+  callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: '4example5client6id7web8' },
+  request: {
+    userAttributes: {
+      sub: SIGN_IN_SUB,
+      'cognito:user_status': 'CONFIRMED',
+      email_verified: 'true',
+      email: 'ann@acme.test',
+      ...attributes,
+    },
+    groupConfiguration: { groupsToOverride: groups, iamRolesToOverride: [], preferredRole: null },
+    scopes: ['openid', 'email', 'profile'],
+  },
+  response: { claimsAndScopeOverrideDetails: null },
+});

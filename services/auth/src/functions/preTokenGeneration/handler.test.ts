@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { captureOutput, lambdaContext } from '@tenant-assistant/testing';
 import { mockClient } from 'aws-sdk-client-mock';
-import { registryOf, silentLogger, tenantRecord } from '../../../test/support';
+import { registryOf, silentLogger, tenantRecord, preTokenEvent as v2Event } from '../../../test/support';
 import type { PreTokenGenerationEvent } from '../../domain/claims';
 import { TenantlessUserError, TenantSuspendedSignInError } from '../../errors';
 import { handler, makeHandler } from './handler';
@@ -12,33 +12,6 @@ const sample = (name: string): PreTokenGenerationEvent =>
   JSON.parse(readFileSync(join(__dirname, '../../../events', name), 'utf8')) as PreTokenGenerationEvent;
 
 const documentsMock = mockClient(DynamoDBDocumentClient);
-const sub = '6f1c2e4a-0b7d-4c1e-9a53-2d8e7f6a5b4c';
-
-/** A V2 event as Cognito sends it for a sign-in. */
-const v2Event = (
-  attributes: Record<string, string> = { 'custom:tenantId': 'acme' },
-  groups: string[] = ['tenant-acme'],
-): PreTokenGenerationEvent => ({
-  version: '2',
-  triggerSource: 'TokenGeneration_Authentication',
-  region: 'us-east-1',
-  userPoolId: 'us-east-1_AbCdEf123',
-  userName: 'ann',
-  callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: '4example5client6id7web8' },
-  request: {
-    userAttributes: {
-      sub,
-      'cognito:user_status': 'CONFIRMED',
-      email_verified: 'true',
-      email: 'ann@acme.test',
-      ...attributes,
-    },
-    groupConfiguration: { groupsToOverride: groups, iamRolesToOverride: [], preferredRole: null },
-    scopes: ['openid', 'email', 'profile'],
-  },
-  response: { claimsAndScopeOverrideDetails: null },
-});
-
 const registry = registryOf(
   tenantRecord('acme'),
   tenantRecord('tenant1'),

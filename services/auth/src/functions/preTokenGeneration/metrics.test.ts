@@ -1,26 +1,12 @@
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { captureOutput, expectMetricLines, lambdaContext } from '@tenant-assistant/testing';
 import { mockClient } from 'aws-sdk-client-mock';
-import { tenantRecord } from '../../../test/support';
-import type { PreTokenGenerationEvent } from '../../domain/claims';
+import { preTokenEvent, tenantRecord } from '../../../test/support';
 import { handler } from './handler';
 
 const documentsMock = mockClient(DynamoDBDocumentClient);
 
-const signIn = (tenantId: string): PreTokenGenerationEvent => ({
-  version: '2',
-  triggerSource: 'TokenGeneration_Authentication',
-  region: 'us-east-1',
-  userPoolId: 'us-east-1_AbCdEf123',
-  userName: 'ann',
-  callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: '4example5client6id7web8' },
-  request: {
-    userAttributes: { sub: '6f1c2e4a-0b7d-4c1e-9a53-2d8e7f6a5b4c', 'custom:tenantId': tenantId },
-    groupConfiguration: { groupsToOverride: [], iamRolesToOverride: [], preferredRole: null },
-    scopes: ['openid'],
-  },
-  response: { claimsAndScopeOverrideDetails: null },
-});
+const signIn = (tenantId: string) => preTokenEvent({ 'custom:tenantId': tenantId }, []);
 
 beforeAll(() => {
   process.env.TENANTS_TABLE_NAME = 'tenant-assistant-auth-test-tenants';
