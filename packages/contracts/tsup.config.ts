@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
+import { libraryBuild } from '../../tsup.base';
 
-export default defineConfig({
-  entry: [
+export default defineConfig(
+  libraryBuild([
     'src/index.ts',
     'src/events.ts',
     'src/http.ts',
@@ -9,10 +10,5 @@ export default defineConfig({
     'src/websocket.ts',
     'src/eventbridge.ts',
     'src/admin.ts',
-  ],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node22',
-});
+  ]),
+);

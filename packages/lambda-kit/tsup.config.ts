@@ -1,17 +1,13 @@
 import { defineConfig } from 'tsup';
+import { libraryBuild } from '../../tsup.base';
 
-export default defineConfig({
-  entry: [
+export default defineConfig(
+  libraryBuild([
     'src/errors.ts',
     'src/config.ts',
     'src/middlewares.ts',
     'src/http.ts',
     'src/metrics.ts',
     'src/tracing.ts',
-  ],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node22',
-});
+  ]),
+);

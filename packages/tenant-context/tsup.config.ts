@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
+import { libraryBuild } from '../../tsup.base';
 
-export default defineConfig({
-  entry: [
+export default defineConfig(
+  libraryBuild([
     'src/index.ts',
     'src/tokens.ts',
     'src/middleware.ts',
@@ -10,10 +11,5 @@ export default defineConfig({
     'src/membership.ts',
     'src/tiers.ts',
     'src/admin.ts',
-  ],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node22',
-});
+  ]),
+);
