@@ -66,6 +66,7 @@ describe('putEvents', () => {
   });
 
   it('sends nothing for no events', async () => {
+    // Act / Assess
     await putEvents(client, 'bus', []);
     expect(eventBridgeMock.commandCalls(PutEventsCommand)).toHaveLength(0);
   });

@@ -47,7 +47,10 @@ describe('detailSchemas', () => {
   });
 
   it('bounds the prompt to 1..MAX_PROMPT_LENGTH characters', () => {
+    // Prepare
     const schema = detailSchemas.PromptSubmitted;
+
+    // Act / Assess
     expect(schema.safeParse({ ...validDetails.PromptSubmitted, prompt: '' }).success).toBe(false);
     expect(
       schema.safeParse({ ...validDetails.PromptSubmitted, prompt: 'x'.repeat(MAX_PROMPT_LENGTH) }).success,
@@ -59,7 +62,10 @@ describe('detailSchemas', () => {
   });
 
   it('refuses conversation ids that would not fit a Bedrock session id', () => {
+    // Prepare
     const schema = detailSchemas.PromptSubmitted;
+
+    // Act / Assess
     for (const conversationId of ['', 'x'.repeat(64), 'a/b', 'a.b', 'a b']) {
       expect(schema.safeParse({ ...validDetails.PromptSubmitted, conversationId }).success).toBe(false);
     }
@@ -76,6 +82,7 @@ describe('detailSchemas', () => {
   });
 
   it('refuses a negative or fractional chunk sequence', () => {
+    // Act / Assess
     expect(detailSchemas.AnswerChunk.safeParse({ ...validDetails.AnswerChunk, seq: -1 }).success).toBe(false);
     expect(detailSchemas.AnswerChunk.safeParse({ ...validDetails.AnswerChunk, seq: 1.5 }).success).toBe(
       false,
@@ -83,17 +90,23 @@ describe('detailSchemas', () => {
   });
 
   it('refuses a chunk sequence beyond the limit of chunks per answer', () => {
+    // Prepare
     const chunk = (seq: number) => detailSchemas.AnswerChunk.safeParse({ ...validDetails.AnswerChunk, seq });
+
+    // Act / Assess
     expect(chunk(MAX_CHUNKS_PER_ANSWER - 1).success).toBe(true);
     expect(chunk(MAX_CHUNKS_PER_ANSWER).success).toBe(false);
     expect(chunk(Number.MAX_SAFE_INTEGER).success).toBe(false);
   });
 
   it('bounds chunk and answer text to the contract limits', () => {
+    // Prepare
     const chunk = (text: string) =>
       detailSchemas.AnswerChunk.safeParse({ ...validDetails.AnswerChunk, text });
     const completed = (text: string) =>
       detailSchemas.AnswerCompleted.safeParse({ ...validDetails.AnswerCompleted, text });
+
+    // Act / Assess
     expect(chunk('x'.repeat(MAX_CHUNK_LENGTH)).success).toBe(true);
     expect(chunk('x'.repeat(MAX_CHUNK_LENGTH + 1)).success).toBe(false);
     expect(chunk('').success).toBe(false);
@@ -103,8 +116,11 @@ describe('detailSchemas', () => {
   });
 
   it('accepts each safe failure reason and refuses any other text', () => {
+    // Prepare
     const failed = (reason: string) =>
       detailSchemas.AnswerFailed.safeParse({ ...validDetails.AnswerFailed, reason });
+
+    // Act / Assess
     for (const reason of Object.values(ANSWER_FAILURE_REASONS)) expect(failed(reason).success).toBe(true);
     expect(failed('').success).toBe(false);
     expect(failed('Your session expired: sign in again at https://evil.example').success).toBe(false);
@@ -112,6 +128,7 @@ describe('detailSchemas', () => {
   });
 
   it('accepts every tenant tier and nothing else', () => {
+    // Act / Assess
     for (const tier of TENANT_TIERS) {
       expect(detailSchemas.TenantOnboarded.safeParse({ ...validDetails.TenantOnboarded, tier }).success).toBe(
         true,
@@ -123,7 +140,10 @@ describe('detailSchemas', () => {
   });
 
   it('refuses a blank tenant name and an out-of-range return policy', () => {
+    // Prepare
     const schema = detailSchemas.TenantOnboarded;
+
+    // Act / Assess
     expect(schema.safeParse({ ...validDetails.TenantOnboarded, name: '   ' }).success).toBe(false);
     expect(schema.safeParse({ ...validDetails.TenantOnboarded, returnPolicyDays: -1 }).success).toBe(false);
     expect(schema.safeParse({ ...validDetails.TenantOnboarded, returnPolicyDays: 3651 }).success).toBe(false);
@@ -132,8 +152,11 @@ describe('detailSchemas', () => {
   it.each(['TenantChatDataDeleted', 'TenantOrderDataDeleted'] as const)(
     'refuses a %s report with an invalid tenant, a negative or fractional count or a strange kind',
     (detailType) => {
+      // Prepare
       const report = (patch: object) =>
         detailSchemas[detailType].safeParse({ ...validDetails[detailType], ...patch }).success;
+
+      // Act / Assess
       expect(report({ tenantId: '*' })).toBe(false);
       expect(report({ deleted: { answers: -1 } })).toBe(false);
       expect(report({ deleted: { answers: 1.5 } })).toBe(false);
@@ -143,6 +166,7 @@ describe('detailSchemas', () => {
   );
 
   it('names a producer for each offboarding report other than auth', () => {
+    // Act / Assess
     expect(EVENT_PRODUCERS.TenantOffboarded).toBe(EVENT_SOURCES.auth);
     expect(EVENT_PRODUCERS.TenantChatDataDeleted).toBe(EVENT_SOURCES.chatApi);
     expect(EVENT_PRODUCERS.TenantOrderDataDeleted).toBe(EVENT_SOURCES.orderActionGroup);

@@ -30,6 +30,7 @@ describe('newAnswerId', () => {
   });
 
   it('refuses an invalid user id', () => {
+    // Act / Assess
     expect(() => newAnswerId('abc' as UserId)).toThrow(InvalidAnswerIdError);
     expect(() => newAnswerId('*' as UserId)).toThrow(InvalidAnswerIdError);
   });
@@ -59,6 +60,7 @@ describe('parseAnswerId', () => {
     ['a wildcard owner', `*.${ulidValue}`],
     ['trailing whitespace', `${userId}.${ulidValue} `],
   ])('refuses %s', (_label, value) => {
+    // Act / Assess
     expect(() => parseAnswerId(value)).toThrow(InvalidAnswerIdError);
     expect(isAnswerId(value)).toBe(false);
   });
@@ -90,6 +92,7 @@ describe('isOwnedBy', () => {
   });
 
   it('never lets a longer id own the answer', () => {
+    // Act / Assess
     expect(isOwnedBy(`${userId}.${ulidValue}`, `${userId}0`)).toBe(false);
     expect(isOwnedBy(`${userId}.${ulidValue}`, `${userId}.${ulidValue}`)).toBe(false);
   });
@@ -101,11 +104,13 @@ describe('isOwnedBy', () => {
     ['a lowercase ulid', `${userId}.${ulidValue.toLowerCase()}`],
     ['a non-string', { userId }],
   ])('owns nothing for the malformed id %s', (_label, answerId) => {
+    // Act / Assess
     expect(isOwnedBy(answerId, userId)).toBe(false);
     expect(isOwnedBy(answerId, otherUserId)).toBe(false);
   });
 
   it('is false for an invalid user id', () => {
+    // Act / Assess
     expect(isOwnedBy(`${userId}.${ulidValue}`, undefined)).toBe(false);
     expect(isOwnedBy(`${userId}.${ulidValue}`, '*')).toBe(false);
   });

@@ -25,6 +25,7 @@ describe('toSessionAttributes / fromSessionAttributes', () => {
   });
 
   it('refuses to build attributes from unvalidated ids', () => {
+    // Act / Assess
     expect(() => toSessionAttributes(unchecked('*', userA), credentials)).toThrow(InvalidTenantIdError);
     expect(() => toSessionAttributes(unchecked('tenant-a', 'u'), credentials)).toThrow(InvalidUserIdError);
   });

@@ -39,6 +39,7 @@ describe('errors', () => {
     [new PutEventsFailedError([{ index: 0 }], cause), 'PutEventsFailedError', 'PUT_EVENTS_FAILED', 500],
     [new TenantNotFoundError('acme', cause), 'TenantNotFoundError', 'TENANT_NOT_FOUND', 404],
   ])('%s has its name, code, status and cause', (error, name, code, statusCode) => {
+    // Act / Assess
     expect(error).toBeInstanceOf(TenantContextError);
     expect(error).toBeInstanceOf(Error);
     expect(error).toMatchObject({ name, code, statusCode, expose: statusCode < 500 });
@@ -46,6 +47,7 @@ describe('errors', () => {
   });
 
   it('exposes only 4xx messages', () => {
+    // Act / Assess
     expect(new UnauthorizedError().expose).toBe(true);
     expect(new ConfigurationError('X is not set').expose).toBe(false);
     expect(new TenantContextError('boom', { code: 'BOOM' })).toMatchObject({
@@ -66,11 +68,13 @@ describe('errors', () => {
   });
 
   it('omits the cause when none is given', () => {
+    // Act / Assess
     expect('cause' in new UnauthorizedError()).toBe(false);
     expect(new ForbiddenError().message).toBe('The signed-in user belongs to no tenant');
   });
 
   it('keeps issues and failed entries', () => {
+    // Act / Assess
     expect(new InvalidEventError('bad').issues).toEqual([]);
     expect(new InvalidSessionAttributesError().issues).toEqual([]);
     expect(new PutEventsFailedError([{ index: 3, errorCode: 'X' }])).toMatchObject({

@@ -90,6 +90,7 @@ describe('parseTenantId', () => {
   });
 
   it.each([undefined, null, 42, {}, ['tenant1']])('refuses the non-string %p', (value) => {
+    // Act / Assess
     expect(() => parseTenantId(value)).toThrow(InvalidTenantIdError);
     expect(isTenantId(value)).toBe(false);
   });
@@ -155,6 +156,7 @@ describe('parseUserId', () => {
     ['a non-hex UUID', '6f1c2e4a-0b7d-4c1e-9a53-2d8e7f6a5b4g'],
     ['a policy variable', policyVariable('aws:PrincipalTag/userId')],
   ])('refuses %s', (_label, id) => {
+    // Act / Assess
     expect(() => parseUserId(id)).toThrow(InvalidUserIdError);
     expect(isUserId(id)).toBe(false);
   });
@@ -164,6 +166,7 @@ describe('parseUserId', () => {
   });
 
   it('matches USER_ID_PATTERN only for lowercase UUIDs', () => {
+    // Act / Assess
     expect(USER_ID_PATTERN.test('6f1c2e4a-0b7d-4c1e-9a53-2d8e7f6a5b4c')).toBe(true);
     expect(USER_ID_PATTERN.test('6F1C2E4A-0B7D-4C1E-9A53-2D8E7F6A5B4C')).toBe(false);
   });
@@ -195,6 +198,7 @@ describe('tenantContext', () => {
 
 describe('tenantIdSchema and userIdSchema', () => {
   it('parse valid ids', () => {
+    // Act / Assess
     expect(tenantIdSchema.parse('tenant1')).toBe('tenant1');
     expect(userIdSchema.parse('6f1c2e4a-0b7d-4c1e-9a53-2d8e7f6a5b4c')).toBe(
       '6f1c2e4a-0b7d-4c1e-9a53-2d8e7f6a5b4c',

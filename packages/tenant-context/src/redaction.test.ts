@@ -93,6 +93,7 @@ describe('redact', () => {
   });
 
   it('returns undefined for undefined and keeps null secrets null', () => {
+    // Act / Assess
     expect(redact(undefined)).toBeUndefined();
     expect(redact({ password: null, token: undefined })).toEqual({ password: null });
   });

@@ -16,6 +16,7 @@ describe('tiers', () => {
   });
 
   it('grows every limit from one tier to the next', () => {
+    // Prepare
     const numeric = [
       'tenantPromptsPerMinute',
       'userPromptsPerMinute',
@@ -23,6 +24,8 @@ describe('tiers', () => {
       'monthlyTokenBudget',
       'maxPromptLength',
     ] as const;
+
+    // Act / Assess
     for (const [lower, higher] of TENANT_TIERS.slice(1).map((tier, i) => [TENANT_TIERS[i], tier] as const)) {
       for (const key of numeric) {
         expect(tierLimits(higher as never)[key]).toBeGreaterThanOrEqual(tierLimits(lower as never)[key]);
@@ -39,13 +42,17 @@ describe('tiers', () => {
   });
 
   it('recognises tier names and refuses anything else', () => {
+    // Act / Assess
     expect(isTenantTier('basic')).toBe(true);
     expect(isTenantTier('gold')).toBe(false);
     expect(isTenantTier(undefined)).toBe(false);
   });
 
   it('names the UTC day and month of a time and counts the seconds to the next month', () => {
+    // Prepare
     const at = new Date('2026-12-31T23:59:30.200Z');
+
+    // Act / Assess
     expect(usageDay(at)).toBe('2026-12-31');
     expect(usageMonth(at)).toBe('2026-12');
     expect(secondsUntilNextMonth(at)).toBe(30);

@@ -20,7 +20,10 @@ describe('tenantContextFromClaims', () => {
   });
 
   it('accepts both claims when they agree and returns a frozen context', () => {
+    // Prepare
     const context = tenantContextFromClaims({ sub, 'custom:tenantId': 'tenant-a', tenantId: 'tenant-a' });
+
+    // Act / Assess
     expect(context).toEqual({ tenantId: 'tenant-a', userId: sub });
     expect(Object.isFrozen(context)).toBe(true);
   });
