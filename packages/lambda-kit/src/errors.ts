@@ -2,6 +2,8 @@ import type * as z from 'zod';
 
 /** What every {@link AppError} is built from. */
 export interface AppErrorOptions {
+  /** The error's `name`: its class name, declared with its code and status (default `AppError`). */
+  name?: string;
   /** Stable machine-readable code, e.g. `ANSWER_NOT_FOUND`. */
   code: string;
   /** The HTTP status the outcome maps to (default 500). */
@@ -24,8 +26,7 @@ export interface AppErrorOptions {
  * @example
  * export class AnswerNotFoundError extends AppError {
  *   constructor(cause?: unknown) {
- *     super('Answer not found', { code: 'ANSWER_NOT_FOUND', statusCode: 404, cause });
- *     this.name = 'AnswerNotFoundError';
+ *     super('Answer not found', { name: 'AnswerNotFoundError', code: 'ANSWER_NOT_FOUND', statusCode: 404, cause });
  *   }
  * }
  */
@@ -39,7 +40,7 @@ export class AppError extends Error {
 
   constructor(message: string, options: AppErrorOptions) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'AppError';
+    this.name = options.name ?? 'AppError';
     this.code = options.code;
     this.statusCode = options.statusCode ?? 500;
     this.expose = options.expose ?? this.statusCode < 500;
@@ -63,8 +64,7 @@ export class ConfigurationError extends AppError {
   /** What is wrong, one line per variable (`NAME: problem`). */
   readonly issues: readonly string[];
   constructor(message: string, issues: readonly string[] = [], cause?: unknown) {
-    super(message, { code: 'CONFIGURATION', cause });
-    this.name = 'ConfigurationError';
+    super(message, { name: 'ConfigurationError', code: 'CONFIGURATION', cause });
     this.issues = issues;
   }
 }
@@ -93,16 +93,14 @@ export const issuesOf = (error: z.ZodError, options: IssuesOfOptions = {}): stri
 /** The body or a field is larger than accepted: HTTP 413. */
 export class PayloadTooLargeError extends AppError {
   constructor(message: string, code = 'PAYLOAD_TOO_LARGE') {
-    super(message, { code, statusCode: 413 });
-    this.name = 'PayloadTooLargeError';
+    super(message, { name: 'PayloadTooLargeError', code, statusCode: 413 });
   }
 }
 
 /** No route of this function matches the request (a misrouted call): HTTP 404. */
 export class RouteNotFoundError extends AppError {
   constructor() {
-    super('Not found', { code: 'NOT_FOUND', statusCode: 404 });
-    this.name = 'RouteNotFoundError';
+    super('Not found', { name: 'RouteNotFoundError', code: 'NOT_FOUND', statusCode: 404 });
   }
 }
 

@@ -7,40 +7,45 @@ import { AppError, type AppErrorOptions, ConfigurationError } from '@tenant-assi
  */
 export class TenantContextError extends AppError {
   constructor(message: string, options: AppErrorOptions) {
-    super(message, options);
-    this.name = 'TenantContextError';
+    super(message, { name: 'TenantContextError', ...options });
   }
 }
 
 /** A value is not a valid tenant id (`^[a-z0-9][a-z0-9-]{1,62}$`). */
 export class InvalidTenantIdError extends TenantContextError {
   constructor(cause?: unknown) {
-    super('Invalid tenant id', { code: 'INVALID_TENANT_ID', statusCode: 400, cause });
-    this.name = 'InvalidTenantIdError';
+    super('Invalid tenant id', {
+      name: 'InvalidTenantIdError',
+      code: 'INVALID_TENANT_ID',
+      statusCode: 400,
+      cause,
+    });
   }
 }
 
 /** A value is not a valid user id (a Cognito `sub`, lowercase UUID). */
 export class InvalidUserIdError extends TenantContextError {
   constructor(cause?: unknown) {
-    super('Invalid user id', { code: 'INVALID_USER_ID', statusCode: 400, cause });
-    this.name = 'InvalidUserIdError';
+    super('Invalid user id', { name: 'InvalidUserIdError', code: 'INVALID_USER_ID', statusCode: 400, cause });
   }
 }
 
 /** A value is not a well-formed answer id (`<sub>.<ulid>`). */
 export class InvalidAnswerIdError extends TenantContextError {
   constructor(cause?: unknown) {
-    super('Invalid answer id', { code: 'INVALID_ANSWER_ID', statusCode: 400, cause });
-    this.name = 'InvalidAnswerIdError';
+    super('Invalid answer id', {
+      name: 'InvalidAnswerIdError',
+      code: 'INVALID_ANSWER_ID',
+      statusCode: 400,
+      cause,
+    });
   }
 }
 
 /** Missing, malformed, forged or expired token: HTTP 401. */
 export class UnauthorizedError extends TenantContextError {
   constructor(message = 'Missing or invalid token', cause?: unknown) {
-    super(message, { code: 'UNAUTHORIZED', statusCode: 401, cause });
-    this.name = 'UnauthorizedError';
+    super(message, { name: 'UnauthorizedError', code: 'UNAUTHORIZED', statusCode: 401, cause });
   }
 }
 
@@ -58,17 +63,15 @@ export class KeysUnavailableError extends TenantContextError {
   constructor(cause?: unknown) {
     super(
       `Sign-in could not be checked right now (the identity provider's keys are unavailable). Try again in ${KEYS_UNAVAILABLE_RETRY_AFTER_SECONDS} seconds.`,
-      { code: 'AUTH_UNAVAILABLE', statusCode: 503, expose: true, cause },
+      { name: 'KeysUnavailableError', code: 'AUTH_UNAVAILABLE', statusCode: 503, expose: true, cause },
     );
-    this.name = 'KeysUnavailableError';
   }
 }
 
 /** A valid token that carries no valid tenant: HTTP 403. */
 export class ForbiddenError extends TenantContextError {
   constructor(message = 'The signed-in user belongs to no tenant', cause?: unknown) {
-    super(message, { code: 'FORBIDDEN', statusCode: 403, cause });
-    this.name = 'ForbiddenError';
+    super(message, { name: 'ForbiddenError', code: 'FORBIDDEN', statusCode: 403, cause });
   }
 }
 
@@ -78,8 +81,11 @@ export class ForbiddenError extends TenantContextError {
  */
 export class AdminRoleRequiredError extends TenantContextError {
   constructor(role: 'platform admin' | 'tenant admin') {
-    super(`This action requires the ${role} role`, { code: 'ADMIN_ROLE_REQUIRED', statusCode: 403 });
-    this.name = 'AdminRoleRequiredError';
+    super(`This action requires the ${role} role`, {
+      name: 'AdminRoleRequiredError',
+      code: 'ADMIN_ROLE_REQUIRED',
+      statusCode: 403,
+    });
   }
 }
 
@@ -90,11 +96,11 @@ export class AdminRoleRequiredError extends TenantContextError {
 export class TenantNotFoundError extends TenantContextError {
   constructor(tenantId?: string, cause?: unknown) {
     super(tenantId ? `Tenant ${tenantId} not found` : 'Tenant not found', {
+      name: 'TenantNotFoundError',
       code: 'TENANT_NOT_FOUND',
       statusCode: 404,
       cause,
     });
-    this.name = 'TenantNotFoundError';
   }
 }
 
@@ -102,8 +108,7 @@ export class TenantNotFoundError extends TenantContextError {
 export class InvalidEventError extends TenantContextError {
   readonly issues: readonly string[];
   constructor(message: string, issues: readonly string[] = [], cause?: unknown) {
-    super(message, { code: 'INVALID_EVENT', statusCode: 400, cause });
-    this.name = 'InvalidEventError';
+    super(message, { name: 'InvalidEventError', code: 'INVALID_EVENT', statusCode: 400, cause });
     this.issues = issues;
   }
 }
@@ -121,11 +126,11 @@ export class InvalidSessionAttributesError extends TenantContextError {
   readonly issues: readonly string[];
   constructor(issues: readonly string[] = [], cause?: unknown) {
     super('Missing or invalid session attributes', {
+      name: 'InvalidSessionAttributesError',
       code: 'INVALID_SESSION_ATTRIBUTES',
       statusCode: 400,
       cause,
     });
-    this.name = 'InvalidSessionAttributesError';
     this.issues = issues;
   }
 }
@@ -133,8 +138,12 @@ export class InvalidSessionAttributesError extends TenantContextError {
 /** STS refused or failed to vend tenant-scoped credentials. */
 export class ScopedCredentialsError extends TenantContextError {
   constructor(message: string, cause?: unknown) {
-    super(message, { code: 'SCOPED_CREDENTIALS_FAILED', statusCode: 500, cause });
-    this.name = 'ScopedCredentialsError';
+    super(message, {
+      name: 'ScopedCredentialsError',
+      code: 'SCOPED_CREDENTIALS_FAILED',
+      statusCode: 500,
+      cause,
+    });
   }
 }
 
@@ -142,8 +151,11 @@ export class ScopedCredentialsError extends TenantContextError {
 export class PutEventsFailedError extends TenantContextError {
   readonly failedEntries: readonly { index: number; errorCode?: string; errorMessage?: string }[];
   constructor(failedEntries: PutEventsFailedError['failedEntries'], cause?: unknown) {
-    super(`EventBridge rejected ${failedEntries.length} event(s)`, { code: 'PUT_EVENTS_FAILED', cause });
-    this.name = 'PutEventsFailedError';
+    super(`EventBridge rejected ${failedEntries.length} event(s)`, {
+      name: 'PutEventsFailedError',
+      code: 'PUT_EVENTS_FAILED',
+      cause,
+    });
     this.failedEntries = failedEntries;
   }
 }

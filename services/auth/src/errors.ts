@@ -12,8 +12,7 @@ import {
  */
 export class AuthServiceError extends AppError {
   constructor(message: string, options: AppErrorOptions) {
-    super(message, options);
-    this.name = 'AuthServiceError';
+    super(message, { name: 'AuthServiceError', ...options });
   }
 }
 
@@ -23,11 +22,11 @@ export class InvalidInputError extends AuthServiceError {
   readonly issues: readonly string[];
   constructor(operation: string, issues: readonly string[], cause?: unknown) {
     super(`Invalid ${operation} input: ${issues.join('; ')}`, {
+      name: 'InvalidInputError',
       code: 'INVALID_INPUT',
       statusCode: 400,
       cause,
     });
-    this.name = 'InvalidInputError';
     this.issues = issues;
   }
 }
@@ -35,8 +34,7 @@ export class InvalidInputError extends AuthServiceError {
 /** A tenant is already onboarded with a different definition (or its group was not made by us). */
 export class TenantConflictError extends AuthServiceError {
   constructor(message: string, cause?: unknown) {
-    super(message, { code: 'TENANT_CONFLICT', statusCode: 409, cause });
-    this.name = 'TenantConflictError';
+    super(message, { name: 'TenantConflictError', code: 'TENANT_CONFLICT', statusCode: 409, cause });
   }
 }
 
@@ -44,11 +42,11 @@ export class TenantConflictError extends AuthServiceError {
 export class UnknownTenantError extends AuthServiceError {
   constructor(tenantId: string, cause?: unknown) {
     super(`Tenant ${tenantId} is not onboarded: run onboardTenant first`, {
+      name: 'UnknownTenantError',
       code: 'UNKNOWN_TENANT',
       statusCode: 404,
       cause,
     });
-    this.name = 'UnknownTenantError';
   }
 }
 
@@ -65,24 +63,29 @@ export { PayloadTooLargeError };
  */
 export class UserNotFoundError extends AuthServiceError {
   constructor(username: string) {
-    super(`User ${username} not found`, { code: 'USER_NOT_FOUND', statusCode: 404 });
-    this.name = 'UserNotFoundError';
+    super(`User ${username} not found`, {
+      name: 'UserNotFoundError',
+      code: 'USER_NOT_FOUND',
+      statusCode: 404,
+    });
   }
 }
 
 /** The request would change the caller's own account or role (lock-out protection): HTTP 409. */
 export class SelfChangeRefusedError extends AuthServiceError {
   constructor(action: string) {
-    super(`You cannot ${action} your own account`, { code: 'SELF_CHANGE_REFUSED', statusCode: 409 });
-    this.name = 'SelfChangeRefusedError';
+    super(`You cannot ${action} your own account`, {
+      name: 'SelfChangeRefusedError',
+      code: 'SELF_CHANGE_REFUSED',
+      statusCode: 409,
+    });
   }
 }
 
 /** The user's state does not allow the action (e.g. resending to a user who has signed in): HTTP 409. */
 export class UserStateConflictError extends AuthServiceError {
   constructor(message: string) {
-    super(message, { code: 'USER_STATE_CONFLICT', statusCode: 409 });
-    this.name = 'UserStateConflictError';
+    super(message, { name: 'UserStateConflictError', code: 'USER_STATE_CONFLICT', statusCode: 409 });
   }
 }
 
@@ -90,10 +93,10 @@ export class UserStateConflictError extends AuthServiceError {
 export class RoleNotGrantableError extends AuthServiceError {
   constructor() {
     super('The platform admin role cannot be granted through the admin API', {
+      name: 'RoleNotGrantableError',
       code: 'ROLE_NOT_GRANTABLE',
       statusCode: 403,
     });
-    this.name = 'RoleNotGrantableError';
   }
 }
 
@@ -101,10 +104,10 @@ export class RoleNotGrantableError extends AuthServiceError {
 export class TenantOffboardedError extends AuthServiceError {
   constructor(tenantId: string) {
     super(`Tenant ${tenantId} is being offboarded or has been offboarded; it can no longer be changed`, {
+      name: 'TenantOffboardedError',
       code: 'TENANT_OFFBOARDED',
       statusCode: 409,
     });
-    this.name = 'TenantOffboardedError';
   }
 }
 
@@ -116,8 +119,7 @@ export class TenantOffboardedError extends AuthServiceError {
 export class DependencyFailedError extends AuthServiceError {
   constructor(dependency: string, operation: string, code: string, cause: unknown) {
     const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-    super(`${dependency} ${operation} failed (${reason})`, { code, cause });
-    this.name = 'DependencyFailedError';
+    super(`${dependency} ${operation} failed (${reason})`, { name: 'DependencyFailedError', code, cause });
   }
 }
 
@@ -140,8 +142,12 @@ export class TenantRegistryError extends DependencyFailedError {
 /** The username is already taken in the user pool (usernames are case-insensitive). */
 export class UsernameTakenError extends AuthServiceError {
   constructor(username: string, cause?: unknown) {
-    super(`Username ${username} is already taken`, { code: 'USERNAME_TAKEN', statusCode: 409, cause });
-    this.name = 'UsernameTakenError';
+    super(`Username ${username} is already taken`, {
+      name: 'UsernameTakenError',
+      code: 'USERNAME_TAKEN',
+      statusCode: 409,
+      cause,
+    });
   }
 }
 
@@ -151,8 +157,7 @@ export class UsernameTakenError extends AuthServiceError {
  */
 export class TenantlessUserError extends AuthServiceError {
   constructor(message = 'Sign-in refused: this user is not assigned to a valid tenant') {
-    super(message, { code: 'NO_TENANT', statusCode: 403 });
-    this.name = 'TenantlessUserError';
+    super(message, { name: 'TenantlessUserError', code: 'NO_TENANT', statusCode: 403 });
   }
 }
 
@@ -163,18 +168,17 @@ export class TenantlessUserError extends AuthServiceError {
 export class TenantSuspendedSignInError extends AuthServiceError {
   constructor() {
     super("Sign-in refused: your organisation's account is suspended; contact your administrator", {
+      name: 'TenantSuspendedSignInError',
       code: 'TENANT_SUSPENDED',
       statusCode: 403,
     });
-    this.name = 'TenantSuspendedSignInError';
   }
 }
 
 /** A user could not be completed (e.g. not added to its tenant group) and was rolled back, or not. */
 export class UserCreationFailedError extends AuthServiceError {
   constructor(message: string, cause?: unknown) {
-    super(message, { code: 'USER_CREATION_FAILED', cause });
-    this.name = 'UserCreationFailedError';
+    super(message, { name: 'UserCreationFailedError', code: 'USER_CREATION_FAILED', cause });
   }
 }
 

@@ -13,8 +13,7 @@ import type { LimitCode } from '@tenant-assistant/tenant-context/tiers';
  */
 export class ChatApiError extends AppError {
   constructor(message: string, options: AppErrorOptions) {
-    super(message, options);
-    this.name = 'ChatApiError';
+    super(message, { name: 'ChatApiError', ...options });
   }
 }
 
@@ -22,8 +21,11 @@ export class ChatApiError extends AppError {
 export class TenantDataDeletionError extends ChatApiError {
   constructor(operation: string, cause: unknown) {
     const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-    super(`Offboarding ${operation} failed (${reason})`, { code: 'TENANT_DATA_DELETION_FAILED', cause });
-    this.name = 'TenantDataDeletionError';
+    super(`Offboarding ${operation} failed (${reason})`, {
+      name: 'TenantDataDeletionError',
+      code: 'TENANT_DATA_DELETION_FAILED',
+      cause,
+    });
   }
 }
 
@@ -34,10 +36,10 @@ export class TenantDataDeletionError extends ChatApiError {
 export class TenantNotOffboardingError extends ChatApiError {
   constructor(tenantId: string, status: string | undefined) {
     super(`Tenant ${tenantId} is not being offboarded (registry status: ${status ?? 'none'})`, {
+      name: 'TenantNotOffboardingError',
       code: 'TENANT_NOT_OFFBOARDING',
       statusCode: 409,
     });
-    this.name = 'TenantNotOffboardingError';
   }
 }
 
@@ -51,11 +53,11 @@ export class BadRequestError extends ChatApiError {
   ) {
     const details = options.details ?? [];
     super(details.length > 0 ? `${message}: ${details.join('; ')}` : message, {
+      name: 'BadRequestError',
       code: options.code ?? 'VALIDATION_FAILED',
       statusCode: 400,
       cause: options.cause,
     });
-    this.name = 'BadRequestError';
     this.details = details;
   }
 }
@@ -66,16 +68,24 @@ export { PayloadTooLargeError };
 /** No such answer for this caller (also for another user's answer or a malformed id): HTTP 404. */
 export class AnswerNotFoundError extends ChatApiError {
   constructor(cause?: unknown) {
-    super('Answer not found', { code: 'ANSWER_NOT_FOUND', statusCode: 404, cause });
-    this.name = 'AnswerNotFoundError';
+    super('Answer not found', {
+      name: 'AnswerNotFoundError',
+      code: 'ANSWER_NOT_FOUND',
+      statusCode: 404,
+      cause,
+    });
   }
 }
 
 /** No such conversation for this caller (also for another user's conversation): HTTP 404. */
 export class ConversationNotFoundError extends ChatApiError {
   constructor(cause?: unknown) {
-    super('Conversation not found', { code: 'CONVERSATION_NOT_FOUND', statusCode: 404, cause });
-    this.name = 'ConversationNotFoundError';
+    super('Conversation not found', {
+      name: 'ConversationNotFoundError',
+      code: 'CONVERSATION_NOT_FOUND',
+      statusCode: 404,
+      cause,
+    });
   }
 }
 
@@ -96,8 +106,7 @@ export class LimitExceededError extends ChatApiError {
   /** Seconds until the limit lets a prompt through again (sent as `Retry-After`). */
   readonly retryAfterSeconds: number;
   constructor(code: LimitCode, retryAfterSeconds: number, cause?: unknown) {
-    super(LIMIT_MESSAGES[code], { code, statusCode: 429, cause });
-    this.name = 'LimitExceededError';
+    super(LIMIT_MESSAGES[code], { name: 'LimitExceededError', code, statusCode: 429, cause });
     this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
   }
 }
@@ -106,10 +115,10 @@ export class LimitExceededError extends ChatApiError {
 export class TenantNotProvisionedError extends ChatApiError {
   constructor() {
     super('Your organisation is not set up for the assistant', {
+      name: 'TenantNotProvisionedError',
       code: 'TENANT_NOT_PROVISIONED',
       statusCode: 403,
     });
-    this.name = 'TenantNotProvisionedError';
   }
 }
 
@@ -117,10 +126,10 @@ export class TenantNotProvisionedError extends ChatApiError {
 export class TenantSuspendedError extends ChatApiError {
   constructor() {
     super("Your organisation's account is suspended; contact your administrator", {
+      name: 'TenantSuspendedError',
       code: 'TENANT_SUSPENDED',
       statusCode: 403,
     });
-    this.name = 'TenantSuspendedError';
   }
 }
 
@@ -136,13 +145,13 @@ export class PromptNotAcceptedError extends ChatApiError {
     super(
       `The assistant is unavailable right now; nothing was sent. Try again in ${UNAVAILABLE_RETRY_AFTER_SECONDS} seconds.`,
       {
+        name: 'PromptNotAcceptedError',
         code: 'ASSISTANT_UNAVAILABLE',
         statusCode: 503,
         expose: true,
         cause,
       },
     );
-    this.name = 'PromptNotAcceptedError';
     this.answerId = answerId;
   }
 }
@@ -154,33 +163,43 @@ export { TenantNotFoundError } from '@tenant-assistant/tenant-context';
 export class UsageReadError extends ChatApiError {
   constructor(unprocessed: number) {
     super(`The usage table left ${unprocessed} item(s) unprocessed after every retry`, {
+      name: 'UsageReadError',
       code: 'USAGE_READ_FAILED',
     });
-    this.name = 'UsageReadError';
   }
 }
 
 /** An answer with this id already exists (the conditional write refused it). */
 export class AnswerAlreadyExistsError extends ChatApiError {
   constructor(cause?: unknown) {
-    super('An answer with this id already exists', { code: 'ANSWER_EXISTS', cause });
-    this.name = 'AnswerAlreadyExistsError';
+    super('An answer with this id already exists', {
+      name: 'AnswerAlreadyExistsError',
+      code: 'ANSWER_EXISTS',
+      cause,
+    });
   }
 }
 
 /** An answer event names an answer whose stored tenant differs from the event's: a security event. */
 export class AnswerTenantMismatchError extends ChatApiError {
   constructor() {
-    super('The event tenant does not own the answer', { code: 'ANSWER_TENANT_MISMATCH', statusCode: 400 });
-    this.name = 'AnswerTenantMismatchError';
+    super('The event tenant does not own the answer', {
+      name: 'AnswerTenantMismatchError',
+      code: 'ANSWER_TENANT_MISMATCH',
+      statusCode: 400,
+    });
   }
 }
 
 /** The WebSocket connection no longer exists (API Gateway answered 410 Gone). */
 export class ConnectionGoneError extends ChatApiError {
   constructor(cause?: unknown) {
-    super('The WebSocket connection is gone', { code: 'CONNECTION_GONE', statusCode: 410, cause });
-    this.name = 'ConnectionGoneError';
+    super('The WebSocket connection is gone', {
+      name: 'ConnectionGoneError',
+      code: 'CONNECTION_GONE',
+      statusCode: 410,
+      cause,
+    });
   }
 }
 

@@ -7,8 +7,7 @@ import { AppError, type AppErrorOptions, ConfigurationError } from '@tenant-assi
  */
 export class OrderActionGroupError extends AppError {
   constructor(message: string, options: AppErrorOptions) {
-    super(message, options);
-    this.name = 'OrderActionGroupError';
+    super(message, { name: 'OrderActionGroupError', ...options });
   }
 }
 
@@ -19,10 +18,10 @@ export { ConfigurationError };
 export class UnknownFunctionError extends OrderActionGroupError {
   constructor(functionName: string) {
     super(`Unknown function ${JSON.stringify(functionName.slice(0, 64))}`, {
+      name: 'UnknownFunctionError',
       code: 'UNKNOWN_FUNCTION',
       statusCode: 400,
     });
-    this.name = 'UnknownFunctionError';
   }
 }
 
@@ -31,8 +30,12 @@ export class InvalidParameterError extends OrderActionGroupError {
   /** Which parameters were wrong and why (parameter names and rules only, never values). */
   readonly issues: readonly string[];
   constructor(issues: readonly string[], cause?: unknown) {
-    super(`Invalid parameters: ${issues.join('; ')}`, { code: 'INVALID_PARAMETER', statusCode: 400, cause });
-    this.name = 'InvalidParameterError';
+    super(`Invalid parameters: ${issues.join('; ')}`, {
+      name: 'InvalidParameterError',
+      code: 'INVALID_PARAMETER',
+      statusCode: 400,
+      cause,
+    });
     this.issues = issues;
   }
 }
@@ -40,47 +43,64 @@ export class InvalidParameterError extends OrderActionGroupError {
 /** IAM refused the scoped credentials (another tenant's or user's data, or expired credentials). */
 export class AccessDeniedError extends OrderActionGroupError {
   constructor(cause?: unknown) {
-    super("Access to the tenant's data was denied", { code: 'ACCESS_DENIED', statusCode: 403, cause });
-    this.name = 'AccessDeniedError';
+    super("Access to the tenant's data was denied", {
+      name: 'AccessDeniedError',
+      code: 'ACCESS_DENIED',
+      statusCode: 403,
+      cause,
+    });
   }
 }
 
 /** The tenant has no TenantConfig item: it was never onboarded (or not yet). */
 export class TenantNotProvisionedError extends OrderActionGroupError {
   constructor(cause?: unknown) {
-    super('The tenant is not set up yet', { code: 'TENANT_NOT_FOUND', statusCode: 404, cause });
-    this.name = 'TenantNotProvisionedError';
+    super('The tenant is not set up yet', {
+      name: 'TenantNotProvisionedError',
+      code: 'TENANT_NOT_FOUND',
+      statusCode: 404,
+      cause,
+    });
   }
 }
 
 /** The TenantConfig item is malformed or names an orders table that is not the tenant's own. */
 export class TenantConfigInvalidError extends OrderActionGroupError {
   constructor(reason: string, cause?: unknown) {
-    super(`Invalid tenant configuration: ${reason}`, { code: 'TENANT_CONFIG_INVALID', cause });
-    this.name = 'TenantConfigInvalidError';
+    super(`Invalid tenant configuration: ${reason}`, {
+      name: 'TenantConfigInvalidError',
+      code: 'TENANT_CONFIG_INVALID',
+      cause,
+    });
   }
 }
 
 /** An order item in the tenant's table does not have the expected shape. */
 export class OrderDataInvalidError extends OrderActionGroupError {
   constructor(cause?: unknown) {
-    super('An order record is malformed', { code: 'ORDER_DATA_INVALID', cause });
-    this.name = 'OrderDataInvalidError';
+    super('An order record is malformed', {
+      name: 'OrderDataInvalidError',
+      code: 'ORDER_DATA_INVALID',
+      cause,
+    });
   }
 }
 
 /** DynamoDB could not be reached in time, or failed (throttling, timeouts, missing tables). */
 export class DataUnavailableError extends OrderActionGroupError {
   constructor(cause?: unknown) {
-    super('Data store unavailable', { code: 'DATA_UNAVAILABLE', statusCode: 503, cause });
-    this.name = 'DataUnavailableError';
+    super('Data store unavailable', {
+      name: 'DataUnavailableError',
+      code: 'DATA_UNAVAILABLE',
+      statusCode: 503,
+      cause,
+    });
   }
 }
 
 /** Provisioning a tenant failed (the event is retried, then sent to the dead-letter queue). */
 export class ProvisioningError extends OrderActionGroupError {
   constructor(message: string, cause?: unknown) {
-    super(message, { code: 'PROVISIONING_FAILED', cause });
-    this.name = 'ProvisioningError';
+    super(message, { name: 'ProvisioningError', code: 'PROVISIONING_FAILED', cause });
   }
 }

@@ -10,9 +10,12 @@ export class WebError extends Error {
   /** What the user sees. */
   readonly userMessage: string;
 
-  constructor(message: string, options: { code: string; userMessage?: string; cause?: unknown }) {
+  constructor(
+    message: string,
+    options: { name?: string; code: string; userMessage?: string; cause?: unknown },
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'WebError';
+    this.name = options.name ?? 'WebError';
     this.code = options.code;
     this.userMessage = options.userMessage ?? message;
   }
@@ -22,8 +25,7 @@ export class WebError extends Error {
 export class ConfigError extends WebError {
   readonly issues: readonly string[];
   constructor(message: string, issues: readonly string[] = [], cause?: unknown) {
-    super(message, { code: 'CONFIG', cause });
-    this.name = 'ConfigError';
+    super(message, { name: 'ConfigError', code: 'CONFIG', cause });
     this.issues = issues;
   }
 }
@@ -31,8 +33,7 @@ export class ConfigError extends WebError {
 /** A Cognito call failed (wrong password, wrong code, weak password, …). */
 export class AuthError extends WebError {
   constructor(code: string, userMessage: string, cause?: unknown) {
-    super(userMessage, { code, userMessage, cause });
-    this.name = 'AuthError';
+    super(userMessage, { name: 'AuthError', code, userMessage, cause });
   }
 }
 
@@ -40,11 +41,11 @@ export class AuthError extends WebError {
 export class SessionExpiredError extends WebError {
   constructor(cause?: unknown) {
     super('Session expired', {
+      name: 'SessionExpiredError',
       code: 'SESSION_EXPIRED',
       userMessage: 'Your session has expired. Please sign in again.',
       cause,
     });
-    this.name = 'SessionExpiredError';
   }
 }
 
@@ -52,8 +53,7 @@ export class SessionExpiredError extends WebError {
 export class ApiError extends WebError {
   readonly statusCode: number;
   constructor(statusCode: number, code: string, userMessage: string, cause?: unknown) {
-    super(`HTTP ${statusCode} ${code}`, { code, userMessage, cause });
-    this.name = 'ApiError';
+    super(`HTTP ${statusCode} ${code}`, { name: 'ApiError', code, userMessage, cause });
     this.statusCode = statusCode;
   }
 }
@@ -125,11 +125,11 @@ export class ServiceUnavailableError extends ApiError {
 export class NetworkError extends WebError {
   constructor(cause?: unknown) {
     super('Network error', {
+      name: 'NetworkError',
       code: 'NETWORK',
       userMessage: 'Cannot reach the assistant. Check your connection and try again.',
       cause,
     });
-    this.name = 'NetworkError';
   }
 }
 
@@ -140,7 +140,6 @@ export const userMessageOf = (error: unknown): string =>
 /** The upload script cannot publish the site (stack missing, outputs missing, nothing built). */
 export class PublishError extends WebError {
   constructor(message: string, cause?: unknown) {
-    super(message, { code: 'PUBLISH', cause });
-    this.name = 'PublishError';
+    super(message, { name: 'PublishError', code: 'PUBLISH', cause });
   }
 }
