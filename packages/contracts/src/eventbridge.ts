@@ -7,7 +7,12 @@ import {
   PutEventsFailedError,
   type TenantContext,
 } from '@tenant-assistant/tenant-context';
-import { appendTenantKeys, createLogger, removeTenantKeys } from '@tenant-assistant/tenant-context/logger';
+import {
+  appendTenantKeys,
+  createLogger,
+  removeTenantKeys,
+  tenantKeysMiddleware,
+} from '@tenant-assistant/tenant-context/logger';
 import {
   buildEvent,
   type ContractEvent,
@@ -128,14 +133,7 @@ export const eventTenantContext = <T extends DetailType>(
     appendTenantKeys(logger, { tenantId, ...(userId ? { userId } : {}) });
     if (answerId) annotateTrace({ answerId });
   };
-  const eventTenantContextAfter = async () => removeTenantKeys(logger);
-  const eventTenantContextOnError = async () => removeTenantKeys(logger);
-
-  return {
-    before: eventTenantContextBefore,
-    after: eventTenantContextAfter,
-    onError: eventTenantContextOnError,
-  };
+  return tenantKeysMiddleware(logger, eventTenantContextBefore);
 };
 
 /**

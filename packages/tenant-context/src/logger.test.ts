@@ -19,7 +19,14 @@ import {
 } from '../test/secrets';
 import { toSessionAttributes } from './credentials';
 import { tenantContext } from './identity';
-import { createLogger, Logger, REDACTED } from './logger';
+import {
+  appendTenantKeys,
+  createLogger,
+  Logger,
+  REDACTED,
+  TENANT_LOG_KEYS,
+  tenantKeysMiddleware,
+} from './logger';
 import { createTokenVerifier } from './tokens';
 
 describe('createLogger', () => {
@@ -334,4 +341,25 @@ describe('createLogger', () => {
     expectNoSecret(output, [password]);
     expect(JSON.parse(output)).toMatchObject({ big: '10', circular: { name: 'loop', password: REDACTED } });
   });
+});
+
+describe('tenantKeysMiddleware', () => {
+  it.each(['after', 'onError'] as const)(
+    'removes the tenant keys in %s, named after its before',
+    async (step) => {
+      // Prepare
+      const logger = new Logger({ serviceName: 'test' });
+      const tenantKeysBefore = async () => appendTenantKeys(logger, { tenantId: 'tenant-a' });
+      const middleware = tenantKeysMiddleware(logger, tenantKeysBefore);
+      const removeKeys = jest.spyOn(logger, 'removeKeys');
+
+      // Act
+      await middleware[step]?.({} as never);
+
+      // Assess
+      expect(middleware.before).toBe(tenantKeysBefore);
+      expect(middleware[step]?.name).toBe(step === 'after' ? 'tenantKeysAfter' : 'tenantKeysOnError');
+      expect(removeKeys).toHaveBeenCalledWith([...TENANT_LOG_KEYS]);
+    },
+  );
 });

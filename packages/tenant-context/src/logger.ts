@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { MiddlewareObj } from '@middy/core';
 import { annotateTrace } from '@tenant-assistant/lambda-kit/tracing';
 
 /** What a masked value is replaced with. */
@@ -97,5 +98,24 @@ export const appendTenantKeys = (logger: Logger, tenant: { tenantId: string; use
 
 /** Removes the tenant context from the logger (after every invocation, error or not). */
 export const removeTenantKeys = (logger: Logger): void => logger.removeKeys([...TENANT_LOG_KEYS]);
+
+/**
+ * A middy middleware from its `before`, which puts a tenant's keys on the logger: its `after` and
+ * `onError` remove them again, so that no later invocation of a warm container logs under this
+ * tenant. They are named after `before` (`xBefore` → `xAfter`, `xOnError`): middy reports timings
+ * by function name.
+ * @example return tenantKeysMiddleware(logger, httpTenantContextBefore);
+ */
+export const tenantKeysMiddleware = <E>(
+  logger: Logger,
+  before: NonNullable<MiddlewareObj<E>['before']>,
+): MiddlewareObj<E> => {
+  const middlewareName = before.name.replace(/Before$/, '');
+  const removingTenantKeys = (step: 'After' | 'OnError') =>
+    Object.defineProperty(async () => removeTenantKeys(logger), 'name', {
+      value: `${middlewareName}${step}`,
+    });
+  return { before, after: removingTenantKeys('After'), onError: removingTenantKeys('OnError') };
+};
 
 export { Logger };

@@ -3,7 +3,7 @@ import type { MiddlewareObj, Request } from '@middy/core';
 import { fromSessionAttributes, type ScopedCredentials } from './credentials';
 import { UnauthorizedError } from './errors';
 import type { TenantContext } from './identity';
-import { appendTenantKeys, createLogger, removeTenantKeys } from './logger';
+import { appendTenantKeys, createLogger, removeTenantKeys, tenantKeysMiddleware } from './logger';
 import { bearerToken, type TokenVerifier } from './tokens';
 
 /** An event with the tenant context established by one of these middlewares. */
@@ -72,14 +72,7 @@ export const httpTenantContext = <E extends HttpLikeEvent = HttpLikeEvent>(
     event.tenant = tenant;
     appendTenantKeys(logger, tenant);
   };
-  const httpTenantContextAfter = async () => removeTenantKeys(logger);
-  const httpTenantContextOnError = async () => removeTenantKeys(logger);
-
-  return {
-    before: httpTenantContextBefore,
-    after: httpTenantContextAfter,
-    onError: httpTenantContextOnError,
-  };
+  return tenantKeysMiddleware(logger, httpTenantContextBefore);
 };
 
 /** A Bedrock action-group event after {@link sessionAttributesTenantContext}. */
@@ -117,12 +110,5 @@ export const sessionAttributesTenantContext = <
     });
     appendTenantKeys(logger, tenant);
   };
-  const sessionAttributesTenantContextAfter = async () => removeTenantKeys(logger);
-  const sessionAttributesTenantContextOnError = async () => removeTenantKeys(logger);
-
-  return {
-    before: sessionAttributesTenantContextBefore,
-    after: sessionAttributesTenantContextAfter,
-    onError: sessionAttributesTenantContextOnError,
-  };
+  return tenantKeysMiddleware(logger, sessionAttributesTenantContextBefore);
 };
