@@ -1,4 +1,4 @@
-import { createTestIssuer, type JwksServer, serveJwks } from '@tenant-assistant/testing';
+import { createTestIssuer, type JwksServer, serveJwks, type TestIssuer } from '@tenant-assistant/testing';
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import { describeVerifier } from '../test/verifier-contract';
 import {
@@ -10,7 +10,7 @@ import {
   withServedJwks,
 } from '../test/verifiers';
 import { UnauthorizedError } from './errors';
-import { createTokenVerifier } from './tokens';
+import { createTokenVerifier, type JwksFetchOptions } from './tokens';
 
 describe('token verification', () => {
   const fetchSpy = offlineFetch();
@@ -157,15 +157,20 @@ describe('token verification', () => {
   });
 
   describe('in issuer override mode', () => {
+    /** A verifier of the local issuer (a region-format pool id) whose JWKS is at `jwksUri`. */
+    const overrideVerifier = (issuer: TestIssuer, jwksUri: string, fetch?: JwksFetchOptions) =>
+      createTokenVerifier({
+        userPoolId: 'us-east-1_LocalDev1',
+        clientId: issuer.clientId,
+        issuer: localIssuer,
+        jwksUri,
+        ...(fetch ? { fetch } : {}),
+      });
+
     it('fetches the JWKS once over http and caches it', async () => {
       // Prepare
       await withServedJwks({ issuer: localIssuer }, async ({ issuer, jwks }) => {
-        const verifier = createTokenVerifier({
-          userPoolId: 'us-east-1_LocalDev1',
-          clientId: issuer.clientId,
-          issuer: localIssuer,
-          jwksUri: jwks.jwksUri,
-        });
+        const verifier = overrideVerifier(issuer, jwks.jwksUri);
 
         // Act
         for (let index = 0; index < 5; index += 1) await verifier.verify(await issuer.accessToken());
@@ -202,13 +207,7 @@ describe('token verification', () => {
     it('answers 503, not 401, when the JWKS cannot be fetched (a wrong JWKS URI is not the caller’s fault)', async () => {
       // Prepare
       await withServedJwks({ issuer: localIssuer }, async ({ issuer, jwks }) => {
-        const verifier = createTokenVerifier({
-          userPoolId: 'us-east-1_LocalDev1',
-          clientId: issuer.clientId,
-          issuer: localIssuer,
-          jwksUri: `${jwks.url}/missing.json`,
-          fetch: { attempts: 2, backoffMs: 10 },
-        });
+        const verifier = overrideVerifier(issuer, `${jwks.url}/missing.json`, { attempts: 2, backoffMs: 10 });
 
         // Act / Assess
         expect(await refusal(verifier.verify(await issuer.idToken()))).toEqual({
