@@ -6,7 +6,7 @@ import { tenantContext } from './identity';
 
 describe('createScopedCredentialsProvider', () => {
   const fake = useFakeSts();
-  const { stsMock, sts, clock, assumeRoleSucceeds, provider } = fake;
+  const { stsMock, sts, clock, assumeRoleSucceeds, provider, warmProvider } = fake;
 
   it('assumes the role with the tenant and user session tags and the session policy', async () => {
     // Prepare
@@ -73,9 +73,7 @@ describe('createScopedCredentialsProvider', () => {
 
   it('serves later calls from the cache', async () => {
     // Prepare
-    assumeRoleSucceeds();
-    const cache = provider();
-    const first = await cache.get(tenantA);
+    const { cache, first } = await warmProvider();
 
     // Act
     fake.now += 30 * 60_000;
@@ -88,9 +86,7 @@ describe('createScopedCredentialsProvider', () => {
 
   it('refreshes the credentials 5 minutes before they expire', async () => {
     // Prepare
-    assumeRoleSucceeds();
-    const cache = provider();
-    const first = await cache.get(tenantA);
+    const { cache, first } = await warmProvider();
 
     // Act
     fake.now += 55 * 60_000 - 1; // 5 minutes and 1 ms before expiry: still fresh
@@ -109,9 +105,7 @@ describe('createScopedCredentialsProvider', () => {
 
   it('shares one AssumeRole among concurrent callers when the cached credentials need a refresh', async () => {
     // Prepare
-    assumeRoleSucceeds();
-    const cache = provider();
-    const first = await cache.get(tenantA);
+    const { cache, first } = await warmProvider();
     fake.now += 55 * 60_000;
 
     // Act

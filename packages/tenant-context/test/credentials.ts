@@ -57,6 +57,14 @@ export const useFakeSts = () => {
       }),
     provider: (options: { maxEntries?: number } = {}) =>
       createScopedCredentialsProvider({ roleArn, sts, tables, clock: fake.clock, ...options }),
+
+    /** A provider that STS answers, with tenant A's credentials already fetched (`first`). */
+    warmProvider: async () => {
+      fake.assumeRoleSucceeds();
+      const cache = fake.provider();
+      const first = await cache.get(tenantA);
+      return { cache, first };
+    },
   };
 
   beforeEach(() => {
