@@ -27,37 +27,35 @@ const answerCrash = <Res extends Response>(
   }
 };
 
+type Handler<Req, Res> = (req: Req, res: Res) => Promise<void>;
+
 /**
  * The skeleton every local stand-in shares: one request handler, an HTTP server on loopback only,
  * open connections tracked so `close()` does not wait for idle keep-alive sockets, and a handler
  * that throws answered with `onCrash` (default: a bare 500) instead of a hanging request.
  */
-export const serveStandIn = async (
-  options: ListenOptions,
-  handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
-  onCrash?: (res: ServerResponse, error: Error) => void,
-): Promise<LocalEndpoint> => {
-  const server = createHttpServer((req, res) => {
-    handle(req, res).catch((error: unknown) => answerCrash(res, error, onCrash));
-  });
-  const close = trackConnections(server);
-  const { url } = await listen(server, options);
-  return { url, close };
-};
+const standInServing =
+  <Req, Res extends Response>(
+    createServer: (listener: (req: Req, res: Res) => void) => Parameters<typeof listen>[0],
+  ) =>
+  async (
+    options: ListenOptions,
+    handle: Handler<Req, Res>,
+    onCrash?: (res: Res, error: Error) => void,
+  ): Promise<LocalEndpoint> => {
+    const server = createServer((req, res) => {
+      handle(req, res).catch((error: unknown) => answerCrash(res, error, onCrash));
+    });
+    const close = trackConnections(server);
+    const { url } = await listen(server, options);
+    return { url, close };
+  };
+
+/** The skeleton over HTTP/1.1. */
+export const serveStandIn = standInServing<IncomingMessage, ServerResponse>(createHttpServer);
 
 /** The same skeleton over cleartext HTTP/2 (what the AWS SDK speaks to some services). */
-export const serveStandInHttp2 = async (
-  options: ListenOptions,
-  handle: (req: Http2ServerRequest, res: Http2ServerResponse) => Promise<void>,
-  onCrash?: (res: Http2ServerResponse, error: Error) => void,
-): Promise<LocalEndpoint> => {
-  const server = createHttp2Server((req, res) => {
-    handle(req, res).catch((error: unknown) => answerCrash(res, error, onCrash));
-  });
-  const close = trackConnections(server);
-  const { url } = await listen(server, options);
-  return { url, close };
-};
+export const serveStandInHttp2 = standInServing<Http2ServerRequest, Http2ServerResponse>(createHttp2Server);
 
 /** Writes an AWS JSON-protocol answer (`{"__type": …, "message": …}` for errors). */
 export const sendAwsJson = (
