@@ -77,6 +77,13 @@ export const sqsArn = (value: unknown, what: string, path: string): string => {
   return value;
 };
 
+/** serverless.yml's numeric asynchronous-invocation keys, the setting each sets and Lambda's allowed range. */
+const ASYNC_NUMBER_SETTINGS: [string, 'maximumRetryAttempts' | 'maximumEventAgeSeconds', [number, number]][] =
+  [
+    ['maximumRetryAttempts', 'maximumRetryAttempts', [0, 2]],
+    ['maximumEventAge', 'maximumEventAgeSeconds', [60, 21_600]],
+  ];
+
 /**
  * The asynchronous invocation settings of one serverless.yml function definition:
  * `maximumRetryAttempts`, `maximumEventAge` and `destinations.onFailure` (an ARN, or
@@ -89,20 +96,13 @@ export const asyncSettingsOf = (
   path: string,
 ): AsyncInvocationSettings & { reservedConcurrency?: number } => {
   const settings: AsyncInvocationSettings & { reservedConcurrency?: number } = {};
-  if (definition.maximumRetryAttempts !== undefined) {
-    settings.maximumRetryAttempts = wholeNumber(
-      resolve(definition.maximumRetryAttempts, `${what}.maximumRetryAttempts`),
-      `${what}.maximumRetryAttempts`,
+  for (const [key, setting, range] of ASYNC_NUMBER_SETTINGS) {
+    if (definition[key] === undefined) continue;
+    settings[setting] = wholeNumber(
+      resolve(definition[key], `${what}.${key}`),
+      `${what}.${key}`,
       path,
-      [0, 2],
-    );
-  }
-  if (definition.maximumEventAge !== undefined) {
-    settings.maximumEventAgeSeconds = wholeNumber(
-      resolve(definition.maximumEventAge, `${what}.maximumEventAge`),
-      `${what}.maximumEventAge`,
-      path,
-      [60, 21_600],
+      range,
     );
   }
   const destinations = isRecord(definition.destinations) ? definition.destinations : undefined;
