@@ -164,6 +164,8 @@ describe('AuthSession', () => {
 
   describe('Cognito refusing a challenge answer', () => {
     const wrongCode = 'That code is not right. Check your authenticator app and try again.';
+    /** Where an answer to an expired challenge leads: signed out, asked to start again. */
+    const startedOver = { status: 'signedOut', error: 'This sign-in has expired. Please start again.' };
     it.each([
       {
         does: "shows Cognito's password-policy reason and stays on the step",
@@ -189,7 +191,7 @@ describe('AuthSession', () => {
           message: 'Invalid session',
         },
         answer: (session: AuthSession) => session.completeNewPassword('N3w-Passw0rd!', 'N3w-Passw0rd!'),
-        leadsTo: { status: 'signedOut', error: 'This sign-in has expired. Please start again.' },
+        leadsTo: startedOver,
       },
       {
         does: 'stays on the TOTP challenge after a wrong code',
@@ -207,7 +209,7 @@ describe('AuthSession', () => {
           message: 'Invalid session for the user.',
         },
         answer: (session: AuthSession) => session.submitTotp('000000'),
-        leadsTo: { status: 'signedOut', error: 'This sign-in has expired. Please start again.' },
+        leadsTo: startedOver,
       },
       {
         does: 'stays on the MFA set-up step after a wrong first code',

@@ -17,14 +17,10 @@ describe('ChatSession', () => {
     it('polls pending answers every 2 s while the socket is down', async () => {
       // Prepare
       const chat = setup();
-      const { session, api, status } = chat;
+      const { session, api, status, nextAnswer } = chat;
       status('reconnecting');
       await session.send('Return policy?');
-      (api.getAnswer as jest.Mock).mockResolvedValueOnce({
-        answerId: MINE,
-        status: 'STREAMING',
-        text: 'Returns',
-      });
+      nextAnswer({ status: 'STREAMING', text: 'Returns' });
 
       // Act
       const early = await pollTwice(chat, 1000);
@@ -55,14 +51,10 @@ describe('ChatSession', () => {
 
     it('catches up on every pending answer as soon as the socket is back', async () => {
       // Prepare
-      const { session, api, status } = setup();
+      const { session, status, nextAnswer } = setup();
       status('open');
       await session.send('one');
-      (api.getAnswer as jest.Mock).mockResolvedValueOnce({
-        answerId: MINE,
-        status: 'COMPLETED',
-        text: '10 days',
-      });
+      nextAnswer({ status: 'COMPLETED', text: '10 days' });
       status('reconnecting');
       status('open');
 

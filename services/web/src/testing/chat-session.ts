@@ -49,6 +49,9 @@ export const setup = (api: Partial<ApiClient> = {}) => {
     onConversationChange,
     push: (message: SocketMessage) => handlers?.onMessage(message),
     status: (status: ConnectionStatus) => handlers?.onStatus(status),
+    /** The next answer chat-api reads back: MINE with these fields. */
+    nextAnswer: (answer: Omit<AnswerRecord, 'answerId'>) =>
+      (fullApi.getAnswer as jest.Mock).mockResolvedValueOnce({ answerId: MINE, ...answer }),
     advance: (ms: number) => {
       now += ms;
     },

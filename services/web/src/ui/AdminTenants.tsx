@@ -7,8 +7,11 @@ import { detailSchemas } from '@tenant-assistant/contracts/events';
 import { TENANT_TIERS, type TenantTier } from '@tenant-assistant/tenant-context/tiers';
 import { type FormEvent, useId, useState } from 'react';
 import type { AdminClient, TenantFields } from '../admin/admin-client';
-import { Pager, usePages } from './Paged';
+import { usePages } from './Paged';
+import { PagedTable } from './Table';
 import { noticeProps, useRequest } from './use-request';
+
+const TENANT_COLUMNS = ['Tenant', 'Name', 'Return policy', 'Tier', 'Status', 'Actions'];
 
 /** The contract's bounds of a return policy (the API checks them; the fields only hint). */
 const DAYS = detailSchemas.TenantOnboarded.shape.returnPolicyDays;
@@ -172,114 +175,101 @@ export const AdminTenants = ({ admin }: { admin: AdminClient }) => {
 
       {request.notice && <p {...noticeProps(request.notice)}>{request.notice.text}</p>}
 
-      {!page && busy && <p role="status">Loading tenants…</p>}
-      {page && page.items.length === 0 && <p className="empty">No tenants on this page.</p>}
-      {page && page.items.length > 0 && (
-        <div className="table-scroll">
-          <table className="admin-table">
-            <thead>
-              <tr>
-                <th scope="col">Tenant</th>
-                <th scope="col">Name</th>
-                <th scope="col">Return policy</th>
-                <th scope="col">Tier</th>
-                <th scope="col">Status</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.items.map((tenant) => (
-                <tr key={tenant.tenantId} data-tenant-id={tenant.tenantId}>
-                  <th scope="row">{tenant.tenantId}</th>
-                  <td>{isLive(tenant) ? tenant.name : '—'}</td>
-                  <td>{isLive(tenant) ? `${tenant.returnPolicyDays} days` : '—'}</td>
-                  <td>{isLive(tenant) ? tenant.tier : '—'}</td>
-                  <td>{tenant.status}</td>
-                  <td className="row-actions">
-                    {isLive(tenant) && editing === tenant.tenantId && (
-                      <form
-                        className="admin-form inline"
-                        aria-label={`Edit ${tenant.tenantId}`}
-                        onSubmit={(event) => void save(event, tenant.tenantId)}
-                      >
-                        <DefinitionFields tenant={tenant} />
-                        <button type="submit" className="primary" disabled={busy}>
-                          Save
-                        </button>
-                        <button type="button" disabled={busy} onClick={() => setEditing(undefined)}>
-                          Cancel
-                        </button>
-                      </form>
-                    )}
-                    {isLive(tenant) && editing !== tenant.tenantId && (
-                      <>
-                        <button
-                          type="button"
-                          disabled={busy}
-                          aria-label={`Edit ${tenant.tenantId}`}
-                          onClick={() => setEditing(tenant.tenantId)}
-                        >
-                          Edit
-                        </button>
-                        <button
-                          type="button"
-                          disabled={busy}
-                          aria-label={`${tenant.status === 'SUSPENDED' ? 'Resume' : 'Suspend'} ${tenant.tenantId}`}
-                          onClick={() => void setSuspended(tenant.tenantId, tenant.status !== 'SUSPENDED')}
-                        >
-                          {tenant.status === 'SUSPENDED' ? 'Resume' : 'Suspend'}
-                        </button>
-                        {offboarding !== tenant.tenantId && (
-                          <button
-                            type="button"
-                            className="danger"
-                            disabled={busy}
-                            aria-label={`Offboard ${tenant.tenantId}`}
-                            onClick={() => {
-                              setOffboarding(tenant.tenantId);
-                              setTyped('');
-                            }}
-                          >
-                            Offboard
-                          </button>
-                        )}
-                      </>
-                    )}
-                    {isLive(tenant) && offboarding === tenant.tenantId && (
-                      <fieldset className="confirm">
-                        <legend>Offboard {tenant.tenantId}</legend>
-                        <p>
-                          Offboarding deletes every user, answer, order and file of {tenant.tenantId} and
-                          cannot be undone. Type <strong>{tenant.tenantId}</strong> to confirm.
-                        </p>
-                        <label htmlFor={`${id}-confirm-${tenant.tenantId}`}>Tenant id to offboard</label>
-                        <input
-                          id={`${id}-confirm-${tenant.tenantId}`}
-                          value={typed}
-                          autoComplete="off"
-                          onChange={(event) => setTyped(event.target.value)}
-                        />
-                        <button
-                          type="button"
-                          className="danger"
-                          disabled={busy || typed !== tenant.tenantId}
-                          onClick={() => void offboard(tenant.tenantId)}
-                        >
-                          Offboard {tenant.tenantId} for good
-                        </button>
-                        <button type="button" disabled={busy} onClick={() => setOffboarding(undefined)}>
-                          Cancel
-                        </button>
-                      </fieldset>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <Pager label="Tenant pages" busy={busy} page={page} load={load} />
+      <PagedTable
+        noun="tenants"
+        pagerLabel="Tenant pages"
+        columns={TENANT_COLUMNS}
+        busy={busy}
+        page={page}
+        load={load}
+        row={(tenant) => (
+          <tr key={tenant.tenantId} data-tenant-id={tenant.tenantId}>
+            <th scope="row">{tenant.tenantId}</th>
+            <td>{isLive(tenant) ? tenant.name : '—'}</td>
+            <td>{isLive(tenant) ? `${tenant.returnPolicyDays} days` : '—'}</td>
+            <td>{isLive(tenant) ? tenant.tier : '—'}</td>
+            <td>{tenant.status}</td>
+            <td className="row-actions">
+              {isLive(tenant) && editing === tenant.tenantId && (
+                <form
+                  className="admin-form inline"
+                  aria-label={`Edit ${tenant.tenantId}`}
+                  onSubmit={(event) => void save(event, tenant.tenantId)}
+                >
+                  <DefinitionFields tenant={tenant} />
+                  <button type="submit" className="primary" disabled={busy}>
+                    Save
+                  </button>
+                  <button type="button" disabled={busy} onClick={() => setEditing(undefined)}>
+                    Cancel
+                  </button>
+                </form>
+              )}
+              {isLive(tenant) && editing !== tenant.tenantId && (
+                <>
+                  <button
+                    type="button"
+                    disabled={busy}
+                    aria-label={`Edit ${tenant.tenantId}`}
+                    onClick={() => setEditing(tenant.tenantId)}
+                  >
+                    Edit
+                  </button>
+                  <button
+                    type="button"
+                    disabled={busy}
+                    aria-label={`${tenant.status === 'SUSPENDED' ? 'Resume' : 'Suspend'} ${tenant.tenantId}`}
+                    onClick={() => void setSuspended(tenant.tenantId, tenant.status !== 'SUSPENDED')}
+                  >
+                    {tenant.status === 'SUSPENDED' ? 'Resume' : 'Suspend'}
+                  </button>
+                  {offboarding !== tenant.tenantId && (
+                    <button
+                      type="button"
+                      className="danger"
+                      disabled={busy}
+                      aria-label={`Offboard ${tenant.tenantId}`}
+                      onClick={() => {
+                        setOffboarding(tenant.tenantId);
+                        setTyped('');
+                      }}
+                    >
+                      Offboard
+                    </button>
+                  )}
+                </>
+              )}
+              {isLive(tenant) && offboarding === tenant.tenantId && (
+                <fieldset className="confirm">
+                  <legend>Offboard {tenant.tenantId}</legend>
+                  <p>
+                    Offboarding deletes every user, answer, order and file of {tenant.tenantId} and cannot be
+                    undone. Type <strong>{tenant.tenantId}</strong> to confirm.
+                  </p>
+                  <label htmlFor={`${id}-confirm-${tenant.tenantId}`}>Tenant id to offboard</label>
+                  <input
+                    id={`${id}-confirm-${tenant.tenantId}`}
+                    value={typed}
+                    autoComplete="off"
+                    onChange={(event) => setTyped(event.target.value)}
+                  />
+                  <button
+                    type="button"
+                    className="danger"
+                    disabled={busy || typed !== tenant.tenantId}
+                    onClick={() => void offboard(tenant.tenantId)}
+                  >
+                    Offboard {tenant.tenantId} for good
+                  </button>
+                  <button type="button" disabled={busy} onClick={() => setOffboarding(undefined)}>
+                    Cancel
+                  </button>
+                </fieldset>
+              )}
+            </td>
+          </tr>
+        )}
+      />
     </section>
   );
 };

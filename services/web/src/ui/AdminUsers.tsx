@@ -1,8 +1,11 @@
 import type { TenantUserView } from '@tenant-assistant/contracts/admin';
 import { type FormEvent, useId, useState } from 'react';
 import type { AdminClient } from '../admin/admin-client';
-import { Pager, usePages } from './Paged';
+import { usePages } from './Paged';
+import { PagedTable } from './Table';
 import { noticeProps, useRequest } from './use-request';
+
+const USER_COLUMNS = ['Username', 'Email', 'Status', 'Role', 'Actions'];
 
 /** Cognito's status of a user who has not signed in yet (the invitation can be sent again). */
 const INVITED = 'FORCE_CHANGE_PASSWORD';
@@ -126,72 +129,60 @@ export const AdminUsers = ({ admin, tenantId }: { admin: AdminClient; tenantId: 
 
       {request.notice && <p {...noticeProps(request.notice)}>{request.notice.text}</p>}
 
-      {!page && busy && <p role="status">Loading users…</p>}
-      {page && page.items.length === 0 && <p className="empty">No users on this page.</p>}
-      {page && page.items.length > 0 && (
-        <div className="table-scroll">
-          <table className="admin-table">
-            <thead>
-              <tr>
-                <th scope="col">Username</th>
-                <th scope="col">Email</th>
-                <th scope="col">Status</th>
-                <th scope="col">Role</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.items.map((user) => (
-                <tr key={user.username} data-username={user.username}>
-                  <th scope="row">{user.username}</th>
-                  <td>{user.email}</td>
-                  <td>{user.enabled ? (STATUS_LABEL[user.status ?? ''] ?? user.status) : 'Disabled'}</td>
-                  <td>{user.tenantAdmin ? 'Tenant admin' : 'User'}</td>
-                  <td className="row-actions">
-                    {actionsFor(user).map((action) => (
-                      <button
-                        key={action.text}
-                        type="button"
-                        disabled={busy}
-                        aria-label={action.name}
-                        onClick={act(action.send, action.done)}
-                      >
-                        {action.text}
-                      </button>
-                    ))}
-                    {deleting === user.username ? (
-                      <fieldset className="confirm">
-                        <legend>Delete {user.username}?</legend>
-                        <button
-                          type="button"
-                          className="danger"
-                          disabled={busy}
-                          onClick={() => void remove(user.username)}
-                        >
-                          Yes, delete
-                        </button>
-                        <button type="button" disabled={busy} onClick={() => setDeleting(undefined)}>
-                          Keep
-                        </button>
-                      </fieldset>
-                    ) : (
-                      <button
-                        type="button"
-                        disabled={busy}
-                        aria-label={`Delete ${user.username}`}
-                        onClick={() => setDeleting(user.username)}
-                      >
-                        Delete
-                      </button>
-                    )}
-                  </td>
-                </tr>
+      <PagedTable
+        noun="users"
+        pagerLabel="User pages"
+        columns={USER_COLUMNS}
+        busy={busy}
+        page={page}
+        load={load}
+        row={(user) => (
+          <tr key={user.username} data-username={user.username}>
+            <th scope="row">{user.username}</th>
+            <td>{user.email}</td>
+            <td>{user.enabled ? (STATUS_LABEL[user.status ?? ''] ?? user.status) : 'Disabled'}</td>
+            <td>{user.tenantAdmin ? 'Tenant admin' : 'User'}</td>
+            <td className="row-actions">
+              {actionsFor(user).map((action) => (
+                <button
+                  key={action.text}
+                  type="button"
+                  disabled={busy}
+                  aria-label={action.name}
+                  onClick={act(action.send, action.done)}
+                >
+                  {action.text}
+                </button>
               ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <Pager label="User pages" busy={busy} page={page} load={load} />
+              {deleting === user.username ? (
+                <fieldset className="confirm">
+                  <legend>Delete {user.username}?</legend>
+                  <button
+                    type="button"
+                    className="danger"
+                    disabled={busy}
+                    onClick={() => void remove(user.username)}
+                  >
+                    Yes, delete
+                  </button>
+                  <button type="button" disabled={busy} onClick={() => setDeleting(undefined)}>
+                    Keep
+                  </button>
+                </fieldset>
+              ) : (
+                <button
+                  type="button"
+                  disabled={busy}
+                  aria-label={`Delete ${user.username}`}
+                  onClick={() => setDeleting(user.username)}
+                >
+                  Delete
+                </button>
+              )}
+            </td>
+          </tr>
+        )}
+      />
     </section>
   );
 };

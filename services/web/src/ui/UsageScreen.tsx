@@ -4,6 +4,7 @@ import type { ApiClient } from '../chat/api-client';
 import { userMessageOf } from '../errors';
 import { CHART, chartBars, formatShare, formatTokens, shiftMonth } from '../usage/usage-chart';
 import { ScreenHead } from './ScreenHead';
+import { Table } from './Table';
 
 type Load =
   | { kind: 'loading' }
@@ -142,24 +143,15 @@ const UsageView = ({ view, chartTitleId }: { view: TenantUsageView; chartTitleId
       {view.users.length === 0 ? (
         <p className="empty">Nobody has used the assistant this month.</p>
       ) : (
-        <table className="usage-users">
-          <thead>
-            <tr>
-              <th scope="col">User</th>
-              <th scope="col">Tokens</th>
-              <th scope="col">Prompts</th>
+        <Table className="usage-users" columns={['User', 'Tokens', 'Prompts']}>
+          {view.users.map((user) => (
+            <tr key={user.userId}>
+              <td>{user.userId}</td>
+              <td>{formatTokens(user.totalTokens)}</td>
+              <td>{user.prompts}</td>
             </tr>
-          </thead>
-          <tbody>
-            {view.users.map((user) => (
-              <tr key={user.userId}>
-                <td>{user.userId}</td>
-                <td>{formatTokens(user.totalTokens)}</td>
-                <td>{user.prompts}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       )}
     </>
   );

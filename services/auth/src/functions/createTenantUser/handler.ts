@@ -1,12 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import middy from '@middy/core';
-import { outcomeMetrics } from '@tenant-assistant/lambda-kit/metrics';
-import { logFailures } from '@tenant-assistant/lambda-kit/middlewares';
-import { traceInvocation } from '@tenant-assistant/lambda-kit/tracing';
-import { isTenantId } from '@tenant-assistant/tenant-context';
 import { cognito, documents } from '../../adapters/clients';
 import { cognitoTenantDirectory } from '../../adapters/cognito';
 import { dynamoTenantRegistry } from '../../adapters/tenants-table';
@@ -20,7 +14,7 @@ import {
 import { generateTemporaryPassword } from '../../domain/password';
 import { createTenantUser } from '../../domain/users';
 import { logger } from '../../logger';
-import { metrics, tracer } from '../../observability';
+import { observedFunction, requestedTenant } from '../observed';
 
 export interface Deps {
   cognito: CognitoIdentityProviderClient;
@@ -51,7 +45,7 @@ const config = once(() => ({
   tenantsTableName: tenantsTableNameFromEnv(),
 }));
 
-export const handler = middy(
+export const handler = observedFunction(
   makeHandler({
     cognito,
     documents,
@@ -59,14 +53,9 @@ export const handler = middy(
     generatePassword: (policy) => generateTemporaryPassword(policy),
     logger,
   }),
-)
-  .use(traceInvocation(tracer))
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logFailures({ logger, operation: 'createTenantUser' }))
-  .use(
-    outcomeMetrics<{ tenantId?: unknown }>({
-      metrics,
-      name: 'TenantUserCreation',
-      dimensions: (event) => ({ tenant: isTenantId(event?.tenantId) ? event.tenantId : undefined }),
-    }),
-  );
+  {
+    operation: 'createTenantUser',
+    metric: 'TenantUserCreation',
+    dimensions: requestedTenant,
+  },
+);

@@ -1,20 +1,14 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import middy from '@middy/core';
-import { outcomeMetrics } from '@tenant-assistant/lambda-kit/metrics';
-import { logFailures } from '@tenant-assistant/lambda-kit/middlewares';
-import { traceInvocation } from '@tenant-assistant/lambda-kit/tracing';
-import { isTenantId } from '@tenant-assistant/tenant-context';
 import { cognito, documents, eventBridge } from '../../adapters/clients';
 import { cognitoTenantDirectory } from '../../adapters/cognito';
 import { dynamoTenantRegistry } from '../../adapters/tenants-table';
 import { eventBusNameFromEnv, once, tenantsTableNameFromEnv, userPoolIdFromEnv } from '../../config';
 import { onboardTenant } from '../../domain/tenants';
 import { logger } from '../../logger';
-import { metrics, tracer } from '../../observability';
+import { observedFunction, requestedTenant } from '../observed';
 
 export interface Deps {
   cognito: CognitoIdentityProviderClient;
@@ -45,14 +39,8 @@ const config = once(() => ({
   tenantsTableName: tenantsTableNameFromEnv(),
 }));
 
-export const handler = middy(makeHandler({ cognito, eventBridge, documents, config, logger }))
-  .use(traceInvocation(tracer))
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logFailures({ logger, operation: 'onboardTenant' }))
-  .use(
-    outcomeMetrics<{ tenantId?: unknown }>({
-      metrics,
-      name: 'TenantOnboarding',
-      dimensions: (event) => ({ tenant: isTenantId(event?.tenantId) ? event.tenantId : undefined }),
-    }),
-  );
+export const handler = observedFunction(makeHandler({ cognito, eventBridge, documents, config, logger }), {
+  operation: 'onboardTenant',
+  metric: 'TenantOnboarding',
+  dimensions: requestedTenant,
+});

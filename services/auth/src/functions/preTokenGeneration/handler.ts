@@ -1,9 +1,4 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
-import { outcomeMetrics } from '@tenant-assistant/lambda-kit/metrics';
-import { logFailures } from '@tenant-assistant/lambda-kit/middlewares';
-import { traceInvocation } from '@tenant-assistant/lambda-kit/tracing';
 import { isTenantId } from '@tenant-assistant/tenant-context';
 import { documents } from '../../adapters/clients';
 import { dynamoTenantRegistry, type TenantRegistry } from '../../adapters/tenants-table';
@@ -15,7 +10,7 @@ import {
   TENANT_CLAIM,
 } from '../../domain/claims';
 import { logger } from '../../logger';
-import { metrics, tracer } from '../../observability';
+import { observedFunction } from '../observed';
 
 export interface Deps {
   registry: () => Pick<TenantRegistry, 'get'>;
@@ -43,21 +38,15 @@ export const makeHandler = (deps: Deps) => async (event: PreTokenGenerationEvent
 
 const registry = once(() => dynamoTenantRegistry(documents, tenantsTableNameFromEnv()));
 
-export const handler = middy(makeHandler({ registry, logger }))
-  .use(traceInvocation(tracer))
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logFailures({ logger, operation: 'preTokenGeneration' }))
-  .use(
-    outcomeMetrics<PreTokenGenerationEvent>({
-      metrics,
-      name: 'SignIn',
-      // Refused sign-ins by tenant and reason (NO_TENANT, TENANT_SUSPENDED).
-      dimensions: (event, error) => {
-        const tenantId = event.request?.userAttributes?.['custom:tenantId'];
-        return {
-          tenant: isTenantId(tenantId) ? tenantId : undefined,
-          reason: (error as { code?: string } | undefined)?.code,
-        };
-      },
-    }),
-  );
+export const handler = observedFunction(makeHandler({ registry, logger }), {
+  operation: 'preTokenGeneration',
+  metric: 'SignIn',
+  // Refused sign-ins by tenant and reason (NO_TENANT, TENANT_SUSPENDED).
+  dimensions: (event, error) => {
+    const tenantId = event.request?.userAttributes?.['custom:tenantId'];
+    return {
+      tenant: isTenantId(tenantId) ? tenantId : undefined,
+      reason: (error as { code?: string } | undefined)?.code,
+    };
+  },
+});
