@@ -15,14 +15,18 @@ const token = (tenantId: string, groups?: unknown) =>
 
 describe('adminRolesOfIdToken', () => {
   it("reads a tenant admin from the admin group of the token's own tenant", () => {
+    // Act
     const roles = adminRolesOfIdToken(
       token('tenant1', [tenantGroupName('tenant1'), tenantAdminGroupName('tenant1')]),
     );
+
+    // Assess
     expect(roles).toEqual({ platformAdmin: false, tenantAdmin: true });
     expect(isAnyAdmin(roles)).toBe(true);
   });
 
   it('reads a platform admin from the pool-wide group', () => {
+    // Act / Assess
     expect(adminRolesOfIdToken(token('tenant1', [PLATFORM_ADMIN_GROUP]))).toEqual({
       platformAdmin: true,
       tenantAdmin: false,
@@ -30,6 +34,7 @@ describe('adminRolesOfIdToken', () => {
   });
 
   it("grants nothing for another tenant's admin group, no groups, or a token without a tenant", () => {
+    // Act / Assess
     expect(adminRolesOfIdToken(token('tenant1', [tenantAdminGroupName('tenant2')]))).toEqual(NO_ADMIN_ROLES);
     expect(adminRolesOfIdToken(token('tenant1'))).toEqual(NO_ADMIN_ROLES);
     expect(adminRolesOfIdToken(token('tenant1', 'admin-tenant1'))).toEqual(NO_ADMIN_ROLES);
